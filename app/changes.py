@@ -1,0 +1,27 @@
+"""What an operation changed: the report views refresh from (Anki's ``OpChanges``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Tables and row ids touched by one operation, an undo or a redo."""
+
+    name: str
+    ids: dict[str, frozenset] = field(default_factory=dict)  # table -> primary keys touched
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(self.ids)
+
+    def touches(self, *tables: str) -> bool:
+        return any(t in self.ids for t in tables)
+
+    def ids_of(self, table: str) -> frozenset:
+        return self.ids.get(table, frozenset())
+
+    @property
+    def empty(self) -> bool:
+        return not self.ids

@@ -1,0 +1,353 @@
+"""The command line. Same core as the GUI; see DESIGN.md for the contract.
+
+Exit status: 0 done, 1 failed, 2 bad input (the message names the file or value and the
+reason, and nothing in the library changed for that item).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from app import timecode
+from app.errors import BadInput, ProtoReelError
+from app.jobs import Cancelled, CancelToken
+from app.library import Library, default_library_dir
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--library", type=Path, default=None,
+                        help="library folder (default: $PROTOREEL_LIBRARY, else your user data folder)")
+    common.add_argument("--database-url", default=None,
+                        help="a SQLAlchemy URL to use instead of the library's SQLite file")
+    common.add_argument("--json", action="store_true", help="print one JSON object per line")
+
+    p = argparse.ArgumentParser(prog="protoreel", parents=[common],
+                                description="Film, mark, tag and share co-production role-plays. "
+                                            "With no command, opens the app.")
+    sub = p.add_subparsers(dest="command")
+
+    imp = sub.add_parser("import", parents=[common], help="import films (copied into the library)")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--event", help="the workshop or session these films belong to")
+    imp.add_argument("--link", action="store_true", help="leave files where they are instead of copying")
+
+    sub.add_parser("films", parents=[common], help="list the library's films")
+
+    clip = sub.add_parser("clip", help="clips").add_subparsers(dest="action", required=True)
+    add = clip.add_parser("add", parents=[common], help="mark a clip of a film")
+    add.add_argument("film", help="film id or exact title")
+    add.add_argument("--start", required=True, help="SS.sss, MM:SS.sss, HH:MM:SS.sss or HH:MM:SS:FF")
+    add.add_argument("--end", required=True)
+    add.add_argument("--title", default="")
+    add.add_argument("--tag", action="append", default=[], help="KIND:NAME (created if new) or NAME")
+    add.add_argument("--note", default="")
+    add.add_argument("--quote", default="")
+
+    clips = sub.add_parser("clips", parents=[common], help="list and filter clips")
+    clips.add_argument("--tag", action="append", default=[], help="has this tag (repeat: all of them)")
+    clips.add_argument("--any-tag", action="append", default=[], help="has at least one of these tags")
+    clips.add_argument("--kind", action="append", default=[], choices=["challenge", "opportunity", "theme"])
+    clips.add_argument("--prototype", action="append", default=[])
+    clips.add_argument("--event", action="append", default=[])
+    clips.add_argument("--person", action="append", default=[])
+    clips.add_argument("--text", default="", help="words in the title, note or quote")
+
+    tag = sub.add_parser("tag", help="the codebook").add_subparsers(dest="action", required=True)
+    tag_add = tag.add_parser("add", parents=[common])
+    tag_add.add_argument("name")
+    tag_add.add_argument("--kind", required=True, choices=["challenge", "opportunity", "theme"])
+    tag_add.add_argument("--color", default=None, help="#RRGGBB")
+    sub.add_parser("tags", parents=[common], help="list the codebook")
+
+    proto = sub.add_parser("prototype", help="service prototypes").add_subparsers(dest="action", required=True)
+    proto_add = proto.add_parser("add", parents=[common])
+    proto_add.add_argument("name")
+    proto_add.add_argument("--summary", default="")
+    proto_add.add_argument("--stage", default="idea")
+    proto_link = proto.add_parser("link", parents=[common])
+    proto_link.add_argument("prototype")
+    proto_link.add_argument("clips", nargs="+")
+
+    reel = sub.add_parser("reel", help="highlight reels").add_subparsers(dest="action", required=True)
+    reel_create = reel.add_parser("create", parents=[common])
+    reel_create.add_argument("title")
+    reel_create.add_argument("--clip", action="append", required=True, help="clip id or exact title")
+    reel_create.add_argument("--audience", default="team", choices=["team", "collaborative", "public"])
+    reel_export = reel.add_parser("export", parents=[common])
+    reel_export.add_argument("reel")
+    reel_export.add_argument("out", type=Path)
+    reel_export.add_argument("--height", type=int, choices=[720, 1080])
+    reel_export.add_argument("--no-cards", action="store_true")
+    reel_export.add_argument("--no-captions", action="store_true")
+    reel_export.add_argument("--anonymise", action="store_true")
+
+    relink = sub.add_parser("relink", parents=[common], help="point a film at its moved file")
+    relink.add_argument("film")
+    relink.add_argument("path", type=Path)
+
+    person = sub.add_parser("person", help="people on film and their consent").add_subparsers(
+        dest="action", required=True)
+    person_add = person.add_parser("add", parents=[common])
+    person_add.add_argument("name")
+    person_add.add_argument("--role", required=True,
+                            help="actor, lived_experience, carer, staff or facilitator")
+    person_add.add_argument("--consent", required=True, choices=["none", "team", "collaborative", "public"])
+    person_appears = person.add_parser("appears", parents=[common])
+    person_appears.add_argument("name")
+    person_appears.add_argument("films", nargs="+")
+    person_withdraw = person.add_parser("withdraw", parents=[common])
+    person_withdraw.add_argument("name")
+
+    record = sub.add_parser("record", parents=[common], help="record a role-play")
+    record.add_argument("--source", default="camera")
+    record.add_argument("--seconds", type=float)
+    record.add_argument("--event")
+    sub.add_parser("recover", parents=[common], help="recover interrupted recordings")
+    return p
+
+
+class Out:
+    """Prints records as text or one JSON object per line; failures go to stderr."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def record(self, data: dict, text: str) -> None:
+        print(json.dumps(data, ensure_ascii=False) if self.as_json else text, flush=True)
+
+    @staticmethod
+    def fail(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+
+def film_line(f) -> str:
+    size = f"{f.width}×{f.height}" if f.width else "audio only"
+    rot = f" rot {f.rotation}°" if f.rotation else ""
+    fps = f" {f.fps} fps{' VFR' if f.vfr else ''}" if f.fps else ""
+    state = "  [MISSING]" if f.missing else ""
+    return f"{f.id:>5}  {f.title}  {timecode.format_clock(f.duration_us)}  {size}{rot}{fps}{state}"
+
+
+def clip_line(c) -> str:
+    tags = ", ".join(f"{t['kind']}:{t['name']}" for t in c.tags)
+    return (f"{c.id:>6}  {c.film}  {timecode.format_clock(c.start_us)}–{timecode.format_clock(c.end_us)}"
+            f"  {c.title}" + (f"  [{tags}]" if tags else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from ui.app import run  # the GUI only loads when asked for
+
+        return run(args.library, args.database_url)
+    out = Out(args.json)
+    try:
+        with Library.open(args.library or default_library_dir(), args.database_url) as lib:
+            return COMMANDS[(args.command, getattr(args, "action", None))](lib, args, out)
+    except Cancelled:
+        out.fail("cancelled")
+        return EXIT_FAILED
+    except ProtoReelError as exc:
+        out.fail(str(exc))
+        return exc.exit_code
+
+
+def cmd_import(lib: Library, args, out: Out) -> int:
+    from app.ops import films
+    from app import queries
+
+    cancel = CancelToken()
+    signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    progress = _terminal_progress() if sys.stderr.isatty() else (lambda f, m="": None)
+    results = films.import_files(lib, args.files, event=args.event, link=args.link,
+                                 progress=progress, cancel=cancel)
+    status = EXIT_OK
+    with lib.read() as s:
+        for result in results:
+            if result.error:
+                out.fail(result.error)
+                status = EXIT_BAD_INPUT
+                continue
+            (record,) = queries.film_records(s, lib.root, [result.film_id])
+            data = record.to_json() | {"already_in_library": result.existed}
+            out.record(data, film_line(record) + ("  (already in the library)" if result.existed else ""))
+    return status
+
+
+def _terminal_progress():
+    def show(fraction: float, message: str = "") -> None:
+        print(f"\r{fraction * 100:5.1f}%  {message[:70]:70}", end="", file=sys.stderr, flush=True)
+        if fraction >= 1.0:
+            print(file=sys.stderr)
+    return show
+
+
+def cmd_films(lib: Library, args, out: Out) -> int:
+    from app.ops import films
+    from app import queries
+
+    films.check_missing(lib)
+    with lib.read() as s:
+        for record in queries.film_records(s, lib.root):
+            out.record(record.to_json(), film_line(record))
+    return EXIT_OK
+
+
+def cmd_clip_add(lib: Library, args, out: Out) -> int:
+    from app.ops import clips, lookup
+    from app import queries
+
+    with lib.read() as s:
+        film = lookup.film(s, args.film)
+        film_id, fps = film.id, film.fps
+    start = timecode.parse(args.start, fps)
+    end = timecode.parse(args.end, fps)
+    clip_id = clips.add(lib, film_id, start, end, title=args.title, tags=args.tag, note=args.note, quote=args.quote)
+    with lib.read() as s:
+        (record,) = queries.clip_records(s, [clip_id])
+    out.record(record.to_json(), clip_line(record))
+    return EXIT_OK
+
+
+def cmd_clips(lib: Library, args, out: Out) -> int:
+    from app import queries
+
+    with lib.read() as s:
+        filt = queries.resolve_filter(s, tags=args.tag, any_tags=args.any_tag, prototypes=args.prototype,
+                                      events=args.event, people=args.person, text=args.text, kinds=args.kind)
+        for record in queries.clip_records(s, queries.clip_ids(s, filt)):
+            out.record(record.to_json(), clip_line(record))
+    return EXIT_OK
+
+
+def cmd_tag_add(lib: Library, args, out: Out) -> int:
+    from app.ops import codebook
+
+    tag_id = codebook.add(lib, args.name, args.kind, args.color)
+    return _print_tags(lib, out, [tag_id])
+
+
+def cmd_tags(lib: Library, args, out: Out) -> int:
+    return _print_tags(lib, out, None)
+
+
+def _print_tags(lib: Library, out: Out, ids) -> int:
+    from app import queries
+
+    with lib.read() as s:
+        counts = queries.tag_counts(s)
+        for t in queries.tags(s, include_archived=ids is not None):
+            if ids is None or t.id in ids:
+                data = {"id": t.id, "name": t.name, "kind": t.kind, "color": t.color, "shortcut": t.shortcut,
+                        "clips": counts.get(t.id, 0), "archived": t.archived}
+                key = f" [{t.shortcut}]" if t.shortcut else ""
+                out.record(data, f"{t.id:>4}  {t.kind:<11} {t.name}{key}  {t.color}  {counts.get(t.id, 0)} clips")
+    return EXIT_OK
+
+
+def cmd_prototype_add(lib: Library, args, out: Out) -> int:
+    from app.ops import prototypes
+
+    proto_id = prototypes.add(lib, args.name, args.summary, args.stage)
+    out.record({"id": proto_id, "name": args.name.strip(), "summary": args.summary, "stage": args.stage},
+               f"{proto_id:>4}  {args.name.strip()}  ({args.stage})")
+    return EXIT_OK
+
+
+def cmd_prototype_link(lib: Library, args, out: Out) -> int:
+    from app.ops import lookup, prototypes
+
+    with lib.read() as s:
+        proto = lookup.prototype(s, args.prototype)
+        proto_id, name = proto.id, proto.name
+        clip_ids = [lookup.clip(s, ref).id for ref in args.clips]
+    new = prototypes.link(lib, proto_id, clip_ids)
+    out.record({"prototype": name, "clips": clip_ids, "new_links": new},
+               f"{name}: {len(clip_ids)} clip(s) linked ({new} new)")
+    return EXIT_OK
+
+
+def cmd_reel_create(lib: Library, args, out: Out) -> int:
+    from app.ops import reels
+
+    reel_id = reels.create(lib, args.title, args.clip, audience=args.audience)
+    out.record({"id": reel_id, "title": args.title.strip(), "audience": args.audience, "clips": args.clip},
+               f"{reel_id:>4}  {args.title.strip()}  ({len(args.clip)} clips, for {args.audience})")
+    return EXIT_OK
+
+
+def cmd_relink(lib: Library, args, out: Out) -> int:
+    from app.ops import films
+    from app import queries
+
+    film_id = films.relink(lib, args.film, args.path)
+    with lib.read() as s:
+        (record,) = queries.film_records(s, lib.root, [film_id])
+    out.record(record.to_json(), film_line(record))
+    return EXIT_OK
+
+
+def cmd_person_add(lib: Library, args, out: Out) -> int:
+    from app.ops import people
+
+    person_id = people.add(lib, args.name, args.role, args.consent)
+    out.record({"id": person_id, "name": args.name.strip(), "role": people.check_role(args.role),
+                "consent": args.consent}, f"{person_id:>4}  {args.name.strip()}  ({args.role}, consent: {args.consent})")
+    return EXIT_OK
+
+
+def cmd_person_appears(lib: Library, args, out: Out) -> int:
+    from app.ops import people
+
+    film_ids = people.appears(lib, args.name, args.films)
+    out.record({"person": args.name, "films": film_ids}, f"{args.name} appears in film(s) {film_ids}")
+    return EXIT_OK
+
+
+def cmd_person_withdraw(lib: Library, args, out: Out) -> int:
+    from app.ops import people
+
+    report = people.withdraw(lib, args.name)
+    text = f"{report['person']}: consent withdrawn. Reels showing them: {report['reels'] or 'none'}"
+    for export in report["exports"]:
+        text += f"\n  exported before: {export['path']} (reel {export['reel_id']})"
+    out.record(report, text)
+    return EXIT_OK
+
+
+def not_yet(what: str):
+    def command(lib: Library, args, out: Out) -> int:
+        out.fail(f"{what} is not yet available in this version of ProtoReel")
+        return EXIT_FAILED
+    return command
+
+
+COMMANDS = {
+    ("import", None): cmd_import,
+    ("films", None): cmd_films,
+    ("clip", "add"): cmd_clip_add,
+    ("clips", None): cmd_clips,
+    ("tag", "add"): cmd_tag_add,
+    ("tags", None): cmd_tags,
+    ("prototype", "add"): cmd_prototype_add,
+    ("prototype", "link"): cmd_prototype_link,
+    ("reel", "create"): cmd_reel_create,
+    ("reel", "export"): not_yet("reel export"),
+    ("relink", None): cmd_relink,
+    ("person", "add"): cmd_person_add,
+    ("person", "appears"): cmd_person_appears,
+    ("person", "withdraw"): cmd_person_withdraw,
+    ("record", None): not_yet("recording"),
+    ("recover", None): not_yet("recovering recordings"),
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The Library facade: the one way to open, read and change a library.
+
+A library is a folder::
+
+    library.db     SQLite (the embedded default; a SQLAlchemy URL can replace it)
+    media/         films the library manages (copied in on import)
+    cache/<sha>/   thumbnails and waveform peaks of each film, by content hash
+    exports/       reels and reports written by default
+    .tmp/          half-written files; emptied at open
+
+Changes happen inside ``with lib.op("Add clip") as s:``: one transaction, committed at once,
+journalled for undo, and reported to every subscriber as a ``Changes``. Writes are
+serialised by a lock so that worker threads can call ops too; only ids cross threads.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import platformdirs
+from sqlalchemy.orm import Session
+
+from app import db
+from app.changes import Changes
+from app.errors import StorageError
+from app.models import Film, LibraryMeta
+from app.undo import JOURNAL_KEY, Step, UndoStack, apply_redo, apply_undo
+
+Listener = Callable[[Changes], None]
+
+
+def default_library_dir() -> Path:
+    env = os.environ.get("PROTOREEL_LIBRARY")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("ProtoReel", appauthor=False)) / "Library"
+
+
+class Library:
+    def __init__(self, root: Path, url: str | None = None) -> None:
+        self.root = Path(root).expanduser().resolve()
+        try:
+            for sub in ("media", "cache", "exports", ".tmp"):
+                (self.root / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"library folder {self.root}: cannot be created or written ({exc.strerror})") from exc
+        self._clear_tmp()
+        self.url = url or os.environ.get("PROTOREEL_DATABASE_URL") or db.sqlite_url(self.root / "library.db")
+        self.engine = db.open_engine(self.url)
+        self._sessions = db.session_factory(self.engine)
+        self._lock = threading.RLock()
+        self.undo_stack = UndoStack()
+        self._listeners: list[Listener] = []
+        self._first_open()
+
+    @classmethod
+    def open(cls, root: Path | str | None = None, url: str | None = None) -> "Library":
+        return cls(Path(root) if root else default_library_dir(), url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- folders -------------------------------------------------------------------------
+    @property
+    def media_dir(self) -> Path:
+        return self.root / "media"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / ".tmp"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    def cache_dir(self, sha256: str) -> Path:
+        return self.root / "cache" / sha256
+
+    def film_path(self, film: Film) -> Path:
+        """Where the film's file should be: managed paths are relative to the library."""
+        path = Path(film.path)
+        return path if path.is_absolute() else self.root / path
+
+    def _clear_tmp(self) -> None:
+        # Anything here is a copy or render that never finished (a crash, a kill).
+        for child in (self.root / ".tmp").iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+
+    # -- reading and changing ------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def op(self, name: str, undoable: bool = True) -> Iterator[Session]:
+        """One change: commit at once, journal it for undo, report it to subscribers."""
+        with self._lock:
+            journal: list = []
+            with self._sessions() as session:
+                session.info[JOURNAL_KEY] = journal
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+            step = Step(name, journal)
+            if undoable:
+                self.undo_stack.push(step)
+        self._notify(step.changes())
+
+    def undo(self) -> Changes:
+        with self._lock:
+            step = self.undo_stack.take_undo()
+            with self.engine.begin() as conn:
+                apply_undo(conn, step)
+            self.undo_stack.mark_undone()
+        changes = step.changes(f"Undo {step.name}")
+        self._notify(changes)
+        return changes
+
+    def redo(self) -> Changes:
+        with self._lock:
+            step = self.undo_stack.take_redo()
+            with self.engine.begin() as conn:
+                apply_redo(conn, step)
+            self.undo_stack.mark_redone()
+        changes = step.changes(f"Redo {step.name}")
+        self._notify(changes)
+        return changes
+
+    @property
+    def undo_name(self) -> str | None:
+        return self.undo_stack.undo_name
+
+    @property
+    def redo_name(self) -> str | None:
+        return self.undo_stack.redo_name
+
+    # -- change reports ------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, changes: Changes) -> None:
+        if changes.empty:
+            return
+        for listener in list(self._listeners):
+            listener(changes)
+
+    # -- meta ----------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        with self.read() as s:
+            row = s.get(LibraryMeta, key)
+            return row.value if row else None
+
+    def _first_open(self) -> None:
+        from app.ops import codebook  # ops import the library module's types, not the reverse
+
+        if self.meta("codebook_loaded") is None:
+            with self.op("Load default codebook", undoable=False) as s:
+                codebook.load_default(s)
+                s.add(LibraryMeta(key="codebook_loaded", value="default"))

@@ -1,0 +1,287 @@
+"""The library's data model (SQLAlchemy 2). Changes go through ``app.library``/``app.ops``.
+
+Every link is a mapped class of its own (``ClipTag``, ``ClipPrototype``, ``Appearance``...)
+so that undo, which journals rows, sees every change; cascades are done by the ORM for the
+same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    BigInteger,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TAG_KINDS = ("challenge", "opportunity", "theme")
+ROLES = ("actor", "lived_experience", "carer", "staff", "facilitator")
+# Ordered from narrowest to widest: a person's consent covers every audience up to it.
+CONSENT_SCOPES = ("none", "team", "collaborative", "public")
+AUDIENCES = ("team", "collaborative", "public")
+PROTOTYPE_STAGES = ("idea", "prototyping", "testing", "adopted", "dropped")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {int: Integer, str: String}
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    films: Mapped[list[Film]] = relationship(back_populates="event")
+
+
+class Film(Base):
+    __tablename__ = "films"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    # Relative to the library folder when the library manages the file (copied), absolute when linked.
+    path: Mapped[str] = mapped_column(Text)
+    linked: Mapped[bool] = mapped_column(Boolean, default=False)
+    original_name: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    container: Mapped[str] = mapped_column(String(100), default="")
+    duration_us: Mapped[int] = mapped_column(BigInteger)
+    has_video: Mapped[bool] = mapped_column(Boolean)
+    video_codec: Mapped[str] = mapped_column(String(50), default="")
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    sar_num: Mapped[int] = mapped_column(Integer, default=1)
+    sar_den: Mapped[int] = mapped_column(Integer, default=1)
+    fps_num: Mapped[int | None] = mapped_column(Integer)
+    fps_den: Mapped[int | None] = mapped_column(Integer)
+    frame_count: Mapped[int | None] = mapped_column(Integer)
+    vfr: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_audio: Mapped[bool] = mapped_column(Boolean)
+    audio_codec: Mapped[str] = mapped_column(String(50), default="")
+    audio_rate: Mapped[int | None] = mapped_column(Integer)
+    audio_channels: Mapped[int | None] = mapped_column(Integer)
+    missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    event: Mapped[Event | None] = relationship(back_populates="films")
+    clips: Mapped[list[Clip]] = relationship(back_populates="film", cascade="all, delete-orphan")
+    appearances: Mapped[list[Appearance]] = relationship(back_populates="film", cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint("duration_us >= 0", name="duration"),)
+
+    @property
+    def fps(self) -> Fraction | None:
+        return Fraction(self.fps_num, self.fps_den) if self.fps_num and self.fps_den else None
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(30))
+    consent: Mapped[str] = mapped_column(String(20), default="none")
+    consent_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    appearances: Mapped[list[Appearance]] = relationship(back_populates="person", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES}", name="role"),
+        CheckConstraint(f"consent IN {CONSENT_SCOPES}", name="consent"),
+    )
+
+
+class Appearance(Base):
+    __tablename__ = "appearances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id", ondelete="CASCADE"), index=True)
+
+    person: Mapped[Person] = relationship(back_populates="appearances")
+    film: Mapped[Film] = relationship(back_populates="appearances")
+    __table_args__ = (UniqueConstraint("person_id", "film_id", name="uq_appearances_person_film"),)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    color: Mapped[str] = mapped_column(String(9), default="#888888")
+    description: Mapped[str] = mapped_column(Text, default="")
+    shortcut: Mapped[str | None] = mapped_column(String(1))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    clip_links: Mapped[list[ClipTag]] = relationship(back_populates="tag", cascade="all, delete-orphan")
+    __table_args__ = (
+        UniqueConstraint("kind", "name", name="uq_tags_kind_name"),
+        CheckConstraint(f"kind IN {TAG_KINDS}", name="kind"),
+    )
+
+
+class Clip(Base):
+    __tablename__ = "clips"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    start_us: Mapped[int] = mapped_column(BigInteger)
+    end_us: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+    quote: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    film: Mapped[Film] = relationship(back_populates="clips")
+    tag_links: Mapped[list[ClipTag]] = relationship(back_populates="clip", cascade="all, delete-orphan")
+    prototype_links: Mapped[list[ClipPrototype]] = relationship(
+        back_populates="clip", cascade="all, delete-orphan"
+    )
+    reel_items: Mapped[list[ReelItem]] = relationship(back_populates="clip", cascade="all, delete-orphan")
+    review_notes: Mapped[list[ReviewNote]] = relationship(back_populates="clip", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("start_us >= 0 AND end_us > start_us", name="range"),
+        Index("ix_clips_film_start", "film_id", "start_us"),
+    )
+
+
+class ClipTag(Base):
+    __tablename__ = "clip_tags"
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+    clip: Mapped[Clip] = relationship(back_populates="tag_links")
+    tag: Mapped[Tag] = relationship(back_populates="clip_links")
+
+
+class Prototype(Base):
+    __tablename__ = "prototypes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    stage: Mapped[str] = mapped_column(String(20), default="idea")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    clip_links: Mapped[list[ClipPrototype]] = relationship(
+        back_populates="prototype", cascade="all, delete-orphan"
+    )
+    __table_args__ = (CheckConstraint(f"stage IN {PROTOTYPE_STAGES}", name="stage"),)
+
+
+class ClipPrototype(Base):
+    __tablename__ = "clip_prototypes"
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True)
+    prototype_id: Mapped[int] = mapped_column(
+        ForeignKey("prototypes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    clip: Mapped[Clip] = relationship(back_populates="prototype_links")
+    prototype: Mapped[Prototype] = relationship(back_populates="clip_links")
+
+
+class Reel(Base):
+    __tablename__ = "reels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    subtitle: Mapped[str] = mapped_column(String(300), default="")
+    audience: Mapped[str] = mapped_column(String(20), default="team")
+    height: Mapped[int] = mapped_column(Integer, default=720)
+    # Render settings (cards, captions, encoder) as JSON text: they grow without migrations.
+    settings_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    items: Mapped[list[ReelItem]] = relationship(
+        back_populates="reel", cascade="all, delete-orphan", order_by="ReelItem.position"
+    )
+    __table_args__ = (CheckConstraint(f"audience IN {AUDIENCES}", name="audience"),)
+
+
+class ReelItem(Base):
+    __tablename__ = "reel_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reel_id: Mapped[int] = mapped_column(ForeignKey("reels.id", ondelete="CASCADE"), index=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    card_text: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str | None] = mapped_column(Text)
+    fade: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    reel: Mapped[Reel] = relationship(back_populates="items")
+    clip: Mapped[Clip] = relationship(back_populates="reel_items")
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    held_on: Mapped[dt.date | None] = mapped_column(Date)
+    reel_id: Mapped[int | None] = mapped_column(ForeignKey("reels.id", ondelete="SET NULL"))
+    prototype_id: Mapped[int | None] = mapped_column(ForeignKey("prototypes.id", ondelete="SET NULL"))
+
+    notes: Mapped[list[ReviewNote]] = relationship(back_populates="review", cascade="all, delete-orphan")
+
+
+class ReviewNote(Base):
+    __tablename__ = "review_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="notes")
+    clip: Mapped[Clip | None] = relationship(back_populates="review_notes")
+
+
+class ExportRecord(Base):
+    """Every file that left the library: what, where, when, for whom."""
+
+    __tablename__ = "exports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reel_id: Mapped[int | None] = mapped_column(ForeignKey("reels.id", ondelete="SET NULL"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(20))
+    audience: Mapped[str] = mapped_column(String(20))
+    items_json: Mapped[str] = mapped_column(Text, default="[]")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LibraryMeta(Base):
+    """Facts about the library itself (e.g. that the default codebook was loaded once)."""
+
+    __tablename__ = "library_meta"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,96 @@
+"""Clips: half-open time ranges of a film, with title, notes, a quote and tags."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app import timecode
+from app.errors import BadInput
+from app.library import Library
+from app.models import Clip, ClipTag, Film
+from app.ops import codebook, lookup
+
+
+def check_range(film: Film, start_us: int, end_us: int) -> None:
+    where = f"clip {timecode.format_clock(start_us)}–{timecode.format_clock(end_us)} of {film.title!r}"
+    if start_us < 0:
+        raise BadInput(f"{where}: starts before the film")
+    if end_us <= start_us:
+        raise BadInput(f"{where}: the end must come after the start")
+    if start_us >= film.duration_us:
+        raise BadInput(f"{where}: starts after the film ends ({timecode.format_clock(film.duration_us)})")
+    if end_us > film.duration_us:
+        raise BadInput(f"{where}: ends after the film ends ({timecode.format_clock(film.duration_us)})")
+
+
+def resolve_tags(session: Session, refs: list[str]):
+    """``KIND:NAME`` creates the tag if the codebook lacks it; a bare name must exist."""
+    tags = []
+    for ref in refs:
+        kind, name = lookup.split_tag_ref(ref)
+        tags.append(codebook.get_or_create(session, name, kind) if kind else lookup.tag(session, name))
+    return tags
+
+
+def add(
+    lib: Library,
+    film_id: int,
+    start_us: int,
+    end_us: int,
+    title: str = "",
+    tags: list[str] = (),
+    note: str = "",
+    quote: str = "",
+) -> int:
+    with lib.op("Add clip") as s:
+        film = s.get(Film, film_id)
+        check_range(film, start_us, end_us)
+        clip = Clip(film_id=film_id, start_us=start_us, end_us=end_us, title=title.strip(), note=note, quote=quote)
+        s.add(clip)
+        s.flush()
+        for tag in {t.id: t for t in resolve_tags(s, list(tags))}.values():
+            s.add(ClipTag(clip_id=clip.id, tag_id=tag.id))
+        if not clip.title:
+            clip.title = f"{film.title} {timecode.format_clock(start_us, 0)}"
+        return clip.id
+
+
+def set_range(lib: Library, clip_id: int, start_us: int, end_us: int) -> None:
+    with lib.op("Change clip in/out") as s:
+        clip = s.get(Clip, clip_id)
+        check_range(clip.film, start_us, end_us)
+        clip.start_us, clip.end_us = start_us, end_us
+
+
+def update(lib: Library, clip_id: int, **fields) -> None:
+    """Change title, note or quote."""
+    allowed = {"title", "note", "quote"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise BadInput(f"clip fields {sorted(unknown)}: cannot be changed this way")
+    name = "Rename clip" if set(fields) == {"title"} else "Edit clip"
+    with lib.op(name) as s:
+        clip = s.get(Clip, clip_id)
+        for key, value in fields.items():
+            setattr(clip, key, value.strip() if key == "title" else value)
+
+
+def delete(lib: Library, clip_ids: list[int]) -> None:
+    with lib.op("Delete clip" if len(clip_ids) == 1 else f"Delete {len(clip_ids)} clips") as s:
+        for clip_id in clip_ids:
+            s.delete(s.get(Clip, clip_id))
+
+
+def add_tag(lib: Library, clip_ids: list[int], tag_id: int) -> None:
+    with lib.op("Tag clip") as s:
+        for clip_id in clip_ids:
+            if s.get(ClipTag, (clip_id, tag_id)) is None:
+                s.add(ClipTag(clip_id=clip_id, tag_id=tag_id))
+
+
+def remove_tag(lib: Library, clip_ids: list[int], tag_id: int) -> None:
+    with lib.op("Untag clip") as s:
+        for clip_id in clip_ids:
+            link = s.get(ClipTag, (clip_id, tag_id))
+            if link is not None:
+                s.delete(link)

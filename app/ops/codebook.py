@@ -1,0 +1,112 @@
+"""The codebook: tags of kind challenge, opportunity or theme, with colour and shortcut."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import BadInput
+from app.library import Library
+from app.models import ClipTag, Tag, TAG_KINDS
+
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def default_codebook() -> dict:
+    return json.loads(resources.files("resources").joinpath("codebook.json").read_text("utf-8"))
+
+
+def load_default(session: Session) -> None:
+    for position, entry in enumerate(default_codebook()["tags"]):
+        session.add(
+            Tag(
+                name=entry["name"],
+                kind=entry["kind"],
+                color=entry.get("color", "#888888"),
+                description=entry.get("description", ""),
+                shortcut=entry.get("shortcut"),
+                position=position,
+            )
+        )
+
+
+def check_kind(kind: str) -> str:
+    kind = (kind or "").strip().lower()
+    if kind not in TAG_KINDS:
+        raise BadInput(f"tag kind {kind!r}: must be one of {', '.join(TAG_KINDS)}")
+    return kind
+
+
+def check_color(color: str) -> str:
+    if not _HEX.match(color or ""):
+        raise BadInput(f"colour {color!r}: use #RRGGBB, for example #2f9e6e")
+    return color.lower()
+
+
+def get_or_create(session: Session, name: str, kind: str, color: str | None = None) -> Tag:
+    """The tag ``kind:name`` (case-insensitive), created at the end of its kind if new."""
+    name, kind = name.strip(), check_kind(kind)
+    if not name:
+        raise BadInput("tag '': a tag needs a name")
+    found = session.scalars(
+        select(Tag).where(Tag.kind == kind, func.lower(Tag.name) == name.lower())
+    ).first()
+    if found is None:
+        last = session.scalar(select(func.max(Tag.position))) or 0
+        found = Tag(name=name, kind=kind, color=check_color(color) if color else "#888888", position=last + 1)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def add(lib: Library, name: str, kind: str, color: str | None = None) -> int:
+    kind = check_kind(kind)
+    with lib.op(f"Add tag {name}") as s:
+        exists = s.scalars(select(Tag).where(Tag.kind == kind, func.lower(Tag.name) == name.strip().lower())).first()
+        if exists is not None:
+            raise BadInput(f"tag {kind}:{name}: already in the codebook")
+        return get_or_create(s, name, kind, color).id
+
+
+def rename(lib: Library, tag_id: int, name: str) -> None:
+    name = name.strip()
+    if not name:
+        raise BadInput("tag '': a tag needs a name")
+    with lib.op("Rename tag") as s:
+        tag = s.get(Tag, tag_id)
+        clash = s.scalars(
+            select(Tag).where(Tag.kind == tag.kind, func.lower(Tag.name) == name.lower(), Tag.id != tag_id)
+        ).first()
+        if clash is not None:
+            raise BadInput(f"tag {tag.kind}:{name}: already in the codebook (merge the two instead)")
+        tag.name = name
+
+
+def recolor(lib: Library, tag_id: int, color: str) -> None:
+    color = check_color(color)
+    with lib.op("Change tag colour") as s:
+        s.get(Tag, tag_id).color = color
+
+
+def set_archived(lib: Library, tag_id: int, archived: bool = True) -> None:
+    with lib.op("Archive tag" if archived else "Restore tag") as s:
+        s.get(Tag, tag_id).archived = archived
+
+
+def merge(lib: Library, source_id: int, target_id: int) -> None:
+    """Move every clip of ``source`` onto ``target`` and remove ``source``."""
+    if source_id == target_id:
+        raise BadInput("merge: a tag cannot be merged into itself")
+    with lib.op("Merge tags") as s:
+        source, target = s.get(Tag, source_id), s.get(Tag, target_id)
+        have = set(s.scalars(select(ClipTag.clip_id).where(ClipTag.tag_id == target_id)))
+        for link in list(source.clip_links):
+            if link.clip_id not in have:
+                s.add(ClipTag(clip_id=link.clip_id, tag_id=target_id))
+        for child in s.scalars(select(Tag).where(Tag.parent_id == source_id)):
+            child.parent_id = target_id
+        s.delete(source)

@@ -1,0 +1,247 @@
+"""Films: import (probe, hash, copy or link, thumbnails and waveform), relink, missing files.
+
+Import order keeps the library exactly as it was for a refused or cancelled file: probe
+first (nothing written), then everything into ``.tmp/``, then renames into place and one
+database insert. A crash midway leaves only ``.tmp/`` debris, which opening clears.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import select
+
+from app.errors import BadInput, ProtoReelError, StorageError
+from app.jobs import Cancelled, CancelToken, ProgressFn, no_progress, sub_progress
+from app.library import Library
+from app.models import Film
+from app.ops import events, lookup
+from media.analysis import analyse
+from media.files import copy_and_hash, hash_file, storage_error
+from media.probe import MediaInfo, probe
+
+
+@dataclass
+class ImportResult:
+    source: Path
+    film_id: int | None = None
+    existed: bool = False  # the same content was already in the library
+    error: str | None = None  # why the file was refused (None: imported)
+
+
+def import_files(
+    lib: Library,
+    sources: Iterable[Path | str],
+    event: str | None = None,
+    link: bool = False,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> list[ImportResult]:
+    """Import each file; a bad file is reported and the batch goes on. Cancelling stops the
+    batch after cleaning up the file in hand (files already imported stay)."""
+    cancel = cancel or CancelToken()
+    sources = [Path(s) for s in sources]
+    results = []
+    for n, source in enumerate(sources):
+        step = sub_progress(lambda f, m, n=n: progress(f, f"{source.name}: {m}" if m else source.name),
+                            n / len(sources), (n + 1) / len(sources))
+        try:
+            results.append(import_file(lib, source, event=event, link=link, progress=step, cancel=cancel))
+        except ProtoReelError as exc:
+            results.append(ImportResult(source, error=str(exc)))
+    return results
+
+
+def import_file(
+    lib: Library,
+    source: Path | str,
+    event: str | None = None,
+    link: bool = False,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> ImportResult:
+    cancel = cancel or CancelToken()
+    source = Path(source).expanduser().absolute()
+    progress(0.0, "checking")
+    info = probe(source, cancel)
+    work = Path(tempfile.mkdtemp(prefix="import-", dir=lib.tmp_dir))
+    try:
+        sha = _hash_and_analyse(lib, info, work, link, progress, cancel)
+        with lib.read() as s:
+            existing = s.scalars(select(Film.id).where(Film.sha256 == sha)).first()
+        if existing is not None:
+            return ImportResult(source, existing, existed=True)
+        cancel.check()
+        film_id = _commit(lib, info, sha, work, link, event)
+        progress(1.0, "done")
+        return ImportResult(source, film_id)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _hash_and_analyse(lib, info: MediaInfo, work: Path, link: bool, progress, cancel) -> str:
+    """Hash (or copy while hashing) on one thread while the other decodes thumbnails and
+    peaks: two cores, two jobs that barely wait on each other."""
+    cache = work / "cache"
+    cache.mkdir()
+    copy_progress = sub_progress(progress, 0.02, 0.5)
+    analyse_progress = sub_progress(progress, 0.5, 0.98)
+    with ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
+        if link:
+            hashing = pool.submit(hash_file, info.path, no_progress, cancel)
+        else:
+            hashing = pool.submit(copy_and_hash, info.path, work / "media", copy_progress, cancel)
+        try:
+            analyse(info, cache, analyse_progress, cancel)
+        except OSError as exc:
+            cancel_quietly(hashing, cancel)
+            raise storage_error(exc, cache) from exc
+        except BaseException:
+            cancel_quietly(hashing, cancel)
+            raise
+        return hashing.result()
+
+
+def cancel_quietly(future, cancel: CancelToken) -> None:
+    """Stop the hashing thread after the other job failed, without losing the first error."""
+    cancel.cancel() if not cancel.cancelled else None
+    try:
+        future.result()
+    except (Cancelled, ProtoReelError, OSError):
+        pass
+
+
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def managed_name(sha: str, source: Path) -> str:
+    return f"{sha[:12]}-{_UNSAFE.sub('_', source.name)[:120]}"
+
+
+def _commit(lib: Library, info: MediaInfo, sha: str, work: Path, link: bool, event: str | None) -> int:
+    cache_dest = lib.cache_dir(sha)
+    media_dest = lib.media_dir / managed_name(sha, info.path)
+    placed: list[Path] = []
+    try:
+        if cache_dest.exists():  # left by an import that was undone
+            shutil.rmtree(cache_dest)
+        os.replace(work / "cache", cache_dest)
+        placed.append(cache_dest)
+        if not link:
+            os.replace(work / "media", media_dest)
+            placed.append(media_dest)
+    except OSError as exc:
+        _remove(placed)
+        raise storage_error(exc, media_dest) from exc
+    try:
+        with lib.op(f"Import {info.path.name}") as s:
+            film = Film(
+                title=info.path.stem,
+                path=str(info.path) if link else str(media_dest.relative_to(lib.root)),
+                linked=link,
+                original_name=info.path.name,
+                sha256=sha,
+                **film_facts(info),
+            )
+            if event:
+                film.event = events.get_or_create(s, event)
+            s.add(film)
+            s.flush()
+            return film.id
+    except BaseException:
+        _remove(placed)
+        raise
+
+
+def film_facts(info: MediaInfo) -> dict:
+    return dict(
+        size_bytes=info.size_bytes,
+        container=info.container,
+        duration_us=info.duration_us,
+        has_video=info.has_video,
+        video_codec=info.video_codec,
+        width=info.width,
+        height=info.height,
+        rotation=info.rotation,
+        sar_num=info.sar.numerator,
+        sar_den=info.sar.denominator,
+        fps_num=info.fps.numerator if info.fps else None,
+        fps_den=info.fps.denominator if info.fps else None,
+        frame_count=info.frame_count,
+        vfr=info.vfr,
+        has_audio=info.has_audio,
+        audio_codec=info.audio_codec,
+        audio_rate=info.audio_rate,
+        audio_channels=info.audio_channels,
+    )
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def check_missing(lib: Library) -> list[int]:
+    """Mark films whose file is gone as missing (and found ones as present again).
+
+    Returns the ids now missing. Not undoable: it records a fact, not an edit.
+    """
+    with lib.read() as s:
+        films = s.scalars(select(Film)).all()
+        present = {f.id: lib.film_path(f).is_file() for f in films}
+        flips = [f.id for f in films if present[f.id] == f.missing]
+    if flips:
+        with lib.op("Check for missing files", undoable=False) as s:
+            for film_id in flips:
+                s.get(Film, film_id).missing = not present[film_id]
+    return [film_id for film_id, ok in present.items() if not ok]
+
+
+def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | None = None) -> int:
+    """Point a film at its moved file. The content must be the same (same sha256)."""
+    new_path = Path(new_path).expanduser().absolute()
+    if not new_path.is_file():
+        raise BadInput(f"{new_path}: file not found")
+    with lib.read() as s:
+        film = lookup.film(s, film_ref)
+        film_id, expected, title = film.id, film.sha256, film.title
+    try:
+        actual = hash_file(new_path, cancel=cancel)
+    except OSError as exc:
+        raise StorageError(f"{new_path}: cannot be read ({exc.strerror})") from exc
+    if actual != expected:
+        raise BadInput(
+            f"{new_path}: not the same file as film {title!r} (its content differs); "
+            "import it as a new film instead"
+        )
+    with lib.op(f"Relink {title}") as s:
+        film = s.get(Film, film_id)
+        inside = new_path.is_relative_to(lib.root)
+        film.path = str(new_path.relative_to(lib.root)) if inside else str(new_path)
+        film.linked = not inside
+        film.missing = False
+    return film_id
+
+
+def rename(lib: Library, film_id: int, title: str) -> None:
+    title = title.strip()
+    if not title:
+        raise BadInput("film title '': a film needs a title")
+    with lib.op("Rename film") as s:
+        s.get(Film, film_id).title = title
+
+
+def set_event(lib: Library, film_id: int, event: str | None) -> None:
+    with lib.op("Move film to event") as s:
+        film = s.get(Film, film_id)
+        film.event = events.get_or_create(s, event) if event else None

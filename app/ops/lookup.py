@@ -1,0 +1,81 @@
+"""Find things the way people name them: by id or by exact title/name."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import Ambiguous, BadInput, NotFound
+from app.models import Clip, Event, Film, Person, Prototype, Reel, Tag, TAG_KINDS
+
+
+def _by_id_or_name(session: Session, model, column, ref, what: str):
+    text = str(ref).strip()
+    if not text:
+        raise BadInput(f"{what} '': give an id or an exact name")
+    if text.isdigit():
+        found = session.get(model, int(text))
+        if found is not None:
+            return found
+    rows = session.scalars(select(model).where(column == text)).all()
+    if not rows:
+        rows = session.scalars(select(model).where(func.lower(column) == text.lower())).all()
+    if len(rows) == 1:
+        return rows[0]
+    if not rows:
+        raise NotFound(f"{what} {text!r}: no such {what} in this library")
+    ids = ", ".join(str(r.id) for r in rows)
+    raise Ambiguous(f"{what} {text!r}: {len(rows)} match (ids {ids}); give the id")
+
+
+def film(session: Session, ref) -> Film:
+    return _by_id_or_name(session, Film, Film.title, ref, "film")
+
+
+def clip(session: Session, ref) -> Clip:
+    return _by_id_or_name(session, Clip, Clip.title, ref, "clip")
+
+
+def reel(session: Session, ref) -> Reel:
+    return _by_id_or_name(session, Reel, Reel.title, ref, "reel")
+
+
+def prototype(session: Session, ref) -> Prototype:
+    return _by_id_or_name(session, Prototype, Prototype.name, ref, "prototype")
+
+
+def person(session: Session, ref) -> Person:
+    return _by_id_or_name(session, Person, Person.name, ref, "person")
+
+
+def event(session: Session, ref) -> Event:
+    return _by_id_or_name(session, Event, Event.name, ref, "event")
+
+
+def split_tag_ref(ref: str) -> tuple[str | None, str]:
+    """``"challenge:Waiting"`` → ("challenge", "Waiting"); ``"Waiting"`` → (None, "Waiting")."""
+    kind, sep, name = ref.partition(":")
+    if sep and kind.strip().lower() in TAG_KINDS:
+        return kind.strip().lower(), name.strip()
+    return None, ref.strip()
+
+
+def tag(session: Session, ref, kind: str | None = None) -> Tag:
+    """A tag by id, ``KIND:NAME`` or a name unique across kinds (case-insensitive)."""
+    text = str(ref).strip()
+    if text.isdigit() and kind is None:
+        found = session.get(Tag, int(text))
+        if found is not None:
+            return found
+    parsed_kind, name = split_tag_ref(text)
+    kind = kind or parsed_kind
+    query = select(Tag).where(func.lower(Tag.name) == name.lower())
+    if kind:
+        query = query.where(Tag.kind == kind)
+    rows = session.scalars(query).all()
+    if len(rows) == 1:
+        return rows[0]
+    if not rows:
+        raise NotFound(f"tag {text!r}: no such tag in the codebook")
+    kinds = ", ".join(f"{r.kind}:{r.name}" for r in rows)
+    raise Ambiguous(f"tag {text!r}: more than one kind has it ({kinds}); write KIND:NAME")

@@ -1,0 +1,155 @@
+"""The one query layer for finding clips and films: the CLI and the GUI filter through it.
+
+Filters compile to a single SQL statement returning ids (fast at 20,000 clips); records for
+the rows on screen are loaded afterwards, in batches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import Appearance, Clip, ClipPrototype, ClipTag, Event, Film, Person, Prototype, Tag
+from app.records import ClipRecord, FilmRecord, clip_record, film_record
+
+
+@dataclass
+class ClipFilter:
+    tags_all: list[int] = field(default_factory=list)  # tag ids the clip must have, every one
+    tags_any: list[int] = field(default_factory=list)  # ... at least one of
+    kinds: list[str] = field(default_factory=list)  # has a tag of one of these kinds
+    prototype_ids: list[int] = field(default_factory=list)
+    event_ids: list[int] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)
+    film_ids: list[int] = field(default_factory=list)
+    text: str = ""  # every word must appear in the title, note or quote
+
+    def is_empty(self) -> bool:
+        return not any(
+            (self.tags_all, self.tags_any, self.kinds, self.prototype_ids, self.event_ids,
+             self.person_ids, self.film_ids, self.text.strip())
+        )
+
+
+def _has_tag(tag_ids):
+    return exists().where(ClipTag.clip_id == Clip.id, ClipTag.tag_id.in_(tag_ids))
+
+
+def clip_conditions(filt: ClipFilter) -> list:
+    conds = []
+    for tag_id in dict.fromkeys(filt.tags_all):
+        conds.append(exists().where(ClipTag.clip_id == Clip.id, ClipTag.tag_id == tag_id))
+    if filt.tags_any:
+        conds.append(_has_tag(filt.tags_any))
+    if filt.kinds:
+        conds.append(_has_tag(select(Tag.id).where(Tag.kind.in_(filt.kinds))))
+    if filt.prototype_ids:
+        conds.append(
+            exists().where(ClipPrototype.clip_id == Clip.id, ClipPrototype.prototype_id.in_(filt.prototype_ids))
+        )
+    if filt.film_ids:
+        conds.append(Clip.film_id.in_(filt.film_ids))
+    if filt.event_ids:
+        conds.append(Clip.film_id.in_(select(Film.id).where(Film.event_id.in_(filt.event_ids))))
+    if filt.person_ids:
+        conds.append(
+            Clip.film_id.in_(select(Appearance.film_id).where(Appearance.person_id.in_(filt.person_ids)))
+        )
+    for word in filt.text.split():
+        pattern = f"%{_escape_like(word.lower())}%"
+        conds.append(
+            or_(*(func.lower(col).like(pattern, escape="\\") for col in (Clip.title, Clip.note, Clip.quote)))
+        )
+    return conds
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def clip_ids(session: Session, filt: ClipFilter | None = None) -> list[int]:
+    """Ids of matching clips, by film then start time."""
+    query = select(Clip.id).join(Film, Film.id == Clip.film_id)
+    conds = clip_conditions(filt) if filt else []
+    if conds:
+        query = query.where(and_(*conds))
+    return list(session.scalars(query.order_by(Film.title, Film.id, Clip.start_us, Clip.id)))
+
+
+def clip_records(session: Session, ids: list[int]) -> list[ClipRecord]:
+    """Records for ``ids``, in that order."""
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(Clip)
+        .where(Clip.id.in_(ids))
+        .options(
+            selectinload(Clip.film),
+            selectinload(Clip.tag_links).selectinload(ClipTag.tag),
+            selectinload(Clip.prototype_links).selectinload(ClipPrototype.prototype),
+        )
+    ).all()
+    by_id = {c.id: clip_record(c) for c in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def film_records(session: Session, lib_root, film_ids: list[int] | None = None) -> list[FilmRecord]:
+    query = select(Film).options(selectinload(Film.event)).order_by(Film.imported_at, Film.id)
+    if film_ids is not None:
+        query = query.where(Film.id.in_(film_ids))
+    out = []
+    for film in session.scalars(query):
+        path = film.path if film.linked else str(lib_root / film.path)
+        out.append(film_record(film, path))
+    return out
+
+
+def resolve_filter(
+    session: Session,
+    tags: list[str] = (),
+    any_tags: list[str] = (),
+    prototypes: list[str] = (),
+    events: list[str] = (),
+    people: list[str] = (),
+    text: str = "",
+    kinds: list[str] = (),
+) -> ClipFilter:
+    """Build a filter from names as people type them (raises BadInput for unknown names)."""
+    from app.ops import lookup
+
+    return ClipFilter(
+        tags_all=[lookup.tag(session, t).id for t in tags],
+        tags_any=[lookup.tag(session, t).id for t in any_tags],
+        kinds=list(kinds),
+        prototype_ids=[lookup.prototype(session, p).id for p in prototypes],
+        event_ids=[lookup.event(session, e).id for e in events],
+        person_ids=[lookup.person(session, p).id for p in people],
+        text=text,
+    )
+
+
+def tag_counts(session: Session) -> dict[int, int]:
+    """How many clips carry each tag."""
+    rows = session.execute(select(ClipTag.tag_id, func.count()).group_by(ClipTag.tag_id))
+    return {tag_id: count for tag_id, count in rows}
+
+
+def tags(session: Session, include_archived: bool = False) -> list[Tag]:
+    query = select(Tag).order_by(Tag.kind, Tag.position, Tag.name)
+    if not include_archived:
+        query = query.where(Tag.archived.is_(False))
+    return list(session.scalars(query))
+
+
+def events(session: Session) -> list[Event]:
+    return list(session.scalars(select(Event).order_by(Event.date, Event.name)))
+
+
+def prototypes(session: Session) -> list[Prototype]:
+    return list(session.scalars(select(Prototype).order_by(Prototype.name)))
+
+
+def people(session: Session) -> list[Person]:
+    return list(session.scalars(select(Person).order_by(Person.name)))

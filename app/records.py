@@ -1,0 +1,94 @@
+"""Plain records of films and clips: what the CLI prints with --json and views display.
+
+Only these (and ids) cross threads; ORM objects stay inside their session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from app.models import Clip, Film
+from app.timecode import fps_str
+
+
+@dataclass
+class FilmRecord:
+    id: int
+    title: str
+    path: str
+    sha256: str
+    duration_us: int
+    width: int | None
+    height: int | None
+    rotation: int
+    fps: str | None
+    vfr: bool
+    has_video: bool
+    has_audio: bool
+    missing: bool
+    event: str | None
+    linked: bool
+    frame_count: int | None
+    size_bytes: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ClipRecord:
+    id: int
+    film_id: int
+    film: str
+    title: str
+    start_us: int
+    end_us: int
+    tags: list[dict] = field(default_factory=list)
+    prototypes: list[str] = field(default_factory=list)
+    note: str = ""
+    quote: str = ""
+
+    @property
+    def duration_us(self) -> int:
+        return self.end_us - self.start_us
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def film_record(film: Film, absolute_path: str) -> FilmRecord:
+    return FilmRecord(
+        id=film.id,
+        title=film.title,
+        path=absolute_path,
+        sha256=film.sha256,
+        duration_us=film.duration_us,
+        width=film.width,
+        height=film.height,
+        rotation=film.rotation,
+        fps=fps_str(film.fps),
+        vfr=film.vfr,
+        has_video=film.has_video,
+        has_audio=film.has_audio,
+        missing=film.missing,
+        event=film.event.name if film.event else None,
+        linked=film.linked,
+        frame_count=film.frame_count,
+        size_bytes=film.size_bytes,
+    )
+
+
+def clip_record(clip: Clip) -> ClipRecord:
+    tags = sorted((link.tag for link in clip.tag_links), key=lambda t: (t.kind, t.position, t.name))
+    return ClipRecord(
+        id=clip.id,
+        film_id=clip.film_id,
+        film=clip.film.title,
+        title=clip.title,
+        start_us=clip.start_us,
+        end_us=clip.end_us,
+        tags=[{"name": t.name, "kind": t.kind} for t in tags],
+        prototypes=sorted(link.prototype.name for link in clip.prototype_links),
+        note=clip.note,
+        quote=clip.quote,
+    )

@@ -1,0 +1,46 @@
+"""Shared fixtures: real temporary libraries, real sample media, small generated films."""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT.parent / "shared" / "samples"
+
+
+def sample(name: str) -> Path:
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"sample {name} not found beside the project ({SAMPLES})")
+    return path
+
+
+@pytest.fixture
+def samples() -> Path:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"no sample media at {SAMPLES}")
+    return SAMPLES
+
+
+@pytest.fixture
+def lib(tmp_path):
+    from app.library import Library
+
+    with Library.open(tmp_path / "lib") as library:
+        yield library
+
+
+@pytest.fixture(scope="session")
+def counting_film(tmp_path_factory) -> Path:
+    """A 4 s 25 fps H.264/AAC film whose frames show their own index as a binary bar code."""
+    from tests.media_factory import make_counting_film
+
+    path = tmp_path_factory.mktemp("films") / "counting.mp4"
+    make_counting_film(path, seconds=4, fps=Fraction(25), gop=25)
+    return path

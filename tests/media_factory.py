@@ -1,0 +1,75 @@
+"""Small films made by the tests themselves: frames that carry their own index."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+BITS = 12
+CELL = 16
+
+
+def frame_image(index: int, width: int, height: int) -> np.ndarray:
+    """Grey background, the index as 12 black/white squares along the top."""
+    img = np.full((height, width, 3), 96, dtype=np.uint8)
+    img[height // 2 :, :, 1] = (index * 7) % 256  # some movement for the encoder
+    for bit in range(BITS):
+        value = 255 if (index >> bit) & 1 else 0
+        img[0:CELL, bit * CELL : (bit + 1) * CELL] = value
+    return img
+
+
+def read_index(rgb: np.ndarray) -> int:
+    index = 0
+    for bit in range(BITS):
+        cell = rgb[4 : CELL - 4, bit * CELL + 4 : (bit + 1) * CELL - 4]
+        if cell.mean() > 128:
+            index |= 1 << bit
+    return index
+
+
+def make_counting_film(
+    path: Path,
+    seconds: float = 4,
+    fps: Fraction = Fraction(25),
+    gop: int = 25,
+    size: tuple[int, int] = (320, 240),
+    audio: bool = True,
+    rotation: int = 0,
+) -> Path:
+    width, height = size
+    frames = int(seconds * fps)
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.codec_context.gop_size = gop
+        video.options = {"preset": "ultrafast", "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0"}
+        if rotation:
+            video.set_display_rotation(-rotation)
+        if audio:
+            sound = out.add_stream("aac", rate=48000, layout="stereo")
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(frame_image(i, width, height), format="rgb24")
+            frame.pts = i
+            frame.time_base = 1 / fps
+            for packet in video.encode(frame):
+                out.mux(packet)
+        for packet in video.encode(None):
+            out.mux(packet)
+        if audio:
+            rate, total = 48000, int(seconds * 48000)
+            t = np.arange(total) / rate
+            tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+            for start in range(0, total, 1024):
+                chunk = tone[start : start + 1024]
+                frame = av.AudioFrame.from_ndarray(np.vstack([chunk, chunk]), format="fltp", layout="stereo")
+                frame.sample_rate = rate
+                frame.pts = start
+                for packet in sound.encode(frame):
+                    out.mux(packet)
+            for packet in sound.encode(None):
+                out.mux(packet)
+    return path

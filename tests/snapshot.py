@@ -1,0 +1,27 @@
+"""A library's whole state, to check that refused or undone work left it exactly as it was."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.models import Base
+
+
+def db_state(lib) -> dict:
+    state = {}
+    with lib.engine.connect() as conn:
+        for name, table in Base.metadata.tables.items():
+            rows = conn.execute(select(table)).mappings().all()
+            state[name] = sorted((tuple(sorted(r.items())) for r in rows), key=repr)
+    return state
+
+
+def file_state(lib) -> list[str]:
+    skip = {"library.db", "library.db-wal", "library.db-shm"}
+    return sorted(
+        str(p.relative_to(lib.root)) for p in lib.root.rglob("*") if p.is_file() and p.name not in skip
+    )
+
+
+def library_state(lib) -> tuple:
+    return db_state(lib), file_state(lib)

@@ -1,0 +1,1 @@
+"""ProtoReel's PySide6 interface. Calls app/ and media/, never SQL."""
