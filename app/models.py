@@ -76,6 +76,8 @@ class Film(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     container: Mapped[str] = mapped_column(String(100), default="")
     duration_us: Mapped[int] = mapped_column(BigInteger)
+    # The stream timestamp of the film's time zero (MPEG-TS files often start at 1.4 s, say).
+    start_us: Mapped[int] = mapped_column(BigInteger, default=0)
     has_video: Mapped[bool] = mapped_column(Boolean)
     video_codec: Mapped[str] = mapped_column(String(50), default="")
     width: Mapped[int | None] = mapped_column(Integer)

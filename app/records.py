@@ -30,6 +30,7 @@ class FilmRecord:
     linked: bool
     frame_count: int | None
     size_bytes: int
+    start_us: int = 0
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -75,6 +76,7 @@ def film_record(film: Film, absolute_path: str) -> FilmRecord:
         linked=film.linked,
         frame_count=film.frame_count,
         size_bytes=film.size_bytes,
+        start_us=film.start_us,
     )
 
 

@@ -67,7 +67,7 @@ def analyse(
 
 
 def _offer(strip: StripCollector, frame) -> None:
-    time_us = _frame_us(frame)
+    time_us = _frame_us(frame) - strip.info.start_us  # film time, zero at the film's start
     if strip.wants(time_us):
         strip.add(time_us, frame)
 

@@ -43,6 +43,7 @@ class MediaInfo:
     frame_count: int | None = None
     vfr: bool = False
     video_start_us: int = 0
+    start_us: int = 0  # stream timestamp of the film's time zero
     has_audio: bool = False
     audio_codec: str = ""
     audio_rate: int | None = None
@@ -196,6 +197,8 @@ def probe(path: Path | str, cancel: CancelToken | None = None) -> MediaInfo:
                 raise _refuse(path, f"its {audio[0].codec_context.name} audio does not decode (damaged or unsupported)")
             else:
                 info.warnings.append("the audio track does not decode and is ignored")
+        # Time zero is FFmpeg's container start (what Qt's player counts from too).
+        info.start_us = container.start_time if container.start_time is not None else round(min(starts) * US)
         info.duration_us = max(0, round((max(ends) - min(starts)) * US))
         if info.duration_us == 0:
             raise _refuse(path, "has no playable length (0 seconds)")

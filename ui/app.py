@@ -19,21 +19,44 @@ def library_to_open(explicit: Path | None) -> Path:
     return Path(last) if last else default_library_dir()
 
 
+class AppController:
+    """Owns the open library and its window; File → Open swaps both."""
+
+    def __init__(self, database_url: str | None = None) -> None:
+        self.database_url = database_url
+        self.lib: Library | None = None
+        self.window = None
+
+    def open(self, folder: Path) -> bool:
+        from ui.main_window import MainWindow
+
+        try:
+            lib = Library.open(folder, self.database_url)
+        except ProtoReelError as exc:
+            QMessageBox.warning(self.window, "ProtoReel", str(exc))
+            return False
+        old_window, old_lib = self.window, self.lib
+        self.lib, self.window = lib, MainWindow(lib)
+        self.window.library_requested.connect(self.open)
+        QSettings().setValue("library/last", str(lib.root))
+        self.window.show()
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_lib is not None:
+            old_lib.close()
+        return True
+
+
 def run(library: Path | None = None, database_url: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("ProtoReel")
     app.setApplicationName("ProtoReel")
-    from ui.main_window import MainWindow
-
-    try:
-        lib = Library.open(library_to_open(library), database_url)
-    except ProtoReelError as exc:
-        QMessageBox.critical(None, "ProtoReel", str(exc))
+    controller = AppController(database_url)
+    if not controller.open(library_to_open(library)):
         return 1
-    QSettings().setValue("library/last", str(lib.root))
-    window = MainWindow(lib)
-    window.show()
     try:
         return app.exec()
     finally:
-        lib.close()
+        if controller.lib is not None:
+            controller.lib.close()

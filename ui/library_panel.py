@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget, QLabel
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
 
 from app import queries, timecode
 from app.changes import Changes
@@ -12,31 +12,56 @@ from app.records import FilmRecord
 from media.thumbnails import load_strip
 from ui.bridge import LibraryBridge
 
-COLUMNS = ("Film", "Event", "Length", "Picture")
+NO_EVENT = "Not in an event"
+COLUMNS = ("Film", "Length")
+ICON_W, ICON_H = 64, 36
 
 
-class FilmModel(QAbstractTableModel):
+class FilmTreeModel(QAbstractItemModel):
+    """Two levels: events (internal id 0) and their films (internal id = 1 + event row)."""
+
     def __init__(self, bridge: LibraryBridge) -> None:
         super().__init__()
         self.bridge = bridge
-        self.films: list[FilmRecord] = []
+        self.groups: list[tuple[str, list[FilmRecord]]] = []
         self._icons: dict[str, QIcon] = {}
         bridge.changed.connect(self._on_changed)
         self.reload()
 
     def reload(self) -> None:
         lib = self.bridge.lib
-        self.beginResetModel()
         with lib.read() as s:
-            self.films = queries.film_records(s, lib.root)
+            films = queries.film_records(s, lib.root)
+        by_event: dict[str, list[FilmRecord]] = {}
+        for film in films:
+            by_event.setdefault(film.event or NO_EVENT, []).append(film)
+        self.beginResetModel()
+        self.groups = sorted(by_event.items(), key=lambda kv: (kv[0] == NO_EVENT, kv[0].lower()))
         self.endResetModel()
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches("films", "events"):
             self.reload()
 
+    # -- structure ---------------------------------------------------------------------
+    def index(self, row: int, column: int, parent=QModelIndex()) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: QModelIndex) -> QModelIndex:
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.films)
+        if not parent.isValid():
+            return len(self.groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self.groups[parent.row()][1])
+        return 0
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return len(COLUMNS)
@@ -46,86 +71,117 @@ class FilmModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def film_at(self, row: int) -> FilmRecord:
-        return self.films[row]
+    def film(self, index: QModelIndex) -> FilmRecord | None:
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self.groups[index.internalId() - 1][1][index.row()]
 
-    def row_of(self, film_id: int) -> int | None:
-        return next((i for i, f in enumerate(self.films) if f.id == film_id), None)
+    def index_of(self, film_id: int) -> QModelIndex:
+        for g, (_name, films) in enumerate(self.groups):
+            for r, film in enumerate(films):
+                if film.id == film_id:
+                    return self.index(r, 0, self.index(g, 0))
+        return QModelIndex()
 
+    def film_count(self) -> int:
+        return sum(len(films) for _n, films in self.groups)
+
+    # -- data --------------------------------------------------------------------------
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        film, col = self.films[index.row()], index.column()
+        film = self.film(index)
+        if film is None:
+            name, films = self.groups[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{name}  ({len(films)})" if index.column() == 0 else ""
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return film.title + ("  — file missing" if film.missing else "")
-            if col == 1:
-                return film.event or ""
-            if col == 2:
-                return timecode.format_clock(film.duration_us, 1)
-            if col == 3:
-                if not film.has_video:
-                    return "audio only"
-                return f"{film.width}×{film.height}" + (f" ↻{film.rotation}°" if film.rotation else "")
+                return film.title + ("\nFile missing — relink" if film.missing else "")
+            return timecode.format_clock(film.duration_us, 1)[3:] if film.duration_us < 3_600_000_000 \
+                else timecode.format_clock(film.duration_us, 0)
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return self._icon(film)
         if role == Qt.ItemDataRole.ForegroundRole and film.missing:
             return QBrush(QColor("#b3261e"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return film.path + ("\nThe file is missing: use Relink to point to where it is now." if film.missing else "")
+            facts = "audio only" if not film.has_video else f"{film.width}×{film.height}, {film.fps} fps"
+            if film.rotation:
+                facts += f", turned {film.rotation}°"
+            tip = f"{film.title}\n{facts}\n{film.path}"
+            return tip + ("\nThe file is missing: use File → Relink." if film.missing else "")
         if role == Qt.ItemDataRole.UserRole:
             return film.id
         return None
 
     def _icon(self, film: FilmRecord) -> QIcon:
+        """A 64×36 picture: a frame from 10% in, or a sound mark for audio-only films."""
         if film.sha256 not in self._icons:
+            canvas = QPixmap(ICON_W, ICON_H)
+            canvas.fill(QColor("#1d2025"))
+            painter = QPainter(canvas)
             strip = load_strip(self.bridge.lib.cache_dir(film.sha256))
-            icon = QIcon()
             if strip is not None:
                 sheet = QPixmap(str(strip.jpeg))
                 tile = strip.tile_for(film.duration_us // 10)
-                icon = QIcon(sheet.copy(tile * strip.tile_width, 0, strip.tile_width, strip.tile_height))
-            self._icons[film.sha256] = icon
+                picture = sheet.copy(tile * strip.tile_width, 0, strip.tile_width, strip.tile_height).scaled(
+                    ICON_W, ICON_H, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+                painter.drawPixmap((ICON_W - picture.width()) // 2, (ICON_H - picture.height()) // 2, picture)
+            else:
+                painter.setPen(QColor("#5fb3d9"))
+                for i, h in enumerate((4, 10, 16, 8, 14, 6, 12, 5)):
+                    x = 14 + i * 5
+                    painter.drawLine(x, ICON_H // 2 - h // 2, x, ICON_H // 2 + h // 2)
+            painter.end()
+            self._icons[film.sha256] = QIcon(canvas)
         return self._icons[film.sha256]
 
 
 class LibraryPanel(QWidget):
-    film_activated = Signal(int)  # film id
-    film_selected = Signal(int)
+    film_selected = Signal(int)  # film id
 
     def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = FilmModel(bridge)
-        self.view = QTableView(self)
-        self.view.setObjectName("filmTable")
+        self.model = FilmTreeModel(bridge)
+        self.view = QTreeView(self)
+        self.view.setObjectName("filmTree")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setIconSize(QSize(64, 36))
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(40)
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.view.setSortingEnabled(False)
-        self.view.doubleClicked.connect(lambda index: self.film_activated.emit(self.model.film_at(index.row()).id))
+        self.view.setUniformRowHeights(False)
+        self.view.setWordWrap(True)
+        self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.header().setStretchLastSection(False)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
-        self.empty_hint = QLabel("No films yet. Drag video files here, or use File → Import (Ctrl+I).", self)
+        self.empty_hint = QLabel("No films yet.\nDrag video files here, or use File → Import (Ctrl+I).", self)
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty_hint)
         layout.addWidget(self.view)
-        self.model.modelReset.connect(self._update_hint)
-        self._update_hint()
+        self.model.modelReset.connect(self._after_reset)
+        self._after_reset()
+        self.setMinimumWidth(280)
 
-    def _update_hint(self) -> None:
-        self.empty_hint.setVisible(self.model.rowCount() == 0)
+    def _after_reset(self) -> None:
+        self.empty_hint.setVisible(self.model.film_count() == 0)
+        self.view.expandAll()
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.film_selected.emit(self.model.film_at(current.row()).id)
+        film = self.model.film(current)
+        if film is not None:
+            self.film_selected.emit(film.id)
 
     def select_film(self, film_id: int) -> None:
-        row = self.model.row_of(film_id)
-        if row is not None:
-            self.view.selectRow(row)
+        index = self.model.index_of(film_id)
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)

@@ -2,41 +2,214 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from pathlib import Path
 
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from app import queries
 from app.library import Library
+from app.ops import films
+from ui.actions import build_menus
 from ui.bridge import LibraryBridge
+from ui.clip_list import ClipList
+from ui.edit_actions import UndoActions
 from ui.errors import show_error
+from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
+from ui.player import Player
+from ui.text_keys import TextFieldKeys
+from ui.timeline import Timeline
+from ui.transport import TransportBar
+from ui.video_view import VideoView
+from ui.workers import Job
 
 
 class MainWindow(QMainWindow):
+    library_requested = Signal(Path)
+
     def __init__(self, lib: Library) -> None:
         super().__init__()
+        self.setObjectName("mainWindow")
         self.lib = lib
         self.bridge = LibraryBridge(lib, self)
         self.setWindowTitle(f"ProtoReel — {lib.root.name}")
+        self.setAcceptDrops(True)
+        self.jobs: list[Job] = []
+        self._closed = False
+
+        self.video = VideoView(self)
+        self.player = Player(self.video, self)
+        self.transport = TransportBar(self.player, self)
+        self.timeline = Timeline(self.bridge, self)
         self.library_panel = LibraryPanel(self.bridge, self)
-        self.setCentralWidget(self.library_panel)
-        self._menus()
-        self.resize(1200, 760)
+        self.clip_list = ClipList(self.bridge, self)
+        self.import_flow = ImportFlow(self.bridge, self)
+        self.undo_actions = UndoActions(self.bridge, self)
 
-    def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open or Create Library…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_library)
-        file_menu.addAction(open_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        player_box = QWidget(self)
+        box = QVBoxLayout(player_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.video, 1)
+        box.addWidget(self.transport)
+        centre = QSplitter(Qt.Orientation.Vertical, self)
+        centre.addWidget(player_box)
+        centre.addWidget(self.timeline)
+        centre.setStretchFactor(0, 1)
+        self.setCentralWidget(centre)
+        self.docks = [
+            self._dock("Library", "libraryDock", self.library_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            self._dock("Clips", "clipsDock", self.clip_list, Qt.DockWidgetArea.RightDockWidgetArea),
+        ]
+        self.actions_by_name = build_menus(self)
+        self._text_keys = TextFieldKeys(self)
+        QApplication.instance().installEventFilter(self._text_keys)
+        self._connect()
+        self.resize(1400, 860)
+        self.resizeDocks(self.docks, [300, 420], Qt.Orientation.Horizontal)
+        self._restore()
+        self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
+        self.run_job(lambda progress, cancel: films.check_missing(lib))
 
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _connect(self) -> None:
+        self.library_panel.film_selected.connect(self.open_film)
+        self.player.position_changed.connect(self.timeline.set_playhead)
+        self.player.error.connect(lambda message: self.transport.message.setText(message))
+        self.timeline.seek_requested.connect(self._seek_from_timeline)
+        self.timeline.clip_selected.connect(self._on_timeline_clip)
+        self.clip_list.clip_activated.connect(self.play_clip)
+        self.clip_list.clip_selected.connect(self._on_list_clip)
+        self.import_flow.finished.connect(self._after_import)
+        self.bridge.changed.connect(self._on_changed)
+
+    # -- films and clips ---------------------------------------------------------------
+    def current_film_id(self) -> int | None:
+        return self.player.film.id if self.player.film else None
+
+    def open_film(self, film_id: int | None, start_us: int = 0) -> None:
+        record = None
+        if film_id is not None:
+            with self.lib.read() as s:
+                found = queries.film_records(s, self.lib.root, [film_id])
+            record = found[0] if found else None
+        self.player.load(record, start_us)
+        self.timeline.set_film(record)
+        self.timeline.set_playhead(start_us)
+        self.actions_by_name["relink"].setEnabled(bool(record and record.missing))
+
+    def play_clip(self, clip_id: int) -> None:
+        with self.lib.read() as s:
+            (clip,) = queries.clip_records(s, [clip_id])
+        if self.current_film_id() != clip.film_id:
+            self.library_panel.select_film(clip.film_id)  # loads it
+            if self.current_film_id() != clip.film_id:
+                self.open_film(clip.film_id)
+        self.player.seek_us(clip.start_us)
+        self.timeline.select_clip(clip_id)
+
+    def _seek_from_timeline(self, us: int) -> None:
+        self.player.seek_us(us)
+
+    def _on_timeline_clip(self, clip_id) -> None:
+        if clip_id is not None:
+            self.clip_list.select_clip(clip_id)
+
+    def _on_list_clip(self, clip_id) -> None:
+        if clip_id is not None and self.timeline.film and any(c.id == clip_id for c in self.timeline.clips):
+            self.timeline.selected_clip = clip_id
+            self.timeline.update()
+
+    def delete_clip(self) -> None:
+        if self.timeline.delete_selected():
+            return
+        ids = self.clip_list.selected_ids()
+        if ids:
+            from app.ops import clips
+
+            clips.delete(self.lib, ids)
+
+    def focus_search(self) -> None:
+        self.clip_list.search.setFocus()
+        self.clip_list.search.selectAll()
+
+    def _on_changed(self, changes) -> None:
+        film_id = self.current_film_id()
+        if film_id is not None and film_id in changes.ids_of("films"):
+            with self.lib.read() as s:
+                found = queries.film_records(s, self.lib.root, [film_id])
+            if not found:
+                self.open_film(None)
+            elif found[0].missing != self.player.film.missing or found[0].path != self.player.film.path:
+                self.open_film(film_id, self.player.position_us)
+
+    # -- import, relink, jobs ----------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_flow.start(paths)
+
+    def _after_import(self, results) -> None:
+        imported = [r.film_id for r in results if r.film_id is not None]
+        if imported:
+            self.library_panel.select_film(imported[0])
+            self.statusBar().showMessage(f"{len(imported)} film(s) ready.", 5000)
+
+    def relink_current(self) -> None:
+        film = self.player.film
+        if film is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(self, f"Where is “{film.title}” now?", str(Path(film.path).parent))
+        if name:
+            self.run_job(lambda progress, cancel: films.relink(self.lib, film.id, Path(name), cancel))
+
+    def run_job(self, fn) -> Job:
+        job = Job(fn, self)
+        job.failed.connect(lambda exc: show_error(self, exc))
+        job.done.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
+        self.jobs.append(job)
+        return job.start()
+
+    # -- library and window state ------------------------------------------------------
     def choose_library(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open or create a library folder", str(self.lib.root))
+        folder = QFileDialog.getExistingDirectory(self, "Open or create a library folder", str(self.lib.root.parent))
         if folder:
-            QSettings().setValue("library/last", folder)
-            show_error(self, RuntimeError("Restart ProtoReel to open the other library."))
+            self.library_requested.emit(Path(folder))
+
+    def _restore(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        if self._closed:
+            return super().closeEvent(event)
+        self._closed = True
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        for job in list(self.jobs):
+            job.cancel()
+            job.wait(10_000)
+        if self.import_flow.busy():
+            self.import_flow.job.cancel()
+            self.import_flow.job.wait(10_000)
+        self.player.close()
+        QApplication.instance().removeEventFilter(self._text_keys)
+        self.bridge.detach()
+        super().closeEvent(event)

@@ -165,6 +165,7 @@ def film_facts(info: MediaInfo) -> dict:
         size_bytes=info.size_bytes,
         container=info.container,
         duration_us=info.duration_us,
+        start_us=info.start_us,
         has_video=info.has_video,
         video_codec=info.video_codec,
         width=info.width,

@@ -102,6 +102,7 @@ def upgrade() -> None:
     sa.Column('size_bytes', sa.BigInteger(), nullable=False),
     sa.Column('container', sa.String(length=100), nullable=False),
     sa.Column('duration_us', sa.BigInteger(), nullable=False),
+    sa.Column('start_us', sa.BigInteger(), nullable=False),
     sa.Column('has_video', sa.Boolean(), nullable=False),
     sa.Column('video_codec', sa.String(length=50), nullable=False),
     sa.Column('width', sa.Integer(), nullable=True),

@@ -1,0 +1,190 @@
+"""Workspace speed on a big library: 500 films and 20,000 clips.
+
+    .venv/bin/python bench/workspace_bench.py
+
+Prints: time from process start to an interactive main window; time to filter the clip list
+by a tag, by text, and by two tags and a word; median time of an exact seek (decode to the
+wanted frame and make the picture) in a 2-minute 1080p H.264 film with a 2 s GOP; and the
+worst stall of the GUI thread (a 5 ms heartbeat timer) while three 1080p films import.
+Goals (issue 3/4): start <= 1.5 s, filter <= 50 ms, seek <= 80 ms, stall <= 100 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.library import Library  # noqa: E402
+from app.models import Clip, ClipTag, Film, Tag  # noqa: E402
+from app.ops import films  # noqa: E402
+from bench._media import camera_like_film  # noqa: E402
+
+WORDS = ("waiting room receptionist phone call letter appointment carer crisis peer support "
+         "kind listen form benefits housing GP nurse discharge referral friend group cafe").split()
+
+
+def build_library(root: Path, n_films: int = 500, n_clips: int = 20_000) -> Library:
+    lib = Library.open(root)
+    seed_film = camera_like_film(20, "seed-1080p30.mp4", 523)
+    real = films.import_file(lib, seed_film).film_id
+    rng = random.Random(7)
+    with lib.op("Bench films", undoable=False) as s:
+        template = s.get(Film, real)
+        facts = {c.key: getattr(template, c.key) for c in Film.__table__.columns
+                 if c.key not in ("id", "sha256", "title", "imported_at", "event_id")}
+        for i in range(n_films - 1):
+            s.add(Film(**facts, sha256=f"{i:064x}", title=f"Role-play {i + 2:03d}"))
+    with lib.read() as s:
+        film_ids = [f.id for f in s.query(Film.id)]
+        tag_ids = [t.id for t in s.query(Tag.id)]
+    with lib.op("Bench clips", undoable=False) as s:
+        for i in range(n_clips):
+            start = rng.randrange(0, 15_000_000)
+            clip = Clip(film_id=rng.choice(film_ids), start_us=start, end_us=start + rng.randrange(1_000_000, 5_000_000),
+                        title=" ".join(rng.sample(WORDS, 3)), note=" ".join(rng.sample(WORDS, 8)),
+                        quote=" ".join(rng.sample(WORDS, 5)))
+            s.add(clip)
+            s.flush()
+            for tag_id in rng.sample(tag_ids, rng.randrange(1, 4)):
+                s.add(ClipTag(clip_id=clip.id, tag_id=tag_id))
+    return lib
+
+
+def time_to_window(root: Path) -> float:
+    code = (
+        "import sys, time\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv)\n"
+        "from app.library import Library\n"
+        "from ui.main_window import MainWindow\n"
+        f"w = MainWindow(Library.open({str(root)!r}))\n"
+        "w.show()\n"
+        "QTimer.singleShot(0, lambda: (print(time.time()), app.quit()))\n"
+        "app.exec()\n"
+    )
+    start = time.time()
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1]) - start
+
+
+def filter_times(lib: Library) -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ops import lookup
+    from app.queries import ClipFilter
+    from ui.bridge import LibraryBridge
+    from ui.clip_list import ClipListModel
+
+    QApplication.instance() or QApplication([])
+    model = ClipListModel(LibraryBridge(lib))
+    with lib.read() as s:
+        waiting = lookup.tag(s, "Waiting and delay").id
+        peers = lookup.tag(s, "Peer support").id
+    cases = {
+        "one tag": ClipFilter(tags_all=[waiting]),
+        "text 'carer'": ClipFilter(text="carer"),
+        "two tags + a word": ClipFilter(tags_all=[waiting, peers], text="crisis"),
+    }
+    results = {}
+    for name, filt in cases.items():
+        samples = []
+        for _ in range(10):
+            model.set_filter(ClipFilter())
+            start = time.perf_counter()
+            model.set_filter(filt)
+            rows = model.rowCount()
+            for row in range(min(rows, 40)):  # what a view draws on screen
+                model.index(row, 0).data()
+                model.index(row, 5).data()
+            samples.append(time.perf_counter() - start)
+        results[f"{name} ({rows} clips)"] = statistics.median(samples)
+    return results
+
+
+def exact_seek_median(film: Path) -> float:
+    from PySide6.QtGui import QImage
+
+    from media.frames import FrameReader
+    from media.probe import probe
+
+    info = probe(film)
+    reader = FrameReader(film, info.start_us, info.rotation)
+    rng = random.Random(3)
+    samples = []
+    for _ in range(60):
+        target = rng.randrange(0, info.duration_us - 100_000)
+        start = time.perf_counter()
+        still = reader.frame_at(target)
+        h, w, _ = still.rgb.shape
+        QImage(still.rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        samples.append(time.perf_counter() - start)
+    reader.close()
+    return statistics.median(samples), max(samples)
+
+
+def worst_stall_during_import(lib: Library) -> tuple[float, float]:
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui.bridge import LibraryBridge
+    from ui.import_flow import ImportFlow
+
+    app = QApplication.instance() or QApplication([])
+    sources = [camera_like_film(30, f"import-{i}.mp4", 300 + 100 * i, p)
+               for i, p in enumerate(("testsrc2", "smptebars", "mandelbrot"))]
+    host = QWidget()
+    flow = ImportFlow(LibraryBridge(lib), host)
+    clock, gaps, last = QElapsedTimer(), [], [0]
+    clock.start()
+
+    def beat():
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    heartbeat = QTimer(interval=5)
+    heartbeat.timeout.connect(beat)
+    loop = QEventLoop()
+    flow.finished.connect(lambda _r: loop.quit())
+    heartbeat.start()
+    start = time.perf_counter()
+    flow.start(sources)
+    loop.exec()
+    took = time.perf_counter() - start
+    heartbeat.stop()
+    return max(gaps[1:]) / 1000, took
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "big"
+        t = time.perf_counter()
+        lib = build_library(root)
+        print(f"built library: 500 films, 20,000 clips in {time.perf_counter() - t:.1f} s")
+        starts = [time_to_window(root) for _ in range(3)]
+        print(f"start to interactive window: median {statistics.median(starts):.2f} s "
+              f"(runs {', '.join(f'{s:.2f}' for s in starts)})   goal <= 1.5 s")
+        for name, seconds in filter_times(lib).items():
+            print(f"filter clip list by {name}: median {seconds * 1000:.1f} ms   goal <= 50 ms")
+        median, worst = exact_seek_median(camera_like_film())
+        print(f"exact seek, 1080p H.264 2 s GOP: median {median * 1000:.1f} ms, worst {worst * 1000:.1f} ms"
+              "   goal <= 80 ms")
+        stall, took = worst_stall_during_import(lib)
+        print(f"import of three 30 s 1080p films took {took:.1f} s; worst GUI stall {stall * 1000:.0f} ms"
+              "   goal <= 100 ms")
+        lib.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Scenes played in a real window under Xvfb and saved as screenshots.
+
+    python -m tests.ui.scenes workspace LIBRARY_DIR OUT.png
+
+Each scene drives the app with simulated keys like a facilitator would, checks what it must,
+grabs the window with QScreen.grabWindow (which, unlike QWidget.grab, sees real video) and
+exits non-zero on any failure.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import SAMPLES
+
+
+def pump(ms: int) -> None:
+    """Let Qt and the app's worker threads run for ``ms``. (QTest.qWait keeps the GIL, which
+    starves Python worker threads such as the frame server.)"""
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.005)
+
+
+def wait_until(app, condition, timeout_ms: int = 20_000) -> None:
+    end = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {condition}")
+        pump(20)
+
+
+def keys(window, *sequence) -> None:
+    for key in sequence:
+        modifier = Qt.KeyboardModifier.NoModifier
+        if isinstance(key, tuple):
+            key, modifier = key
+        QTest.keyClick(window, key, modifier)
+        pump(30)
+
+
+def grab(app, window, out: Path) -> QImage:
+    pump(300)
+    pixmap = app.primaryScreen().grabWindow(window.winId())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    assert pixmap.save(str(out)), f"could not save {out}"
+    return pixmap.toImage()
+
+
+def distinct_colours(image: QImage, rect) -> int:
+    seen = set()
+    for y in range(rect.top(), rect.bottom(), max(rect.height() // 40, 1)):
+        for x in range(rect.left(), rect.right(), max(rect.width() // 40, 1)):
+            seen.add(image.pixel(x, y))
+    return len(seen)
+
+
+def scene_workspace(library: Path, out: Path) -> None:
+    from app.library import Library
+    from app.ops import clips, films
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    lib = Library.open(library)
+    names = [
+        "people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg",
+        "people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg",
+        "people-talking-grid-man2-360x288p25-mpeg1-mp2.mpg",
+        "faces-tos-actors-640x360p24-h264-noaudio.mp4",
+        "phone-android12-2160p60-h264-aac-rot90.mp4",
+        "long-15s-london-320x240p60-h264-aac.mp4",
+    ]
+    results = films.import_files(lib, [SAMPLES / n for n in names[:4]], event="Living well workshop, 14 Nov")
+    results += films.import_files(lib, [SAMPLES / n for n in names[4:]], event="Breakfast review, 21 Nov")
+    assert all(r.error is None for r in results), [r.error for r in results]
+    window = MainWindow(lib)
+    window.resize(1500, 920)
+    window.show()
+    window.activateWindow()
+    QTest.qWaitForWindowExposed(window)
+    woman = results[0].film_id
+    window.library_panel.select_film(woman)
+    wait_until(app, lambda: window.video.current_image() is not None)
+    # A marking run: two clips by keys, the first tagged as a challenge, the second an opportunity.
+    keys(window, *([(Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier)] * 8), Qt.Key.Key_I)
+    keys(window, *([Qt.Key.Key_Right] * 22), Qt.Key.Key_O, Qt.Key.Key_Return)
+    keys(window, (Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier), *([Qt.Key.Key_Right] * 5), Qt.Key.Key_I)
+    keys(window, *([Qt.Key.Key_Right] * 20), Qt.Key.Key_O, Qt.Key.Key_Return)
+    made = sorted(window.timeline.clips, key=lambda c: c.start_us)
+    assert len(made) == 2, made
+    assert made[0].start_us == 320_000 and made[0].end_us == 1_240_000, made[0]
+    clips.update(lib, made[0].id, title="Receptionist doesn't look up")
+    clips.add_tag(lib, [made[0].id], _tag(lib, "Not being listened to"))
+    clips.update(lib, made[1].id, title="Offers a named contact")
+    clips.add_tag(lib, [made[1].id], _tag(lib, "One point of contact"))
+    keys(window, Qt.Key.Key_Home, *([Qt.Key.Key_Right] * 40))
+    wait_until(app, lambda: window.player.frame_index == 40)
+    window.timeline.select_clip(made[1].id)
+    image = grab(app, window, out)
+    video = window.video.geometry()
+    video.moveTopLeft(window.video.mapTo(window, video.topLeft() * 0))
+    assert distinct_colours(image, video) > 50, "the player shows no real picture"
+    strip = window.timeline.geometry()
+    strip.moveTopLeft(window.timeline.mapTo(window, strip.topLeft() * 0))
+    assert distinct_colours(image, strip) > 30, "the timeline shows no thumbnails"
+    window.close()
+    lib.close()
+
+
+def _tag(lib, name: str) -> int:
+    from app.ops import lookup
+
+    with lib.read() as s:
+        return lookup.tag(s, name).id
+
+
+SCENES = {"workspace": scene_workspace}
+
+
+def main(argv: list[str]) -> int:
+    app = QApplication([argv[0]])
+    app.setOrganizationName("ProtoReelTests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(argv[2]) / "settings"))
+    failure: list[BaseException] = []
+
+    def play():
+        try:
+            SCENES[argv[1]](Path(argv[2]), Path(argv[3]))
+        except BaseException as exc:  # reported through the exit code
+            failure.append(exc)
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            app.quit()
+
+    QTimer.singleShot(0, play)
+    app.exec()
+    return 1 if failure else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,13 @@
+"""Real windows under Xvfb, saved under docs/screenshots/ for the README (look at them)."""
+
+import pytest
+
+from tests.ui.xvfb import SCREENSHOTS, run_scene
+
+pytestmark = pytest.mark.xvfb
+
+
+def test_workspace_marking_run_screenshot(tmp_path):
+    out = SCREENSHOTS / "workspace.png"
+    run_scene("workspace", str(tmp_path / "lib"), str(out))
+    assert out.stat().st_size > 50_000
