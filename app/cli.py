@@ -284,6 +284,22 @@ def cmd_reel_create(lib: Library, args, out: Out) -> int:
     return EXIT_OK
 
 
+def cmd_reel_export(lib: Library, args, out: Out) -> int:
+    from app.ops import export
+
+    cancel = CancelToken()
+    signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    progress = _terminal_progress() if sys.stderr.isatty() else (lambda f, m="": None)
+    path = export.export_reel(lib, args.reel, args.out, height=args.height,
+                              cards=False if args.no_cards else None, captions=False if args.no_captions else None,
+                              anonymise=args.anonymise, progress=progress, cancel=cancel)
+    data = {"reel": args.reel, "path": str(path)}
+    if path.suffix.lower() == ".mp4":
+        data["manifest"] = str(export.manifest_path(path))
+    out.record(data, f"exported {path}")
+    return EXIT_OK
+
+
 def cmd_relink(lib: Library, args, out: Out) -> int:
     from app.ops import films
     from app import queries
@@ -340,7 +356,7 @@ COMMANDS = {
     ("prototype", "add"): cmd_prototype_add,
     ("prototype", "link"): cmd_prototype_link,
     ("reel", "create"): cmd_reel_create,
-    ("reel", "export"): not_yet("reel export"),
+    ("reel", "export"): cmd_reel_export,
     ("relink", None): cmd_relink,
     ("person", "add"): cmd_person_add,
     ("person", "appears"): cmd_person_appears,

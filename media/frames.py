@@ -8,6 +8,7 @@ open decoder; stepping back hits a small cache of recent frames.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import numpy as np
 US = 1_000_000
 CACHE_FRAMES = 32
 DECODE_AHEAD_US = 3_000_000  # closer than this: decode forward instead of seeking
+SKIP_MARGIN_US = 500_000  # decode every frame this close to the target (B-frame reordering)
 
 
 @dataclass
@@ -42,16 +44,26 @@ class FrameReader:
         self._frames = None  # the decoding generator, positioned after ``_last``
         self._last: av.VideoFrame | None = None
         self._last_us: int | None = None
+        self._target_us = 0
+        self.box: tuple[int, int] | None = None  # scale stills to fit (the view's size)
         self._cache: OrderedDict[int, av.VideoFrame] = OrderedDict()
 
     def close(self) -> None:
         self.container.close()
 
     def _time_us(self, frame) -> int:
-        return round(frame.pts * frame.time_base * US) - self.start_us
+        # Rounded up, like app.timecode.frame_start_us, so a frame's time maps to its index.
+        return math.ceil(frame.pts * frame.time_base * US) - self.start_us
 
     def _decode(self):
+        ctx = self.stream.codec_context
         for packet in self.container.demux(self.stream):
+            # Frames nothing refers to and far before the target need not be decoded at all
+            # (about a third of the work in a long GOP). Decided per packet, by its own time,
+            # so the frames near the target always decode whatever the decoder's delay.
+            far = packet.pts is not None and (
+                round(packet.pts * packet.time_base * US) - self.start_us < self._target_us - SKIP_MARGIN_US)
+            ctx.skip_frame = "NONREF" if far else "DEFAULT"
             try:
                 yield from packet.decode()
             except (av.error.FFmpegError, ValueError):
@@ -95,6 +107,7 @@ class FrameReader:
 
     def frame_at(self, film_us: int) -> Still | None:
         """The frame showing at ``film_us`` (the last one starting at or before it)."""
+        self._target_us = film_us
         cached = self._from_cache(film_us)
         if cached is not None:
             return cached
@@ -105,7 +118,9 @@ class FrameReader:
         best = (self._last_us, self._last) if self._last is not None and self._last_us <= film_us else None
         for frame in self._frames:
             t = self._time_us(frame)
-            self._remember(t, frame, self._last_us)
+            # Spans are only trusted where every frame decoded (not near skipped ones).
+            whole = self._last_us is not None and self._last_us >= film_us - SKIP_MARGIN_US // 2
+            self._remember(t, frame, self._last_us if whole else None)
             self._last, self._last_us = frame, t
             if t > film_us:
                 if best is None:  # seek landed past the target (damaged start): show what we have
@@ -118,6 +133,16 @@ class FrameReader:
             return None
         return self._still(*best)
 
+    def _fit(self, width: int, height: int) -> tuple[int, int] | None:
+        """Coded size that, once upright, fits ``box``; None when already small enough."""
+        if self.box is None:
+            return None
+        box_w, box_h = self.box if self.rotation in (0, 180) else self.box[::-1]
+        scale = min(box_w / width, box_h / height)
+        if scale >= 1:
+            return None
+        return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
     def _from_cache(self, film_us: int) -> Still | None:
         for time_us, (frame, next_us) in self._cache.items():
             if next_us is not None and time_us <= film_us < next_us:
@@ -125,7 +150,11 @@ class FrameReader:
         return None
 
     def _still(self, time_us: int, frame) -> Still:
-        rgb = frame.to_ndarray(format="rgb24")
+        size = self._fit(frame.width, frame.height)
+        if size is None:
+            rgb = frame.to_ndarray(format="rgb24")
+        else:
+            rgb = frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray()
         if self.rotation:
             rgb = np.rot90(rgb, k=-self.rotation // 90)
         return Still(time_us, np.ascontiguousarray(rgb))

@@ -39,6 +39,7 @@ def make_counting_film(
     size: tuple[int, int] = (320, 240),
     audio: bool = True,
     rotation: int = 0,
+    preset: str = "ultrafast",
 ) -> Path:
     width, height = size
     frames = int(seconds * fps)
@@ -46,7 +47,7 @@ def make_counting_film(
         video = out.add_stream("libx264", rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.codec_context.gop_size = gop
-        video.options = {"preset": "ultrafast", "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0"}
+        video.options = {"preset": preset, "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0"}
         if rotation:
             video.set_display_rotation(-rotation)
         if audio:

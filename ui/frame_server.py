@@ -24,6 +24,7 @@ class FrameServer(QObject):
         self._wanted: tuple[int, int] | None = None
         self._cond = threading.Condition()
         self._stop = False
+        self._box: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._loop, name="frame-server", daemon=True)
         self._thread.start()
 
@@ -31,6 +32,10 @@ class FrameServer(QObject):
         with self._cond:
             self._wanted = (seq, film_us)
             self._cond.notify()
+
+    def set_box(self, width: int, height: int) -> None:
+        """Pictures need be no larger than the view (decoding stays full size)."""
+        self._box = (max(width, 2), max(height, 2))
 
     def stop(self) -> None:
         with self._cond:
@@ -54,6 +59,7 @@ class FrameServer(QObject):
                     seq, film_us = self._wanted
                     self._wanted = None
                 try:
+                    reader.box = self._box
                     still = reader.frame_at(film_us)
                     if still is not None:
                         h, w, _ = still.rgb.shape

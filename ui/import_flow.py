@@ -73,9 +73,10 @@ class ImportFlow(QObject):
         return self.job.start()
 
     def _on_progress(self, fraction: float, message: str) -> None:
-        if self.dialog is not None:
-            self.dialog.setValue(int(fraction * 1000))
-            self.dialog.setLabelText(message or "Importing…")
+        dialog = self.dialog  # setValue may run the event loop, which can close the dialog
+        if dialog is not None:
+            dialog.setLabelText(message or "Importing…")
+            dialog.setValue(int(fraction * 1000))
 
     def _close_dialog(self) -> None:
         if self.dialog is not None:

@@ -79,6 +79,7 @@ class Player(QObject):
             self._set_source(QUrl.fromLocalFile(film.path))
             if film.has_video:
                 self.frames = FrameServer(film.path, film.start_us, film.rotation, self)
+                self.frames.set_box(*self.view.picture_box())
                 self.frames.ready.connect(self._on_still)
                 self.frames.failed.connect(self.error)
             self.media.pause()

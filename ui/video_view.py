@@ -30,6 +30,12 @@ class VideoView(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(800, 450)
 
+    def picture_box(self) -> tuple[int, int]:
+        """The largest picture worth decoding for this view, in device pixels (at least 720p,
+        so that a window made bigger later still looks sharp)."""
+        ratio = self.devicePixelRatioF()
+        return max(int(self.width() * ratio), 1280), max(int(self.height() * ratio), 720)
+
     def set_frame(self, frame: QVideoFrame) -> None:
         if not frame.isValid():
             return

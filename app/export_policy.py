@@ -1,0 +1,48 @@
+"""The one check every export passes before anything is written.
+
+A rule looks at the plan and returns refusals; any refusal stops the export with a message
+naming the people and clips concerned. Rules are plain functions so new ones (or a test's)
+slot in without touching the exporters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from app.errors import ConsentRefused
+from app.models import CONSENT_SCOPES
+from media.export.plan import ReelPlan
+
+
+@dataclass
+class Refusal:
+    clip_title: str
+    position: int
+    reason: str
+
+
+Rule = Callable[[ReelPlan], list[Refusal]]
+
+
+def consent_rule(plan: ReelPlan) -> list[Refusal]:
+    """Everyone who appears must have consented to at least the reel's audience."""
+    needed = CONSENT_SCOPES.index(plan.audience)
+    refusals = []
+    for item in plan.items:
+        short = [p for p in item.people if CONSENT_SCOPES.index(p.consent) < needed]
+        if short:
+            who = ", ".join(f"{p.name} (consent: {p.consent})" for p in short)
+            refusals.append(Refusal(item.clip_title, item.position, f"{who} did not consent to a {plan.audience} audience"))
+    return refusals
+
+
+DEFAULT_RULES: list[Rule] = [consent_rule]
+
+
+def check(plan: ReelPlan, rules: list[Rule] | None = None) -> None:
+    refusals = [r for rule in (DEFAULT_RULES if rules is None else rules) for r in rule(plan)]
+    if refusals:
+        lines = "; ".join(f"clip {r.position + 1} {r.clip_title!r}: {r.reason}" for r in refusals)
+        raise ConsentRefused(f"reel {plan.title!r} cannot be exported for a {plan.audience} audience: {lines}. "
+                             "Nothing was written.")

@@ -1,0 +1,59 @@
+"""Exports appear whole or not at all: written to a hidden temporary file beside the target,
+renamed into place only when complete. A cancelled, failed or killed export leaves no file
+at the target path."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from app.errors import StorageError
+from media.files import storage_error
+
+PARTIAL_PREFIX = ".protoreel-partial-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clear_stale_partials(folder: Path) -> None:
+    """Remove half-written exports of processes that no longer run (killed mid-export)."""
+    for leftover in folder.glob(PARTIAL_PREFIX + "*"):
+        try:
+            pid = int(leftover.name[len(PARTIAL_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _pid_alive(pid):
+            leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    target = Path(target).expanduser().absolute()
+    folder = target.parent
+    if not folder.is_dir():
+        raise StorageError(f"{folder}: the folder does not exist")
+    if not os.access(folder, os.W_OK):
+        raise StorageError(f"{folder}: this folder cannot be written to (permission denied)")
+    clear_stale_partials(folder)
+    temp = folder / f"{PARTIAL_PREFIX}{os.getpid()}-{target.name}"
+    try:
+        yield temp
+        if not temp.exists():
+            raise StorageError(f"{target}: the export produced no file")
+        with open(temp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(temp, target)
+    except OSError as exc:
+        raise storage_error(exc, target) from exc
+    finally:
+        temp.unlink(missing_ok=True)

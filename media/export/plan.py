@@ -1,0 +1,95 @@
+"""What an export needs to know, as plain data: media/ never reads the database.
+
+Built by ``app.reel_plan`` from a reel; every exporter (MP4 and each interchange format)
+takes one of these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+
+@dataclass
+class Person:
+    name: str
+    role: str
+    consent: str  # none, team, collaborative, public
+
+
+@dataclass
+class PlanItem:
+    position: int
+    clip_id: int
+    clip_title: str
+    film_id: int
+    film_title: str
+    source: Path
+    start_us: int  # film time, half-open [start_us, end_us)
+    end_us: int
+    fps: Fraction | None
+    has_video: bool
+    has_audio: bool
+    width: int | None
+    height: int | None
+    rotation: int
+    sar: Fraction = Fraction(1)
+    tags: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
+    prototypes: list[str] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    note: str = ""
+    quote: str = ""
+    card_text: str = ""  # a title card shown before the clip ("" for none)
+    caption: str = ""  # lower third over the clip ("" for none)
+    fade: bool = False
+
+    @property
+    def duration_us(self) -> int:
+        return self.end_us - self.start_us
+
+
+@dataclass
+class ExportSettings:
+    height: int = 720
+    fps: Fraction = Fraction(30)
+    cards: bool = True
+    captions: bool = True
+    card_seconds: Fraction = Fraction(3)
+    crf: int = 23
+    preset: str = "veryfast"
+    audio_bitrate: str = "160k"
+    fade_seconds: Fraction = Fraction(1, 2)
+
+
+@dataclass
+class ReelPlan:
+    reel_id: int
+    title: str
+    subtitle: str
+    audience: str
+    items: list[PlanItem]
+    settings: ExportSettings = field(default_factory=ExportSettings)
+    opening_card: bool = True
+    credits: str = ""  # closing card text ("" for none)
+
+    @property
+    def width(self) -> int:
+        return round(self.settings.height * 16 / 9 / 2) * 2
+
+    def segments(self):
+        """The reel in order as (kind, item, duration_us): kind is "opening", "card",
+        "clip" or "closing"; what the MP4, EDL and captions all lay out alike."""
+        card_us = int(self.settings.card_seconds * 1_000_000)
+        if self.settings.cards and self.opening_card:
+            yield "opening", None, card_us
+        for item in self.items:
+            if self.settings.cards and item.card_text:
+                yield "card", item, card_us
+            yield "clip", item, item.duration_us
+        if self.settings.cards and self.credits:
+            yield "closing", None, card_us
+
+    @property
+    def duration_us(self) -> int:
+        return sum(d for _k, _i, d in self.segments())
