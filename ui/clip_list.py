@@ -6,7 +6,9 @@ rows on screen load in batches as the view asks for them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+import json
+
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
@@ -21,6 +23,7 @@ from ui.errors import show_error
 
 COLUMNS = ("Title", "Film", "In", "Out", "Length", "Tags", "Prototypes")
 BATCH = 200
+CLIP_MIME = "application/x-protoreel-clip-ids"
 RELEVANT = ("clips", "clip_tags", "clip_prototypes", "tags", "prototypes", "films", "events", "appearances")
 
 
@@ -90,8 +93,18 @@ class ClipListModel(QAbstractTableModel):
         return None
 
     def flags(self, index):
-        base = super().flags(index)
+        base = super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
         return base | Qt.ItemFlag.ItemIsEditable if index.column() == 0 else base
+
+    def mimeTypes(self) -> list[str]:
+        return [CLIP_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        """Clips dragged onto a reel (or, later, a prototype) travel as their ids."""
+        ids = list(dict.fromkeys(self.ids[i.row()] for i in indexes if i.isValid()))
+        mime = QMimeData()
+        mime.setData(CLIP_MIME, QByteArray(json.dumps(ids).encode()))
+        return mime
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -155,6 +168,8 @@ class ClipList(QWidget):
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -18,6 +18,8 @@ from ui.errors import show_error
 from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
 from ui.player import Player
+from ui.reel_builder import ReelBuilder
+from ui.reel_preview import ReelPreview
 from ui.text_keys import TextFieldKeys
 from ui.timeline import Timeline
 from ui.transport import TransportBar
@@ -45,6 +47,8 @@ class MainWindow(QMainWindow):
         self.library_panel = LibraryPanel(self.bridge, self)
         self.clip_list = ClipList(self.bridge, self)
         self.import_flow = ImportFlow(self.bridge, self)
+        self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_ids, self)
+        self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
 
         player_box = QWidget(self)
@@ -60,13 +64,16 @@ class MainWindow(QMainWindow):
         self.docks = [
             self._dock("Library", "libraryDock", self.library_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
             self._dock("Clips", "clipsDock", self.clip_list, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Reel", "reelDock", self.reel_builder, Qt.DockWidgetArea.RightDockWidgetArea),
         ]
+        self.tabifyDockWidget(self.docks[1], self.docks[2])
+        self.docks[1].raise_()
         self.actions_by_name = build_menus(self)
         self._text_keys = TextFieldKeys(self)
         QApplication.instance().installEventFilter(self._text_keys)
         self._connect()
         self.resize(1400, 860)
-        self.resizeDocks(self.docks, [300, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks(self.docks, [300, 440, 440], Qt.Orientation.Horizontal)
         self._restore()
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
         self.run_job(lambda progress, cancel: films.check_missing(lib))
@@ -87,6 +94,10 @@ class MainWindow(QMainWindow):
         self.clip_list.clip_activated.connect(self.play_clip)
         self.clip_list.clip_selected.connect(self._on_list_clip)
         self.import_flow.finished.connect(self._after_import)
+        self.reel_builder.preview_requested.connect(self.reel_preview.start)
+        self.reel_preview.item_started.connect(
+            lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
+        self.reel_preview.finished.connect(lambda: self.statusBar().showMessage("Preview ended.", 3000))
         self.bridge.changed.connect(self._on_changed)
 
     # -- films and clips ---------------------------------------------------------------
@@ -94,6 +105,9 @@ class MainWindow(QMainWindow):
         return self.player.film.id if self.player.film else None
 
     def open_film(self, film_id: int | None, start_us: int = 0) -> None:
+        if self.reel_preview.active and film_id is not None and film_id != self.reel_preview.items[
+                self.reel_preview.index].film_id:
+            self.reel_preview.stop()
         record = None
         if film_id is not None:
             with self.lib.read() as s:

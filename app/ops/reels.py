@@ -29,3 +29,87 @@ def create(lib: Library, title: str, clip_refs: list, audience: str = "team", he
             clip = lookup.clip(s, ref)
             s.add(ReelItem(reel_id=reel.id, clip_id=clip.id, position=position))
         return reel.id
+
+
+REEL_FIELDS = {"title", "subtitle", "audience", "height"}
+SETTING_FIELDS = {"cards", "captions", "opening_card", "credits", "crf", "preset", "audio_bitrate"}
+
+
+def add_clips(lib: Library, reel_id: int, clip_ids: list[int], position: int | None = None) -> None:
+    """Insert clips at ``position`` (default: the end)."""
+    with lib.op("Add clips to reel") as s:
+        reel = s.get(Reel, reel_id)
+        items = list(reel.items)
+        position = len(items) if position is None else max(0, min(position, len(items)))
+        new = [ReelItem(reel_id=reel_id, clip_id=clip_id, position=0) for clip_id in clip_ids]
+        for item in new:
+            s.add(item)
+        _renumber(items[:position] + new + items[position:])
+
+
+def remove_items(lib: Library, item_ids: list[int]) -> None:
+    with lib.op("Remove from reel") as s:
+        reels = set()
+        for item_id in item_ids:
+            item = s.get(ReelItem, item_id)
+            reels.add(item.reel_id)
+            s.delete(item)
+        s.flush()
+        for reel_id in reels:
+            s.expire(s.get(Reel, reel_id), ["items"])
+            _renumber(list(s.get(Reel, reel_id).items))
+
+
+def move_item(lib: Library, item_id: int, position: int) -> None:
+    """Move one item to ``position`` (0-based) in its reel."""
+    with lib.op("Reorder reel") as s:
+        item = s.get(ReelItem, item_id)
+        items = [i for i in item.reel.items if i.id != item_id]
+        position = max(0, min(position, len(items)))
+        _renumber(items[:position] + [item] + items[position:])
+
+
+def _renumber(items: list[ReelItem]) -> None:
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+
+
+def update_item(lib: Library, item_id: int, **fields) -> None:
+    """Change an item's ``card_text``, ``caption`` (None: the default) or ``fade``."""
+    unknown = set(fields) - {"card_text", "caption", "fade"}
+    if unknown:
+        raise BadInput(f"reel item fields {sorted(unknown)}: cannot be changed")
+    with lib.op("Edit reel item") as s:
+        item = s.get(ReelItem, item_id)
+        for key, value in fields.items():
+            setattr(item, key, value)
+
+
+def update(lib: Library, reel_id: int, **fields) -> None:
+    """Change the reel's title, subtitle, audience, height or render settings."""
+    import json
+
+    unknown = set(fields) - REEL_FIELDS - SETTING_FIELDS
+    if unknown:
+        raise BadInput(f"reel fields {sorted(unknown)}: cannot be changed")
+    if "audience" in fields:
+        fields["audience"] = check_audience(fields["audience"])
+    if "height" in fields and fields["height"] not in (720, 1080):
+        raise BadInput(f"height {fields['height']}: must be 720 or 1080")
+    if "title" in fields and not str(fields["title"]).strip():
+        raise BadInput("reel '': a reel needs a title")
+    with lib.op("Change reel settings") as s:
+        reel = s.get(Reel, reel_id)
+        settings = json.loads(reel.settings_json or "{}")
+        for key, value in fields.items():
+            if key in REEL_FIELDS:
+                setattr(reel, key, value.strip() if isinstance(value, str) else value)
+            else:
+                settings[key] = value
+        reel.settings_json = json.dumps(settings, sort_keys=True)
+
+
+def delete(lib: Library, reel_id: int) -> None:
+    with lib.op("Delete reel") as s:
+        s.delete(s.get(Reel, reel_id))

@@ -11,8 +11,10 @@ Cards and captions are stills composed with moviepy (media/export/cards.py).
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -72,41 +74,50 @@ class _Graph:
     def frames_us(self, frames: int) -> int:
         return round(Fraction(frames, 1) / self.plan.settings.fps * US)
 
-    def fit(self) -> str:
+    def fit(self, item: PlanItem | None = None) -> str:
+        """Square pixels, letterboxed into the reel's frame; nothing at all when the source
+        already is exactly that (each 1080p scale pass costs time and frame buffers)."""
         w, h = self.plan.width, self.plan.settings.height
+        if item is not None and (item.width, item.height) == (w, h) and item.rotation == 0 and item.sar == 1:
+            return "setsar=1"
         return (f"scale=iw*sar:ih,setsar=1,scale={w}:{h}:force_original_aspect_ratio=decrease,"
                 f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1")
 
     def still(self, png: Path, duration_us: int) -> None:
+        """A card: one decoded picture repeated by the ``loop`` filter (an image input with
+        ``-loop 1`` decodes it afresh for every frame and queued ~100 MB at 1080p)."""
         k = len(self.pairs)
-        v = self.add_input("-loop", "1", "-framerate", str(self.plan.settings.fps), "-t", _sec(duration_us),
-                           "-i", str(png))
+        v = self.add_input("-threads", "1", "-i", str(png))
         a = self.silence(duration_us + 100_000)
         frames = self.frames_for(duration_us)
-        self.chains.append(f"[{v}:v]{self.fit()},{self.video_tail(frames)}[v{k}]")
+        fps = self.plan.settings.fps
+        self.chains.append(f"[{v}:v]{self.fit()},format=yuv420p,loop=loop={frames - 1}:size=1:start=0,"
+                           f"setpts=N/({fps})/TB,trim=end_frame={frames}[v{k}]")
         self.chains.append(f"[{a}:a]{self.audio_tail(self.frames_us(frames))}[a{k}]")
         self.pairs.append(f"[v{k}][a{k}]")
 
     def clip(self, item: PlanItem, caption_png: Path | None) -> None:
         k = len(self.pairs)
         d = item.duration_us
-        src = self.add_input("-ss", _sec(item.start_us), "-t", _sec(d), "-threads", "2", "-i", str(item.source))
+        # One decoder thread per clip: clips decode one after another, and frame threads cost
+        # ~50 MB of buffers per input for no speed (x264 is the bottleneck).
+        src = self.add_input("-ss", _sec(item.start_us), "-t", _sec(d), "-threads", "1", "-i", str(item.source))
         frames = self.frames_for(d)
         fades = ""
         if item.fade:
             fd = float(self.plan.settings.fade_seconds)
             fades = f",fade=t=in:st=0:d={fd},fade=t=out:st={max(d / US - fd, 0):.6f}:d={fd}"
         if item.has_video:
-            video = f"[{src}:v]{self.fit()},{self.video_tail(frames)}{fades}"
+            video = f"[{src}:v]{self.fit(item)},{self.video_tail(frames)}{fades}"
         else:  # sound only: a black picture for the clip's length
             black = self.add_input("-f", "lavfi", "-t", _sec(d), "-i",
                                    f"color=c=black:s={self.plan.width}x{self.plan.settings.height}:r={self.plan.settings.fps}")
             video = f"[{black}:v]{self.video_tail(frames)}{fades}"
         if caption_png is not None:
-            cap = self.add_input("-loop", "1", "-framerate", str(self.plan.settings.fps), "-t", _sec(d),
-                                 "-i", str(caption_png))
+            # One picture; overlay keeps showing it to the clip's end (eof_action=repeat).
+            cap = self.add_input("-i", str(caption_png))
             self.chains.append(f"{video}[base{k}]")
-            self.chains.append(f"[base{k}][{cap}:v]overlay=0:0:shortest=1,format=yuv420p[v{k}]")
+            self.chains.append(f"[base{k}][{cap}:v]overlay=0:0:eof_action=repeat,format=yuv420p[v{k}]")
         else:
             self.chains.append(f"{video}[v{k}]")
         if item.has_audio:
@@ -137,21 +148,49 @@ class _Graph:
 
 
 
-def build_command(plan: ReelPlan, work: Path, out: Path) -> list[str]:
-    graph = _Graph(plan)
-    w, h = plan.width, plan.settings.height
-    for n, (kind, item, duration) in enumerate(plan.segments()):
+def stills_needed(plan: ReelPlan, work: Path) -> list[tuple]:
+    """(kind, path, text, subtext) for every card and caption image the reel needs."""
+    jobs = []
+    for n, (kind, item, _duration) in enumerate(plan.segments()):
         if kind == "opening":
-            graph.still(render_card(work / f"card{n}.png", w, h, plan.title, plan.subtitle), duration)
+            jobs.append(("card", work / f"card{n}.png", plan.title, plan.subtitle))
         elif kind == "closing":
-            graph.still(render_card(work / f"card{n}.png", w, h, "With thanks", plan.credits), duration)
+            jobs.append(("card", work / f"card{n}.png", "With thanks", plan.credits))
         elif kind == "card":
-            graph.still(render_card(work / f"card{n}.png", w, h, item.card_text), duration)
+            jobs.append(("card", work / f"card{n}.png", item.card_text, ""))
+        elif plan.settings.captions and item.caption:
+            jobs.append(("caption", work / f"caption{n}.png", item.caption, ""))
+    return jobs
+
+
+def _render_stills(jobs: list[tuple], width: int, height: int) -> None:
+    for kind, path, text, subtext in jobs:
+        if kind == "card":
+            render_card(path, width, height, text, subtext)
         else:
-            caption = None
-            if plan.settings.captions and item.caption:
-                caption = render_lower_third(work / f"caption{n}.png", w, h, item.caption)
-            graph.clip(item, caption)
+            render_lower_third(path, width, height, text)
+
+
+def render_stills(plan: ReelPlan, work: Path) -> None:
+    """Compose cards and captions in a short-lived process: moviepy and its 1080p frames
+    take ~250 MB that would otherwise stay resident beside ffmpeg for the whole encode."""
+    jobs = stills_needed(plan, work)
+    if not jobs:
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pool.submit(_render_stills, jobs, plan.width, plan.settings.height).result()
+
+
+def build_command(plan: ReelPlan, work: Path, out: Path) -> list[str]:
+    """The ffmpeg command; the stills (``render_stills``) must already be in ``work``."""
+    graph = _Graph(plan)
+    for n, (kind, item, duration) in enumerate(plan.segments()):
+        if kind != "clip":
+            graph.still(work / f"card{n}.png", duration)
+        else:
+            caption = work / f"caption{n}.png"
+            graph.clip(item, caption if caption.exists() else None)
     return graph.command(out)
 
 
@@ -163,6 +202,7 @@ def write(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, cancel:
     total = max(plan.duration_us, 1)
     with tempfile.TemporaryDirectory(prefix="protoreel-export-") as tmp, atomic_output(out) as partial:
         progress(0.0, "preparing cards and captions")
+        render_stills(plan, Path(tmp))
         command = build_command(plan, Path(tmp), partial)
         cancel.check()
         started = time.monotonic()

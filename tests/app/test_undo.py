@@ -148,3 +148,37 @@ def test_undo_does_not_revert_a_later_fact(stocked, tmp_path):
 def test_nothing_to_undo(lib):
     with pytest.raises(NothingToUndo):
         lib.undo()
+
+
+def test_reel_edits_reorder_and_undo(stocked):
+    from app.models import Reel
+
+    lib, film, a, b, proto = stocked
+    c = clips.add(lib, film, 3_000_000, 3_500_000, title="c")
+    reel_id = reels.create(lib, "R", [a, b])
+    order = lambda: [i.clip_id for i in _reel(lib, reel_id).items]  # noqa: E731
+    steps = [
+        lambda: reels.add_clips(lib, reel_id, [c], position=0),
+        lambda: reels.move_item(lib, _reel(lib, reel_id).items[0].id, 2),
+        lambda: reels.update_item(lib, _reel(lib, reel_id).items[0].id, card_text="Part one", fade=True),
+        lambda: reels.update(lib, reel_id, title="Board", audience="collaborative", captions=False),
+        lambda: reels.remove_items(lib, [_reel(lib, reel_id).items[1].id]),
+    ]
+    states = [db_state(lib)]
+    for step in steps:
+        step()
+        states.append(db_state(lib))
+    assert order() == [a, c]
+    for expected in reversed(states[:-1]):
+        lib.undo()
+        assert db_state(lib) == expected
+    assert order() == [a, b]
+
+
+def _reel(lib, reel_id):
+    from app.models import Reel
+
+    with lib.read() as s:
+        reel = s.get(Reel, reel_id)
+        reel.items  # load
+        return reel

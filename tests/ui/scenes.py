@@ -115,6 +115,54 @@ def scene_workspace(library: Path, out: Path) -> None:
     lib.close()
 
 
+def scene_reel_builder(library: Path, out: Path) -> None:
+    from app.library import Library
+    from app.ops import clips, films, people, reels
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    lib = Library.open(library)
+    names = ["people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg", "people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg",
+             "people-talking-grid-man2-360x288p25-mpeg1-mp2.mpg", "faces-tos-actors-640x360p24-h264-noaudio.mp4"]
+    results = films.import_files(lib, [SAMPLES / n for n in names], event="Living well workshop, 14 Nov")
+    ids = [r.film_id for r in results]
+    made = [
+        clips.add(lib, ids[0], 320_000, 1_240_000, title="Receptionist doesn't look up",
+                  tags=["challenge:Not being listened to", "theme:First contact"]),
+        clips.add(lib, ids[1], 400_000, 2_000_000, title="Asked to repeat his story", tags=["challenge:Telling my story again"]),
+        clips.add(lib, ids[3], 1_000_000, 4_500_000, title="Peer worker steps in", tags=["opportunity:Peer support"]),
+        clips.add(lib, ids[2], 500_000, 2_500_000, title="Offers a named contact", tags=["opportunity:One point of contact"]),
+    ]
+    reel_id = reels.create(lib, "Front door: what we saw", made, audience="collaborative")
+    reels.update(lib, reel_id, subtitle="Evidence for the Welcome desk prototype", credits="Actors of the Living well company")
+    with lib.read() as s:
+        from app.models import Reel
+
+        first = s.get(Reel, reel_id).items[2].id
+    reels.update_item(lib, first, card_text="What good looks like", fade=True)
+    people.add(lib, "Actor A", "actor", "public")
+    people.appears(lib, "Actor A", [ids[0]])
+    window = MainWindow(lib)
+    window.resize(1500, 920)
+    window.show()
+    window.activateWindow()
+    QTest.qWaitForWindowExposed(window)
+    window.docks[2].raise_()
+    builder = window.reel_builder
+    builder.items.setCurrentIndex(builder.items_model.index(2))
+    window.library_panel.select_film(ids[3])
+    wait_until(app, lambda: window.video.current_image() is not None)
+    window.player.seek_us(2_000_000)
+    wait_until(app, lambda: window.player.frame_index == 48)
+    assert [i.clip_title for i in builder.items_model.items][2] == "Peer worker steps in"
+    image = grab(app, window, out)
+    box = builder.items.geometry()
+    box.moveTopLeft(builder.items.mapTo(window, box.topLeft() * 0))
+    assert distinct_colours(image, box) > 3, "the reel's clip list is empty"
+    window.close()
+    lib.close()
+
+
 def _tag(lib, name: str) -> int:
     from app.ops import lookup
 
@@ -122,7 +170,7 @@ def _tag(lib, name: str) -> int:
         return lookup.tag(s, name).id
 
 
-SCENES = {"workspace": scene_workspace}
+SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder}
 
 
 def main(argv: list[str]) -> int:

@@ -11,3 +11,9 @@ def test_workspace_marking_run_screenshot(tmp_path):
     out = SCREENSHOTS / "workspace.png"
     run_scene("workspace", str(tmp_path / "lib"), str(out))
     assert out.stat().st_size > 50_000
+
+
+def test_reel_builder_screenshot(tmp_path):
+    out = SCREENSHOTS / "reel-builder.png"
+    run_scene("reel_builder", str(tmp_path / "lib"), str(out))
+    assert out.stat().st_size > 50_000

@@ -1,0 +1,100 @@
+"""The reel builder driven through its widgets: create, reorder by drop, edit, undo,
+preview back to back and export on a worker."""
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+
+from app.models import Reel
+from app.ops import clips
+from ui.reel_builder import ITEM_MIME
+
+
+def make_clips(window):
+    ids = [clips.add(window.lib, window.film_id, a, b, title=t, tags=tags) for a, b, t, tags in (
+        (0, 400_000, "Alpha", ["challenge:Waiting and delay"]),
+        (1_000_000, 1_400_000, "Bravo", []),
+        (2_000_000, 2_400_000, "Charlie", ["opportunity:Peer support"]),
+    )]
+    return ids
+
+
+def select_rows(window, rows):
+    view = window.clip_list.view
+    view.clearSelection()
+    for row in rows:
+        view.selectionModel().select(window.clip_list.model.index(row, 0),
+                                     QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def order(builder):
+    return [i.clip_title for i in builder.items_model.items]
+
+
+def test_create_reorder_edit_and_undo(qtbot, film_window):
+    w = film_window
+    make_clips(w)
+    builder = w.reel_builder
+    select_rows(w, [0, 1, 2])
+    from PySide6.QtWidgets import QPushButton
+
+    builder.findChild(QPushButton, "newReel").click()
+    assert order(builder) == ["Alpha", "Bravo", "Charlie"]
+    model = builder.items_model
+    mime = model.mimeData([model.index(0)])
+    assert mime.hasFormat(ITEM_MIME)
+    model.dropMimeData(mime, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
+    assert order(builder) == ["Bravo", "Charlie", "Alpha"]
+    builder.items.setCurrentIndex(model.index(1))
+    builder.card.setText("What good looks like")
+    builder.card.editingFinished.emit()
+    assert builder.items_model.items[1].card_text == "What good looks like"
+    builder.audience.setCurrentIndex(2)
+    builder.audience.activated.emit(2)
+    with w.lib.read() as s:
+        assert s.get(Reel, builder.reel_id).audience == "public"
+    w.undo_actions.undo.trigger()
+    w.undo_actions.undo.trigger()
+    assert builder.items_model.items[1].card_text == ""
+    w.undo_actions.undo.trigger()
+    assert order(builder) == ["Alpha", "Bravo", "Charlie"]
+
+
+def test_drop_clips_from_the_list_onto_the_reel(qtbot, film_window):
+    w = film_window
+    make_clips(w)
+    select_rows(w, [0])
+    from PySide6.QtWidgets import QPushButton
+
+    w.reel_builder.findChild(QPushButton, "newReel").click()
+    mime = w.clip_list.model.mimeData([w.clip_list.model.index(2, 0), w.clip_list.model.index(1, 0)])
+    w.reel_builder.items_model.dropMimeData(mime, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
+    assert order(w.reel_builder) == ["Charlie", "Bravo", "Alpha"]
+
+
+def test_preview_plays_the_clips_back_to_back(qtbot, film_window):
+    w = film_window
+    make_clips(w)
+    select_rows(w, [0, 2])
+    from PySide6.QtWidgets import QPushButton
+
+    w.reel_builder.findChild(QPushButton, "newReel").click()
+    started = []
+    w.reel_preview.item_started.connect(started.append)
+    with qtbot.waitSignal(w.reel_preview.finished, timeout=20_000):
+        w.reel_builder.findChild(QPushButton, "previewReel").click()
+    assert started == [0, 1]
+    assert w.player.position_us >= 2_400_000 - 80_000
+
+
+def test_export_runs_on_a_worker_and_writes_the_file(qtbot, film_window, tmp_path):
+    w = film_window
+    make_clips(w)
+    select_rows(w, [0, 1])
+    from PySide6.QtWidgets import QPushButton
+
+    w.reel_builder.findChild(QPushButton, "newReel").click()
+    out = tmp_path / "board.mp4"
+    job = w.reel_builder.export_to(out)
+    with qtbot.waitSignal(job.done, timeout=120_000):
+        pass
+    assert out.exists() and out.stat().st_size > 10_000
+    assert (tmp_path / "board.manifest.json").exists()

@@ -1,0 +1,373 @@
+"""The reel builder: pick or create a reel, order its clips by drag and drop, set cards,
+captions and fades per item, the reel's audience and look; preview it; export it.
+
+Every edit is a core op (saved at once, undoable); the panel redraws from change reports.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QListView, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
+)
+
+from app import reel_plan, timecode
+from app.changes import Changes
+from app.errors import BadInput
+from app.models import Reel
+from app.ops import export as export_ops
+from app.ops import reels as reel_ops
+from media.export import suffixes
+from media.export.plan import PlanItem
+from ui.bridge import LibraryBridge
+from ui.clip_list import CLIP_MIME
+from ui.errors import show_error
+from ui.workers import Job
+
+ITEM_MIME = "application/x-protoreel-reel-item"
+AUDIENCES = (("team", "Team review"), ("collaborative", "The collaborative"), ("public", "Public"))
+EXPORT_FILTER = ("Video (*.mp4);;OpenTimelineIO (*.otio);;Edit decision list (*.edl);;"
+                 "Captions SRT (*.srt);;Captions WebVTT (*.vtt);;Spreadsheet (*.csv)")
+
+
+class ReelItemsModel(QAbstractListModel):
+    def __init__(self, bridge: LibraryBridge) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.reel_id: int | None = None
+        self.items: list[PlanItem] = []
+        self.item_ids: list[int] = []
+
+    def load(self, reel_id: int | None) -> None:
+        self.beginResetModel()
+        self.reel_id, self.items, self.item_ids = reel_id, [], []
+        if reel_id is not None:
+            lib = self.bridge.lib
+            with lib.read() as s:
+                reel = s.get(Reel, reel_id)
+                if reel is not None:
+                    self.items = reel_plan.build(lib, s, reel_id).items
+                    self.item_ids = [i.id for i in reel.items]
+                else:
+                    self.reel_id = None
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            details = [f"{item.duration_us / timecode.US:.1f} s"]
+            if item.card_text:
+                details.append(f"card “{item.card_text}” first")
+            if item.fade:
+                details.append("fades")
+            details.append(item.film_title)
+            return f"{index.row() + 1}. {item.clip_title}\n     {' · '.join(details)}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            people = ", ".join(f"{p.name} ({p.consent})" for p in item.people) or "nobody recorded"
+            return f"Caption: {item.caption or '—'}\nPeople: {people}"
+        if role == Qt.ItemDataRole.UserRole:
+            return self.item_ids[index.row()]
+        return None
+
+    # -- drag and drop: reorder items, or drop clips from the clip list ---------------
+    def flags(self, index):
+        base = super().flags(index) | Qt.ItemFlag.ItemIsDropEnabled
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def supportedDropActions(self):
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def mimeTypes(self) -> list[str]:
+        return [ITEM_MIME, CLIP_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        mime = QMimeData()
+        ids = [self.item_ids[i.row()] for i in indexes if i.isValid()]
+        mime.setData(ITEM_MIME, QByteArray(json.dumps(ids).encode()))
+        return mime
+
+    def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+        if self.reel_id is None:
+            return False
+        position = row if row >= 0 else (parent.row() if parent.isValid() else len(self.items))
+        try:
+            if data.hasFormat(ITEM_MIME):
+                (item_id, *_rest) = json.loads(bytes(data.data(ITEM_MIME)).decode())
+                current = self.item_ids.index(item_id)
+                reel_ops.move_item(self.bridge.lib, item_id, position - (1 if position > current else 0))
+            elif data.hasFormat(CLIP_MIME):
+                clip_ids = json.loads(bytes(data.data(CLIP_MIME)).decode())
+                reel_ops.add_clips(self.bridge.lib, self.reel_id, clip_ids, position)
+            else:
+                return False
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(None, exc)
+        return False  # the change report redraws the list; the view must not move rows itself
+
+
+class ReelBuilder(QWidget):
+    preview_requested = Signal(list)  # [PlanItem]
+
+    def __init__(self, bridge: LibraryBridge, selected_clips, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.selected_clips = selected_clips  # callable -> list of clip ids
+        self.job: Job | None = None
+        self.progress: QProgressDialog | None = None
+        self.reel_box = QComboBox(self)
+        self.reel_box.setObjectName("reelBox")
+        new = QPushButton("New from selected clips", self)
+        new.setObjectName("newReel")
+        new.clicked.connect(self.new_reel)
+        self.title = QLineEdit(self)
+        self.subtitle = QLineEdit(self)
+        self.audience = QComboBox(self)
+        for key, label in AUDIENCES:
+            self.audience.addItem(label, key)
+        self.height_box = QComboBox(self)
+        self.height_box.addItem("720p", 720)
+        self.height_box.addItem("1080p", 1080)
+        self.opening = QCheckBox("Opening title card", self)
+        self.captions = QCheckBox("Captions on clips", self)
+        self.credits = QLineEdit(self)
+        self.credits.setPlaceholderText("Closing card: thanks and attributions (empty: none)")
+        self.items_model = ReelItemsModel(bridge)
+        self.items = QListView(self)
+        self.items.setObjectName("reelItems")
+        self.items.setModel(self.items_model)
+        self.items.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.items.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.items.setDragEnabled(True)
+        self.items.setAcceptDrops(True)
+        self.items.setDropIndicatorShown(True)
+        self.card = QLineEdit(self)
+        self.card.setPlaceholderText("Title card before this clip (empty: none)")
+        self.caption = QLineEdit(self)
+        self.caption.setPlaceholderText("Caption (empty: the clip's title and tags)")
+        self.fade = QCheckBox("Fade in and out", self)
+        add = QPushButton("Add selected clips", self)
+        add.clicked.connect(self.add_selected)
+        remove = QPushButton("Remove", self)
+        remove.clicked.connect(self.remove_selected)
+        preview = QPushButton("Preview", self)
+        preview.setObjectName("previewReel")
+        preview.clicked.connect(self.preview)
+        export = QPushButton("Export…", self)
+        export.setObjectName("exportReel")
+        export.clicked.connect(self.choose_export)
+        self.length = QLabel(self)
+
+        top = QHBoxLayout()
+        top.addWidget(self.reel_box, 1)
+        top.addWidget(new)
+        form = QFormLayout()
+        form.addRow("Title", self.title)
+        form.addRow("Subtitle", self.subtitle)
+        form.addRow("Audience", self.audience)
+        form.addRow("Size", self.height_box)
+        form.addRow("", self.opening)
+        form.addRow("", self.captions)
+        form.addRow("Credits", self.credits)
+        item_form = QFormLayout()
+        item_form.addRow("Card", self.card)
+        item_form.addRow("Caption", self.caption)
+        item_form.addRow("", self.fade)
+        buttons = QHBoxLayout()
+        for b in (add, remove, preview, export):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Clips in order (drag to reorder, or drop clips from the list):", self))
+        layout.addWidget(self.items, 1)
+        layout.addLayout(item_form)
+        layout.addWidget(self.length)
+        layout.addLayout(buttons)
+
+        self.reel_box.currentIndexChanged.connect(lambda _i: self.show_reel(self.reel_box.currentData()))
+        self.title.editingFinished.connect(lambda: self._set(title=self.title.text()))
+        self.subtitle.editingFinished.connect(lambda: self._set(subtitle=self.subtitle.text()))
+        self.audience.activated.connect(lambda _i: self._set(audience=self.audience.currentData()))
+        self.height_box.activated.connect(lambda _i: self._set(height=self.height_box.currentData()))
+        self.opening.clicked.connect(lambda on: self._set(opening_card=bool(on)))
+        self.captions.clicked.connect(lambda on: self._set(captions=bool(on)))
+        self.credits.editingFinished.connect(lambda: self._set(credits=self.credits.text()))
+        self.items.selectionModel().currentChanged.connect(lambda *_: self._show_item())
+        self.card.editingFinished.connect(lambda: self._set_item(card_text=self.card.text().strip()))
+        self.caption.editingFinished.connect(lambda: self._set_item(caption=self.caption.text().strip() or None))
+        self.fade.clicked.connect(lambda on: self._set_item(fade=bool(on)))
+        bridge.changed.connect(self._on_changed)
+        self.fill_reels()
+
+    # -- which reel --------------------------------------------------------------------
+    @property
+    def reel_id(self) -> int | None:
+        return self.items_model.reel_id
+
+    def fill_reels(self, select: int | None = None) -> None:
+        current = select if select is not None else self.reel_id
+        self.reel_box.blockSignals(True)
+        self.reel_box.clear()
+        with self.bridge.lib.read() as s:
+            for reel in s.query(Reel).order_by(Reel.created_at.desc(), Reel.id.desc()):
+                self.reel_box.addItem(f"{reel.title}  ({len(reel.items)} clips)", reel.id)
+        index = self.reel_box.findData(current) if current is not None else 0
+        self.reel_box.setCurrentIndex(max(index, 0))
+        self.reel_box.blockSignals(False)
+        self.show_reel(self.reel_box.currentData())
+
+    def show_reel(self, reel_id: int | None) -> None:
+        row = self.items.currentIndex().row()
+        self.items_model.load(reel_id)
+        enabled = self.items_model.reel_id is not None
+        for w in (self.title, self.subtitle, self.audience, self.height_box, self.opening, self.captions,
+                  self.credits, self.items, self.card, self.caption, self.fade):
+            w.setEnabled(enabled)
+        if not enabled:
+            self.length.setText("No reel yet: select clips and press “New from selected clips”.")
+            return
+        with self.bridge.lib.read() as s:
+            reel = s.get(Reel, reel_id)
+            options = reel_plan.reel_settings(reel)
+            self.title.setText(reel.title)
+            self.subtitle.setText(reel.subtitle)
+            self.audience.setCurrentIndex(self.audience.findData(reel.audience))
+            self.height_box.setCurrentIndex(self.height_box.findData(reel.height))
+            self.opening.setChecked(options.get("opening_card", True))
+            self.captions.setChecked(options.get("captions", True))
+            self.credits.setText(options.get("credits", ""))
+            plan = reel_plan.build(self.bridge.lib, s, reel_id)
+        self.length.setText(f"{len(plan.items)} clips, {timecode.format_clock(plan.duration_us, 1)} with cards, "
+                            f"for {dict(AUDIENCES)[plan.audience].lower()}")
+        if 0 <= row < self.items_model.rowCount():
+            self.items.setCurrentIndex(self.items_model.index(row))
+        self._show_item()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("reels"):
+            self.fill_reels()
+        elif changes.touches("reel_items", "clips", "clip_tags", "tags", "films", "appearances", "people"):
+            self.show_reel(self.reel_id)
+
+    # -- edits -------------------------------------------------------------------------
+    def new_reel(self) -> None:
+        clip_ids = self.selected_clips()
+        try:
+            if not clip_ids:
+                raise BadInput("New reel: select one or more clips in the clip list first")
+            reel_id = reel_ops.create(self.bridge.lib, "New reel", [str(c) for c in clip_ids])
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        self.fill_reels(select=reel_id)
+        self.title.setFocus()
+        self.title.selectAll()
+
+    def add_selected(self) -> None:
+        if self.reel_id is not None and self.selected_clips():
+            reel_ops.add_clips(self.bridge.lib, self.reel_id, self.selected_clips())
+
+    def remove_selected(self) -> None:
+        ids = [self.items_model.item_ids[i.row()] for i in self.items.selectionModel().selectedIndexes()]
+        if ids:
+            reel_ops.remove_items(self.bridge.lib, ids)
+
+    def _set(self, **fields) -> None:
+        if self.reel_id is None:
+            return
+        try:
+            with self.bridge.lib.read() as s:
+                reel = s.get(Reel, self.reel_id)
+                options = reel_plan.reel_settings(reel)
+                current = {"title": reel.title, "subtitle": reel.subtitle, "audience": reel.audience,
+                           "height": reel.height, **options}
+            if any(current.get(k) != v for k, v in fields.items()):
+                reel_ops.update(self.bridge.lib, self.reel_id, **fields)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            self.show_reel(self.reel_id)
+
+    def _current_item(self) -> tuple[int, PlanItem] | None:
+        row = self.items.currentIndex().row()
+        if 0 <= row < len(self.items_model.items):
+            return self.items_model.item_ids[row], self.items_model.items[row]
+        return None
+
+    def _show_item(self) -> None:
+        current = self._current_item()
+        for w in (self.card, self.caption, self.fade):
+            w.setEnabled(current is not None)
+        if current is None:
+            return
+        _item_id, item = current
+        self.card.setText(item.card_text)
+        self.caption.setText(item.caption)
+        self.fade.setChecked(item.fade)
+
+    def _set_item(self, **fields) -> None:
+        current = self._current_item()
+        if current is None:
+            return
+        item_id, item = current
+        now = {"card_text": item.card_text, "caption": item.caption, "fade": item.fade}
+        if "caption" in fields and fields["caption"] is None:
+            default = reel_plan.default_caption(item.clip_title, item.tags)
+            if item.caption == default:
+                return
+        if any(now.get(k) != v for k, v in fields.items()):
+            reel_ops.update_item(self.bridge.lib, item_id, **fields)
+
+    # -- preview and export --------------------------------------------------------------
+    def preview(self) -> None:
+        if self.items_model.items:
+            self.preview_requested.emit(list(self.items_model.items))
+
+    def choose_export(self) -> None:
+        if self.reel_id is None:
+            return
+        default = str(self.bridge.lib.exports_dir / f"{self.title.text() or 'reel'}.mp4")
+        name, _ = QFileDialog.getSaveFileName(self, "Export reel", default, EXPORT_FILTER)
+        if name:
+            self.export_to(Path(name))
+
+    def export_to(self, path: Path) -> Job | None:
+        if path.suffix.lower() not in suffixes():
+            path = path.with_suffix(".mp4")
+        lib, reel_id = self.bridge.lib, self.reel_id
+        self.job = Job(lambda progress, cancel: export_ops.export_reel(lib, reel_id, path, progress=progress,
+                                                                       cancel=cancel), self)
+        self.progress = QProgressDialog(f"Exporting {path.name}…", "Cancel", 0, 1000, self)
+        self.progress.setObjectName("exportProgress")
+        self.progress.setWindowTitle("Export")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.job.cancel)
+        self.job.progress.connect(self._on_progress)
+        self.job.failed.connect(lambda exc: show_error(self, exc, "Export"))
+        self.job.succeeded.connect(lambda out: self.window().statusBar().showMessage(f"Exported {out}", 8000))
+        self.job.done.connect(self._close_progress)
+        return self.job.start()
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        dialog = self.progress
+        if dialog is not None:
+            dialog.setLabelText(message)
+            dialog.setValue(int(fraction * 1000))
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
