@@ -140,11 +140,19 @@ def test_tags_people_reels_and_relink(cli, film, tmp_path):
     assert code == 2 and "content differs" in err
 
 
-def test_reel_export_says_not_yet(cli, film):
+def test_reel_export_by_suffix_and_refusals(cli, film, tmp_path):
     cli("clip", "add", film["title"], "--start", "0", "--end", "1", "--title", "C1")
-    cli("reel", "create", "R", "--clip", "C1")
-    code, _, err = cli("reel", "export", "R", str(cli.library / "out.mp4"))
-    assert code == 1 and "not yet available" in err
+    cli("reel", "create", "R", "--clip", "C1", "--audience", "public")
+    code, out, err = cli("reel", "export", "R", str(tmp_path / "r.srt"), "--json")
+    assert code == 0, err
+    assert (tmp_path / "r.srt").exists() and records(out)[0]["path"].endswith("r.srt")
+    code, _, err = cli("reel", "export", "R", str(tmp_path / "r.mov"))
+    assert code == 2 and "cannot export to .mov" in err
+    cli("person", "add", "Sam", "--role", "carer", "--consent", "team")
+    cli("person", "appears", "Sam", film["title"])
+    code, _, err = cli("reel", "export", "R", str(tmp_path / "r.mp4"))
+    assert code == 2 and "Sam (consent: team)" in err and "'C1'" in err
+    assert not (tmp_path / "r.mp4").exists()
 
 
 def test_the_installed_command_runs(tmp_path, counting_film):
