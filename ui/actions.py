@@ -73,6 +73,10 @@ def build_menus(w) -> dict[str, QAction]:
     add(mark, "&Create Clip", t.create_clip, "Return", "Enter", name="createClip")
     add(mark, "Clear In/Out", t.clear_marks, "Escape", name="clearMarks")
     mark.addSeparator()
+    tag_menu = mark.addMenu("Tag with Key")
+    for key in "123456789":
+        add(tag_menu, f"Tag {key}", lambda key=key: w.key_tagger.tag_by_key(key), key, name=f"tagKey{key}")
+    mark.addSeparator()
     add(mark, "Zoom In", t.zoom_in, "+", "=", name="zoomIn")
     add(mark, "Zoom Out", t.zoom_out, "-", name="zoomOut")
 

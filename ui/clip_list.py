@@ -207,6 +207,12 @@ class ClipList(QWidget):
         self.tag_box.setCurrentIndex(max(index, 0))
         self.tag_box.blockSignals(False)
 
+    def show_tag(self, tag_id: int) -> None:
+        """Filter the list to one tag (double-click in the codebook)."""
+        index = self.tag_box.findData(tag_id)
+        if index >= 0:
+            self.tag_box.setCurrentIndex(index)
+
     def apply_filter(self) -> None:
         tag_id = self.tag_box.currentData()
         self.model.set_filter(ClipFilter(tags_all=[tag_id] if tag_id else [], text=self.search.text()))

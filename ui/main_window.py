@@ -13,6 +13,8 @@ from app.ops import films
 from ui.actions import build_menus
 from ui.bridge import LibraryBridge
 from ui.clip_list import ClipList
+from ui.codebook_panel import CodebookPanel
+from ui.key_tagging import KeyTagger
 from ui.edit_actions import UndoActions
 from ui.errors import show_error
 from ui.import_flow import ImportFlow
@@ -48,6 +50,8 @@ class MainWindow(QMainWindow):
         self.clip_list = ClipList(self.bridge, self)
         self.import_flow = ImportFlow(self.bridge, self)
         self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_ids, self)
+        self.codebook_panel = CodebookPanel(self.bridge, self)
+        self.key_tagger = KeyTagger(self)
         self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
 
@@ -65,6 +69,7 @@ class MainWindow(QMainWindow):
             self._dock("Library", "libraryDock", self.library_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
             self._dock("Clips", "clipsDock", self.clip_list, Qt.DockWidgetArea.RightDockWidgetArea),
             self._dock("Reel", "reelDock", self.reel_builder, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Codebook", "codebookDock", self.codebook_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
         ]
         self.tabifyDockWidget(self.docks[1], self.docks[2])
         self.docks[1].raise_()
@@ -73,7 +78,8 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self._text_keys)
         self._connect()
         self.resize(1400, 860)
-        self.resizeDocks(self.docks, [300, 440, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks(self.docks, [300, 440, 440, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks[0], self.docks[3]], [480, 360], Qt.Orientation.Vertical)
         self._restore()
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
         self.run_job(lambda progress, cancel: films.check_missing(lib))
@@ -95,6 +101,7 @@ class MainWindow(QMainWindow):
         self.clip_list.clip_selected.connect(self._on_list_clip)
         self.import_flow.finished.connect(self._after_import)
         self.reel_builder.preview_requested.connect(self.reel_preview.start)
+        self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
         self.reel_preview.item_started.connect(
             lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
         self.reel_preview.finished.connect(lambda: self.statusBar().showMessage("Preview ended.", 3000))

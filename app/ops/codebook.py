@@ -110,3 +110,117 @@ def merge(lib: Library, source_id: int, target_id: int) -> None:
         for child in s.scalars(select(Tag).where(Tag.parent_id == source_id)):
             child.parent_id = target_id
         s.delete(source)
+
+
+SHORTCUT_KEYS = tuple("123456789")
+
+
+def set_shortcut(lib: Library, tag_id: int, key: str | None) -> None:
+    """Give a tag a key 1–9 (taking it from any tag that had it), or none."""
+    if key is not None and key not in SHORTCUT_KEYS:
+        raise BadInput(f"shortcut {key!r}: use a key from 1 to 9")
+    with lib.op("Set tag shortcut") as s:
+        if key is not None:
+            for other in s.scalars(select(Tag).where(Tag.shortcut == key, Tag.id != tag_id)):
+                other.shortcut = None
+        s.get(Tag, tag_id).shortcut = key
+
+
+def move(lib: Library, tag_id: int, steps: int) -> None:
+    """Move a tag up (negative) or down within its kind."""
+    with lib.op("Reorder codebook") as s:
+        tag = s.get(Tag, tag_id)
+        siblings = list(s.scalars(select(Tag).where(Tag.kind == tag.kind).order_by(Tag.position, Tag.name)))
+        index = siblings.index(tag)
+        target = max(0, min(index + steps, len(siblings) - 1))
+        siblings.insert(target, siblings.pop(index))
+        base = min(t.position for t in siblings)
+        for offset, sibling in enumerate(siblings):
+            if sibling.position != base + offset:
+                sibling.position = base + offset
+
+
+def set_parent(lib: Library, tag_id: int, parent_id: int | None) -> None:
+    with lib.op("Set parent tag") as s:
+        tag = s.get(Tag, tag_id)
+        seen, walk = {tag_id}, parent_id
+        while walk is not None:  # no cycles: a tag cannot sit under its own child
+            if walk in seen:
+                raise BadInput(f"tag {tag.name!r}: cannot be placed under one of its own sub-tags")
+            seen.add(walk)
+            walk = s.get(Tag, walk).parent_id
+        tag.parent_id = parent_id
+
+
+def shortcut_tag(lib: Library, key: str) -> int | None:
+    with lib.read() as s:
+        return s.scalar(select(Tag.id).where(Tag.shortcut == key, Tag.archived.is_(False)))
+
+
+CODEBOOK_FIELDS = ("kind", "name", "color", "shortcut", "description", "parent", "archived")
+
+
+def export_rows(lib: Library) -> list[dict]:
+    with lib.read() as s:
+        tags = list(s.scalars(select(Tag).order_by(Tag.kind, Tag.position, Tag.name)))
+        names = {t.id: t.name for t in tags}
+        return [{"kind": t.kind, "name": t.name, "color": t.color, "shortcut": t.shortcut or "",
+                 "description": t.description, "parent": names.get(t.parent_id, ""), "archived": t.archived}
+                for t in tags]
+
+
+def write_file(lib: Library, path) -> None:
+    """Export the codebook as .json or .csv (by suffix)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(path)
+    rows = export_rows(lib)
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps({"tags": rows}, indent=2, ensure_ascii=False), encoding="utf-8")
+    elif path.suffix.lower() == ".csv":
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=CODEBOOK_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        raise BadInput(f"{path}: save the codebook as .json or .csv")
+
+
+def read_file(lib: Library, path) -> int:
+    """Import tags from .json or .csv: new ones are added, existing ones (same kind and
+    name) take the file's colour and description. One undoable step; returns the count."""
+    import csv
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".json":
+            rows = json.loads(path.read_text(encoding="utf-8"))["tags"]
+        elif path.suffix.lower() == ".csv":
+            with open(path, newline="", encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
+        else:
+            raise BadInput(f"{path}: a codebook file is .json or .csv")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BadInput(f"{path}: not a codebook file ({exc})") from exc
+    for n, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or not str(row.get("name", "")).strip():
+            raise BadInput(f"{path}: entry {n} has no name")
+        check_kind(str(row.get("kind", "")))
+        if row.get("color"):
+            check_color(str(row["color"]))
+    with lib.op(f"Import codebook {path.name}") as s:
+        made = {}
+        for row in rows:
+            tag = get_or_create(s, str(row["name"]), str(row["kind"]), row.get("color") or None)
+            if row.get("color"):
+                tag.color = check_color(str(row["color"]))
+            if row.get("description"):
+                tag.description = str(row["description"])
+            made[tag.name.lower()] = tag
+        for row in rows:
+            parent = str(row.get("parent") or "").lower()
+            if parent in made:
+                made[str(row["name"]).strip().lower()].parent_id = made[parent].id
+        return len(rows)

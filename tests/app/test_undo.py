@@ -182,3 +182,18 @@ def _reel(lib, reel_id):
         reel = s.get(Reel, reel_id)
         reel.items  # load
         return reel
+
+
+def test_codebook_shortcuts_order_parents_and_undo(stocked):
+    lib, film, a, b, proto = stocked
+    crisis, access = tag_id(lib, "Crisis"), tag_id(lib, "Access barriers")
+    before = db_state(lib)
+    codebook.set_shortcut(lib, crisis, "1")  # takes 1 from "Waiting and delay"
+    assert codebook.shortcut_tag(lib, "1") == crisis
+    codebook.move(lib, access, -2)
+    codebook.set_parent(lib, access, tag_id(lib, "Waiting and delay"))
+    with pytest.raises(Exception, match="own sub-tags"):
+        codebook.set_parent(lib, tag_id(lib, "Waiting and delay"), access)
+    for _ in range(3):
+        lib.undo()
+    assert db_state(lib) == before

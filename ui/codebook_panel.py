@@ -1,0 +1,212 @@
+"""The codebook panel: tags grouped by kind with colours, keys and clip counts; add, rename,
+recolour, merge, archive, reorder, assign keys 1–9, import and export. All undoable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox, QColorDialog, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QPushButton, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from app import queries
+from app.changes import Changes
+from app.models import TAG_KINDS
+from app.ops import codebook
+from ui.bridge import LibraryBridge
+from ui.errors import show_error
+
+KIND_TITLES = {"challenge": "Challenges", "opportunity": "Opportunities", "theme": "Themes"}
+TAG_ROLE = Qt.ItemDataRole.UserRole
+
+
+def swatch(color: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+class CodebookPanel(QWidget):
+    tag_activated = Signal(int)  # double-click: show its clips
+
+    def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("codebookTree")
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Tag", "Key", "Clips"])
+        self.tree.setColumnWidth(0, 230)
+        self.tree.setColumnWidth(1, 40)
+        self.tree.itemChanged.connect(self._renamed)
+        self.tree.itemDoubleClicked.connect(self._activated)
+        self.show_archived = QCheckBox("Show archived", self)
+        self.show_archived.toggled.connect(lambda _on: self.reload())
+        self.key_box = QComboBox(self)
+        self.key_box.addItem("No key", None)
+        for key in codebook.SHORTCUT_KEYS:
+            self.key_box.addItem(f"Key {key}", key)
+        self.key_box.setToolTip("Press this key while watching to tag (or make) a clip")
+        self.key_box.activated.connect(lambda _i: self._set_key())
+        buttons = {
+            "Add…": self.add_tag, "Colour…": self.recolor, "Merge into…": self.merge, "Archive": self.archive,
+            "↑": lambda: self.move(-1), "↓": lambda: self.move(1), "Import…": self.import_file,
+            "Export…": self.export_file,
+        }
+        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        for n, (text, slot) in enumerate(buttons.items()):
+            button = QPushButton(text, self)
+            button.setObjectName(f"codebook{text.strip('…↑↓ ') or ('Up' if text == '↑' else 'Down')}")
+            button.clicked.connect(slot)
+            (row1 if n < 4 else row2).addWidget(button)
+        row2.addWidget(self.key_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.show_archived)
+        self.tree.currentItemChanged.connect(lambda *_: self._show_key())
+        bridge.changed.connect(self._on_changed)
+        self.reload()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("tags", "clip_tags"):
+            self.reload()
+
+    def reload(self) -> None:
+        current = self.current_tag()
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        with self.bridge.lib.read() as s:
+            counts = queries.tag_counts(s)
+            tags = queries.tags(s, include_archived=self.show_archived.isChecked())
+            groups = {kind: QTreeWidgetItem(self.tree, [KIND_TITLES[kind], "", ""]) for kind in TAG_KINDS}
+            items = {}
+            for tag in tags:
+                items[tag.id] = item = QTreeWidgetItem([tag.name, tag.shortcut or "", str(counts.get(tag.id, 0))])
+                item.setIcon(0, swatch(tag.color))
+                item.setData(0, TAG_ROLE, tag.id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                item.setToolTip(0, tag.description or tag.name)
+                if tag.archived:
+                    item.setForeground(0, QColor("#888"))
+            for tag in tags:
+                parent = items.get(tag.parent_id) if tag.parent_id else None
+                (parent or groups[tag.kind]).addChild(items[tag.id])
+            for kind, group in groups.items():
+                group.setText(2, str(sum(counts.get(t.id, 0) for t in tags if t.kind == kind)))
+                group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                font = group.font(0)
+                font.setBold(True)
+                group.setFont(0, font)
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+        if current is not None:
+            self.select_tag(current)
+
+    # -- selection ---------------------------------------------------------------------
+    def current_tag(self) -> int | None:
+        item = self.tree.currentItem()
+        return item.data(0, TAG_ROLE) if item is not None else None
+
+    def select_tag(self, tag_id: int) -> None:
+        for item in self._tag_items():
+            if item.data(0, TAG_ROLE) == tag_id:
+                self.tree.setCurrentItem(item)
+                return
+
+    def _tag_items(self):
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            if item.data(0, TAG_ROLE) is not None:
+                yield item
+            stack.extend(item.child(i) for i in range(item.childCount()))
+
+    def _show_key(self) -> None:
+        item = self.tree.currentItem()
+        key = item.text(1) if item is not None and item.data(0, TAG_ROLE) is not None else ""
+        self.key_box.setCurrentIndex(max(self.key_box.findData(key or None), 0))
+
+    def _activated(self, item: QTreeWidgetItem, column: int) -> None:
+        tag_id = item.data(0, TAG_ROLE)
+        if tag_id is not None and column != 0:
+            self.tag_activated.emit(tag_id)
+
+    # -- edits -------------------------------------------------------------------------
+    def _do(self, fn, *args) -> None:
+        try:
+            fn(self.bridge.lib, *args)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            self.reload()
+
+    def _renamed(self, item: QTreeWidgetItem, column: int) -> None:
+        tag_id = item.data(0, TAG_ROLE)
+        if tag_id is not None and column == 0:
+            self._do(codebook.rename, tag_id, item.text(0))
+
+    def add_tag(self) -> None:
+        kinds = [KIND_TITLES[k] for k in TAG_KINDS]
+        kind, ok = QInputDialog.getItem(self, "New tag", "Kind", kinds, 0, False)
+        if not ok:
+            return
+        name, ok = QInputDialog.getText(self, "New tag", f"Name of the new {kind[:-1].lower()}")
+        if ok and name.strip():
+            self._do(codebook.add, name, TAG_KINDS[kinds.index(kind)])
+
+    def recolor(self) -> None:
+        tag_id = self.current_tag()
+        if tag_id is None:
+            return
+        color = QColorDialog.getColor(parent=self, title="Tag colour")
+        if color.isValid():
+            self._do(codebook.recolor, tag_id, color.name())
+
+    def merge(self) -> None:
+        source = self.current_tag()
+        if source is None:
+            return
+        with self.bridge.lib.read() as s:
+            others = [(t.id, f"{KIND_TITLES[t.kind][:-1]}: {t.name}") for t in queries.tags(s) if t.id != source]
+        label, ok = QInputDialog.getItem(self, "Merge tags", "Move every clip of this tag onto:",
+                                         [o[1] for o in others], 0, False)
+        if ok:
+            self.merge_into(source, others[[o[1] for o in others].index(label)][0])
+
+    def merge_into(self, source: int, target: int) -> None:
+        self._do(codebook.merge, source, target)
+
+    def archive(self) -> None:
+        tag_id = self.current_tag()
+        if tag_id is not None:
+            with self.bridge.lib.read() as s:
+                from app.models import Tag
+
+                archived = s.get(Tag, tag_id).archived
+            self._do(codebook.set_archived, tag_id, not archived)
+
+    def move(self, steps: int) -> None:
+        tag_id = self.current_tag()
+        if tag_id is not None:
+            self._do(codebook.move, tag_id, steps)
+
+    def _set_key(self) -> None:
+        tag_id = self.current_tag()
+        if tag_id is not None:
+            self._do(codebook.set_shortcut, tag_id, self.key_box.currentData())
+
+    def import_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import a codebook", "", "Codebook (*.json *.csv)")
+        if name:
+            self._do(codebook.read_file, Path(name))
+
+    def export_file(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export the codebook", str(self.bridge.lib.exports_dir / "codebook.csv"),
+                                              "Spreadsheet (*.csv);;JSON (*.json)")
+        if name:
+            self._do(codebook.write_file, Path(name))
