@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
@@ -159,6 +160,17 @@ class ClipList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.tag_box = QComboBox(self)
         self.tag_box.setObjectName("clipTagFilter")
+        self.tag_model = QStandardItemModel(self)
+        self.tag_box.setModel(self.tag_model)
+        self.tag_box.view().pressed.connect(self._toggle_tag)
+        self.match = QComboBox(self)
+        self.match.addItem("all of", "all")
+        self.match.addItem("any of", "any")
+        self.match.setToolTip("Clips with every ticked tag, or with at least one")
+        self.kind_box = self._combo("clipKindFilter", "Any kind", [(k.capitalize(), k) for k in ("challenge", "opportunity", "theme")])
+        self.proto_box = self._combo("clipPrototypeFilter", "Any prototype", [])
+        self.event_box = self._combo("clipEventFilter", "Any event", [])
+        self.person_box = self._combo("clipPersonFilter", "Anyone", [])
         self.count = QLabel(self)
         self.view = QTableView(self)
         self.view.setObjectName("clipTable")
@@ -179,43 +191,119 @@ class ClipList(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
+        top.addWidget(self.match)
         top.addWidget(self.tag_box, 2)
+        second = QHBoxLayout()
+        for box in (self.kind_box, self.proto_box, self.event_box, self.person_box):
+            second.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addLayout(second)
         layout.addWidget(self.view)
         layout.addWidget(self.count)
         # Instant as you type, without a query per keystroke of a fast typist.
         self._debounce = QTimer(self, singleShot=True, interval=120)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.tag_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        for box in (self.match, self.kind_box, self.proto_box, self.event_box, self.person_box):
+            box.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.modelReset.connect(self._update_count)
-        bridge.changed.connect(lambda c: self._fill_tags() if c.touches("tags") else None)
+        bridge.changed.connect(self._refill)
         self._fill_tags()
+        self._fill_choices()
         self._update_count()
 
+    def _combo(self, name: str, everything: str, choices: list[tuple[str, object]]) -> QComboBox:
+        box = QComboBox(self)
+        box.setObjectName(name)
+        box.addItem(everything, None)
+        for label, value in choices:
+            box.addItem(label, value)
+        return box
+
+    def _refill(self, changes: Changes) -> None:
+        if changes.touches("tags"):
+            self._fill_tags()
+        if changes.touches("prototypes", "events", "people"):
+            self._fill_choices()
+
     def _fill_tags(self) -> None:
-        current = self.tag_box.currentData()
-        self.tag_box.blockSignals(True)
-        self.tag_box.clear()
-        self.tag_box.addItem("All tags", None)
+        ticked = set(self.ticked_tags())
+        self.tag_model.clear()
+        header = QStandardItem("Tags…")
+        header.setSelectable(False)
+        self.tag_model.appendRow(header)
         with self.bridge.lib.read() as s:
             for tag in queries.tags(s):
-                self.tag_box.addItem(f"{tag.kind[0].upper()} · {tag.name}", tag.id)
-        index = self.tag_box.findData(current)
-        self.tag_box.setCurrentIndex(max(index, 0))
-        self.tag_box.blockSignals(False)
+                item = QStandardItem(f"{tag.kind[0].upper()} · {tag.name}")
+                item.setData(tag.id, Qt.ItemDataRole.UserRole)
+                item.setCheckable(True)
+                item.setCheckState(Qt.CheckState.Checked if tag.id in ticked else Qt.CheckState.Unchecked)
+                self.tag_model.appendRow(item)
+        self._label_tags()
+
+    def _fill_choices(self) -> None:
+        with self.bridge.lib.read() as s:
+            lists = {
+                self.proto_box: [(p.name, p.id) for p in queries.prototypes(s)],
+                self.event_box: [(e.name, e.id) for e in queries.events(s)],
+                self.person_box: [(p.name, p.id) for p in queries.people(s)],
+            }
+        for box, choices in lists.items():
+            current = box.currentData()
+            box.blockSignals(True)
+            while box.count() > 1:
+                box.removeItem(1)
+            for label, value in choices:
+                box.addItem(label, value)
+            box.setCurrentIndex(max(box.findData(current), 0))
+            box.blockSignals(False)
+
+    def _toggle_tag(self, index) -> None:
+        item = self.tag_model.itemFromIndex(index)
+        if item is None or not item.isCheckable():
+            return
+        checked = item.checkState() == Qt.CheckState.Checked
+        item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+        self._label_tags()
+        self.apply_filter()
+
+    def _label_tags(self) -> None:
+        n = len(self.ticked_tags())
+        self.tag_model.item(0).setText("Tags…" if n == 0 else f"{n} tag{'s' if n > 1 else ''}")
+        self.tag_box.setCurrentIndex(0)
+
+    def ticked_tags(self) -> list[int]:
+        return [self.tag_model.item(r).data(Qt.ItemDataRole.UserRole) for r in range(1, self.tag_model.rowCount())
+                if self.tag_model.item(r).checkState() == Qt.CheckState.Checked]
+
+    def set_tags(self, tag_ids: list[int]) -> None:
+        for r in range(1, self.tag_model.rowCount()):
+            item = self.tag_model.item(r)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in tag_ids
+                               else Qt.CheckState.Unchecked)
+        self._label_tags()
+        self.apply_filter()
 
     def show_tag(self, tag_id: int) -> None:
         """Filter the list to one tag (double-click in the codebook)."""
-        index = self.tag_box.findData(tag_id)
-        if index >= 0:
-            self.tag_box.setCurrentIndex(index)
+        self.set_tags([tag_id])
+
+    def current_filter(self) -> ClipFilter:
+        tags = self.ticked_tags()
+        any_mode = self.match.currentData() == "any"
+
+        def one(box):
+            return [box.currentData()] if box.currentData() is not None else []
+
+        return ClipFilter(
+            tags_all=[] if any_mode else tags, tags_any=tags if any_mode else [],
+            kinds=one(self.kind_box), prototype_ids=one(self.proto_box), event_ids=one(self.event_box),
+            person_ids=one(self.person_box), text=self.search.text())
 
     def apply_filter(self) -> None:
-        tag_id = self.tag_box.currentData()
-        self.model.set_filter(ClipFilter(tags_all=[tag_id] if tag_id else [], text=self.search.text()))
+        self.model.set_filter(self.current_filter())
         self._update_count()
 
     def _update_count(self) -> None:

@@ -20,6 +20,7 @@ from ui.errors import show_error
 from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
 from ui.player import Player
+from ui.prototypes_panel import PrototypesPanel
 from ui.reel_builder import ReelBuilder
 from ui.reel_preview import ReelPreview
 from ui.text_keys import TextFieldKeys
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.import_flow = ImportFlow(self.bridge, self)
         self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_ids, self)
         self.codebook_panel = CodebookPanel(self.bridge, self)
+        self.prototypes_panel = PrototypesPanel(self.bridge, self)
         self.key_tagger = KeyTagger(self)
         self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
@@ -70,15 +72,17 @@ class MainWindow(QMainWindow):
             self._dock("Clips", "clipsDock", self.clip_list, Qt.DockWidgetArea.RightDockWidgetArea),
             self._dock("Reel", "reelDock", self.reel_builder, Qt.DockWidgetArea.RightDockWidgetArea),
             self._dock("Codebook", "codebookDock", self.codebook_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            self._dock("Prototypes", "prototypesDock", self.prototypes_panel, Qt.DockWidgetArea.RightDockWidgetArea),
         ]
-        self.tabifyDockWidget(self.docks[1], self.docks[2])
+        self.tabifyDockWidget(self.docks[1], self.docks[2])  # Clips | Reel | Prototypes
+        self.tabifyDockWidget(self.docks[2], self.docks[4])
         self.docks[1].raise_()
         self.actions_by_name = build_menus(self)
         self._text_keys = TextFieldKeys(self)
         QApplication.instance().installEventFilter(self._text_keys)
         self._connect()
         self.resize(1400, 860)
-        self.resizeDocks(self.docks, [300, 440, 440, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks(self.docks, [300, 440, 440, 300, 440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks[0], self.docks[3]], [480, 360], Qt.Orientation.Vertical)
         self._restore()
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
@@ -102,6 +106,8 @@ class MainWindow(QMainWindow):
         self.import_flow.finished.connect(self._after_import)
         self.reel_builder.preview_requested.connect(self.reel_preview.start)
         self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
+        self.prototypes_panel.clip_activated.connect(self.play_clip)
+        self.prototypes_panel.play_clips.connect(self.play_clips_in_order)
         self.reel_preview.item_started.connect(
             lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
         self.reel_preview.finished.connect(lambda: self.statusBar().showMessage("Preview ended.", 3000))
@@ -134,6 +140,18 @@ class MainWindow(QMainWindow):
                 self.open_film(clip.film_id)
         self.player.seek_us(clip.start_us)
         self.timeline.select_clip(clip_id)
+
+    def play_clips_in_order(self, clip_ids: list[int]) -> None:
+        """Play clips back to back (an evidence group), as the reel preview does."""
+        from app.reel_plan import default_caption
+        from media.export.plan import PlanItem
+
+        with self.lib.read() as s:
+            records = queries.clip_records(s, clip_ids)
+        items = [PlanItem(n, c.id, c.title, c.film_id, c.film, Path(), c.start_us, c.end_us, None, True, True,
+                          None, None, 0, caption=default_caption(c.title, [(t["kind"], t["name"]) for t in c.tags]))
+                 for n, c in enumerate(records)]
+        self.reel_preview.start(items)
 
     def _seek_from_timeline(self, us: int) -> None:
         self.player.seek_us(us)

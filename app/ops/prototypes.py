@@ -41,3 +41,28 @@ def unlink(lib: Library, prototype_id: int, clip_ids: list[int]) -> None:
             found = s.get(ClipPrototype, (clip_id, prototype_id))
             if found is not None:
                 s.delete(found)
+
+
+def update(lib: Library, prototype_id: int, **fields) -> None:
+    """Change name, summary or stage."""
+    unknown = set(fields) - {"name", "summary", "stage"}
+    if unknown:
+        raise BadInput(f"prototype fields {sorted(unknown)}: cannot be changed")
+    if "stage" in fields and fields["stage"] not in PROTOTYPE_STAGES:
+        raise BadInput(f"stage {fields['stage']!r}: must be one of {', '.join(PROTOTYPE_STAGES)}")
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+        if not fields["name"]:
+            raise BadInput("prototype '': a prototype needs a name")
+    with lib.op("Edit prototype") as s:
+        if "name" in fields and s.scalars(select(Prototype).where(
+                func.lower(Prototype.name) == fields["name"].lower(), Prototype.id != prototype_id)).first():
+            raise BadInput(f"prototype {fields['name']!r}: already exists")
+        proto = s.get(Prototype, prototype_id)
+        for key, value in fields.items():
+            setattr(proto, key, value)
+
+
+def delete(lib: Library, prototype_id: int) -> None:
+    with lib.op("Delete prototype") as s:
+        s.delete(s.get(Prototype, prototype_id))

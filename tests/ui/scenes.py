@@ -163,6 +163,47 @@ def scene_reel_builder(library: Path, out: Path) -> None:
     lib.close()
 
 
+def scene_evidence(library: Path, out: Path) -> None:
+    from app.library import Library
+    from app.ops import clips, films, prototypes
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    lib = Library.open(library)
+    names = ["people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg", "people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg",
+             "people-talking-grid-man2-360x288p25-mpeg1-mp2.mpg", "faces-tos-actors-640x360p24-h264-noaudio.mp4"]
+    ids = [r.film_id for r in films.import_files(lib, [SAMPLES / n for n in names], event="Living well workshop, 14 Nov")]
+    made = [
+        clips.add(lib, ids[0], 320_000, 1_240_000, title="Receptionist doesn't look up", quote="Take a seat, someone will call you",
+                  tags=["challenge:Not being listened to", "theme:First contact"]),
+        clips.add(lib, ids[1], 400_000, 2_000_000, title="Asked to repeat his story", quote="I've told this three times already",
+                  tags=["challenge:Telling my story again", "challenge:Not being listened to"]),
+        clips.add(lib, ids[3], 1_000_000, 4_500_000, title="Peer worker steps in", quote="I've been where you are",
+                  tags=["opportunity:Peer support"]),
+        clips.add(lib, ids[2], 500_000, 2_500_000, title="Offers a named contact", tags=["opportunity:One point of contact"]),
+    ]
+    proto = prototypes.add(lib, "Welcome desk", "A peer worker and one named contact at the front door", "prototyping")
+    prototypes.link(lib, proto, made)
+    window = MainWindow(lib)
+    window.resize(1500, 920)
+    window.show()
+    window.activateWindow()
+    QTest.qWaitForWindowExposed(window)
+    window.docks[4].raise_()
+    window.prototypes_panel.select(proto)
+    window.codebook_panel.select_tag(_tag(lib, "Not being listened to"))
+    window.library_panel.select_film(ids[1])
+    wait_until(app, lambda: window.video.current_image() is not None)
+    board = window.prototypes_panel.board
+    assert board.topLevelItemCount() == 5, board.topLevelItemCount()  # 2 challenges, 2 opportunities, 1 theme
+    image = grab(app, window, out)
+    box = board.geometry()
+    box.moveTopLeft(board.mapTo(window, box.topLeft() * 0))
+    assert distinct_colours(image, box) > 20, "the evidence board shows no pictures"
+    window.close()
+    lib.close()
+
+
 def _tag(lib, name: str) -> int:
     from app.ops import lookup
 
@@ -170,7 +211,7 @@ def _tag(lib, name: str) -> int:
         return lookup.tag(s, name).id
 
 
-SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder}
+SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evidence": scene_evidence}
 
 
 def main(argv: list[str]) -> int:

@@ -17,3 +17,9 @@ def test_reel_builder_screenshot(tmp_path):
     out = SCREENSHOTS / "reel-builder.png"
     run_scene("reel_builder", str(tmp_path / "lib"), str(out))
     assert out.stat().st_size > 50_000
+
+
+def test_codebook_and_evidence_board_screenshot(tmp_path):
+    out = SCREENSHOTS / "evidence-board.png"
+    run_scene("evidence", str(tmp_path / "lib"), str(out))
+    assert out.stat().st_size > 50_000

@@ -1,0 +1,74 @@
+"""A printable HTML evidence report: one exact still per clip, tags, quotes, in groups."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import cv2
+
+from app.timecode import format_clock
+from media.frames import FrameReader
+
+CSS = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em; color: #1d2025; }
+h1 { margin-bottom: 0.2em; } .summary { color: #555; margin-top: 0; }
+h2 { border-bottom: 3px solid var(--c); padding-bottom: 0.2em; margin-top: 1.6em; }
+.clips { display: flex; flex-wrap: wrap; gap: 1em; }
+.clip { width: 300px; break-inside: avoid; border: 1px solid #ddd; border-radius: 6px; overflow: hidden; }
+.clip img { width: 100%; display: block; background: #111; }
+.clip div { padding: 0.5em 0.7em; font-size: 0.9em; }
+.quote { font-style: italic; color: #333; } .meta { color: #777; font-size: 0.85em; }
+@media print { body { margin: 1cm; } a { color: inherit; text-decoration: none; } }
+"""
+KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888"}
+
+
+def still(source: Path, start_us: int, time_us: int, rotation: int, out: Path) -> bool:
+    """The exact frame at ``time_us`` as a 640-px-wide JPEG; False if it cannot be decoded."""
+    try:
+        reader = FrameReader(source, start_us, rotation)
+        reader.box = (640, 640)
+        frame = reader.frame_at(time_us)
+        reader.close()
+    except Exception:  # noqa: BLE001 - a missing or damaged film: the report says so
+        return False
+    if frame is None:
+        return False
+    return bool(cv2.imwrite(str(out), frame.rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85]))
+
+
+def write_report(board, films: dict, out: Path) -> Path:
+    """``films`` maps film id to (path, start_us, rotation). Stills go in ``<out stem>_files/``."""
+    folder = out.with_name(out.stem + "_files")
+    folder.mkdir(exist_ok=True)
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(board.name)}"
+             f" — evidence</title><style>{CSS}</style></head><body>",
+             f"<h1>{html.escape(board.name)}</h1>",
+             f"<p class='summary'>{html.escape(board.summary)} · stage: {html.escape(board.stage)} · "
+             f"{board.clip_count} clip(s)</p>"]
+    done: dict[int, str] = {}
+    for group in board.groups:
+        colour = KIND_COLOURS.get(group.kind, "#888")
+        label = f"{group.kind.capitalize()}: {group.tag}" if group.kind else group.tag
+        parts.append(f"<h2 style='--c:{colour}'>{html.escape(label)} <small>({len(group.clips)})</small></h2>")
+        parts.append("<div class='clips'>")
+        for clip in group.clips:
+            if clip.id not in done:
+                name = f"clip{clip.id}.jpg"
+                path, start_us, rotation = films[clip.film_id]
+                middle = (clip.start_us + clip.end_us) // 2
+                done[clip.id] = name if still(Path(path), start_us, middle, rotation, folder / name) else ""
+            img = (f"<img src='{html.escape(folder.name)}/{done[clip.id]}' alt='{html.escape(clip.title)}'>"
+                   if done[clip.id] else "<p class='meta'>(film missing: no still)</p>")
+            quote = f"<p class='quote'>“{html.escape(clip.quote)}”</p>" if clip.quote else ""
+            tags = ", ".join(html.escape(t["name"]) for t in clip.tags)
+            parts.append(
+                f"<div class='clip'>{img}<div><strong>{html.escape(clip.title)}</strong>{quote}"
+                f"<p class='meta'>{html.escape(clip.film)} · {format_clock(clip.start_us)}–"
+                f"{format_clock(clip.end_us)}</p><p class='meta'>{tags}</p>"
+                f"{'<p>' + html.escape(clip.note) + '</p>' if clip.note else ''}</div></div>")
+        parts.append("</div>")
+    parts.append("</body></html>")
+    out.write_text("\n".join(parts), encoding="utf-8")
+    return out

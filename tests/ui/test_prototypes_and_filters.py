@@ -1,0 +1,72 @@
+"""Linking clips to prototypes by drop, the evidence board, and library-wide filters that
+agree with the command line (one query layer)."""
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDropEvent
+
+from app import queries
+from app.ops import clips, lookup, people, prototypes
+
+
+def add_clips(w):
+    lib = w.lib
+    return [
+        clips.add(lib, w.film_id, 0, 1_000_000, title="Front desk", note="long queue",
+                  tags=["challenge:Waiting and delay"]),
+        clips.add(lib, w.film_id, 1_000_000, 2_000_000, title="Peer welcome", quote="I have been there too",
+                  tags=["opportunity:Peer support"]),
+        clips.add(lib, w.film_id, 2_000_000, 3_000_000, title="Both at once",
+                  tags=["challenge:Waiting and delay", "opportunity:Peer support"]),
+    ]
+
+
+def test_drop_clips_on_a_prototype_links_them_and_fills_its_board(qtbot, film_window):
+    w = film_window
+    ids = add_clips(w)
+    proto = prototypes.add(w.lib, "Welcome desk")
+    panel = w.prototypes_panel
+    panel.select(proto)
+    model = w.clip_list.model
+    mime = model.mimeData([model.index(model.row_of(ids[0]), 0), model.index(model.row_of(ids[1]), 0)])
+    target = panel.list.visualItemRect(panel.list.item(0)).center()
+    drop = QDropEvent(QPointF(target), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    panel.list.dropEvent(drop)
+    with w.lib.read() as s:
+        linked = queries.clip_ids(s, queries.ClipFilter(prototype_ids=[proto]))
+    assert sorted(linked) == sorted(ids[:2])
+    groups = [panel.board.topLevelItem(i).text(0) for i in range(panel.board.topLevelItemCount())]
+    assert groups == ["Challenge: Waiting and delay  (1)", "Opportunity: Peer support  (1)"]
+    w.undo_actions.undo.trigger()
+    assert panel.board.topLevelItemCount() == 0
+
+
+def test_gui_filters_agree_with_the_cli_query(qtbot, film_window):
+    w = film_window
+    ids = add_clips(w)
+    people.add(w.lib, "Sam", "actor", "team")
+    people.appears(w.lib, "Sam", [w.film_id])
+    cl = w.clip_list
+    with w.lib.read() as s:
+        waiting, peer = lookup.tag(s, "Waiting and delay").id, lookup.tag(s, "Peer support").id
+
+    def shown():
+        return sorted(cl.model.ids)
+
+    def cli(**names):
+        with w.lib.read() as s:
+            return sorted(queries.clip_ids(s, queries.resolve_filter(s, **names)))
+
+    cl.set_tags([waiting, peer])
+    assert shown() == [ids[2]] == cli(tags=["Waiting and delay", "Peer support"])
+    cl.match.setCurrentIndex(1)  # any of
+    assert shown() == sorted(ids) == cli(any_tags=["Waiting and delay", "Peer support"])
+    cl.set_tags([])
+    cl.search.setText("queue")
+    cl.apply_filter()
+    assert shown() == [ids[0]] == cli(text="queue")
+    cl.search.setText("")
+    cl.person_box.setCurrentIndex(cl.person_box.findData(1))
+    assert shown() == sorted(ids) == cli(people=["Sam"])
+    cl.kind_box.setCurrentIndex(cl.kind_box.findData("opportunity"))
+    assert shown() == sorted(ids[1:]) == cli(people=["Sam"], kinds=["opportunity"])

@@ -1,0 +1,255 @@
+"""Prototypes and their evidence boards.
+
+Create and edit prototypes (name, summary, stage); drop clips from the clip list onto a
+prototype to link them; the board below gathers the selected prototype's clips by challenge
+and opportunity with counts, pictures and quotes; play a group in order; export the board
+as CSV or as a printable HTML report with stills.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from app import evidence, queries
+from app.changes import Changes
+from app.models import PROTOTYPE_STAGES, Prototype
+from app.ops import prototypes
+from media.thumbnails import load_strip
+from ui.bridge import LibraryBridge
+from ui.clip_list import CLIP_MIME
+from ui.errors import show_error
+from ui.film_media import FilmMedia
+
+KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888888"}
+
+
+class PrototypeList(QListWidget):
+    """Accepts clips dropped from the clip list: they become evidence for that prototype."""
+
+    clips_dropped = Signal(int, list)  # prototype id, clip ids
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(CLIP_MIME):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        item = self.itemAt(event.position().toPoint())
+        if event.mimeData().hasFormat(CLIP_MIME) and item is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        item = self.itemAt(event.position().toPoint())
+        if item is None or not event.mimeData().hasFormat(CLIP_MIME):
+            return
+        ids = json.loads(bytes(event.mimeData().data(CLIP_MIME)).decode())
+        self.clips_dropped.emit(item.data(Qt.ItemDataRole.UserRole), ids)
+        event.acceptProposedAction()
+
+
+class PrototypesPanel(QWidget):
+    play_clips = Signal(list)  # clip ids, in order
+    clip_activated = Signal(int)
+
+    def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.list = PrototypeList(self)
+        self.list.setObjectName("prototypeList")
+        self.list.setMaximumHeight(130)
+        self.list.clips_dropped.connect(self.link)
+        self.list.currentItemChanged.connect(lambda *_: self.show_current())
+        self.name = QLineEdit(self)
+        self.summary = QLineEdit(self)
+        self.stage = QComboBox(self)
+        for stage in PROTOTYPE_STAGES:
+            self.stage.addItem(stage.capitalize(), stage)
+        new = QPushButton("New prototype", self)
+        new.clicked.connect(self.new_prototype)
+        self.board = QTreeWidget(self)
+        self.board.setObjectName("evidenceBoard")
+        self.board.setHeaderLabels(["Evidence", "Quote"])
+        self.board.setIconSize(QSize(80, 45))
+        self.board.setColumnWidth(0, 260)
+        self.board.itemDoubleClicked.connect(self._board_activated)
+        play = QPushButton("Play group", self)
+        play.clicked.connect(self.play_group)
+        csv_button = QPushButton("Export CSV…", self)
+        csv_button.clicked.connect(lambda: self.export("csv"))
+        report = QPushButton("Export report…", self)
+        report.clicked.connect(lambda: self.export("html"))
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Summary", self.summary)
+        form.addRow("Stage", self.stage)
+        buttons = QHBoxLayout()
+        for b in (play, csv_button, report):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.list)
+        layout.addWidget(new)
+        layout.addLayout(form)
+        layout.addWidget(self.board, 3)
+        layout.addLayout(buttons)
+        self.name.editingFinished.connect(lambda: self._edit(name=self.name.text()))
+        self.summary.editingFinished.connect(lambda: self._edit(summary=self.summary.text()))
+        self.stage.activated.connect(lambda _i: self._edit(stage=self.stage.currentData()))
+        self._icons: dict[int, QIcon] = {}
+        bridge.changed.connect(self._on_changed)
+        self.reload()
+
+    # -- list ------------------------------------------------------------------------------
+    def current_id(self) -> int | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def reload(self) -> None:
+        current = self.current_id()
+        self.list.blockSignals(True)
+        self.list.clear()
+        with self.bridge.lib.read() as s:
+            for proto in queries.prototypes(s):
+                item = QListWidgetItem(f"{proto.name}  ·  {proto.stage}  ·  {len(proto.clip_links)} clips")
+                item.setData(Qt.ItemDataRole.UserRole, proto.id)
+                self.list.addItem(item)
+                if proto.id == current:
+                    self.list.setCurrentItem(item)
+        if self.list.currentItem() is None and self.list.count():
+            self.list.setCurrentRow(0)
+        self.list.blockSignals(False)
+        self.show_current()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("prototypes", "clip_prototypes", "clips", "clip_tags", "tags"):
+            self.reload()
+
+    def select(self, prototype_id: int) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == prototype_id:
+                self.list.setCurrentRow(row)
+
+    # -- edits -------------------------------------------------------------------------
+    def new_prototype(self) -> None:
+        with self.bridge.lib.read() as s:
+            taken = {p.name for p in queries.prototypes(s)}
+        name = next(f"New prototype {n}" if n else "New prototype" for n in range(100)
+                    if (f"New prototype {n}" if n else "New prototype") not in taken)
+        try:
+            proto_id = prototypes.add(self.bridge.lib, name)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        self.select(proto_id)
+        self.name.setFocus()
+        self.name.selectAll()
+
+    def _edit(self, **fields) -> None:
+        proto_id = self.current_id()
+        if proto_id is None:
+            return
+        with self.bridge.lib.read() as s:
+            proto = s.get(Prototype, proto_id)
+            now = {"name": proto.name, "summary": proto.summary, "stage": proto.stage}
+        if all(now[k] == v for k, v in fields.items()):
+            return
+        try:
+            prototypes.update(self.bridge.lib, proto_id, **fields)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            self.show_current()
+
+    def link(self, prototype_id: int, clip_ids: list[int]) -> None:
+        prototypes.link(self.bridge.lib, prototype_id, clip_ids)
+        self.select(prototype_id)
+
+    # -- evidence board ----------------------------------------------------------------
+    def show_current(self) -> None:
+        proto_id = self.current_id()
+        self.board.clear()
+        for w in (self.name, self.summary, self.stage):
+            w.setEnabled(proto_id is not None)
+        if proto_id is None:
+            return
+        b = evidence.board(self.bridge.lib, proto_id)
+        self.name.setText(b.name)
+        self.summary.setText(b.summary)
+        self.stage.setCurrentIndex(self.stage.findData(b.stage))
+        self.current_board = b
+        for group in b.groups:
+            label = f"{group.kind.capitalize()}: {group.tag}" if group.kind else group.tag
+            top = QTreeWidgetItem(self.board, [f"{label}  ({len(group.clips)})", ""])
+            top.setFirstColumnSpanned(True)
+            top.setForeground(0, QColor(KIND_COLOURS.get(group.kind, "#888888")))
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
+            for clip in group.clips:
+                child = QTreeWidgetItem(top, [clip.title, f"“{clip.quote}”" if clip.quote else ""])
+                child.setData(0, Qt.ItemDataRole.UserRole, clip.id)
+                child.setIcon(0, self._picture(clip))
+                child.setToolTip(0, f"{clip.film}\n{clip.note}" if clip.note else clip.film)
+        self.board.expandAll()
+
+    def _picture(self, clip) -> QIcon:
+        if clip.id not in self._icons:
+            lib = self.bridge.lib
+            with lib.read() as s:
+                (film,) = queries.film_records(s, lib.root, [clip.film_id])
+            strip = load_strip(lib.cache_dir(film.sha256))
+            icon = QIcon()
+            if strip is not None:
+                from PySide6.QtGui import QPixmap
+
+                media = FilmMedia(strip, QPixmap(str(strip.jpeg)), None)
+                tile = media.tile(strip.tile_for(clip.start_us))
+                icon = QIcon(tile) if tile is not None else icon
+            self._icons[clip.id] = icon
+        return self._icons[clip.id]
+
+    def _board_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        clip_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if clip_id is not None:
+            self.clip_activated.emit(clip_id)
+
+    def play_group(self) -> None:
+        item = self.board.currentItem()
+        if item is None:
+            return
+        group = item if item.parent() is None else item.parent()
+        ids = [group.child(i).data(0, Qt.ItemDataRole.UserRole) for i in range(group.childCount())]
+        if ids:
+            self.play_clips.emit(ids)
+
+    def export(self, kind: str) -> None:
+        proto_id = self.current_id()
+        if proto_id is None:
+            return
+        b = evidence.board(self.bridge.lib, proto_id)
+        suffix = ".csv" if kind == "csv" else ".html"
+        default = str(self.bridge.lib.exports_dir / f"{b.name} evidence{suffix}")
+        name, _ = QFileDialog.getSaveFileName(self, "Export evidence", default,
+                                              "Spreadsheet (*.csv)" if kind == "csv" else "Web page (*.html)")
+        if not name:
+            return
+        try:
+            if kind == "csv":
+                evidence.write_csv(b, Path(name))
+            else:
+                evidence.write_html(self.bridge.lib, b, Path(name))
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
