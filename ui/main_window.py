@@ -12,6 +12,7 @@ from app.library import Library
 from app.ops import films
 from ui.actions import build_menus
 from ui.bridge import LibraryBridge
+from ui.clip_details import ClipDetails
 from ui.clip_list import ClipList
 from ui.codebook_panel import CodebookPanel
 from ui.key_tagging import KeyTagger
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_ids, self)
         self.codebook_panel = CodebookPanel(self.bridge, self)
         self.prototypes_panel = PrototypesPanel(self.bridge, self)
+        self.clip_details = ClipDetails(self.bridge, self)
         self.key_tagger = KeyTagger(self)
         self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
@@ -73,7 +75,9 @@ class MainWindow(QMainWindow):
             self._dock("Reel", "reelDock", self.reel_builder, Qt.DockWidgetArea.RightDockWidgetArea),
             self._dock("Codebook", "codebookDock", self.codebook_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
             self._dock("Prototypes", "prototypesDock", self.prototypes_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Clip", "clipDock", self.clip_details, Qt.DockWidgetArea.LeftDockWidgetArea),
         ]
+        self.tabifyDockWidget(self.docks[3], self.docks[5])  # Codebook | Clip
         self.tabifyDockWidget(self.docks[1], self.docks[2])  # Clips | Reel | Prototypes
         self.tabifyDockWidget(self.docks[2], self.docks[4])
         self.docks[1].raise_()
@@ -82,7 +86,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self._text_keys)
         self._connect()
         self.resize(1400, 860)
-        self.resizeDocks(self.docks, [300, 440, 440, 300, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks(self.docks, [300, 440, 440, 300, 440, 300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks[0], self.docks[3]], [480, 360], Qt.Orientation.Vertical)
         self._restore()
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
@@ -157,10 +161,12 @@ class MainWindow(QMainWindow):
         self.player.seek_us(us)
 
     def _on_timeline_clip(self, clip_id) -> None:
+        self.clip_details.show_clip(clip_id)
         if clip_id is not None:
             self.clip_list.select_clip(clip_id)
 
     def _on_list_clip(self, clip_id) -> None:
+        self.clip_details.show_clip(clip_id)
         if clip_id is not None and self.timeline.film and any(c.id == clip_id for c in self.timeline.clips):
             self.timeline.selected_clip = clip_id
             self.timeline.update()

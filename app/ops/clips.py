@@ -94,3 +94,13 @@ def remove_tag(lib: Library, clip_ids: list[int], tag_id: int) -> None:
             link = s.get(ClipTag, (clip_id, tag_id))
             if link is not None:
                 s.delete(link)
+
+
+def tag_with(lib: Library, clip_ids: list[int], ref: str) -> int:
+    """Tag clips with ``KIND:NAME`` (created if new) or an existing name: one undoable step."""
+    with lib.op("Tag clip") as s:
+        (tag,) = resolve_tags(s, [ref])
+        for clip_id in clip_ids:
+            if s.get(ClipTag, (clip_id, tag.id)) is None:
+                s.add(ClipTag(clip_id=clip_id, tag_id=tag.id))
+        return tag.id

@@ -1,0 +1,182 @@
+"""Clip details: title, tags (type to add, with completion), notes, a quote, the prototypes
+it supports and the people who appear in its film. Every edit is saved at once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QStringListModel
+from PySide6.QtWidgets import (
+    QComboBox, QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+)
+
+from app import queries, timecode
+from app.changes import Changes
+from app.models import Appearance, Clip
+from app.ops import clips, lookup, prototypes
+from ui.bridge import LibraryBridge
+from ui.errors import show_error
+
+
+class NoteEdit(QPlainTextEdit):
+    """Saves when focus leaves it (every edit is kept, without a save button)."""
+
+    def __init__(self, on_done, parent=None) -> None:
+        super().__init__(parent)
+        self.on_done = on_done
+
+    def focusOutEvent(self, event) -> None:
+        self.on_done()
+        super().focusOutEvent(event)
+
+
+class ClipDetails(QWidget):
+    def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.clip_id: int | None = None
+        self.heading = QLabel("Select a clip to see its details.", self)
+        self.heading.setWordWrap(True)
+        self.title = QLineEdit(self)
+        self.title.setObjectName("clipTitle")
+        self.tags = QListWidget(self)
+        self.tags.setObjectName("clipTags")
+        self.tags.setMaximumHeight(90)
+        self.tag_entry = QLineEdit(self)
+        self.tag_entry.setObjectName("clipTagEntry")
+        self.tag_entry.setPlaceholderText("Type a tag and press Enter (kind:name makes a new one)")
+        self.completions = QStringListModel(self)
+        completer = QCompleter(self.completions, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.tag_entry.setCompleter(completer)
+        remove = QPushButton("Remove tag", self)
+        remove.clicked.connect(self.remove_tag)
+        self.note = NoteEdit(lambda: self._save(note=self.note.toPlainText()), self)
+        self.note.setObjectName("clipNote")
+        self.note.setPlaceholderText("Notes: what happened, what it shows")
+        self.quote = QLineEdit(self)
+        self.quote.setObjectName("clipQuote")
+        self.quote.setPlaceholderText("A line said word for word")
+        self.protos = QListWidget(self)
+        self.protos.setMaximumHeight(70)
+        self.proto_box = QComboBox(self)
+        link = QPushButton("Link", self)
+        link.clicked.connect(self.link_prototype)
+        unlink = QPushButton("Unlink", self)
+        unlink.clicked.connect(self.unlink_prototype)
+        self.people = QLabel(self)
+        self.people.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Title", self.title)
+        tag_row = QHBoxLayout()
+        tag_row.addWidget(self.tag_entry, 1)
+        tag_row.addWidget(remove)
+        form.addRow("Tags", self.tags)
+        form.addRow("", tag_row)
+        form.addRow("Notes", self.note)
+        form.addRow("Quote", self.quote)
+        proto_row = QHBoxLayout()
+        proto_row.addWidget(self.proto_box, 1)
+        proto_row.addWidget(link)
+        proto_row.addWidget(unlink)
+        form.addRow("Prototypes", self.protos)
+        form.addRow("", proto_row)
+        form.addRow("People", self.people)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.title.editingFinished.connect(lambda: self._save(title=self.title.text()))
+        self.quote.editingFinished.connect(lambda: self._save(quote=self.quote.text()))
+        self.tag_entry.returnPressed.connect(self.add_typed_tag)
+        bridge.changed.connect(self._on_changed)
+        self.show_clip(None)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self.clip_id is not None and changes.touches(
+                "clips", "clip_tags", "tags", "clip_prototypes", "prototypes", "appearances", "people"):
+            self.show_clip(self.clip_id)
+
+    def show_clip(self, clip_id: int | None) -> None:
+        with self.bridge.lib.read() as s:
+            clip = s.get(Clip, clip_id) if clip_id is not None else None
+            self.clip_id = clip.id if clip is not None else None
+            for w in (self.title, self.tags, self.tag_entry, self.note, self.quote, self.protos, self.proto_box):
+                w.setEnabled(clip is not None)
+            tag_names = [f"{t.kind}:{t.name}" for t in queries.tags(s)]
+            self.completions.setStringList(tag_names + [t.split(":", 1)[1] for t in tag_names])
+            self.proto_box.clear()
+            for proto in queries.prototypes(s):
+                self.proto_box.addItem(proto.name, proto.id)
+            if clip is None:
+                self.heading.setText("Select a clip to see its details.")
+                for w in (self.title, self.quote):
+                    w.clear()
+                self.note.setPlainText("")
+                self.tags.clear()
+                self.protos.clear()
+                self.people.clear()
+                return
+            (rec,) = queries.clip_records(s, [clip.id])
+            people = [f"{a.person.name} ({a.person.role.replace('_', ' ')}, consent: {a.person.consent})"
+                      for a in s.query(Appearance).filter(Appearance.film_id == clip.film_id)]
+        self.heading.setText(f"{rec.film} · {timecode.format_clock(rec.start_us)}–{timecode.format_clock(rec.end_us)}")
+        if not self.title.hasFocus():
+            self.title.setText(rec.title)
+        if not self.quote.hasFocus():
+            self.quote.setText(rec.quote)
+        if not self.note.hasFocus():
+            self.note.setPlainText(rec.note)
+        self.tags.clear()
+        for t in rec.tags:
+            item = QListWidgetItem(f"{t['kind']}: {t['name']}")
+            item.setData(Qt.ItemDataRole.UserRole, f"{t['kind']}:{t['name']}")
+            self.tags.addItem(item)
+        self.protos.clear()
+        for name in rec.prototypes:
+            self.protos.addItem(name)
+        self.people.setText("\n".join(people) or "Nobody recorded for this film yet.")
+
+    def _save(self, **fields) -> None:
+        if self.clip_id is None:
+            return
+        with self.bridge.lib.read() as s:
+            clip = s.get(Clip, self.clip_id)
+            if clip is None or all(getattr(clip, k) == v for k, v in fields.items()):
+                return
+        try:
+            clips.update(self.bridge.lib, self.clip_id, **fields)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+
+    def add_typed_tag(self) -> None:
+        text = self.tag_entry.text().strip()
+        if self.clip_id is None or not text:
+            return
+        try:
+            clips.tag_with(self.bridge.lib, [self.clip_id], text)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        self.tag_entry.clear()
+
+    def remove_tag(self) -> None:
+        item = self.tags.currentItem()
+        if self.clip_id is None or item is None:
+            return
+        with self.bridge.lib.read() as s:
+            tag_id = lookup.tag(s, item.data(Qt.ItemDataRole.UserRole)).id
+        clips.remove_tag(self.bridge.lib, [self.clip_id], tag_id)
+
+    def link_prototype(self) -> None:
+        if self.clip_id is not None and self.proto_box.currentData() is not None:
+            prototypes.link(self.bridge.lib, self.proto_box.currentData(), [self.clip_id])
+
+    def unlink_prototype(self) -> None:
+        item = self.protos.currentItem()
+        if self.clip_id is None or item is None:
+            return
+        with self.bridge.lib.read() as s:
+            proto_id = lookup.prototype(s, item.text()).id
+        prototypes.unlink(self.bridge.lib, proto_id, [self.clip_id])
