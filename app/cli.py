@@ -339,6 +339,39 @@ def cmd_person_withdraw(lib: Library, args, out: Out) -> int:
     return EXIT_OK
 
 
+def cmd_record(lib: Library, args, out: Out) -> int:
+    from app.ops import recording
+    from app import queries
+
+    source = recording.source_named(args.source)
+    cancel = CancelToken()
+    signal.signal(signal.SIGINT, lambda *_: cancel.cancel())  # Ctrl+C ends the take and keeps it
+    film_id = recording.record_take(lib, source, args.seconds, event=args.event, cancel=cancel)
+    with lib.read() as s:
+        (record,) = queries.film_records(s, lib.root, [film_id])
+    out.record(record.to_json(), film_line(record))
+    return EXIT_OK
+
+
+def cmd_recover(lib: Library, args, out: Out) -> int:
+    from app.ops import recording
+    from app import queries
+
+    status = EXIT_OK
+    results = recording.recover(lib)
+    if not results:
+        out.fail("no interrupted recordings found")
+    with lib.read() as s:
+        for take, film_id, reason in results:
+            if film_id is None:
+                out.fail(f"{take.name}: {reason}")
+                status = EXIT_FAILED
+                continue
+            (record,) = queries.film_records(s, lib.root, [film_id])
+            out.record(record.to_json() | {"recovered_from": take.name}, film_line(record) + "  (recovered)")
+    return status
+
+
 def not_yet(what: str):
     def command(lib: Library, args, out: Out) -> int:
         out.fail(f"{what} is not yet available in this version of ProtoReel")
@@ -361,8 +394,8 @@ COMMANDS = {
     ("person", "add"): cmd_person_add,
     ("person", "appears"): cmd_person_appears,
     ("person", "withdraw"): cmd_person_withdraw,
-    ("record", None): not_yet("recording"),
-    ("recover", None): not_yet("recovering recordings"),
+    ("record", None): cmd_record,
+    ("recover", None): cmd_recover,
 }
 
 if __name__ == "__main__":

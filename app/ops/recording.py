@@ -1,0 +1,70 @@
+"""Record role-plays into the library, and recover takes a crash interrupted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from app.errors import BadInput, ProtoReelError
+from app.jobs import CancelToken
+from app.library import Library
+from app.ops import films
+from media.recording import SIDECAR, TestSource, interrupted, record, remux
+
+
+def recordings_dir(lib: Library) -> Path:
+    folder = lib.root / "recordings"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def source_named(name: str):
+    if name == "test":
+        return TestSource()
+    raise BadInput(f"source {name!r}: no such capture source here (use 'test'; cameras are chosen in the app)")
+
+
+def record_take(lib: Library, source, seconds: float | None, event: str | None = None,
+                cancel: CancelToken | None = None, realtime: bool = True, on_frame=None) -> int:
+    """Record, then bring the take into the library as a film; returns its id."""
+    if seconds is not None and seconds <= 0:
+        raise BadInput(f"seconds {seconds}: must be more than 0")
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
+    take = recordings_dir(lib) / f"Recording {stamp}.mp4"
+    record(source, take, seconds, cancel, realtime, meta={"event": event, "source": source.name}, on_frame=on_frame)
+    return _bring_in(lib, take, event)
+
+
+def _bring_in(lib: Library, take: Path, event: str | None) -> int:
+    with tempfile.TemporaryDirectory(dir=lib.tmp_dir) as tmp:
+        clean = Path(tmp) / take.name
+        remux(take, clean)
+        result = films.import_file(lib, clean, event=event)
+    if result.film_id is None:
+        raise ProtoReelError(f"{take.name}: {result.error}")
+    take.unlink(missing_ok=True)
+    take.with_name(take.name + SIDECAR).unlink(missing_ok=True)
+    return result.film_id
+
+
+def recover(lib: Library) -> list[tuple[Path, int | None, str | None]]:
+    """Bring every interrupted take into the library: (take, film id or None, reason)."""
+    out = []
+    for take in interrupted(recordings_dir(lib)):
+        sidecar = take.with_name(take.name + SIDECAR)
+        try:
+            event = json.loads(sidecar.read_text()).get("event")
+        except (OSError, ValueError):
+            event = None
+        try:
+            out.append((take, _bring_in(lib, take, event), None))
+        except (ProtoReelError, ValueError) as exc:
+            keep = lib.root / "recordings" / "unrecoverable"
+            keep.mkdir(exist_ok=True)
+            shutil.move(str(take), keep / take.name)  # kept, never deleted: someone may rescue it
+            sidecar.unlink(missing_ok=True)
+            out.append((take, None, str(exc)))
+    return out

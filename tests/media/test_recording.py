@@ -1,0 +1,53 @@
+"""Recording from the built-in test source, and recovery after a SIGKILL mid-take."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import av
+
+from app.ops import recording
+from app import queries
+from media.probe import probe
+from tests.media_factory import read_index
+
+
+def test_ten_seconds_from_the_test_source_land_as_a_film(lib):
+    film_id = recording.record_take(lib, recording.TestSource(), 10, event="Workshop 3", realtime=False)
+    with lib.read() as s:
+        (film,) = queries.film_records(s, lib.root, [film_id])
+    assert film.event == "Workshop 3" and film.fps == "30" and film.frame_count == 300
+    info = probe(film.path)
+    assert abs(info.video_duration_us - 10_000_000) <= 33_334
+    assert abs(info.audio_duration_us - info.video_duration_us) <= 33_334
+    with av.open(film.path) as c:
+        indices = [read_index(f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+    assert indices == list(range(300))  # every frame, in order, none lost or doubled
+    assert not any((lib.root / "recordings").glob("*.mp4"))
+
+
+def test_a_take_killed_mid_recording_is_recovered(lib, tmp_path):
+    lib.close()
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "record", "--source", "test", "--seconds", "60",
+                             "--event", "Killed take", "--library", str(lib.root)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(4.5)
+    os.killpg(proc.pid, signal.SIGKILL)  # like a battery dying
+    proc.wait()
+    done = subprocess.run([sys.executable, "-m", "app.cli", "recover", "--json", "--library", str(lib.root)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (film,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert film["event"] == "Killed take" and film["recovered_from"].startswith("Recording ")
+    info = probe(film["path"])
+    assert info.video_duration_us >= 3_000_000
+    assert abs(info.audio_duration_us - info.video_duration_us) <= 100_000
+    with av.open(film["path"]) as c:
+        decoded = sum(1 for _ in c.decode(video=0))
+    assert decoded >= 90
+    again = subprocess.run([sys.executable, "-m", "app.cli", "recover", "--library", str(lib.root)],
+                           capture_output=True, text=True, timeout=60)
+    assert "no interrupted recordings" in again.stderr
