@@ -80,6 +80,10 @@ def build_menus(w) -> dict[str, QAction]:
     add(mark, "Zoom In", t.zoom_in, "+", "=", name="zoomIn")
     add(mark, "Zoom Out", t.zoom_out, "-", name="zoomOut")
 
+    record = bar.addMenu("&Record")
+    add(record, "Start / Stop Recording", lambda: (w.docks[6].raise_(), w.record_view.toggle()), "Ctrl+R",
+        name="recordToggle")
+
     view = bar.addMenu("&View")
     for dock in w.docks:
         view.addAction(dock.toggleViewAction())

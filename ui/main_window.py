@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
+)
 
 from app import queries
 from app.library import Library
@@ -22,6 +24,7 @@ from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
 from ui.player import Player
 from ui.prototypes_panel import PrototypesPanel
+from ui.record_view import RecordView
 from ui.reel_builder import ReelBuilder
 from ui.reel_preview import ReelPreview
 from ui.text_keys import TextFieldKeys
@@ -55,6 +58,7 @@ class MainWindow(QMainWindow):
         self.codebook_panel = CodebookPanel(self.bridge, self)
         self.prototypes_panel = PrototypesPanel(self.bridge, self)
         self.clip_details = ClipDetails(self.bridge, self)
+        self.record_view = RecordView(self.bridge, self)
         self.key_tagger = KeyTagger(self)
         self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
@@ -76,21 +80,25 @@ class MainWindow(QMainWindow):
             self._dock("Codebook", "codebookDock", self.codebook_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
             self._dock("Prototypes", "prototypesDock", self.prototypes_panel, Qt.DockWidgetArea.RightDockWidgetArea),
             self._dock("Clip", "clipDock", self.clip_details, Qt.DockWidgetArea.LeftDockWidgetArea),
+            self._dock("Record", "recordDock", self.record_view, Qt.DockWidgetArea.RightDockWidgetArea),
         ]
-        self.tabifyDockWidget(self.docks[3], self.docks[5])  # Codebook | Clip
-        self.tabifyDockWidget(self.docks[1], self.docks[2])  # Clips | Reel | Prototypes
-        self.tabifyDockWidget(self.docks[2], self.docks[4])
-        self.docks[1].raise_()
+        library, clips, reel, codebook, protos, clip, record = self.docks
+        for other in (reel, protos, record):  # Clips | Reel | Prototypes | Record
+            self.tabifyDockWidget(clips, other)
+        self.tabifyDockWidget(codebook, clip)  # Codebook | Clip
+        clips.raise_()
+        codebook.raise_()
         self.actions_by_name = build_menus(self)
         self._text_keys = TextFieldKeys(self)
         QApplication.instance().installEventFilter(self._text_keys)
         self._connect()
         self.resize(1400, 860)
-        self.resizeDocks(self.docks, [300, 440, 440, 300, 440, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks(self.docks, [300, 440, 440, 300, 440, 300, 440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks[0], self.docks[3]], [480, 360], Qt.Orientation.Vertical)
         self._restore()
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
         self.run_job(lambda progress, cancel: films.check_missing(lib))
+        QTimer.singleShot(0, self.offer_recovery)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -112,6 +120,7 @@ class MainWindow(QMainWindow):
         self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
         self.prototypes_panel.clip_activated.connect(self.play_clip)
         self.prototypes_panel.play_clips.connect(self.play_clips_in_order)
+        self.record_view.recorded.connect(self.library_panel.select_film)
         self.reel_preview.item_started.connect(
             lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
         self.reel_preview.finished.connect(lambda: self.statusBar().showMessage("Preview ended.", 3000))
@@ -219,6 +228,24 @@ class MainWindow(QMainWindow):
         if name:
             self.run_job(lambda progress, cancel: films.relink(self.lib, film.id, Path(name), cancel))
 
+    def offer_recovery(self) -> None:
+        """A take interrupted by a crash or power cut: offer to bring it into the library."""
+        from app.ops import recording
+        from media.recording import interrupted
+
+        takes = interrupted(recording.recordings_dir(self.lib))
+        if not takes:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover recordings",
+                          f"{len(takes)} recording(s) were interrupted (the app closed or the computer stopped "
+                          "while recording). Bring what was recorded into the library now?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("recoverBox")
+        box.button(QMessageBox.StandardButton.Yes).clicked.connect(
+            lambda: self.run_job(lambda progress, cancel: recording.recover(self.lib)))
+        box.open()
+        self.recovery_box = box
+
     def run_job(self, fn) -> Job:
         job = Job(fn, self)
         job.failed.connect(lambda exc: show_error(self, exc))
@@ -248,6 +275,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
+        self.record_view.stop_and_wait()  # a take in progress is finished and kept
         for job in list(self.jobs):
             job.cancel()
             job.wait(10_000)

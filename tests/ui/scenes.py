@@ -204,6 +204,34 @@ def scene_evidence(library: Path, out: Path) -> None:
     lib.close()
 
 
+def scene_record(library: Path, out: Path) -> None:
+    from app.library import Library
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    lib = Library.open(library)
+    window = MainWindow(lib)
+    window.resize(1500, 920)
+    window.show()
+    window.activateWindow()
+    QTest.qWaitForWindowExposed(window)
+    view = window.record_view
+    window.docks[6].raise_()
+    view.event.setText("Living well workshop, 28 Nov")
+    view.countdown.setChecked(False)
+    keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
+    wait_until(app, lambda: view.elapsed.text() >= "00:03")
+    image = grab(app, window, out)
+    box = view.preview.geometry()
+    box.moveTopLeft(view.preview.mapTo(window, box.topLeft() * 0))
+    assert distinct_colours(image, box) > 20, "the live preview shows nothing"
+    films_before = window.library_panel.model.film_count()
+    keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
+    wait_until(app, lambda: window.library_panel.model.film_count() == films_before + 1, 60_000)
+    window.close()
+    lib.close()
+
+
 def _tag(lib, name: str) -> int:
     from app.ops import lookup
 
@@ -211,7 +239,7 @@ def _tag(lib, name: str) -> int:
         return lookup.tag(s, name).id
 
 
-SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evidence": scene_evidence}
+SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evidence": scene_evidence, "record": scene_record}
 
 
 def main(argv: list[str]) -> int:

@@ -23,3 +23,9 @@ def test_codebook_and_evidence_board_screenshot(tmp_path):
     out = SCREENSHOTS / "evidence-board.png"
     run_scene("evidence", str(tmp_path / "lib"), str(out))
     assert out.stat().st_size > 50_000
+
+
+def test_record_view_screenshot(tmp_path):
+    out = SCREENSHOTS / "record.png"
+    run_scene("record", str(tmp_path / "lib"), str(out))
+    assert out.stat().st_size > 50_000

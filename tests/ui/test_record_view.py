@@ -1,0 +1,53 @@
+"""The Record view with the built-in test source (this machine has no camera or microphone)."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from app import queries
+from app.ops import recording
+from media.recording import Recorder, TestSource
+
+
+def test_no_devices_is_a_clear_message_and_the_test_source_records(qtbot, window):
+    view = window.record_view
+    assert "No camera" in view.message.text() or view.camera.count() > 1
+    assert view.camera.currentData() == "test"
+    view.countdown.setChecked(False)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.recording, timeout=5_000)
+    qtbot.waitUntil(lambda: view.elapsed.text() >= "00:02", timeout=15_000)
+    assert view.level.value() > 0  # the tone shows on the meter
+    with qtbot.waitSignal(view.recorded, timeout=60_000) as got:
+        QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    with window.lib.read() as s:
+        (film,) = queries.film_records(s, window.lib.root, [got.args[0]])
+    assert film.duration_us >= 2_000_000 and film.has_audio
+
+
+def test_the_countdown_can_be_cancelled(qtbot, window):
+    view = window.record_view
+    view.countdown.setChecked(True)
+    view.toggle()
+    assert "Starting in 3" in view.button.text()
+    view.toggle()
+    qtbot.wait(1200)
+    assert not view.recording and "Record" in view.button.text()
+
+
+def test_start_up_offers_to_recover_an_interrupted_take(qtbot, lib, tmp_path):
+    folder = recording.recordings_dir(lib)
+    take = Recorder(folder / "Recording crashed.mp4", 320, 240, TestSource().fps, {"event": "W", "pid": 0})
+    source = TestSource(320, 240)
+    for _n, (rgb, sound) in zip(range(60), source.frames()):
+        take.add(rgb, sound)
+    take.container.close()  # as if the process had died: the sidecar still names a pid
+    sidecar = folder / "Recording crashed.mp4.json"
+    sidecar.write_text('{"pid": 999999, "event": "W"}')
+    from ui.main_window import MainWindow
+
+    win = MainWindow(lib)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: getattr(win, "recovery_box", None) is not None, timeout=5_000)
+    win.recovery_box.button(win.recovery_box.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: win.library_panel.model.film_count() == 1, timeout=30_000)
+    win.close()
