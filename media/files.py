@@ -58,3 +58,14 @@ def storage_error(exc: OSError, path: Path) -> StorageError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return StorageError(f"{path.parent}: this folder cannot be written to (permission denied)")
     return StorageError(f"{path}: {exc.strerror or exc}")
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process still runs (to tell a write in progress from one a crash left)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

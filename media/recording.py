@@ -24,6 +24,7 @@ import av
 import numpy as np
 
 from app.jobs import CancelToken
+from media.files import pid_alive
 
 RATE = 48_000
 SIDECAR = ".json"
@@ -163,23 +164,13 @@ def interrupted(folder: Path) -> list[Path]:
             pid = json.loads(sidecar.read_text()).get("pid")
         except (OSError, ValueError):
             pid = None
-        if pid and pid != os.getpid() and _alive(pid):
+        if pid and pid != os.getpid() and pid_alive(pid):
             continue
         if take.exists():
             found.append(take)
         else:
             sidecar.unlink(missing_ok=True)
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def remux(take: Path, out: Path) -> Path:

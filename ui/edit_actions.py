@@ -31,17 +31,14 @@ class UndoActions:
         self.redo.setEnabled(lib.redo_name is not None)
 
     def _undo(self) -> None:
-        try:
-            self.bridge.lib.undo()
-        except NothingToUndo:
-            pass
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self.parent, exc)
-        self.refresh()
+        self._step(self.bridge.lib.undo)
 
     def _redo(self) -> None:
+        self._step(self.bridge.lib.redo)
+
+    def _step(self, step) -> None:
         try:
-            self.bridge.lib.redo()
+            step()
         except NothingToUndo:
             pass
         except Exception as exc:  # noqa: BLE001 - shown to the user

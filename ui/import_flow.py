@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.ops import films
 from ui.bridge import LibraryBridge
 from ui.errors import show_error
+from ui.progress import show_progress
 from ui.workers import Job
 
 VIDEO_FILTER = ("Films and sound (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.mts *.m2ts *.ts *.mpg *.mpeg "
@@ -36,7 +37,6 @@ class ImportFlow(QObject):
         self.bridge = bridge
         self.window = parent
         self.job: Job | None = None
-        self.dialog: QProgressDialog | None = None
         self.last_summary: QMessageBox | None = None
 
     def choose_and_import(self) -> None:
@@ -57,32 +57,12 @@ class ImportFlow(QObject):
         lib = self.bridge.lib
         self.job = Job(lambda progress, cancel: films.import_files(lib, paths, event=event,
                                                                     progress=progress, cancel=cancel), self)
-        self.dialog = QProgressDialog(f"Importing {len(paths)} file(s)…", "Cancel", 0, 1000, self.window)
-        self.dialog.setObjectName("importProgress")
-        self.dialog.setWindowTitle("Import")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.canceled.connect(self.job.cancel)
-        self.job.progress.connect(self._on_progress)
+        show_progress(self.job, self.window, "Import", f"Importing {len(paths)} file(s)…",
+                      "importProgress")
         self.job.succeeded.connect(self._on_done)
         self.job.failed.connect(lambda exc: show_error(self.window, exc))
         self.job.cancelled.connect(lambda: self.finished.emit([]))
-        self.job.done.connect(self._close_dialog)
         return self.job.start()
-
-    def _on_progress(self, fraction: float, message: str) -> None:
-        dialog = self.dialog  # setValue may run the event loop, which can close the dialog
-        if dialog is not None:
-            dialog.setLabelText(message or "Importing…")
-            dialog.setValue(int(fraction * 1000))
-
-    def _close_dialog(self) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
 
     def _on_done(self, results) -> None:
         refused = [r for r in results if r.error]

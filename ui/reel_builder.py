@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QListView, QProgressDialog, QPushButton, QVBoxLayout, QWidget,
+    QListView, QPushButton, QVBoxLayout, QWidget,
 )
 
 from app import reel_plan, timecode
@@ -26,6 +26,7 @@ from media.export.plan import PlanItem
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
 from ui.errors import show_error
+from ui.progress import show_progress
 from ui.workers import Job
 
 ITEM_MIME = "application/x-protoreel-reel-item"
@@ -122,7 +123,6 @@ class ReelBuilder(QWidget):
         self.bridge = bridge
         self.selected_clips = selected_clips  # callable -> list of clip ids
         self.job: Job | None = None
-        self.progress: QProgressDialog | None = None
         self.reel_box = QComboBox(self)
         self.reel_box.setObjectName("reelBox")
         new = QPushButton("New from selected clips", self)
@@ -346,28 +346,7 @@ class ReelBuilder(QWidget):
         lib, reel_id = self.bridge.lib, self.reel_id
         self.job = Job(lambda progress, cancel: export_ops.export_reel(lib, reel_id, path, progress=progress,
                                                                        cancel=cancel), self)
-        self.progress = QProgressDialog(f"Exporting {path.name}…", "Cancel", 0, 1000, self)
-        self.progress.setObjectName("exportProgress")
-        self.progress.setWindowTitle("Export")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.progress.canceled.connect(self.job.cancel)
-        self.job.progress.connect(self._on_progress)
+        show_progress(self.job, self, "Export", f"Exporting {path.name}…", "exportProgress")
         self.job.failed.connect(lambda exc: show_error(self, exc, "Export"))
         self.job.succeeded.connect(lambda out: self.window().statusBar().showMessage(f"Exported {out}", 8000))
-        self.job.done.connect(self._close_progress)
         return self.job.start()
-
-    def _on_progress(self, fraction: float, message: str) -> None:
-        dialog = self.progress
-        if dialog is not None:
-            dialog.setLabelText(message)
-            dialog.setValue(int(fraction * 1000))
-
-    def _close_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None

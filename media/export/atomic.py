@@ -10,19 +10,9 @@ from pathlib import Path
 from typing import Iterator
 
 from app.errors import StorageError
-from media.files import storage_error
+from media.files import pid_alive, storage_error
 
 PARTIAL_PREFIX = ".protoreel-partial-"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def clear_stale_partials(folder: Path) -> None:
@@ -32,7 +22,7 @@ def clear_stale_partials(folder: Path) -> None:
             pid = int(leftover.name[len(PARTIAL_PREFIX):].split("-", 1)[0])
         except ValueError:
             continue
-        if pid != os.getpid() and not _pid_alive(pid):
+        if pid != os.getpid() and not pid_alive(pid):
             leftover.unlink(missing_ok=True)
 
 

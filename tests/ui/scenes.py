@@ -47,6 +47,17 @@ def keys(window, *sequence) -> None:
         pump(30)
 
 
+def open_window(lib):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(lib)
+    window.resize(1500, 920)
+    window.show()
+    window.activateWindow()
+    QTest.qWaitForWindowExposed(window)
+    return window
+
+
 def grab(app, window, out: Path) -> QImage:
     pump(300)
     pixmap = app.primaryScreen().grabWindow(window.winId())
@@ -66,8 +77,6 @@ def distinct_colours(image: QImage, rect) -> int:
 def scene_workspace(library: Path, out: Path) -> None:
     from app.library import Library
     from app.ops import clips, films
-    from ui.main_window import MainWindow
-
     app = QApplication.instance()
     lib = Library.open(library)
     names = [
@@ -81,11 +90,7 @@ def scene_workspace(library: Path, out: Path) -> None:
     results = films.import_files(lib, [SAMPLES / n for n in names[:4]], event="Living well workshop, 14 Nov")
     results += films.import_files(lib, [SAMPLES / n for n in names[4:]], event="Breakfast review, 21 Nov")
     assert all(r.error is None for r in results), [r.error for r in results]
-    window = MainWindow(lib)
-    window.resize(1500, 920)
-    window.show()
-    window.activateWindow()
-    QTest.qWaitForWindowExposed(window)
+    window = open_window(lib)
     woman = results[0].film_id
     window.library_panel.select_film(woman)
     wait_until(app, lambda: window.video.current_image() is not None)
@@ -118,8 +123,6 @@ def scene_workspace(library: Path, out: Path) -> None:
 def scene_reel_builder(library: Path, out: Path) -> None:
     from app.library import Library
     from app.ops import clips, films, people, reels
-    from ui.main_window import MainWindow
-
     app = QApplication.instance()
     lib = Library.open(library)
     names = ["people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg", "people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg",
@@ -142,11 +145,7 @@ def scene_reel_builder(library: Path, out: Path) -> None:
     reels.update_item(lib, first, card_text="What good looks like", fade=True)
     people.add(lib, "Actor A", "actor", "public")
     people.appears(lib, "Actor A", [ids[0]])
-    window = MainWindow(lib)
-    window.resize(1500, 920)
-    window.show()
-    window.activateWindow()
-    QTest.qWaitForWindowExposed(window)
+    window = open_window(lib)
     window.docks[2].raise_()
     builder = window.reel_builder
     builder.items.setCurrentIndex(builder.items_model.index(2))
@@ -166,8 +165,6 @@ def scene_reel_builder(library: Path, out: Path) -> None:
 def scene_evidence(library: Path, out: Path) -> None:
     from app.library import Library
     from app.ops import clips, films, prototypes
-    from ui.main_window import MainWindow
-
     app = QApplication.instance()
     lib = Library.open(library)
     names = ["people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg", "people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg",
@@ -184,11 +181,7 @@ def scene_evidence(library: Path, out: Path) -> None:
     ]
     proto = prototypes.add(lib, "Welcome desk", "A peer worker and one named contact at the front door", "prototyping")
     prototypes.link(lib, proto, made)
-    window = MainWindow(lib)
-    window.resize(1500, 920)
-    window.show()
-    window.activateWindow()
-    QTest.qWaitForWindowExposed(window)
+    window = open_window(lib)
     window.docks[4].raise_()
     window.prototypes_panel.select(proto)
     window.codebook_panel.select_tag(_tag(lib, "Not being listened to"))
@@ -206,15 +199,9 @@ def scene_evidence(library: Path, out: Path) -> None:
 
 def scene_record(library: Path, out: Path) -> None:
     from app.library import Library
-    from ui.main_window import MainWindow
-
     app = QApplication.instance()
     lib = Library.open(library)
-    window = MainWindow(lib)
-    window.resize(1500, 920)
-    window.show()
-    window.activateWindow()
-    QTest.qWaitForWindowExposed(window)
+    window = open_window(lib)
     view = window.record_view
     window.docks[6].raise_()
     view.event.setText("Living well workshop, 28 Nov")
