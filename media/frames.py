@@ -20,7 +20,8 @@ import numpy as np
 US = 1_000_000
 CACHE_FRAMES = 32
 DECODE_AHEAD_US = 3_000_000  # closer than this: decode forward instead of seeking
-SKIP_MARGIN_US = 500_000  # decode every frame this close to the target (B-frame reordering)
+SKIP_MARGIN_US = 250_000  # decode every frame this close to the target (B-frame reordering),
+REORDER_FRAMES = 8  # and at least this many frames (deep B-pyramids at low frame rates)
 
 
 @dataclass
@@ -41,6 +42,8 @@ class FrameReader:
         ).index
         self.stream = self.container.streams[index]
         self.stream.thread_type = "AUTO"
+        rate = self.stream.average_rate or self.stream.guessed_rate or 25
+        self.margin_us = max(SKIP_MARGIN_US, int(REORDER_FRAMES * US / rate))
         self._frames = None  # the decoding generator, positioned after ``_last``
         self._last: av.VideoFrame | None = None
         self._last_us: int | None = None
@@ -62,7 +65,7 @@ class FrameReader:
             # (about a third of the work in a long GOP). Decided per packet, by its own time,
             # so the frames near the target always decode whatever the decoder's delay.
             far = packet.pts is not None and (
-                round(packet.pts * packet.time_base * US) - self.start_us < self._target_us - SKIP_MARGIN_US)
+                round(packet.pts * packet.time_base * US) - self.start_us < self._target_us - self.margin_us)
             ctx.skip_frame = "NONREF" if far else "DEFAULT"
             try:
                 yield from packet.decode()
@@ -119,7 +122,7 @@ class FrameReader:
         for frame in self._frames:
             t = self._time_us(frame)
             # Spans are only trusted where every frame decoded (not near skipped ones).
-            whole = self._last_us is not None and self._last_us >= film_us - SKIP_MARGIN_US // 2
+            whole = self._last_us is not None and self._last_us >= film_us - self.margin_us // 2
             self._remember(t, frame, self._last_us if whole else None)
             self._last, self._last_us = frame, t
             if t > film_us:
