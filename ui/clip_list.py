@@ -11,12 +11,14 @@ import json
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout,
+    QWidget,
 )
 
 from app import queries, timecode
 from app.changes import Changes
 from app.ops import clips as clip_ops
+from app.ops import prototypes as prototype_ops
 from app.queries import ClipFilter
 from app.records import ClipRecord
 from ui.bridge import LibraryBridge
@@ -188,6 +190,8 @@ class ClipList(QWidget):
         for col, width in ((1, 110), (2, 64), (3, 64), (4, 52), (5, 150), (6, 110)):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_double_click)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
@@ -316,6 +320,24 @@ class ClipList(QWidget):
 
     def _on_current(self, current: QModelIndex, _previous) -> None:
         self.clip_selected.emit(self.model.ids[current.row()] if current.isValid() else None)
+
+    def _menu(self, pos) -> None:
+        """Right-click: play, link the selected clips to a prototype, delete."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        menu.addAction("Play", lambda: self.clip_activated.emit(ids[0]))
+        link = menu.addMenu("Link to prototype")
+        with self.bridge.lib.read() as s:
+            protos = [(p.id, p.name) for p in queries.prototypes(s)]
+        for proto_id, name in protos:
+            link.addAction(name, lambda proto_id=proto_id: prototype_ops.link(self.bridge.lib, proto_id, ids))
+        link.setEnabled(bool(protos))
+        menu.addSeparator()
+        menu.addAction("Delete", lambda: clip_ops.delete(self.bridge.lib, ids))
+        self.last_menu = menu
+        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def selected_ids(self) -> list[int]:
         return [self.model.ids[i.row()] for i in self.view.selectionModel().selectedRows()]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox, QColorDialog, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QPushButton, QTreeWidget,
+    QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+    QPushButton, QTreeWidget,
     QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -18,6 +19,7 @@ from app.models import TAG_KINDS
 from app.ops import codebook
 from ui.bridge import LibraryBridge
 from ui.errors import show_error
+from ui.key_tagging import clip_seconds
 
 KIND_TITLES = {"challenge": "Challenges", "opportunity": "Opportunities", "theme": "Themes"}
 TAG_ROLE = Qt.ItemDataRole.UserRole
@@ -53,6 +55,7 @@ class CodebookPanel(QWidget):
         self.key_box.activated.connect(lambda _i: self._set_key())
         buttons = {
             "Add…": self.add_tag, "Colour…": self.recolor, "Merge into…": self.merge, "Archive": self.archive,
+            "Sub-tag of…": self.choose_parent,
             "↑": lambda: self.move(-1), "↓": lambda: self.move(1), "Import…": self.import_file,
             "Export…": self.export_file,
         }
@@ -61,13 +64,25 @@ class CodebookPanel(QWidget):
             button = QPushButton(text, self)
             button.setObjectName(f"codebook{text.strip('…↑↓ ') or ('Up' if text == '↑' else 'Down')}")
             button.clicked.connect(slot)
-            (row1 if n < 4 else row2).addWidget(button)
+            (row1 if n < 5 else row2).addWidget(button)
         row2.addWidget(self.key_box)
+        self.clip_length = QDoubleSpinBox(self)
+        self.clip_length.setObjectName("keyClipSeconds")
+        self.clip_length.setRange(1, 600)
+        self.clip_length.setSuffix(" s")
+        self.clip_length.setValue(clip_seconds())
+        self.clip_length.setToolTip("Length of the clip a tag key makes when no clip is selected")
+        self.clip_length.valueChanged.connect(lambda v: QSettings().setValue("tagging/clip_seconds", v))
+        row3 = QHBoxLayout()
+        row3.addWidget(QLabel("A key with no clip selected makes a clip of", self))
+        row3.addWidget(self.clip_length)
+        row3.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tree, 1)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addLayout(row3)
         layout.addWidget(self.show_archived)
         self.tree.currentItemChanged.connect(lambda *_: self._show_key())
         bridge.changed.connect(self._on_changed)
@@ -180,6 +195,21 @@ class CodebookPanel(QWidget):
 
     def merge_into(self, source: int, target: int) -> None:
         self._do(codebook.merge, source, target)
+
+    def choose_parent(self) -> None:
+        tag_id = self.current_tag()
+        if tag_id is None:
+            return
+        with self.bridge.lib.read() as s:
+            from app.models import Tag
+
+            kind = s.get(Tag, tag_id).kind
+            others = [(t.id, t.name) for t in queries.tags(s) if t.id != tag_id and t.kind == kind]
+        labels = ["(top level)"] + [name for _id, name in others]
+        label, ok = QInputDialog.getItem(self, "Sub-tag", "Place this tag under:", labels, 0, False)
+        if ok:
+            parent = None if label == labels[0] else others[labels.index(label) - 1][0]
+            self._do(codebook.set_parent, tag_id, parent)
 
     def archive(self) -> None:
         tag_id = self.current_tag()

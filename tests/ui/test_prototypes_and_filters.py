@@ -70,3 +70,48 @@ def test_gui_filters_agree_with_the_cli_query(qtbot, film_window):
     assert shown() == sorted(ids) == cli(people=["Sam"])
     cl.kind_box.setCurrentIndex(cl.kind_box.findData("opportunity"))
     assert shown() == sorted(ids[1:]) == cli(people=["Sam"], kinds=["opportunity"])
+
+
+def test_context_menu_links_the_selected_clips(qtbot, film_window):
+    w = film_window
+    ids = add_clips(w)
+    proto = prototypes.add(w.lib, "Crisis café")
+    view = w.clip_list.view
+    view.selectRow(w.clip_list.model.row_of(ids[1]))
+    w.clip_list._menu(view.visualRect(w.clip_list.model.index(0, 0)).center())
+    link_menu = next(a.menu() for a in w.clip_list.last_menu.actions() if a.text() == "Link to prototype")
+    next(a for a in link_menu.actions() if a.text() == "Crisis café").trigger()
+    w.clip_list.last_menu.close()
+    with w.lib.read() as s:
+        assert queries.clip_ids(s, queries.ClipFilter(prototype_ids=[proto])) == [ids[1]]
+
+
+def test_the_html_report_renders_with_its_stills(qtbot, film_window, tmp_path):
+    """Rendered by Qt's HTML engine, as a browser would: every still must load."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage, QPainter, QTextDocument
+
+    from app import evidence
+
+    w = film_window
+    ids = add_clips(w)
+    proto = prototypes.add(w.lib, "Welcome desk")
+    prototypes.link(w.lib, proto, ids)
+    page = evidence.write_html(w.lib, evidence.board(w.lib, proto), tmp_path / "report.html")
+    doc = QTextDocument()
+    doc.setBaseUrl(QUrl.fromLocalFile(str(page)))
+    doc.setHtml(page.read_text(encoding="utf-8"))
+    doc.setTextWidth(900)
+    canvas = QImage(900, int(doc.size().height()) + 1, QImage.Format.Format_RGB32)
+    canvas.fill(0xFFFFFFFF)
+    painter = QPainter(canvas)
+    doc.drawContents(painter)
+    painter.end()
+    import re
+
+    sources = set(re.findall(r"<img src='([^']+)'", page.read_text(encoding="utf-8")))
+    assert len(sources) == 3
+    for src in sources:
+        image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(src))
+        assert not image.isNull() and image.width() > 100  # a QPixmap: loaded from disk
+    assert "Peer welcome" in doc.toPlainText() and "I have been there too" in doc.toPlainText()
