@@ -20,6 +20,7 @@ class ReelPreview(QObject):
         self.player = player
         self.items: list[PlanItem] = []
         self.index = -1
+        self._advancing = False  # loading the next film stops the player: not a user's pause
         player.position_changed.connect(self._on_position)
         player.playing_changed.connect(self._on_playing)
 
@@ -46,14 +47,18 @@ class ReelPreview(QObject):
             self.finished.emit()
             return
         item = self.items[self.index]
-        if self.player.film is None or self.player.film.id != item.film_id:
-            with self.lib.read() as s:
-                (film,) = queries.film_records(s, self.lib.root, [item.film_id])
-            self.player.load(film, item.start_us)
-        else:
-            self.player.seek_us(item.start_us)
-        self.item_started.emit(self.index)
-        self.player.play()
+        self._advancing = True
+        try:
+            if self.player.film is None or self.player.film.id != item.film_id:
+                with self.lib.read() as s:
+                    (film,) = queries.film_records(s, self.lib.root, [item.film_id])
+                self.player.load(film, item.start_us)
+            else:
+                self.player.seek_us(item.start_us)
+            self.item_started.emit(self.index)
+            self.player.play()
+        finally:
+            self._advancing = False
 
     def _on_position(self, us: int) -> None:
         if self.active and self.player.is_playing() and us >= self.items[self.index].end_us - 1:
@@ -61,9 +66,6 @@ class ReelPreview(QObject):
 
     def _on_playing(self, playing: bool) -> None:
         # Paused by hand (Space, K): the preview ends; the film stays where it is.
-        if self.active and not playing and not self._switching():
+        if self.active and not playing and not self._advancing:
             self.index = -1
             self.finished.emit()
-
-    def _switching(self) -> bool:
-        return False

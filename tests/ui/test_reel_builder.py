@@ -98,3 +98,21 @@ def test_export_runs_on_a_worker_and_writes_the_file(qtbot, film_window, tmp_pat
         pass
     assert out.exists() and out.stat().st_size > 10_000
     assert (tmp_path / "board.manifest.json").exists()
+
+
+def test_preview_crosses_from_one_film_to_the_next(qtbot, film_window, tmp_path):
+    from tests.conftest import sample
+    from app.ops import films, reels
+
+    w = film_window
+    other = films.import_file(w.lib, sample("people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg")).film_id
+    a = clips.add(w.lib, w.film_id, 0, 400_000, title="In the first film")
+    b = clips.add(w.lib, other, 1_000_000, 1_400_000, title="In the second film")
+    reel_id = reels.create(w.lib, "Two films", [a, b])
+    w.reel_builder.fill_reels(select=reel_id)
+    started = []
+    w.reel_preview.item_started.connect(started.append)
+    with qtbot.waitSignal(w.reel_preview.finished, timeout=30_000):
+        w.reel_builder.preview()
+    assert started == [0, 1]
+    assert w.player.film.id == other and w.player.position_us >= 1_300_000
