@@ -50,7 +50,7 @@ def import_files(
     sources = [Path(s) for s in sources]
     results = []
     for n, source in enumerate(sources):
-        step = sub_progress(lambda f, m, n=n: progress(f, f"{source.name}: {m}" if m else source.name),
+        step = sub_progress(lambda f, m, name=source.name: progress(f, f"{name}: {m}" if m else name),
                             n / len(sources), (n + 1) / len(sources))
         try:
             results.append(import_file(lib, source, event=event, link=link, progress=step, cancel=cancel))
