@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QInputDialog, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget,
+)
 
 from app import queries, timecode
 from app.changes import Changes
+from app.ops import films
 from app.records import FilmRecord
 from media.thumbnails import load_strip
 from ui.bridge import LibraryBridge
+from ui.errors import show_error
 
 NO_EVENT = "Not in an event"
 COLUMNS = ("Film", "Length")
@@ -87,10 +91,27 @@ class FilmTreeModel(QAbstractItemModel):
         return sum(len(films) for _n, films in self.groups)
 
     # -- data --------------------------------------------------------------------------
+    def flags(self, index):
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if self.film(index) is not None and index.column() == 0 else base
+
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        film = self.film(index)
+        if film is None or role != Qt.ItemDataRole.EditRole or not str(value).strip():
+            return False
+        try:
+            films.rename(self.bridge.lib, film.id, str(value))
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(None, exc)
+            return False
+        return True
+
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         film = self.film(index)
+        if film is not None and role == Qt.ItemDataRole.EditRole:
+            return film.title
         if film is None:
             name, films = self.groups[index.row()]
             if role == Qt.ItemDataRole.DisplayRole:
@@ -145,6 +166,7 @@ class FilmTreeModel(QAbstractItemModel):
 
 class LibraryPanel(QWidget):
     film_selected = Signal(int)  # film id
+    relink_requested = Signal(int)
 
     def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +182,9 @@ class LibraryPanel(QWidget):
         self.view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.view.header().setStretchLastSection(False)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
         self.empty_hint = QLabel("No films yet.\nDrag video files here, or use File → Import (Ctrl+I).", self)
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -179,6 +204,33 @@ class LibraryPanel(QWidget):
         film = self.model.film(current)
         if film is not None:
             self.film_selected.emit(film.id)
+
+    def _menu(self, pos) -> None:
+        """Right-click a film: rename (F2), move to an event, relink when its file is missing."""
+        index = self.view.indexAt(pos)
+        film = self.model.film(index)
+        if film is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Rename (F2)", lambda: self.view.edit(index.siblingAtColumn(0)))
+        menu.addAction("Move to event…", lambda: self.move_to_event(film.id))
+        relink = menu.addAction("Relink missing file…", lambda: self.relink_requested.emit(film.id))
+        relink.setEnabled(film.missing)
+        self.last_menu = menu
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def move_to_event(self, film_id: int, name: str | None = None) -> None:
+        if name is None:
+            with self.model.bridge.lib.read() as s:
+                names = [e.name for e in queries.events(s)]
+            name, ok = QInputDialog.getItem(self, "Move to event", "Event (type a new name to create one):",
+                                            ["(none)"] + names, 0, True)
+            if not ok:
+                return
+        try:
+            films.set_event(self.model.bridge.lib, film_id, None if name in ("", "(none)") else name.strip())
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
 
     def select_film(self, film_id: int) -> None:
         index = self.model.index_of(film_id)

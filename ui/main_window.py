@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.library_panel.film_selected.connect(self.open_film)
+        self.library_panel.relink_requested.connect(lambda film_id: (self.library_panel.select_film(film_id),
+                                                                     self.relink_current()))
         self.player.position_changed.connect(self.timeline.set_playhead)
         self.player.error.connect(lambda message: self.transport.message.setText(message))
         self.timeline.seek_requested.connect(self._seek_from_timeline)

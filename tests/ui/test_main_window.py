@@ -15,3 +15,17 @@ def test_window_lists_the_films_and_refreshes_on_change(qtbot, lib, counting_fil
     assert not index.data(1).isNull()  # thumbnail icon from the cache
     lib.undo()
     assert model.film_count() == 0
+
+
+def test_rename_and_move_films_between_events_from_the_library(qtbot, window, counting_film):
+    film_id = films.import_file(window.lib, counting_film, event="Workshop 1").film_id
+    panel = window.library_panel
+    index = panel.model.index_of(film_id)
+    assert panel.model.setData(index, "Role-play 1: reception")
+    assert panel.model.film(panel.model.index_of(film_id)).title == "Role-play 1: reception"
+    panel.move_to_event(film_id, "Breakfast review")
+    assert panel.model.film(panel.model.index_of(film_id)).event == "Breakfast review"
+    window.undo_actions.undo.trigger()
+    window.undo_actions.undo.trigger()
+    film = panel.model.film(panel.model.index_of(film_id))
+    assert (film.title, film.event) == ("counting", "Workshop 1")
