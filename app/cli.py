@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from app import timecode
-from app.errors import BadInput, ProtoReelError
+from app.errors import ProtoReelError
 from app.jobs import Cancelled, CancelToken
 from app.library import Library, default_library_dir
 

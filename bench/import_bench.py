@@ -8,7 +8,6 @@ Goal (issue 2): import <= 1.3x the ffmpeg thumbnail command.
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import sys

@@ -141,7 +141,7 @@ def worst_stall_during_import(lib: Library) -> tuple[float, float]:
     from ui.bridge import LibraryBridge
     from ui.import_flow import ImportFlow
 
-    app = QApplication.instance() or QApplication([])
+    QApplication.instance() or QApplication([])
     sources = [camera_like_film(30, f"import-{i}.mp4", 300 + 100 * i, p)
                for i, p in enumerate(("testsrc2", "smptebars", "mandelbrot"))]
     host = QWidget()

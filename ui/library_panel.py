@@ -81,8 +81,8 @@ class FilmTreeModel(QAbstractItemModel):
         return self.groups[index.internalId() - 1][1][index.row()]
 
     def index_of(self, film_id: int) -> QModelIndex:
-        for g, (_name, films) in enumerate(self.groups):
-            for r, film in enumerate(films):
+        for g, (_name, group) in enumerate(self.groups):
+            for r, film in enumerate(group):
                 if film.id == film_id:
                     return self.index(r, 0, self.index(g, 0))
         return QModelIndex()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaDevices
 from PySide6.QtWidgets import (

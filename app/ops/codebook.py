@@ -103,6 +103,8 @@ def merge(lib: Library, source_id: int, target_id: int) -> None:
         raise BadInput("merge: a tag cannot be merged into itself")
     with lib.op("Merge tags") as s:
         source, target = s.get(Tag, source_id), s.get(Tag, target_id)
+        if source is None or target is None:
+            raise BadInput("merge: one of the two tags no longer exists")
         have = set(s.scalars(select(ClipTag.clip_id).where(ClipTag.tag_id == target_id)))
         for link in list(source.clip_links):
             if link.clip_id not in have:

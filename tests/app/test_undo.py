@@ -151,7 +151,6 @@ def test_nothing_to_undo(lib):
 
 
 def test_reel_edits_reorder_and_undo(stocked):
-    from app.models import Reel
 
     lib, film, a, b, proto = stocked
     c = clips.add(lib, film, 3_000_000, 3_500_000, title="c")

@@ -1,7 +1,6 @@
 """The workspace driven as a facilitator would: keys, mouse, drops, undo."""
 
 from fractions import Fraction
-from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
