@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
         self.prototypes_panel.clip_activated.connect(self.play_clip)
         self.prototypes_panel.play_clips.connect(self.play_clips_in_order)
+        self.prototypes_panel.reel_made.connect(self.show_reel)
         self.record_view.recorded.connect(self.library_panel.select_film)
         self.reel_preview.item_started.connect(
             lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
@@ -155,6 +156,10 @@ class MainWindow(QMainWindow):
                 self.open_film(clip.film_id)
         self.player.seek_us(clip.start_us)
         self.timeline.select_clip(clip_id)
+
+    def show_reel(self, reel_id: int) -> None:
+        self.reel_builder.fill_reels(select=reel_id)
+        self.docks[2].raise_()
 
     def play_clips_in_order(self, clip_ids: list[int]) -> None:
         """Play clips back to back (an evidence group), as the reel preview does."""

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from app import evidence, queries
 from app.changes import Changes
+from app.errors import BadInput
 from app.models import PROTOTYPE_STAGES, Prototype
-from app.ops import prototypes
+from app.ops import prototypes, reels
 from media.thumbnails import load_strip
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
@@ -64,6 +65,7 @@ class PrototypeList(QListWidget):
 class PrototypesPanel(QWidget):
     play_clips = Signal(list)  # clip ids, in order
     clip_activated = Signal(int)
+    reel_made = Signal(int)  # reel id
 
     def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,12 +94,16 @@ class PrototypesPanel(QWidget):
         csv_button.clicked.connect(lambda: self.export("csv"))
         report = QPushButton("Export report…", self)
         report.clicked.connect(lambda: self.export("html"))
+        make_reel = QPushButton("Make a reel", self)
+        make_reel.setObjectName("reelFromBoard")
+        make_reel.setToolTip("A reel of this board's clips, challenges first, then opportunities")
+        make_reel.clicked.connect(self.make_reel)
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Summary", self.summary)
         form.addRow("Stage", self.stage)
         buttons = QHBoxLayout()
-        for b in (play, csv_button, report):
+        for b in (play, make_reel, csv_button, report):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -234,6 +240,20 @@ class PrototypesPanel(QWidget):
         ids = [group.child(i).data(0, Qt.ItemDataRole.UserRole) for i in range(group.childCount())]
         if ids:
             self.play_clips.emit(ids)
+
+    def make_reel(self) -> int | None:
+        proto_id = self.current_id()
+        if proto_id is None:
+            return None
+        b = evidence.board(self.bridge.lib, proto_id)
+        ids = list(dict.fromkeys(c.id for g in b.groups for c in g.clips))
+        if not ids:
+            show_error(self, BadInput(f"prototype {b.name!r}: link some clips to it first"))
+            return None
+        reel_id = reels.create(self.bridge.lib, f"{b.name}: evidence", [str(i) for i in ids])
+        reels.update(self.bridge.lib, reel_id, subtitle=b.summary)
+        self.reel_made.emit(reel_id)
+        return reel_id
 
     def export(self, kind: str) -> None:
         proto_id = self.current_id()

@@ -115,3 +115,16 @@ def test_the_html_report_renders_with_its_stills(qtbot, film_window, tmp_path):
         image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(src))
         assert not image.isNull() and image.width() > 100  # a QPixmap: loaded from disk
     assert "Peer welcome" in doc.toPlainText() and "I have been there too" in doc.toPlainText()
+
+
+def test_a_reel_from_the_evidence_board(qtbot, film_window):
+    w = film_window
+    ids = add_clips(w)
+    proto = prototypes.add(w.lib, "Welcome desk", "A peer at the front desk")
+    prototypes.link(w.lib, proto, ids)
+    w.prototypes_panel.select(proto)
+    reel_id = w.prototypes_panel.make_reel()
+    assert w.reel_builder.reel_id == reel_id
+    titles = [i.clip_title for i in w.reel_builder.items_model.items]
+    assert sorted(titles) == sorted(["Front desk", "Peer welcome", "Both at once"]) and len(titles) == 3
+    assert w.reel_builder.subtitle.text() == "A peer at the front desk"
