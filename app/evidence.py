@@ -64,7 +64,7 @@ def write_csv(b: Board, path: Path) -> Path:
     return path
 
 
-def write_html(lib: Library, b: Board, path: Path) -> Path:
+def write_html(lib: Library, b: Board, path: Path, progress=None) -> Path:
     from media.report import write_report
 
     from app.models import Film
@@ -72,4 +72,4 @@ def write_html(lib: Library, b: Board, path: Path) -> Path:
     ids = {c.film_id for g in b.groups for c in g.clips}
     with lib.read() as s:
         films = {f.id: (str(lib.film_path(f)), f.start_us, f.rotation) for f in s.query(Film).filter(Film.id.in_(ids))}
-    return write_report(b, films, Path(path))
+    return write_report(b, films, Path(path), progress)

@@ -38,7 +38,7 @@ def still(source: Path, start_us: int, time_us: int, rotation: int, out: Path) -
     return bool(cv2.imwrite(str(out), frame.rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85]))
 
 
-def write_report(board, films: dict, out: Path) -> Path:
+def write_report(board, films: dict, out: Path, progress=None) -> Path:
     """``films`` maps film id to (path, start_us, rotation). Stills go in ``<out stem>_files/``."""
     folder = out.with_name(out.stem + "_files")
     folder.mkdir(exist_ok=True)
@@ -48,6 +48,7 @@ def write_report(board, films: dict, out: Path) -> Path:
              f"<p class='summary'>{html.escape(board.summary)} · stage: {html.escape(board.stage)} · "
              f"{board.clip_count} clip(s)</p>"]
     done: dict[int, str] = {}
+    total = max(len({c.id for g in board.groups for c in g.clips}), 1)
     for group in board.groups:
         colour = KIND_COLOURS.get(group.kind, "#888")
         label = f"{group.kind.capitalize()}: {group.tag}" if group.kind else group.tag
@@ -59,6 +60,8 @@ def write_report(board, films: dict, out: Path) -> Path:
                 path, start_us, rotation = films[clip.film_id]
                 middle = (clip.start_us + clip.end_us) // 2
                 done[clip.id] = name if still(Path(path), start_us, middle, rotation, folder / name) else ""
+                if progress is not None:
+                    progress(len(done) / total, f"still {len(done)} of {total}")
             img = (f"<img src='{html.escape(folder.name)}/{done[clip.id]}' alt='{html.escape(clip.title)}'>"
                    if done[clip.id] else "<p class='meta'>(film missing: no still)</p>")
             quote = f"<p class='quote'>“{html.escape(clip.quote)}”</p>" if clip.quote else ""

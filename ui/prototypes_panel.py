@@ -27,6 +27,8 @@ from media.thumbnails import load_strip
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
 from ui.errors import show_error
+from ui.progress import show_progress
+from ui.workers import Job
 from ui.film_media import FilmMedia
 
 KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888888"}
@@ -266,10 +268,15 @@ class PrototypesPanel(QWidget):
                                               "Spreadsheet (*.csv)" if kind == "csv" else "Web page (*.html)")
         if not name:
             return
-        try:
-            if kind == "csv":
+        lib = self.bridge.lib
+        if kind == "csv":
+            try:
                 evidence.write_csv(b, Path(name))
-            else:
-                evidence.write_html(self.bridge.lib, b, Path(name))
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                show_error(self, exc)
+            return
+        # A still per clip is decoded from its film: a worker's job, with progress.
+        self.job = Job(lambda progress, cancel: evidence.write_html(lib, b, Path(name), progress), self)
+        show_progress(self.job, self, "Evidence report", f"Writing {Path(name).name}…", "reportProgress")
+        self.job.failed.connect(lambda exc: show_error(self, exc, "Evidence report"))
+        self.job.start()

@@ -128,3 +128,18 @@ def test_a_reel_from_the_evidence_board(qtbot, film_window):
     titles = [i.clip_title for i in w.reel_builder.items_model.items]
     assert sorted(titles) == sorted(["Front desk", "Peer welcome", "Both at once"]) and len(titles) == 3
     assert w.reel_builder.subtitle.text() == "A peer at the front desk"
+
+
+def test_the_report_is_written_on_a_worker(qtbot, film_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    w = film_window
+    proto = prototypes.add(w.lib, "Welcome desk")
+    prototypes.link(w.lib, proto, add_clips(w))
+    w.prototypes_panel.select(proto)
+    out = tmp_path / "board.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    w.prototypes_panel.export("html")
+    with qtbot.waitSignal(w.prototypes_panel.job.done, timeout=30_000):
+        pass
+    assert out.exists() and len(list((tmp_path / "board_files").glob("*.jpg"))) == 3
