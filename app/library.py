@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,7 @@ from app import db
 from app.changes import Changes
 from app.errors import StorageError
 from app.models import Film, LibraryMeta
+from media.files import pid_alive
 from app.undo import JOURNAL_KEY, Step, UndoStack, apply_redo, apply_undo
 
 Listener = Callable[[Changes], None]
@@ -92,9 +94,17 @@ class Library:
         path = Path(film.path)
         return path if path.is_absolute() else self.root / path
 
+    def work_dir(self, purpose: str) -> Path:
+        """A fresh folder under ``.tmp/`` for half-done work, named after this process so
+        that another process opening the library (the CLI beside the app) leaves it alone."""
+        return Path(tempfile.mkdtemp(prefix=f"{purpose}-{os.getpid()}-", dir=self.tmp_dir))
+
     def _clear_tmp(self) -> None:
-        # Anything here is a copy or render that never finished (a crash, a kill).
+        # What a crashed or killed process left half-done; work of live processes stays.
         for child in (self.root / ".tmp").iterdir():
+            owner = child.name.split("-")[1] if child.name.count("-") >= 2 else ""
+            if owner.isdigit() and pid_alive(int(owner)):
+                continue
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
             else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +70,7 @@ def import_file(
     source = Path(source).expanduser().absolute()
     progress(0.0, "checking")
     info = probe(source, cancel)
-    work = Path(tempfile.mkdtemp(prefix="import-", dir=lib.tmp_dir))
+    work = lib.work_dir("import")
     try:
         sha = _hash_and_analyse(lib, info, work, link, progress, cancel)
         with lib.read() as s:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 from app.errors import BadInput, ProtoReelError
@@ -39,10 +38,13 @@ def record_take(lib: Library, source, seconds: float | None, event: str | None =
 
 
 def _bring_in(lib: Library, take: Path, event: str | None) -> int:
-    with tempfile.TemporaryDirectory(dir=lib.tmp_dir) as tmp:
-        clean = Path(tmp) / take.name
+    work = lib.work_dir("recording")
+    try:
+        clean = work / take.name
         remux(take, clean)
         result = films.import_file(lib, clean, event=event)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     if result.film_id is None:
         raise ProtoReelError(f"{take.name}: {result.error}")
     take.unlink(missing_ok=True)

@@ -179,11 +179,13 @@ def test_missing_file_is_marked_and_relinked_by_content(lib, counting_film, tmp_
     assert films.check_missing(lib) == []
 
 
-def test_leftovers_of_a_crash_are_cleared_at_open(tmp_path):
+def test_leftovers_of_a_crash_are_cleared_at_open_but_live_work_is_not(tmp_path):
     from app.library import Library
 
     with Library.open(tmp_path / "l") as lib:
-        (lib.tmp_dir / "import-x").mkdir()
-        (lib.tmp_dir / "import-x" / "media").write_bytes(b"half a film")
-    with Library.open(tmp_path / "l") as lib:
-        assert not any(lib.tmp_dir.iterdir())
+        dead = lib.tmp_dir / "import-999999-x"  # a process that no longer runs
+        dead.mkdir()
+        (dead / "media").write_bytes(b"half a film")
+        live = lib.work_dir("import")  # this process, still importing
+    with Library.open(tmp_path / "l") as lib:  # e.g. the CLI opening beside the app
+        assert list(lib.tmp_dir.iterdir()) == [live]
