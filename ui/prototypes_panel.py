@@ -252,7 +252,8 @@ class PrototypesPanel(QWidget):
         if not ids:
             show_error(self, BadInput(f"prototype {b.name!r}: link some clips to it first"))
             return None
-        reel_id = reels.create(self.bridge.lib, f"{b.name}: evidence", [str(i) for i in ids])
+        reel_id = reels.create(self.bridge.lib, reels.free_title(self.bridge.lib, f"{b.name}: evidence"),
+                               [str(i) for i in ids])
         reels.update(self.bridge.lib, reel_id, subtitle=b.summary)
         self.reel_made.emit(reel_id)
         return reel_id

@@ -265,7 +265,8 @@ class ReelBuilder(QWidget):
         try:
             if not clip_ids:
                 raise BadInput("New reel: select one or more clips in the clip list first")
-            reel_id = reel_ops.create(self.bridge.lib, "New reel", [str(c) for c in clip_ids])
+            reel_id = reel_ops.create(self.bridge.lib, reel_ops.free_title(self.bridge.lib, "New reel"),
+                                      [str(c) for c in clip_ids])
         except Exception as exc:  # noqa: BLE001 - shown to the user
             show_error(self, exc)
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from app.errors import BadInput
 from app.library import Library
 from app.models import AUDIENCES, Reel, ReelItem
@@ -15,6 +17,17 @@ def check_audience(audience: str) -> str:
     return audience
 
 
+def free_title(lib: Library, base: str) -> str:
+    """``base``, or ``base 2``, ``base 3``... whichever no reel has yet."""
+    with lib.read() as s:
+        taken = {t.lower() for t in s.scalars(select(Reel.title))}
+    n, title = 1, base
+    while title.lower() in taken:
+        n += 1
+        title = f"{base} {n}"
+    return title
+
+
 def create(lib: Library, title: str, clip_refs: list, audience: str = "team", height: int = 720) -> int:
     title, audience = title.strip(), check_audience(audience)
     if not title:
@@ -22,6 +35,8 @@ def create(lib: Library, title: str, clip_refs: list, audience: str = "team", he
     if height not in (720, 1080):
         raise BadInput(f"height {height}: must be 720 or 1080")
     with lib.op(f"Create reel {title}") as s:
+        if s.scalars(select(Reel.id).where(func.lower(Reel.title) == title.lower())).first() is not None:
+            raise BadInput(f"reel {title!r}: a reel with this title exists; choose another so it can be named")
         reel = Reel(title=title, audience=audience, height=height)
         s.add(reel)
         s.flush()
@@ -101,6 +116,9 @@ def update(lib: Library, reel_id: int, **fields) -> None:
         raise BadInput("reel '': a reel needs a title")
     with lib.op("Change reel settings") as s:
         reel = s.get(Reel, reel_id)
+        if "title" in fields and s.scalars(select(Reel.id).where(
+                func.lower(Reel.title) == str(fields["title"]).strip().lower(), Reel.id != reel_id)).first():
+            raise BadInput(f"reel {fields['title']!r}: another reel has this title; choose another")
         settings = json.loads(reel.settings_json or "{}")
         for key, value in fields.items():
             if key in REEL_FIELDS:

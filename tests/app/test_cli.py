@@ -134,6 +134,8 @@ def test_tags_people_reels_and_relink(cli, film, tmp_path):
     assert cli("person", "appears", "Sam", film["title"])[0] == 0
     code, out, _ = cli("reel", "create", "Board", "--clip", "C1", "--audience", "collaborative", "--json")
     assert code == 0
+    code, _, err = cli("reel", "create", "board", "--clip", "C1")
+    assert code == 2 and "a reel with this title exists" in err
     code, out, _ = cli("person", "withdraw", "Sam", "--json")
     assert code == 0 and records(out)[0]["reels"] == [records(out)[0]["reels"][0]]
     code, _, err = cli("relink", film["title"], str(sample("edge-silent-black-10s-320x240p30.mp4")))

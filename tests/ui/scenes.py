@@ -66,6 +66,13 @@ def grab(app, window, out: Path) -> QImage:
     return pixmap.toImage()
 
 
+def region(window, widget):
+    """``widget``'s rectangle in window coordinates (what grabWindow captured)."""
+    box = widget.geometry()
+    box.moveTopLeft(widget.mapTo(window, box.topLeft() * 0))
+    return box
+
+
 def distinct_colours(image: QImage, rect) -> int:
     seen = set()
     for y in range(rect.top(), rect.bottom(), max(rect.height() // 40, 1)):
@@ -110,32 +117,39 @@ def scene_workspace(library: Path, out: Path) -> None:
     wait_until(app, lambda: window.player.frame_index == 40)
     window.timeline.select_clip(made[1].id)
     image = grab(app, window, out)
-    video = window.video.geometry()
-    video.moveTopLeft(window.video.mapTo(window, video.topLeft() * 0))
+    video = region(window, window.video)
     assert distinct_colours(image, video) > 50, "the player shows no real picture"
-    strip = window.timeline.geometry()
-    strip.moveTopLeft(window.timeline.mapTo(window, strip.topLeft() * 0))
+    strip = region(window, window.timeline)
     assert distinct_colours(image, strip) > 30, "the timeline shows no thumbnails"
     window.close()
     lib.close()
 
 
-def scene_reel_builder(library: Path, out: Path) -> None:
-    from app.library import Library
-    from app.ops import clips, films, people, reels
-    app = QApplication.instance()
-    lib = Library.open(library)
+def workshop(lib):
+    """Four role-play films of one workshop and four tagged clips with quotes."""
+    from app.ops import clips, films
+
     names = ["people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg", "people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg",
              "people-talking-grid-man2-360x288p25-mpeg1-mp2.mpg", "faces-tos-actors-640x360p24-h264-noaudio.mp4"]
-    results = films.import_files(lib, [SAMPLES / n for n in names], event="Living well workshop, 14 Nov")
-    ids = [r.film_id for r in results]
+    ids = [r.film_id for r in films.import_files(lib, [SAMPLES / n for n in names], event="Living well workshop, 14 Nov")]
     made = [
         clips.add(lib, ids[0], 320_000, 1_240_000, title="Receptionist doesn't look up",
-                  tags=["challenge:Not being listened to", "theme:First contact"]),
-        clips.add(lib, ids[1], 400_000, 2_000_000, title="Asked to repeat his story", tags=["challenge:Telling my story again"]),
-        clips.add(lib, ids[3], 1_000_000, 4_500_000, title="Peer worker steps in", tags=["opportunity:Peer support"]),
+                  quote="Take a seat, someone will call you", tags=["challenge:Not being listened to", "theme:First contact"]),
+        clips.add(lib, ids[1], 400_000, 2_000_000, title="Asked to repeat his story", quote="I've told this three times already",
+                  tags=["challenge:Telling my story again", "challenge:Not being listened to"]),
+        clips.add(lib, ids[3], 1_000_000, 4_500_000, title="Peer worker steps in", quote="I've been where you are",
+                  tags=["opportunity:Peer support"]),
         clips.add(lib, ids[2], 500_000, 2_500_000, title="Offers a named contact", tags=["opportunity:One point of contact"]),
     ]
+    return ids, made
+
+
+def scene_reel_builder(library: Path, out: Path) -> None:
+    from app.library import Library
+    from app.ops import people, reels
+    app = QApplication.instance()
+    lib = Library.open(library)
+    ids, made = workshop(lib)
     reel_id = reels.create(lib, "Front door: what we saw", made, audience="collaborative")
     reels.update(lib, reel_id, subtitle="Evidence for the Welcome desk prototype", credits="Actors of the Living well company")
     with lib.read() as s:
@@ -155,8 +169,7 @@ def scene_reel_builder(library: Path, out: Path) -> None:
     wait_until(app, lambda: window.player.frame_index == 48)
     assert [i.clip_title for i in builder.items_model.items][2] == "Peer worker steps in"
     image = grab(app, window, out)
-    box = builder.items.geometry()
-    box.moveTopLeft(builder.items.mapTo(window, box.topLeft() * 0))
+    box = region(window, builder.items)
     assert distinct_colours(image, box) > 3, "the reel's clip list is empty"
     window.close()
     lib.close()
@@ -164,21 +177,10 @@ def scene_reel_builder(library: Path, out: Path) -> None:
 
 def scene_evidence(library: Path, out: Path) -> None:
     from app.library import Library
-    from app.ops import clips, films, prototypes
+    from app.ops import prototypes
     app = QApplication.instance()
     lib = Library.open(library)
-    names = ["people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg", "people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg",
-             "people-talking-grid-man2-360x288p25-mpeg1-mp2.mpg", "faces-tos-actors-640x360p24-h264-noaudio.mp4"]
-    ids = [r.film_id for r in films.import_files(lib, [SAMPLES / n for n in names], event="Living well workshop, 14 Nov")]
-    made = [
-        clips.add(lib, ids[0], 320_000, 1_240_000, title="Receptionist doesn't look up", quote="Take a seat, someone will call you",
-                  tags=["challenge:Not being listened to", "theme:First contact"]),
-        clips.add(lib, ids[1], 400_000, 2_000_000, title="Asked to repeat his story", quote="I've told this three times already",
-                  tags=["challenge:Telling my story again", "challenge:Not being listened to"]),
-        clips.add(lib, ids[3], 1_000_000, 4_500_000, title="Peer worker steps in", quote="I've been where you are",
-                  tags=["opportunity:Peer support"]),
-        clips.add(lib, ids[2], 500_000, 2_500_000, title="Offers a named contact", tags=["opportunity:One point of contact"]),
-    ]
+    ids, made = workshop(lib)
     proto = prototypes.add(lib, "Welcome desk", "A peer worker and one named contact at the front door", "prototyping")
     prototypes.link(lib, proto, made)
     window = open_window(lib)
@@ -190,8 +192,7 @@ def scene_evidence(library: Path, out: Path) -> None:
     board = window.prototypes_panel.board
     assert board.topLevelItemCount() == 5, board.topLevelItemCount()  # 2 challenges, 2 opportunities, 1 theme
     image = grab(app, window, out)
-    box = board.geometry()
-    box.moveTopLeft(board.mapTo(window, box.topLeft() * 0))
+    box = region(window, board)
     assert distinct_colours(image, box) > 20, "the evidence board shows no pictures"
     window.close()
     lib.close()
@@ -209,8 +210,7 @@ def scene_record(library: Path, out: Path) -> None:
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
     wait_until(app, lambda: view.elapsed.text() >= "00:03")
     image = grab(app, window, out)
-    box = view.preview.geometry()
-    box.moveTopLeft(view.preview.mapTo(window, box.topLeft() * 0))
+    box = region(window, view.preview)
     assert distinct_colours(image, box) > 20, "the live preview shows nothing"
     films_before = window.library_panel.model.film_count()
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
