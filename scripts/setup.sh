@@ -13,6 +13,10 @@ DEBIAN_PACKAGES=(
   xvfb xauth               # real windows for the screenshot tests
   fonts-dejavu-core        # title cards and captions (moviepy/Pillow)
 )
+TEST_DEBIAN_PACKAGES=(
+  pulseaudio pulseaudio-utils   # a private sound server with a virtual microphone (tests/ui/sound_server.py)
+)
+[ "${1:-}" = test ] && DEBIAN_PACKAGES+=("${TEST_DEBIAN_PACKAGES[@]}")
 
 if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
   missing=()

@@ -33,7 +33,13 @@ def record_take(lib: Library, source, seconds: float | None, event: str | None =
         raise BadInput(f"seconds {seconds}: must be more than 0")
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
     take = recordings_dir(lib) / f"Recording {stamp}.mp4"
-    record(source, take, seconds, cancel, realtime, meta={"event": event, "source": source.name}, on_frame=on_frame)
+    done = record(source, take, seconds, cancel, realtime, meta={"event": event, "source": source.name},
+                  on_frame=on_frame)
+    if done.frames == 0:  # the device gave nothing at all: no empty take left behind
+        take.unlink(missing_ok=True)
+        take.with_name(take.name + SIDECAR).unlink(missing_ok=True)
+        raise ProtoReelError(f"Nothing was recorded from {source.name}: "
+                             f"{getattr(source, 'lost', None) or 'the take was stopped before its first frame'}")
     return _bring_in(lib, take, event)
 
 

@@ -219,6 +219,45 @@ def scene_record(library: Path, out: Path) -> None:
     lib.close()
 
 
+def scene_record_devices(library: Path, out: Path) -> None:
+    """Record from real capture devices: the screen (what an online role-play is recorded
+    from) and a microphone served by PulseAudio, which goes dead during the second take."""
+    import os
+
+    from app.library import Library
+    from tests.ui.sound_server import MICROPHONE, silence_microphone
+    from ui.capture_devices import SCREEN
+    app = QApplication.instance()
+    lib = Library.open(library)
+    window = open_window(lib)
+    view = window.record_view
+    window.docks[6].raise_()
+    wait_until(app, lambda: view.microphone.findText(MICROPHONE) >= 0)
+    view.microphone.setCurrentIndex(view.microphone.findText(MICROPHONE))
+    view.camera.setCurrentIndex(view.camera.findData(SCREEN))
+    wait_until(app, lambda: view.capture is not None and view.level.value() > 0)  # the room's tone, live
+    wait_until(app, lambda: view.preview.current_image() is not None)
+    view.event.setText("Online role-play, 28 Nov")
+    view.countdown.setChecked(False)
+    films = window.library_panel.model.film_count()
+    keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
+    wait_until(app, lambda: view.elapsed.text() >= "00:03")
+    image = grab(app, window, out)
+    assert distinct_colours(image, region(window, view.preview)) > 20, "the live preview shows nothing"
+    keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
+    wait_until(app, lambda: window.library_panel.model.film_count() == films + 1, 60_000)
+    assert view.message.text() == "The take is in the library.", view.message.text()
+    # Take two: the microphone stops delivering after four seconds; the take so far is kept.
+    keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
+    wait_until(app, lambda: view.elapsed.text() >= "00:04")
+    silence_microphone(dict(os.environ))
+    wait_until(app, lambda: window.library_panel.model.film_count() == films + 2, 60_000)
+    assert "microphone" in view.message.text() and "is in the library" in view.message.text(), view.message.text()
+    print("message:", view.message.text())
+    window.close()
+    lib.close()
+
+
 def _tag(lib, name: str) -> int:
     from app.ops import lookup
 
@@ -226,7 +265,8 @@ def _tag(lib, name: str) -> int:
         return lookup.tag(s, name).id
 
 
-SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evidence": scene_evidence, "record": scene_record}
+SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evidence": scene_evidence, "record": scene_record,
+          "record_devices": scene_record_devices}
 
 
 def main(argv: list[str]) -> int:

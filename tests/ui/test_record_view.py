@@ -51,3 +51,14 @@ def test_start_up_offers_to_recover_an_interrupted_take(qtbot, lib, tmp_path):
     win.recovery_box.button(win.recovery_box.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: win.library_panel.model.film_count() == 1, timeout=30_000)
     win.close()
+
+
+def test_the_test_pattern_brings_its_own_tone_and_other_sources_a_real_choice(qtbot, window):
+    view = window.record_view
+    view.camera.setCurrentIndex(view.camera.findData("test"))
+    assert view.microphone.currentText().startswith("Tone") and not view.microphone.isEnabled()
+    view.camera.setCurrentIndex(view.camera.findData("screen"))
+    assert view.microphone.isEnabled() and view.microphone.findData("test") < 0
+    assert view.microphone.currentData() in {"none"} | set(view._microphones)
+    view.camera.setCurrentIndex(view.camera.findData("test"))
+    assert view.microphone.currentText().startswith("Tone")

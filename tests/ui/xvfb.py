@@ -36,10 +36,10 @@ def xvfb(width: int = 1600, height: int = 1000):
         proc.wait(10)
 
 
-def run_scene(scene: str, *args: str, timeout: int = 240) -> subprocess.CompletedProcess:
+def run_scene(scene: str, *args: str, timeout: int = 240, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``tests/ui/scenes.py SCENE ARGS`` in its own process on a fresh Xvfb display."""
     with xvfb() as display:
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+        env = {**(env or os.environ), "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         env.pop("WAYLAND_DISPLAY", None)
         done = subprocess.run(
             [sys.executable, "-m", "tests.ui.scenes", scene, *args],
