@@ -166,6 +166,7 @@ class FilmTreeModel(QAbstractItemModel):
 
 class LibraryPanel(QWidget):
     film_selected = Signal(int)  # film id
+    event_current = Signal(str)  # the event of what is selected ("" for none): where a new take goes
     relink_requested = Signal(int)
 
     def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
@@ -204,6 +205,10 @@ class LibraryPanel(QWidget):
         film = self.model.film(current)
         if film is not None:
             self.film_selected.emit(film.id)
+            self.event_current.emit(film.event or "")
+        elif current.isValid() and current.internalId() == 0:
+            name = self.model.groups[current.row()][0]
+            self.event_current.emit("" if name == NO_EVENT else name)
 
     def _menu(self, pos) -> None:
         """Right-click a film: rename (F2), move to an event, relink when its file is missing."""

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.prototypes_panel.play_clips.connect(self.play_clips_in_order)
         self.prototypes_panel.reel_made.connect(self.show_reel)
         self.record_view.recorded.connect(self.library_panel.select_film)
+        self.library_panel.event_current.connect(self.record_view.follow_event)
         self.reel_preview.item_started.connect(
             lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
         self.reel_preview.finished.connect(lambda: self.statusBar().showMessage("Preview ended.", 3000))

@@ -209,6 +209,11 @@ class RecordView(QWidget):
         if not self.recording:  # the camera's light goes off when nobody is looking
             self._stop_capture()
 
+    def follow_event(self, name: str) -> None:
+        """The event selected in the library is where the next take goes, unless one was typed."""
+        if not self.event.isModified() and not self.recording:
+            self.event.setText(name)
+
     def _show_disk(self) -> None:
         free = shutil.disk_usage(self.bridge.lib.root).free
         hours = free / BYTES_PER_SECOND / 3600

@@ -7,10 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
-from app.errors import BadInput, ProtoReelError
+from app.errors import BadInput, ProtoReelError, StorageError
 from app.jobs import CancelToken
 from app.library import Library
 from app.ops import films
+from media.files import storage_error
 from media.recording import SIDECAR, TestSource, interrupted, record, remux
 
 
@@ -33,8 +34,13 @@ def record_take(lib: Library, source, seconds: float | None, event: str | None =
         raise BadInput(f"seconds {seconds}: must be more than 0")
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
     take = recordings_dir(lib) / f"Recording {stamp}.mp4"
-    done = record(source, take, seconds, cancel, realtime, meta={"event": event, "source": source.name},
-                  on_frame=on_frame)
+    try:
+        done = record(source, take, seconds, cancel, realtime, meta={"event": event, "source": source.name},
+                      on_frame=on_frame)
+    except OSError as exc:  # disk full, drive unplugged: what was written is kept for recovery
+        raise StorageError(f"Recording stopped: {storage_error(exc, take)}. What was recorded until then "
+                           f"is kept and is offered for recovery when ProtoReel next starts "
+                           f"(or run `protoreel recover`).") from exc
     if done.frames == 0:  # the device gave nothing at all: no empty take left behind
         take.unlink(missing_ok=True)
         take.with_name(take.name + SIDECAR).unlink(missing_ok=True)

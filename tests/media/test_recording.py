@@ -51,3 +51,36 @@ def test_a_take_killed_mid_recording_is_recovered(lib, tmp_path):
     again = subprocess.run([sys.executable, "-m", "app.cli", "recover", "--library", str(lib.root)],
                            capture_output=True, text=True, timeout=60)
     assert "no interrupted recordings" in again.stderr
+
+
+def test_a_full_disk_stops_the_take_with_a_clear_message_and_keeps_it_for_recovery(tmp_path):
+    """A real small disk (tmpfs, so this needs root) fills up during the take."""
+    import shutil
+
+    import pytest
+
+    from app.errors import StorageError
+    from app.library import Library
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small disk (tmpfs)")
+    try:
+        with Library.open(disk / "lib") as lib:
+            filler = disk / "filler"
+            filler.write_bytes(b"\0" * (shutil.disk_usage(disk).free - 2_000_000))  # 2 MB left
+            with pytest.raises(StorageError) as err:
+                recording.record_take(lib, recording.TestSource(), 60, event="Full disk", realtime=False)
+            assert "the disk is full" in str(err.value) and "kept" in str(err.value)
+            with lib.read() as s:
+                assert queries.film_records(s, lib.root) == []  # nothing half-imported
+            filler.unlink()  # the facilitator frees some space
+            ((_take, film_id, reason),) = recording.recover(lib)
+            assert reason is None
+            with lib.read() as s:
+                (film,) = queries.film_records(s, lib.root, [film_id])
+            assert film.event == "Full disk" and film.duration_us >= 2_000_000
+    finally:
+        subprocess.run(["umount", "-l", str(disk)])

@@ -62,3 +62,18 @@ def test_the_test_pattern_brings_its_own_tone_and_other_sources_a_real_choice(qt
     assert view.microphone.currentData() in {"none"} | set(view._microphones)
     view.camera.setCurrentIndex(view.camera.findData("test"))
     assert view.microphone.currentText().startswith("Tone")
+
+
+def test_a_take_goes_to_the_event_selected_in_the_library_unless_one_is_typed(qtbot, window):
+    from app.ops import films
+    from tests.conftest import sample
+
+    result = films.import_file(window.lib, sample("edge-silent-black-10s-320x240p30.mp4"), event="Breakfast review")
+    window.library_panel.select_film(result.film_id)
+    view = window.record_view
+    assert view.event.text() == "Breakfast review"
+    view.event.clear()
+    QTest.keyClicks(view.event, "Workshop 4")
+    window.library_panel.select_film(result.film_id)
+    window.library_panel.view.setCurrentIndex(window.library_panel.model.index(0, 0))
+    assert view.event.text() == "Workshop 4"
