@@ -87,6 +87,7 @@ class RecordView(QWidget):
         self.frame_ready.connect(self._show_frame)
         self.frames_done.connect(self._show_elapsed)
         self._count = 0
+        self._free_at_start, self._shown_secs = 0, 0
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._countdown_step)
         self._devices = QMediaDevices(self)  # follow cameras and microphones as they come and go
@@ -214,11 +215,12 @@ class RecordView(QWidget):
         if not self.event.isModified() and not self.recording:
             self.event.setText(name)
 
-    def _show_disk(self) -> None:
+    def _show_disk(self, bytes_per_second: float = BYTES_PER_SECOND) -> None:
         free = shutil.disk_usage(self.bridge.lib.root).free
-        hours = free / BYTES_PER_SECOND / 3600
+        hours = free / bytes_per_second / 3600
         self.disk.setText(f"Disk: about {hours:.0f} h of recording left" if hours >= 1
-                          else f"Disk: only {free / BYTES_PER_SECOND / 60:.0f} min of recording left")
+                          else f"Disk: only {free / bytes_per_second / 60:.0f} min of recording left")
+        self.disk.setStyleSheet("" if hours >= 0.5 else "color: #c62828; font-weight: bold;")
 
     # -- recording -----------------------------------------------------------------------
     @property
@@ -261,6 +263,8 @@ class RecordView(QWidget):
         feed = self.feed = source if choice != TEST else None
         self._take_fps = source.fps
         self.message.clear()
+        self._free_at_start = shutil.disk_usage(lib.root).free
+        self._shown_secs = 0
         self._show_elapsed(0)
 
         def on_frame(index, rgb, sound):
@@ -287,6 +291,11 @@ class RecordView(QWidget):
     def _show_elapsed(self, frames: int) -> None:
         secs = int(frames / self._take_fps)
         self.elapsed.setText(f"{secs // 60:02d}:{secs % 60:02d}")
+        if secs >= 3 and secs != self._shown_secs:  # the disk estimate from what this take really costs
+            self._shown_secs = secs
+            used = self._free_at_start - shutil.disk_usage(self.bridge.lib.root).free
+            if used > 0:
+                self._show_disk(used / secs)
 
     def _done(self, film_id: int, feed) -> None:
         lost = feed.lost if feed is not None else None

@@ -77,3 +77,18 @@ def test_a_take_goes_to_the_event_selected_in_the_library_unless_one_is_typed(qt
     window.library_panel.select_film(result.film_id)
     window.library_panel.view.setCurrentIndex(window.library_panel.model.index(0, 0))
     assert view.event.text() == "Workshop 4"
+
+
+def test_the_disk_estimate_follows_what_the_take_really_costs(qtbot, window, monkeypatch):
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    view = window.record_view
+    free = [10 * 3600 * 400_000]  # ten hours at the starting guess
+    monkeypatch.setattr("ui.record_view.shutil.disk_usage", lambda _p: usage(0, 0, free[0]))
+    view._take_fps = 30
+    view._free_at_start, view._shown_secs = free[0], 0
+    free[0] -= 4 * 1_600_000  # a real camera's take: 1.6 MB/s for four seconds
+    view._show_elapsed(120)
+    assert view.elapsed.text() == "00:04"
+    assert view.disk.text() == "Disk: about 2 h of recording left"  # not the ten the guess gave
