@@ -15,10 +15,10 @@ from fractions import Fraction
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QMetaObject, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QGuiApplication, QImage, QPainter, QTransform
 from PySide6.QtMultimedia import (
     QAudioDevice, QAudioFormat, QAudioSource, QCamera, QCameraDevice, QMediaCaptureSession, QMediaDevices,
-    QScreenCapture, QtAudio, QVideoFrame, QVideoSink,
+    QScreenCapture, QtAudio, QtVideo, QVideoFrame, QVideoSink,
 )
 
 from media.live import LiveFeed, SoundIn
@@ -26,6 +26,8 @@ from media.recording import RATE
 
 SCREEN = "screen"
 MAX_SIZE = (1280, 720)  # what a laptop encodes in real time with x264 while showing a preview
+ROTATION_DEGREES = {QtVideo.Rotation.Clockwise90: 90, QtVideo.Rotation.Clockwise180: 180,
+                    QtVideo.Rotation.Clockwise270: 270}
 SAMPLE_FORMATS = {QAudioFormat.SampleFormat.UInt8: "u8", QAudioFormat.SampleFormat.Int16: "s16",
                   QAudioFormat.SampleFormat.Int32: "s32", QAudioFormat.SampleFormat.Float: "flt"}
 
@@ -55,6 +57,9 @@ def frame_to_rgb(frame: QVideoFrame, width: int, height: int) -> np.ndarray:
     image = frame.toImage()
     if image.isNull():
         return np.zeros((height, width, 3), dtype=np.uint8)
+    turn = ROTATION_DEGREES.get(frame.rotation(), 0)
+    if turn:  # a camera mounted sideways says so per frame; the take is written upright
+        image = image.transformed(QTransform().rotate(turn))
     if image.size().width() != width or image.size().height() != height:
         scaled = image.scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
                               Qt.TransformationMode.SmoothTransformation)

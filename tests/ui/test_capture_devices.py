@@ -27,6 +27,12 @@ def test_a_captured_picture_is_letterboxed_into_the_recording_size_with_true_col
     assert out.shape == (180, 320, 3)
     assert out[90, 160].tolist() == [200, 100, 30]
     assert out[90, 5].tolist() == [0, 0, 0] and out[90, 314].tolist() == [0, 0, 0]  # pillarbox
+    from PySide6.QtMultimedia import QtVideo
+
+    sideways = video_frame(np.repeat(np.arange(180, dtype=np.uint8)[:, None, None], 320, axis=1).repeat(3, axis=2))
+    sideways.setRotation(QtVideo.Rotation.Clockwise90)  # the top row (dark) must end up on the right
+    upright = frame_to_rgb(sideways, 180, 320)
+    assert upright[160, 175, 0] < 10 and upright[160, 5, 0] > 170
     assert fit_size(1920, 1080) == (1280, 720) and fit_size(1600, 1000) == (1152, 720) and fit_size(641, 361) == (640, 360)
 
 
