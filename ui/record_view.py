@@ -2,7 +2,7 @@
 microphone, see them live with a sound level, count in 3-2-1, watch the elapsed time and the
 recording time the disk has left, start and stop on one key.
 
-Cameras and microphones come from QMediaDevices and are followed as they come and go; the
+Cameras and microphones come from QMediaDevices and are listed again as they come; the
 built-in test source (pattern and tone) is always offered, so the whole path works and is
 tested on machines without devices. A device unplugged mid-take ends the take; what was
 recorded up to then becomes a film like any other.

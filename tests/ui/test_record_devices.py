@@ -27,10 +27,13 @@ def test_screen_and_microphone_record_and_a_dead_microphone_keeps_the_take(tmp_p
         plug_microphone(env)
         done = run_scene("record_devices", str(tmp_path / "lib"), str(SCREENSHOTS / "record-devices.png"), env=env)
     assert "microphone" in done.stdout
-    with Library.open(tmp_path / "lib") as lib, lib.read() as s:
-        films = queries.film_records(s, lib.root, None)
+    with Library.open(tmp_path / "lib") as lib:
+        with lib.read() as s:
+            films = queries.film_records(s, lib.root, None)
+        caches = [lib.cache_dir(film.sha256) for film in films]
     assert len(films) == 2
-    for film in films:
+    for film, cache in zip(films, caches):
+        assert (cache / "thumbs.jpg").stat().st_size > 0 and (cache / "peaks.npy").stat().st_size > 0
         info = probe(film.path)
         assert info.video_duration_us >= 3_000_000 and film.has_audio and film.event == "Online role-play, 28 Nov"
         assert abs(info.audio_duration_us - info.video_duration_us) <= 33_334  # within one frame
