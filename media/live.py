@@ -4,7 +4,8 @@ Devices deliver at their own pace: a camera at "about 30 fps" with jitter and dr
 a microphone in blocks of a few milliseconds at a rate that is 48 kHz only to within its own
 crystal. If each were timed by its own clock, a ten-minute take would drift. So the
 microphone is the master clock (as in broadcast and in OBS): each picture is stamped, as it
-arrives, with the number of samples heard so far; frame slot ``n`` is written once the sound
+arrives, with the number of samples heard so far (plus the time since the last block, as
+sound comes in blocks); frame slot ``n`` is written once the sound
 up to ``(n + 1) / fps`` has arrived, with the newest picture stamped before that point
 (repeated if the camera is slow, skipped if it is fast). Picture and sound timestamps then
 come from the same sample count and cannot drift apart however long the take, and a
@@ -31,6 +32,7 @@ import numpy as np
 from media.recording import RATE
 
 MAX_WAITING_PICTURES = 30  # about a second of camera pictures waiting for their sound
+MAX_BETWEEN_BLOCKS = 0.5  # seconds a picture's stamp may run on past the last block of sound
 Convert = Callable[[object, int, int], np.ndarray]  # picture, width, height -> H×W×3 uint8
 
 
@@ -100,8 +102,13 @@ class LiveFeed:
     # -- the devices' side (any thread) ----------------------------------------------------
     def push_picture(self, picture: object) -> None:
         with self._cond:
-            self._picture_at = self._clock()
-            stamp = self._heard if self.has_sound else self._picture_at
+            now = self._picture_at = self._clock()
+            if not self.has_sound:
+                stamp = now
+            elif self._last_sound_at is None:
+                stamp = self._heard
+            else:  # sound comes in blocks: where the microphone's clock is now, between blocks
+                stamp = self._heard + min(now - self._last_sound_at, MAX_BETWEEN_BLOCKS) * RATE
             self._pictures.append((stamp, picture))
             if len(self._pictures) > MAX_WAITING_PICTURES:  # a recorder far behind: keep memory bounded
                 self._pictures.popleft()

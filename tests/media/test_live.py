@@ -123,3 +123,19 @@ def test_a_recorder_that_falls_behind_still_pairs_each_picture_with_its_own_soun
         if len(got) == 30:
             break
     assert got == list(range(30))  # not the newest picture thirty times
+
+
+def test_a_microphone_that_delivers_in_bursts_does_not_bunch_the_pictures():
+    now = [0.0]
+    feed = LiveFeed("cam", 64, 32, Fraction(30), lambda p, w, h: np.full((h, w, 3), p, np.uint8),
+                    clock=lambda: now[0])
+    feed.push_sound(np.zeros((2, 1), np.float32))  # the microphone has started
+    for n in range(30):  # a second of pictures; the sound comes a quarter-second at a time
+        now[0] = n / 30 + 0.001
+        feed.push_picture(n)
+        if n % 8 == 7:
+            feed.push_sound(np.zeros((2, 12_000), np.float32))
+    now[0] = 1.0
+    feed.push_sound(np.zeros((2, 48_000 - feed._heard), np.float32))  # the last quarter
+    got = [int(rgb[0, 0, 0]) for _, (rgb, _s) in zip(range(30), feed.frames())]
+    assert len(set(got)) >= 28 and got == sorted(got)
