@@ -44,6 +44,7 @@ class RecordView(QWidget):
         self.capture: DeviceCapture | None = None
         self.feed = None  # the live feed of the take in progress
         self._cameras, self._microphones = {}, {}
+        self._mic_before_test = None  # the microphone chosen before the test pattern (with its tone)
         self._take_fps = 30
         self.preview = VideoView(self)
         self.preview.setMinimumSize(320, 180)
@@ -88,9 +89,10 @@ class RecordView(QWidget):
         self.frames_done.connect(self._show_elapsed)
         self._count = 0
         self._free_at_start, self._shown_secs = 0, 0
+        self._bytes_per_second = BYTES_PER_SECOND  # a guess until a take shows what it really costs
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._countdown_step)
-        self._devices = QMediaDevices(self)  # follow cameras and microphones as they come and go
+        self._devices = QMediaDevices(self)  # list cameras and microphones again as they come
         self._devices.videoInputsChanged.connect(self._devices_changed)
         self._devices.audioInputsChanged.connect(self._devices_changed)
         self.fill_devices()
@@ -104,7 +106,7 @@ class RecordView(QWidget):
         wanted_camera = self.camera.currentData() or settings.value("record/camera", "")
         wanted_mic = self.microphone.currentData()
         if wanted_mic in (None, TEST):
-            wanted_mic = getattr(self, "_mic_before_test", None) or settings.value("record/microphone", "")
+            wanted_mic = self._mic_before_test or settings.value("record/microphone", "")
         cameras = QMediaDevices.videoInputs()
         microphones = QMediaDevices.audioInputs()
         self._cameras = {bytes(c.id()).decode(errors="replace"): c for c in cameras}
@@ -149,7 +151,7 @@ class RecordView(QWidget):
             self.microphone.setCurrentIndex(self.microphone.count() - 1)
         elif not is_test and tone >= 0:
             self.microphone.removeItem(tone)
-            self._select(self.microphone, getattr(self, "_mic_before_test", None), SILENT)
+            self._select(self.microphone, self._mic_before_test, SILENT)
         self.microphone.blockSignals(False)
         self.microphone.setEnabled(not is_test)
 
@@ -162,8 +164,11 @@ class RecordView(QWidget):
         self._restart_capture()
 
     def _devices_changed(self) -> None:
-        if not self.recording:  # mid-take the capture itself reports a lost device
-            self.fill_devices()
+        if self.recording:  # mid-take the capture itself reports a lost device
+            return
+        before = (self.camera.currentData(), self.microphone.currentData())
+        self.fill_devices()
+        if (self.camera.currentData(), self.microphone.currentData()) != before or self.capture is None:
             self._restart_capture()
 
     def _restart_capture(self) -> None:
@@ -182,7 +187,7 @@ class RecordView(QWidget):
         camera = SCREEN if choice == SCREEN else self._cameras.get(choice)
         self.capture = DeviceCapture(camera, self._microphones.get(self.microphone.currentData()), self)
         self.capture.picture.connect(self.preview.set_frame)
-        self.capture.level.connect(lambda level: self.level.setValue(min(int(level * 100), 100)))
+        self.capture.level.connect(self._show_level)
         self.capture.lost.connect(self._device_lost)
         self.capture.start()
 
@@ -215,11 +220,11 @@ class RecordView(QWidget):
         if not self.event.isModified() and not self.recording:
             self.event.setText(name)
 
-    def _show_disk(self, bytes_per_second: float = BYTES_PER_SECOND) -> None:
+    def _show_disk(self) -> None:
         free = shutil.disk_usage(self.bridge.lib.root).free
-        hours = free / bytes_per_second / 3600
+        hours = free / self._bytes_per_second / 3600
         self.disk.setText(f"Disk: about {hours:.0f} h of recording left" if hours >= 1
-                          else f"Disk: only {free / bytes_per_second / 60:.0f} min of recording left")
+                          else f"Disk: only {free / self._bytes_per_second / 60:.0f} min of recording left")
         self.disk.setStyleSheet("" if hours >= 0.5 else "color: #c62828; font-weight: bold;")
 
     # -- recording -----------------------------------------------------------------------
@@ -286,6 +291,9 @@ class RecordView(QWidget):
 
     def _show_frame(self, image: QImage, level: float) -> None:
         self.preview.set_image(image, 0)
+        self._show_level(level)
+
+    def _show_level(self, level: float) -> None:
         self.level.setValue(min(int(level * 100), 100))
 
     def _show_elapsed(self, frames: int) -> None:
@@ -295,7 +303,8 @@ class RecordView(QWidget):
             self._shown_secs = secs
             used = self._free_at_start - shutil.disk_usage(self.bridge.lib.root).free
             if used > 0:
-                self._show_disk(used / secs)
+                self._bytes_per_second = used / secs
+                self._show_disk()
 
     def _done(self, film_id: int, feed) -> None:
         lost = feed.lost if feed is not None else None
@@ -313,7 +322,7 @@ class RecordView(QWidget):
         self.level.setValue(0)
         self._show_disk()
         if self.capture is not None and (self.capture.gone or not self.isVisible()):
-            self.fill_devices()  # a device that went away mid-take is no longer offered
+            self.fill_devices()  # list again what is there now
             self._stop_capture()
             self._restart_capture()
 
