@@ -225,7 +225,7 @@ def scene_record_devices(library: Path, out: Path) -> None:
     import os
 
     from app.library import Library
-    from tests.ui.sound_server import MICROPHONE, silence_microphone
+    from tests.ui.sound_server import MICROPHONE, plug_microphone, silence_microphone
     from ui.capture_devices import SCREEN
     app = QApplication.instance()
     lib = Library.open(library)
@@ -254,6 +254,9 @@ def scene_record_devices(library: Path, out: Path) -> None:
     wait_until(app, lambda: window.library_panel.model.film_count() == films + 2, 60_000)
     assert "microphone" in view.message.text() and "is in the library" in view.message.text(), view.message.text()
     print("message:", view.message.text())
+    # A microphone plugged in while the panel is open appears in the list by itself.
+    plug_microphone(dict(os.environ), "usb_mic", "USB microphone")
+    wait_until(app, lambda: view.microphone.findText("USB microphone") >= 0)
     window.close()
     lib.close()
 

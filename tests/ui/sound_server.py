@@ -49,10 +49,10 @@ def sound_server(folder: Path):
         proc.wait(10)
 
 
-def plug_microphone(env: dict) -> str:
-    """Plug in the microphone; returns its module number."""
+def plug_microphone(env: dict, name: str = "workshop_mic", description: str = MICROPHONE) -> str:
+    """Plug in a microphone that hears the room; returns its module number."""
     done = subprocess.run(["pactl", "load-module", "module-remap-source", "master=room.monitor",
-                           "source_name=workshop_mic", f"source_properties='device.description=\"{MICROPHONE}\"'"],
+                           f"source_name={name}", f"source_properties='device.description=\"{description}\"'"],
                           env=env, capture_output=True, text=True, check=True)
     return done.stdout.strip()
 
