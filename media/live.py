@@ -90,7 +90,8 @@ class LiveFeed:
         self._cond = threading.Condition()
         self._sound: deque[np.ndarray] = deque()
         self._buffered = 0  # samples waiting in _sound
-        self._pictures: deque[tuple[float, object]] = deque()  # (stamp, picture), oldest first
+        # (stamp, picture), oldest first; bounded, as a recorder far behind must not fill the memory
+        self._pictures: deque[tuple[float, object]] = deque(maxlen=MAX_WAITING_PICTURES)
         self._picture_at: float | None = None  # clock time of the newest picture, to notice a dead camera
         self._heard = 0  # samples pushed so far: the clock pictures are stamped with
         self._last_rgb: np.ndarray | None = None
@@ -110,8 +111,6 @@ class LiveFeed:
             else:  # sound comes in blocks: where the microphone's clock is now, between blocks
                 stamp = self._heard + min(now - self._last_sound_at, MAX_BETWEEN_BLOCKS) * RATE
             self._pictures.append((stamp, picture))
-            if len(self._pictures) > MAX_WAITING_PICTURES:  # a recorder far behind: keep memory bounded
-                self._pictures.popleft()
             self._cond.notify_all()
 
     def push_sound(self, samples: np.ndarray) -> None:
