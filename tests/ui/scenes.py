@@ -246,12 +246,15 @@ def scene_record_devices(library: Path, out: Path) -> None:
     assert distinct_colours(image, region(window, view.preview)) > 20, "the live preview shows nothing"
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
     wait_until(app, lambda: window.library_panel.model.film_count() == films + 1, 60_000)
+    wait_until(app, lambda: "Record" in view.button.text())  # the film is listed a moment before the take ends
     assert view.message.text() == "The take is in the library.", view.message.text()
     # Take two: the microphone stops delivering after four seconds; the take so far is kept.
+    wait_until(app, lambda: view.level.value() > 0)  # still heard between takes
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
     wait_until(app, lambda: view.elapsed.text() >= "00:04")
     silence_microphone(dict(os.environ))
     wait_until(app, lambda: window.library_panel.model.film_count() == films + 2, 60_000)
+    wait_until(app, lambda: "Record" in view.button.text())
     assert "microphone" in view.message.text() and "is in the library" in view.message.text(), view.message.text()
     print("message:", view.message.text())
     # A microphone plugged in while the panel is open appears in the list by itself.

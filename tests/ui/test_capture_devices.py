@@ -70,7 +70,7 @@ def test_a_camera_that_stops_mid_take_leaves_the_take_in_the_library(qtbot, wind
     with av.open(film.path) as c:
         shown = [read_index(f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
     assert shown == sorted(shown) and shown[-1] == 59 and len(set(shown)) >= 50  # the pictures as they came
-    assert not view.recording and "Record" in view.button.text()
+    qtbot.waitUntil(lambda: not view.recording and "Record" in view.button.text(), timeout=5_000)
 
 
 def test_a_camera_that_is_not_there_is_reported_not_recorded(qtbot):
