@@ -14,7 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QMetaObject, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QTransform
 from PySide6.QtMultimedia import (
     QAudioDevice, QAudioFormat, QAudioSource, QCamera, QCameraDevice, QMediaCaptureSession, QMediaDevices,
@@ -23,6 +23,7 @@ from PySide6.QtMultimedia import (
 
 from media.live import LiveFeed, SoundIn
 from media.recording import RATE
+from ui.qt_calls import call_without_gil
 
 SCREEN = "screen"
 MAX_SIZE = (1280, 720)  # what a laptop encodes in real time with x264 while showing a preview
@@ -71,16 +72,6 @@ def frame_to_rgb(frame: QVideoFrame, width: int, height: int) -> np.ndarray:
     image = image.convertToFormat(QImage.Format.Format_RGB888)
     rows = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(height, image.bytesPerLine())
     return rows[:, : width * 3].reshape(height, width, 3).copy()
-
-
-def call_queued(obj: QObject, slot: str) -> None:
-    """Call a slot that tears down a capture engine from an event loop that has released the
-    GIL: called straight from Python, it holds the GIL that Qt's capture threads may need
-    while they stop (the same deadlock as QMediaPlayer.stop, see ui/player.py)."""
-    loop = QEventLoop()
-    QMetaObject.invokeMethod(obj, slot, Qt.ConnectionType.QueuedConnection)
-    QMetaObject.invokeMethod(loop, "quit", Qt.ConnectionType.QueuedConnection)
-    loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
 
 class DeviceCapture(QObject):
@@ -174,9 +165,9 @@ class DeviceCapture(QObject):
             self.audio.stop()
             self._audio_io = None
         if self.camera is not None:
-            call_queued(self.camera, "stop")
+            call_without_gil(self.camera, "stop")
         if self.screen is not None:
-            call_queued(self.screen, "stop")
+            call_without_gil(self.screen, "stop")
 
     def new_feed(self) -> LiveFeed:
         """A feed for one take; this capture pushes into it until ``end_take``."""

@@ -11,12 +11,13 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 
 from app import timecode
 from app.records import FilmRecord
 from ui.frame_server import FrameServer
+from ui.qt_calls import call_without_gil
 from ui.video_view import VideoView
 
 SHUTTLE_RATES = (1.0, 2.0, 4.0, 8.0)
@@ -164,19 +165,10 @@ class Player(QObject):
 
     def _stop_media(self) -> None:
         self._qt_drives = False
-        self._engine_call("stop")
+        call_without_gil(self.media, "stop")
 
     def _set_source(self, url: QUrl) -> None:
-        self._engine_call("setSource", Q_ARG(QUrl, url))
-
-    def _engine_call(self, slot: str, *args) -> None:
-        """Call a QMediaPlayer slot that tears down its playback engine, from an event loop
-        that has released the GIL. Called straight from Python it keeps the GIL while Qt's
-        decoder threads, tearing down, need it to disconnect from our objects: deadlock."""
-        loop = QEventLoop()
-        QMetaObject.invokeMethod(self.media, slot, Qt.ConnectionType.QueuedConnection, *args)
-        QMetaObject.invokeMethod(loop, "quit", Qt.ConnectionType.QueuedConnection)
-        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        call_without_gil(self.media, "setSource", Q_ARG(QUrl, url))
 
     def shuttle_forward(self) -> None:
         """L: play; again: faster (2×, 4×, 8×)."""

@@ -73,6 +73,11 @@ def region(window, widget):
     return box
 
 
+def assert_shows(image: QImage, window, widget, minimum: int, failure: str) -> None:
+    """The grabbed ``widget`` shows more than ``minimum`` colours (a real picture, not blank)."""
+    assert distinct_colours(image, region(window, widget)) > minimum, failure
+
+
 def distinct_colours(image: QImage, rect) -> int:
     seen = set()
     for y in range(rect.top(), rect.bottom(), max(rect.height() // 40, 1)):
@@ -117,10 +122,8 @@ def scene_workspace(library: Path, out: Path) -> None:
     wait_until(app, lambda: window.player.frame_index == 40)
     window.timeline.select_clip(made[1].id)
     image = grab(app, window, out)
-    video = region(window, window.video)
-    assert distinct_colours(image, video) > 50, "the player shows no real picture"
-    strip = region(window, window.timeline)
-    assert distinct_colours(image, strip) > 30, "the timeline shows no thumbnails"
+    assert_shows(image, window, window.video, 50, "the player shows no real picture")
+    assert_shows(image, window, window.timeline, 30, "the timeline shows no thumbnails")
     window.close()
     lib.close()
 
@@ -169,8 +172,7 @@ def scene_reel_builder(library: Path, out: Path) -> None:
     wait_until(app, lambda: window.player.frame_index == 48)
     assert [i.clip_title for i in builder.items_model.items][2] == "Peer worker steps in"
     image = grab(app, window, out)
-    box = region(window, builder.items)
-    assert distinct_colours(image, box) > 3, "the reel's clip list is empty"
+    assert_shows(image, window, builder.items, 3, "the reel's clip list is empty")
     window.close()
     lib.close()
 
@@ -192,8 +194,7 @@ def scene_evidence(library: Path, out: Path) -> None:
     board = window.prototypes_panel.board
     assert board.topLevelItemCount() == 5, board.topLevelItemCount()  # 2 challenges, 2 opportunities, 1 theme
     image = grab(app, window, out)
-    box = region(window, board)
-    assert distinct_colours(image, box) > 20, "the evidence board shows no pictures"
+    assert_shows(image, window, board, 20, "the evidence board shows no pictures")
     window.close()
     lib.close()
 
@@ -210,8 +211,7 @@ def scene_record(library: Path, out: Path) -> None:
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
     wait_until(app, lambda: view.elapsed.text() >= "00:03")
     image = grab(app, window, out)
-    box = region(window, view.preview)
-    assert distinct_colours(image, box) > 20, "the live preview shows nothing"
+    assert_shows(image, window, view.preview, 20, "the live preview shows nothing")
     films_before = window.library_panel.model.film_count()
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
     wait_until(app, lambda: window.library_panel.model.film_count() == films_before + 1, 60_000)
@@ -243,7 +243,7 @@ def scene_record_devices(library: Path, out: Path) -> None:
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
     wait_until(app, lambda: view.elapsed.text() >= "00:03")
     image = grab(app, window, out)
-    assert distinct_colours(image, region(window, view.preview)) > 20, "the live preview shows nothing"
+    assert_shows(image, window, view.preview, 20, "the live preview shows nothing")
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
     wait_until(app, lambda: window.library_panel.model.film_count() == films + 1, 60_000)
     wait_until(app, lambda: "Record" in view.button.text())  # the film is listed a moment before the take ends
