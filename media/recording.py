@@ -27,6 +27,7 @@ from app.jobs import CancelToken
 from media.files import pid_alive
 
 RATE = 48_000
+AAC_PRIMING = 1024  # samples FFmpeg's AAC encoder puts before the sound (its encoder delay)
 SIDECAR = ".json"
 
 
@@ -90,6 +91,9 @@ class Recorder:
             # Fragmented: every fragment stands alone, so a cut-off file still plays.
             "movflags": "frag_keyframe+empty_moov+default_base_moof",
             "flush_packets": "1",  # no bytes wait in FFmpeg's buffers
+            # Leave the video's timestamps alone (FFmpeg's default moved every frame but the
+            # first by the AAC priming, so the first lasted 21 ms too long: "variable rate").
+            "avoid_negative_ts": "make_non_negative",
         })
         self.video = self.container.add_stream("libx264", rate=fps)
         self.video.width, self.video.height, self.video.pix_fmt = width, height, "yuv420p"
@@ -100,6 +104,10 @@ class Recorder:
         self.audio.bit_rate = 160_000
         self.frames = 0
         self.samples = 0
+        # Players decode the AAC encoder's priming as the track's first 21 ms, and a fragmented
+        # MP4 cannot say to skip it. So the take's first AAC_PRIMING samples of sound are left
+        # out, and every later sample plays exactly under its picture.
+        self._skip = AAC_PRIMING
         sidecar = self.path.with_suffix(self.path.suffix + SIDECAR)
         sidecar.write_text(json.dumps({"pid": os.getpid(), "started": time.time(), **(meta or {})}))
 
@@ -110,6 +118,9 @@ class Recorder:
         self.frames += 1
         for packet in self.video.encode(frame):
             self.container.mux(packet)
+        if self._skip:
+            dropped = min(self._skip, sound.shape[1])
+            sound, self._skip = sound[:, dropped:], self._skip - dropped
         block = av.AudioFrame.from_ndarray(np.ascontiguousarray(sound, dtype=np.float32), format="fltp",
                                            layout="stereo")
         block.sample_rate = RATE

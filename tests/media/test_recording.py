@@ -84,3 +84,40 @@ def test_a_full_disk_stops_the_take_with_a_clear_message_and_keeps_it_for_recove
             assert film.event == "Full disk" and film.duration_us >= 2_000_000
     finally:
         subprocess.run(["umount", "-l", str(disk)])
+
+
+class FlashAndClick:
+    """Black frames and silence, but a white frame and a click on the same instant (frame 45)."""
+
+    name = "Flash and click"
+    width, height, fps = 160, 120, recording.TestSource().fps
+
+    def frames(self):
+        import numpy as np
+
+        for index in range(90):
+            rgb = np.full((self.height, self.width, 3), 255 if index == 45 else 0, np.uint8)
+            sound = np.zeros((2, 1600), np.float32)
+            if index == 45:
+                sound[:, :] = 0.5
+            yield rgb, sound
+
+
+def test_a_flash_and_its_click_land_at_the_same_time_and_frames_are_evenly_timed(tmp_path):
+    import numpy as np
+
+    from media.recording import record, remux
+    record(FlashAndClick(), tmp_path / "take.mp4", None, realtime=False)
+    film = remux(tmp_path / "take.mp4", tmp_path / "film.mp4")
+    info = probe(film)
+    assert not info.vfr and info.frame_count == 90
+    assert info.video_duration_us == info.audio_duration_us == 3_000_000
+    with av.open(str(film)) as c:
+        flash = [float(f.pts * f.time_base) for f in c.decode(video=0) if f.to_ndarray(format="gray").mean() > 128]
+    with av.open(str(film)) as c:
+        frames = list(c.decode(audio=0))
+    start = float(frames[0].pts * frames[0].time_base)
+    sound = np.hstack([f.to_ndarray()[0] for f in frames])
+    click = start + np.argmax(np.abs(sound) > 0.25) / 48_000
+    assert flash == [1.5]
+    assert abs(click - 1.5) < 0.005, click  # picture and sound together, not an AAC priming (21 ms) apart
