@@ -12,9 +12,9 @@ import signal
 import sys
 from pathlib import Path
 
-from app import timecode
-from app.errors import ProtoReelError
-from app.jobs import Cancelled, CancelToken
+from media import timecode
+from media.errors import ProtoReelError
+from media.jobs import Cancelled, CancelToken
 from app.library import Library, default_library_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -141,13 +141,16 @@ def clip_line(c) -> str:
             f"  {c.title}" + (f"  [{tags}]" if tags else ""))
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, open_app=None) -> int:
+    """Run one command. With no command, ``open_app(library, database_url)`` opens the GUI
+    (``ui.launch`` passes it: the core never imports the GUI)."""
     argv = sys.argv[1:] if argv is None else argv
     args = _parser().parse_args(argv)
     if args.command is None:
-        from ui.app import run  # the GUI only loads when asked for
-
-        return run(args.library, args.database_url)
+        if open_app is None:
+            _parser().print_usage(sys.stderr)
+            return EXIT_BAD_INPUT
+        return open_app(args.library, args.database_url)
     out = Out(args.json)
     try:
         with Library.open(args.library or default_library_dir(), args.database_url) as lib:

@@ -7,8 +7,9 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import queries, timecode
-from app.errors import BadInput
+from app import queries
+from media import timecode
+from media.errors import BadInput
 from app.library import Library
 from app.models import Prototype
 from app.queries import ClipFilter

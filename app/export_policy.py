@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from app.errors import ConsentRefused
+from media.errors import ConsentRefused
 from app.models import CONSENT_SCOPES
 from media.export.plan import ReelPlan
 

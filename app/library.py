@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.changes import Changes
-from app.errors import StorageError
+from media.errors import StorageError
 from app.models import Film, LibraryMeta
 from media.files import pid_alive
 from app.undo import JOURNAL_KEY, Step, UndoStack, apply_redo, apply_undo

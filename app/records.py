@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from app.models import Clip, Film
-from app.timecode import fps_str
+from media.timecode import fps_str
 
 
 @dataclass

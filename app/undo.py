@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, event, select
 from sqlalchemy.orm import Mapper, object_session
 
 from app.changes import Changes
-from app.errors import NothingToUndo
+from media.errors import NothingToUndo
 from app.models import Base
 
 JOURNAL_KEY = "protoreel.journal"

@@ -7,7 +7,7 @@ from pathlib import Path
 import av
 import av.error
 
-from app.jobs import CancelToken, ProgressFn, no_progress
+from media.jobs import CancelToken, ProgressFn, no_progress
 from media.probe import MediaInfo, open_container, pick_streams
 from media.thumbnails import StripCollector
 from media.waveform import PeakCollector, save_peaks

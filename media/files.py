@@ -7,8 +7,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from app.errors import StorageError
-from app.jobs import CancelToken, ProgressFn, no_progress
+from media.errors import StorageError
+from media.jobs import CancelToken, ProgressFn, no_progress
 
 CHUNK = 4 << 20
 

@@ -55,7 +55,7 @@ class FrameReader:
         self.container.close()
 
     def _time_us(self, frame) -> int:
-        # Rounded up, like app.timecode.frame_start_us, so a frame's time maps to its index.
+        # Rounded up, like media.timecode.frame_start_us, so a frame's time maps to its index.
         return math.ceil(frame.pts * frame.time_base * US) - self.start_us
 
     def _decode(self):

@@ -15,8 +15,8 @@ from pathlib import Path
 import av
 import av.error
 
-from app.errors import UnsupportedMedia
-from app.jobs import CancelToken
+from media.errors import UnsupportedMedia
+from media.jobs import CancelToken
 
 log = logging.getLogger(__name__)
 av.logging.set_level(av.logging.PANIC)  # FFmpeg's own chatter; we report problems ourselves

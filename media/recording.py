@@ -23,7 +23,7 @@ from typing import Iterator, Protocol
 import av
 import numpy as np
 
-from app.jobs import CancelToken
+from media.jobs import CancelToken
 from media.files import pid_alive
 
 RATE = 48_000

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import cv2
 
-from app.timecode import format_clock
+from media.timecode import format_clock
 from media.frames import FrameReader
 
 CSS = """

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.errors import ProtoReelError
+from media.errors import ProtoReelError
 from app.library import Library, default_library_dir
 
 

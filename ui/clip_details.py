@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from app import queries, timecode
+from app import queries
+from media import timecode
 from app.changes import Changes
 from app.models import Appearance, Clip
 from app.ops import clips, lookup, prototypes

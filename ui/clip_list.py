@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import queries, timecode
+from app import queries
+from media import timecode
 from app.changes import Changes
 from app.ops import clips as clip_ops
 from app.ops import prototypes as prototype_ops

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from app.errors import NothingToUndo
+from media.errors import NothingToUndo
 from ui.bridge import LibraryBridge
 from ui.errors import show_error
 

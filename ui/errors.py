@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.errors import ProtoReelError
+from media.errors import ProtoReelError
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from app import timecode
+from media import timecode
 from app.models import ClipTag, Tag
 from app.ops import clips, codebook
 

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QInputDialog, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget,
 )
 
-from app import queries, timecode
+from app import queries
+from media import timecode
 from app.changes import Changes
 from app.ops import films
 from app.records import FilmRecord

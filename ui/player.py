@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Q_ARG, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 
-from app import timecode
+from media import timecode
 from app.records import FilmRecord
 from ui.frame_server import FrameServer
 from ui.qt_calls import call_without_gil

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app import evidence, queries
 from app.changes import Changes
-from app.errors import BadInput
+from media.errors import BadInput
 from app.models import PROTOTYPE_STAGES, Prototype
 from app.ops import prototypes, reels
 from media.thumbnails import load_strip

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QListView, QPushButton, QVBoxLayout, QWidget,
 )
 
-from app import reel_plan, timecode
+from app import reel_plan
+from media import timecode
 from app.changes import Changes
-from app.errors import BadInput
+from media.errors import BadInput
 from app.models import Reel
 from app.ops import export as export_ops
 from app.ops import reels as reel_ops

@@ -14,7 +14,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app import queries, timecode
+from app import queries
+from media import timecode
 from app.changes import Changes
 from app.ops import clips as clip_ops
 from app.queries import ClipFilter

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QSlider, QStyle, QToolButton, QWidget,
 )
 
-from app import timecode
-from app.errors import BadInput
+from media import timecode
+from media.errors import BadInput
 from ui.player import Player
 
 SPEEDS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from app.jobs import Cancelled, CancelToken
+from media.jobs import Cancelled, CancelToken
 
 PROGRESS_EVERY_S = 0.05
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app import timecode
-from app.errors import BadInput
+from media import timecode
+from media.errors import BadInput
 from app.library import Library
 from app.models import Clip, ClipTag, Film
 from app.ops import codebook, lookup

@@ -9,7 +9,7 @@ from importlib import resources
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import BadInput
+from media.errors import BadInput
 from app.library import Library
 from app.models import ClipTag, Tag, TAG_KINDS
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import BadInput
+from media.errors import BadInput
 from app.library import Library
 from app.models import Event
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from app import export_policy, reel_plan
-from app.errors import BadInput, ProtoReelError
-from app.jobs import CancelToken, ProgressFn, no_progress
+from media.errors import BadInput, ProtoReelError
+from media.jobs import CancelToken, ProgressFn, no_progress
 from app.library import Library
 from app.models import ExportRecord, Film
 from media.export import adapter_for

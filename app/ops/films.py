@@ -17,8 +17,8 @@ from typing import Iterable
 
 from sqlalchemy import select
 
-from app.errors import BadInput, ProtoReelError, StorageError
-from app.jobs import Cancelled, CancelToken, ProgressFn, no_progress, sub_progress
+from media.errors import BadInput, ProtoReelError, StorageError
+from media.jobs import Cancelled, CancelToken, ProgressFn, no_progress, sub_progress
 from app.library import Library
 from app.models import Film
 from app.ops import events, lookup

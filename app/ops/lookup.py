@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Ambiguous, BadInput, NotFound
+from media.errors import Ambiguous, BadInput, NotFound
 from app.models import Clip, Event, Film, Person, Prototype, Reel, Tag, TAG_KINDS
 
 

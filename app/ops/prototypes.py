@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.errors import BadInput
+from media.errors import BadInput
 from app.library import Library
 from app.models import ClipPrototype, Prototype, PROTOTYPE_STAGES
 

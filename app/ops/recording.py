@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from app.errors import BadInput, ProtoReelError, StorageError
-from app.jobs import CancelToken
+from media.errors import BadInput, ProtoReelError, StorageError
+from media.jobs import CancelToken
 from app.library import Library
 from app.ops import films
 from media.files import storage_error

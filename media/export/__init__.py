@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from app.errors import BadInput
+from media.errors import BadInput
 
 Writer = Callable  # (plan, out, progress, cancel) -> Path
 

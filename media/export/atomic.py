@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from app.errors import StorageError
+from media.errors import StorageError
 from media.files import pid_alive, storage_error
 
 PARTIAL_PREFIX = ".protoreel-partial-"

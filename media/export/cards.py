@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from app.errors import StorageError
+from media.errors import StorageError
 
 FONT_NAMES = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf")
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts",

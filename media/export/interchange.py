@@ -12,7 +12,7 @@ import opentimelineio as otio
 import srt
 import webvtt
 
-from app.jobs import CancelToken, ProgressFn, no_progress
+from media.jobs import CancelToken, ProgressFn, no_progress
 from media.export.atomic import atomic_output
 from media.export.plan import PlanItem, ReelPlan
 
@@ -117,7 +117,7 @@ CSV_FIELDS = ("item", "clip_id", "clip", "film", "source", "in_us", "out_us", "i
 
 
 def write_csv(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, cancel: CancelToken | None = None):
-    from app.timecode import format_clock
+    from media.timecode import format_clock
 
     with atomic_output(out) as partial:
         with open(partial, "w", newline="", encoding="utf-8") as fh:

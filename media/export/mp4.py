@@ -24,8 +24,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from app.errors import ProtoReelError, StorageError
-from app.jobs import Cancelled, CancelToken, ProgressFn, no_progress
+from media.errors import ProtoReelError, StorageError
+from media.jobs import Cancelled, CancelToken, ProgressFn, no_progress
 from media.export.atomic import atomic_output
 from media.export.plan import PlanItem, ReelPlan
 from media.export.stills import caption_path, card_path, render_stills

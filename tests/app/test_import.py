@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import StorageError, UnsupportedMedia
-from app.jobs import Cancelled, CancelToken
+from media.errors import StorageError, UnsupportedMedia
+from media.jobs import Cancelled, CancelToken
 from app.ops import films
 from app import queries
 from media.thumbnails import load_strip

@@ -2,8 +2,8 @@ from fractions import Fraction
 
 import pytest
 
-from app import timecode as tc
-from app.errors import BadInput
+from media import timecode as tc
+from media.errors import BadInput
 
 NTSC = Fraction(30000, 1001)
 

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from app.errors import NothingToUndo
+from media.errors import NothingToUndo
 from app.ops import clips, codebook, events, films, lookup, people, prototypes, reels
 from tests.snapshot import db_state
 

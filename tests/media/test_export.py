@@ -17,10 +17,10 @@ import pytest
 import srt
 import webvtt
 
-from app import timecode
-from app.errors import BadInput, ConsentRefused, StorageError
+from media import timecode
+from media.errors import BadInput, ConsentRefused, StorageError
 from app.export_policy import Refusal
-from app.jobs import Cancelled, CancelToken
+from media.jobs import Cancelled, CancelToken
 from app.ops import clips, export, films, people, reels
 from tests.conftest import sample
 from tests.media_factory import make_counting_film, read_index

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from app import timecode
+from media import timecode
 from media.frames import FrameReader
 from media.probe import probe
 from tests.conftest import sample

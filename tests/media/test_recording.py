@@ -59,7 +59,7 @@ def test_a_full_disk_stops_the_take_with_a_clear_message_and_keeps_it_for_recove
 
     import pytest
 
-    from app.errors import StorageError
+    from media.errors import StorageError
     from app.library import Library
 
     disk = tmp_path / "disk"

@@ -3,7 +3,8 @@
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from app import queries, timecode
+from app import queries
+from media import timecode
 from app.ops import clips, codebook, lookup
 from tests.ui.test_workspace import wait_frame
 
@@ -90,7 +91,7 @@ def test_codebook_files_round_trip(lib, tmp_path):
     bad.write_text('{"tags": [{"kind": "mood", "name": "x"}]}')
     import pytest
 
-    from app.errors import BadInput
+    from media.errors import BadInput
 
     with pytest.raises(BadInput, match="tag kind 'mood'"):
         codebook.read_file(lib, bad)

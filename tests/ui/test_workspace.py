@@ -6,7 +6,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 
-from app import queries, timecode
+from app import queries
+from media import timecode
 from app.ops import clips, films
 from tests.conftest import sample
 from tests.ui.helpers import shown_index

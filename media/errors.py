@@ -1,7 +1,7 @@
 """Typed errors whose message a facilitator can act on.
 
 The UI shows ``str(error)`` in one place; the CLI prints it on stderr and exits with
-``exit_code``. Cancelling is not an error (see ``app.jobs.Cancelled``).
+``exit_code``. Cancelling is not an error (see ``media.jobs.Cancelled``).
 """
 
 

@@ -16,7 +16,7 @@ import math
 import re
 from fractions import Fraction
 
-from app.errors import BadInput
+from media.errors import BadInput
 
 US = 1_000_000
 
