@@ -1,4 +1,4 @@
-"""Real windows under Xvfb, saved under docs/screenshots/ for the README (look at them)."""
+"""Real windows under Xvfb, saved as screenshots to look at (tests/ui/xvfb.py says where)."""
 
 import pytest
 

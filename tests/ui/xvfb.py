@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Tests write their screenshots outside the tracked tree (so a run leaves it clean); copy the
+# ones you have looked at into docs/screenshots/ for the README, or point this at it:
+#   PROTOREEL_SCREENSHOTS=docs/screenshots scripts/run-tests.sh -m xvfb
+SCREENSHOTS = Path(os.environ.get("PROTOREEL_SCREENSHOTS") or ROOT / "tests" / "screenshots-out").resolve()
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @contextmanager
