@@ -71,7 +71,7 @@ def build_menus(w) -> dict[str, QAction]:
     add(mark, "Set &In", t.mark_in, "I", name="markIn")
     add(mark, "Set &Out", t.mark_out, "O", name="markOut")
     add(mark, "&Create Clip", t.create_clip, "Return", "Enter", name="createClip")
-    add(mark, "Clear In/Out", t.clear_marks, "Escape", name="clearMarks")
+    add(mark, "Clear In/Out and Selection", w.escape, "Escape", name="clearMarks")
     mark.addSeparator()
     tag_menu = mark.addMenu("Tag with Key")
     for key in "123456789":
@@ -81,10 +81,10 @@ def build_menus(w) -> dict[str, QAction]:
     add(mark, "Zoom Out", t.zoom_out, "-", name="zoomOut")
 
     record = bar.addMenu("&Record")
-    add(record, "Start / Stop Recording", lambda: (w.docks[6].raise_(), w.record_view.toggle()), "Ctrl+R",
+    add(record, "Start / Stop Recording", lambda: (w.show_dock("record"), w.record_view.toggle()), "Ctrl+R",
         name="recordToggle")
 
     view = bar.addMenu("&View")
-    for dock in w.docks:
+    for dock in w.docks.values():
         view.addAction(dock.toggleViewAction())
     return acts

@@ -24,6 +24,7 @@ from app.queries import ClipFilter
 from app.records import ClipRecord
 from ui.bridge import LibraryBridge
 from ui.errors import show_error
+from ui.selection import ClipSelection
 
 COLUMNS = ("Title", "Film", "In", "Out", "Length", "Tags", "Prototypes")
 BATCH = 200
@@ -151,11 +152,12 @@ class ClipListModel(QAbstractTableModel):
 
 class ClipList(QWidget):
     clip_activated = Signal(int)  # double-click: play it
-    clip_selected = Signal(object)  # clip id or None
 
-    def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: LibraryBridge, selection: ClipSelection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.selection = selection
+        self._showing_selection = False
         self.model = ClipListModel(bridge)
         self.search = QLineEdit(self)
         self.search.setObjectName("clipSearch")
@@ -193,7 +195,9 @@ class ClipList(QWidget):
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
-        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        self.view.selectionModel().selectionChanged.connect(self._on_view_selection)
+        self.model.modelReset.connect(lambda: self._show_selection(self.selection.ids))
+        selection.changed.connect(self._show_selection)
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
         top.addWidget(self.match)
@@ -319,8 +323,34 @@ class ClipList(QWidget):
         # Double-click plays; rename with F2 or a second click on a selected title.
         self.clip_activated.emit(self.model.ids[index.row()])
 
-    def _on_current(self, current: QModelIndex, _previous) -> None:
-        self.clip_selected.emit(self.model.ids[current.row()] if current.isValid() else None)
+    def _on_view_selection(self, *_args) -> None:
+        if self._showing_selection:
+            return
+        rows = self.view.selectionModel().selectedRows()
+        current = self.view.currentIndex().row()
+        # The row clicked last comes first: it is the clip the Clip panel shows.
+        ordered = sorted(rows, key=lambda i: (i.row() != current, i.row()))
+        self.selection.set(self.model.ids[i.row()] for i in ordered)
+
+    def _show_selection(self, ids) -> None:
+        """Highlight the shared selection (made here, on the timeline or by a new clip)."""
+        self._showing_selection = True
+        try:
+            rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+            model = self.view.selectionModel()
+            if sorted(i.row() for i in model.selectedRows()) == sorted(rows):
+                return
+            self.view.clearSelection()
+            for n, row in enumerate(rows):
+                flags = model.SelectionFlag.Select | model.SelectionFlag.Rows
+                if n == 0:
+                    model.setCurrentIndex(self.model.index(row, 0), flags)
+                else:
+                    model.select(self.model.index(row, 0), flags)
+            if rows:
+                self.view.scrollTo(self.model.index(rows[0], 0))
+        finally:
+            self._showing_selection = False
 
     def _menu(self, pos) -> None:
         """Right-click: play, link the selected clips to a prototype, delete."""
@@ -341,12 +371,7 @@ class ClipList(QWidget):
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def selected_ids(self) -> list[int]:
-        return [self.model.ids[i.row()] for i in self.view.selectionModel().selectedRows()]
+        return list(self.selection.ids)
 
     def select_clip(self, clip_id: int | None) -> None:
-        row = self.model.row_of(clip_id) if clip_id is not None else None
-        if row is None:
-            self.view.clearSelection()
-            return
-        self.view.selectRow(row)
-        self.view.scrollTo(self.model.index(row, 0))
+        self.selection.select(clip_id)

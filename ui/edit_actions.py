@@ -30,6 +30,9 @@ class UndoActions:
         self.redo.setText(f"Redo {lib.redo_name}" if lib.redo_name else "Redo")
         self.redo.setEnabled(lib.redo_name is not None)
 
+    def trigger_undo(self) -> None:
+        self._undo()
+
     def _undo(self) -> None:
         self._step(self.bridge.lib.undo)
 

@@ -25,9 +25,7 @@ class KeyTagger:
         self.w = window
 
     def selected_clips(self) -> list[int]:
-        if self.w.timeline.selected_clip is not None:
-            return [self.w.timeline.selected_clip]
-        return self.w.clip_list.selected_ids()
+        return list(self.w.selection.ids)
 
     def tag_by_key(self, key: str) -> int | None:
         """Returns the clip tagged (or made), None when nothing happened."""

@@ -9,8 +9,9 @@ from PySide6.QtWidgets import (
     QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
 )
 
-from app import queries
+from app import reads
 from app.library import Library
+from app.ops import clips as clip_ops
 from app.ops import films
 from ui.actions import build_menus
 from ui.bridge import LibraryBridge
@@ -19,19 +20,23 @@ from ui.clip_list import ClipList
 from ui.codebook_panel import CodebookPanel
 from ui.key_tagging import KeyTagger
 from ui.edit_actions import UndoActions
-from ui.errors import show_error
+from ui.feedback import Feedback
 from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
+from ui.operations import OperationRunner
 from ui.player import Player
 from ui.prototypes_panel import PrototypesPanel
 from ui.record_view import RecordView
 from ui.reel_builder import ReelBuilder
 from ui.reel_preview import ReelPreview
+from ui.selection import ClipSelection
 from ui.text_keys import TextFieldKeys
 from ui.timeline import Timeline
 from ui.transport import TransportBar
 from ui.video_view import VideoView
 from ui.workers import Job
+
+DOCK_LEFT, DOCK_RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
 
 class MainWindow(QMainWindow):
@@ -44,15 +49,17 @@ class MainWindow(QMainWindow):
         self.bridge = LibraryBridge(lib, self)
         self.setWindowTitle(f"ProtoReel — {lib.root.name}")
         self.setAcceptDrops(True)
-        self.jobs: list[Job] = []
         self._closed = False
+        self.runner = OperationRunner(lib, self)
+        self.selection = ClipSelection(self)
+        self.feedback = Feedback(self.statusBar())
 
         self.video = VideoView(self)
         self.player = Player(self.video, self)
         self.transport = TransportBar(self.player, self)
-        self.timeline = Timeline(self.bridge, self)
+        self.timeline = Timeline(self.bridge, self.selection, self.runner, self)
         self.library_panel = LibraryPanel(self.bridge, self)
-        self.clip_list = ClipList(self.bridge, self)
+        self.clip_list = ClipList(self.bridge, self.selection, self)
         self.import_flow = ImportFlow(self.bridge, self)
         self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_ids, self)
         self.codebook_panel = CodebookPanel(self.bridge, self)
@@ -73,39 +80,42 @@ class MainWindow(QMainWindow):
         centre.addWidget(self.timeline)
         centre.setStretchFactor(0, 1)
         self.setCentralWidget(centre)
-        self.docks = [
-            self._dock("Library", "libraryDock", self.library_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-            self._dock("Clips", "clipsDock", self.clip_list, Qt.DockWidgetArea.RightDockWidgetArea),
-            self._dock("Reel", "reelDock", self.reel_builder, Qt.DockWidgetArea.RightDockWidgetArea),
-            self._dock("Codebook", "codebookDock", self.codebook_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-            self._dock("Prototypes", "prototypesDock", self.prototypes_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-            self._dock("Clip", "clipDock", self.clip_details, Qt.DockWidgetArea.LeftDockWidgetArea),
-            self._dock("Record", "recordDock", self.record_view, Qt.DockWidgetArea.RightDockWidgetArea),
-        ]
-        library, clips, reel, codebook, protos, clip, record = self.docks
-        for other in (reel, protos, record):  # Clips | Reel | Prototypes | Record
-            self.tabifyDockWidget(clips, other)
-        self.tabifyDockWidget(codebook, clip)  # Codebook | Clip
-        clips.raise_()
-        codebook.raise_()
+        self.docks: dict[str, QDockWidget] = {}
+        self.add_dock("library", "Library", self.library_panel, DOCK_LEFT)
+        self.add_dock("clips", "Clips", self.clip_list, DOCK_RIGHT)
+        self.add_dock("reel", "Reel", self.reel_builder, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("prototypes", "Prototypes", self.prototypes_panel, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("record", "Record", self.record_view, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("codebook", "Codebook", self.codebook_panel, DOCK_LEFT)
+        self.add_dock("clip", "Clip", self.clip_details, DOCK_LEFT, tab_with="codebook")
+        self.docks["clips"].raise_()
+        self.docks["codebook"].raise_()
         self.actions_by_name = build_menus(self)
         self._text_keys = TextFieldKeys(self)
         QApplication.instance().installEventFilter(self._text_keys)
         self._connect()
         self.resize(1400, 860)
-        self.resizeDocks(self.docks, [300, 440, 440, 300, 440, 300, 440], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks[0], self.docks[3]], [480, 360], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["library"], self.docks["clips"]], [300, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["library"], self.docks["codebook"]], [480, 360], Qt.Orientation.Vertical)
         self._restore()
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
-        self.run_job(lambda progress, cancel: films.check_missing(lib))
+        self.runner.start(lambda progress, cancel: films.check_missing(lib))
         QTimer.singleShot(0, self.offer_recovery)
 
-    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+    def add_dock(self, name: str, title: str, widget: QWidget, area, tab_with: str | None = None) -> QDockWidget:
+        """A panel, addressed by ``name`` (``self.docks[name]``); ``tab_with`` stacks it as a tab."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(name)
+        dock.setObjectName(f"{name}Dock")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        if tab_with is not None:
+            self.tabifyDockWidget(self.docks[tab_with], dock)
+        self.docks[name] = dock
         return dock
+
+    def show_dock(self, name: str) -> None:
+        self.docks[name].show()
+        self.docks[name].raise_()
 
     def _connect(self) -> None:
         self.library_panel.film_selected.connect(self.open_film)
@@ -114,9 +124,9 @@ class MainWindow(QMainWindow):
         self.player.position_changed.connect(self.timeline.set_playhead)
         self.player.error.connect(lambda message: self.transport.message.setText(message))
         self.timeline.seek_requested.connect(self._seek_from_timeline)
-        self.timeline.clip_selected.connect(self._on_timeline_clip)
+        self.timeline.notice.connect(self.feedback.say)
+        self.selection.changed.connect(lambda _ids: self.clip_details.show_clip(self.selection.current))
         self.clip_list.clip_activated.connect(self.play_clip)
-        self.clip_list.clip_selected.connect(self._on_list_clip)
         self.import_flow.finished.connect(self._after_import)
         self.reel_builder.preview_requested.connect(self.reel_preview.start)
         self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
@@ -138,19 +148,16 @@ class MainWindow(QMainWindow):
         if self.reel_preview.active and film_id is not None and film_id != self.reel_preview.items[
                 self.reel_preview.index].film_id:
             self.reel_preview.stop()
-        record = None
-        if film_id is not None:
-            with self.lib.read() as s:
-                found = queries.film_records(s, self.lib.root, [film_id])
-            record = found[0] if found else None
+        record = reads.film_or_none(self.lib, film_id) if film_id is not None else None
         self.player.load(record, start_us)
         self.timeline.set_film(record)
         self.timeline.set_playhead(start_us)
         self.actions_by_name["relink"].setEnabled(bool(record and record.missing))
 
     def play_clip(self, clip_id: int) -> None:
-        with self.lib.read() as s:
-            (clip,) = queries.clip_records(s, [clip_id])
+        clip = self.runner.run(lambda lib: reads.clip(lib, clip_id))
+        if clip is None:
+            return
         if self.current_film_id() != clip.film_id:
             self.library_panel.select_film(clip.film_id)  # loads it
             if self.current_film_id() != clip.film_id:
@@ -160,15 +167,14 @@ class MainWindow(QMainWindow):
 
     def show_reel(self, reel_id: int) -> None:
         self.reel_builder.fill_reels(select=reel_id)
-        self.docks[2].raise_()
+        self.show_dock("reel")
 
     def play_clips_in_order(self, clip_ids: list[int]) -> None:
         """Play clips back to back (an evidence group), as the reel preview does."""
         from app.reel_plan import default_caption
         from media.export.plan import PlanItem
 
-        with self.lib.read() as s:
-            records = queries.clip_records(s, clip_ids)
+        records = reads.clips(self.lib, clip_ids)
         items = [PlanItem(n, c.id, c.title, c.film_id, c.film, Path(), c.start_us, c.end_us, None, True, True,
                           None, None, 0, caption=default_caption(c.title, [(t["kind"], t["name"]) for t in c.tags]))
                  for n, c in enumerate(records)]
@@ -177,25 +183,27 @@ class MainWindow(QMainWindow):
     def _seek_from_timeline(self, us: int) -> None:
         self.player.seek_us(us)
 
-    def _on_timeline_clip(self, clip_id) -> None:
-        self.clip_details.show_clip(clip_id)
-        if clip_id is not None:
-            self.clip_list.select_clip(clip_id)
-
-    def _on_list_clip(self, clip_id) -> None:
-        self.clip_details.show_clip(clip_id)
-        if clip_id is not None and self.timeline.film and any(c.id == clip_id for c in self.timeline.clips):
-            self.timeline.selected_clip = clip_id
-            self.timeline.update()
-
     def delete_clip(self) -> None:
-        if self.timeline.delete_selected():
+        """Delete: no question asked; it says what it did and offers Undo."""
+        ids = list(self.selection.ids)
+        if not ids:
+            self.feedback.say("Nothing to delete: select a clip in the list or on the timeline first.")
             return
-        ids = self.clip_list.selected_ids()
-        if ids:
-            from app.ops import clips
+        titles = [c.title for c in reads.clips(self.lib, ids)]
+        if not titles:
+            self.selection.clear()
+            self.feedback.say("Nothing deleted: that clip is no longer in the library.")
+            return
+        if self.runner.run(lambda lib: clip_ops.delete(lib, ids) or True) is None:
+            return
+        self.selection.clear()
+        what = f"clip “{titles[0]}”" if len(titles) == 1 else f"{len(titles)} clips"
+        self.feedback.say(f"Deleted {what}.", [("Undo", self.undo_actions.trigger_undo)])
 
-            clips.delete(self.lib, ids)
+    def escape(self) -> None:
+        """Esc: clear the in/out marks and the selection, so a tag key makes a new clip."""
+        self.timeline.clear_marks()
+        self.selection.clear()
 
     def focus_search(self) -> None:
         self.clip_list.search.setFocus()
@@ -203,12 +211,13 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, changes) -> None:
         film_id = self.current_film_id()
+        self.selection.forget(i for i in self.selection.ids if i in changes.ids_of("clips")
+                              and not reads.clips(self.lib, [i]))
         if film_id is not None and film_id in changes.ids_of("films"):
-            with self.lib.read() as s:
-                found = queries.film_records(s, self.lib.root, [film_id])
-            if not found:
+            found = reads.film_or_none(self.lib, film_id)
+            if found is None:
                 self.open_film(None)
-            elif found[0].missing != self.player.film.missing or found[0].path != self.player.film.path:
+            elif found.missing != self.player.film.missing or found.path != self.player.film.path:
                 self.open_film(film_id, self.player.position_us)
 
     # -- import, relink, jobs ----------------------------------------------------------
@@ -234,7 +243,7 @@ class MainWindow(QMainWindow):
             return
         name, _ = QFileDialog.getOpenFileName(self, f"Where is “{film.title}” now?", str(Path(film.path).parent))
         if name:
-            self.run_job(lambda progress, cancel: films.relink(self.lib, film.id, Path(name), cancel))
+            self.runner.start(lambda progress, cancel: films.relink(self.lib, film.id, Path(name), cancel))
 
     def offer_recovery(self) -> None:
         """A take interrupted by a crash or power cut: offer to bring it into the library."""
@@ -250,16 +259,12 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("recoverBox")
         box.button(QMessageBox.StandardButton.Yes).clicked.connect(
-            lambda: self.run_job(lambda progress, cancel: recording.recover(self.lib)))
+            lambda: self.runner.start(lambda progress, cancel: recording.recover(self.lib)))
         box.open()
         self.recovery_box = box
 
     def run_job(self, fn) -> Job:
-        job = Job(fn, self)
-        job.failed.connect(lambda exc: show_error(self, exc))
-        job.done.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
-        self.jobs.append(job)
-        return job.start()
+        return self.runner.start(fn)
 
     # -- library and window state ------------------------------------------------------
     def choose_library(self) -> None:
@@ -284,9 +289,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.record_view.stop_and_wait()  # a take in progress is finished and kept
-        for job in list(self.jobs):
-            job.cancel()
-            job.wait(10_000)
+        self.runner.shutdown()
         if self.import_flow.busy():
             self.import_flow.job.cancel()
             self.import_flow.job.wait(10_000)

@@ -163,7 +163,7 @@ def scene_reel_builder(library: Path, out: Path) -> None:
     people.add(lib, "Actor A", "actor", "public")
     people.appears(lib, "Actor A", [ids[0]])
     window = open_window(lib)
-    window.docks[2].raise_()
+    window.show_dock("reel")
     builder = window.reel_builder
     builder.items.setCurrentIndex(builder.items_model.index(2))
     window.library_panel.select_film(ids[3])
@@ -186,7 +186,7 @@ def scene_evidence(library: Path, out: Path) -> None:
     proto = prototypes.add(lib, "Welcome desk", "A peer worker and one named contact at the front door", "prototyping")
     prototypes.link(lib, proto, made)
     window = open_window(lib)
-    window.docks[4].raise_()
+    window.show_dock("prototypes")
     window.prototypes_panel.select(proto)
     window.codebook_panel.select_tag(_tag(lib, "Not being listened to"))
     window.library_panel.select_film(ids[1])
@@ -205,7 +205,7 @@ def scene_record(library: Path, out: Path) -> None:
     lib = Library.open(library)
     window = open_window(lib)
     view = window.record_view
-    window.docks[6].raise_()
+    window.show_dock("record")
     view.event.setText("Living well workshop, 28 Nov")
     view.countdown.setChecked(False)
     keys(window, (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier))
@@ -231,7 +231,7 @@ def scene_record_devices(library: Path, out: Path) -> None:
     lib = Library.open(library)
     window = open_window(lib)
     view = window.record_view
-    window.docks[6].raise_()
+    window.show_dock("record")
     wait_until(app, lambda: view.microphone.findText(MICROPHONE) >= 0)
     view.microphone.setCurrentIndex(view.microphone.findText(MICROPHONE))
     view.camera.setCurrentIndex(view.camera.findData(SCREEN))
