@@ -10,6 +10,7 @@ from pathlib import Path
 from app import queries
 from media import timecode
 from media.errors import BadInput
+from media.orientation import Orientation
 from app.library import Library
 from app.models import Prototype
 from app.queries import ClipFilter
@@ -72,5 +73,5 @@ def write_html(lib: Library, b: Board, path: Path, progress=None) -> Path:
 
     ids = {c.film_id for g in b.groups for c in g.clips}
     with lib.read() as s:
-        films = {f.id: (str(lib.film_path(f)), f.start_us, f.rotation) for f in s.query(Film).filter(Film.id.in_(ids))}
+        films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror))) for f in s.query(Film).filter(Film.id.in_(ids))}
     return write_report(b, films, Path(path), progress)

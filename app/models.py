@@ -83,6 +83,7 @@ class Film(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     rotation: Mapped[int] = mapped_column(Integer, default=0)
+    mirror: Mapped[bool] = mapped_column(Boolean, default=False)  # after rotation (media.orientation)
     sar_num: Mapped[int] = mapped_column(Integer, default=1)
     sar_den: Mapped[int] = mapped_column(Integer, default=1)
     fps_num: Mapped[int | None] = mapped_column(Integer)

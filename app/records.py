@@ -31,6 +31,7 @@ class FilmRecord:
     frame_count: int | None
     size_bytes: int
     start_us: int = 0
+    mirror: bool = False
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -77,6 +78,7 @@ def film_record(film: Film, absolute_path: str) -> FilmRecord:
         frame_count=film.frame_count,
         size_bytes=film.size_bytes,
         start_us=film.start_us,
+        mirror=bool(film.mirror),
     )
 
 

@@ -17,6 +17,8 @@ import av
 import av.error
 import numpy as np
 
+from media.orientation import Orientation
+
 US = 1_000_000
 CACHE_FRAMES = 32
 DECODE_AHEAD_US = 3_000_000  # closer than this: decode forward instead of seeking
@@ -31,10 +33,11 @@ class Still:
 
 
 class FrameReader:
-    def __init__(self, path: Path | str, start_us: int = 0, rotation: int = 0) -> None:
+    def __init__(self, path: Path | str, start_us: int = 0, orientation: Orientation | int = 0) -> None:
         self.path = Path(path)
         self.start_us = start_us
-        self.rotation = rotation
+        # A bare int is a rotation (older callers); mirrored films pass an Orientation.
+        self.orientation = orientation if isinstance(orientation, Orientation) else Orientation(orientation)
         self.container = av.open(str(self.path))
         index = max(
             (s for s in self.container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)),
@@ -140,7 +143,7 @@ class FrameReader:
         """Coded size that, once upright, fits ``box``; None when already small enough."""
         if self.box is None:
             return None
-        box_w, box_h = self.box if self.rotation in (0, 180) else self.box[::-1]
+        box_w, box_h = self.box[::-1] if self.orientation.swaps_axes else self.box
         scale = min(box_w / width, box_h / height)
         if scale >= 1:
             return None
@@ -158,6 +161,4 @@ class FrameReader:
             rgb = frame.to_ndarray(format="rgb24")
         else:
             rgb = frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray()
-        if self.rotation:
-            rgb = np.rot90(rgb, k=-self.rotation // 90)
-        return Still(time_us, np.ascontiguousarray(rgb))
+        return Still(time_us, self.orientation.upright(rgb))

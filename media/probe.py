@@ -17,6 +17,7 @@ import av.error
 
 from media.errors import UnsupportedMedia
 from media.jobs import CancelToken
+from media.orientation import Orientation
 
 log = logging.getLogger(__name__)
 av.logging.set_level(av.logging.PANIC)  # FFmpeg's own chatter; we report problems ourselves
@@ -38,6 +39,7 @@ class MediaInfo:
     width: int | None = None
     height: int | None = None
     rotation: int = 0  # degrees clockwise to turn the picture upright
+    mirror: bool = False  # then flipped left-right (front phone cameras): see media.orientation
     sar: Fraction = Fraction(1)
     fps: Fraction | None = None
     frame_count: int | None = None
@@ -51,6 +53,10 @@ class MediaInfo:
     audio_duration_us: int | None = None
     video_duration_us: int | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def orientation(self) -> Orientation:
+        return Orientation(self.rotation, self.mirror)
 
     @property
     def display_size(self) -> tuple[int, int] | None:
@@ -215,7 +221,8 @@ def _probe_video(path: Path, container, stream, timing: _Timing, info: MediaInfo
     info.has_video = True
     info.video_codec = ctx.name
     info.width, info.height = frame.width, frame.height
-    info.rotation = int(-(frame.rotation or 0)) % 360
+    orientation = Orientation.of_frame(frame)
+    info.rotation, info.mirror = orientation.rotation, orientation.mirror
     sar = stream.sample_aspect_ratio or ctx.sample_aspect_ratio
     info.sar = Fraction(sar) if sar and sar > 0 else Fraction(1)
     info.fps, info.vfr, info.frame_count = _rate_and_vfr(timing, stream.time_base)

@@ -24,10 +24,10 @@ h2 { border-bottom: 3px solid var(--c); padding-bottom: 0.2em; margin-top: 1.6em
 KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888"}
 
 
-def still(source: Path, start_us: int, time_us: int, rotation: int, out: Path) -> bool:
+def still(source: Path, start_us: int, time_us: int, orientation, out: Path) -> bool:
     """The exact frame at ``time_us`` as a 640-px-wide JPEG; False if it cannot be decoded."""
     try:
-        reader = FrameReader(source, start_us, rotation)
+        reader = FrameReader(source, start_us, orientation)
         reader.box = (640, 640)
         frame = reader.frame_at(time_us)
         reader.close()
@@ -39,7 +39,7 @@ def still(source: Path, start_us: int, time_us: int, rotation: int, out: Path) -
 
 
 def write_report(board, films: dict, out: Path, progress=None) -> Path:
-    """``films`` maps film id to (path, start_us, rotation). Stills go in ``<out stem>_files/``."""
+    """``films`` maps film id to (path, start_us, orientation). Stills go in ``<out stem>_files/``."""
     folder = out.with_name(out.stem + "_files")
     folder.mkdir(exist_ok=True)
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(board.name)}"
@@ -57,9 +57,9 @@ def write_report(board, films: dict, out: Path, progress=None) -> Path:
         for clip in group.clips:
             if clip.id not in done:
                 name = f"clip{clip.id}.jpg"
-                path, start_us, rotation = films[clip.film_id]
+                path, start_us, orientation = films[clip.film_id]
                 middle = (clip.start_us + clip.end_us) // 2
-                done[clip.id] = name if still(Path(path), start_us, middle, rotation, folder / name) else ""
+                done[clip.id] = name if still(Path(path), start_us, middle, orientation, folder / name) else ""
                 if progress is not None:
                     progress(len(done) / total, f"still {len(done)} of {total}")
             img = (f"<img src='{html.escape(folder.name)}/{done[clip.id]}' alt='{html.escape(clip.title)}'>"

@@ -71,12 +71,10 @@ class StripCollector:
         self.times[index] = time_us
 
     def _tile(self, frame) -> np.ndarray:
-        rotated = self.info.rotation in (90, 270)
+        rotated = self.info.orientation.swaps_axes
         w, h = (self.tile_h, self.tile_w) if rotated else (self.tile_w, self.tile_h)
         img = frame.reformat(width=w, height=h, format="bgr24").to_ndarray()
-        if self.info.rotation:
-            img = np.rot90(img, k=-self.info.rotation // 90)  # clockwise turns
-        return np.ascontiguousarray(img)
+        return self.info.orientation.upright(img)
 
     def finish(self) -> None:
         while self._next < len(self.marks) and self._last is not None:

@@ -74,3 +74,25 @@ def make_counting_film(
             for packet in sound.encode(None):
                 out.mux(packet)
     return path
+
+
+def store_oriented(upright: Path, out: Path, rotation: int, mirror: bool = False) -> Path:
+    """A film that shows ``upright``'s picture when played, but stores it turned and mirrored
+    with a display matrix saying how to undo it (as phones do). Made with ffmpeg's own
+    ``-display_rotation``/``-display_hflip`` so the truth is FFmpeg's, not ours."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    # Stored = the upright picture mirrored, then turned back the other way.
+    undo = ["hflip"] if mirror else []
+    undo += {0: [], 90: ["transpose=cclock"], 180: ["hflip", "vflip"], 270: ["transpose=clock"]}[rotation]
+    stored = out.with_name(out.stem + ".stored" + out.suffix)
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(upright), "-vf", ",".join(undo) or "null",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-qp", "10", "-c:a", "copy", str(stored)], check=True)
+    ccw = (360 - rotation) % 360
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-display_rotation", str(ccw), *(["-display_hflip"] if mirror else []),
+                    "-i", str(stored), "-c", "copy", str(out)], check=True)
+    stored.unlink()
+    return out

@@ -18,9 +18,9 @@ class FrameServer(QObject):
     ready = Signal(int, int, QImage)  # request number, frame time (µs), picture
     failed = Signal(str)
 
-    def __init__(self, path: str, start_us: int, rotation: int, parent: QObject | None = None) -> None:
+    def __init__(self, path: str, start_us: int, orientation, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._args = (path, start_us, rotation)
+        self._args = (path, start_us, orientation)
         self._wanted: tuple[int, int] | None = None
         self._cond = threading.Condition()
         self._stop = False

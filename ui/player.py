@@ -15,6 +15,7 @@ from PySide6.QtCore import Q_ARG, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 
 from media import timecode
+from media.orientation import Orientation
 from app.records import FilmRecord
 from ui.frame_server import FrameServer
 from ui.qt_calls import call_without_gil
@@ -79,7 +80,7 @@ class Player(QObject):
             self.view.clear("" if film.has_video else "Audio only")
             self._set_source(QUrl.fromLocalFile(film.path))
             if film.has_video:
-                self.frames = FrameServer(film.path, film.start_us, film.rotation, self)
+                self.frames = FrameServer(film.path, film.start_us, Orientation(film.rotation, film.mirror), self)
                 self.frames.set_box(*self.view.picture_box())
                 self.frames.ready.connect(self._on_still)
                 self.frames.failed.connect(self.error)

@@ -170,6 +170,7 @@ def film_facts(info: MediaInfo) -> dict:
         width=info.width,
         height=info.height,
         rotation=info.rotation,
+        mirror=info.mirror,
         sar_num=info.sar.numerator,
         sar_den=info.sar.denominator,
         fps_num=info.fps.numerator if info.fps else None,
