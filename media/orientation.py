@@ -77,7 +77,13 @@ class Orientation:
     @classmethod
     def of_frame(cls, frame) -> "Orientation":
         """Read from a decoded PyAV frame's display-matrix side data."""
-        for side in getattr(frame, "side_data", ()) or ():
+        try:
+            sides = list(frame.side_data or ())
+        except ValueError:
+            # PyAV refuses side data of a type it does not know (an iPhone's spatial video):
+            # fall back to the angle alone.
+            return cls(round(-(getattr(frame, "rotation", 0) or 0) / 90) % 4 * 90)
+        for side in sides:
             if "DISPLAYMATRIX" in str(getattr(side, "type", "")):
                 raw = bytes(side)
                 if len(raw) >= 36:

@@ -101,7 +101,9 @@ class _Timing:
     end: Fraction | None = None
 
     def add(self, packet) -> None:
-        if packet.pts is None:
+        # Packets an edit list cuts away (AAC encoder priming, a trimmed phone clip's head)
+        # are demuxed but never shown or heard: they are not part of the film's length.
+        if packet.pts is None or packet.is_discard:
             return
         tb = packet.time_base
         begin = packet.pts * tb
