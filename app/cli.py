@@ -6,7 +6,6 @@ reason, and nothing in the library changed for that item).
 
 from __future__ import annotations
 
-import argparse
 import json
 import signal
 import sys
@@ -15,102 +14,11 @@ from pathlib import Path
 from media import timecode
 from media.errors import ProtoReelError
 from media.jobs import Cancelled, CancelToken
+from app import cli_parser
+from app.cli_errors import unexpected
 from app.library import Library, default_library_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--library", type=Path, default=None,
-                        help="library folder (default: $PROTOREEL_LIBRARY, else your user data folder)")
-    common.add_argument("--database-url", default=None,
-                        help="a SQLAlchemy URL to use instead of the library's SQLite file")
-    common.add_argument("--json", action="store_true", help="print one JSON object per line")
-
-    p = argparse.ArgumentParser(prog="protoreel", parents=[common],
-                                description="Film, mark, tag and share co-production role-plays. "
-                                            "With no command, opens the app.")
-    sub = p.add_subparsers(dest="command")
-
-    imp = sub.add_parser("import", parents=[common], help="import films (copied into the library)")
-    imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--event", help="the workshop or session these films belong to")
-    imp.add_argument("--link", action="store_true", help="leave files where they are instead of copying")
-
-    sub.add_parser("films", parents=[common], help="list the library's films")
-
-    clip = sub.add_parser("clip", help="clips").add_subparsers(dest="action", required=True)
-    add = clip.add_parser("add", parents=[common], help="mark a clip of a film")
-    add.add_argument("film", help="film id or exact title")
-    add.add_argument("--start", required=True, help="SS.sss, MM:SS.sss, HH:MM:SS.sss or HH:MM:SS:FF")
-    add.add_argument("--end", required=True)
-    add.add_argument("--title", default="")
-    add.add_argument("--tag", action="append", default=[], help="KIND:NAME (created if new) or NAME")
-    add.add_argument("--note", default="")
-    add.add_argument("--quote", default="")
-
-    clips = sub.add_parser("clips", parents=[common], help="list and filter clips")
-    clips.add_argument("--tag", action="append", default=[], help="has this tag (repeat: all of them)")
-    clips.add_argument("--any-tag", action="append", default=[], help="has at least one of these tags")
-    clips.add_argument("--kind", action="append", default=[], choices=["challenge", "opportunity", "theme"])
-    clips.add_argument("--prototype", action="append", default=[])
-    clips.add_argument("--event", action="append", default=[])
-    clips.add_argument("--person", action="append", default=[])
-    clips.add_argument("--text", default="", help="words in the title, note or quote")
-
-    tag = sub.add_parser("tag", help="the codebook").add_subparsers(dest="action", required=True)
-    tag_add = tag.add_parser("add", parents=[common])
-    tag_add.add_argument("name")
-    tag_add.add_argument("--kind", required=True, choices=["challenge", "opportunity", "theme"])
-    tag_add.add_argument("--color", default=None, help="#RRGGBB")
-    sub.add_parser("tags", parents=[common], help="list the codebook")
-
-    proto = sub.add_parser("prototype", help="service prototypes").add_subparsers(dest="action", required=True)
-    proto_add = proto.add_parser("add", parents=[common])
-    proto_add.add_argument("name")
-    proto_add.add_argument("--summary", default="")
-    proto_add.add_argument("--stage", default="idea")
-    proto_link = proto.add_parser("link", parents=[common])
-    proto_link.add_argument("prototype")
-    proto_link.add_argument("clips", nargs="+")
-
-    reel = sub.add_parser("reel", help="highlight reels").add_subparsers(dest="action", required=True)
-    reel_create = reel.add_parser("create", parents=[common])
-    reel_create.add_argument("title")
-    reel_create.add_argument("--clip", action="append", required=True, help="clip id or exact title")
-    reel_create.add_argument("--audience", default="team", choices=["team", "collaborative", "public"])
-    reel_export = reel.add_parser("export", parents=[common])
-    reel_export.add_argument("reel")
-    reel_export.add_argument("out", type=Path)
-    reel_export.add_argument("--height", type=int, choices=[720, 1080])
-    reel_export.add_argument("--no-cards", action="store_true")
-    reel_export.add_argument("--no-captions", action="store_true")
-    reel_export.add_argument("--anonymise", action="store_true")
-
-    relink = sub.add_parser("relink", parents=[common], help="point a film at its moved file")
-    relink.add_argument("film")
-    relink.add_argument("path", type=Path)
-
-    person = sub.add_parser("person", help="people on film and their consent").add_subparsers(
-        dest="action", required=True)
-    person_add = person.add_parser("add", parents=[common])
-    person_add.add_argument("name")
-    person_add.add_argument("--role", required=True,
-                            help="actor, lived_experience, carer, staff or facilitator")
-    person_add.add_argument("--consent", required=True, choices=["none", "team", "collaborative", "public"])
-    person_appears = person.add_parser("appears", parents=[common])
-    person_appears.add_argument("name")
-    person_appears.add_argument("films", nargs="+")
-    person_withdraw = person.add_parser("withdraw", parents=[common])
-    person_withdraw.add_argument("name")
-
-    record = sub.add_parser("record", parents=[common], help="record a role-play")
-    record.add_argument("--source", default="camera")
-    record.add_argument("--seconds", type=float)
-    record.add_argument("--event")
-    sub.add_parser("recover", parents=[common], help="recover interrupted recordings")
-    return p
 
 
 class Out:
@@ -124,7 +32,7 @@ class Out:
 
     @staticmethod
     def fail(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        print(cli_parser.one_line(message), file=sys.stderr, flush=True)
 
 
 def film_line(f) -> str:
@@ -145,10 +53,12 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
     """Run one command. With no command, ``open_app(library, database_url)`` opens the GUI
     (``ui.launch`` passes it: the core never imports the GUI)."""
     argv = sys.argv[1:] if argv is None else argv
-    args = _parser().parse_args(argv)
+    args, status = cli_parser.parse(argv)
+    if args is None:
+        return status
     if args.command is None:
         if open_app is None:
-            _parser().print_usage(sys.stderr)
+            args.print_usage()
             return EXIT_BAD_INPUT
         return open_app(args.library, args.database_url)
     out = Out(args.json)
@@ -161,6 +71,10 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
     except ProtoReelError as exc:
         out.fail(str(exc))
         return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, never a traceback
+        error = unexpected(exc)
+        out.fail(str(error))
+        return error.exit_code
 
 
 def cmd_import(lib: Library, args, out: Out) -> int:
@@ -256,6 +170,22 @@ def _print_tags(lib: Library, out: Out, ids) -> int:
     return EXIT_OK
 
 
+def cmd_codebook_import(lib: Library, args, out: Out) -> int:
+    from app.ops import codebook
+
+    count = codebook.read_file(lib, args.file)
+    out.record({"file": str(args.file), "tags": count}, f"{args.file}: {count} tag(s) imported")
+    return EXIT_OK
+
+
+def cmd_codebook_export(lib: Library, args, out: Out) -> int:
+    from app.ops import codebook_files
+
+    path = codebook_files.write_file(lib, args.file)
+    out.record({"file": str(path), "tags": len(codebook_files.export_rows(lib))}, f"codebook written to {path}")
+    return EXIT_OK
+
+
 def cmd_prototype_add(lib: Library, args, out: Out) -> int:
     from app.ops import prototypes
 
@@ -284,6 +214,16 @@ def cmd_reel_create(lib: Library, args, out: Out) -> int:
     reel_id = reels.create(lib, args.title, args.clip, audience=args.audience)
     out.record({"id": reel_id, "title": args.title.strip(), "audience": args.audience, "clips": args.clip},
                f"{reel_id:>4}  {args.title.strip()}  ({len(args.clip)} clips, for {args.audience})")
+    return EXIT_OK
+
+
+def cmd_reels(lib: Library, args, out: Out) -> int:
+    from app import queries
+
+    with lib.read() as s:
+        for r in queries.reel_records(s):
+            out.record(r, f"{r['id']:>4}  {r['title']}  ({r['clips']} clips, "
+                          f"{timecode.format_clock(r['duration_us'])}, for {r['audience']}, {r['height']}p)")
     return EXIT_OK
 
 
@@ -389,8 +329,11 @@ COMMANDS = {
     ("clips", None): cmd_clips,
     ("tag", "add"): cmd_tag_add,
     ("tags", None): cmd_tags,
+    ("codebook", "import"): cmd_codebook_import,
+    ("codebook", "export"): cmd_codebook_export,
     ("prototype", "add"): cmd_prototype_add,
     ("prototype", "link"): cmd_prototype_link,
+    ("reels", None): cmd_reels,
     ("reel", "create"): cmd_reel_create,
     ("reel", "export"): cmd_reel_export,
     ("relink", None): cmd_relink,

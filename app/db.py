@@ -1,7 +1,10 @@
 """Engine and sessions. SQLite (WAL, foreign keys on) by default, any SQLAlchemy URL instead.
 
 The schema is owned by Alembic migrations in ``app/migrations``; ``open_engine`` brings any
-library up to the newest schema before it is used.
+library up to the newest schema before it is used. Every write transaction on SQLite starts
+with ``BEGIN IMMEDIATE`` (``WRITE``): a check-then-insert in one process cannot interleave with
+another process's (the app and the command line on one library), and a stale read snapshot
+never meets a write lock half-way.
 """
 
 from __future__ import annotations
@@ -10,8 +13,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+
+from media.errors import BadInput, ProtoReelError, StorageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -20,7 +27,12 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+WRITE = {"sqlite_immediate": True}  # execution options of a connection that will write
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # The driver's own implicit BEGIN is off; ``_sqlite_begin`` says how each transaction starts.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
@@ -30,10 +42,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "BEGIN")
+
+
 def create(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -45,15 +62,69 @@ def alembic_config() -> Config:
 
 def migrate(engine: Engine) -> None:
     cfg = alembic_config()
-    with engine.begin() as conn:
+    # One process at a time: two opening a new library at once must not both create it.
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases, in-memory ones and bad URLs)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def shown(url: str) -> str:
+    """The URL as it may be printed: never its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url)
+
+
 def open_engine(url: str) -> Engine:
-    engine = create(url)
-    migrate(engine)
+    """An engine on ``url`` at the newest schema; a URL that cannot be used is ``BadInput``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise BadInput(f"database URL {url!r}: not a database URL (for example "
+                       "sqlite:////path/library.db or postgresql+psycopg://user@host/db)") from exc
+    try:
+        engine = create(url)
+    except NoSuchModuleError as exc:
+        raise BadInput(f"database URL {shown(url)}: no such kind of database ({parsed.drivername})") from exc
+    except ImportError as exc:
+        raise BadInput(f"database URL {shown(url)}: its driver ({exc.name or parsed.drivername}) "
+                       "is not installed") from exc
+    try:
+        migrate(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        error = explain(exc, f"database {shown(url)}")
+        raise (error if isinstance(error, BadInput) else BadInput(str(error))) from exc
     return engine
+
+
+def explain(exc: DBAPIError, what: str = "the library database") -> ProtoReelError:
+    """A database error as one line a facilitator can act on."""
+    reason = str(getattr(exc, "orig", exc) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+    low = reason.lower()
+    if "not a database" in low or "malformed" in low or "file is encrypted" in low:
+        return BadInput(f"{what}: damaged or not a ProtoReel library ({reason}); it was left as it is")
+    if "readonly" in low or "read-only" in low:
+        return BadInput(f"{what}: read-only, so nothing can be saved ({reason})")
+    if "unable to open" in low:
+        return BadInput(f"{what}: cannot be opened (is the folder there, and yours to write?)")
+    if "full" in low:
+        return BadInput(f"{what}: the disk is full; free some space and try again")
+    if "locked" in low or "busy" in low:
+        return StorageError(f"{what}: busy (another window or command held it too long); try again")
+    return StorageError(f"{what}: {reason}")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

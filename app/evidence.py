@@ -3,12 +3,11 @@ show, with counts; exported as CSV or as a printable HTML report with a still pe
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import queries
-from media import timecode
+from media import csv_cells, timecode
 from media.errors import BadInput
 from media.orientation import Orientation
 from app.library import Library
@@ -32,6 +31,8 @@ class Board:
     stage: str
     groups: list[Group]
     clip_count: int
+    # The library it came from: its writers may not write onto its films or into its folder.
+    library: Library | None = field(default=None, repr=False, compare=False)
 
 
 KIND_ORDER = ("challenge", "opportunity", "theme")
@@ -51,12 +52,20 @@ def board(lib: Library, prototype_id: int) -> Board:
             groups.setdefault((t["kind"], t["name"]), Group(t["kind"], t["name"])).clips.append(rec)
     ordered = sorted(groups.values(), key=lambda g: (
         KIND_ORDER.index(g.kind) if g.kind in KIND_ORDER else 9, -len(g.clips), positions.get((g.kind, g.tag), 0)))
-    return Board(proto.id, proto.name, proto.summary, proto.stage, ordered, len(records))
+    return Board(proto.id, proto.name, proto.summary, proto.stage, ordered, len(records), lib)
 
 
-def write_csv(b: Board, path: Path) -> Path:
+def _checked(b: Board, path: Path, lib: Library | None = None) -> Path:
+    from app.ops import export_guard
+
+    lib = lib or b.library
+    return export_guard.check_output(lib, path) if lib is not None else Path(path)
+
+
+def write_csv(b: Board, path: Path, lib: Library | None = None) -> Path:
+    path = _checked(b, path, lib)
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_cells.writer(fh)
         writer.writerow(["prototype", "kind", "tag", "clips in group", "clip_id", "clip", "film", "in", "out",
                          "quote", "note"])
         for g in b.groups:
@@ -70,7 +79,14 @@ def write_html(lib: Library, b: Board, path: Path, progress=None) -> Path:
     from media.report import write_report
 
     from app.models import Film
+    from app.ops import export_guard
 
+    path = _checked(b, path, lib)
+    stills = path.with_name(path.stem + "_files")  # the report's stills are written there too
+    export_guard.check_output(lib, stills)
+    if stills.is_dir():
+        for clip_id in {c.id for g in b.groups for c in g.clips}:
+            export_guard.check_output(lib, stills / f"clip{clip_id}.jpg")
     ids = {c.film_id for g in b.groups for c in g.clips}
     with lib.read() as s:
         films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror))) for f in s.query(Film).filter(Film.id.in_(ids))}

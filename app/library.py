@@ -8,6 +8,8 @@ A library is a folder::
     exports/       reels and reports written by default
     .tmp/          half-written files; emptied at open
 
+Only its owner may read it: folders 700, the database 600 (``app.private_files``).
+
 Changes happen inside ``with lib.op("Add clip") as s:``: one transaction, committed at once,
 journalled for undo, and reported to every subscriber as a ``Changes``. Writes are
 serialised by a lock so that worker threads can call ops too; only ids cross threads.
@@ -24,11 +26,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import platformdirs
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from app import db
+from app import db, private_files
 from app.changes import Changes
-from media.errors import StorageError
+from media.errors import BadInput
 from app.models import Film, LibraryMeta
 from media.files import pid_alive
 from app.undo import JOURNAL_KEY, Step, UndoStack, apply_redo, apply_undo
@@ -46,13 +49,21 @@ def default_library_dir() -> Path:
 class Library:
     def __init__(self, root: Path, url: str | None = None) -> None:
         self.root = Path(root).expanduser().resolve()
-        try:
-            for sub in ("media", "cache", "exports", ".tmp"):
-                (self.root / sub).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(f"library folder {self.root}: cannot be created or written ({exc.strerror})") from exc
-        self._clear_tmp()
         self.url = url or os.environ.get("PROTOREEL_DATABASE_URL") or db.sqlite_url(self.root / "library.db")
+        if self.root.exists() and not self.root.is_dir():
+            raise BadInput(f"library folder {self.root}: is a file, not a folder")
+        database = db.sqlite_file(self.url)
+        try:
+            private_files.make_folder(self.root)
+            for sub in private_files.PRIVATE_FOLDERS:
+                private_files.make_folder(self.root / sub)
+            if database is not None and database.parent.is_dir():
+                private_files.create_database_file(database)
+        except OSError as exc:
+            # The folder the user named cannot hold a library (missing, read-only, full): bad input.
+            raise BadInput(f"library folder {self.root}: cannot be created or written ({exc.strerror})") from exc
+        private_files.tighten(self.root, database)
+        self._clear_tmp()
         self.engine = db.open_engine(self.url)
         self._sessions = db.session_factory(self.engine)
         self._lock = threading.RLock()
@@ -105,10 +116,13 @@ class Library:
             owner = child.name.split("-")[1] if child.name.count("-") >= 2 else ""
             if owner.isdigit() and pid_alive(int(owner)):
                 continue
-            if child.is_dir():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                child.unlink(missing_ok=True)
+            try:
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only library: what is left stays until it can be cleared
 
     # -- reading and changing ------------------------------------------------------------
     @contextmanager
@@ -124,8 +138,17 @@ class Library:
             with self._sessions() as session:
                 session.info[JOURNAL_KEY] = journal
                 try:
+                    session.connection(execution_options=db.WRITE)  # BEGIN IMMEDIATE on SQLite
                     yield session
                     session.commit()
+                except IntegrityError as exc:
+                    session.rollback()
+                    # Another window or command made the same thing a moment before us.
+                    raise BadInput(f"{name}: another window or command changed the same thing at the same "
+                                   "moment; nothing was changed, look again and retry") from exc
+                except DBAPIError as exc:
+                    session.rollback()
+                    raise db.explain(exc) from exc
                 except BaseException:
                     session.rollback()
                     raise
@@ -137,8 +160,7 @@ class Library:
     def undo(self) -> Changes:
         with self._lock:
             step = self.undo_stack.take_undo()
-            with self.engine.begin() as conn:
-                apply_undo(conn, step)
+            self._apply(step, apply_undo)
             self.undo_stack.mark_undone()
         changes = step.changes(f"Undo {step.name}")
         self._notify(changes)
@@ -147,12 +169,30 @@ class Library:
     def redo(self) -> Changes:
         with self._lock:
             step = self.undo_stack.take_redo()
-            with self.engine.begin() as conn:
-                apply_redo(conn, step)
+            self._apply(step, apply_redo)
             self.undo_stack.mark_redone()
         changes = step.changes(f"Redo {step.name}")
         self._notify(changes)
         return changes
+
+    def _apply(self, step: Step, apply) -> None:
+        """Undo or redo ``step`` in one write transaction. If another process has since changed
+        what the step touched, ``apply`` refuses (``UndoConflict``), nothing is written, and the
+        step leaves the history: it can no longer be undone without undoing their work."""
+        from app.undo import UndoConflict
+
+        try:
+            with self.engine.connect().execution_options(**db.WRITE) as conn, conn.begin():
+                apply(conn, step)
+        except UndoConflict:
+            self.undo_stack.drop(step)
+            raise
+        except IntegrityError as exc:
+            self.undo_stack.drop(step)
+            raise UndoConflict(f"Cannot {'undo' if apply is apply_undo else 'redo'} {step.name}: another window "
+                               "or command has changed the same things since; nothing was changed") from exc
+        except DBAPIError as exc:
+            raise db.explain(exc) from exc
 
     @property
     def undo_name(self) -> str | None:
@@ -184,5 +224,6 @@ class Library:
 
         if self.meta("codebook_loaded") is None:
             with self.op("Load default codebook", undoable=False) as s:
-                codebook.load_default(s)
-                s.add(LibraryMeta(key="codebook_loaded", value="default"))
+                if s.get(LibraryMeta, "codebook_loaded") is None:  # another process may have, meanwhile
+                    codebook.load_default(s)
+                    s.add(LibraryMeta(key="codebook_loaded", value="default"))

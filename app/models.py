@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names, so migrations are the same on SQLite and PostgreSQL.
@@ -230,6 +231,11 @@ class Reel(Base):
         back_populates="reel", cascade="all, delete-orphan", order_by="ReelItem.position"
     )
     __table_args__ = (CheckConstraint(f"audience IN {AUDIENCES}", name="audience"),)
+
+
+# A reel is named by its title (``reel export TITLE``): unique whatever the case, in the database
+# itself, so two processes creating the same title at once cannot both succeed.
+Index("uq_reels_title_lower", func.lower(Reel.title), unique=True)
 
 
 class ReelItem(Base):

@@ -106,6 +106,9 @@ def film_records(session: Session, lib_root, film_ids: list[int] | None = None) 
     return out
 
 
+MAX_SEARCH_CHARS = 1000  # SQLite refuses LIKE patterns over 50,000 bytes; nobody types 1,000
+
+
 def resolve_filter(
     session: Session,
     tags: list[str] = (),
@@ -118,7 +121,10 @@ def resolve_filter(
 ) -> ClipFilter:
     """Build a filter from names as people type them (raises BadInput for unknown names)."""
     from app.ops import lookup
+    from media.errors import BadInput
 
+    if len(text) > MAX_SEARCH_CHARS:
+        raise BadInput(f"search words ({len(text)} characters): too long; at most {MAX_SEARCH_CHARS}")
     return ClipFilter(
         tags_all=[lookup.tag(session, t).id for t in tags],
         tags_any=[lookup.tag(session, t).id for t in any_tags],
@@ -140,7 +146,38 @@ def tags(session: Session, include_archived: bool = False) -> list[Tag]:
     query = select(Tag).order_by(Tag.kind, Tag.position, Tag.name)
     if not include_archived:
         query = query.where(Tag.archived.is_(False))
-    return list(session.scalars(query))
+    found = list(session.scalars(query))
+    _cut_parent_loops(session, found)
+    return found
+
+
+def _cut_parent_loops(session: Session, tags: list[Tag]) -> None:
+    """A library whose parents loop (made by an older version's import) must still open: a
+    tag whose parent chain comes back to itself is shown at the top of its kind. Only the
+    records handed out change (detached first), never the library."""
+    parent_of = dict(session.execute(select(Tag.id, Tag.parent_id)).all())
+    for tag in tags:
+        seen, walk = {tag.id}, parent_of.get(tag.id)
+        while walk is not None and walk not in seen:
+            seen.add(walk)
+            walk = parent_of.get(walk)
+        if walk == tag.id:  # came back round to itself: the tag is inside a loop
+            session.expunge(tag)
+            tag.parent_id = None
+
+
+def reel_records(session: Session) -> list[dict]:
+    """Every reel: id, title, audience, height, clip count and length (clips only, no cards)."""
+    from app.models import Clip, Reel, ReelItem
+
+    length = func.coalesce(func.sum(Clip.end_us - Clip.start_us), 0)
+    rows = session.execute(
+        select(Reel, func.count(ReelItem.id), length)
+        .outerjoin(ReelItem, ReelItem.reel_id == Reel.id).outerjoin(Clip, Clip.id == ReelItem.clip_id)
+        .group_by(Reel.id).order_by(Reel.title, Reel.id))
+    return [{"id": r.id, "title": r.title, "subtitle": r.subtitle, "audience": r.audience, "height": r.height,
+             "clips": count, "duration_us": int(total), "created_at": r.created_at.isoformat(timespec="seconds")}
+            for r, count, total in rows]
 
 
 def events(session: Session) -> list[Event]:

@@ -4,6 +4,12 @@ While an operation runs, mapper events journal each row it inserts, updates or d
 (the row as read back from the database, so defaults and cascades are included). Undo writes
 the "before" of each row in reverse order; redo writes the "after" in order. The journal is
 generic: a new op gets undo for free as long as it changes rows through the ORM.
+
+Another process (the command line beside the app) may have changed the same rows since.
+Undo and redo first check each row against what the step left (or found) there and that no
+other row has come to refer to a row they would delete (a cascade would take it along); if
+anything differs they refuse with ``UndoConflict`` and write nothing. They never remove or
+change what they did not do.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from sqlalchemy import Connection, and_, event, select
 from sqlalchemy.orm import Mapper, object_session
 
 from app.changes import Changes
-from media.errors import NothingToUndo
+from media.errors import NothingToUndo, ProtoReelError
 from app.models import Base
 
 JOURNAL_KEY = "protoreel.journal"
@@ -103,6 +109,36 @@ def _before_delete(mapper, conn, target):
         journal.append(RowChange(mapper.local_table.name, key, _read_row(conn, mapper, key), None))
 
 
+class UndoConflict(ProtoReelError):
+    """Undo or redo would remove or change what another window or command did since."""
+
+
+def _check(conn: Connection, step: Step, verb: str, row: RowChange, state: dict | None, other: dict | None) -> None:
+    """Refuse unless ``row`` holds ``other`` now (the columns the step changed) and, if it is to
+    be deleted, nothing else refers to it."""
+    table = Base.metadata.tables[row.table]
+    cond = and_(*(table.c[name] == value for name, value in row.key.items()))
+    current = conn.execute(select(table).where(cond)).mappings().first()
+    what = f"{row.table} {', '.join(str(v) for v in row.key.values())}"
+    if other is None and current is not None:
+        _refuse(step, verb, f"{what} has been made again since")
+    if other is not None and (current is None or any(current[c] != v for c, v in other.items())):
+        _refuse(step, verb, f"{what} has been {'removed' if current is None else 'changed'} since")
+    if state is None:
+        for fk_table in Base.metadata.sorted_tables:
+            for fk in fk_table.foreign_keys:
+                if fk.column.table.name != row.table or fk.column.name not in row.key:
+                    continue
+                refs = conn.execute(select(fk_table).where(fk.parent == row.key[fk.column.name]).limit(1)).first()
+                if refs is not None:
+                    _refuse(step, verb, f"{fk_table.name} made since refer to {what}")
+
+
+def _refuse(step: Step, verb: str, detail: str) -> None:
+    raise UndoConflict(f"Cannot {verb} {step.name}: another window or command has changed it since ({detail}); "
+                       f"nothing was changed")
+
+
 def _write(conn: Connection, row: RowChange, state: dict | None, other: dict | None) -> None:
     """Make ``row`` hold ``state`` (None: absent), given that it now holds ``other``."""
     table = Base.metadata.tables[row.table]
@@ -116,12 +152,16 @@ def _write(conn: Connection, row: RowChange, state: dict | None, other: dict | N
 
 
 def apply_undo(conn: Connection, step: Step) -> None:
+    # Checked row by row as written: the step's own later rows (a reel's items) are gone
+    # before its earlier ones (the reel) are checked for references.
     for row in reversed(step.rows):
+        _check(conn, step, "undo", row, row.before, row.after)
         _write(conn, row, row.before, row.after)
 
 
 def apply_redo(conn: Connection, step: Step) -> None:
     for row in step.rows:
+        _check(conn, step, "redo", row, row.after, row.before)
         _write(conn, row, row.after, row.before)
 
 
@@ -162,6 +202,12 @@ class UndoStack:
 
     def mark_redone(self) -> None:
         self._done.append(self._undone.pop())
+
+    def drop(self, step: Step) -> None:
+        """A step that can no longer be undone or redone safely leaves the history."""
+        for steps in (self._done, self._undone):
+            if steps and steps[-1] is step:
+                steps.pop()
 
     def clear(self) -> None:
         self._done.clear()

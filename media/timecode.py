@@ -20,8 +20,9 @@ from media.errors import BadInput
 
 US = 1_000_000
 
-_CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+)(?:\.(\d{1,6}))?$")
-_FRAMES = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})[:;](\d+)$")
+# re.ASCII: \d would also match '١٢' (Arabic-Indic digits), which int() then reads as 12.
+_CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+)(?:\.(\d{1,6}))?$", re.ASCII)
+_FRAMES = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})[:;](\d+)$", re.ASCII)
 
 
 def parse_fps(text: str | Fraction | int | float | None) -> Fraction | None:

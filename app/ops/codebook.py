@@ -65,6 +65,8 @@ def get_or_create(session: Session, name: str, kind: str, color: str | None = No
 
 def add(lib: Library, name: str, kind: str, color: str | None = None) -> int:
     kind = check_kind(kind)
+    if color is not None:
+        color = check_color(color)  # '' is a wrong colour, not "no colour"
     with lib.op(f"Add tag {name}") as s:
         exists = s.scalars(select(Tag).where(Tag.kind == kind, func.lower(Tag.name) == name.strip().lower())).first()
         if exists is not None:
@@ -159,70 +161,14 @@ def shortcut_tag(lib: Library, key: str) -> int | None:
         return s.scalar(select(Tag.id).where(Tag.shortcut == key, Tag.archived.is_(False)))
 
 
-CODEBOOK_FIELDS = ("kind", "name", "color", "shortcut", "description", "parent", "archived")
-
-
-def export_rows(lib: Library) -> list[dict]:
-    with lib.read() as s:
-        tags = list(s.scalars(select(Tag).order_by(Tag.kind, Tag.position, Tag.name)))
-        names = {t.id: t.name for t in tags}
-        return [{"kind": t.kind, "name": t.name, "color": t.color, "shortcut": t.shortcut or "",
-                 "description": t.description, "parent": names.get(t.parent_id, ""), "archived": t.archived}
-                for t in tags]
-
-
+# Import and export of the whole codebook live in ``codebook_files`` (one feature per module).
 def write_file(lib: Library, path) -> None:
-    """Export the codebook as .json or .csv (by suffix)."""
-    import csv
-    from pathlib import Path
+    from app.ops import codebook_files
 
-    path = Path(path)
-    rows = export_rows(lib)
-    if path.suffix.lower() == ".json":
-        path.write_text(json.dumps({"tags": rows}, indent=2, ensure_ascii=False), encoding="utf-8")
-    elif path.suffix.lower() == ".csv":
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=CODEBOOK_FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
-    else:
-        raise BadInput(f"{path}: save the codebook as .json or .csv")
+    codebook_files.write_file(lib, path)
 
 
 def read_file(lib: Library, path) -> int:
-    """Import tags from .json or .csv: new ones are added, existing ones (same kind and
-    name) take the file's colour and description. One undoable step; returns the count."""
-    import csv
-    from pathlib import Path
+    from app.ops import codebook_files
 
-    path = Path(path)
-    try:
-        if path.suffix.lower() == ".json":
-            rows = json.loads(path.read_text(encoding="utf-8"))["tags"]
-        elif path.suffix.lower() == ".csv":
-            with open(path, newline="", encoding="utf-8") as fh:
-                rows = list(csv.DictReader(fh))
-        else:
-            raise BadInput(f"{path}: a codebook file is .json or .csv")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BadInput(f"{path}: not a codebook file ({exc})") from exc
-    for n, row in enumerate(rows, 1):
-        if not isinstance(row, dict) or not str(row.get("name", "")).strip():
-            raise BadInput(f"{path}: entry {n} has no name")
-        check_kind(str(row.get("kind", "")))
-        if row.get("color"):
-            check_color(str(row["color"]))
-    with lib.op(f"Import codebook {path.name}") as s:
-        made = {}
-        for row in rows:
-            tag = get_or_create(s, str(row["name"]), str(row["kind"]), row.get("color") or None)
-            if row.get("color"):
-                tag.color = check_color(str(row["color"]))
-            if row.get("description"):
-                tag.description = str(row["description"])
-            made[tag.name.lower()] = tag
-        for row in rows:
-            parent = str(row.get("parent") or "").lower()
-            if parent in made:
-                made[str(row["name"]).strip().lower()].parent_id = made[parent].id
-        return len(rows)
+    return codebook_files.read_file(lib, path)

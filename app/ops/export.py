@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from app import export_policy, reel_plan
+from app.ops import export_guard
 from media.errors import BadInput, ProtoReelError
 from media.jobs import CancelToken, ProgressFn, no_progress
 from app.library import Library
@@ -35,6 +36,11 @@ def export_reel(
     with lib.read() as s:
         plan = reel_plan.build(lib, s, reel_ref, height=height, cards=cards, captions=captions)
         hashes = {f.id: f.sha256 for f in s.query(Film).filter(Film.id.in_([i.film_id for i in plan.items]))}
+    # Never onto the footage, a file being read, or into the library (except exports/).
+    sources = [item.source for item in plan.items]
+    out = export_guard.check_output(lib, out, reading=sources)
+    if out.suffix.lower() == ".mp4":
+        export_guard.check_output(lib, manifest_path(out), reading=sources)
     if not plan.items:
         raise BadInput(f"reel {plan.title!r}: has no clips to export")
     if anonymise:

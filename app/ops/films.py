@@ -46,6 +46,8 @@ def import_files(
     """Import each file; a bad file is reported and the batch goes on. Cancelling stops the
     batch after cleaning up the file in hand (files already imported stay)."""
     cancel = cancel or CancelToken()
+    if event is not None and not event.strip():
+        raise BadInput("event '': an event needs a name (or leave it out)")
     sources = [Path(s) for s in sources]
     results = []
     for n, source in enumerate(sources):

@@ -9,11 +9,21 @@ from media.errors import Ambiguous, BadInput, NotFound
 from app.models import Clip, Event, Film, Person, Prototype, Reel, Tag, TAG_KINDS
 
 
+MAX_REF_CHARS = 1000
+
+
+def _is_id(text: str) -> bool:
+    # str.isdigit() is true for '١٢' and '²', and int() takes the first: ids are ASCII digits.
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _by_id_or_name(session: Session, model, column, ref, what: str):
     text = str(ref).strip()
     if not text:
         raise BadInput(f"{what} '': give an id or an exact name")
-    if text.isdigit():
+    if len(text) > MAX_REF_CHARS:
+        raise NotFound(f"{what} {text[:40]!r}…: no {what} has so long a name")
+    if _is_id(text):
         found = session.get(model, int(text))
         if found is not None:
             return found
@@ -63,7 +73,7 @@ def split_tag_ref(ref: str) -> tuple[str | None, str]:
 def tag(session: Session, ref, kind: str | None = None) -> Tag:
     """A tag by id, ``KIND:NAME`` or a name unique across kinds (case-insensitive)."""
     text = str(ref).strip()
-    if text.isdigit() and kind is None:
+    if _is_id(text) and kind is None:
         found = session.get(Tag, int(text))
         if found is not None:
             return found

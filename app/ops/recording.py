@@ -30,8 +30,10 @@ def source_named(name: str):
 def record_take(lib: Library, source, seconds: float | None, event: str | None = None,
                 cancel: CancelToken | None = None, realtime: bool = True, on_frame=None) -> int:
     """Record, then bring the take into the library as a film; returns its id."""
-    if seconds is not None and seconds <= 0:
-        raise BadInput(f"seconds {seconds}: must be more than 0")
+    if seconds is not None and not (0 < seconds <= 24 * 3600):  # also NaN and infinity
+        raise BadInput(f"seconds {seconds}: must be more than 0 and at most a day")
+    if event is not None and not event.strip():
+        raise BadInput("event '': an event needs a name (or leave it out)")
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
     take = recordings_dir(lib) / f"Recording {stamp}.mp4"
     try:

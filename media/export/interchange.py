@@ -3,7 +3,6 @@ CSV manifest. Each lays the reel out exactly as the MP4 does (``ReelPlan.segment
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from fractions import Fraction
 from pathlib import Path
@@ -12,6 +11,7 @@ import opentimelineio as otio
 import srt
 import webvtt
 
+from media import csv_cells
 from media.jobs import CancelToken, ProgressFn, no_progress
 from media.export.atomic import atomic_output
 from media.export.plan import PlanItem, ReelPlan
@@ -76,12 +76,21 @@ def write_edl(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, can
     return out
 
 
+def cue_text(caption: str) -> str:
+    """A caption as one cue's text: in SRT and WebVTT a blank line ends the cue and ``-->``
+    reads as a timing line, so a title holding either would break the file (or smuggle cues)."""
+    lines = ("".join(ch for ch in line if ch.isprintable()).replace("-->", "→").strip()
+             for line in caption.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def caption_cues(plan: ReelPlan) -> list[tuple[int, int, str]]:
     """(start_us, end_us, text) in reel time for each clip with a caption."""
     cues, t = [], 0
     for kind, item, duration in plan.segments():
-        if kind == "clip" and item.caption:
-            cues.append((t, t + duration, item.caption))
+        text = cue_text(item.caption or "") if kind == "clip" else ""
+        if text:
+            cues.append((t, t + duration, text))
         t += duration
     return cues
 
@@ -121,7 +130,7 @@ def write_csv(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, can
 
     with atomic_output(out) as partial:
         with open(partial, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
+            writer = csv_cells.dict_writer(fh, CSV_FIELDS)
             writer.writeheader()
             for item in plan.items:
                 writer.writerow({
