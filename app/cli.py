@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from pathlib import Path
 
 from media import timecode
 from media.errors import ProtoReelError

@@ -9,6 +9,7 @@ never meets a write lock half-way.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -105,15 +106,25 @@ def open_engine(url: str) -> Engine:
         migrate(engine)
     except DBAPIError as exc:
         engine.dispose()
-        error = explain(exc, f"database {shown(url)}")
+        file = sqlite_file(url)
+        error = explain(exc, f"library database {file}" if file else f"database {shown(url)}", file)
         raise (error if isinstance(error, BadInput) else BadInput(str(error))) from exc
     return engine
 
 
-def explain(exc: DBAPIError, what: str = "the library database") -> ProtoReelError:
+def _read_only(file: Path | None) -> bool:
+    folder = file.parent if file is not None else None
+    if folder is None or not folder.is_dir():
+        return False
+    return bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+
+
+def explain(exc: DBAPIError, what: str = "the library database", file: Path | None = None) -> ProtoReelError:
     """A database error as one line a facilitator can act on."""
     reason = str(getattr(exc, "orig", exc) or exc).splitlines()[0] if str(exc) else type(exc).__name__
     low = reason.lower()
+    if "unable to open" in low and _read_only(file):  # SQLite cannot make its -shm file there
+        low = "read-only"
     if "not a database" in low or "malformed" in low or "file is encrypted" in low:
         return BadInput(f"{what}: damaged or not a ProtoReel library ({reason}); it was left as it is")
     if "readonly" in low or "read-only" in low:

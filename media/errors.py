@@ -39,3 +39,9 @@ class NothingToUndo(ProtoReelError):
 
 class StorageError(ProtoReelError):
     """Disk full, folder not writable, file vanished while we worked."""
+
+
+class FolderUnusable(StorageError):
+    """A folder the user chose is missing, read-only or full: theirs to fix, so bad input (exit 2)."""
+
+    exit_code = 2

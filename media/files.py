@@ -7,7 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from media.errors import StorageError
+from media.errors import FolderUnusable, StorageError
 from media.jobs import CancelToken, ProgressFn, no_progress
 
 CHUNK = 4 << 20
@@ -53,10 +53,12 @@ def _stream(path: Path, out, progress: ProgressFn, cancel: CancelToken | None) -
 
 
 def storage_error(exc: OSError, path: Path) -> StorageError:
-    if exc.errno == errno.ENOSPC:
-        return StorageError(f"{path.parent}: the disk is full; free some space and try again")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return FolderUnusable(f"{path.parent}: the disk is full; free some space and try again")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return StorageError(f"{path.parent}: this folder cannot be written to (permission denied)")
+        return FolderUnusable(f"{path.parent}: this folder cannot be written to (permission denied)")
+    if exc.errno == errno.ENAMETOOLONG:
+        return FolderUnusable(f"{path.name[:40]}…: the file name is too long for the disk")
     return StorageError(f"{path}: {exc.strerror or exc}")
 
 

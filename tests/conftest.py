@@ -11,7 +11,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT.parent / "shared" / "samples"
+# Real phone footage and broken files beside the project (not in a fresh clone: tests that need
+# them skip and say why). PROTOREEL_SAMPLES points elsewhere (a test uses it to play "fresh clone").
+SAMPLES = Path(os.environ.get("PROTOREEL_SAMPLES") or ROOT.parent / "shared" / "samples")
 
 
 def sample(name: str) -> Path:

@@ -25,3 +25,14 @@ def file_state(lib) -> list[str]:
 
 def library_state(lib) -> tuple:
     return db_state(lib), file_state(lib)
+
+
+def folder_bytes(root) -> dict:
+    """Every file under a library folder (the database too) and its exact bytes, by hash: for
+    checks where the library may not even open (a damaged database, a read-only disk)."""
+    import hashlib
+    from pathlib import Path
+
+    skip = {"library.db-wal", "library.db-shm"}  # SQLite's own scratch files, gone after a clean close
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(Path(root).rglob("*")) if p.is_file() and p.name not in skip}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from media.errors import BadInput
 from app.library import Library
 from app.models import ClipTag, Tag, TAG_KINDS
+from app.ops.lookup import check_name
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -49,9 +50,7 @@ def check_color(color: str) -> str:
 
 def get_or_create(session: Session, name: str, kind: str, color: str | None = None) -> Tag:
     """The tag ``kind:name`` (case-insensitive), created at the end of its kind if new."""
-    name, kind = name.strip(), check_kind(kind)
-    if not name:
-        raise BadInput("tag '': a tag needs a name")
+    name, kind = check_name(name, "tag"), check_kind(kind)
     found = session.scalars(
         select(Tag).where(Tag.kind == kind, func.lower(Tag.name) == name.lower())
     ).first()
@@ -64,7 +63,7 @@ def get_or_create(session: Session, name: str, kind: str, color: str | None = No
 
 
 def add(lib: Library, name: str, kind: str, color: str | None = None) -> int:
-    kind = check_kind(kind)
+    kind, name = check_kind(kind), check_name(name, "tag")
     if color is not None:
         color = check_color(color)  # '' is a wrong colour, not "no colour"
     with lib.op(f"Add tag {name}") as s:
@@ -75,9 +74,7 @@ def add(lib: Library, name: str, kind: str, color: str | None = None) -> int:
 
 
 def rename(lib: Library, tag_id: int, name: str) -> None:
-    name = name.strip()
-    if not name:
-        raise BadInput("tag '': a tag needs a name")
+    name = check_name(name, "tag")
     with lib.op("Rename tag") as s:
         tag = s.get(Tag, tag_id)
         clash = s.scalars(

@@ -7,15 +7,13 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from media.errors import BadInput
 from app.library import Library
 from app.models import Event
+from app.ops.lookup import check_name
 
 
 def get_or_create(session: Session, name: str) -> Event:
-    name = name.strip()
-    if not name:
-        raise BadInput("event '': an event needs a name")
+    name = check_name(name, "event")
     found = session.scalars(select(Event).where(func.lower(Event.name) == name.lower())).first()
     if found is None:
         found = Event(name=name)

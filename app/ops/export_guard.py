@@ -19,7 +19,7 @@ from typing import Iterable
 
 from sqlalchemy import select
 
-from media.errors import BadInput
+from media.errors import BadInput, FolderUnusable
 from app.library import Library, default_library_dir
 from app.models import Film
 
@@ -33,9 +33,9 @@ def check_output(lib: Library, out: Path | str, reading: Iterable[Path | str] = 
     _check_name(out)
     folder = out.parent
     if not folder.is_dir():
-        raise BadInput(f"{folder}: the folder does not exist")
+        raise FolderUnusable(f"{folder}: the folder does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise BadInput(f"{folder}: this folder cannot be written to (permission denied)")
+        raise FolderUnusable(f"{folder}: this folder cannot be written to (permission denied)")
     roots = _known_libraries(lib)
     _check_folder(out, roots)
     _check_file(out, lib, roots, reading)

@@ -10,6 +10,19 @@ from app.models import Clip, Event, Film, Person, Prototype, Reel, Tag, TAG_KIND
 
 
 MAX_REF_CHARS = 1000
+MAX_NAME_CHARS = 200
+
+
+def check_name(text, what: str, limit: int = MAX_NAME_CHARS) -> str:
+    """A name as people will see it in lists and files: not empty, one line, not huge."""
+    name = str(text or "").strip()
+    if not name:
+        raise BadInput(f"{what} '': a {what} needs a name")
+    if any(not ch.isprintable() for ch in name):
+        raise BadInput(f"{what} {name[:60]!r}: a name cannot hold control characters (line breaks, tabs...)")
+    if len(name) > limit:
+        raise BadInput(f"{what} {name[:40]!r}…: too long ({len(name)} characters; at most {limit})")
+    return name
 
 
 def _is_id(text: str) -> bool:

@@ -27,9 +27,7 @@ def check_consent(consent: str) -> str:
 
 
 def add(lib: Library, name: str, role: str, consent: str = "none") -> int:
-    name, role, consent = name.strip(), check_role(role), check_consent(consent)
-    if not name:
-        raise BadInput("person '': a person needs a name")
+    name, role, consent = lookup.check_name(name, "person"), check_role(role), check_consent(consent)
     with lib.op(f"Add person {name}") as s:
         if s.scalars(select(Person).where(func.lower(Person.name) == name.lower())).first():
             raise BadInput(f"person {name!r}: already in this library")

@@ -7,12 +7,11 @@ from sqlalchemy import func, select
 from media.errors import BadInput
 from app.library import Library
 from app.models import ClipPrototype, Prototype, PROTOTYPE_STAGES
+from app.ops.lookup import check_name
 
 
 def add(lib: Library, name: str, summary: str = "", stage: str = "idea") -> int:
-    name = name.strip()
-    if not name:
-        raise BadInput("prototype '': a prototype needs a name")
+    name = check_name(name, "prototype")
     if stage not in PROTOTYPE_STAGES:
         raise BadInput(f"stage {stage!r}: must be one of {', '.join(PROTOTYPE_STAGES)}")
     with lib.op(f"Add prototype {name}") as s:
@@ -51,9 +50,7 @@ def update(lib: Library, prototype_id: int, **fields) -> None:
     if "stage" in fields and fields["stage"] not in PROTOTYPE_STAGES:
         raise BadInput(f"stage {fields['stage']!r}: must be one of {', '.join(PROTOTYPE_STAGES)}")
     if "name" in fields:
-        fields["name"] = fields["name"].strip()
-        if not fields["name"]:
-            raise BadInput("prototype '': a prototype needs a name")
+        fields["name"] = check_name(fields["name"], "prototype")
     with lib.op("Edit prototype") as s:
         if "name" in fields and s.scalars(select(Prototype).where(
                 func.lower(Prototype.name) == fields["name"].lower(), Prototype.id != prototype_id)).first():

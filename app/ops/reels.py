@@ -11,7 +11,7 @@ from app.ops import lookup
 
 
 def check_audience(audience: str) -> str:
-    audience = audience.strip().lower()
+    audience = str(audience or "").strip().lower()
     if audience not in AUDIENCES:
         raise BadInput(f"audience {audience!r}: must be one of {', '.join(AUDIENCES)}")
     return audience
@@ -29,9 +29,7 @@ def free_title(lib: Library, base: str) -> str:
 
 
 def create(lib: Library, title: str, clip_refs: list, audience: str = "team", height: int = 720) -> int:
-    title, audience = title.strip(), check_audience(audience)
-    if not title:
-        raise BadInput("reel '': a reel needs a title")
+    title, audience = lookup.check_name(title, "reel", 300), check_audience(audience)
     if height not in (720, 1080):
         raise BadInput(f"height {height}: must be 720 or 1080")
     with lib.op(f"Create reel {title}") as s:
@@ -112,8 +110,8 @@ def update(lib: Library, reel_id: int, **fields) -> None:
         fields["audience"] = check_audience(fields["audience"])
     if "height" in fields and fields["height"] not in (720, 1080):
         raise BadInput(f"height {fields['height']}: must be 720 or 1080")
-    if "title" in fields and not str(fields["title"]).strip():
-        raise BadInput("reel '': a reel needs a title")
+    if "title" in fields:
+        fields["title"] = lookup.check_name(fields["title"], "reel", 300)
     with lib.op("Change reel settings") as s:
         reel = s.get(Reel, reel_id)
         if "title" in fields and s.scalars(select(Reel.id).where(
