@@ -4,16 +4,16 @@ A reel is named on the command line by its title (``reel export TITLE``); two pr
 creating the same title at once must not both succeed. Libraries that already hold the same
 title twice keep every reel: the later ones are renamed "TITLE (2)", "TITLE (3)"...
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
