@@ -145,3 +145,24 @@ def test_undo_still_works_when_nobody_else_touched_it(shared_library):
         lib.redo()
         with lib.read() as s:
             assert s.get(Prototype, pid).name == "Welcome desk"
+
+
+def test_a_library_with_duplicate_reel_titles_upgrades_and_keeps_every_reel(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from app import db
+
+    engine = db.create(db.sqlite_url(tmp_path / "old.db"))
+    cfg = db.alembic_config()
+    with engine.begin() as conn:  # a library as the version before unique titles left it
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        for title in ("Board", "board", "Board (2)"):
+            conn.execute(text("INSERT INTO reels (title, subtitle, audience, height, settings_json, created_at) "
+                              "VALUES (:t, '', 'team', 720, '{}', '2026-11-01 10:00:00')"), {"t": title})
+    engine.dispose()
+    engine = db.open_engine(db.sqlite_url(tmp_path / "old.db"))
+    with engine.connect() as conn:
+        titles = [t for (t,) in conn.execute(text("SELECT title FROM reels ORDER BY id"))]
+    assert titles == ["Board", "board (3)", "Board (2)"]
