@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
     try:
         with Library.open(args.library or default_library_dir(), args.database_url) as lib:
             return COMMANDS[(args.command, getattr(args, "action", None))](lib, args, out)
-    except Cancelled:
+    except (Cancelled, KeyboardInterrupt):
         out.fail("cancelled")
         return EXIT_FAILED
     except ProtoReelError as exc:

@@ -14,19 +14,12 @@ import re
 import sys
 from pathlib import Path
 
+from app.version import version
+
 EXIT_BAD_INPUT = 2
 _ASCII_INT = re.compile(r"[0-9]{1,9}")
 _ASCII_NUMBER = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?")
 MAX_RECORD_SECONDS = 24 * 3600
-
-
-def version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("protoreel")
-    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-        return "unknown"
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -87,4 +87,9 @@ def build_menus(w) -> dict[str, QAction]:
     view = bar.addMenu("&View")
     for dock in w.docks.values():
         view.addAction(dock.toggleViewAction())
+
+    from ui.about import show_about
+
+    help_menu = bar.addMenu("&Help")
+    add(help_menu, "&About ProtoReel", lambda: show_about(w), name="about")
     return acts

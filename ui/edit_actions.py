@@ -46,4 +46,5 @@ class UndoActions:
             pass
         except Exception as exc:  # noqa: BLE001 - shown to the user
             show_error(self.parent, exc)
+            self.refresh()  # a step refused for another window's work has left the history
         self.refresh()
