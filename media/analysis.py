@@ -1,4 +1,6 @@
-"""One pass over a film: thumbnail strip and waveform peaks into a cache folder."""
+"""One pass over a film: thumbnail pages and waveform peaks into a cache folder.
+
+Both are written to disk as the film is decoded, so memory stays flat at any length."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import av.error
 from media.jobs import CancelToken, ProgressFn, no_progress
 from media.probe import MediaInfo, open_container, pick_streams
 from media.thumbnails import StripCollector
-from media.waveform import PeakCollector, save_peaks
+from media.waveform import PeakCollector
 
 US = 1_000_000
 
@@ -35,47 +37,56 @@ def analyse(
         video = _match(videos, info.has_video, info.width)
         audio = audios[0] if info.has_audio and audios else None
         streams = [s for s in (video, audio) if s is not None]
-        strip = StripCollector(info) if video is not None else None
-        peaks = PeakCollector() if audio is not None else None
-        if video is not None:
-            video.thread_type = "AUTO"
-        duration = max(info.duration_us, 1)
-        for i, packet in enumerate(container.demux(streams)):
-            if i % 200 == 0:
-                cancel.check()
-            if packet.size == 0 or (packet.pts is None and packet.dts is None):
-                continue  # end-of-stream markers; decoders are flushed below
-            if packet.stream is video:
-                if strip.keyframes_only and not packet.is_keyframe:
-                    continue
-                for frame in _decode(video.codec_context, packet):
-                    _offer(strip, frame)
-            elif packet.stream is audio:
-                for frame in _decode(audio.codec_context, packet):
-                    peaks.add(frame)
-            if i % 200 == 0:
-                t = packet.pts if packet.pts is not None else packet.dts
-                progress(min(t * packet.time_base * US / duration, 1.0), "thumbnails and waveform")
-        if strip is not None:
-            for frame in _decode(video.codec_context, None):
-                _offer(strip, frame)
-            strip.finish()
-            strip.save(folder)
-        if peaks is not None:
-            save_peaks(folder, peaks.finish())
+        strip = StripCollector(info, folder) if video is not None else None
+        peaks = PeakCollector(folder) if audio is not None else None
+        try:
+            _run(container, video, audio, streams, strip, peaks, info, progress, cancel)
+        finally:
+            if peaks is not None:
+                peaks.close()
     progress(1.0, "thumbnails and waveform")
 
 
-def _offer(strip: StripCollector, frame) -> None:
-    time_us = _frame_us(frame) - strip.info.start_us  # film time, zero at the film's start
+def _run(container, video, audio, streams, strip, peaks, info, progress, cancel) -> None:
+    if video is not None:
+        video.thread_type = "AUTO"
+    duration = max(info.duration_us, 1)
+    for i, packet in enumerate(container.demux(streams)):
+        if i % 200 == 0:
+            cancel.check()
+        if packet.size == 0 or (packet.pts is None and packet.dts is None):
+            continue  # end-of-stream markers; decoders are flushed below
+        if packet.stream is video:
+            if strip.keyframes_only and not packet.is_keyframe:
+                continue
+            for frame in _decode(video.codec_context, packet):
+                _offer(strip, frame, video.time_base)
+        elif packet.stream is audio:
+            for frame in _decode(audio.codec_context, packet):
+                peaks.add(frame)
+        if i % 200 == 0:
+            t = packet.pts if packet.pts is not None else packet.dts
+            progress(min(t * packet.time_base * US / duration, 1.0), "thumbnails and waveform")
+    if strip is not None:
+        for frame in _decode(video.codec_context, None):
+            _offer(strip, frame, video.time_base)
+        strip.finish()
+    if peaks is not None:
+        peaks.finish()
+
+
+def _offer(strip: StripCollector, frame, time_base) -> None:
+    time_us = _frame_us(frame, time_base) - strip.info.start_us  # film time, zero at the film's start
     if strip.wants(time_us):
         strip.add(time_us, frame)
 
 
-def _frame_us(frame) -> int:
-    if frame.pts is None or frame.time_base is None:
+def _frame_us(frame, time_base) -> int:
+    # frames flushed out of a threaded decoder carry no time base of their own (PyAV)
+    base = frame.time_base or time_base
+    if frame.pts is None or base is None:
         return 0
-    return round(frame.pts * frame.time_base * US)
+    return round(frame.pts * base * US)
 
 
 def _match(videos, has_video: bool, width: int | None):

@@ -2,12 +2,20 @@
 
 A strip need not show exact frames (FACTS.md: keyframes are 5–8× cheaper), so long films
 decode keyframes only and each mark gets the nearest one; short films decode every frame.
-Stored in the film's cache folder as one JPEG row of tiles plus a JSON index.
+
+Stored in the film's cache folder as pages: ``thumbs/page-NNNNN.jpg``, each one row of at
+most ``page_tiles`` tiles (a few thousand pixels wide, far below JPEG's 65,500-pixel limit),
+plus ``thumbs/index.json``. Pages are written as soon as they fill, so memory stays at one
+page whatever the film's length, and a reader can draw the tiles that have arrived while the
+rest of the film is still being decoded (``complete`` says whether the strip is finished).
+Libraries made before pages existed hold one ``thumbs.jpg`` row; it still reads as one page.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +25,16 @@ import numpy as np
 from media.probe import MediaInfo
 
 TILE_HEIGHT = 90
-STRIP_JPEG = "thumbs.jpg"
-STRIP_INDEX = "thumbs.json"
+WIDEST_TILE = 4 * TILE_HEIGHT  # panoramas are squeezed to 4:1 rather than making huge pages
+PAGE_WIDTH = 8192  # pixels per page: small enough for any decoder, big enough for few files
+STRIP_DIR = "thumbs"
+STRIP_INDEX = "index.json"
+LEGACY_JPEG = "thumbs.jpg"
+LEGACY_INDEX = "thumbs.json"
 LONGEST_INTERVAL_US = 2_000_000
 SHORTEST_INTERVAL_US = 40_000
 ALL_FRAMES_BELOW_US = 30_000_000  # shorter films: decode every frame, exact tiles are cheap
+JPEG_QUALITY = 82
 
 
 def interval_for(duration_us: int) -> int:
@@ -32,43 +45,95 @@ def tile_size(info: MediaInfo) -> tuple[int, int]:
     """(width, height) of an upright tile, 90 px high, width from the display aspect."""
     dw, dh = info.display_size or (16, 9)
     width = max(2, round(TILE_HEIGHT * dw / dh / 2) * 2)
-    return width, TILE_HEIGHT
+    return min(width, WIDEST_TILE), TILE_HEIGHT
+
+
+def page_name(page: int) -> str:
+    return f"page-{page:05d}.jpg"
+
+
+class StripWriter:
+    """Writes tiles, in order, into JPEG pages; rewrites the index after every page."""
+
+    def __init__(self, folder: Path, tile_w: int, tile_h: int, interval_us: int) -> None:
+        self.dir = folder / STRIP_DIR
+        self.dir.mkdir(exist_ok=True)
+        self.tile_w, self.tile_h, self.interval_us = tile_w, tile_h, interval_us
+        self.page_tiles = max(1, PAGE_WIDTH // tile_w)
+        self.times: list[int] = []
+        self._page: list[np.ndarray] = []
+        self._pages = 0
+
+    def add(self, time_us: int, tile: np.ndarray) -> None:
+        self._page.append(tile)
+        self.times.append(time_us)
+        if len(self._page) == self.page_tiles:
+            self._flush(complete=False)
+
+    def finish(self) -> None:
+        self._flush(complete=True)
+
+    def _flush(self, complete: bool) -> None:
+        if self._page:
+            ok, data = cv2.imencode(".jpg", np.concatenate(self._page, axis=1),
+                                    [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+            if not ok:  # cannot happen for a page of this size; say so rather than write nothing
+                raise OSError(f"could not encode thumbnail page {self._pages}")
+            _write_atomic(self.dir / page_name(self._pages), data.tobytes())
+            self._pages += 1
+            self._page = []
+        index = {
+            "version": 2,
+            "tile_width": self.tile_w,
+            "tile_height": self.tile_h,
+            "interval_us": self.interval_us,
+            "page_tiles": self.page_tiles,
+            "times_us": self.times,
+            "complete": complete,
+        }
+        _write_atomic(self.dir / STRIP_INDEX, json.dumps(index).encode())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Readers (the timeline, while importing) never see half a file."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    os.replace(part, path)
 
 
 class StripCollector:
-    """Fed decoded frames in time order; keeps, for each mark, the frame nearest to it."""
+    """Fed decoded frames in time order; keeps, for each mark, the frame nearest to it, and
+    hands each settled tile to the page writer at once (nothing accumulates)."""
 
-    def __init__(self, info: MediaInfo) -> None:
+    def __init__(self, info: MediaInfo, folder: Path) -> None:
         self.info = info
         self.interval_us = interval_for(info.duration_us)
-        self.marks = list(range(0, max(info.duration_us, 1), self.interval_us))
+        self.mark_count = len(range(0, max(info.duration_us, 1), self.interval_us))
         self.tile_w, self.tile_h = tile_size(info)
         self.keyframes_only = info.duration_us >= ALL_FRAMES_BELOW_US
-        self.tiles: list[np.ndarray | None] = [None] * len(self.marks)
-        self.times: list[int | None] = [None] * len(self.marks)
+        self.writer = StripWriter(folder, self.tile_w, self.tile_h, self.interval_us)
         self._next = 0  # first mark not yet settled
         self._last: tuple[int, np.ndarray] | None = None
 
+    def _mark(self, index: int) -> int:
+        return index * self.interval_us
+
     def wants(self, time_us: int) -> bool:
         """Whether a decoded frame at ``time_us`` could become a tile (saves converting it)."""
-        if self._next >= len(self.marks):
+        if self._next >= self.mark_count:
             return False
-        return self.keyframes_only or time_us + self.interval_us // 2 >= self.marks[self._next]
+        return self.keyframes_only or time_us + self.interval_us // 2 >= self._mark(self._next)
 
     def add(self, time_us: int, frame) -> None:
         tile = self._tile(frame)
-        while self._next < len(self.marks) and self.marks[self._next] <= time_us:
-            mark = self.marks[self._next]
+        while self._next < self.mark_count and self._mark(self._next) <= time_us:
+            mark = self._mark(self._next)
             if self._last is not None and mark - self._last[0] < time_us - mark:
-                self._settle(self._next, *self._last)
+                self.writer.add(*self._last)
             else:
-                self._settle(self._next, time_us, tile)
+                self.writer.add(time_us, tile)
             self._next += 1
         self._last = (time_us, tile)
-
-    def _settle(self, index: int, time_us: int, tile: np.ndarray) -> None:
-        self.tiles[index] = tile
-        self.times[index] = time_us
 
     def _tile(self, frame) -> np.ndarray:
         rotated = self.info.orientation.swaps_axes
@@ -77,46 +142,70 @@ class StripCollector:
         return self.info.orientation.upright(img)
 
     def finish(self) -> None:
-        while self._next < len(self.marks) and self._last is not None:
-            self._settle(self._next, *self._last)
+        while self._next < self.mark_count and self._last is not None:
+            self.writer.add(*self._last)
             self._next += 1
-
-    def save(self, folder: Path) -> None:
-        tiles = [t for t in self.tiles if t is not None]
-        if not tiles:
-            return
-        strip = np.concatenate(tiles, axis=1)
-        ok, data = cv2.imencode(".jpg", strip, [cv2.IMWRITE_JPEG_QUALITY, 82])
-        if not ok:
-            raise OSError("could not encode the thumbnail strip")
-        (folder / STRIP_JPEG).write_bytes(data.tobytes())
-        index = {
-            "tile_width": self.tile_w,
-            "tile_height": self.tile_h,
-            "interval_us": self.interval_us,
-            "times_us": [t for t in self.times if t is not None],
-        }
-        (folder / STRIP_INDEX).write_text(json.dumps(index))
+        self.writer.finish()
 
 
 @dataclass
 class Strip:
+    """The index of a film's thumbnail pages; pictures are read page by page when drawn."""
+
     tile_width: int
     tile_height: int
     interval_us: int
     times_us: list[int]
-    jpeg: Path
+    page_tiles: int
+    folder: Path
+    complete: bool = True
+    legacy: bool = False
 
     def tile_for(self, time_us: int) -> int:
-        """Index of the tile nearest to ``time_us``."""
-        if not self.times_us:
+        """Index of the tile nearest to ``time_us`` (times are in order: a binary search)."""
+        times = self.times_us
+        if not times:
             return 0
-        return min(range(len(self.times_us)), key=lambda i: abs(self.times_us[i] - time_us))
+        i = bisect.bisect_left(times, time_us)
+        if i == 0:
+            return 0
+        if i == len(times):
+            return len(times) - 1
+        return i if times[i] - time_us < time_us - times[i - 1] else i - 1
+
+    def locate(self, index: int) -> tuple[Path, int]:
+        """(page file, x offset in pixels) of tile ``index``."""
+        page, slot = divmod(index, self.page_tiles)
+        path = self.folder / LEGACY_JPEG if self.legacy else self.folder / STRIP_DIR / page_name(page)
+        return path, slot * self.tile_width
+
+    @property
+    def page_count(self) -> int:
+        return -(-len(self.times_us) // self.page_tiles)
 
 
 def load_strip(folder: Path) -> Strip | None:
-    index, jpeg = folder / STRIP_INDEX, folder / STRIP_JPEG
-    if not index.exists() or not jpeg.exists():
+    """The strip in a film's cache folder (possibly still growing), or None if there is none."""
+    index = folder / STRIP_DIR / STRIP_INDEX
+    if index.exists():
+        data = json.loads(index.read_text())
+        if not data["times_us"]:
+            return None
+        return Strip(data["tile_width"], data["tile_height"], data["interval_us"], data["times_us"],
+                     data["page_tiles"], folder, data.get("complete", True))
+    legacy, jpeg = folder / LEGACY_INDEX, folder / LEGACY_JPEG
+    if legacy.exists() and jpeg.exists():
+        data = json.loads(legacy.read_text())
+        times = data["times_us"]
+        return Strip(data["tile_width"], data["tile_height"], data["interval_us"], times,
+                     max(len(times), 1), folder, True, legacy=True)
+    return None
+
+
+def read_tile(strip: Strip, index: int) -> np.ndarray | None:
+    """One tile as a BGR array (for reports and tests; the GUI caches whole pages)."""
+    path, x = strip.locate(index)
+    page = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if page is None:
         return None
-    data = json.loads(index.read_text())
-    return Strip(data["tile_width"], data["tile_height"], data["interval_us"], data["times_us"], jpeg)
+    return page[:, x : x + strip.tile_width]

@@ -96,3 +96,36 @@ def store_oriented(upright: Path, out: Path, rotation: int, mirror: bool = False
                     "-i", str(stored), "-c", "copy", str(out)], check=True)
     stored.unlink()
     return out
+
+
+def make_long_film(
+    path: Path,
+    seconds: int,
+    size: tuple[int, int] = (64, 36),
+    fps: int = 1,
+    audio: bool = True,
+    creation_time: str | None = None,
+    extra_metadata: dict[str, str] | None = None,
+) -> Path:
+    """A long film made in seconds: a tiny test pattern at a low rate (x264 ultrafast) and,
+    if asked, a 16 kHz MP2 tone with a beep every second (MP2 encodes ~50× faster than AAC)."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    width, height = size
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y",
+           "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}"]
+    if audio:
+        cmd += ["-f", "lavfi", "-i", "sine=f=440:sample_rate=16000:beep_factor=4"]
+    cmd += ["-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-g", str(4 * fps),
+            "-pix_fmt", "yuv420p"]
+    cmd += ["-c:a", "mp2", "-b:a", "32k", "-ac", "1"] if audio else ["-an"]
+    if creation_time:
+        cmd += ["-metadata", f"creation_time={creation_time}"]
+    for key, value in (extra_metadata or {}).items():
+        cmd += ["-metadata", f"{key}={value}"]
+    if path.suffix in (".mp4", ".mov") and extra_metadata:
+        cmd += ["-movflags", "use_metadata_tags"]
+    subprocess.run(cmd + [str(path)], check=True)
+    return path

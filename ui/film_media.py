@@ -1,10 +1,18 @@
-"""Cached pictures and sound of a film for drawing: the thumbnail strip and waveform peaks."""
+"""Cached pictures and sound of a film for drawing: thumbnail pages and waveform peaks.
+
+Pages are decoded only when a tile on them is drawn, and only the last few are kept, so a
+six-hour film costs no more memory to show than a two-minute one. A strip or waveform that
+is still being written (an import in the background) is re-read by ``refresh``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPixmap
 
 from app.library import Library
@@ -12,21 +20,72 @@ from app.records import FilmRecord
 from media.thumbnails import Strip, load_strip
 from media.waveform import load_peaks
 
+PAGES_KEPT = 24  # ~24 × 8192×90 pixels: a few tens of MB at most
+
 
 @dataclass
 class FilmMedia:
     strip: Strip | None
-    sheet: QPixmap | None
     peaks: np.ndarray | None
+    folder: Path | None = None
+    _pages: OrderedDict = field(default_factory=OrderedDict)
+    _loudest: int | None = None
+
+    def page(self, path: Path) -> QPixmap | None:
+        pixmap = self._pages.get(path)
+        if pixmap is None:
+            if not path.exists():
+                return None
+            pixmap = QPixmap(str(path))
+            if pixmap.isNull():
+                return None
+            self._pages[path] = pixmap
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(path)
+        return pixmap
+
+    def tile_source(self, index: int) -> tuple[QPixmap, QRectF] | None:
+        """The page holding tile ``index`` and the tile's rectangle on it."""
+        if self.strip is None:
+            return None
+        path, x = self.strip.locate(index)
+        page = self.page(path)
+        if page is None:
+            return None
+        return page, QRectF(x, 0, self.strip.tile_width, self.strip.tile_height)
 
     def tile(self, index: int) -> QPixmap | None:
-        if self.strip is None or self.sheet is None:
+        found = self.tile_source(index)
+        if found is None:
             return None
-        return self.sheet.copy(index * self.strip.tile_width, 0, self.strip.tile_width, self.strip.tile_height)
+        page, rect = found
+        return page.copy(rect.toRect())
+
+    def tile_at(self, time_us: int) -> QPixmap | None:
+        return self.tile(self.strip.tile_for(time_us)) if self.strip is not None else None
+
+    @property
+    def complete(self) -> bool:
+        return self.strip is None or self.strip.complete
+
+    @property
+    def loudest(self) -> int:
+        """The loudest peak (the waveform is scaled to it: quiet rooms stay readable)."""
+        if self._loudest is None:
+            self._loudest = max(int(self.peaks.max()), 1) if self.peaks is not None and len(self.peaks) else 1
+        return self._loudest
+
+    def refresh(self) -> None:
+        """Re-read the index and peaks (more may have arrived); pages already read stay."""
+        if self.folder is None:
+            return
+        self.strip = load_strip(self.folder)
+        self.peaks = load_peaks(self.folder)
+        self._loudest = None  # pages are written whole and never change: they stay cached
 
 
 def load_film_media(lib: Library, film: FilmRecord) -> FilmMedia:
     folder = lib.cache_dir(film.sha256)
-    strip = load_strip(folder)
-    sheet = QPixmap(str(strip.jpeg)) if strip is not None else None
-    return FilmMedia(strip, sheet if sheet is not None and not sheet.isNull() else None, load_peaks(folder))
+    return FilmMedia(load_strip(folder), load_peaks(folder), folder)

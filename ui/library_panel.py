@@ -13,7 +13,7 @@ from media import timecode
 from app.changes import Changes
 from app.ops import films
 from app.records import FilmRecord
-from media.thumbnails import load_strip
+from ui.film_media import load_film_media
 from ui.bridge import LibraryBridge
 from ui.errors import show_error
 
@@ -148,11 +148,9 @@ class FilmTreeModel(QAbstractItemModel):
             canvas = QPixmap(ICON_W, ICON_H)
             canvas.fill(QColor("#1d2025"))
             painter = QPainter(canvas)
-            strip = load_strip(self.bridge.lib.cache_dir(film.sha256))
-            if strip is not None:
-                sheet = QPixmap(str(strip.jpeg))
-                tile = strip.tile_for(film.duration_us // 10)
-                picture = sheet.copy(tile * strip.tile_width, 0, strip.tile_width, strip.tile_height).scaled(
+            tile = load_film_media(self.bridge.lib, film).tile_at(film.duration_us // 10)
+            if tile is not None:
+                picture = tile.scaled(
                     ICON_W, ICON_H, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
                 painter.drawPixmap((ICON_W - picture.width()) // 2, (ICON_H - picture.height()) // 2, picture)
             else:

@@ -23,13 +23,12 @@ from app.changes import Changes
 from media.errors import BadInput
 from app.models import PROTOTYPE_STAGES, Prototype
 from app.ops import prototypes, reels
-from media.thumbnails import load_strip
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
 from ui.errors import show_error
 from ui.progress import show_progress
 from ui.workers import Job
-from ui.film_media import FilmMedia
+from ui.film_media import load_film_media
 
 KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888888"}
 
@@ -218,15 +217,8 @@ class PrototypesPanel(QWidget):
             lib = self.bridge.lib
             with lib.read() as s:
                 (film,) = queries.film_records(s, lib.root, [clip.film_id])
-            strip = load_strip(lib.cache_dir(film.sha256))
-            icon = QIcon()
-            if strip is not None:
-                from PySide6.QtGui import QPixmap
-
-                media = FilmMedia(strip, QPixmap(str(strip.jpeg)), None)
-                tile = media.tile(strip.tile_for(clip.start_us))
-                icon = QIcon(tile) if tile is not None else icon
-            self._icons[clip.id] = icon
+            tile = load_film_media(lib, film).tile_at(clip.start_us)
+            self._icons[clip.id] = QIcon(tile) if tile is not None else QIcon()
         return self._icons[clip.id]
 
     def _board_activated(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -7,6 +7,7 @@ database insert. A crash midway leaves only ``.tmp/`` debris, which opening clea
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -103,11 +104,20 @@ def _hash_and_analyse(lib, info: MediaInfo, work: Path, link: bool, progress, ca
             analyse(info, cache, analyse_progress, cancel)
         except OSError as exc:
             cancel_quietly(hashing, cancel)
-            raise storage_error(exc, cache) from exc
+            raise analysis_error(info.path, exc) from exc
         except BaseException:
             cancel_quietly(hashing, cancel)
             raise
         return hashing.result()
+
+
+def analysis_error(film: Path, exc: OSError) -> StorageError:
+    """Name the film, not the temporary folder its pictures were being written to."""
+    if exc.errno == errno.ENOSPC:
+        reason = "the disk is full; free some space and try again"
+    else:
+        reason = exc.strerror or str(exc)
+    return StorageError(f"{film.name}: its thumbnails and waveform could not be written ({reason})")
 
 
 def cancel_quietly(future, cancel: CancelToken) -> None:

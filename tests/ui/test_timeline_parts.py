@@ -78,7 +78,7 @@ def test_waveform_columns_take_the_loudest_peak_of_each_column():
 
 def test_the_media_band_is_drawn_once_per_view_not_per_playhead_move(qapp):
     band = MediaBand()
-    band.set_media(FilmMedia(None, None, np.arange(1000, dtype=np.uint16)))
+    band.set_media(FilmMedia(strip=None, peaks=np.arange(1000, dtype=np.uint16)))
     v = Viewport()
     v.resize(400)
     v.reset(10_000_000, Fraction(25))

@@ -52,25 +52,32 @@ class MediaBand:
         return pix
 
     def _paint_thumbnails(self, p: QPainter, view: Viewport) -> None:
+        """Tiles for the visible span only; their pages are read when first needed. While a
+        film is still being imported, tiles not yet made are left empty (not repeated)."""
         media = self.media
-        if media is None or media.strip is None or media.sheet is None:
-            p.fillRect(QRectF(0, 0, view.width_px, THUMB_H), QColor(EMPTY_THUMBS))
+        p.fillRect(QRectF(0, 0, view.width_px, THUMB_H), QColor(EMPTY_THUMBS))
+        strip = media.strip if media is not None else None
+        if strip is None:
             return
-        strip = media.strip
         tile_w = strip.tile_width * THUMB_H / strip.tile_height
         end = min(view.x_of(view.duration_us), view.width_px)
         x = 0.0
         while x < end:
-            index = strip.tile_for(view.us_at(x + tile_w / 2))
-            source = QRectF(index * strip.tile_width, 0, strip.tile_width, strip.tile_height)
-            p.drawPixmap(QRectF(x, 0, tile_w, THUMB_H), media.sheet, source)
+            at = view.us_at(x + tile_w / 2)
+            index = strip.tile_for(at)
+            if strip.complete or abs(strip.times_us[index] - at) <= strip.interval_us:
+                found = media.tile_source(index)
+                if found is not None:
+                    p.drawPixmap(QRectF(x, 0, tile_w, THUMB_H), *found)
             x += tile_w
         if end < view.width_px:
             p.fillRect(QRectF(end, 0, view.width_px - end, THUMB_H), QColor(BACKGROUND))
 
     def _paint_waveform(self, p: QPainter, view: Viewport, top: float) -> None:
         p.fillRect(QRectF(0, top, view.width_px, WAVE_H), QColor(WAVE_BG))
-        heights = waveform_columns(self.media.peaks if self.media else None, view, WAVE_H / 2 - 1)
+        media = self.media
+        heights = waveform_columns(media.peaks if media else None, view, WAVE_H / 2 - 1,
+                                   media.loudest if media else None)
         if heights is None:
             return
         mid = top + WAVE_H / 2
@@ -80,7 +87,8 @@ class MediaBand:
                 p.drawLine(QPointF(x, mid - h), QPointF(x, mid + h))
 
 
-def waveform_columns(peaks: np.ndarray | None, view: Viewport, half_height: float) -> np.ndarray | None:
+def waveform_columns(peaks: np.ndarray | None, view: Viewport, half_height: float,
+                     loudest: float | None = None) -> np.ndarray | None:
     """Half-height of the waveform in each pixel column on screen (0 where there is no sound
     data), scaled to the film's loudest peak so quiet rooms stay readable."""
     if peaks is None or len(peaks) == 0:
@@ -91,7 +99,7 @@ def waveform_columns(peaks: np.ndarray | None, view: Viewport, half_height: floa
     edges = np.array([view.us_at(x) // PEAK_US for x in range(width + 1)], dtype=np.int64)
     starts = np.clip(edges[:-1], 0, len(peaks))
     stops = np.clip(np.maximum(edges[1:], edges[:-1] + 1), 0, len(peaks))
-    loudest = max(float(peaks.max()), 1.0)
+    loudest = max(float(loudest if loudest is not None else peaks.max()), 1.0)
     out = np.zeros(width)
     valid = np.nonzero(stops > starts)[0]
     if len(valid):

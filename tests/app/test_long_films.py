@@ -1,0 +1,97 @@
+"""Films of any length: a 14-minute film was refused (one JPEG strip stops at 65,500 px).
+Thumbnails are stored in pages and peaks streamed to a file, so 14 minutes and 3 hours
+import, in every aspect, and the pictures read back along the whole film."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import queries
+from app.ops import films
+from media.thumbnails import PAGE_WIDTH, load_strip, read_tile
+from media.waveform import load_peaks
+from tests.media_factory import make_long_film
+
+ASPECTS = {"16x9": (64, 36), "4x3": (48, 36), "9x16": (36, 64)}
+
+
+def _check_strip(lib, film_id, seconds, aspect):
+    with lib.read() as s:
+        (r,) = queries.film_records(s, lib.root, [film_id])
+    assert abs(r.duration_us - seconds * 1_000_000) <= 1_000_000
+    strip = load_strip(lib.cache_dir(r.sha256))
+    assert strip.complete and strip.tile_height == 90
+    w, h = ASPECTS[aspect]
+    assert abs(strip.tile_width - 90 * w / h) <= 2
+    assert strip.tile_width * strip.page_tiles <= PAGE_WIDTH
+    # one tile every 2 s over the whole film, every page readable
+    assert len(strip.times_us) == len(range(0, r.duration_us, 2_000_000))
+    assert strip.times_us[-1] >= (seconds - 6) * 1_000_000
+    assert strip.page_count >= 2
+    for index in (0, len(strip.times_us) // 2, len(strip.times_us) - 1):
+        tile = read_tile(strip, index)
+        assert tile is not None and tile.shape == (90, strip.tile_width, 3)
+        assert tile.std() > 5  # a picture, not an empty page
+    return r
+
+
+@pytest.mark.parametrize("aspect", list(ASPECTS))
+def test_a_14_minute_film_imports_in_every_aspect(lib, tmp_path, aspect):
+    seconds = 14 * 60
+    film = make_long_film(tmp_path / f"session-{aspect}.mp4", seconds, size=ASPECTS[aspect])
+    result = films.import_file(lib, film)
+    assert result.error is None
+    r = _check_strip(lib, result.film_id, seconds, aspect)
+    peaks = load_peaks(lib.cache_dir(r.sha256))
+    assert abs(len(peaks) - seconds * 100) <= 5
+    assert peaks[-100:].max() > 0  # sound all the way to the end
+
+
+@pytest.mark.parametrize("aspect", list(ASPECTS))
+def test_a_3_hour_film_imports_in_every_aspect(lib, tmp_path, aspect):
+    seconds = 3 * 3600
+    film = make_long_film(tmp_path / f"day-{aspect}.mkv", seconds, size=ASPECTS[aspect],
+                          audio=aspect == "16x9")
+    result = films.import_file(lib, film, link=True)
+    assert result.error is None
+    r = _check_strip(lib, result.film_id, seconds, aspect)
+    peaks = load_peaks(lib.cache_dir(r.sha256))
+    if aspect == "16x9":
+        assert abs(len(peaks) - seconds * 100) <= 5
+        # the beep at every whole second is still there in the third hour
+        second = peaks[-3000:-2900]
+        assert second.max() > 0
+    else:
+        assert peaks is None
+
+
+def test_a_failed_thumbnail_write_names_the_film_not_a_temporary_folder(lib, tmp_path, monkeypatch):
+    import errno
+
+    from media import thumbnails
+    from tests.snapshot import library_state
+
+    film = make_long_film(tmp_path / "role-play 3.mp4", 20)
+    before = library_state(lib)
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(thumbnails, "_write_atomic", full)
+    (result,) = films.import_files(lib, [film])
+    assert result.error.startswith("role-play 3.mp4: ")
+    assert "disk is full" in result.error and ".tmp" not in result.error
+    assert library_state(lib) == before
+
+
+def test_the_command_line_imports_a_14_minute_film_with_nothing_on_stderr(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    film = make_long_film(tmp_path / "one take.mp4", 14 * 60)
+    done = subprocess.run([sys.executable, "-m", "app.cli", "import", str(film),
+                           "--library", str(tmp_path / "l"), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout)["duration_us"] > 14 * 60 * 1_000_000 - 1_000_000

@@ -1,0 +1,63 @@
+"""A 3-hour film on the timeline and in the library: tiles come from its pages at every zoom."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from app.ops import films
+from tests.media_factory import make_long_film
+from ui.timeline.bands import RULER_H, THUMB_H
+
+EMPTY = (0x26, 0x2A, 0x30)
+
+
+@pytest.fixture(scope="module")
+def day_film(tmp_path_factory):
+    return make_long_film(tmp_path_factory.mktemp("long") / "whole day.mkv", 3 * 3600, audio=False)
+
+
+def thumbnail_row(widget) -> np.ndarray:
+    img = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+    arr = arr[:, : img.width() * 3].reshape(img.height(), img.width(), 3)
+    return arr[RULER_H + THUMB_H // 2]
+
+
+def painted_fraction(row: np.ndarray, upto: int) -> float:
+    return float(np.mean(np.any(row[:upto] != EMPTY, axis=1)))
+
+
+def test_a_3_hour_film_shows_tiles_whole_and_zoomed_in_anywhere(qtbot, window, day_film):
+    film_id = films.import_file(window.lib, day_film, link=True).film_id
+    window.library_panel.select_film(film_id)
+    t = window.timeline
+    qtbot.waitUntil(lambda: t.film is not None and t.film.id == film_id, timeout=10_000)
+    width = t.width()
+    assert painted_fraction(thumbnail_row(t), width - 2) > 0.98
+    for where_us in (0, 90 * 60 * 1_000_000, 3 * 3600 * 1_000_000 - 5_000_000):
+        t.set_playhead(where_us)
+        for _ in range(30):
+            t.zoom(1.5, t.x_of(where_us))
+        assert t.us_per_px < 100_000  # down to a few frames per pixel
+        assert t.x_of(where_us) >= 0
+        assert painted_fraction(thumbnail_row(t), width - 2) > 0.98, where_us
+        for _ in range(30):
+            t.zoom(1 / 1.5)
+    assert t.view.fit
+    # at most a bounded number of pages kept, whatever the zooming did
+    from ui.film_media import PAGES_KEPT
+
+    assert len(t.media_band.media._pages) <= PAGES_KEPT
+
+
+def test_library_row_shows_a_picture_of_a_3_hour_film(qtbot, window, day_film):
+    film_id = films.import_file(window.lib, day_film, link=True).film_id
+    model = window.library_panel.model
+    qtbot.waitUntil(lambda: model.index_of(film_id).isValid(), timeout=10_000)
+    icon = model.data(model.index_of(film_id), Qt.ItemDataRole.DecorationRole)
+    img = icon.pixmap(64, 36).toImage().convertToFormat(QImage.Format.Format_RGB888)
+    colours = {img.pixelColor(x, y).name() for x in range(0, img.width(), 4) for y in range(0, img.height(), 4)}
+    assert len(colours) > 5  # a picture, not the plain background
