@@ -61,7 +61,7 @@ def test_every_viewer_shows_the_upright_picture(upright, tmp_path, rotation, mir
     # A thumbnail tile is the same upright picture, small.
     import av
 
-    strip = StripCollector(info)
+    strip = StripCollector(info, tmp_path)
     with av.open(str(film)) as c:
         tile = strip._tile(next(c.decode(video=0)))
     import cv2
