@@ -29,7 +29,7 @@ import platformdirs
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from app import db, private_files
+from app import db, known_libraries, private_files
 from app.changes import Changes
 from media.errors import BadInput
 from app.models import Film, LibraryMeta
@@ -70,6 +70,7 @@ class Library:
         self.undo_stack = UndoStack()
         self._listeners: list[Listener] = []
         self._first_open()
+        known_libraries.remember(self.root)
 
     @classmethod
     def open(cls, root: Path | str | None = None, url: str | None = None) -> "Library":

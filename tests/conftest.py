@@ -23,6 +23,12 @@ def sample(name: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_config(tmp_path_factory):
+    """The list of known libraries (app.known_libraries) goes to a test folder, not the user's."""
+    os.environ["PROTOREEL_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
+
+
 @pytest.fixture
 def samples() -> Path:
     if not SAMPLES.is_dir():

@@ -20,6 +20,7 @@ from typing import Iterable
 from sqlalchemy import select
 
 from media.errors import BadInput, FolderUnusable
+from app import known_libraries
 from app.library import Library, default_library_dir
 from app.models import Film
 
@@ -62,9 +63,12 @@ def _identity(path: Path, follow: bool = True) -> tuple[int, int] | None:
 
 
 def _known_libraries(lib: Library) -> list[Path]:
-    roots = [lib.root]
-    for other in (default_library_dir(), os.environ.get("PROTOREEL_LIBRARY")):
-        if other and (Path(other) / "library.db").exists():
+    """This library first, then every other this user has opened here."""
+    roots, seen = [lib.root], {_identity(lib.root)}
+    for other in (default_library_dir(), *known_libraries.known()):
+        other_id = _identity(Path(other)) if (Path(other) / "library.db").exists() else None
+        if other_id is not None and other_id not in seen:
+            seen.add(other_id)
             roots.append(Path(other))
     return roots
 

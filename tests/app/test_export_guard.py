@@ -119,3 +119,16 @@ def test_a_name_too_long_for_the_disk_is_refused_in_one_line(stocked, tmp_path):
     with pytest.raises(BadInput, match="control characters"):
         export.export_reel(lib, "R", tmp_path / "two\nlines.srt")
     assert not list(tmp_path.glob("*.vtt"))
+
+
+def test_export_never_writes_onto_another_library_this_user_opened(stocked, tmp_path, counting_film):
+    lib, *_ = stocked
+    other_film = tmp_path / "other-footage.mp4"
+    other_film.write_bytes(counting_film.read_bytes() + b"other")
+    with Library.open(tmp_path / "second-library") as second:  # opened once, remembered
+        (linked,) = films.import_files(second, [other_film], link=True)
+        assert linked.film_id, linked.error
+    _refused(lib, other_film)  # a film of the second library, outside both folders
+    _refused(lib, tmp_path / "second-library" / "media" / "x.srt")
+    _refused(lib, tmp_path / "second-library" / "reel.srt")
+    assert export.export_reel(lib, "R", tmp_path / "second-library" / "exports" / "ok.srt").exists()
