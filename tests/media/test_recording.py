@@ -34,6 +34,11 @@ def test_a_take_killed_mid_recording_is_recovered(lib, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "record", "--source", "test", "--seconds", "60",
                              "--event", "Killed take", "--library", str(lib.root)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # 4.5 s from the take's start, not the process's: on a busy machine starting Python alone
+    # can take seconds, and the test is about what was recorded before the kill.
+    deadline = time.monotonic() + 60
+    while not any((lib.root / "recordings").glob("*.mp4")) and time.monotonic() < deadline:
+        time.sleep(0.05)
     time.sleep(4.5)
     os.killpg(proc.pid, signal.SIGKILL)  # like a battery dying
     proc.wait()
