@@ -37,6 +37,8 @@ def check_output(lib: Library, out: Path | str, reading: Iterable[Path | str] = 
         raise FolderUnusable(f"{folder}: the folder does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise FolderUnusable(f"{folder}: this folder cannot be written to (permission denied)")
+    if out.is_dir():
+        raise BadInput(f"{out}: is a folder; give a file name to export to")
     roots = _known_libraries(lib)
     _check_folder(out, roots)
     _check_file(out, lib, roots, reading)

@@ -26,10 +26,15 @@ def stocked(tmp_path_factory, counting_film):
     return root, counting_film
 
 
+def prepare(tmp):
+    """The files some cases name: a garbage file and a folder where a file should be."""
+    (tmp / "garbage.csv").write_bytes(bytes(range(256)) * 40)
+    (tmp / "a-folder.srt").mkdir()
+
+
 def cases(tmp, film):
     nowhere = str(tmp / "no" / "such")
     garbage = tmp / "garbage.csv"
-    garbage.write_bytes(bytes(range(256)) * 40)
     return {
         # timecodes
         "tc-arabic-digits": ["clip", "add", "1", "--start", "١٢", "--end", "2"],
@@ -61,6 +66,7 @@ def cases(tmp, film):
         "path-export-name-246": ["reel", "export", "R", str(tmp / ("n" * 246 + ".vtt"))],
         "path-export-suffix": ["reel", "export", "R", str(tmp / "x.mov")],
         "path-export-empty": ["reel", "export", "R", ""],
+        "path-export-onto-folder": ["reel", "export", "R", str(tmp / "a-folder.srt")],
         "path-export-control": ["reel", "export", "R", str(tmp / "a\rb.srt")],
         "path-relink-missing": ["relink", "1", nowhere + ".mp4"],
         "path-codebook-missing": ["codebook", "import", nowhere + ".csv"],
@@ -117,6 +123,7 @@ CASE_NAMES = list(cases(__import__("pathlib").Path("/tmp"), "film.mp4"))
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_malformed_values_exit_2_in_one_line_and_change_nothing(name, stocked, tmp_path, capsys):
     root, film = stocked
+    prepare(tmp_path)
     argv = cases(tmp_path, film)[name]
     with Library.open(root) as lib:
         state = library_state(lib)
@@ -131,7 +138,7 @@ def test_malformed_values_exit_2_in_one_line_and_change_nothing(name, stocked, t
     assert folder_bytes(root) == files
     with Library.open(root) as lib:
         assert library_state(lib) == state
-    assert not list(tmp_path.glob("*.srt")) and not list(tmp_path.glob("*.vtt"))
+    assert [p.name for p in tmp_path.glob("*.srt")] == ["a-folder.srt"] and not list(tmp_path.glob("*.vtt"))
 
 
 def _run(root, *argv):
