@@ -97,7 +97,13 @@ class Film(Base):
     audio_channels: Mapped[int | None] = mapped_column(Integer)
     missing: Mapped[bool] = mapped_column(Boolean, default=False)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+    # Minutes east of UTC where it was filmed, when the file says (phones do); None: unknown.
+    recorded_offset_min: Mapped[int | None] = mapped_column(Integer)
+    recorded_source: Mapped[str | None] = mapped_column(String(20))  # media.recorded_time sources
+    # Not None while a registered film is still being hashed, copied and analysed: "copy" or
+    # "link", how it will be kept (app/ops/staged_import.py).
+    import_state: Mapped[str | None] = mapped_column(String(10))
 
     event: Mapped[Event | None] = relationship(back_populates="films")
     clips: Mapped[list[Clip]] = relationship(back_populates="film", cascade="all, delete-orphan")

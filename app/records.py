@@ -32,6 +32,7 @@ class FilmRecord:
     size_bytes: int
     start_us: int = 0
     mirror: bool = False
+    importing: bool = False  # registered, still being hashed, copied and analysed
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -79,6 +80,7 @@ def film_record(film: Film, absolute_path: str) -> FilmRecord:
         size_bytes=film.size_bytes,
         start_us=film.start_us,
         mirror=bool(film.mirror),
+        importing=film.import_state is not None,
     )
 
 

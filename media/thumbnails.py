@@ -3,9 +3,11 @@
 A strip need not show exact frames (FACTS.md: keyframes are 5–8× cheaper), so long films
 decode keyframes only and each mark gets the nearest one; short films decode every frame.
 
-Stored in the film's cache folder as pages: ``thumbs/page-NNNNN.jpg``, each one row of at
+Stored in the film's cache folder as pages: ``thumbs/L0-NNNNN.jpg``, each one row of at
 most ``page_tiles`` tiles (a few thousand pixels wide, far below JPEG's 65,500-pixel limit),
-plus ``thumbs/index.json``. Pages are written as soon as they fill, so memory stays at one
+plus ``thumbs/index.json``. Coarser levels for zoomed-out views repeat every 4th tile of the
+level below (``L1-…`` every 8 s, ``L2-…`` every 32 s…), so a timeline showing a whole day
+reads two or three pages, not one page per tile. Pages are written as soon as they fill, so memory stays at one
 page whatever the film's length, and a reader can draw the tiles that have arrived while the
 rest of the film is still being decoded (``complete`` says whether the strip is finished).
 Libraries made before pages existed hold one ``thumbs.jpg`` row; it still reads as one page.
@@ -26,7 +28,9 @@ from media.probe import MediaInfo
 
 TILE_HEIGHT = 90
 WIDEST_TILE = 4 * TILE_HEIGHT  # panoramas are squeezed to 4:1 rather than making huge pages
-PAGE_WIDTH = 8192  # pixels per page: small enough for any decoder, big enough for few files
+PAGE_WIDTH = 4096  # pixels per page: quick to decode (a few ms), big enough for few files
+LEVEL_STEP = 4  # each level keeps every 4th tile of the one below
+LEVELS = 6  # level 5: one tile per 1024 (34 minutes at 2 s): enough for a day on one screen
 STRIP_DIR = "thumbs"
 STRIP_INDEX = "index.json"
 LEGACY_JPEG = "thumbs.jpg"
@@ -48,8 +52,32 @@ def tile_size(info: MediaInfo) -> tuple[int, int]:
     return min(width, WIDEST_TILE), TILE_HEIGHT
 
 
-def page_name(page: int) -> str:
-    return f"page-{page:05d}.jpg"
+def page_name(page: int, level: int = 0) -> str:
+    return f"L{level}-{page:05d}.jpg"
+
+
+class _LevelPages:
+    """The pages of one level, filled in order."""
+
+    def __init__(self, folder: Path, level: int) -> None:
+        self.folder, self.level = folder, level
+        self.tiles: list[np.ndarray] = []
+        self.pages = 0
+
+    def add(self, tile: np.ndarray, page_tiles: int) -> None:
+        self.tiles.append(tile)
+        if len(self.tiles) == page_tiles:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.tiles:
+            return
+        ok, data = cv2.imencode(".jpg", np.concatenate(self.tiles, axis=1), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        if not ok:  # cannot happen for a page of this size; say so rather than write nothing
+            raise OSError(f"could not encode thumbnail page {self.pages} of level {self.level}")
+        _write_atomic(self.folder / page_name(self.pages, self.level), data.tobytes())
+        self.pages += 1
+        self.tiles = []
 
 
 class StripWriter:
@@ -61,34 +89,35 @@ class StripWriter:
         self.tile_w, self.tile_h, self.interval_us = tile_w, tile_h, interval_us
         self.page_tiles = max(1, PAGE_WIDTH // tile_w)
         self.times: list[int] = []
-        self._page: list[np.ndarray] = []
-        self._pages = 0
+        self._levels = [_LevelPages(self.dir, level) for level in range(LEVELS)]
 
     def add(self, time_us: int, tile: np.ndarray) -> None:
-        self._page.append(tile)
+        n = len(self.times)
         self.times.append(time_us)
-        if len(self._page) == self.page_tiles:
-            self._flush(complete=False)
+        for pages in self._levels:
+            if n % LEVEL_STEP ** pages.level:
+                break
+            pages.add(tile, self.page_tiles)
+        if self._levels[0].pages * self.page_tiles == len(self.times):  # a level-0 page was written
+            self._write_index(complete=False)
 
     def finish(self) -> None:
-        self._flush(complete=True)
+        for pages in self._levels:
+            pages.flush()
+        self._write_index(complete=True)
 
-    def _flush(self, complete: bool) -> None:
-        if self._page:
-            ok, data = cv2.imencode(".jpg", np.concatenate(self._page, axis=1),
-                                    [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-            if not ok:  # cannot happen for a page of this size; say so rather than write nothing
-                raise OSError(f"could not encode thumbnail page {self._pages}")
-            _write_atomic(self.dir / page_name(self._pages), data.tobytes())
-            self._pages += 1
-            self._page = []
+    def _write_index(self, complete: bool) -> None:
+        """Only tiles on written pages are listed: a reader never looks for a page to come."""
+        shown = self.times if complete else self.times[: self._levels[0].pages * self.page_tiles]
         index = {
-            "version": 2,
+            "version": 3,
             "tile_width": self.tile_w,
             "tile_height": self.tile_h,
             "interval_us": self.interval_us,
             "page_tiles": self.page_tiles,
-            "times_us": self.times,
+            "level_step": LEVEL_STEP,
+            "levels": LEVELS,
+            "times_us": shown,
             "complete": complete,
         }
         _write_atomic(self.dir / STRIP_INDEX, json.dumps(index).encode())
@@ -160,6 +189,22 @@ class Strip:
     folder: Path
     complete: bool = True
     legacy: bool = False
+    levels: int = 1
+    level_step: int = LEVEL_STEP
+
+    def level_for(self, us_per_tile: float) -> int:
+        """The coarsest level whose tiles are still at least as close as tiles drawn
+        ``us_per_tile`` apart (fewer pages to read, no picture skipped that would show)."""
+        level = 0
+        while level + 1 < self.levels and self.interval_us * self.level_step ** (level + 1) <= us_per_tile:
+            level += 1
+        return level
+
+    def nearest(self, time_us: int, level: int = 0) -> int:
+        """Index (counted at level 0) of the tile of ``level`` nearest to ``time_us``."""
+        stride = self.level_step ** level
+        j = round(self.tile_for(time_us) / stride)
+        return min(j, (len(self.times_us) - 1) // stride) * stride
 
     def tile_for(self, time_us: int) -> int:
         """Index of the tile nearest to ``time_us`` (times are in order: a binary search)."""
@@ -173,10 +218,11 @@ class Strip:
             return len(times) - 1
         return i if times[i] - time_us < time_us - times[i - 1] else i - 1
 
-    def locate(self, index: int) -> tuple[Path, int]:
-        """(page file, x offset in pixels) of tile ``index``."""
-        page, slot = divmod(index, self.page_tiles)
-        path = self.folder / LEGACY_JPEG if self.legacy else self.folder / STRIP_DIR / page_name(page)
+    def locate(self, index: int, level: int = 0) -> tuple[Path, int]:
+        """(page file, x offset in pixels) of tile ``index`` (counted at level 0, a multiple
+        of the level's stride) on the pages of ``level``."""
+        page, slot = divmod(index // self.level_step ** level, self.page_tiles)
+        path = self.folder / LEGACY_JPEG if self.legacy else self.folder / STRIP_DIR / page_name(page, level)
         return path, slot * self.tile_width
 
     @property
@@ -192,7 +238,8 @@ def load_strip(folder: Path) -> Strip | None:
         if not data["times_us"]:
             return None
         return Strip(data["tile_width"], data["tile_height"], data["interval_us"], data["times_us"],
-                     data["page_tiles"], folder, data.get("complete", True))
+                     data["page_tiles"], folder, data.get("complete", True),
+                     levels=data.get("levels", 1), level_step=data.get("level_step", LEVEL_STEP))
     legacy, jpeg = folder / LEGACY_INDEX, folder / LEGACY_JPEG
     if legacy.exists() and jpeg.exists():
         data = json.loads(legacy.read_text())
@@ -202,9 +249,9 @@ def load_strip(folder: Path) -> Strip | None:
     return None
 
 
-def read_tile(strip: Strip, index: int) -> np.ndarray | None:
+def read_tile(strip: Strip, index: int, level: int = 0) -> np.ndarray | None:
     """One tile as a BGR array (for reports and tests; the GUI caches whole pages)."""
-    path, x = strip.locate(index)
+    path, x = strip.locate(index, level)
     page = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if page is None:
         return None

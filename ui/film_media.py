@@ -20,7 +20,8 @@ from app.records import FilmRecord
 from media.thumbnails import Strip, load_strip
 from media.waveform import load_peaks
 
-PAGES_KEPT = 24  # ~24 × 8192×90 pixels: a few tens of MB at most
+COARSE = 100  # peaks (of 10 ms) per coarse peak
+PAGES_KEPT = 24  # ~24 × 4096×90 pixels: about 35 MB at most
 
 
 @dataclass
@@ -30,6 +31,7 @@ class FilmMedia:
     folder: Path | None = None
     _pages: OrderedDict = field(default_factory=OrderedDict)
     _loudest: int | None = None
+    _coarse: np.ndarray | None = None
 
     def page(self, path: Path) -> QPixmap | None:
         pixmap = self._pages.get(path)
@@ -46,12 +48,15 @@ class FilmMedia:
             self._pages.move_to_end(path)
         return pixmap
 
-    def tile_source(self, index: int) -> tuple[QPixmap, QRectF] | None:
-        """The page holding tile ``index`` and the tile's rectangle on it."""
+    def tile_source(self, index: int, level: int = 0) -> tuple[QPixmap, QRectF] | None:
+        """The page holding tile ``index`` and the tile's rectangle on it. A coarse level's
+        page not written yet (the film is still importing) falls back to level 0."""
         if self.strip is None:
             return None
-        path, x = self.strip.locate(index)
+        path, x = self.strip.locate(index, level)
         page = self.page(path)
+        if page is None and level:
+            return self.tile_source(index, 0)
         if page is None:
             return None
         return page, QRectF(x, 0, self.strip.tile_width, self.strip.tile_height)
@@ -66,6 +71,9 @@ class FilmMedia:
     def tile_at(self, time_us: int) -> QPixmap | None:
         return self.tile(self.strip.tile_for(time_us)) if self.strip is not None else None
 
+    def pages_kept(self) -> int:
+        return len(self._pages)
+
     @property
     def complete(self) -> bool:
         return self.strip is None or self.strip.complete
@@ -77,13 +85,23 @@ class FilmMedia:
             self._loudest = max(int(self.peaks.max()), 1) if self.peaks is not None and len(self.peaks) else 1
         return self._loudest
 
+    @property
+    def coarse_peaks(self) -> np.ndarray | None:
+        """The loudest peak of each second (for views of hours: 100× less to scan per paint)."""
+        if self._coarse is None and self.peaks is not None and len(self.peaks):
+            whole = len(self.peaks) // COARSE * COARSE
+            coarse = np.asarray(self.peaks[:whole]).reshape(-1, COARSE).max(axis=1)
+            tail = self.peaks[whole:]
+            self._coarse = np.append(coarse, tail.max()) if len(tail) else coarse
+        return self._coarse
+
     def refresh(self) -> None:
         """Re-read the index and peaks (more may have arrived); pages already read stay."""
         if self.folder is None:
             return
         self.strip = load_strip(self.folder)
         self.peaks = load_peaks(self.folder)
-        self._loudest = None  # pages are written whole and never change: they stay cached
+        self._loudest = self._coarse = None  # pages are written whole and never change: they stay cached
 
 
 def load_film_media(lib: Library, film: FilmRecord) -> FilmMedia:

@@ -1,5 +1,7 @@
-"""Import films from File → Import or a drop: on a worker thread, with a cancellable
-progress dialog; refused files are listed with their reasons at the end."""
+"""Import films from File → Import or a drop. Each file is probed and registered on a worker
+(a second or so), then the first is opened: playable and markable at once. Hashing, copying,
+thumbnails and waveform go on in the background (``ui.background_imports``), with progress in
+the library row. Refused files and content already in the library are listed at the end."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.ops import films
+from app.ops import staged_import
+from ui.background_imports import BackgroundImports
 from ui.bridge import LibraryBridge
 from ui.errors import show_error
 from ui.progress import show_progress
@@ -30,7 +33,7 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 class ImportFlow(QObject):
-    finished = Signal(list)  # list[ImportResult]
+    finished = Signal(list)  # list[ImportResult], once every file is registered (or refused)
 
     def __init__(self, bridge: LibraryBridge, parent: QWidget) -> None:
         super().__init__(parent)
@@ -38,6 +41,7 @@ class ImportFlow(QObject):
         self.window = parent
         self.job: Job | None = None
         self.last_summary: QMessageBox | None = None
+        self.background = BackgroundImports(bridge, self)
 
     def choose_and_import(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self.window, "Import films", "", VIDEO_FILTER)
@@ -52,28 +56,32 @@ class ImportFlow(QObject):
         if not paths:
             return None
         if self.busy():
-            show_error(self.window, RuntimeError("An import is already running; wait for it to finish."))
+            show_error(self.window, RuntimeError("Films are still being added; wait a moment and drop again."))
             return None
         lib = self.bridge.lib
-        self.job = Job(lambda progress, cancel: films.import_files(lib, paths, event=event,
-                                                                    progress=progress, cancel=cancel), self)
-        show_progress(self.job, self.window, "Import", f"Importing {len(paths)} file(s)…",
-                      "importProgress")
+        self.job = Job(lambda progress, cancel: staged_import.register_files(
+            lib, paths, event=event, progress=progress, cancel=cancel), self)
+        show_progress(self.job, self.window, "Import", f"Adding {len(paths)} file(s)…", "importProgress")
         self.job.succeeded.connect(self._on_done)
         self.job.failed.connect(lambda exc: show_error(self.window, exc))
         self.job.cancelled.connect(lambda: self.finished.emit([]))
         return self.job.start()
 
     def _on_done(self, results) -> None:
+        self.background.add([r.film_id for r in results if r.film_id is not None and not r.existed])
         refused = [r for r in results if r.error]
-        if refused:
-            imported = len(results) - len(refused)
+        known = [r for r in results if r.existed]
+        if refused or known:
+            added = len(results) - len(refused) - len(known)
+            lines = [r.error for r in refused] + [f"{r.source.name}: already in the library (same content), skipped"
+                                                  for r in known]
             box = QMessageBox(QMessageBox.Icon.Information, "Import",
-                              f"{imported} film(s) imported; {len(refused)} file(s) could not be imported. "
-                              "Your library is unchanged for those.", QMessageBox.StandardButton.Ok, self.window)
+                              f"{added} film(s) added; {len(known)} already in the library (skipped); "
+                              f"{len(refused)} file(s) could not be imported. Your library is unchanged for those.",
+                              QMessageBox.StandardButton.Ok, self.window)
             box.setObjectName("importSummary")
-            box.setDetailedText("\n".join(r.error for r in refused))
-            box.setInformativeText("\n".join(r.error for r in refused[:8]) + ("\n…" if len(refused) > 8 else ""))
+            box.setDetailedText("\n".join(lines))
+            box.setInformativeText("\n".join(lines[:8]) + ("\n…" if len(lines) > 8 else ""))
             box.open()
             self.last_summary = box
         self.finished.emit(results)

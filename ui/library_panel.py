@@ -30,6 +30,7 @@ class FilmTreeModel(QAbstractItemModel):
         self.bridge = bridge
         self.groups: list[tuple[str, list[FilmRecord]]] = []
         self._icons: dict[str, QIcon] = {}
+        self.import_progress: dict[int, float] = {}  # film id -> 0..1, while importing
         bridge.changed.connect(self._on_changed)
         self.reload()
 
@@ -91,6 +92,25 @@ class FilmTreeModel(QAbstractItemModel):
     def film_count(self) -> int:
         return sum(len(films) for _n, films in self.groups)
 
+    def set_import_progress(self, film_id: int, fraction: float, _message: str = "") -> None:
+        """A film importing in the background moved on: its row says how far."""
+        self.import_progress[film_id] = fraction
+        index = self.index_of(film_id)
+        if index.isValid():
+            self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+
+    def refresh_picture(self, film_id: int) -> None:
+        """More thumbnails arrived (or the film completed): draw its picture again."""
+        index = self.index_of(film_id)
+        film = self.film(index)
+        if film is not None and film.importing:
+            self._icons.pop(film.sha256, None)
+            self.dataChanged.emit(index, index)
+
+    def _importing_text(self, film: FilmRecord) -> str:
+        fraction = self.import_progress.get(film.id)
+        return "importing…" if fraction is None else f"importing {int(fraction * 100)}%"
+
     # -- data --------------------------------------------------------------------------
     def flags(self, index):
         base = super().flags(index)
@@ -126,6 +146,8 @@ class FilmTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return film.title + ("\nFile missing — relink" if film.missing else "")
+            if film.importing:
+                return self._importing_text(film)
             return timecode.format_clock(film.duration_us, 1)[3:] if film.duration_us < 3_600_000_000 \
                 else timecode.format_clock(film.duration_us, 0)
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
@@ -137,6 +159,9 @@ class FilmTreeModel(QAbstractItemModel):
             if film.rotation:
                 facts += f", turned {film.rotation}°"
             tip = f"{film.title}\n{facts}\n{film.path}"
+            if film.importing:
+                tip += (f"\nStill {self._importing_text(film)}: you can play and mark it now; "
+                        "thumbnails and waveform fill in as they are made.")
             return tip + ("\nThe file is missing: use File → Relink." if film.missing else "")
         if role == Qt.ItemDataRole.UserRole:
             return film.id

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
         self.runner.start(lambda progress, cancel: films.check_missing(lib))
         QTimer.singleShot(0, self.offer_recovery)
+        QTimer.singleShot(0, self.import_flow.background.resume)  # imports a crash or closing cut short
 
     def add_dock(self, name: str, title: str, widget: QWidget, area, tab_with: str | None = None) -> QDockWidget:
         """A panel, addressed by ``name`` (``self.docks[name]``); ``tab_with`` stacks it as a tab."""
@@ -128,6 +129,10 @@ class MainWindow(QMainWindow):
         self.selection.changed.connect(lambda _ids: self.clip_details.show_clip(self.selection.current))
         self.clip_list.clip_activated.connect(self.play_clip)
         self.import_flow.finished.connect(self._after_import)
+        background = self.import_flow.background
+        background.progress.connect(self.library_panel.model.set_import_progress)
+        background.arrived.connect(self.library_panel.model.refresh_picture)
+        background.arrived.connect(self.timeline.media_arrived)
         self.reel_builder.preview_requested.connect(self.reel_preview.start)
         self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
         self.prototypes_panel.clip_activated.connect(self.play_clip)
@@ -235,7 +240,8 @@ class MainWindow(QMainWindow):
         imported = [r.film_id for r in results if r.film_id is not None]
         if imported:
             self.library_panel.select_film(imported[0])
-            self.statusBar().showMessage(f"{len(imported)} film(s) ready.", 5000)
+            self.statusBar().showMessage(f"{len(imported)} film(s) ready to play and mark; thumbnails, waveform "
+                                         "and the library copy are made in the background.", 8000)
 
     def relink_current(self) -> None:
         film = self.player.film
@@ -293,6 +299,7 @@ class MainWindow(QMainWindow):
         if self.import_flow.busy():
             self.import_flow.job.cancel()
             self.import_flow.job.wait(10_000)
+        self.import_flow.background.shutdown()  # films stay registered; they finish on the next start
         self.player.close()
         QApplication.instance().removeEventFilter(self._text_keys)
         self.bridge.detach()

@@ -18,16 +18,28 @@ def show_progress(job: Job, parent: QWidget, title: str, text: str, name: str) -
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.canceled.connect(job.cancel)
-    state = {"open": True}
+    state = {"open": True, "updating": False, "close_after": False}
 
     def on_progress(fraction: float, message: str) -> None:
-        # setValue can run the event loop, in which the job may end and close the dialog.
-        if state["open"]:
+        # setValue can run the event loop, in which the job may end: the dialog is then closed
+        # once setValue has returned (deleting it inside setValue crashed a quick job).
+        if not state["open"]:
+            return
+        state["updating"] = True
+        try:
             dialog.setLabelText(message or text)
-        if state["open"]:
             dialog.setValue(int(fraction * 1000))
+        finally:
+            state["updating"] = False
+        if state["close_after"]:
+            close()
 
     def close() -> None:
+        if state["updating"]:
+            state["close_after"] = True
+            return
+        if not state["open"]:
+            return
         state["open"] = False
         dialog.close()
         dialog.deleteLater()

@@ -75,7 +75,9 @@ def import_file(
     info = probe(source, cancel)
     work = lib.work_dir("import")
     try:
-        sha = _hash_and_analyse(lib, info, work, link, progress, cancel)
+        cache = work / "cache"
+        cache.mkdir()
+        sha = hash_and_analyse(info, work, cache, link, progress, cancel)
         with lib.read() as s:
             existing = s.scalars(select(Film.id).where(Film.sha256 == sha)).first()
         if existing is not None:
@@ -88,18 +90,17 @@ def import_file(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _hash_and_analyse(lib, info: MediaInfo, work: Path, link: bool, progress, cancel) -> str:
-    """Hash (or copy while hashing) on one thread while the other decodes thumbnails and
-    peaks: two cores, two jobs that barely wait on each other."""
-    cache = work / "cache"
-    cache.mkdir()
-    copy_progress = sub_progress(progress, 0.02, 0.5)
-    analyse_progress = sub_progress(progress, 0.5, 0.98)
+def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progress, cancel) -> str:
+    """Hash (or copy while hashing, into ``work/media``) on one thread while the other decodes
+    thumbnails and peaks into ``cache``: two cores, two jobs that barely wait on each other.
+    Progress is the mean of the two, so it only moves forward."""
+    both = _Both(sub_progress(progress, 0.02, 0.98))
     with ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
         if link:
-            hashing = pool.submit(hash_file, info.path, no_progress, cancel)
+            hashing = pool.submit(hash_file, info.path, both.hashing, cancel)
         else:
-            hashing = pool.submit(copy_and_hash, info.path, work / "media", copy_progress, cancel)
+            hashing = pool.submit(copy_and_hash, info.path, work / "media", both.hashing, cancel)
+        analyse_progress = both.analysing
         try:
             analyse(info, cache, analyse_progress, cancel)
         except OSError as exc:
@@ -109,6 +110,24 @@ def _hash_and_analyse(lib, info: MediaInfo, work: Path, link: bool, progress, ca
             cancel_quietly(hashing, cancel)
             raise
         return hashing.result()
+
+
+class _Both:
+    """Two jobs' progress as one figure (each reports from its own thread)."""
+
+    def __init__(self, progress: ProgressFn) -> None:
+        self.progress = progress
+        self.done = {"hash": 0.0, "analyse": 0.0}
+
+    def _report(self, job: str, fraction: float, message: str) -> None:
+        self.done[job] = fraction
+        self.progress((self.done["hash"] + self.done["analyse"]) / 2, message)
+
+    def hashing(self, fraction: float, message: str = "") -> None:
+        self._report("hash", fraction, message)
+
+    def analysing(self, fraction: float, message: str = "") -> None:
+        self._report("analyse", fraction, message)
 
 
 def analysis_error(film: Path, exc: OSError) -> StorageError:

@@ -4,6 +4,7 @@ import, in every aspect, and the pictures read back along the whole film."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from app import queries
@@ -95,3 +96,20 @@ def test_the_command_line_imports_a_14_minute_film_with_nothing_on_stderr(tmp_pa
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert json.loads(done.stdout)["duration_us"] > 14 * 60 * 1_000_000 - 1_000_000
+
+
+def test_coarse_levels_hold_every_4th_tile_of_the_level_below(lib, tmp_path):
+    film = make_long_film(tmp_path / "levels.mp4", 3600, audio=False)
+    result = films.import_file(lib, film, link=True)
+    with lib.read() as s:
+        (r,) = queries.film_records(s, lib.root, [result.film_id])
+    strip = load_strip(lib.cache_dir(r.sha256))
+    assert strip.levels >= 3
+    for level in (1, 2):
+        stride = 4 ** level
+        for index in (0, stride * 3, (len(strip.times_us) - 1) // stride * stride):
+            coarse, fine = read_tile(strip, index, level), read_tile(strip, index, 0)
+            assert np.abs(coarse.astype(int) - fine.astype(int)).mean() < 3  # the same picture
+    # a whole hour across 12 tiles: level 2 (every 32 s) or coarser, so a few pages serve it
+    level = strip.level_for(3600_000_000 / 12)
+    assert level >= 2 and strip.nearest(1800_000_000, level) % 4 ** level == 0

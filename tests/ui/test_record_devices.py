@@ -33,7 +33,7 @@ def test_screen_and_microphone_record_and_a_dead_microphone_keeps_the_take(tmp_p
         caches = [lib.cache_dir(film.sha256) for film in films]
     assert len(films) == 2
     for film, cache in zip(films, caches):
-        assert (cache / "thumbs" / "page-00000.jpg").stat().st_size > 0 and (cache / "peaks.u8").stat().st_size > 0
+        assert (cache / "thumbs" / "L0-00000.jpg").stat().st_size > 0 and (cache / "peaks.u8").stat().st_size > 0
         info = probe(film.path)
         assert info.video_duration_us >= 3_000_000 and film.has_audio and film.event == "Online role-play, 28 Nov"
         assert abs(info.audio_duration_us - info.video_duration_us) <= 33_334  # within one frame

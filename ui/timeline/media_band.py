@@ -17,6 +17,7 @@ from ui.timeline.bands import MEDIA_H, THUMB_H, WAVE_H
 from ui.timeline.viewport import Viewport
 
 PEAK_US = 10_000  # media/waveform.py stores one peak per 10 ms
+COARSE_PEAK_US = 1_000_000  # ui/film_media.py's coarse_peaks: the loudest of each second
 BACKGROUND, EMPTY_THUMBS, WAVE_BG, WAVE_FG = "#1d2025", "#262a30", "#15171b", "#5fb3d9"
 
 
@@ -60,13 +61,14 @@ class MediaBand:
         if strip is None:
             return
         tile_w = strip.tile_width * THUMB_H / strip.tile_height
+        level = strip.level_for(tile_w * view.us_per_px)  # zoomed out: a coarse level, few pages
         end = min(view.x_of(view.duration_us), view.width_px)
         x = 0.0
         while x < end:
             at = view.us_at(x + tile_w / 2)
-            index = strip.tile_for(at)
-            if strip.complete or abs(strip.times_us[index] - at) <= strip.interval_us:
-                found = media.tile_source(index)
+            index = strip.nearest(at, level)
+            if strip.complete or abs(strip.times_us[index] - at) <= strip.interval_us * strip.level_step ** level:
+                found = media.tile_source(index, level)
                 if found is not None:
                     p.drawPixmap(QRectF(x, 0, tile_w, THUMB_H), *found)
             x += tile_w
@@ -76,8 +78,11 @@ class MediaBand:
     def _paint_waveform(self, p: QPainter, view: Viewport, top: float) -> None:
         p.fillRect(QRectF(0, top, view.width_px, WAVE_H), QColor(WAVE_BG))
         media = self.media
-        heights = waveform_columns(media.peaks if media else None, view, WAVE_H / 2 - 1,
-                                   media.loudest if media else None)
+        if media is not None and view.us_per_px >= COARSE_PEAK_US:  # hours on screen: 1 s peaks
+            heights = waveform_columns(media.coarse_peaks, view, WAVE_H / 2 - 1, media.loudest, COARSE_PEAK_US)
+        else:
+            heights = waveform_columns(media.peaks if media else None, view, WAVE_H / 2 - 1,
+                                       media.loudest if media else None)
         if heights is None:
             return
         mid = top + WAVE_H / 2
@@ -88,7 +93,7 @@ class MediaBand:
 
 
 def waveform_columns(peaks: np.ndarray | None, view: Viewport, half_height: float,
-                     loudest: float | None = None) -> np.ndarray | None:
+                     loudest: float | None = None, peak_us: int = PEAK_US) -> np.ndarray | None:
     """Half-height of the waveform in each pixel column on screen (0 where there is no sound
     data), scaled to the film's loudest peak so quiet rooms stay readable."""
     if peaks is None or len(peaks) == 0:
@@ -96,7 +101,7 @@ def waveform_columns(peaks: np.ndarray | None, view: Viewport, half_height: floa
     width = max(min(int(view.x_of(view.duration_us)) + 1, view.width_px), 0)
     if width == 0:
         return np.zeros(0)
-    edges = np.array([view.us_at(x) // PEAK_US for x in range(width + 1)], dtype=np.int64)
+    edges = np.round(view.left_us + np.arange(width + 1) * view.us_per_px).astype(np.int64) // peak_us
     starts = np.clip(edges[:-1], 0, len(peaks))
     stops = np.clip(np.maximum(edges[1:], edges[:-1] + 1), 0, len(peaks))
     loudest = max(float(loudest if loudest is not None else peaks.max()), 1.0)
@@ -106,7 +111,7 @@ def waveform_columns(peaks: np.ndarray | None, view: Viewport, half_height: floa
         # The loudest peak of each column's stretch of sound in one pass: reduceat takes each
         # stretch up to the next start (a column narrower than one peak gets that peak); only
         # the last stretch runs on to the end of the array, so it is taken on its own.
-        maxima = np.maximum.reduceat(peaks.astype(np.float64), starts[valid])
+        maxima = np.maximum.reduceat(peaks, starts[valid]).astype(np.float64)
         last = valid[-1]
         maxima[-1] = float(peaks[starts[last]:stops[last]].max())
         out[valid] = np.maximum(maxima / loudest * half_height, 0.5)

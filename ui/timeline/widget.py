@@ -97,6 +97,20 @@ class Timeline(QWidget):
         self.reload_clips()
         self.marks_changed.emit()
 
+    def media_arrived(self, film_id: int) -> None:
+        """More thumbnails and waveform of a film importing in the background are on disk (or
+        it completed and its cache moved to its content hash): draw what there is now."""
+        media = self.media_band.media
+        if self.film is None or self.film.id != film_id or media is None:
+            return
+        fresh = reads.film_or_none(self.bridge.lib, film_id)
+        if fresh is not None and fresh.sha256 != self.film.sha256:
+            self.film = fresh
+            media.folder = self.bridge.lib.cache_dir(fresh.sha256)
+        media.refresh()
+        self.media_band.invalidate()
+        self.update()
+
     def reload_clips(self) -> None:
         self.clips = sort_clips(reads.film_clips(self.bridge.lib, self.film.id)) if self.film else []
         self.lanes = pack_lanes(self.clips)

@@ -1,0 +1,94 @@
+"""Films registered by a drop finish importing here, in the background, two at a time
+(two cores): hashing, copying, thumbnails and waveform. Progress goes to the library row and
+the timeline (which draws the tiles that have arrived); a film cut short by closing the app or
+a crash is taken up again on the next start (``resume``)."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PySide6.QtCore import QObject, Signal
+
+from app.ops import staged_import
+from ui.bridge import LibraryBridge
+from ui.errors import show_error
+from ui.workers import Job
+
+AT_ONCE = 2
+ARRIVALS_EVERY_S = 0.5  # how often the timeline re-reads a growing strip
+
+
+class BackgroundImports(QObject):
+    progress = Signal(int, float, str)  # film id, 0..1, what it is doing
+    arrived = Signal(int)  # film id: more thumbnails/waveform are on disk
+    film_done = Signal(int)  # film id: complete (or stopped: see ``errors``)
+
+    def __init__(self, bridge: LibraryBridge, parent: QObject) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.window = parent
+        self.queue: deque[int] = deque()
+        self.running: dict[int, Job] = {}
+        self.fractions: dict[int, float] = {}
+        self.errors: dict[int, str] = {}
+        self._arrived_at: dict[int, float] = {}
+        self.closing = False
+
+    def add(self, film_ids: list[int]) -> None:
+        for film_id in film_ids:
+            if film_id not in self.running and film_id not in self.queue:
+                self.queue.append(film_id)
+                self.fractions.setdefault(film_id, 0.0)
+                self.errors.pop(film_id, None)
+        self._next()
+
+    def resume(self) -> list[int]:
+        """Take up films left importing by a crash or by closing the app."""
+        pending = staged_import.pending(self.bridge.lib)
+        self.add(pending)
+        return pending
+
+    def busy(self) -> bool:
+        return bool(self.running or self.queue)
+
+    def _next(self) -> None:
+        while not self.closing and self.queue and len(self.running) < AT_ONCE:
+            film_id = self.queue.popleft()
+            lib = self.bridge.lib
+            job = Job(lambda progress, cancel, f=film_id: staged_import.complete(lib, f, progress, cancel), self)
+            job.progress.connect(lambda fraction, message, f=film_id: self._progress(f, fraction, message))
+            job.failed.connect(lambda exc, f=film_id: self._failed(f, exc))
+            job.done.connect(lambda f=film_id: self._done(f))
+            self.running[film_id] = job
+            job.start()
+
+    def _progress(self, film_id: int, fraction: float, message: str) -> None:
+        self.fractions[film_id] = fraction
+        self.progress.emit(film_id, fraction, message)
+        now = time.monotonic()
+        if now - self._arrived_at.get(film_id, 0.0) >= ARRIVALS_EVERY_S:
+            self._arrived_at[film_id] = now
+            self.arrived.emit(film_id)
+
+    def _failed(self, film_id: int, exc: BaseException) -> None:
+        self.errors[film_id] = str(exc)
+        if not self.closing:
+            show_error(self.window, exc)
+
+    def _done(self, film_id: int) -> None:
+        self.running.pop(film_id, None)
+        self.fractions.pop(film_id, None)
+        self._arrived_at.pop(film_id, None)
+        self.arrived.emit(film_id)
+        self.film_done.emit(film_id)
+        self._next()
+
+    def shutdown(self, wait_ms: int = 10_000) -> None:
+        """Closing: stop every job (each film stays registered and resumes on the next start)."""
+        self.closing = True
+        self.queue.clear()
+        for job in list(self.running.values()):
+            job.cancel()
+        for job in list(self.running.values()):
+            job.wait(wait_ms)
