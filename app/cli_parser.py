@@ -143,6 +143,8 @@ def build(given: Given) -> OneLineParser:
     clips.add_argument("--event", action="append", default=[])
     clips.add_argument("--person", action="append", default=[])
     clips.add_argument("--text", default="", help="words in the title, note or quote")
+    clips.add_argument("--at", default=None, metavar="HH:MM",
+                       help="filmed around this time of day (within half an hour), nearest first")
 
     tag = group("tag", "the codebook")
     tag_add = tag.add_parser("add", parents=[common])

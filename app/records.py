@@ -33,6 +33,8 @@ class FilmRecord:
     start_us: int = 0
     mirror: bool = False
     importing: bool = False  # registered, still being hashed, copied and analysed
+    recorded_at: str | None = None  # ISO 8601 with the UTC offset where it was filmed (or this computer's)
+    recorded_from: str | None = None  # "phone", "container" or "file" (media.recorded_time)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -81,7 +83,16 @@ def film_record(film: Film, absolute_path: str) -> FilmRecord:
         start_us=film.start_us,
         mirror=bool(film.mirror),
         importing=film.import_state is not None,
+        recorded_at=_recorded_iso(film),
+        recorded_from=film.recorded_source if film.recorded_at is not None else None,
     )
+
+
+def _recorded_iso(film: Film) -> str | None:
+    from app.time_of_day import film_recorded
+
+    when = film_recorded(film)
+    return when.local().isoformat(timespec="seconds") if when is not None else None
 
 
 def clip_record(clip: Clip) -> ClipRecord:

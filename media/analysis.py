@@ -1,20 +1,25 @@
-"""One pass over a film: thumbnail pages and waveform peaks into a cache folder.
+"""Thumbnail pages and waveform peaks of a film into a cache folder.
 
-Both are written to disk as the film is decoded, so memory stays flat at any length."""
+Pictures (keyframes of long films) and sound are decoded at the same time, each from its own
+opening of the file, so the two halves overlap on two cores; both are written to disk as they
+are decoded, so memory stays flat at any length."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
 import av.error
 
-from media.jobs import CancelToken, ProgressFn, no_progress
+from media.jobs import Cancelled, CancelToken, ProgressFn, no_progress
 from media.probe import MediaInfo, open_container, pick_streams
 from media.thumbnails import StripCollector
 from media.waveform import PeakCollector
 
 US = 1_000_000
+MESSAGE = "thumbnails and waveform"
 
 
 def _decode(stream_ctx, packet):
@@ -22,6 +27,24 @@ def _decode(stream_ctx, packet):
         return stream_ctx.decode(packet)
     except (av.error.FFmpegError, ValueError):
         return []  # a damaged packet: skip it, the rest of the film still counts
+
+
+class _Halves:
+    """Progress of the two halves as one figure, and a stop for the other half when one fails."""
+
+    def __init__(self, progress: ProgressFn, cancel: CancelToken, count: int) -> None:
+        self.progress, self.cancel, self.count = progress, cancel, max(count, 1)
+        self.done: dict[str, float] = {}
+        self.failed = threading.Event()
+
+    def report(self, half: str, fraction: float) -> None:
+        self.done[half] = fraction
+        self.progress(min(sum(self.done.values()) / self.count, 1.0), MESSAGE)
+
+    def check(self) -> None:
+        self.cancel.check()
+        if self.failed.is_set():
+            raise Cancelled()
 
 
 def analyse(
@@ -32,47 +55,92 @@ def analyse(
 ) -> None:
     """Write the strip and peaks for ``info.path`` into ``folder`` (which must exist)."""
     cancel = cancel or CancelToken()
-    with open_container(info.path) as container:
-        videos, audios = pick_streams(container)
-        video = _match(videos, info.has_video, info.width)
-        audio = audios[0] if info.has_audio and audios else None
-        streams = [s for s in (video, audio) if s is not None]
-        strip = StripCollector(info, folder) if video is not None else None
-        peaks = PeakCollector(folder) if audio is not None else None
+    halves = _Halves(progress, cancel, int(info.has_video) + int(info.has_audio))
+    with ThreadPoolExecutor(1, thread_name_prefix="sound") as pool:
+        sound = pool.submit(_sound, info, folder, halves) if info.has_audio else None
         try:
-            _run(container, video, audio, streams, strip, peaks, info, progress, cancel)
-        finally:
-            if peaks is not None:
-                peaks.close()
-    progress(1.0, "thumbnails and waveform")
+            if info.has_video:
+                _pictures(info, folder, halves)
+        except BaseException as exc:
+            halves.failed.set()  # the sound half stops too
+            other = _outcome(sound)
+            if isinstance(exc, Cancelled) and not cancel.cancelled and other is not None:
+                raise other from None  # the sound half failed first: its error is the one
+            raise
+        other = _outcome(sound)
+        if other is not None:
+            raise other
+    progress(1.0, MESSAGE)
 
 
-def _run(container, video, audio, streams, strip, peaks, info, progress, cancel) -> None:
-    if video is not None:
+def _outcome(future) -> BaseException | None:
+    if future is None:
+        return None
+    try:
+        future.result()
+    except BaseException as exc:  # handed to the caller, which raises the right one
+        return exc
+    return None
+
+
+def _pictures(info: MediaInfo, folder: Path, halves: _Halves) -> None:
+    with open_container(info.path) as container:
+        videos, _audios = pick_streams(container)
+        video = _match(videos, info.has_video, info.width)
+        if video is None:
+            return
         video.thread_type = "AUTO"
-    duration = max(info.duration_us, 1)
-    for i, packet in enumerate(container.demux(streams)):
-        if i % 200 == 0:
-            cancel.check()
-        if packet.size == 0 or (packet.pts is None and packet.dts is None):
-            continue  # end-of-stream markers; decoders are flushed below
-        if packet.stream is video:
+        strip = StripCollector(info, folder)
+        duration = max(info.duration_us, 1)
+        for i, packet in enumerate(container.demux(video)):
+            if i % 200 == 0:
+                halves.check()
+                t = packet.pts if packet.pts is not None else packet.dts
+                if t is not None:
+                    halves.report("pictures", t * packet.time_base * US / duration)
+            if packet.size == 0 or (packet.pts is None and packet.dts is None):
+                continue  # end-of-stream markers; the decoder is flushed below
             if strip.keyframes_only and not packet.is_keyframe:
                 continue
             for frame in _decode(video.codec_context, packet):
                 _offer(strip, frame, video.time_base)
-        elif packet.stream is audio:
-            for frame in _decode(audio.codec_context, packet):
-                peaks.add(frame)
-        if i % 200 == 0:
-            t = packet.pts if packet.pts is not None else packet.dts
-            progress(min(t * packet.time_base * US / duration, 1.0), "thumbnails and waveform")
-    if strip is not None:
         for frame in _decode(video.codec_context, None):
             _offer(strip, frame, video.time_base)
         strip.finish()
-    if peaks is not None:
-        peaks.finish()
+        halves.report("pictures", 1.0)
+
+
+def _sound(info: MediaInfo, folder: Path, halves: _Halves) -> None:
+    try:
+        _sound_peaks(info, folder, halves)
+    except BaseException:
+        halves.failed.set()  # the picture half stops at its next check
+        raise
+
+
+def _sound_peaks(info: MediaInfo, folder: Path, halves: _Halves) -> None:
+    with open_container(info.path) as container:
+        _videos, audios = pick_streams(container)
+        if not audios:
+            return
+        audio = audios[0]
+        peaks = PeakCollector(folder)
+        try:
+            duration = max(info.duration_us, 1)
+            for i, packet in enumerate(container.demux(audio)):
+                if i % 200 == 0:
+                    halves.check()
+                    t = packet.pts if packet.pts is not None else packet.dts
+                    if t is not None:
+                        halves.report("sound", t * packet.time_base * US / duration)
+                if packet.size == 0 or (packet.pts is None and packet.dts is None):
+                    continue
+                for frame in _decode(audio.codec_context, packet):
+                    peaks.add(frame)
+            peaks.finish()
+        finally:
+            peaks.close()
+        halves.report("sound", 1.0)
 
 
 def _offer(strip: StripCollector, frame, time_base) -> None:

@@ -113,9 +113,11 @@ class _Timing:
         self.end = finish if self.end is None else max(self.end, finish)
 
 
-def _measure(container, streams, cancel: CancelToken | None) -> dict[int, _Timing]:
+def _measure(container, streams, cancel: CancelToken | None, limit: int | None = None) -> dict[int, _Timing]:
     timings = {s.index: _Timing() for s in streams}
     for i, packet in enumerate(container.demux(streams)):
+        if limit is not None and i >= limit:
+            break  # probe_quick: the first packets only
         if cancel is not None and i % 2000 == 0:
             cancel.check()
         if packet.size and packet.stream.index in timings:
@@ -169,7 +171,25 @@ def _rate_and_vfr(timing: _Timing, time_base: Fraction) -> tuple[Fraction | None
     return measured.limit_denominator(1001), vfr, count
 
 
-def probe(path: Path | str, cancel: CancelToken | None = None) -> MediaInfo:
+QUICK_PACKETS = 600  # probe_quick: enough packets for the frame rate and a decoded frame
+
+
+def probe_quick(path: Path | str, cancel: CancelToken | None = None) -> MediaInfo:
+    """Facts enough to play and mark a long film at once (a demux pass over hours of packets
+    takes seconds): the first packets of each stream for its rate, the container's header for
+    its length (``frame_count`` unknown). ``probe`` gives the exact facts later (app/ops/
+    staged_import.py runs it in the background). Files with no length in their header get the
+    full ``probe``."""
+    path = Path(path)
+    if path.is_file():
+        with open_container(path) as container:
+            header_us = container.duration
+        if header_us and header_us > 0:
+            return probe(path, cancel, _quick_length_us=header_us)
+    return probe(path, cancel)
+
+
+def probe(path: Path | str, cancel: CancelToken | None = None, _quick_length_us: int | None = None) -> MediaInfo:
     """Read what ``path`` holds; raise ``UnsupportedMedia`` naming the file and the reason."""
     path = Path(path)
     if not path.exists():
@@ -183,7 +203,7 @@ def probe(path: Path | str, cancel: CancelToken | None = None) -> MediaInfo:
         video, audio = pick_streams(container)
         if not video and not audio:
             raise _refuse(path, "holds no video or audio stream")
-        timings = _measure(container, video + audio, cancel)
+        timings = _measure(container, video + audio, cancel, QUICK_PACKETS if _quick_length_us else None)
         # The main video stream is the one with the most frames (skips empty extra tracks).
         video = sorted((s for s in video if len(timings[s.index].pts) > 0), key=lambda s: -len(timings[s.index].pts))
         audio = [s for s in audio if len(timings[s.index].pts) > 0]
@@ -208,6 +228,8 @@ def probe(path: Path | str, cancel: CancelToken | None = None) -> MediaInfo:
         # Time zero is FFmpeg's container start (what Qt's player counts from too).
         info.start_us = container.start_time if container.start_time is not None else round(min(starts) * US)
         info.duration_us = max(0, round((max(ends) - min(starts)) * US))
+        if _quick_length_us is not None:
+            info.duration_us, info.frame_count = _quick_length_us, None
         if info.duration_us == 0:
             raise _refuse(path, "has no playable length (0 seconds)")
         return info

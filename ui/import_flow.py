@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.ops import staged_import
+from app.ops.import_order import expand_and_order
 from ui.background_imports import BackgroundImports
 from ui.bridge import LibraryBridge
 from ui.errors import show_error
@@ -22,14 +23,8 @@ VIDEO_FILTER = ("Films and sound (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.mts *.m
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """Dropped folders stand for the files inside them."""
-    out = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
-        else:
-            out.append(path)
-    return out
+    """Dropped folders stand for the films inside them, in the order they were recorded."""
+    return expand_and_order(paths)
 
 
 class ImportFlow(QObject):

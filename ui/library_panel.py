@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -20,6 +22,22 @@ from ui.errors import show_error
 NO_EVENT = "Not in an event"
 COLUMNS = ("Film", "Length")
 ICON_W, ICON_H = 64, 36
+
+
+def _utc(iso: str | None) -> dt.datetime:
+    if iso is None:
+        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(iso)
+
+
+def recorded_text(film: FilmRecord) -> str:
+    """'Recorded Sat 28 Nov 2026 11:02 (UTC+01:00, from the phone's clock)'."""
+    when = dt.datetime.fromisoformat(film.recorded_at)
+    source = {"phone": "the phone's clock", "container": "the file's creation time",
+              "file": "the file's date: a copy may have changed it"}.get(film.recorded_from or "", "")
+    zone = when.strftime("UTC%z")
+    zone = zone[:-2] + ":" + zone[-2:] if len(zone) == 8 else zone
+    return f"Recorded {when.strftime('%a %d %b %Y %H:%M')} ({zone}, from {source})"
 
 
 class FilmTreeModel(QAbstractItemModel):
@@ -41,6 +59,8 @@ class FilmTreeModel(QAbstractItemModel):
         by_event: dict[str, list[FilmRecord]] = {}
         for film in films:
             by_event.setdefault(film.event or NO_EVENT, []).append(film)
+        for group in by_event.values():  # in the order they were filmed (unknown: as imported)
+            group.sort(key=lambda f: (f.recorded_at is None, _utc(f.recorded_at)))
         self.beginResetModel()
         self.groups = sorted(by_event.items(), key=lambda kv: (kv[0] == NO_EVENT, kv[0].lower()))
         self.endResetModel()
@@ -159,6 +179,8 @@ class FilmTreeModel(QAbstractItemModel):
             if film.rotation:
                 facts += f", turned {film.rotation}°"
             tip = f"{film.title}\n{facts}\n{film.path}"
+            if film.recorded_at:
+                tip += "\n" + recorded_text(film)
             if film.importing:
                 tip += (f"\nStill {self._importing_text(film)}: you can play and mark it now; "
                         "thumbnails and waveform fill in as they are made.")

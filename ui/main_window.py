@@ -21,6 +21,7 @@ from ui.codebook_panel import CodebookPanel
 from ui.key_tagging import KeyTagger
 from ui.edit_actions import UndoActions
 from ui.feedback import Feedback
+from ui.event_timeline import EventTimeline
 from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
 from ui.operations import OperationRunner
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.transport = TransportBar(self.player, self)
         self.timeline = Timeline(self.bridge, self.selection, self.runner, self)
         self.library_panel = LibraryPanel(self.bridge, self)
+        self.event_timeline = EventTimeline(self.bridge, self)
         self.clip_list = ClipList(self.bridge, self.selection, self)
         self.import_flow = ImportFlow(self.bridge, self)
         self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_ids, self)
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self.docks: dict[str, QDockWidget] = {}
         self.add_dock("library", "Library", self.library_panel, DOCK_LEFT)
+        self.add_dock("event", "Event day", self.event_timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.add_dock("clips", "Clips", self.clip_list, DOCK_RIGHT)
         self.add_dock("reel", "Reel", self.reel_builder, DOCK_RIGHT, tab_with="clips")
         self.add_dock("prototypes", "Prototypes", self.prototypes_panel, DOCK_RIGHT, tab_with="clips")
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self.resizeDocks([self.docks["library"], self.docks["clips"]], [300, 440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["library"], self.docks["codebook"]], [480, 360], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["event"]], [150], Qt.Orientation.Vertical)
         self._restore()
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
         self.runner.start(lambda progress, cancel: films.check_missing(lib))
@@ -129,6 +133,8 @@ class MainWindow(QMainWindow):
         self.selection.changed.connect(lambda _ids: self.clip_details.show_clip(self.selection.current))
         self.clip_list.clip_activated.connect(self.play_clip)
         self.import_flow.finished.connect(self._after_import)
+        self.library_panel.event_current.connect(self.event_timeline.set_event)
+        self.event_timeline.film_activated.connect(self.library_panel.select_film)
         background = self.import_flow.background
         background.progress.connect(self.library_panel.model.set_import_progress)
         background.arrived.connect(self.library_panel.model.refresh_picture)

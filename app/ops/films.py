@@ -11,6 +11,7 @@ import errno
 import os
 import re
 import shutil
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ from app.ops import events, lookup
 from media.analysis import analyse
 from media.files import copy_and_hash, hash_file, storage_error
 from media.probe import MediaInfo, probe
+from media.recorded_time import recorded_time
+from app.ops.import_order import expand_and_order, recorded_fields
+
+AT_ONCE = 2  # films imported at the same time (two cores)
+_COMMIT = threading.Lock()
 
 
 @dataclass
@@ -44,21 +50,36 @@ def import_files(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> list[ImportResult]:
-    """Import each file; a bad file is reported and the batch goes on. Cancelling stops the
-    batch after cleaning up the file in hand (files already imported stay)."""
+    """Import each file (a folder: the films inside it, in the order they were recorded), two
+    at a time; a bad file is reported and the batch goes on. Cancelling stops the batch after
+    cleaning up the files in hand (files already imported stay). Results are in that order."""
     cancel = cancel or CancelToken()
     if event is not None and not event.strip():
         raise BadInput("event '': an event needs a name (or leave it out)")
-    sources = [Path(s) for s in sources]
-    results = []
-    for n, source in enumerate(sources):
-        step = sub_progress(lambda f, m, name=source.name: progress(f, f"{name}: {m}" if m else name),
-                            n / len(sources), (n + 1) / len(sources))
+    sources = expand_and_order(list(sources))
+    if not sources:
+        return []
+    done = [0.0] * len(sources)
+
+    def run(n: int, source: Path) -> ImportResult:
+        def step(fraction: float, message: str = "") -> None:
+            done[n] = fraction
+            progress(sum(done) / len(sources), f"{source.name}: {message}" if message else source.name)
+
         try:
-            results.append(import_file(lib, source, event=event, link=link, progress=step, cancel=cancel))
+            return import_file(lib, source, event=event, link=link, progress=step, cancel=cancel)
         except ProtoReelError as exc:
-            results.append(ImportResult(source, error=str(exc)))
-    return results
+            return ImportResult(source, error=str(exc))
+
+    # Two films at a time: each is itself two jobs (hash, decode) that mostly wait on the disk
+    # or on each other, so two cores stay busy without one long film holding up the rest.
+    with ThreadPoolExecutor(AT_ONCE, thread_name_prefix="import") as pool:
+        futures = [pool.submit(run, n, source) for n, source in enumerate(sources)]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            cancel.cancel()
+            raise
 
 
 def import_file(
@@ -78,12 +99,13 @@ def import_file(
         cache = work / "cache"
         cache.mkdir()
         sha = hash_and_analyse(info, work, cache, link, progress, cancel)
-        with lib.read() as s:
-            existing = s.scalars(select(Film.id).where(Film.sha256 == sha)).first()
-        if existing is not None:
-            return ImportResult(source, existing, existed=True)
-        cancel.check()
-        film_id = _commit(lib, info, sha, work, link, event)
+        with _COMMIT:  # two imports of the same content at once: the second finds the first
+            with lib.read() as s:
+                existing = s.scalars(select(Film.id).where(Film.sha256 == sha)).first()
+            if existing is not None:
+                return ImportResult(source, existing, existed=True)
+            cancel.check()
+            film_id = _commit(lib, info, sha, work, link, event)
         progress(1.0, "done")
         return ImportResult(source, film_id)
     finally:
@@ -179,6 +201,7 @@ def _commit(lib: Library, info: MediaInfo, sha: str, work: Path, link: bool, eve
                 original_name=info.path.name,
                 sha256=sha,
                 **film_facts(info),
+                **recorded_fields(recorded_time(info.path)),
             )
             if event:
                 film.event = events.get_or_create(s, event)

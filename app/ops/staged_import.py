@@ -19,7 +19,6 @@ import hashlib
 import os
 import shutil
 import uuid
-from fractions import Fraction
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,9 +30,12 @@ from app.ops.films import ImportResult, film_facts, hash_and_analyse, managed_na
 from media.errors import BadInput, ProtoReelError, StorageError
 from media.files import hash_file, storage_error
 from media.jobs import CancelToken, ProgressFn, no_progress, sub_progress
-from media.probe import MediaInfo, probe
+from media.probe import MediaInfo, probe, probe_quick
+from media.recorded_time import recorded_time
+from app.ops.import_order import expand_and_order, recorded_fields
 
 PENDING = "pending-"
+QUICK_ABOVE_BYTES = 100 << 20
 SAMPLE = 1 << 20  # bytes read at each of three places to recognise content quickly
 
 
@@ -47,7 +49,10 @@ def register(
     """Probe and add the film (importing). A file whose content is already in the library
     returns that film (``existed``); a refused file raises ``BadInput`` and changes nothing."""
     source = Path(source).expanduser().absolute()
-    info = probe(source, cancel)
+    # A long film's full probe reads every packet (seconds for hours of film): the header and
+    # first packets let it open at once; ``complete`` probes fully and corrects the facts.
+    quick = source.is_file() and source.stat().st_size > QUICK_ABOVE_BYTES
+    info = probe_quick(source, cancel) if quick else probe(source, cancel)
     same = same_content(lib, source, info.size_bytes)
     if same is not None:
         return ImportResult(source, same, existed=True)
@@ -60,6 +65,7 @@ def register(
             sha256=PENDING + uuid.uuid4().hex,
             import_state="link" if link else "copy",
             **film_facts(info),
+            **recorded_fields(recorded_time(source)),
         )
         if event:
             film.event = events.get_or_create(s, event)
@@ -76,8 +82,10 @@ def register_files(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> list[ImportResult]:
-    """Register each file; a refused one is reported (``error``) and the batch goes on."""
+    """Register each file (a folder: the films inside it, in the order they were recorded);
+    a refused one is reported (``error``) and the batch goes on."""
     cancel = cancel or CancelToken()
+    sources = expand_and_order(list(sources))
     results = []
     for n, source in enumerate(sources):
         cancel.check()
@@ -129,18 +137,6 @@ def pending(lib: Library) -> list[int]:
         return list(s.scalars(select(Film.id).where(Film.import_state.is_not(None)).order_by(Film.id)))
 
 
-def info_of(film: Film, path: Path) -> MediaInfo:
-    """The probed facts as registered (no second probe)."""
-    return MediaInfo(
-        path=path, container=film.container, duration_us=film.duration_us, size_bytes=film.size_bytes,
-        has_video=film.has_video, video_codec=film.video_codec, width=film.width, height=film.height,
-        rotation=film.rotation, sar=Fraction(film.sar_num, film.sar_den or 1),
-        fps=film.fps, frame_count=film.frame_count, vfr=film.vfr, start_us=film.start_us,
-        has_audio=film.has_audio, audio_codec=film.audio_codec, audio_rate=film.audio_rate,
-        audio_channels=film.audio_channels,
-    )
-
-
 def complete(
     lib: Library,
     film_id: int,
@@ -155,10 +151,11 @@ def complete(
         if film is None or film.import_state is None:
             return ImportResult(Path(film.path) if film else Path(), film_id, existed=film is not None)
         source, key, link = Path(film.path), film.sha256, film.import_state == "link"
-        info = info_of(film, source)
     if not source.is_file():
         raise BadInput(f"{source}: file not found; the film stays in the library as it was "
                        "imported so far (reconnect the drive or relink it)")
+    progress(0.0, "checking")
+    info = probe(source, cancel)  # the exact facts (registration may have read only the header)
     cache = lib.cache_dir(key)
     shutil.rmtree(cache, ignore_errors=True)  # a run cut short: start again
     cache.mkdir(parents=True)
@@ -194,6 +191,8 @@ def _finish(lib: Library, film_id: int, info: MediaInfo, key: str, sha: str, wor
         raise storage_error(exc, media_dest) from exc
     with lib.op(f"Finish importing {info.path.name}", undoable=False) as s:
         film = s.get(Film, film_id)
+        for name, value in film_facts(info).items():
+            setattr(film, name, value)
         film.sha256 = sha
         film.import_state = None
         if not link:

@@ -121,3 +121,18 @@ def test_an_import_killed_midway_is_taken_up_on_the_next_start(tmp_path, hour_fi
         assert not r.importing and Path(r.path).read_bytes() == hour_film.read_bytes()
         assert load_strip(lib.cache_dir(r.sha256)).complete
         assert not any(lib.tmp_dir.iterdir())
+
+
+def test_a_long_film_registers_from_its_header_and_gets_exact_facts_when_complete(lib, hour_film, monkeypatch):
+    from media.probe import probe, probe_quick
+
+    quick, full = probe_quick(hour_film), probe(hour_film)
+    assert quick.frame_count is None and full.frame_count == 3600
+    assert (quick.fps, quick.width, quick.height, quick.has_audio) == (full.fps, full.width, full.height, True)
+    assert abs(quick.duration_us - full.duration_us) < 100_000
+    monkeypatch.setattr(staged_import, "QUICK_ABOVE_BYTES", 0)  # as for a film of hours
+    film_id = staged_import.register(lib, hour_film).film_id
+    assert record(lib, film_id).frame_count is None
+    staged_import.complete(lib, film_id)
+    done = record(lib, film_id)
+    assert (done.frame_count, done.duration_us) == (full.frame_count, full.duration_us)

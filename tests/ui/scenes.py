@@ -271,8 +271,51 @@ def _tag(lib, name: str) -> int:
         return lookup.tag(s, name).id
 
 
+def scene_event_day(library: Path, out: Path) -> None:
+    """A workshop day: a camera left running three hours, and phones' films around it."""
+    import datetime as dt
+
+    from app.library import Library
+    from app.ops import films
+    from tests.media_factory import make_long_film
+
+    app = QApplication.instance()
+    media = library.parent / "event media"
+    camera, phones = media / "camera", media / "phones"
+    camera.mkdir(parents=True), phones.mkdir()
+    make_long_film(camera / "Hall camera.mkv", 3 * 3600, size=(320, 180), creation_time="2026-11-28T09:30:00Z")
+    day = dt.datetime(2026, 11, 28)
+    for n, (hour, minute, seconds) in enumerate([(9, 40, 90), (10, 5, 150), (10, 50, 60), (11, 0, 240),
+                                                  (11, 35, 120), (12, 20, 90), (13, 45, 180), (14, 10, 60),
+                                                  (14, 55, 300), (15, 30, 120), (16, 5, 90)]):
+        utc = day + dt.timedelta(hours=hour, minutes=minute)
+        local = utc.strftime("%Y-%m-%dT%H:%M:%S+0000")
+        size = (90, 160) if n % 3 == 0 else (160, 90)
+        make_long_film(phones / f"IMG_{4100 + n * 7}.mov", seconds, size=size, fps=5,
+                       creation_time=utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       extra_metadata={"com.apple.quicktime.creationdate": local})
+    lib = Library.open(library)
+    results = films.import_files(lib, [camera, phones], event="Living well workshop day", link=True)
+    assert all(r.error is None for r in results), [r.error for r in results]
+    window = open_window(lib)
+    window.docks["event"].show()
+    window.docks["event"].raise_()
+    wait_until(app, lambda: window.library_panel.model.index_of(results[-1].film_id).isValid())
+    window.library_panel.select_film(results[0].film_id)
+    wait_until(app, lambda: window.event_timeline.event_name == "Living well workshop day")
+    wait_until(app, lambda: len(window.event_timeline.spans) == 12)
+    wait_until(app, lambda: window.video.current_image() is not None)
+    window.player.seek_us(75 * 60 * 1_000_000)
+    wait_until(app, lambda: window.player.position_us >= 75 * 60 * 1_000_000 - 2_000_000)
+    image = grab(app, window, out)
+    assert_shows(image, window, window.event_timeline, 20, "the event timeline shows no films")
+    assert_shows(image, window, window.timeline, 30, "the timeline shows no thumbnails of the 3-hour film")
+    window.close()
+    lib.close()
+
+
 SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evidence": scene_evidence, "record": scene_record,
-          "record_devices": scene_record_devices}
+          "record_devices": scene_record_devices, "event_day": scene_event_day}
 
 
 def main(argv: list[str]) -> int:

@@ -14,6 +14,7 @@ NEEDS_SAMPLES = {"workspace", "reel_builder", "evidence"}  # they film real peop
     ("reel_builder", "reel-builder.png"),
     ("evidence", "evidence-board.png"),  # the codebook in use and a prototype's evidence board
     ("record", "record.png"),  # recording from the test source: live preview, level, elapsed
+    ("event_day", "event-day.png"),  # a 3-hour camera and phones' films on the event's day
 ])
 def test_screenshot(tmp_path, scene, name):
     if scene in NEEDS_SAMPLES and not SAMPLES.is_dir():

@@ -1,0 +1,93 @@
+"""When a film was recorded, from what the file says, best source first:
+
+1. phone metadata with the local time and its UTC offset (iPhones write
+   ``com.apple.quicktime.creationdate``, e.g. ``2026-11-28T11:02:03+0000``);
+2. the container's ``creation_time`` (UTC, written by phones, cameras and ffmpeg; the zone
+   where it was filmed is not known);
+3. the file's modification time (a copy may have changed it: the last resort).
+
+Dates a file cannot mean (MP4's zero date 1904, 1970, or later than tomorrow) are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import av.error
+
+PHONE_KEYS = ("com.apple.quicktime.creationdate",)
+CONTAINER_KEYS = ("creation_time", "date")
+SOURCES = {"phone": "the phone's own clock and zone", "container": "the file's creation time",
+           "file": "the file's modification time"}
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})$")
+
+
+@dataclass(frozen=True)
+class RecordedTime:
+    utc: dt.datetime  # naive, UTC
+    offset_min: int | None  # minutes east of UTC where it was filmed; None: not known
+    source: str  # a key of SOURCES
+
+    def local(self) -> dt.datetime:
+        """Aware time of day where it was filmed; in this computer's zone if that is unknown."""
+        aware = self.utc.replace(tzinfo=dt.timezone.utc)
+        if self.offset_min is None:
+            return aware.astimezone()
+        return aware.astimezone(dt.timezone(dt.timedelta(minutes=self.offset_min)))
+
+    def zone_label(self) -> str:
+        if self.offset_min is None:
+            return f"{self.local().strftime('%Z') or 'local'}, this computer's zone"
+        sign = "+" if self.offset_min >= 0 else "-"
+        h, m = divmod(abs(self.offset_min), 60)
+        return f"UTC{sign}{h:02d}:{m:02d}"
+
+
+def parse_time(text: str) -> tuple[dt.datetime, int | None] | None:
+    """(UTC naive, offset minutes or None) from an ISO 8601 text; None if it is not one."""
+    text = text.strip().replace(" ", "T", 1)
+    offset = None
+    if text.endswith("Z"):
+        text = text[:-1]
+    else:
+        match = _OFFSET.search(text)
+        if match and "T" in text:
+            sign = 1 if match.group(1) == "+" else -1
+            offset = sign * (int(match.group(2)) * 60 + int(match.group(3)))
+            text = text[: match.start()]
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.replace(tzinfo=None)
+    utc = when - dt.timedelta(minutes=offset) if offset is not None else when
+    return utc, offset
+
+
+def _plausible(utc: dt.datetime) -> bool:
+    return dt.datetime(1990, 1, 1) < utc < dt.datetime.utcnow() + dt.timedelta(days=1)
+
+
+def recorded_time(path: Path) -> RecordedTime:
+    """Never fails for a readable file: the modification time is always there."""
+    tags: dict[str, str] = {}
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            for stream in container.streams:
+                tags.update({k.lower(): v for k, v in stream.metadata.items()})
+            tags.update({k.lower(): v for k, v in container.metadata.items()})  # the file's own first
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError):
+        pass
+    for source, keys in (("phone", PHONE_KEYS), ("container", CONTAINER_KEYS)):
+        for key in keys:
+            parsed = parse_time(tags[key]) if key in tags else None
+            if parsed is not None and _plausible(parsed[0]):
+                utc, offset = parsed
+                return RecordedTime(utc, offset if source == "phone" else None, source)
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+    return RecordedTime(mtime, None, "file")
