@@ -40,9 +40,15 @@ def consent_rule(plan: ReelPlan) -> list[Refusal]:
 DEFAULT_RULES: list[Rule] = [consent_rule]
 
 
+def refusals(plan: ReelPlan, rules: list[Rule] | None = None) -> list[Refusal]:
+    """Every rule's refusals for ``plan``: what ``check`` refuses, item by item (a review
+    presents the rest and shows a "withheld" card for these)."""
+    return [r for rule in (DEFAULT_RULES if rules is None else rules) for r in rule(plan)]
+
+
 def check(plan: ReelPlan, rules: list[Rule] | None = None) -> None:
-    refusals = [r for rule in (DEFAULT_RULES if rules is None else rules) for r in rule(plan)]
-    if refusals:
-        lines = "; ".join(f"clip {r.position + 1} {r.clip_title!r}: {r.reason}" for r in refusals)
+    found = refusals(plan, rules)
+    if found:
+        lines = "; ".join(f"clip {r.position + 1} {r.clip_title!r}: {r.reason}" for r in found)
         raise ConsentRefused(f"reel {plan.title!r} cannot be exported for a {plan.audience} audience: {lines}. "
                              "Nothing was written.")

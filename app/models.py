@@ -42,6 +42,9 @@ ROLES = ("actor", "lived_experience", "carer", "staff", "facilitator")
 CONSENT_SCOPES = ("none", "team", "collaborative", "public")
 AUDIENCES = ("team", "collaborative", "public")
 PROTOTYPE_STAGES = ("idea", "prototyping", "testing", "adopted", "dropped")
+# What a breakfast review presents, and the quick marks the room's reactions are counted by.
+REVIEW_SOURCES = ("reel", "prototype", "event", "clips")
+MARK_KINDS = ("matters", "surprising", "action")
 
 
 def utcnow() -> dt.datetime:
@@ -253,20 +256,62 @@ class ReelItem(Base):
     card_text: Mapped[str] = mapped_column(Text, default="")
     caption: Mapped[str | None] = mapped_column(Text)
     fade: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The question put to the room after the clip at a review ("What would have helped here?").
+    discuss: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     reel: Mapped[Reel] = relationship(back_populates="items")
     clip: Mapped[Clip] = relationship(back_populates="reel_items")
 
 
 class Review(Base):
+    """A breakfast meeting: what was presented to whom, and what the room said and decided."""
+
     __tablename__ = "reviews"
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     held_on: Mapped[dt.date | None] = mapped_column(Date)
     reel_id: Mapped[int | None] = mapped_column(ForeignKey("reels.id", ondelete="SET NULL"))
     prototype_id: Mapped[int | None] = mapped_column(ForeignKey("prototypes.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(20), default="clips", server_default="clips")
+    audience: Mapped[str] = mapped_column(String(20), default="team", server_default="team")
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Where the meeting was (item position), so that it can be continued after a crash.
+    last_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     notes: Mapped[list[ReviewNote]] = relationship(back_populates="review", cascade="all, delete-orphan")
+    items: Mapped[list[ReviewItem]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewItem.position"
+    )
+    marks: Mapped[list[ReviewMark]] = relationship(back_populates="review", cascade="all, delete-orphan")
+    actions: Mapped[list[ReviewAction]] = relationship(back_populates="review", cascade="all, delete-orphan")
+    __table_args__ = (
+        CheckConstraint(f"audience IN {AUDIENCES}", name="audience"),
+        CheckConstraint(f"source IN {REVIEW_SOURCES}", name="source"),
+    )
+
+
+class ReviewItem(Base):
+    """One clip in a review's running order, kept as it was shown (title, question, consent)."""
+
+    __tablename__ = "review_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id", ondelete="SET NULL"), index=True)
+    # A film with no clips is presented whole (clip_id None); the range shown is kept either way.
+    film_id: Mapped[int | None] = mapped_column(ForeignKey("films.id", ondelete="SET NULL"), index=True)
+    start_us: Mapped[int] = mapped_column(BigInteger, default=0)
+    end_us: Mapped[int] = mapped_column(BigInteger, default=0)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    discuss: Mapped[str] = mapped_column(Text, default="")
+    withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+    withheld_reason: Mapped[str] = mapped_column(Text, default="")
+    shown_us: Mapped[int] = mapped_column(BigInteger, default=0)  # time on the audience screen
+
+    review: Mapped[Review] = relationship(back_populates="items")
 
 
 class ReviewNote(Base):
@@ -279,6 +324,36 @@ class ReviewNote(Base):
 
     review: Mapped[Review] = relationship(back_populates="notes")
     clip: Mapped[Clip | None] = relationship(back_populates="review_notes")
+
+
+class ReviewMark(Base):
+    """A quick mark the facilitator pressed during a clip ("this matters", "surprising"...)."""
+
+    __tablename__ = "review_marks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="marks")
+    __table_args__ = (CheckConstraint(f"kind IN {MARK_KINDS}", name="kind"),)
+
+
+class ReviewAction(Base):
+    """Something the room decided to do: who, by when, for which prototype."""
+
+    __tablename__ = "review_actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    clip_id: Mapped[int | None] = mapped_column(ForeignKey("clips.id", ondelete="SET NULL"), index=True)
+    prototype_id: Mapped[int | None] = mapped_column(ForeignKey("prototypes.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="actions")
 
 
 class ExportRecord(Base):

@@ -9,7 +9,7 @@ from fractions import Fraction
 from sqlalchemy.orm import Session
 
 from app.library import Library
-from app.models import Appearance, Reel
+from app.models import Appearance, Clip, Reel
 from app.ops import lookup
 from media.export.plan import ExportSettings, Person, PlanItem, ReelPlan
 
@@ -40,26 +40,33 @@ def reel_rate(items: list[PlanItem]) -> Fraction:
     return weights.most_common(1)[0][0] if weights else DEFAULT_FPS
 
 
+def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_text: str = "",
+              caption: str | None = None, fade: bool = False) -> PlanItem:
+    """One clip as exporters (and the policy check) see it: its film, tags, people."""
+    film = clip.film
+    tags = [(link.tag.kind, link.tag.name) for link in clip.tag_links]
+    tags.sort(key=lambda t: ("challenge", "opportunity", "theme").index(t[0]))
+    people = [Person(a.person.name, a.person.role, a.person.consent)
+              for a in session.query(Appearance).filter(Appearance.film_id == film.id)]
+    return PlanItem(
+        position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,
+        source=lib.film_path(film), start_us=clip.start_us, end_us=clip.end_us, fps=film.fps,
+        has_video=film.has_video, has_audio=film.has_audio, width=film.width, height=film.height,
+        rotation=film.rotation, sar=Fraction(film.sar_num, film.sar_den), tags=tags,
+        prototypes=sorted(link.prototype.name for link in clip.prototype_links), people=people,
+        note=clip.note, quote=clip.quote, card_text=card_text,
+        caption=caption if caption is not None else default_caption(clip.title, tags), fade=fade,
+    )
+
+
 def build(lib: Library, session: Session, reel_ref, height: int | None = None, cards: bool | None = None,
           captions: bool | None = None) -> ReelPlan:
     reel = lookup.reel(session, reel_ref)
     options = reel_settings(reel)
     items = []
     for position, ri in enumerate(reel.items):
-        clip, film = ri.clip, ri.clip.film
-        tags = [(link.tag.kind, link.tag.name) for link in clip.tag_links]
-        tags.sort(key=lambda t: ("challenge", "opportunity", "theme").index(t[0]))
-        people = [Person(a.person.name, a.person.role, a.person.consent)
-                  for a in session.query(Appearance).filter(Appearance.film_id == film.id)]
-        items.append(PlanItem(
-            position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,
-            source=lib.film_path(film), start_us=clip.start_us, end_us=clip.end_us, fps=film.fps,
-            has_video=film.has_video, has_audio=film.has_audio, width=film.width, height=film.height,
-            rotation=film.rotation, sar=Fraction(film.sar_num, film.sar_den), tags=tags,
-            prototypes=sorted(link.prototype.name for link in clip.prototype_links), people=people,
-            note=clip.note, quote=clip.quote, card_text=ri.card_text or "",
-            caption=ri.caption if ri.caption is not None else default_caption(clip.title, tags), fade=ri.fade,
-        ))
+        items.append(plan_item(lib, session, ri.clip, position, card_text=ri.card_text or "", caption=ri.caption,
+                               fade=ri.fade))
     settings = ExportSettings(
         height=height or reel.height,
         fps=reel_rate(items),

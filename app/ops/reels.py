@@ -89,8 +89,9 @@ def _renumber(items: list[ReelItem]) -> None:
 
 
 def update_item(lib: Library, item_id: int, **fields) -> None:
-    """Change an item's ``card_text``, ``caption`` (None: the default) or ``fade``."""
-    unknown = set(fields) - {"card_text", "caption", "fade"}
+    """Change an item's ``card_text``, ``caption`` (None: the default), ``fade`` or ``discuss`` (the
+    question put to the room after the clip at a review)."""
+    unknown = set(fields) - {"card_text", "caption", "fade", "discuss"}
     if unknown:
         raise BadInput(f"reel item fields {sorted(unknown)}: cannot be changed")
     with lib.op("Edit reel item") as s:
