@@ -175,13 +175,21 @@ def remove_mark(lib: Library, review_id: int, clip_id: int | None, kind: str) ->
 ACTION_FIELDS = {"text", "owner", "due", "prototype_id", "clip_id"}
 
 
+def parse_due(text: str) -> dt.date | None:
+    """``YYYY-MM-DD`` or nothing (raises ValueError for anything else)."""
+    text = text.strip()
+    if text and len(text) != 10:  # fromisoformat also takes "20261210"; people write dates in full
+        raise ValueError(text)
+    return dt.date.fromisoformat(text) if text else None
+
+
 def _action_fields(s: Session, fields: dict) -> dict:
     unknown = set(fields) - ACTION_FIELDS
     if unknown:
         raise BadInput(f"action fields {sorted(unknown)}: cannot be set")
     if isinstance(fields.get("due"), str):
         try:
-            fields["due"] = dt.date.fromisoformat(fields["due"]) if fields["due"].strip() else None
+            fields["due"] = parse_due(fields["due"])
         except ValueError:
             raise BadInput(f"due date {fields['due']!r}: write it as YYYY-MM-DD") from None
     if isinstance(fields.get("prototype_id"), str):  # a name, as typed on the command line

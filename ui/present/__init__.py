@@ -1,0 +1,1 @@
+"""The breakfast review: audience screen, presenter view, Reviews panel, summary PDF."""

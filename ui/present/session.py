@@ -1,0 +1,286 @@
+"""One breakfast review on screen: the audience screen, the presenter view, the keys.
+
+Keys (a presentation clicker sends PageUp/PageDown, B, F5 and Esc):
+  Space, →, PageDown  next        ←, PageUp  back        R  replay the clip
+  B (or .)  blackout               P  pause / play        F5  resume (leave blackout or pause)
+  1 2 3  quick marks               Tab  presenter overlay (one screen)       Esc  leave
+While a text field is being typed in, only the clicker's PageUp/PageDown/F5 act; Esc leaves
+the field. Time on screen is kept per item (every few seconds and at each move).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette, QScreen
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app import present_sequence as seq
+from app import review_records
+from app.library import Library
+from app.ops import reviews
+from ui.errors import show_error
+from ui.present.audience import AudienceScreen
+from ui.present.playback import ClipPlayback
+from ui.present.presenter import MARK_KEYS, PresenterView
+from ui.present.screens import full_screen_on, maximised_on, pick_screens
+from ui.text_keys import is_text_input
+
+K = Qt.Key
+NEXT_KEYS = {K.Key_Space, K.Key_Right, K.Key_PageDown, K.Key_Down}
+BACK_KEYS = {K.Key_Left, K.Key_PageUp, K.Key_Up}
+CLICKER_KEYS = {K.Key_PageDown, K.Key_PageUp, K.Key_F5}  # act even while typing
+COMMIT_EVERY_MS = 5000
+
+
+class Presentation(QObject):
+    finished = Signal(int)  # review id
+    moved = Signal(int)  # slide index now on the audience screen
+
+    def __init__(self, lib: Library, review_id: int, start_item: int | None = None,
+                 laptop: QScreen | None = None, warn=None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.lib, self.review_id = lib, review_id
+        self.warn = warn or (lambda item: False)
+        self.detail = review_records.detail(lib, review_id)
+        self.slides = seq.slides(self.detail.items, self.warn)
+        first = self.detail.review.last_position if start_item is None else start_item
+        self.index = seq.first_slide_of(self.slides, first)
+        self.audience = AudienceScreen()
+        self.audience.review_title = self.detail.review.title
+        self.presenter = PresenterView(lib, review_id)
+        self.playback = ClipPlayback(self)
+        self.playback.frame.connect(self.audience.set_frame)
+        self.playback.ended.connect(self._clip_ended)
+        self.playback.failed.connect(lambda message: self.presenter.status.setText(f"Cannot play: {message}"))
+        self.presenter.mark_pressed.connect(self.mark)
+        self.blackout = False
+        self.paused = False
+        self.overlay = False  # True: one screen, the presenter view is laid over the audience screen
+        self.active = False
+        self._prepared: int | None = None
+        self._shown_since: float | None = None
+        self._commit = QTimer(self, interval=COMMIT_EVERY_MS)
+        self._commit.timeout.connect(self._commit_time)
+        self._unsubscribe = lib.subscribe(self._on_changed)
+        self._laptop = laptop
+
+    # -- opening and leaving ---------------------------------------------------------------
+    def start(self) -> "Presentation":
+        audience_screen, presenter_screen = pick_screens(self._laptop)
+        if presenter_screen is None:
+            self._make_overlay()
+            self.audience.hint = "Tab: presenter notes"
+        full_screen_on(self.audience, audience_screen)
+        if presenter_screen is not None:
+            maximised_on(self.presenter, presenter_screen)
+        QApplication.instance().installEventFilter(self)
+        self.active = True
+        self._commit.start()
+        self.go(self.index)
+        self.audience.activateWindow()
+        self.audience.setFocus()
+        return self
+
+    def _make_overlay(self) -> None:
+        self.overlay = True
+        self.presenter.setParent(self.audience)
+        self.presenter.setAutoFillBackground(True)
+        palette = self.presenter.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(245, 246, 248, 240))
+        self.presenter.setPalette(palette)
+        self.presenter.setCursor(Qt.CursorShape.ArrowCursor)
+        self.presenter.hide()
+
+    def toggle_overlay(self) -> None:
+        if not self.overlay:
+            return
+        if self.presenter.isVisible():
+            self.presenter.hide()
+            self.audience.setFocus()
+            return
+        w, h = self.audience.width(), self.audience.height()
+        self.presenter.setGeometry(int(w * 0.42), int(h * 0.04), int(w * 0.56), int(h * 0.9))
+        self.presenter.show()
+        self.presenter.raise_()
+
+    def leave(self) -> None:
+        if not self.active:
+            return
+        self.active = False
+        QApplication.instance().removeEventFilter(self)
+        self.presenter.flush()
+        self._commit_time()
+        self._commit.stop()
+        reviews.finish(self.lib, self.review_id)
+        self._unsubscribe()
+        self.playback.stop()
+        if not self.overlay:
+            self.presenter.close()
+        self.audience.close()  # (the overlay is its child)
+        self.finished.emit(self.review_id)
+
+    # -- moving through the slides ---------------------------------------------------------
+    @property
+    def slide(self) -> seq.Slide:
+        return self.slides[self.index]
+
+    def item_of(self, slide: seq.Slide):
+        return self.detail.items[slide.item] if slide.item < len(self.detail.items) else None
+
+    def go(self, index: int) -> None:
+        self._commit_time()
+        self.index = min(max(index, 0), len(self.slides) - 1)
+        slide = self.slide
+        self.blackout = self.paused = False
+        self.audience.set_blackout(False)
+        self.audience.set_paused(False)
+        self.audience.show_slide(slide, self.item_of(slide), len(self.detail.items))
+        if slide.kind == seq.CLIP:
+            if self._prepared != slide.item:
+                self._prepare(slide.item)
+            self.playback.play()
+        else:
+            self.playback.hide()
+            upcoming = next((s for s in self.slides[self.index:] if s.kind == seq.CLIP), None)
+            if upcoming is not None and upcoming.item != self._prepared:
+                self._prepare(upcoming.item)  # opened while the card is up: the clip starts at once
+        self.presenter.show_slide(self.detail, self.slides, self.index)
+        self._shown_since = time.monotonic()
+        self.moved.emit(self.index)
+
+    def _prepare(self, item_index: int) -> None:
+        item = self.detail.items[item_index]
+        self._prepared = item_index
+        self.playback.prepare(None if item.missing else item.film_path, item.start_us, item.end_us)
+
+    def next(self) -> None:
+        if self.index < len(self.slides) - 1:
+            self.go(self.index + 1)
+
+    def back(self) -> None:
+        if self.index > 0:
+            self.go(self.index - 1)
+
+    def replay(self) -> None:
+        """R: the current item's clip again from its start."""
+        item = self.slide.item
+        clip_slide = next((n for n, s in enumerate(self.slides) if s.item == item and s.kind == seq.CLIP), None)
+        if clip_slide is None:
+            return
+        if clip_slide != self.index:
+            self.go(clip_slide)
+        self.paused = False
+        self.audience.set_paused(False)
+        self.playback.replay()
+
+    def toggle_pause(self) -> None:
+        if self.slide.kind != seq.CLIP:
+            return
+        self.paused = not self.paused
+        self.audience.set_paused(self.paused)
+        if self.paused:
+            self.playback.pause()
+        else:
+            self.playback.play()
+
+    def toggle_blackout(self) -> None:
+        self._commit_time()  # a blacked-out screen is not time the item was shown
+        self.blackout = not self.blackout
+        self.audience.set_blackout(self.blackout)
+        if self.slide.kind == seq.CLIP:
+            if self.blackout:
+                self.playback.pause()
+            elif not self.paused:
+                self.playback.play()
+        self._shown_since = time.monotonic()
+
+    def resume(self) -> None:
+        """F5: back to presenting (out of a blackout or a pause)."""
+        if self.blackout:
+            self.toggle_blackout()
+        if self.paused:
+            self.toggle_pause()
+
+    def _clip_ended(self) -> None:
+        following = self.slides[self.index + 1] if self.index + 1 < len(self.slides) else None
+        if self.slide.kind == seq.CLIP and following is not None and following.kind == seq.DISCUSS:
+            self.go(self.index + 1)  # the question comes up by itself; other clips hold their last frame
+
+    # -- capture ---------------------------------------------------------------------------
+    def mark(self, kind: str) -> None:
+        item = self.item_of(self.slide)
+        if item is None or item.clip_id is None:
+            return
+        try:
+            reviews.add_mark(self.lib, self.review_id, item.clip_id, kind)
+        except Exception as exc:  # noqa: BLE001 - shown in the one error place
+            show_error(self.presenter, exc)
+
+    def _commit_time(self) -> None:
+        if self._shown_since is None:
+            return
+        now = time.monotonic()
+        elapsed = 0 if self.blackout else int((now - self._shown_since) * 1_000_000)
+        self._shown_since = now
+        item = self.item_of(self.slide)
+        reviews.shown(self.lib, self.review_id, item.id if item else None, elapsed, self.slide.item)
+
+    def _on_changed(self, changes) -> None:
+        if not changes.touches("review_items", "review_marks", "review_actions", "reviews"):
+            return
+        if not changes.touches("review_marks", "review_actions") and not self._discuss_changed(changes):
+            return  # time and position only: nothing on screen changes
+        at = self.slide
+        self.detail = review_records.detail(self.lib, self.review_id)
+        self.slides = seq.slides(self.detail.items, self.warn)
+        self.index = next((n for n, s in enumerate(self.slides) if s == at),
+                          seq.first_slide_of(self.slides, at.item))
+        self.presenter.refresh_marks(self.detail)
+        self.presenter.fill_actions(self.detail)
+        self.presenter.show_slide(self.detail, self.slides, self.index)
+
+    def _discuss_changed(self, changes) -> bool:
+        return changes.touches("review_items") and changes.name == "Discussion question"
+
+    # -- keys ------------------------------------------------------------------------------
+    def _ours(self, obj) -> bool:
+        return isinstance(obj, QWidget) and obj.window() in (self.audience, self.presenter.window())
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not self._ours(obj):
+            return False
+        key = event.key()
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return False
+        if is_text_input(obj):
+            if key == K.Key_Escape:
+                (self.audience if self.overlay else self.presenter).setFocus()
+                return True
+            if key not in CLICKER_KEYS:
+                return False
+        return self.handle_key(key, event.text())
+
+    def handle_key(self, key, text: str = "") -> bool:
+        if key in NEXT_KEYS:
+            self.next()
+        elif key in BACK_KEYS:
+            self.back()
+        elif key == K.Key_R:
+            self.replay()
+        elif key in (K.Key_B, K.Key_Period):
+            self.toggle_blackout()
+        elif key == K.Key_P:
+            self.toggle_pause()
+        elif key == K.Key_F5:
+            self.resume()
+        elif key == K.Key_Escape:
+            self.leave()
+        elif key == K.Key_Tab:
+            self.toggle_overlay()
+        elif text in MARK_KEYS.values():
+            self.mark(next(kind for kind, k in MARK_KEYS.items() if k == text))
+        else:
+            return False
+        return True
