@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
             return EXIT_BAD_INPUT
         return open_app(args.library, args.database_url)
     out = Out(args.json)
+    args.open_app = open_app  # `present` ends in the GUI
     try:
         with Library.open(args.library or default_library_dir(), args.database_url) as lib:
             return COMMANDS[(args.command, getattr(args, "action", None))](lib, args, out)
@@ -320,6 +321,47 @@ def cmd_recover(lib: Library, args, out: Out) -> int:
     return status
 
 
+def cmd_present(lib: Library, args, out: Out) -> int:
+    """Create (or pick up) the review in the core first, so bad names fail here with exit 2
+    before any window opens; then open the app on this library, presenting it."""
+    from app.ops import reviews
+
+    if args.continue_review:
+        review_id = reviews.find(lib, args.continue_review)
+    else:
+        review_id = reviews.start(lib, reel=args.reel, prototype=args.prototype, event=args.event,
+                                  audience=args.audience, discuss=args.discuss)
+    if args.open_app is None:
+        out.fail(f"review {review_id} is ready; presenting needs the app (run `protoreel present`)")
+        return EXIT_FAILED
+    return args.open_app(lib.root, args.database_url, present=review_id)
+
+
+def review_line(r) -> str:
+    minutes = r.shown_us // 60_000_000
+    return (f"{r.id:>4}  {r.held_on}  {r.title}  ({r.source}, {r.audience})  shown {r.shown_items}/{r.items}"
+            f"{f', {r.withheld} withheld' if r.withheld else ''}, {minutes} min · {r.notes} notes, {r.marks} marks, "
+            f"{r.actions} actions{'' if r.ended_at else '  [not ended]'}")
+
+
+def cmd_reviews(lib: Library, args, out: Out) -> int:
+    from app import review_records
+
+    with lib.read() as s:
+        for record in review_records.review_records(s):
+            out.record(record.to_json(), review_line(record))
+    return EXIT_OK
+
+
+def cmd_review_summary(lib: Library, args, out: Out) -> int:
+    from app import review_summary
+    from app.ops import reviews
+
+    path = review_summary.write_summary(lib, reviews.find(lib, args.review), args.out)
+    out.record({"review": args.review, "path": str(path)}, f"wrote {path}")
+    return EXIT_OK
+
+
 def not_yet(what: str):
     def command(lib: Library, args, out: Out) -> int:
         out.fail(f"{what} is not yet available in this version of ProtoReel")
@@ -347,6 +389,9 @@ COMMANDS = {
     ("person", "withdraw"): cmd_person_withdraw,
     ("record", None): cmd_record,
     ("recover", None): cmd_recover,
+    ("present", None): cmd_present,
+    ("reviews", None): cmd_reviews,
+    ("review", "summary"): cmd_review_summary,
 }
 
 if __name__ == "__main__":

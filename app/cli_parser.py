@@ -201,7 +201,31 @@ def build(given: Given) -> OneLineParser:
     record.add_argument("--seconds", type=seconds)
     record.add_argument("--event", type=nonempty)
     sub.add_parser("recover", parents=[common], help="recover interrupted recordings")
+    review_parsers(sub, common)
     return p
+
+
+def review_parsers(sub, common) -> None:
+    """The breakfast review: present, reviews, review summary."""
+    present = sub.add_parser("present", parents=[common],
+                             help="the breakfast review: open the app straight into a presentation")
+    present.add_argument("reel", nargs="?", type=nonempty, help="reel id or exact title")
+    present.add_argument("--prototype", type=nonempty, help="present a prototype's evidence board")
+    present.add_argument("--event", type=nonempty,
+                         help="present an event's films (their clips; a film with none is shown whole)")
+    present.add_argument("--continue", dest="continue_review", type=nonempty, metavar="REVIEW",
+                         help="continue a review where it stopped")
+    present.add_argument("--audience", choices=["team", "collaborative"], default=None,
+                         help="who is in the room (default: collaborative); clips beyond someone's consent "
+                              "are withheld")
+    present.add_argument("--discuss", default="", metavar="QUESTION",
+                         help="a question for the room after every clip (a reel's own questions come first)")
+    sub.add_parser("reviews", parents=[common], help="list breakfast reviews")
+    review = sub.add_parser("review", parents=[common], help="breakfast reviews").add_subparsers(
+        dest="action", required=True)
+    summary = review.add_parser("summary", parents=[common], help="write a review's one-page summary")
+    summary.add_argument("review", type=nonempty, help="review id or exact title")
+    summary.add_argument("out", type=path, help="OUT.pdf or OUT.html")
 
 
 def parse(argv: list[str]) -> tuple[argparse.Namespace | None, int]:

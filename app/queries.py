@@ -190,3 +190,11 @@ def prototypes(session: Session) -> list[Prototype]:
 
 def people(session: Session) -> list[Person]:
     return list(session.scalars(select(Person).order_by(Person.name)))
+
+
+def reel_choices(session: Session) -> list[tuple[str, int]]:
+    """(title, id) of every reel, newest first (what a "which reel?" list offers)."""
+    from app.models import Reel
+
+    return [(title, reel_id) for title, reel_id in
+            session.execute(select(Reel.title, Reel.id).order_by(Reel.created_at.desc(), Reel.id.desc()))]

@@ -48,13 +48,15 @@ class AppController:
         return True
 
 
-def run(library: Path | None = None, database_url: str | None = None) -> int:
+def run(library: Path | None = None, database_url: str | None = None, present: int | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("ProtoReel")
     app.setApplicationName("ProtoReel")
     controller = AppController(database_url)
     if not controller.open(library_to_open(library)):
         return 1
+    if present is not None:  # `protoreel present`: straight into the review
+        controller.window.present_review(present)
     try:
         return app.exec()
     finally:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from app import cli
+from app import cli, review_summary
 
 
-def open_app(library, database_url) -> int:
+def open_app(library, database_url, present: int | None = None) -> int:
     from ui.app import run  # Qt loads only when the window is asked for
 
-    return run(library, database_url)
+    return run(library, database_url, present=present)
+
+
+def write_pdf(text, out) -> None:
+    from ui.present.summary_pdf import write_pdf as qt_pdf  # Qt loads only for a PDF
+
+    qt_pdf(text, out)
 
 
 def main(argv: list[str] | None = None) -> int:
+    review_summary.register(".pdf", write_pdf)
     return cli.main(argv, open_app=open_app)
 
 

@@ -26,6 +26,8 @@ from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
 from ui.operations import OperationRunner
 from ui.player import Player
+from ui.present.launcher import PresentLauncher
+from ui.present.reviews_panel import ReviewsPanel
 from ui.prototypes_panel import PrototypesPanel
 from ui.record_view import RecordView
 from ui.reel_builder import ReelBuilder
@@ -71,6 +73,10 @@ class MainWindow(QMainWindow):
         self.key_tagger = KeyTagger(self)
         self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
+        self.reviews_panel = ReviewsPanel(self.bridge, self)
+        self.presenting = PresentLauncher(self.bridge, self, clip_ids=self._listed_clip_ids,
+                                          prototype_id=self.prototypes_panel.current_id,
+                                          reel_id=lambda: self.reel_builder.reel_id)
 
         player_box = QWidget(self)
         box = QVBoxLayout(player_box)
@@ -91,6 +97,7 @@ class MainWindow(QMainWindow):
         self.add_dock("record", "Record", self.record_view, DOCK_RIGHT, tab_with="clips")
         self.add_dock("codebook", "Codebook", self.codebook_panel, DOCK_LEFT)
         self.add_dock("clip", "Clip", self.clip_details, DOCK_LEFT, tab_with="codebook")
+        self.add_dock("reviews", "Reviews", self.reviews_panel, DOCK_RIGHT, tab_with="clips")
         self.docks["clips"].raise_()
         self.docks["codebook"].raise_()
         self.actions_by_name = build_menus(self)
@@ -150,6 +157,16 @@ class MainWindow(QMainWindow):
             lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
         self.reel_preview.finished.connect(lambda: self.statusBar().showMessage("Preview ended.", 3000))
         self.bridge.changed.connect(self._on_changed)
+        self.reviews_panel.continue_requested.connect(self.presenting.present)
+        self.presenting.ended.connect(lambda review_id: (self.show_dock("reviews"), self.reviews_panel.select(review_id)))
+
+    # -- breakfast review ----------------------------------------------------------------
+    def present_review(self, review_id: int, start_item: int | None = None) -> None:
+        self.presenting.present(review_id, start_item)
+
+    def _listed_clip_ids(self) -> list[int]:
+        with self.lib.read() as s:
+            return queries.clip_ids(s, self.clip_list.current_filter())
 
     # -- films and clips ---------------------------------------------------------------
     def current_film_id(self) -> int | None:
@@ -301,6 +318,8 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.record_view.stop_and_wait()  # a take in progress is finished and kept
+        if self.presenting.presentation is not None:
+            self.presenting.presentation.leave()  # what was typed is saved first
         self.runner.shutdown()
         if self.import_flow.busy():
             self.import_flow.job.cancel()

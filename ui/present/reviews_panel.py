@@ -1,0 +1,196 @@
+"""The Reviews panel: every breakfast review kept (date, audience, what was shown and for how
+long, counts of notes, marks and actions); reopen one to read or edit what was captured,
+continue it where it stopped, or export its one-page summary (PDF or HTML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from app import present_sequence as seq
+from app import review_records, review_summary
+from app.ops import reviews
+from ui.bridge import LibraryBridge
+from ui.errors import show_error
+from ui.present.presenter import PresenterView
+from ui.workers import Job
+
+COLUMNS = ("Date", "Review", "For", "Shown", "Notes · marks · actions", "")
+
+
+def minutes(us: int) -> str:
+    secs = us // 1_000_000
+    return f"{secs // 60}:{secs % 60:02d}"
+
+
+class ReviewsPanel(QWidget):
+    continue_requested = Signal(int, int)  # review id, item to start at
+
+    def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewsPanel")
+        self.bridge = bridge
+        self.tree = QTreeWidget(self, objectName="reviewList")
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setRootIsDecorated(False)
+        self.tree.itemDoubleClicked.connect(lambda _i, _c: self.reopen())
+        self.buttons = {}
+        row = QHBoxLayout()
+        for name, text, slot in (("reopen", "Reopen notes", self.reopen), ("continue", "Continue", self.continue_),
+                                 ("export", "Export summary…", self.export), ("delete", "Delete", self.delete)):
+            button = QPushButton(text, self, objectName=f"review_{name}")
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            self.buttons[name] = button
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        layout.addLayout(row)
+        self.jobs: list[Job] = []
+        self.windows: list[QWidget] = []
+        bridge.changed.connect(self._on_changed)
+        self.reload()
+
+    def _on_changed(self, changes) -> None:
+        if changes.touches("reviews", "review_items", "review_notes", "review_marks", "review_actions"):
+            self.reload()
+
+    def reload(self) -> None:
+        current = self.current_id()
+        with self.bridge.lib.read() as s:
+            records = review_records.review_records(s)
+        self.tree.clear()
+        for r in records:
+            shown = f"{r.shown_items}/{r.items} in {minutes(r.shown_us)}" + (f", {r.withheld} withheld"
+                                                                           if r.withheld else "")
+            row = QTreeWidgetItem([r.held_on or "", r.title, r.audience, shown,
+                                   f"{r.notes} · {r.marks} · {r.actions}", "" if r.ended_at else "not ended"])
+            row.setData(0, Qt.ItemDataRole.UserRole, r)
+            self.tree.addTopLevelItem(row)
+            if r.id == current:
+                self.tree.setCurrentItem(row)
+        for col in range(len(COLUMNS)):
+            self.tree.resizeColumnToContents(col)
+        if self.tree.currentItem() is None and self.tree.topLevelItemCount():
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        for button in self.buttons.values():
+            button.setEnabled(bool(records))
+
+    def current(self):
+        item = self.tree.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+
+    def current_id(self) -> int | None:
+        r = self.current()
+        return r.id if r else None
+
+    def select(self, review_id: int) -> None:
+        for n in range(self.tree.topLevelItemCount()):
+            if self.tree.topLevelItem(n).data(0, Qt.ItemDataRole.UserRole).id == review_id:
+                self.tree.setCurrentItem(self.tree.topLevelItem(n))
+
+    def reopen(self) -> None:
+        if self.current_id() is not None:
+            window = ReviewNotesWindow(self.bridge, self.current_id())
+            window.show()
+            self.windows.append(window)
+
+    def continue_(self) -> None:
+        r = self.current()
+        if r is not None:
+            self.continue_requested.emit(r.id, r.last_position)
+
+    def export(self, path: str | None = None) -> None:
+        review_id = self.current_id()
+        if review_id is None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export the review's summary",
+                                                  str(self.bridge.lib.exports_dir / f"review-{review_id}.pdf"),
+                                                  "PDF (*.pdf);;Web page (*.html)")
+        if not path:
+            return
+        lib = self.bridge.lib
+        job = Job(lambda progress, cancel: review_summary.write_summary(lib, review_id, Path(path)), self)
+        job.failed.connect(lambda exc: show_error(self, exc))
+        job.succeeded.connect(lambda out: self.window().statusBar().showMessage(f"Summary written: {out}", 8000)
+                              if hasattr(self.window(), "statusBar") else None)
+        job.done.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
+        self.jobs.append(job)
+        job.start()
+
+    def delete(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        answer = QMessageBox.question(self, "Delete review", f"Delete the review “{r.title}” of {r.held_on} with its "
+                                      "notes, marks and actions? (Edit → Undo brings it back.)")
+        if answer == QMessageBox.StandardButton.Yes:
+            reviews.delete(self.bridge.lib, r.id)
+
+
+class ReviewNotesWindow(QWidget):
+    """A finished (or interrupted) review opened again: pick an item, read and edit what was
+    captured, add actions; saved as typed, like during the meeting."""
+
+    def __init__(self, bridge: LibraryBridge, review_id: int) -> None:
+        super().__init__()
+        self.setObjectName("reviewNotesWindow")
+        self.lib, self.review_id = bridge.lib, review_id
+        self.detail = review_records.detail(self.lib, review_id)
+        self.setWindowTitle(f"Review — {self.detail.review.title} ({self.detail.review.held_on})")
+        self.items = QListWidget(self, objectName="reviewItems")
+        self.presenter = PresenterView(self.lib, review_id, self)
+        self.presenter.timer_label.hide()
+        self.presenter.mark_pressed.connect(self._mark)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.items)
+        splitter.addWidget(self.presenter)
+        splitter.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(splitter)
+        self.items.currentRowChanged.connect(self._pick)
+        self._unsubscribe = self.lib.subscribe(self._on_changed)
+        self._fill()
+        self.items.setCurrentRow(0)
+        self.resize(1200, 700)
+
+    def _fill(self) -> None:
+        row = self.items.currentRow()
+        self.items.blockSignals(True)
+        self.items.clear()
+        for item in self.detail.items:
+            marks = sum(item.marks.values())
+            text = f"{item.position + 1}. {item.title}" + ("  (withheld)" if item.withheld else "") + \
+                (f"  · {marks} mark(s)" if marks else "")
+            self.items.addItem(QListWidgetItem(text))
+        self.items.addItem(QListWidgetItem("The meeting as a whole"))
+        self.items.setCurrentRow(max(row, 0))
+        self.items.blockSignals(False)
+
+    def _pick(self, row: int) -> None:
+        slides = seq.slides(self.detail.items)
+        if row < 0:
+            return
+        self.presenter.show_slide(self.detail, slides, seq.first_slide_of(slides, row))
+
+    def _mark(self, kind: str) -> None:
+        item = self.presenter.item
+        if item is not None and item.clip_id is not None:
+            reviews.add_mark(self.lib, self.review_id, item.clip_id, kind)
+
+    def _on_changed(self, changes) -> None:
+        if changes.touches("review_marks", "review_actions"):
+            self.detail = review_records.detail(self.lib, self.review_id)
+            self.presenter.refresh_marks(self.detail)
+            self.presenter.fill_actions(self.detail)
+            self._fill()
+
+    def closeEvent(self, event) -> None:
+        self.presenter.flush()
+        self._unsubscribe()
+        super().closeEvent(event)
