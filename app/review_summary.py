@@ -94,13 +94,13 @@ def build_html(d: ReviewDetail, still_dir: str, names: dict[int, str]) -> str:
         f"<td style='padding:2pt 0 2pt 6pt'>{_e(a.clip) or '—'}</td></tr>" for a in d.actions)
     actions_block = (
         "<h2 style='font-size:14pt;margin:10pt 0 4pt 0'>Actions</h2>"
-        "<table cellspacing='0' style='border-collapse:collapse'><tr style='color:#555'><th align='left'>What</th>"
+        "<table cellspacing='0' cellpadding='3' style='border-collapse:collapse'><tr style='color:#555'><th align='left'>What</th>"
         "<th align='left'>Who</th><th align='left'>By</th><th align='left'>Prototype</th><th align='left'>Clip</th></tr>"
         f"{actions}</table>" if d.actions else "<p style='color:#555'>No actions were agreed.</p>")
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{_e(r.title)} — review summary</title></head>"
             "<body style=\"font-family:'DejaVu Sans',Arial,sans-serif;font-size:9.5pt;color:#1d2025\">"
-            f"{head}<table cellspacing='0' style='border-collapse:collapse'>{''.join(rows)}</table>"
+            f"{head}<table cellspacing='0' cellpadding='3' style='border-collapse:collapse'>{''.join(rows)}</table>"
             f"{actions_block}</body></html>")
 
 

@@ -98,7 +98,7 @@ def _running_order(lib: Library, s: Session, reel, prototype, event, clip_ids):
                 items.append(_film_item(lib, s, film, len(items)))
         return {"source": "event", "title": found.name, "event_id": found.id}, items, discuss
     ids = [lookup.clip(s, ref).id for ref in clip_ids]
-    return {"source": "clips", "title": f"{len(ids)} clips"}, _clip_items(lib, s, ids), discuss
+    return {"source": "clips", "title": f"Selected clips ({len(ids)})"}, _clip_items(lib, s, ids), discuss
 
 
 def _clip_items(lib: Library, s: Session, ids: list[int], first: int = 0) -> list[PlanItem]:

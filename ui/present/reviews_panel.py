@@ -156,7 +156,7 @@ class ReviewNotesWindow(QWidget):
         self.items.currentRowChanged.connect(self._pick)
         self._unsubscribe = self.lib.subscribe(self._on_changed)
         self._fill()
-        self.items.setCurrentRow(0)
+        self._pick(0)
         self.resize(1200, 700)
 
     def _fill(self) -> None:
