@@ -73,8 +73,8 @@ class MainWindow(QMainWindow):
         self.key_tagger = KeyTagger(self)
         self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
-        self.reviews_panel = ReviewsPanel(self.bridge, self)
-        self.presenting = PresentLauncher(self.bridge, self, clip_ids=self._listed_clip_ids,
+        self.reviews_panel = ReviewsPanel(self.bridge, self.runner, self)
+        self.presenting = PresentLauncher(self.bridge, self.runner, self, clip_ids=self._listed_clip_ids,
                                           prototype_id=self.prototypes_panel.current_id,
                                           reel_id=lambda: self.reel_builder.reel_id)
 
@@ -165,8 +165,7 @@ class MainWindow(QMainWindow):
         self.presenting.present(review_id, start_item)
 
     def _listed_clip_ids(self) -> list[int]:
-        with self.lib.read() as s:
-            return queries.clip_ids(s, self.clip_list.current_filter())
+        return reads.clip_ids(self.lib, self.clip_list.current_filter())
 
     # -- films and clips ---------------------------------------------------------------
     def current_film_id(self) -> int | None:

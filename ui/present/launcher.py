@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app import queries
 from app.ops import reviews
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
+from ui.operations import OperationRunner
 
 
 class PresentDialog(QDialog):
@@ -89,11 +89,12 @@ class PresentLauncher(QObject):
     started = Signal(int)
     ended = Signal(int)
 
-    def __init__(self, bridge: LibraryBridge, window: QWidget, clip_ids: Callable[[], list[int]],
+    def __init__(self, bridge: LibraryBridge, runner: OperationRunner, window: QWidget,
+                 clip_ids: Callable[[], list[int]],
                  prototype_id: Callable[[], int | None] = lambda: None,
                  reel_id: Callable[[], int | None] = lambda: None) -> None:
         super().__init__(window)
-        self.bridge, self.window = bridge, window
+        self.bridge, self.runner, self.window = bridge, runner, window
         self._clip_ids, self._prototype_id, self._reel_id = clip_ids, prototype_id, reel_id
         self.presentation = None
         self.dialog: PresentDialog | None = None
@@ -109,12 +110,9 @@ class PresentLauncher(QObject):
         self.dialog.open()
 
     def _from_dialog(self) -> None:
-        try:
-            review_id = self.dialog.start_review(self.bridge.lib)
-        except Exception as exc:  # noqa: BLE001 - one place shows errors
-            show_error(self.window, exc)
-            return
-        self.present(review_id)
+        review_id = self.runner.run(self.dialog.start_review, self.window)
+        if review_id is not None:
+            self.present(review_id)
 
     def present(self, review_id: int, start_item: int | None = None) -> None:
         from ui.present.session import Presentation
@@ -123,7 +121,7 @@ class PresentLauncher(QObject):
             self.presentation.leave()
         laptop = self.window.screen() if self.window.isVisible() else None
         self.presentation = Presentation(self.bridge.lib, review_id, start_item=start_item, laptop=laptop,
-                                         parent=self)
+                                         runner=self.runner, parent=self)
         self.presentation.finished.connect(self.ended)
         self.presentation.start()
         self.started.emit(review_id)

@@ -19,6 +19,7 @@ from app import queries
 from app.library import Library
 from app.ops import reviews
 from app.review_records import MARK_LABELS, ItemRecord, ReviewDetail
+from ui.operations import OperationRunner
 from ui.present.debounce import Debounced
 
 SLIDE_WORDS = {seq.CARD: "title card", seq.CLIP: "playing the clip", seq.DISCUSS: "discussion",
@@ -35,11 +36,12 @@ def clock(seconds: float) -> str:
 class PresenterView(QWidget):
     mark_pressed = Signal(str)
 
-    def __init__(self, lib: Library, review_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, lib: Library, review_id: int, runner: OperationRunner,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("presenterView")
         self.setWindowTitle("ProtoReel — presenter")
-        self.lib, self.review_id = lib, review_id
+        self.lib, self.review_id, self.runner = lib, review_id, runner
         self.item: ItemRecord | None = None
         self.started = time.monotonic()
         self.item_started = time.monotonic()
@@ -201,12 +203,14 @@ class PresenterView(QWidget):
 
     def _save_note(self) -> None:
         clip_id = self.item.clip_id if self.item is not None else None
-        reviews.set_note(self.lib, self.review_id, clip_id, self.note.toPlainText())
-        self.status.setText("Saved.")
+        text = self.note.toPlainText()
+        self.runner.run(lambda lib: reviews.set_note(lib, self.review_id, clip_id, text), self,
+                        on_success=lambda _r: self.status.setText("Saved."))
 
     def _save_discuss(self) -> None:
         if self.item is not None:
-            reviews.set_discuss(self.lib, self.item.id, self.discuss.text().strip())
+            item_id, question = self.item.id, self.discuss.text().strip()
+            self.runner.run(lambda lib: reviews.set_discuss(lib, item_id, question), self)
 
     def _fill_prototypes(self) -> None:
         with self.lib.read() as s:
@@ -232,9 +236,11 @@ class PresenterView(QWidget):
             if not fields["text"]:
                 return
             clip_id = self.item.clip_id if self.item is not None else None
-            self.action_id = reviews.add_action(self.lib, self.review_id, clip_id=clip_id, **fields)
+            self.action_id = self.runner.run(
+                lambda lib: reviews.add_action(lib, self.review_id, clip_id=clip_id, **fields), self)
         else:
-            reviews.update_action(self.lib, self.action_id, **fields)
+            action_id = self.action_id
+            self.runner.run(lambda lib: reviews.update_action(lib, action_id, **fields), self)
         self.status.setText("Action saved.")
 
     def start_new_action(self) -> None:
@@ -251,7 +257,8 @@ class PresenterView(QWidget):
     def _delete_action(self) -> None:
         if self.action_id is not None:
             self.action_saver.flush()
-            reviews.delete_action(self.lib, self.action_id)
+            action_id = self.action_id
+            self.runner.run(lambda lib: reviews.delete_action(lib, action_id), self)
             self.action_id = None
             self.start_new_action()
 

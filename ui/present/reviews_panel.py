@@ -16,9 +16,8 @@ from app import present_sequence as seq
 from app import review_records, review_summary
 from app.ops import reviews
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
+from ui.operations import OperationRunner
 from ui.present.presenter import PresenterView
-from ui.workers import Job
 
 COLUMNS = ("Date", "Review", "For", "Shown", "Notes · marks · actions", "")
 
@@ -31,10 +30,10 @@ def minutes(us: int) -> str:
 class ReviewsPanel(QWidget):
     continue_requested = Signal(int, int)  # review id, item to start at
 
-    def __init__(self, bridge: LibraryBridge, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: LibraryBridge, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewsPanel")
-        self.bridge = bridge
+        self.bridge, self.runner = bridge, runner
         self.tree = QTreeWidget(self, objectName="reviewList")
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)
@@ -51,7 +50,7 @@ class ReviewsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
         layout.addLayout(row)
-        self.jobs: list[Job] = []
+        self.jobs: list = []
         self.windows: list[QWidget] = []
         bridge.changed.connect(self._on_changed)
         self.reload()
@@ -96,7 +95,7 @@ class ReviewsPanel(QWidget):
 
     def reopen(self) -> None:
         if self.current_id() is not None:
-            window = ReviewNotesWindow(self.bridge, self.current_id())
+            window = ReviewNotesWindow(self.bridge, self.runner, self.current_id())
             window.show()
             self.windows.append(window)
 
@@ -116,13 +115,12 @@ class ReviewsPanel(QWidget):
         if not path:
             return
         lib = self.bridge.lib
-        job = Job(lambda progress, cancel: review_summary.write_summary(lib, review_id, Path(path)), self)
-        job.failed.connect(lambda exc: show_error(self, exc))
-        job.succeeded.connect(lambda out: self.window().statusBar().showMessage(f"Summary written: {out}", 8000)
-                              if hasattr(self.window(), "statusBar") else None)
-        job.done.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
+        job = self.runner.start(  # stills are decoded: on a worker
+            lambda progress, cancel: review_summary.write_summary(lib, review_id, Path(path)), parent=self,
+            on_success=lambda out: self.window().statusBar().showMessage(f"Summary written: {out}", 8000)
+            if hasattr(self.window(), "statusBar") else None,
+            on_done=lambda: self.jobs.remove(job) if job in self.jobs else None)
         self.jobs.append(job)
-        job.start()
 
     def delete(self) -> None:
         r = self.current()
@@ -131,21 +129,21 @@ class ReviewsPanel(QWidget):
         answer = QMessageBox.question(self, "Delete review", f"Delete the review “{r.title}” of {r.held_on} with its "
                                       "notes, marks and actions? (Edit → Undo brings it back.)")
         if answer == QMessageBox.StandardButton.Yes:
-            reviews.delete(self.bridge.lib, r.id)
+            self.runner.run(lambda lib: reviews.delete(lib, r.id), self)
 
 
 class ReviewNotesWindow(QWidget):
     """A finished (or interrupted) review opened again: pick an item, read and edit what was
     captured, add actions; saved as typed, like during the meeting."""
 
-    def __init__(self, bridge: LibraryBridge, review_id: int) -> None:
+    def __init__(self, bridge: LibraryBridge, runner: OperationRunner, review_id: int) -> None:
         super().__init__()
         self.setObjectName("reviewNotesWindow")
-        self.lib, self.review_id = bridge.lib, review_id
+        self.lib, self.review_id, self.runner = bridge.lib, review_id, runner
         self.detail = review_records.detail(self.lib, review_id)
         self.setWindowTitle(f"Review — {self.detail.review.title} ({self.detail.review.held_on})")
         self.items = QListWidget(self, objectName="reviewItems")
-        self.presenter = PresenterView(self.lib, review_id, self)
+        self.presenter = PresenterView(self.lib, review_id, runner, self)
         self.presenter.timer_label.hide()
         self.presenter.mark_pressed.connect(self._mark)
         splitter = QSplitter(self)
@@ -181,7 +179,7 @@ class ReviewNotesWindow(QWidget):
     def _mark(self, kind: str) -> None:
         item = self.presenter.item
         if item is not None and item.clip_id is not None:
-            reviews.add_mark(self.lib, self.review_id, item.clip_id, kind)
+            self.runner.run(lambda lib: reviews.add_mark(lib, self.review_id, item.clip_id, kind), self)
 
     def _on_changed(self, changes) -> None:
         if changes.touches("review_marks", "review_actions"):

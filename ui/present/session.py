@@ -20,7 +20,7 @@ from app import present_sequence as seq
 from app import review_records
 from app.library import Library
 from app.ops import reviews
-from ui.errors import show_error
+from ui.operations import OperationRunner
 from ui.present.audience import AudienceScreen
 from ui.present.playback import ClipPlayback
 from ui.present.presenter import MARK_KEYS, PresenterView
@@ -39,7 +39,8 @@ class Presentation(QObject):
     moved = Signal(int)  # slide index now on the audience screen
 
     def __init__(self, lib: Library, review_id: int, start_item: int | None = None,
-                 laptop: QScreen | None = None, warn=None, parent: QObject | None = None) -> None:
+                 laptop: QScreen | None = None, warn=None, runner: OperationRunner | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.lib, self.review_id = lib, review_id
         self.warn = warn or (lambda item: False)
@@ -49,7 +50,9 @@ class Presentation(QObject):
         self.index = seq.first_slide_of(self.slides, first)
         self.audience = AudienceScreen()
         self.audience.review_title = self.detail.review.title
-        self.presenter = PresenterView(lib, review_id)
+        # The main window's runner (errors shown in its one place); a runner of our own otherwise.
+        self.runner = runner or OperationRunner(lib, self.audience)
+        self.presenter = PresenterView(lib, review_id, self.runner)
         self.playback = ClipPlayback(self)
         self.playback.frame.connect(self.audience.set_frame)
         self.playback.ended.connect(self._clip_ended)
@@ -113,7 +116,7 @@ class Presentation(QObject):
         self.presenter.flush()
         self._commit_time()
         self._commit.stop()
-        reviews.finish(self.lib, self.review_id)
+        self.runner.run(lambda lib: reviews.finish(lib, self.review_id), self.presenter)
         self._unsubscribe()
         self.playback.stop()
         if not self.overlay:
@@ -213,10 +216,7 @@ class Presentation(QObject):
         item = self.item_of(self.slide)
         if item is None or item.clip_id is None:
             return
-        try:
-            reviews.add_mark(self.lib, self.review_id, item.clip_id, kind)
-        except Exception as exc:  # noqa: BLE001 - shown in the one error place
-            show_error(self.presenter, exc)
+        self.runner.run(lambda lib: reviews.add_mark(lib, self.review_id, item.clip_id, kind), self.presenter)
 
     def _commit_time(self) -> None:
         if self._shown_since is None:
@@ -224,8 +224,9 @@ class Presentation(QObject):
         now = time.monotonic()
         elapsed = 0 if self.blackout else int((now - self._shown_since) * 1_000_000)
         self._shown_since = now
-        item = self.item_of(self.slide)
-        reviews.shown(self.lib, self.review_id, item.id if item else None, elapsed, self.slide.item)
+        item, position = self.item_of(self.slide), self.slide.item
+        self.runner.run(lambda lib: reviews.shown(lib, self.review_id, item.id if item else None, elapsed, position),
+                        self.presenter)
 
     def _on_changed(self, changes) -> None:
         if not changes.touches("review_items", "review_marks", "review_actions", "reviews"):
