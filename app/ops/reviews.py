@@ -8,7 +8,7 @@ order as a "withheld" item, so the room sees that something was left out and why
 never who.
 
 What the facilitator types (notes, actions) is saved as it is typed; those saves are not
-undo steps (the text box has its own undo), marks and actions are.
+undo steps (the text box has its own undo); marks and deletions are.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list
     refused: dict[int, list[str]] = {}
     for refusal in export_policy.refusals(plan):
         refused.setdefault(refusal.position, []).append(refusal.reason)
-    with lib.op(f"Start review {fields['title']}") as s:
+    with lib.op(f"Start review {fields['title']}", undoable=False) as s:  # Delete removes one (undoably)
         review = Review(title=title or fields["title"], held_on=dt.date.today(), audience=audience,
                         source=fields["source"], reel_id=fields.get("reel_id"),
                         prototype_id=fields.get("prototype_id"), event_id=fields.get("event_id"),
@@ -199,8 +199,9 @@ def _action_fields(s: Session, fields: dict) -> dict:
 
 def add_action(lib: Library, review_id: int, text: str, owner: str = "", due=None, prototype_id=None,
                clip_id: int | None = None) -> int:
-    """An action the room agreed: what, who, by when, for which prototype."""
-    with lib.op("Add action") as s:
+    """An action the room agreed: what, who, by when, for which prototype. Not an undo step:
+    it is made by the first keystroke and then edited as typed (Delete removes it, undoably)."""
+    with lib.op("Add action", undoable=False) as s:
         _review(s, review_id)
         fields = _action_fields(s, {"text": text, "owner": owner, "due": due, "prototype_id": prototype_id,
                                     "clip_id": clip_id})

@@ -106,8 +106,11 @@ def test_notes_marks_actions_and_time_shown_are_kept(lib, stocked):
     with lib.read() as s:
         (rec,) = review_records.review_records(s, [rid])
     assert (rec.items, rec.shown_items, rec.notes, rec.marks, rec.actions) == (2, 1, 2, 3, 1)
-    lib.undo()  # adding the action was the last undo step (typed edits are not steps)
-    assert review_records.detail(lib, rid).actions == []
+    lib.undo()  # the last undo step: taking back the "action" mark (typed saves are not steps)
+    assert review_records.detail(lib, rid).items[1].marks["action"] == 1
+    reviews.delete_action(lib, act)
+    lib.undo()
+    assert review_records.detail(lib, rid).actions[0].owner == "Jo and Ravi"
 
 
 def test_card_sequence_and_withheld(lib, stocked):
