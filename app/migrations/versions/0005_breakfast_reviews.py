@@ -1,7 +1,7 @@
 """breakfast reviews: running order, marks, actions; a discuss question on reel items
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005_breakfast_reviews
+Revises: 0004_film_import_and_recording
 Create Date: 2026-11-29
 """
 import warnings
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005_breakfast_reviews'
+down_revision = '0004_film_import_and_recording'
 branch_labels = None
 depends_on = None
 
