@@ -7,6 +7,7 @@ reason, and nothing in the library changed for that item).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
     try:
         with Library.open(args.library or default_library_dir(), args.database_url) as lib:
             return COMMANDS[(args.command, getattr(args, "action", None))](lib, args, out)
+    except BrokenPipeError:  # `protoreel films | head -1`: the reader has gone, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except (Cancelled, KeyboardInterrupt):
         out.fail("cancelled")
         return EXIT_FAILED

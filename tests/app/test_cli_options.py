@@ -119,3 +119,12 @@ def test_version_is_the_installed_package_version():
     done = subprocess.run([sys.executable, "-m", "app.cli", "--version"], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == f"protoreel {metadata.version('protoreel')}"
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "tags", "--library", str(tmp_path / "lib")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # like `protoreel tags | head -0`
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) in (0, 1)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
