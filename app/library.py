@@ -156,6 +156,8 @@ class Library:
             step = Step(name, journal)
             if undoable:
                 self.undo_stack.push(step)
+            else:
+                self.undo_stack.absorb(step)
         self._notify(step.changes())
 
     def undo(self) -> Changes:

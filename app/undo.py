@@ -121,9 +121,9 @@ def _check(conn: Connection, step: Step, verb: str, row: RowChange, state: dict 
     current = conn.execute(select(table).where(cond)).mappings().first()
     what = f"{row.table} {', '.join(str(v) for v in row.key.values())}"
     if other is None and current is not None:
-        _refuse(step, verb, f"{what} has been made again since")
+        _refuse(step, verb, f"{what} has been made again")
     if other is not None and (current is None or any(current[c] != v for c, v in other.items())):
-        _refuse(step, verb, f"{what} has been {'removed' if current is None else 'changed'} since")
+        _refuse(step, verb, f"{what} has been {'removed' if current is None else 'changed'}")
     if state is None:
         for fk_table in Base.metadata.sorted_tables:
             for fk in fk_table.foreign_keys:
@@ -131,12 +131,12 @@ def _check(conn: Connection, step: Step, verb: str, row: RowChange, state: dict 
                     continue
                 refs = conn.execute(select(fk_table).where(fk.parent == row.key[fk.column.name]).limit(1)).first()
                 if refs is not None:
-                    _refuse(step, verb, f"{fk_table.name} made since refer to {what}")
+                    _refuse(step, verb, f"{fk_table.name} rows have come to refer to {what}")
 
 
 def _refuse(step: Step, verb: str, detail: str) -> None:
-    raise UndoConflict(f"Cannot {verb} {step.name}: another window or command has changed it since ({detail}); "
-                       f"nothing was changed")
+    raise UndoConflict(f"Cannot {verb} {step.name}: since then {detail} (by another window or command, "
+                       f"or an export); nothing was changed")
 
 
 def _write(conn: Connection, row: RowChange, state: dict | None, other: dict | None) -> None:
@@ -202,6 +202,24 @@ class UndoStack:
 
     def mark_redone(self) -> None:
         self._done.append(self._undone.pop())
+
+    def absorb(self, step: Step) -> None:
+        """A change this process made outside the history (a film found missing, an import
+        finished in the background) becomes part of what undo and redo expect to find, so it
+        does not read as another process's work. Each changed column goes to the newest step
+        that holds it: the one whose undo or redo meets the row next."""
+        for change in step.rows:
+            if change.after is None:
+                continue
+            for steps, side in ((self._done, "after"), (self._undone, "before")):
+                for column, value in change.after.items():
+                    for earlier in reversed(steps):
+                        row = next((r for r in reversed(earlier.rows)
+                                    if r.table == change.table and r.key == change.key), None)
+                        state = getattr(row, side) if row is not None else None
+                        if state is not None and column in state:
+                            state[column] = value
+                            break
 
     def drop(self, step: Step) -> None:
         """A step that can no longer be undone or redone safely leaves the history."""

@@ -166,3 +166,28 @@ def test_a_library_with_duplicate_reel_titles_upgrades_and_keeps_every_reel(tmp_
     with engine.connect() as conn:
         titles = [t for (t,) in conn.execute(text("SELECT title FROM reels ORDER BY id"))]
     assert titles == ["Board", "board (3)", "Board (2)"]
+
+
+def test_what_this_process_changed_outside_the_history_does_not_block_undo(shared_library, tmp_path):
+    with Library.open(shared_library) as lib:
+        pid = prototypes.add(lib, "Welcome desk")
+        with lib.op("Note the stage in the background", undoable=False) as s:  # like an import finishing
+            s.get(Prototype, pid).summary = "seen by the team"
+        lib.undo()
+        with lib.read() as s:
+            assert s.get(Prototype, pid) is None
+        lib.redo()
+        with lib.read() as s:
+            assert s.get(Prototype, pid).summary == "seen by the team"
+
+
+def test_a_film_whose_import_finished_in_the_background_can_be_undone(tmp_path, counting_film):
+    from app.models import Film
+    from app.ops import staged_import
+
+    with Library.open(tmp_path / "lib") as lib:
+        film_id = staged_import.register(lib, counting_film).film_id  # undoable: "Import"
+        staged_import.complete(lib, film_id)  # not undoable: sha, path, state change
+        lib.undo()
+        with lib.read() as s:
+            assert s.get(Film, film_id) is None
