@@ -128,3 +128,34 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path):
     err = proc.stderr.read()
     assert proc.wait(timeout=60) in (0, 1)
     assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def _leaves(parser, path=()):
+    import argparse
+
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield path, parser
+        return
+    for name, child in subs[0].choices.items():
+        yield from _leaves(child, (*path, name))
+
+
+def test_every_command_of_the_parser_hears_the_global_options_the_same_way():
+    """Structural: a command added later (without the shared options, or redefining one with a
+    default that would overwrite the main parser's value) fails here."""
+    import argparse
+
+    from app import cli_parser
+
+    given = cli_parser.Given()
+    once = given.action()
+    parser = cli_parser.build(given)
+    leaves = list(_leaves(parser))
+    assert len(leaves) >= 19
+    for path, leaf in leaves:
+        options = {opt: a for a in leaf._actions for opt in a.option_strings}
+        for flag in ("--library", "--database-url", "--json"):
+            assert flag in options, (path, flag)
+            action = options[flag]
+            assert action.default is argparse.SUPPRESS and type(action).__name__ == once.__name__, (path, flag)
