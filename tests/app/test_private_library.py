@@ -88,3 +88,38 @@ def test_a_library_on_a_read_only_disk_exits_2_in_one_line(tmp_path, capsys):
             err = capsys.readouterr().err
             assert err.count("\n") == 1 and "Traceback" not in err and "read-only" in err, err
         assert folder_bytes(root) == before
+
+
+@contextmanager
+def full_disk(where):
+    """A tiny file system, filled to the last byte (root only: it is mounted)."""
+    where.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("a full disk needs the right to mount a small file system (root)")
+    try:
+        with open(where / "filler", "wb") as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 65536)
+                    fh.flush()
+            except OSError:
+                pass
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], capture_output=True)
+
+
+def test_an_export_to_a_full_disk_exits_2_in_one_line(tmp_path, counting_film, capsys):
+    from app.ops import clips, films, reels
+
+    with Library.open(tmp_path / "lib") as lib:
+        (film,) = films.import_files(lib, [counting_film])
+        reels.create(lib, "R", [clips.add(lib, film.film_id, 0, 1_000_000, title="C1")], audience="public")
+    with full_disk(tmp_path / "full") as disk:
+        for out in ("r.srt", "r.csv", "book.csv"):
+            argv = ["codebook", "export", str(disk / out)] if out == "book.csv" else ["reel", "export", "R", str(disk / out)]
+            assert main([*argv, "--library", str(tmp_path / "lib")]) == 2, out
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and "disk is full" in err, err
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]  # no half-written file left
