@@ -32,20 +32,27 @@ class FilmMedia:
     _pages: OrderedDict = field(default_factory=OrderedDict)
     _loudest: int | None = None
     _coarse: np.ndarray | None = None
+    loader: object | None = None  # a ui.page_loader.PageLoader: pages are then read off the GUI thread
 
     def page(self, path: Path) -> QPixmap | None:
+        """The page, if it is in memory; else read now, or with a loader asked for (None now)."""
         pixmap = self._pages.get(path)
-        if pixmap is None:
-            if not path.exists():
-                return None
-            pixmap = QPixmap(str(path))
-            if pixmap.isNull():
-                return None
-            self._pages[path] = pixmap
-            while len(self._pages) > PAGES_KEPT:
-                self._pages.popitem(last=False)
-        else:
+        if pixmap is not None:
             self._pages.move_to_end(path)
+            return pixmap
+        if not path.exists():
+            return None
+        if self.loader is not None:
+            self.loader.request(path)
+            return None
+        return self.store(path, QPixmap(str(path)))
+
+    def store(self, path: Path, pixmap: QPixmap) -> QPixmap | None:
+        if pixmap.isNull():
+            return None
+        self._pages[Path(path)] = pixmap
+        while len(self._pages) > PAGES_KEPT:
+            self._pages.popitem(last=False)
         return pixmap
 
     def tile_source(self, index: int, level: int = 0) -> tuple[QPixmap, QRectF] | None:
@@ -55,7 +62,7 @@ class FilmMedia:
             return None
         path, x = self.strip.locate(index, level)
         page = self.page(path)
-        if page is None and level:
+        if page is None and level and not path.exists():  # not written yet: the fine level has it
             return self.tile_source(index, 0)
         if page is None:
             return None

@@ -15,7 +15,7 @@ from media.frames import FrameReader
 
 
 class FrameServer(QObject):
-    ready = Signal(int, int, QImage)  # request number, frame time (µs), picture
+    ready = Signal(int, "qlonglong", QImage)  # request number, frame time (µs, 64-bit), picture
     failed = Signal(str)
 
     def __init__(self, path: str, start_us: int, orientation, parent: QObject | None = None) -> None:

@@ -27,7 +27,7 @@ DEFAULT_FPS = Fraction(25)
 
 
 class Player(QObject):
-    position_changed = Signal(int)  # µs of the frame on screen
+    position_changed = Signal("qlonglong")  # µs of the frame on screen (64-bit: int overflows after 35 min)
     film_changed = Signal(object)  # FilmRecord or None
     playing_changed = Signal(bool)
     rate_changed = Signal(float)

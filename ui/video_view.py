@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
 class VideoView(QWidget):
-    frame_shown = Signal(int)  # start time (µs) of the frame now on screen
+    frame_shown = Signal("qlonglong")  # start time (µs) of the frame now on screen (64-bit)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

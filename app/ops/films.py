@@ -26,11 +26,14 @@ from app.models import Film
 from app.ops import events, lookup
 from media.analysis import analyse
 from media.files import copy_and_hash, hash_file, storage_error
-from media.probe import MediaInfo, probe
+from media.probe import MediaInfo, probe, probe_quick
 from media.recorded_time import recorded_time
 from app.ops.import_order import expand_and_order, recorded_fields
 
 AT_ONCE = 2  # films imported at the same time (two cores)
+# A long film's full probe reads every packet (seconds for hours of film): above this size the
+# header and first packets come first and the full probe runs beside the thumbnails.
+QUICK_ABOVE_BYTES = 100 << 20
 _COMMIT = threading.Lock()
 
 
@@ -93,12 +96,13 @@ def import_file(
     cancel = cancel or CancelToken()
     source = Path(source).expanduser().absolute()
     progress(0.0, "checking")
-    info = probe(source, cancel)
+    quick = source.is_file() and source.stat().st_size > QUICK_ABOVE_BYTES
+    info = probe_quick(source, cancel) if quick else probe(source, cancel)
     work = lib.work_dir("import")
     try:
         cache = work / "cache"
         cache.mkdir()
-        sha = hash_and_analyse(info, work, cache, link, progress, cancel)
+        sha, info = hash_and_analyse(info, work, cache, link, progress, cancel, exact=quick)
         with _COMMIT:  # two imports of the same content at once: the second finds the first
             with lib.read() as s:
                 existing = s.scalars(select(Film.id).where(Film.sha256 == sha)).first()
@@ -112,16 +116,24 @@ def import_file(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progress, cancel) -> str:
+def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progress, cancel,
+                     exact: bool = False) -> tuple[str, MediaInfo]:
     """Hash (or copy while hashing, into ``work/media``) on one thread while the other decodes
     thumbnails and peaks into ``cache``: two cores, two jobs that barely wait on each other.
-    Progress is the mean of the two, so it only moves forward."""
+    With ``exact`` (``info`` came from ``probe_quick``), the hashing thread then runs the full
+    probe, whose reading of every packet would otherwise come first. Progress is the mean of
+    the two, so it only moves forward. Returns the sha256 and the exact facts."""
     both = _Both(sub_progress(progress, 0.02, 0.98))
-    with ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
+
+    def hash_then_probe() -> tuple[str, MediaInfo]:
         if link:
-            hashing = pool.submit(hash_file, info.path, both.hashing, cancel)
+            sha = hash_file(info.path, both.hashing, cancel)
         else:
-            hashing = pool.submit(copy_and_hash, info.path, work / "media", both.hashing, cancel)
+            sha = copy_and_hash(info.path, work / "media", both.hashing, cancel)
+        return sha, probe(info.path, cancel) if exact else info
+
+    with ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
+        hashing = pool.submit(hash_then_probe)
         analyse_progress = both.analysing
         try:
             analyse(info, cache, analyse_progress, cancel)

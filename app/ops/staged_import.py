@@ -26,6 +26,7 @@ from sqlalchemy import select
 from app.library import Library
 from app.models import Film
 from app.ops import events
+from app.ops import films
 from app.ops.films import ImportResult, film_facts, hash_and_analyse, managed_name
 from media.errors import BadInput, ProtoReelError, StorageError
 from media.files import hash_file, storage_error
@@ -35,7 +36,6 @@ from media.recorded_time import recorded_time
 from app.ops.import_order import expand_and_order, recorded_fields
 
 PENDING = "pending-"
-QUICK_ABOVE_BYTES = 100 << 20
 SAMPLE = 1 << 20  # bytes read at each of three places to recognise content quickly
 
 
@@ -49,9 +49,9 @@ def register(
     """Probe and add the film (importing). A file whose content is already in the library
     returns that film (``existed``); a refused file raises ``BadInput`` and changes nothing."""
     source = Path(source).expanduser().absolute()
-    # A long film's full probe reads every packet (seconds for hours of film): the header and
-    # first packets let it open at once; ``complete`` probes fully and corrects the facts.
-    quick = source.is_file() and source.stat().st_size > QUICK_ABOVE_BYTES
+    # A long film opens at once from its header and first packets; ``complete`` probes it
+    # fully and corrects the facts.
+    quick = source.is_file() and source.stat().st_size > films.QUICK_ABOVE_BYTES
     info = probe_quick(source, cancel) if quick else probe(source, cancel)
     same = same_content(lib, source, info.size_bytes)
     if same is not None:
@@ -155,13 +155,13 @@ def complete(
         raise BadInput(f"{source}: file not found; the film stays in the library as it was "
                        "imported so far (reconnect the drive or relink it)")
     progress(0.0, "checking")
-    info = probe(source, cancel)  # the exact facts (registration may have read only the header)
+    info = probe_quick(source, cancel)  # the exact facts follow, beside the thumbnails
     cache = lib.cache_dir(key)
     shutil.rmtree(cache, ignore_errors=True)  # a run cut short: start again
     cache.mkdir(parents=True)
     work = lib.work_dir("import")
     try:
-        sha = hash_and_analyse(info, work, cache, link, progress, cancel)
+        sha, info = hash_and_analyse(info, work, cache, link, progress, cancel, exact=True)
         cancel.check()
         _finish(lib, film_id, info, key, sha, work, link)
     finally:

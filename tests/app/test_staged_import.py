@@ -15,7 +15,7 @@ import pytest
 
 from app import queries
 from app.library import Library
-from app.ops import clips, staged_import
+from app.ops import clips, films, staged_import
 from media.errors import UnsupportedMedia
 from media.thumbnails import load_strip
 from media.waveform import load_peaks
@@ -130,7 +130,7 @@ def test_a_long_film_registers_from_its_header_and_gets_exact_facts_when_complet
     assert quick.frame_count is None and full.frame_count == 3600
     assert (quick.fps, quick.width, quick.height, quick.has_audio) == (full.fps, full.width, full.height, True)
     assert abs(quick.duration_us - full.duration_us) < 100_000
-    monkeypatch.setattr(staged_import, "QUICK_ABOVE_BYTES", 0)  # as for a film of hours
+    monkeypatch.setattr(films, "QUICK_ABOVE_BYTES", 0)  # as for a film of hours
     film_id = staged_import.register(lib, hour_film).film_id
     assert record(lib, film_id).frame_count is None
     staged_import.complete(lib, film_id)

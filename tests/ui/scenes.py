@@ -283,7 +283,7 @@ def scene_event_day(library: Path, out: Path) -> None:
     media = library.parent / "event media"
     camera, phones = media / "camera", media / "phones"
     camera.mkdir(parents=True), phones.mkdir()
-    make_long_film(camera / "Hall camera.mkv", 3 * 3600, size=(320, 180), creation_time="2026-11-28T09:30:00Z")
+    make_long_film(camera / "Hall camera.mkv", 3 * 3600, size=(320, 180), fps=5, creation_time="2026-11-28T09:30:00Z")
     day = dt.datetime(2026, 11, 28)
     for n, (hour, minute, seconds) in enumerate([(9, 40, 90), (10, 5, 150), (10, 50, 60), (11, 0, 240),
                                                   (11, 35, 120), (12, 20, 90), (13, 45, 180), (14, 10, 60),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 from ui.film_media import FilmMedia
 from ui.timeline.bands import MEDIA_H, THUMB_H, WAVE_H
@@ -85,11 +85,19 @@ class MediaBand:
                                        media.loudest if media else None)
         if heights is None:
             return
-        mid = top + WAVE_H / 2
-        p.setPen(QColor(WAVE_FG))
-        for x, h in enumerate(heights):
-            if h > 0:
-                p.drawLine(QPointF(x, mid - h), QPointF(x, mid + h))
+        # One picture from the column heights (numpy), not a line per pixel column.
+        rows = np.abs(np.arange(WAVE_H) + 0.5 - WAVE_H / 2)[:, None]
+        lit = (rows <= heights[None, :] + 0.5) & (heights[None, :] > 0)
+        pixels = np.empty((WAVE_H, len(heights), 4), np.uint8)
+        pixels[...] = _bgra(WAVE_BG)
+        pixels[lit] = _bgra(WAVE_FG)
+        image = QImage(pixels.data, len(heights), WAVE_H, len(heights) * 4, QImage.Format.Format_ARGB32)
+        p.drawImage(QPointF(0, top), image)
+
+
+def _bgra(colour: str) -> tuple[int, int, int, int]:
+    c = QColor(colour)
+    return c.blue(), c.green(), c.red(), 255
 
 
 def waveform_columns(peaks: np.ndarray | None, view: Viewport, half_height: float,

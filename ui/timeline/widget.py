@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import reads
@@ -15,6 +15,7 @@ from app.ops import clips as clip_ops
 from app.records import ClipRecord, FilmRecord
 from ui.bridge import LibraryBridge
 from ui.film_media import load_film_media
+from ui.page_loader import PageLoader
 from ui.selection import ClipSelection
 from ui.timeline import interaction, painting
 from ui.timeline.bands import MEDIA_TOP, clip_rect, height_for
@@ -25,7 +26,7 @@ from ui.timeline.viewport import Viewport
 
 
 class Timeline(QWidget):
-    seek_requested = Signal(int)  # µs
+    seek_requested = Signal("qlonglong")  # µs (64-bit: a C++ int overflows after 35 min)
     marks_changed = Signal()
     notice = Signal(str)  # why a key did nothing, what an action did
 
@@ -42,6 +43,8 @@ class Timeline(QWidget):
         self.view = Viewport()
         self.marks = Marks()
         self.media_band = MediaBand()
+        self.pages = PageLoader(self)  # thumbnail pages are read off the GUI thread
+        self.pages.loaded.connect(self._page_loaded)
         self._drag: interaction.EdgeDrag | None = None
         self._seeking = False
         self.setMouseTracking(True)
@@ -93,9 +96,18 @@ class Timeline(QWidget):
         self.view.resize(self.width())
         self.view.reset(film.duration_us if film else 1, fps)
         self.marks = Marks(fps, self.view.duration_us)
-        self.media_band.set_media(load_film_media(self.bridge.lib, film) if film else None)
+        media = load_film_media(self.bridge.lib, film) if film else None
+        if media is not None:
+            media.loader = self.pages
+        self.media_band.set_media(media)
         self.reload_clips()
         self.marks_changed.emit()
+
+    def _page_loaded(self, path: str, page: QPixmap) -> None:
+        media = self.media_band.media
+        if media is not None and media.store(path, page) is not None:
+            self.media_band.invalidate()
+            self.update()
 
     def media_arrived(self, film_id: int) -> None:
         """More thumbnails and waveform of a film importing in the background are on disk (or
