@@ -245,7 +245,7 @@ def cmd_reel_export(lib: Library, args, out: Out) -> int:
     progress = _terminal_progress() if sys.stderr.isatty() else (lambda f, m="": None)
     path = export.export_reel(lib, args.reel, args.out, height=args.height,
                               cards=False if args.no_cards else None, captions=False if args.no_captions else None,
-                              anonymise=args.anonymise, progress=progress, cancel=cancel)
+                              anonymise=args.anonymise, fps=args.rate, progress=progress, cancel=cancel)
     data = {"reel": args.reel, "path": str(path)}
     if path.suffix.lower() == ".mp4":
         data["manifest"] = str(export.manifest_path(path))

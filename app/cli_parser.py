@@ -179,6 +179,9 @@ def build(given: Given) -> OneLineParser:
     reel_export.add_argument("--no-cards", action="store_true")
     reel_export.add_argument("--no-captions", action="store_true")
     reel_export.add_argument("--anonymise", action="store_true")
+    reel_export.add_argument("--rate", default=None,
+                             help="frame rate: auto (the most common standard rate among the clips) or "
+                                  "23.976, 24, 25, 29.97, 30, 50, 59.94, 60")
 
     relink = sub.add_parser("relink", parents=[common], help="point a film at its moved file")
     relink.add_argument("film")

@@ -33,6 +33,7 @@ from app import db, known_libraries, private_files
 from app.changes import Changes
 from media.errors import BadInput
 from app.models import Film, LibraryMeta
+from media.export import leftovers
 from media.files import pid_alive
 from app.undo import JOURNAL_KEY, Step, UndoStack, apply_redo, apply_undo
 
@@ -64,6 +65,7 @@ class Library:
             raise BadInput(f"library folder {self.root}: cannot be created or written ({exc.strerror})") from exc
         private_files.tighten(self.root, database)
         self._clear_tmp()
+        leftovers.clear_dead_system_exports()
         self.engine = db.open_engine(self.url)
         self._sessions = db.session_factory(self.engine)
         self._lock = threading.RLock()
@@ -119,7 +121,8 @@ class Library:
                 continue
             try:
                 if child.is_dir():
-                    shutil.rmtree(child, ignore_errors=True)
+                    # A killed export's folder also names its hidden partial file beside the target.
+                    leftovers.clear_work_dir(child)
                 else:
                     child.unlink(missing_ok=True)
             except OSError:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.library import Library
 from app.models import Appearance, Clip, Reel
 from app.ops import lookup
+from media.errors import BadInput
 from media.export.plan import ExportSettings, Person, PlanItem, ReelPlan
 
 DEFAULT_FPS = Fraction(30)
@@ -30,14 +31,59 @@ def default_caption(title: str, tags: list[tuple[str, str]]) -> str:
     return f"{title} — {names}" if names and title else title or names
 
 
+RATE_TOLERANCE = Fraction(1, 200)  # within 0.5%: the camera meant that standard rate
+
+
+def standard_rate(fps: Fraction | None) -> Fraction | None:
+    """The standard reel rate ``fps`` is (29.97 → 30000/1001), or None (15 fps, 12.5, VFR oddities)."""
+    if not fps:
+        return None
+    nearest = min(REEL_RATES, key=lambda r: abs(fps / r - 1))
+    return nearest if abs(fps / nearest - 1) <= RATE_TOLERANCE else None
+
+
 def reel_rate(items: list[PlanItem]) -> Fraction:
-    """The rate most of the reel's running time was filmed at (a common rate), else 30."""
-    weights: Counter = Counter()
+    """The reel's frame rate, unless the reel's settings choose one (``fps``):
+
+    the standard rate (23.976, 24, 25, 29.97, 30, 50, 59.94 or 60) that most of the reel's
+    clips were filmed at; a tie goes to the rate with more running time, then the higher
+    rate. Clips at a non-standard rate (a 15 fps screen recording) and sound-only clips do
+    not vote; with no vote at all, 30 fps. So a reel of 30, 25 and 15 fps clips is 30 fps,
+    never a rate none of them has."""
+    votes: Counter = Counter()
+    running: Counter = Counter()
     for item in items:
-        if item.fps:
-            nearest = min(REEL_RATES, key=lambda r: abs(r - item.fps))
-            weights[nearest] += item.duration_us
-    return weights.most_common(1)[0][0] if weights else DEFAULT_FPS
+        rate = standard_rate(item.fps) if item.has_video else None
+        if rate is not None:
+            votes[rate] += 1
+            running[rate] += item.duration_us
+    if not votes:
+        return DEFAULT_FPS
+    return max(votes, key=lambda r: (votes[r], running[r], r))
+
+
+def chosen_rate(options: dict) -> Fraction | None:
+    """The rate a reel's settings fix (``"fps": "25"``), or None for the automatic rule."""
+    value = options.get("fps")
+    if value in (None, "", "auto"):
+        return None
+    return parse_reel_rate(str(value))
+
+
+def parse_reel_rate(text: str) -> Fraction | None:
+    """``auto``, ``25``, ``29.97`` or ``30000/1001`` → a standard rate (None for auto)."""
+    text = (text or "").strip().lower()
+    if text in ("", "auto"):
+        return None
+    try:
+        fps = Fraction(text) if "/" in text else Fraction(text).limit_denominator(1001)
+    except (ValueError, ZeroDivisionError):
+        fps = None
+    rate = standard_rate(fps) if fps else None
+    if rate is None:
+        raise BadInput(f"frame rate {text!r}: use auto or one of "
+                       + ", ".join(f"{float(r):.3f}".rstrip("0").rstrip(".") for r in REEL_RATES))
+    return rate
 
 
 def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_text: str = "",
@@ -52,7 +98,8 @@ def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_te
         position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,
         source=lib.film_path(film), start_us=clip.start_us, end_us=clip.end_us, fps=film.fps,
         has_video=film.has_video, has_audio=film.has_audio, width=film.width, height=film.height,
-        rotation=film.rotation, sar=Fraction(film.sar_num, film.sar_den), tags=tags,
+        rotation=film.rotation, mirror=bool(film.mirror), film_start_us=film.start_us,
+        sar=Fraction(film.sar_num, film.sar_den), tags=tags,
         prototypes=sorted(link.prototype.name for link in clip.prototype_links), people=people,
         note=clip.note, quote=clip.quote, card_text=card_text,
         caption=caption if caption is not None else default_caption(clip.title, tags), fade=fade,
@@ -60,7 +107,8 @@ def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_te
 
 
 def build(lib: Library, session: Session, reel_ref, height: int | None = None, cards: bool | None = None,
-          captions: bool | None = None) -> ReelPlan:
+          captions: bool | None = None, fps: Fraction | None = None) -> ReelPlan:
+    """``fps`` overrides the reel's own setting and the automatic rule (see ``reel_rate``)."""
     reel = lookup.reel(session, reel_ref)
     options = reel_settings(reel)
     items = []
@@ -69,7 +117,7 @@ def build(lib: Library, session: Session, reel_ref, height: int | None = None, c
                                fade=ri.fade))
     settings = ExportSettings(
         height=height or reel.height,
-        fps=reel_rate(items),
+        fps=fps or chosen_rate(options) or reel_rate(items),
         cards=options.get("cards", True) if cards is None else cards,
         captions=options.get("captions", True) if captions is None else captions,
         crf=int(options.get("crf", 23)),

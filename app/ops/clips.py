@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from media import timecode
+from media import frame_times, timecode
+from media.timecode import US
 from media.errors import BadInput
 from app.library import Library
 from app.models import Clip, ClipTag, Film
@@ -21,6 +22,26 @@ def check_range(film: Film, start_us: int, end_us: int) -> None:
         raise BadInput(f"{where}: starts after the film ends ({timecode.format_clock(film.duration_us)})")
     if end_us > film.duration_us:
         raise BadInput(f"{where}: ends after the film ends ({timecode.format_clock(film.duration_us)})")
+
+
+def snap(lib: Library, film: Film, start_us: int, end_us: int) -> tuple[int, int]:
+    """In and out points moved to the start of the film's frame on screen at each time (what
+    the player shows there, and where the export will cut). Films without picture, or whose
+    file is away, keep the times as given."""
+    if not film.has_video or start_us < 0 or end_us <= start_us:
+        return start_us, end_us
+    path = lib.film_path(film)
+    if not path.is_file():
+        return start_us, end_us
+    start = frame_times.frame_start_at(path, film.start_us, start_us)
+    end = frame_times.frame_start_at(path, film.start_us, end_us) if end_us < film.duration_us else end_us
+    # Past the last picture (a sound tail) there is no frame boundary to snap to.
+    longest = US if film.vfr or not film.fps else 2 * timecode.frame_duration_us(film.fps)
+    start = start_us if start is None or start_us - start > longest else max(start, 0)
+    end = end_us if end is None or end_us - end > longest else end
+    if end <= start:  # both inside one frame: keep that frame
+        end = end_us
+    return start, end
 
 
 def resolve_tags(session: Session, refs: list[str]):
@@ -45,6 +66,7 @@ def add(
     with lib.op("Add clip") as s:
         film = s.get(Film, film_id)
         check_range(film, start_us, end_us)
+        start_us, end_us = snap(lib, film, start_us, end_us)
         clip = Clip(film_id=film_id, start_us=start_us, end_us=end_us, title=title.strip(), note=note, quote=quote)
         s.add(clip)
         s.flush()
@@ -59,7 +81,7 @@ def set_range(lib: Library, clip_id: int, start_us: int, end_us: int) -> None:
     with lib.op("Change clip in/out") as s:
         clip = s.get(Clip, clip_id)
         check_range(clip.film, start_us, end_us)
-        clip.start_us, clip.end_us = start_us, end_us
+        clip.start_us, clip.end_us = snap(lib, clip.film, start_us, end_us)
 
 
 def update(lib: Library, clip_id: int, **fields) -> None:

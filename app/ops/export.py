@@ -25,6 +25,7 @@ def export_reel(
     cards: bool | None = None,
     captions: bool | None = None,
     anonymise: bool = False,
+    fps=None,
     rules: list | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
@@ -34,7 +35,8 @@ def export_reel(
     if height is not None and height not in (720, 1080):
         raise BadInput(f"height {height}: must be 720 or 1080")
     with lib.read() as s:
-        plan = reel_plan.build(lib, s, reel_ref, height=height, cards=cards, captions=captions)
+        rate = reel_plan.parse_reel_rate(str(fps)) if fps is not None else None
+        plan = reel_plan.build(lib, s, reel_ref, height=height, cards=cards, captions=captions, fps=rate)
         hashes = {f.id: f.sha256 for f in s.query(Film).filter(Film.id.in_([i.film_id for i in plan.items]))}
     # Never onto the footage, a file being read, or into the library (except exports/).
     sources = [item.source for item in plan.items]
@@ -46,7 +48,10 @@ def export_reel(
     if anonymise:
         raise ProtoReelError("anonymising (blurring people) is not yet available in this version; nothing was written")
     export_policy.check(plan, rules)  # before anything is written, on every path
-    writer(plan, out, progress, cancel or CancelToken())
+    if out.suffix.lower() == ".mp4":  # its working files live in the library's .tmp/, cleared if we die
+        writer(plan, out, progress, cancel or CancelToken(), work_dir=lib.work_dir("export"))
+    else:
+        writer(plan, out, progress, cancel or CancelToken())
     manifest = _manifest(plan, out, hashes)
     if out.suffix.lower() == ".mp4":
         _write_manifest(out, manifest)

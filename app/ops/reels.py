@@ -45,7 +45,7 @@ def create(lib: Library, title: str, clip_refs: list, audience: str = "team", he
 
 
 REEL_FIELDS = {"title", "subtitle", "audience", "height"}
-SETTING_FIELDS = {"cards", "captions", "opening_card", "credits", "crf", "preset", "audio_bitrate"}
+SETTING_FIELDS = {"cards", "captions", "opening_card", "credits", "crf", "preset", "audio_bitrate", "fps"}
 
 
 def add_clips(lib: Library, reel_id: int, clip_ids: list[int], position: int | None = None) -> None:
@@ -113,6 +113,12 @@ def update(lib: Library, reel_id: int, **fields) -> None:
         raise BadInput(f"height {fields['height']}: must be 720 or 1080")
     if "title" in fields:
         fields["title"] = lookup.check_name(fields["title"], "reel", 300)
+    if "fps" in fields:  # a standard rate as "30000/1001", or None for the automatic rule
+        from app.reel_plan import parse_reel_rate
+        from media.timecode import fps_str
+
+        rate = parse_reel_rate(str(fields["fps"] or ""))
+        fields["fps"] = fps_str(rate) if rate else None
     with lib.op("Change reel settings") as s:
         reel = s.get(Reel, reel_id)
         if "title" in fields and s.scalars(select(Reel.id).where(

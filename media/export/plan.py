@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from media.orientation import Orientation
+
 
 @dataclass
 class Person:
@@ -35,6 +37,8 @@ class PlanItem:
     height: int | None
     rotation: int
     sar: Fraction = Fraction(1)
+    mirror: bool = False
+    film_start_us: int = 0  # the stream time of the film's time zero
     tags: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
     prototypes: list[str] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
@@ -47,6 +51,10 @@ class PlanItem:
     @property
     def duration_us(self) -> int:
         return self.end_us - self.start_us
+
+    @property
+    def orientation(self) -> Orientation:
+        return Orientation(self.rotation, self.mirror)
 
 
 @dataclass

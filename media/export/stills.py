@@ -1,12 +1,19 @@
-"""Which card and caption pictures a reel needs, composed in a short-lived process."""
+"""Which card and caption pictures a reel needs, composed in a short-lived child process."""
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+from media import oslayer
+from media.errors import ProtoReelError
 from media.export.plan import ReelPlan
+from media.jobs import Cancelled, CancelToken
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def stills_needed(plan: ReelPlan, work: Path) -> list[tuple]:
@@ -33,23 +40,52 @@ def caption_path(work: Path, n: int) -> Path:
     return work / f"caption{n}.png"
 
 
-def _render(jobs: list[tuple], width: int, height: int) -> None:
+def _render(jobs: list, width: int, height: int) -> None:
     # Imported here, in the short-lived process only: moviepy, numpy and OpenCV never load
     # into the exporting process that lives beside the encoder.
     from media.export.cards import render_card, render_lower_third
 
     for kind, path, text, subtext in jobs:
         if kind == "card":
-            render_card(path, width, height, text, subtext)
+            render_card(Path(path), width, height, text, subtext)
         else:
-            render_lower_third(path, width, height, text)
+            render_lower_third(Path(path), width, height, text)
 
 
-def render_stills(plan: ReelPlan, work: Path) -> None:
+def render_stills(plan: ReelPlan, work: Path, cancel: CancelToken | None = None) -> None:
     """moviepy and its full-size frames take ~250 MB that would otherwise stay resident
-    beside the encoder for the whole export: compose in a process that then exits."""
+    beside the encoder for the whole export: compose in a child process that then exits
+    (and that dies with us if we are killed while it works)."""
     jobs = stills_needed(plan, work)
-    if jobs:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            pool.submit(_render, jobs, plan.width, plan.settings.height).result()
+    if not jobs:
+        return
+    payload = json.dumps({"width": plan.width, "height": plan.settings.height,
+                          "jobs": [[kind, str(path), text, sub] for kind, path, text, sub in jobs]}).encode()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    proc = oslayer.spawn([sys.executable, "-m", "media.export.stills"], stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    try:
+        err = b""
+        while True:
+            try:
+                _, err = proc.communicate(payload, timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                payload = None  # already sent
+                if cancel is not None and cancel.cancelled:
+                    raise Cancelled()
+    finally:
+        proc.kill()
+        proc.wait()
+    if proc.returncode != 0:
+        lines = err.decode(errors="replace").strip().splitlines()
+        raise ProtoReelError(f"the title cards and captions could not be drawn ({lines[-1] if lines else 'no reason given'})")
+
+
+def _main() -> None:
+    order = json.loads(sys.stdin.buffer.read())
+    _render(order["jobs"], order["width"], order["height"])
+
+
+if __name__ == "__main__":
+    _main()

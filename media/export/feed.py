@@ -1,0 +1,182 @@
+"""Feeding the encoder: every segment's exact bytes into one of its two pipes.
+
+Each producer (a short ffmpeg per segment) runs with its stderr drained as it goes into a
+bounded log, so a decoder that prints thousands of warnings can never block on a full pipe.
+A producer that gives nothing for ``STALL_SECONDS`` is stuck; one that ends early is short.
+Either fails the export at once with a message naming the clip and film: no black frames or
+silence are ever slipped in to hide it. ``Run.stop()`` ends every child within a poll tick.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+from media import oslayer
+from media.errors import ProtoReelError
+from media.export.segments import Segment
+
+CHUNK = 1 << 20
+STALL_SECONDS = 10.0
+TICK = 0.2
+LOG_LINES = 40
+LOG_LINE_CHARS = 300
+
+
+class SegmentFailed(ProtoReelError):
+    """A segment's producer died, stalled or came up short."""
+
+
+class ChildLog:
+    """The last lines a child wrote on stderr, read as they come (bounded)."""
+
+    def __init__(self, stream) -> None:
+        self.lines: deque[str] = deque(maxlen=LOG_LINES)
+        self.count = 0
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream) -> None:
+        for raw in iter(stream.readline, b""):
+            self.count += 1
+            self.lines.append(raw.decode(errors="replace").rstrip()[:LOG_LINE_CHARS])
+        stream.close()
+
+    def last(self) -> str:
+        self._thread.join(1.0)
+        return self.lines[-1] if self.lines else ""
+
+
+class Run:
+    """The children of one export and whether it is stopping."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+        self._procs: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
+
+    def start(self, command: list[str], **popen_args) -> tuple[subprocess.Popen, ChildLog]:
+        proc = oslayer.spawn(command, stderr=subprocess.PIPE, **popen_args)
+        with self._lock:
+            self._procs.add(proc)
+            if self.stopped:
+                proc.kill()
+        return proc, ChildLog(proc.stderr)
+
+    def finish(self, proc: subprocess.Popen) -> None:
+        proc.kill()
+        proc.wait()
+        with self._lock:
+            self._procs.discard(proc)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            for proc in self._procs:
+                proc.kill()
+
+
+class Feeder(threading.Thread):
+    """Writes exactly the segments' bytes into one pipe of the encoder, segment by segment."""
+
+    def __init__(self, fifo: Path, segments: list[Segment], kind: str, frame_bytes: int, run: Run) -> None:
+        super().__init__(daemon=True, name=f"feed-{kind}")
+        self.fifo, self.segments, self.kind, self.frame_bytes, self.run_ = fifo, segments, kind, frame_bytes, run
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            sink = self._open_sink()
+            try:
+                for segment in self.segments:
+                    if self.run_.stopped:
+                        return
+                    self._one(sink, segment)
+            finally:
+                os.close(sink)
+        except BaseException as exc:  # read by the exporter after the run
+            self.error = exc
+            self.run_.stop()
+
+    def _open_sink(self) -> int:
+        """Open the encoder's pipe for writing without hanging if the encoder never opens it."""
+        while True:
+            try:
+                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+                os.set_blocking(fd, True)
+                oslayer.big_pipe(fd)
+                return fd
+            except OSError:
+                if self.run_.stopped:
+                    raise ProtoReelError("the export stopped before it began")
+                time.sleep(0.01)
+
+    def _one(self, sink: int, segment: Segment) -> None:
+        if self.kind == "video":
+            if segment.is_still:
+                self._repeat(sink, segment, self._still(segment), segment.frames)
+            else:
+                self._pump(sink, segment, segment.video_command(), segment.frames * self.frame_bytes)
+        else:
+            command = segment.audio_command()
+            size = segment.samples * 4
+            if command is None:  # a card or a film without sound: true silence
+                self._repeat(sink, segment, bytes(min(size, CHUNK) or 1), 0, size)
+            else:
+                self._pump(sink, segment, command, size)
+
+    def _still(self, segment: Segment) -> bytes:
+        proc, log = self.run_.start(segment.still_command(), stdout=subprocess.PIPE)
+        try:
+            data = proc.stdout.read(self.frame_bytes + 1)
+        finally:
+            self.run_.finish(proc)
+        if len(data) != self.frame_bytes and not self.run_.stopped:
+            raise SegmentFailed(f"{segment.label}: its picture could not be made ({log.last() or 'no output'})")
+        return data
+
+    def _repeat(self, sink: int, segment: Segment, block: bytes, times: int, size: int | None = None) -> None:
+        total = size if size is not None else len(block) * times
+        written = 0
+        while written < total and not self.run_.stopped:
+            piece = block[: total - written]
+            oslayer.write_all(sink, piece)
+            written += len(piece)
+
+    def _pump(self, sink: int, segment: Segment, command: list[str], size: int) -> None:
+        proc, log = self.run_.start(command, stdout=subprocess.PIPE)
+        written, idle = 0, 0.0
+        try:
+            source = proc.stdout.fileno()
+            oslayer.big_pipe(source)
+            poller = select.poll()
+            poller.register(source, select.POLLIN | select.POLLHUP | select.POLLERR)
+            while written < size and not self.run_.stopped:
+                if not poller.poll(TICK * 1000):
+                    idle += TICK
+                    if idle >= STALL_SECONDS:
+                        raise SegmentFailed(self._why(segment, log, written, size, f"gave nothing for {STALL_SECONDS:g} s"))
+                    continue
+                idle = 0.0
+                # Pipe to pipe inside the kernel where the system allows: gigabytes of raw
+                # frames never pass through Python, yet every byte is counted.
+                moved = oslayer.move(source, sink, min(CHUNK, size - written))
+                if not moved:
+                    break
+                written += moved
+        finally:
+            self.run_.finish(proc)
+        if written < size and not self.run_.stopped:
+            raise SegmentFailed(self._why(segment, log, written, size, "ended early"))
+
+    def _why(self, segment: Segment, log: ChildLog, written: int, size: int, what: str) -> str:
+        unit, per = ("frames", self.frame_bytes) if self.kind == "video" else ("samples", 4)
+        detail = log.last()
+        return (f"{segment.label}: its {'picture' if self.kind == 'video' else 'sound'} {what} after "
+                f"{written // per} of {size // per} {unit}" + (f" ({detail})" if detail else "")
+                + "; the film may be damaged")

@@ -1,0 +1,198 @@
+"""The reel cut into segments (cards and clips), each with exactly the frames and samples it
+owes the encoder, and the one place where a segment's pictures and sound are produced.
+
+A clip is decoded by its own short ffmpeg process: opened a measured lead before the in point
+(``seeking``), trimmed by timestamp to the in point's frame, made upright by the film's
+``Orientation`` (ffmpeg's own autorotation is off, so every viewer turns it the same way),
+square-pixelled, letterboxed, set to the reel's rate, captioned, faded and cut to an exact
+number of frames. Nothing is padded except what the film itself lacks (its sound ending
+before its picture, say): any other shortfall reaches the feeder short and fails the export
+naming the clip and film. A card is one picture, converted once and repeated.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from media import frame_times
+from media.export import seeking
+from media.export.plan import PlanItem, ReelPlan
+from media.export.stills import caption_path, card_path
+from media.orientation import Orientation
+
+US = 1_000_000
+RATE = 48_000
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+EXTRA_SOURCE_US = 200_000  # decode a little past the out point so rate conversion never runs dry
+END_SLACK_FRAMES = 1  # rounding at the very end of a film may leave the last reel frame to hold
+
+
+def _sec(us: int | Fraction) -> str:
+    return f"{float(Fraction(us) / US):.6f}"
+
+
+class Layout:
+    """Frames and samples per segment by cumulative rounding: the reel stays within half a
+    frame of the exact sum however many items it has, and sound ends where picture does."""
+
+    def __init__(self, fps: Fraction) -> None:
+        self.fps = fps
+        self.elapsed_us = 0
+        self.frames_done = 0
+        self.samples_done = 0
+
+    def next(self, duration_us: int) -> tuple[int, int]:
+        self.elapsed_us += duration_us
+        frames_end = max(round(Fraction(self.elapsed_us, US) * self.fps), self.frames_done + 1)
+        samples_end = round(Fraction(frames_end) / self.fps * RATE)
+        out = (frames_end - self.frames_done, samples_end - self.samples_done)
+        self.frames_done, self.samples_done = frames_end, samples_end
+        return out
+
+
+@dataclass
+class Segment:
+    kind: str  # "opening", "card", "clip" or "closing"
+    item: PlanItem | None
+    frames: int
+    samples: int
+    plan: ReelPlan
+    picture: Path | None = None  # a card's still, or a clip's caption
+    _access: seeking.Access | None = field(default=None, repr=False)
+    _in_us: int | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def label(self) -> str:
+        if self.item is None or self.kind != "clip":
+            return {"opening": "the opening card", "closing": "the closing card"}.get(
+                self.kind, f"the title card before clip {self.item.clip_title!r}" if self.item else "a card")
+        return f"clip {self.item.clip_title!r} of film {self.item.film_title!r}"
+
+    @property
+    def is_still(self) -> bool:
+        return self.kind != "clip"
+
+    def access(self) -> seeking.Access:
+        """Measured once, by whichever of the two feeders gets here first."""
+        with self._lock:
+            if self._access is None:
+                item = self.item
+                self._access = seeking.measure(item.source, item.film_start_us, self.in_us, item.end_us,
+                                               item.has_video, item.has_audio)
+            return self._access
+
+    @property
+    def in_us(self) -> int:
+        """Where the clip starts: the start of the film's frame on screen at its in point. New
+        clips are snapped when marked; this keeps older mid-frame in points right too."""
+        item = self.item
+        if self._in_us is None:
+            found = None
+            if item.has_video:
+                found = frame_times.frame_start_at(item.source, item.film_start_us, item.start_us)
+            near = found is not None and item.fps and item.start_us - found < 2 * US / item.fps
+            self._in_us = found if near else item.start_us
+        return self._in_us
+
+    # -- what the producers run ----------------------------------------------------------
+    def still_command(self) -> list[str]:
+        """One raw frame of the card, fitted to the reel's frame."""
+        graph = f"[0:v]{fit(self.plan, None)},format=yuv420p[v]"
+        return _decoder("-i", str(self.picture)) + ["-filter_complex", graph, "-map", "[v]", "-frames:v", "1",
+                                                    "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]
+
+    def video_command(self) -> list[str]:
+        item, s = self.item, self.plan.settings
+        fps = s.fps
+        if item.has_video:
+            access = self.access()
+            lead = min(access.lead_us, self.in_us)
+            tol = min(Fraction(1, 1000), Fraction(2, 5) / item.fps) if item.fps else Fraction(1, 1000)
+            # Frames the film truly lacks before the out point are the last one held, as a player does.
+            lacking = 0
+            if access.video_end_us is not None and access.video_end_us < item.end_us:
+                lacking = math.ceil(Fraction(item.end_us - access.video_end_us, US) * fps)
+            inputs = ["-noautorotate", *self._open(lead)]
+            turn = item.orientation.ffmpeg_filter()
+            video = (f"[0:v]trim=start={float(Fraction(lead, US) - tol):.6f},setpts=PTS-{_sec(lead)}/TB,"
+                     f"{turn + ',' if turn else ''}{fit(self.plan, item)},fps={fps}:start_time=0,format=yuv420p,"
+                     f"tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},trim=end_frame={self.frames}")
+        else:  # sound only: black picture under it
+            inputs = ["-f", "lavfi", "-i", f"color=c=black:s={self.plan.width}x{s.height}:r={fps}"]
+            video = f"[0:v]setsar=1,format=yuv420p,trim=end_frame={self.frames}"
+        if item.fade:
+            fd = float(s.fade_seconds)
+            out_at = max(self.frames / fps - fd, 0)
+            video += f",fade=t=in:st=0:d={fd},fade=t=out:st={float(out_at):.6f}:d={fd}"
+        if self.picture is not None:
+            inputs += ["-i", str(self.picture)]
+            # One picture; overlay keeps showing it to the clip's end (eof_action=repeat).
+            graph = f"{video}[base];[base][1:v]overlay=0:0:eof_action=repeat,format=yuv420p[v]"
+        else:
+            graph = f"{video}[v]"
+        return _decoder(*inputs) + ["-filter_complex", graph, "-map", "[v]", "-f", "rawvideo",
+                                    "-pix_fmt", "yuv420p", "pipe:1"]
+
+    def audio_command(self) -> list[str] | None:
+        """None: the segment is silent (a card, or a film without sound)."""
+        item = self.item
+        if item is None or self.kind != "clip" or not item.has_audio:
+            return None
+        access = self.access()
+        lead = min(access.lead_us, self.in_us)
+        lacking = 0
+        if access.audio_end_us is not None and access.audio_end_us < item.end_us:
+            lacking = math.ceil(Fraction(item.end_us - access.audio_end_us, US) * RATE)
+        frame_samples = math.ceil(RATE / self.plan.settings.fps)
+        chain = (f"atrim=start={_sec(lead)},asetpts=PTS-{_sec(lead)}/TB,"
+                 # Sound that starts after the in point starts after it in the reel too.
+                 f"aresample={RATE}:first_pts=0,aformat=sample_fmts=s16:channel_layouts=stereo,"
+                 f"apad=pad_len={lacking + frame_samples},atrim=end_sample={self.samples}")
+        if item.fade:
+            fd = float(self.plan.settings.fade_seconds)
+            chain += f",afade=t=in:st=0:d={fd},afade=t=out:st={max(self.samples / RATE - fd, 0):.6f}:d={fd}"
+        return _decoder(*self._open(lead)) + ["-vn", "-af", chain, "-f", "s16le", "-ar", str(RATE), "-ac", "2",
+                                              "pipe:1"]
+
+    def _open(self, lead_us: int) -> list[str]:
+        item = self.item
+        return ["-ss", _sec(self.in_us - lead_us), "-t", _sec(lead_us + item.end_us - self.in_us + EXTRA_SOURCE_US),
+                "-i", str(item.source)]
+
+
+def fit(plan: ReelPlan, item: PlanItem | None) -> str:
+    """Square pixels, letterboxed into the reel's frame (nothing when it already is)."""
+    w, h = plan.width, plan.settings.height
+    if item is not None and (item.width, item.height) == (w, h) and item.orientation.identity and item.sar == 1:
+        return "setsar=1"
+    return (f"scale=iw*sar:ih,setsar=1,scale={w}:{h}:force_original_aspect_ratio=decrease,"
+            f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1")
+
+
+def _decoder(*inputs: str) -> list[str]:
+    # One thread: a segment decodes far faster than x264 encodes, and frame threads would
+    # hold several extra full-size frames each. Warnings are kept (drained into a bounded log).
+    return [FFMPEG, "-hide_banner", "-nostdin", "-v", "warning", "-threads", "1", "-filter_threads", "1", *inputs]
+
+
+def plan_segments(plan: ReelPlan, work: Path) -> list[Segment]:
+    layout = Layout(plan.settings.fps)
+    segments = []
+    for n, (kind, item, duration) in enumerate(plan.segments()):
+        frames, samples = layout.next(duration)
+        if kind == "clip":
+            caption = caption_path(work, n)
+            segments.append(Segment(kind, item, frames, samples, plan, caption if caption.exists() else None))
+        else:
+            segments.append(Segment(kind, item, frames, samples, plan, card_path(work, n)))
+    return segments
+
+
+__all__ = ["Layout", "Segment", "plan_segments", "fit", "Orientation", "RATE"]
