@@ -121,7 +121,8 @@ class Segment:
                 lacking = math.ceil(Fraction(item.end_us - access.video_end_us, US) * fps)
             inputs = ["-noautorotate", *self._open(lead)]
             turn = item.orientation.ffmpeg_filter()
-            video = (f"[0:v]trim=start={float(Fraction(lead, US) - tol):.6f},setpts=PTS-{_sec(lead)}/TB,"
+            origin = item.film_start_us + self.in_us  # the in point in the stream's own timestamps (-copyts)
+            video = (f"[0:v]trim=start={float(Fraction(origin, US) - tol):.6f},setpts=PTS-{_sec(origin)}/TB,"
                      f"{turn + ',' if turn else ''}{fit(self.plan, item)},fps={fps}:start_time=0,format=yuv420p,"
                      f"tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},trim=end_frame={self.frames}")
         else:  # sound only: black picture under it
@@ -151,7 +152,8 @@ class Segment:
         if access.audio_end_us is not None and access.audio_end_us < item.end_us:
             lacking = math.ceil(Fraction(item.end_us - access.audio_end_us, US) * RATE)
         frame_samples = math.ceil(RATE / self.plan.settings.fps)
-        chain = (f"atrim=start={_sec(lead)},asetpts=PTS-{_sec(lead)}/TB,"
+        origin = item.film_start_us + self.in_us
+        chain = (f"atrim=start={_sec(origin)},asetpts=PTS-{_sec(origin)}/TB,"
                  # Sound that starts after the in point starts after it in the reel too.
                  f"aresample={RATE}:first_pts=0,aformat=sample_fmts=s16:channel_layouts=stereo,"
                  f"apad=pad_len={lacking + frame_samples},atrim=end_sample={self.samples}")
@@ -162,9 +164,13 @@ class Segment:
                                               "pipe:1"]
 
     def _open(self, lead_us: int) -> list[str]:
+        """Seek ``lead_us`` before the in point but keep the stream's own timestamps: ffmpeg
+        and PyAV may disagree on where a program stream's time zero is, never on its
+        timestamps. The trim in the graph then cuts exactly; the decoder is stopped once
+        the segment has its bytes."""
         item = self.item
-        return ["-ss", _sec(self.in_us - lead_us), "-t", _sec(lead_us + item.end_us - self.in_us + EXTRA_SOURCE_US),
-                "-i", str(item.source)]
+        return ["-copyts", "-ss", _sec(self.in_us - lead_us), "-t",
+                _sec(lead_us + item.end_us - self.in_us + EXTRA_SOURCE_US), "-i", str(item.source)]
 
 
 def fit(plan: ReelPlan, item: PlanItem | None) -> str:
