@@ -98,7 +98,7 @@ def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_te
         position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,
         source=lib.film_path(film), start_us=clip.start_us, end_us=clip.end_us, fps=film.fps,
         has_video=film.has_video, has_audio=film.has_audio, width=film.width, height=film.height,
-        rotation=film.rotation, mirror=bool(film.mirror), film_start_us=film.start_us,
+        rotation=film.rotation, mirror=bool(film.mirror), film_start_us=film.start_us, film_duration_us=film.duration_us,
         sar=Fraction(film.sar_num, film.sar_den), tags=tags,
         prototypes=sorted(link.prototype.name for link in clip.prototype_links), people=people,
         note=clip.note, quote=clip.quote, card_text=card_text,

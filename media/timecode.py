@@ -5,9 +5,9 @@ Frame rates are ``Fraction``s (``Fraction(30000, 1001)``). Ranges are half-open:
 the boundary with libraries that want seconds.
 
 Accepted timecodes: ``SS.sss``, ``MM:SS.sss``, ``HH:MM:SS.sss`` (fractions optional, up to
-microseconds) and ``HH:MM:SS:FF``, where ``HH:MM:SS`` is the wall-clock second and ``FF``
-counts frames from the first frame that starts in that second. For whole-number rates that is
-the ordinary (non-drop) timecode; for 29.97 it stays true to the clock instead of drifting.
+microseconds) and SMPTE ``HH:MM:SS:FF`` (non-drop: frames counted at the nominal whole rate)
+or ``HH:MM:SS;FF`` (drop-frame, 29.97 and 59.94 fps), read and written by OpenTimelineIO's
+``opentime`` as editing software does. Shown: drop-frame at 29.97/59.94, non-drop otherwise.
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ import math
 import re
 from fractions import Fraction
 
+from opentimelineio import opentime
+
 from media.errors import BadInput
 
 US = 1_000_000
+DROP_FRAME_RATES = {Fraction(30000, 1001): 2, Fraction(60000, 1001): 4}  # frames skipped a minute
 
 # re.ASCII: \d would also match '١٢' (Arabic-Indic digits), which int() then reads as 12.
 _CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+)(?:\.(\d{1,6}))?$", re.ASCII)
@@ -109,17 +112,30 @@ def parse(text: str, fps: Fraction | None = None) -> int:
 
 
 def _parse_frames(raw: str, m: re.Match, fps: Fraction | None) -> int:
+    """SMPTE timecode through OpenTimelineIO's ``opentime``: ``HH:MM:SS:FF`` counts frames at
+    the nominal whole rate (non-drop: 30 for 29.97), ``HH:MM:SS;FF`` is drop-frame (29.97
+    and 59.94 only), whose labels skip frames 0-1 (0-3 at 59.94) of each minute but every
+    tenth."""
     h, mi, s, ff = (int(g) for g in m.groups())
     if fps is None:
         raise BadInput(f"timecode {raw!r}: frames (FF) need a film with a frame rate")
     if mi >= 60 or s >= 60:
         raise BadInput(f"timecode {raw!r}: minutes and seconds must be below 60")
-    second = (h * 60 + mi) * 60 + s
-    first = math.ceil(second * fps)  # first frame starting in this second
-    in_second = math.ceil((second + 1) * fps) - first
-    if ff >= in_second:
-        raise BadInput(f"timecode {raw!r}: frame {ff} does not exist at {fps_str(fps)} fps (0–{in_second - 1})")
-    return frame_start_us(first + ff, fps)
+    text = raw.strip()
+    nominal = math.ceil(fps) if fps.denominator != 1 else fps.numerator
+    if ff >= nominal:
+        raise BadInput(f"timecode {raw!r}: frame {ff} does not exist at {fps_str(fps)} fps (0–{nominal - 1})")
+    if ";" in text:
+        if fps not in DROP_FRAME_RATES:
+            raise BadInput(f"timecode {raw!r}: drop-frame (;) is only for 29.97 and 59.94 fps films")
+        dropped = DROP_FRAME_RATES[fps]
+        if s == 0 and mi % 10 and ff < dropped:
+            raise BadInput(f"timecode {raw!r}: drop-frame timecode skips frames 00–{dropped - 1:02d} here")
+    try:
+        index = round(opentime.from_timecode(text, float(fps)).value)
+    except ValueError as exc:
+        raise BadInput(f"timecode {raw!r}: {exc}") from exc
+    return frame_start_us(index, fps)
 
 
 def format_clock(us: int, decimals: int = 3) -> str:
@@ -136,14 +152,10 @@ def format_clock(us: int, decimals: int = 3) -> str:
 
 
 def format_timecode(us: int, fps: Fraction | None) -> str:
-    """``HH:MM:SS:FF`` of the frame showing at ``us``; without a rate, ``HH:MM:SS.sss``."""
+    """SMPTE timecode of the frame showing at ``us`` (via ``opentime``): drop-frame with a
+    ``;`` at 29.97 and 59.94 fps, non-drop otherwise; without a rate, ``HH:MM:SS.sss``."""
     if fps is None:
         return format_clock(us)
-    us = max(us, 0)
-    index = frame_index_at(us, fps)
-    start = Fraction(index) / fps
-    second = math.floor(start)
-    ff = index - math.ceil(second * fps)
-    h, rem = divmod(second, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h:02d}:{m:02d}:{s:02d}:{ff:02d}"
+    index = frame_index_at(max(us, 0), fps)
+    rate = float(fps)
+    return opentime.to_timecode(opentime.RationalTime(index, rate), rate, fps in DROP_FRAME_RATES)

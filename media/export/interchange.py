@@ -1,79 +1,20 @@
-"""Interchange exports of a reel: OpenTimelineIO, CMX 3600 EDL, captions (SRT, WebVTT) and a
-CSV manifest. Each lays the reel out exactly as the MP4 does (``ReelPlan.segments``)."""
+"""Interchange exports of a reel: captions (SRT, WebVTT) and a CSV manifest. Each lays the
+reel out exactly as the MP4 does (``ReelPlan.segments``). OpenTimelineIO and EDL: ``timeline``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from pathlib import Path
 
-import opentimelineio as otio
 import srt
 import webvtt
 
 from media import csv_cells
 from media.jobs import CancelToken, ProgressFn, no_progress
 from media.export.atomic import atomic_output
-from media.export.plan import PlanItem, ReelPlan
+from media.export.plan import ReelPlan
 
 US = 1_000_000
-
-
-def _rate(plan: ReelPlan) -> float:
-    return float(plan.settings.fps)
-
-
-def _rt(us: int, rate: float) -> otio.opentime.RationalTime:
-    # Whole frames at the reel's rate: what an editor's timeline holds.
-    return otio.opentime.RationalTime(round(Fraction(us, US) * Fraction(rate).limit_denominator(1001)), rate)
-
-
-def timeline(plan: ReelPlan) -> otio.schema.Timeline:
-    rate = _rate(plan)
-    tl = otio.schema.Timeline(name=plan.title)
-    track = otio.schema.Track(name="Reel", kind=otio.schema.TrackKind.Video)
-    tl.tracks.append(track)
-    for kind, item, duration in plan.segments():
-        length = _rt(duration, rate)
-        if kind != "clip":
-            track.append(otio.schema.Gap(name=kind, source_range=otio.opentime.TimeRange(_rt(0, rate), length)))
-            continue
-        ref = otio.schema.ExternalReference(target_url=item.source.as_uri())
-        clip = otio.schema.Clip(
-            name=item.clip_title,
-            media_reference=ref,
-            source_range=otio.opentime.TimeRange(_rt(item.start_us, rate), length),
-            metadata={"protoreel": _item_metadata(item)},
-        )
-        track.append(clip)
-    return tl
-
-
-def _item_metadata(item: PlanItem) -> dict:
-    return {
-        "clip_id": item.clip_id, "film": item.film_title, "start_us": item.start_us, "end_us": item.end_us,
-        "tags": [f"{k}:{n}" for k, n in item.tags], "prototypes": item.prototypes, "caption": item.caption,
-    }
-
-
-def write_otio(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, cancel: CancelToken | None = None):
-    with atomic_output(out) as partial:
-        otio.adapters.write_to_file(timeline(plan), str(partial), adapter_name="otio_json")
-    progress(1.0, "done")
-    return out
-
-
-def write_edl(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, cancel: CancelToken | None = None):
-    tl = timeline(plan)
-    track = tl.tracks[0]
-    # EDL has no gaps-as-cards: cards become black (BL) events, which the adapter writes for gaps.
-    for child in track:
-        if isinstance(child, otio.schema.Clip):
-            child.name = child.name[:60] or "clip"
-    with atomic_output(out) as partial:
-        otio.adapters.write_to_file(tl, str(partial), adapter_name="cmx_3600")
-    progress(1.0, "done")
-    return out
 
 
 def cue_text(caption: str) -> str:

@@ -39,6 +39,7 @@ class PlanItem:
     sar: Fraction = Fraction(1)
     mirror: bool = False
     film_start_us: int = 0  # the stream time of the film's time zero
+    film_duration_us: int = 0
     tags: list[tuple[str, str]] = field(default_factory=list)  # (kind, name)
     prototypes: list[str] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)

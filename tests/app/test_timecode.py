@@ -29,10 +29,20 @@ def test_frames_form_at_whole_rates():
     assert tc.parse("01:00:00:00", Fraction(24)) == 3_600_000_000
 
 
-def test_frames_form_stays_true_to_the_clock_at_29_97():
-    us = tc.parse("00:01:00:00", NTSC)
-    assert 60_000_000 <= us < 60_000_000 + 33_367
-    assert tc.format_timecode(us, NTSC) == "00:01:00:00"
+def test_29_97_timecode_is_smpte_drop_frame_and_non_drop():
+    # Frame 1800 at 29.97: 00:01:00;02 in drop-frame, 00:01:00:00 in non-drop (never 00:01:00:01).
+    assert tc.format_timecode(tc.frame_start_us(1800, NTSC), NTSC) == "00:01:00;02"
+    assert tc.frame_index_at(tc.parse("00:01:00;02", NTSC), NTSC) == 1800
+    assert tc.frame_index_at(tc.parse("00:01:00:00", NTSC), NTSC) == 1800
+    assert tc.frame_index_at(tc.parse("00:10:00;00", NTSC), NTSC) == 17982  # every tenth minute keeps 00
+    assert tc.format_timecode(tc.frame_start_us(3600, Fraction(60000, 1001)), Fraction(60000, 1001)) == "00:01:00;04"
+    assert tc.format_timecode(tc.frame_start_us(50, Fraction(24000, 1001)), Fraction(24000, 1001)) == "00:00:02:02"
+    for bad, reason in (("00:01:00;00", "skips frames 00–01"), ("00:00:01;05", None)):
+        if reason:
+            with pytest.raises(BadInput, match=reason):
+                tc.parse(bad, NTSC)
+    with pytest.raises(BadInput, match="only for 29.97 and 59.94"):
+        tc.parse("00:00:01;05", Fraction(25))
 
 
 @pytest.mark.parametrize("fps", [Fraction(25), NTSC, Fraction(24000, 1001), Fraction(60), Fraction(50)])

@@ -125,12 +125,13 @@ def test_rotated_phone_footage_comes_out_upright(lib, tmp_path):
 def test_interchange_formats_read_back(reel, tmp_path):
     lib, reel_id, ranges = reel
     tl = otio.adapters.read_from_file(str(export.export_reel(lib, reel_id, tmp_path / "r.otio")))
-    got = [(c.source_range.start_time.to_frames(), c.source_range.duration.to_frames()) for c in tl.find_clips()]
+    got = [(c.source_range.start_time.to_frames(), c.source_range.duration.to_frames()) for c in tl.tracks[0].find_clips()]
     assert got == [(a, b - a) for a, b in ranges]
     edl = otio.adapters.read_from_file(str(export.export_reel(lib, reel_id, tmp_path / "r.edl")),
                                        adapter_name="cmx_3600", rate=25)
     assert [(c.source_range.start_time.to_frames(), c.source_range.duration.to_frames())
-            for c in edl.find_clips()] == [(a, b - a) for a, b in ranges]
+            for c in edl.video_tracks()[0].find_clips()
+            if not isinstance(c.media_reference, otio.schema.GeneratorReference)] == [(a, b - a) for a, b in ranges]
     subs = list(srt.parse(export.export_reel(lib, reel_id, tmp_path / "r.srt").read_text()))
     assert [s.content for s in subs] == ["First — Waiting and delay", "Silent one", "Third — Peer support"]
     assert subs[0].start.total_seconds() == 3.0  # after the opening card
