@@ -1,0 +1,136 @@
+"""The export's producers: drained, watched and stopped. A decoder that floods stderr, stalls
+or dies is reported naming its clip and film, within seconds, and Cancel stops everything."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from app.ops import clips, export, films, reels
+from media.export import feed
+from media.export.feed import Feeder, Run, SegmentFailed
+from media.export.segments import Segment
+from media.jobs import Cancelled, CancelToken
+from tests.media_factory import make_counting_film
+
+FRAME = 64  # bytes per "frame" in these unit tests
+
+
+class FakeSegment:
+    label = "clip 'Waiting room' of film 'Tuesday role-play'"
+    is_still = False
+
+    def __init__(self, script: str, frames: int = 50) -> None:
+        self.script, self.frames, self.samples = script, frames, frames
+
+    def video_command(self):
+        return [sys.executable, "-c", self.script]
+
+
+def _feed(tmp_path: Path, segment) -> tuple[Feeder, bytes]:
+    fifo = tmp_path / "v.fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    feeder = Feeder(fifo, [segment], "video", FRAME, Run())
+    feeder.start()
+    feeder.join(30)
+    reader.join(5)
+    return feeder, got[0] if got else b""
+
+
+def test_a_decoder_flooding_stderr_never_blocks(tmp_path):
+    # 4 MB of warnings first (a pipe holds 64 KB): unread, the decoder would hang for ever.
+    script = ("import sys\nfor i in range(40000): sys.stderr.write('[mpeg] Header missing %d\\n' % i)\n"
+              f"sys.stdout.buffer.write(b'x' * {50 * FRAME})")
+    feeder, data = _feed(tmp_path, FakeSegment(script))
+    assert feeder.error is None
+    assert data == b"x" * 50 * FRAME
+
+
+def test_a_decoder_that_dies_mid_clip_fails_naming_clip_and_film(tmp_path):
+    script = (f"import sys\nsys.stdout.buffer.write(b'x' * {20 * FRAME}); sys.stdout.flush()\n"
+              "sys.stderr.write('Invalid data found when processing input\\n'); sys.exit(1)")
+    feeder, data = _feed(tmp_path, FakeSegment(script))
+    assert isinstance(feeder.error, SegmentFailed)
+    message = str(feeder.error)
+    assert "'Waiting room'" in message and "'Tuesday role-play'" in message
+    assert "20 of 50 frames" in message and "Invalid data found" in message
+    assert len(data) == 20 * FRAME  # nothing made up after it
+
+
+def test_a_stuck_decoder_fails_within_seconds(tmp_path, monkeypatch):
+    monkeypatch.setattr(feed, "STALL_SECONDS", 1.0)
+    started = time.monotonic()
+    feeder, _ = _feed(tmp_path, FakeSegment("import time; time.sleep(60)"))
+    assert time.monotonic() - started < 4
+    assert isinstance(feeder.error, SegmentFailed) and "gave nothing for 1 s" in str(feeder.error)
+
+
+@pytest.fixture
+def reel(lib, tmp_path):
+    film = make_counting_film(tmp_path / "film.mp4", seconds=4)
+    film_id = films.import_file(lib, film).film_id
+    clip = clips.add(lib, film_id, 400_000, 3_600_000, title="Waiting room")
+    return lib, reels.create(lib, "Board", [str(clip)])
+
+
+def _children() -> set[int]:
+    """Our live child processes (Linux /proc; the test runs here)."""
+    me, found = str(os.getpid()), set()
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if entry.name.isdigit() and fields[1] == me and fields[0] != "Z":
+                found.add(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def test_cancel_stops_a_stuck_export_within_a_second(reel, tmp_path, monkeypatch):
+    lib, reel_id = reel
+    monkeypatch.setattr(Segment, "video_command", lambda self: [sys.executable, "-c", "import time; time.sleep(60)"])
+    before = _children()
+    token = CancelToken()
+    timer = threading.Timer(1.5, token.cancel)
+    timer.start()
+    with pytest.raises(Cancelled):
+        export.export_reel(lib, reel_id, tmp_path / "out.mp4", cards=False, cancel=token)
+    stopped = time.monotonic()
+    assert stopped - timer_started(timer) < 1.5 + 1.0
+    assert _children() <= before  # every decoder and the encoder are gone
+    assert not (tmp_path / "out.mp4").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".protoreel")] == []
+
+
+def timer_started(timer) -> float:
+    return timer.started_at
+
+
+@pytest.fixture(autouse=True)
+def _timer_clock(monkeypatch):
+    original = threading.Timer.start
+
+    def start(self):
+        self.started_at = time.monotonic()
+        original(self)
+
+    monkeypatch.setattr(threading.Timer, "start", start)
+
+
+def test_a_stuck_producer_fails_the_export_naming_the_clip(reel, tmp_path, monkeypatch):
+    lib, reel_id = reel
+    monkeypatch.setattr(feed, "STALL_SECONDS", 1.0)
+    monkeypatch.setattr(Segment, "audio_command", lambda self: [sys.executable, "-c", "import time; time.sleep(60)"])
+    started = time.monotonic()
+    with pytest.raises(SegmentFailed, match="clip 'Waiting room' of film 'film'.*sound gave nothing for 1 s"):
+        export.export_reel(lib, reel_id, tmp_path / "out.mp4", cards=False)
+    assert time.monotonic() - started < 20
+    assert not (tmp_path / "out.mp4").exists()
