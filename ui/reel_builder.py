@@ -137,6 +137,12 @@ class ReelBuilder(QWidget):
         self.height_box = QComboBox(self)
         self.height_box.addItem("720p", 720)
         self.height_box.addItem("1080p", 1080)
+        self.rate_box = QComboBox(self)
+        self.rate_box.setObjectName("reelRate")
+        self.rate_box.setToolTip("Automatic: the standard frame rate most of the reel's clips were filmed at")
+        self.rate_box.addItem("Automatic", None)
+        for rate in reel_plan.REEL_RATES:
+            self.rate_box.addItem(f"{float(rate):.3f}".rstrip("0").rstrip(".") + " fps", timecode.fps_str(rate))
         self.opening = QCheckBox("Opening title card", self)
         self.captions = QCheckBox("Captions on clips", self)
         self.credits = QLineEdit(self)
@@ -175,6 +181,7 @@ class ReelBuilder(QWidget):
         form.addRow("Subtitle", self.subtitle)
         form.addRow("Audience", self.audience)
         form.addRow("Size", self.height_box)
+        form.addRow("Frame rate", self.rate_box)
         form.addRow("", self.opening)
         form.addRow("", self.captions)
         form.addRow("Credits", self.credits)
@@ -200,6 +207,7 @@ class ReelBuilder(QWidget):
         self.subtitle.editingFinished.connect(lambda: self._set(subtitle=self.subtitle.text()))
         self.audience.activated.connect(lambda _i: self._set(audience=self.audience.currentData()))
         self.height_box.activated.connect(lambda _i: self._set(height=self.height_box.currentData()))
+        self.rate_box.activated.connect(lambda _i: self._set(fps=self.rate_box.currentData()))
         self.opening.clicked.connect(lambda on: self._set(opening_card=bool(on)))
         self.captions.clicked.connect(lambda on: self._set(captions=bool(on)))
         self.credits.editingFinished.connect(lambda: self._set(credits=self.credits.text()))
@@ -231,7 +239,7 @@ class ReelBuilder(QWidget):
         row = self.items.currentIndex().row()
         self.items_model.load(reel_id)
         enabled = self.items_model.reel_id is not None
-        for w in (self.title, self.subtitle, self.audience, self.height_box, self.opening, self.captions,
+        for w in (self.title, self.subtitle, self.audience, self.height_box, self.rate_box, self.opening, self.captions,
                   self.credits, self.items, self.card, self.caption, self.fade):
             w.setEnabled(enabled)
         if not enabled:
@@ -248,6 +256,9 @@ class ReelBuilder(QWidget):
             self.captions.setChecked(options.get("captions", True))
             self.credits.setText(options.get("credits", ""))
             plan = reel_plan.build(self.bridge.lib, s, reel_id)
+            auto = reel_plan.reel_rate(plan.items)
+            self.rate_box.setItemText(0, f"Automatic ({float(auto):.3f}".rstrip("0").rstrip(".") + " fps)")
+            self.rate_box.setCurrentIndex(max(self.rate_box.findData(options.get("fps")), 0))
         self.length.setText(f"{len(plan.items)} clips, {timecode.format_clock(plan.duration_us, 1)} with cards, "
                             f"for {dict(AUDIENCES)[plan.audience].lower()}")
         if 0 <= row < self.items_model.rowCount():

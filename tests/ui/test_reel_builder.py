@@ -116,3 +116,34 @@ def test_preview_crosses_from_one_film_to_the_next(qtbot, film_window, tmp_path)
         w.reel_builder.preview()
     assert started == [0, 1]
     assert w.player.film.id == other and w.player.position_us >= 1_300_000
+
+
+def test_frame_rate_control_overrides_the_rule_and_back(qtbot, film_window):
+    from fractions import Fraction
+
+    from PySide6.QtWidgets import QPushButton
+
+    from app import reel_plan
+
+    w = film_window
+    make_clips(w)
+    builder = w.reel_builder
+    select_rows(w, [0, 1])
+    builder.findChild(QPushButton, "newReel").click()
+    box = builder.rate_box
+    assert box.currentIndex() == 0 and box.itemText(0).startswith("Automatic (")
+
+    def plan_rate():
+        with w.lib.read() as s:
+            return reel_plan.build(w.lib, s, builder.reel_id).settings.fps
+
+    automatic = plan_rate()
+    index = box.findData("30000/1001")
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+    assert plan_rate() == Fraction(30000, 1001)
+    box.setCurrentIndex(0)
+    box.activated.emit(0)
+    assert plan_rate() == automatic
+    w.undo_actions.undo.trigger()
+    assert plan_rate() == Fraction(30000, 1001) and builder.rate_box.currentData() == "30000/1001"
