@@ -55,3 +55,4 @@ def clear_dead_system_exports() -> int:
             clear_work_dir(folder)
             cleared += 1
     return cleared
+

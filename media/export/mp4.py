@@ -77,9 +77,15 @@ def _encode(plan: ReelPlan, work: Path, partial: Path, out: Path, progress: Prog
     segments = plan_segments(plan, work)
     total_us = sum(s.frames for s in segments) / plan.settings.fps * US
     frame_bytes = plan.width * plan.settings.height * 3 // 2
-    video_fifo, audio_fifo = work / "video.fifo", work / "audio.fifo"
-    os.mkfifo(video_fifo)
-    os.mkfifo(audio_fifo)
+    video_fifo, audio_fifo = _fifos(work)
+    try:
+        _run(plan, segments, total_us, frame_bytes, video_fifo, audio_fifo, partial, out, progress, cancel)
+    finally:
+        if video_fifo.parent != work:
+            shutil.rmtree(video_fifo.parent, ignore_errors=True)
+
+
+def _run(plan, segments, total_us, frame_bytes, video_fifo, audio_fifo, partial, out, progress, cancel) -> None:
     run = Run()
     encoder, encoder_log = run.start(encoder_command(plan, video_fifo, audio_fifo, partial), stdout=subprocess.PIPE)
     feeders = [Feeder(video_fifo, segments, "video", frame_bytes, run),
@@ -124,6 +130,18 @@ def _encode(plan: ReelPlan, work: Path, partial: Path, out: Path, progress: Prog
     if other is not None:
         raise other if isinstance(other, (ProtoReelError, Cancelled)) else ProtoReelError(
             f"{out.name}: the export failed ({other})")
+
+
+def _fifos(work: Path) -> tuple[Path, Path]:
+    """The encoder's two input pipes, in the work folder; a library on a disk that cannot
+    hold them (FAT, a network share) gets them in a pid-named system temp folder instead."""
+    try:
+        os.mkfifo(work / "video.fifo")
+    except OSError:
+        work = leftovers.system_work_dir()
+        os.mkfifo(work / "video.fifo")
+    os.mkfifo(work / "audio.fifo")
+    return work / "video.fifo", work / "audio.fifo"
 
 
 def _read_lines(stream, lines: queue.Queue) -> None:

@@ -62,10 +62,13 @@ def film(cli, counting_film):
 @pytest.mark.parametrize(
     "start,end,start_us,end_us",
     [
-        ("1.5", "2.25", 1_500_000, 2_250_000),
-        ("00:01.5", "00:02.250", 1_500_000, 2_250_000),
-        ("00:00:01.5", "00:00:02.25", 1_500_000, 2_250_000),
+        # 25 fps film: 1.5 s is inside frame 37 (1.48 s), 2.25 s inside frame 56 (2.24 s): clip
+        # bounds snap to the start of the frame on screen, as the player shows it.
+        ("1.5", "2.25", 1_480_000, 2_240_000),
+        ("00:01.5", "00:02.250", 1_480_000, 2_240_000),
+        ("00:00:01.5", "00:00:02.25", 1_480_000, 2_240_000),
         ("00:00:01:12", "00:00:02:06", 1_480_000, 2_240_000),
+        ("1.48", "2.24", 1_480_000, 2_240_000),
     ],
 )
 def test_clip_add_accepts_every_timecode_form(cli, film, start, end, start_us, end_us):
