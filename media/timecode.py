@@ -131,10 +131,15 @@ def _parse_frames(raw: str, m: re.Match, fps: Fraction | None) -> int:
         dropped = DROP_FRAME_RATES[fps]
         if s == 0 and mi % 10 and ff < dropped:
             raise BadInput(f"timecode {raw!r}: drop-frame timecode skips frames 00–{dropped - 1:02d} here")
-    try:
-        index = round(opentime.from_timecode(text, float(fps)).value)
-    except ValueError as exc:
-        raise BadInput(f"timecode {raw!r}: {exc}") from exc
+    if opentime.RationalTime.is_valid_timecode_rate(float(fps)):
+        try:
+            index = round(opentime.from_timecode(text, float(fps)).value)
+        except ValueError as exc:
+            raise BadInput(f"timecode {raw!r}: {exc}") from exc
+    else:
+        # A rate SMPTE does not know (a 15 fps screen recording, a time-lapse): plain frames
+        # at the nominal whole rate, as non-drop timecode counts them.
+        index = ((h * 60 + mi) * 60 + s) * nominal + ff
     return frame_start_us(index, fps)
 
 
@@ -158,4 +163,10 @@ def format_timecode(us: int, fps: Fraction | None) -> str:
         return format_clock(us)
     index = frame_index_at(max(us, 0), fps)
     rate = float(fps)
-    return opentime.to_timecode(opentime.RationalTime(index, rate), rate, fps in DROP_FRAME_RATES)
+    if opentime.RationalTime.is_valid_timecode_rate(rate):
+        return opentime.to_timecode(opentime.RationalTime(index, rate), rate, fps in DROP_FRAME_RATES)
+    else:  # a rate SMPTE does not know: non-drop at the nominal whole rate
+        nominal = max(math.ceil(fps), 1)
+        seconds, ff = divmod(index, nominal)
+        h, rem = divmod(seconds, 3600)
+        return f"{h:02d}:{rem // 60:02d}:{rem % 60:02d}:{ff:02d}"

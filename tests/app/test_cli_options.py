@@ -99,7 +99,7 @@ def test_reels_lists_reels_as_text_and_json(tmp_path, decoy, counting_film, caps
     lib = ["--library", str(tmp_path / "lib")]
     assert main(["reels", *lib]) == 0 and capsys.readouterr().out == ""
     main(["import", str(counting_film), *lib])
-    main(["clip", "add", "1", "--start", "0", "--end", "1.5", "--title", "C1", *lib])
+    main(["clip", "add", "1", "--start", "0", "--end", "1.52", "--title", "C1", *lib])  # 25 fps: frame 38
     main(["clip", "add", "1", "--start", "2", "--end", "3", "--title", "C2", *lib])
     main(["reel", "create", "Breakfast", "--clip", "C1", "--clip", "C2", "--audience", "collaborative", *lib])
     main(["reel", "create", "Empty for now", "--clip", "C2", *lib])
@@ -107,10 +107,10 @@ def test_reels_lists_reels_as_text_and_json(tmp_path, decoy, counting_film, caps
     assert main(["reels", "--json", *lib]) == 0
     got = records(capsys.readouterr().out)
     assert [(r["title"], r["clips"], r["duration_us"], r["audience"]) for r in got] == [
-        ("Breakfast", 2, 2_500_000, "collaborative"), ("Empty for now", 1, 1_000_000, "team")]
+        ("Breakfast", 2, 2_520_000, "collaborative"), ("Empty for now", 1, 1_000_000, "team")]
     assert main(["reels", *lib]) == 0
     text = capsys.readouterr().out.splitlines()
-    assert len(text) == 2 and "Breakfast" in text[0] and "2 clips" in text[0] and "00:02.500" in text[0]
+    assert len(text) == 2 and "Breakfast" in text[0] and "2 clips" in text[0] and "00:02.520" in text[0]
 
 
 def test_version_is_the_installed_package_version():

@@ -45,7 +45,8 @@ def test_29_97_timecode_is_smpte_drop_frame_and_non_drop():
         tc.parse("00:00:01;05", Fraction(25))
 
 
-@pytest.mark.parametrize("fps", [Fraction(25), NTSC, Fraction(24000, 1001), Fraction(60), Fraction(50)])
+@pytest.mark.parametrize("fps", [Fraction(25), NTSC, Fraction(24000, 1001), Fraction(60), Fraction(50), Fraction(15),
+                                 Fraction(1, 2), Fraction(1000, 37)])
 def test_every_frame_round_trips(fps):
     for index in range(0, 20_000, 37):
         us = tc.frame_start_us(index, fps)
