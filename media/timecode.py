@@ -16,8 +16,6 @@ import math
 import re
 from fractions import Fraction
 
-from opentimelineio import opentime
-
 from media.errors import BadInput
 
 US = 1_000_000
@@ -121,6 +119,8 @@ def _parse_frames(raw: str, m: re.Match, fps: Fraction | None) -> int:
         raise BadInput(f"timecode {raw!r}: frames (FF) need a film with a frame rate")
     if mi >= 60 or s >= 60:
         raise BadInput(f"timecode {raw!r}: minutes and seconds must be below 60")
+    from opentimelineio import opentime  # here: OTIO takes ~0.5 s to import, most commands never need it
+
     text = raw.strip()
     nominal = math.ceil(fps) if fps.denominator != 1 else fps.numerator
     if ff >= nominal:
@@ -161,6 +161,8 @@ def format_timecode(us: int, fps: Fraction | None) -> str:
     ``;`` at 29.97 and 59.94 fps, non-drop otherwise; without a rate, ``HH:MM:SS.sss``."""
     if fps is None:
         return format_clock(us)
+    from opentimelineio import opentime
+
     index = frame_index_at(max(us, 0), fps)
     rate = float(fps)
     if opentime.RationalTime.is_valid_timecode_rate(rate):
