@@ -113,7 +113,7 @@ def review_records(session: Session, ids: list[int] | None = None) -> list[Revie
 
     items = count(ReviewItem.review_id)
     withheld = count(ReviewItem.review_id, ReviewItem.withheld.is_(True))
-    shown = count(ReviewItem.review_id, ReviewItem.shown_us > 0)
+    shown = count(ReviewItem.review_id, ReviewItem.shown_us > 0, ReviewItem.withheld.is_(False))
     shown_us = dict(session.execute(select(ReviewItem.review_id, func.sum(ReviewItem.shown_us))
                                     .group_by(ReviewItem.review_id)).all())
     notes = count(ReviewNote.review_id, ReviewNote.text != "")

@@ -80,7 +80,7 @@ def build_html(d: ReviewDetail, still_dir: str, names: dict[int, str]) -> str:
         text = [f"<b>{item.position + 1}. {_e(item.title)}</b>",
                 f"<span style='color:#666'>{format_clock(item.start_us, 0)}–{format_clock(item.end_us, 0)} · "
                 f"{on_screen}{' · ' + tags if tags else ''}</span>"]
-        if item.discuss:
+        if item.discuss and not item.withheld:
             text.append(f"<i>Asked: {_e(item.discuss)}</i>")
         if item.note:
             text.append(_e(item.note).replace("\n", "<br>"))
@@ -94,7 +94,7 @@ def build_html(d: ReviewDetail, still_dir: str, names: dict[int, str]) -> str:
         f"<td style='padding:2pt 0 2pt 6pt'>{_e(a.clip) or '—'}</td></tr>" for a in d.actions)
     actions_block = (
         "<h2 style='font-size:14pt;margin:10pt 0 4pt 0'>Actions</h2>"
-        "<table cellspacing='0' cellpadding='3' style='border-collapse:collapse'><tr style='color:#555'><th align='left'>What</th>"
+        "<table cellspacing='6' cellpadding='0'><tr style='color:#555'><th align='left'>What</th>"
         "<th align='left'>Who</th><th align='left'>By</th><th align='left'>Prototype</th><th align='left'>Clip</th></tr>"
         f"{actions}</table>" if d.actions else "<p style='color:#555'>No actions were agreed.</p>")
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"

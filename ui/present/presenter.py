@@ -80,6 +80,8 @@ class PresenterView(QWidget):
         self.new_action = QPushButton("New action", self, objectName="newAction")
         self.delete_action = QPushButton("Delete", self, objectName="deleteAction")
         self.actions = QListWidget(self, objectName="actionList")
+        self.actions.setWordWrap(True)
+        self.actions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.status = QLabel(self, objectName="presenterStatus")
 
         top = QGridLayout()

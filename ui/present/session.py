@@ -37,6 +37,7 @@ COMMIT_EVERY_MS = 5000
 class Presentation(QObject):
     finished = Signal(int)  # review id
     moved = Signal(int)  # slide index now on the audience screen
+    preload = True  # open the next clip while its card is up (bench/review_bench.py's reference: off)
 
     def __init__(self, lib: Library, review_id: int, start_item: int | None = None,
                  laptop: QScreen | None = None, warn=None, runner: OperationRunner | None = None,
@@ -91,7 +92,7 @@ class Presentation(QObject):
         self.presenter.setParent(self.audience)
         self.presenter.setAutoFillBackground(True)
         palette = self.presenter.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(245, 246, 248, 240))
+        palette.setColor(QPalette.ColorRole.Window, QColor(245, 246, 248))  # opaque: the slide must not show through
         self.presenter.setPalette(palette)
         self.presenter.setCursor(Qt.CursorShape.ArrowCursor)
         self.presenter.hide()
@@ -147,7 +148,7 @@ class Presentation(QObject):
         else:
             self.playback.hide()
             upcoming = next((s for s in self.slides[self.index:] if s.kind == seq.CLIP), None)
-            if upcoming is not None and upcoming.item != self._prepared:
+            if self.preload and upcoming is not None and upcoming.item != self._prepared:
                 self._prepare(upcoming.item)  # opened while the card is up: the clip starts at once
         self.presenter.show_slide(self.detail, self.slides, self.index)
         self._shown_since = time.monotonic()
@@ -225,8 +226,8 @@ class Presentation(QObject):
         elapsed = 0 if self.blackout else int((now - self._shown_since) * 1_000_000)
         self._shown_since = now
         item, position = self.item_of(self.slide), self.slide.item
-        self.runner.run(lambda lib: reviews.shown(lib, self.review_id, item.id if item else None, elapsed, position),
-                        self.presenter)
+        shown_id = item.id if item is not None and not item.withheld else None  # a withheld card shows no clip
+        self.runner.run(lambda lib: reviews.shown(lib, self.review_id, shown_id, elapsed, position), self.presenter)
 
     def _on_changed(self, changes) -> None:
         if not changes.touches("review_items", "review_marks", "review_actions", "reviews"):

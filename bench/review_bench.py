@@ -1,0 +1,145 @@
+"""How fast the audience screen moves between items at a breakfast review (target: < 150 ms).
+
+    .venv/bin/python bench/review_bench.py [--rounds N]
+
+A review of 8 clips (3 s each, from two 2-minute 1080p30 H.264/AAC films, 2 s GOP) with a
+discuss card after each, presented full screen on a 1920x1080 Xvfb screen (offscreen when
+Xvfb is absent). Each key press is timed from the press to the audience screen having
+painted the new slide; for a clip, to its first frame of picture painted.
+
+Reference: the same moves with the next clip *not* opened while its title card is up
+(``Presentation.preload = False``): the film is opened on the key press, as a player that
+loads on demand would. The ratio shows what opening ahead buys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._media import camera_like_film  # noqa: E402
+
+TARGET_MS = 150
+
+
+def start_display() -> subprocess.Popen | None:
+    if shutil.which("Xvfb") is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return None
+    read, write = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        os.environ["DISPLAY"] = ":" + fh.readline().strip()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    return proc
+
+
+def stock(lib) -> int:
+    from app.ops import clips, films, reviews
+
+    a = films.import_file(lib, camera_like_film(120, "film-1080p30.mp4", 440), event="Bench").film_id
+    b = films.import_file(lib, camera_like_film(120, "film-1080p30-b.mp4", 660, "smptehdbars"), event="Bench").film_id
+    ids = []
+    for n in range(8):  # alternate films, spread through them: each clip needs a real seek
+        film = a if n % 2 == 0 else b
+        start = (7 + n * 13) * 1_000_000
+        ids.append(clips.add(lib, film, start, start + 3_000_000, title=f"Clip {n + 1}",
+                             tags=["challenge:Not being listened to"]))
+    return reviews.start(lib, clip_ids=ids, audience="team", discuss="What would have helped here?")
+
+
+def run_once(lib, review_id: int, preload: bool) -> dict[str, list[float]]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.present.session import Presentation
+
+    Presentation.preload = preload
+    pres = Presentation(lib, review_id, start_item=0).start()
+    audience = pres.audience
+    QTest.qWaitForWindowExposed(audience)
+    times: dict[str, list[float]] = {"to a clip (first picture)": [], "to a card": []}
+
+    def pump_until(condition, timeout=10.0) -> float:
+        t0 = time.perf_counter()
+        while not condition():
+            QApplication.processEvents()
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError("the audience screen did not change")
+            time.sleep(0.0005)
+        return time.perf_counter() - t0
+
+    pump_until(lambda: audience.painted > 0)
+    time.sleep(0.6)  # a facilitator reads the title card (the next clip opens meanwhile)
+    while pres.slide.kind != "end":
+        kind_before = pres.slide.kind
+        painted = audience.painted
+        t0 = time.perf_counter()
+        QTest.keyClick(audience, Qt.Key.Key_Space)
+        if pres.slide.kind == "clip":
+            pump_until(lambda: audience.has_picture() and audience.painted > painted)
+            times["to a clip (first picture)"].append((time.perf_counter() - t0) * 1000)
+            time.sleep(0.3)
+        else:
+            pump_until(lambda: audience.painted > painted)
+            if kind_before == "discuss" or pres.slide.kind == "card":
+                times["to a card"].append((time.perf_counter() - t0) * 1000)
+            end = time.perf_counter() + 0.6
+            while time.perf_counter() < end:  # time on the card: events keep flowing
+                QApplication.processEvents()
+                time.sleep(0.002)
+    pres.leave()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    display = start_display()
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from app.library import Library
+
+        app = QApplication([])  # noqa: F841 - Qt needs it alive
+        work = Path(tempfile.mkdtemp(prefix="review-bench-"))
+        lib = Library.open(work / "lib")
+        review_id = stock(lib)
+        results = {True: {}, False: {}}
+        for _round in range(args.rounds):
+            for preload in (True, False):
+                for key, values in run_once(lib, review_id, preload).items():
+                    results[preload].setdefault(key, []).extend(values)
+        print(f"platform: {os.environ['QT_QPA_PLATFORM']}, audience screen {app.primaryScreen().size().width()}x"
+              f"{app.primaryScreen().size().height()}, {args.rounds} rounds of 8 clips")
+        print(f"{'move':28} {'ProtoReel median / max (ms)':>30} {'reference (no preload) median':>32} {'ratio':>7}")
+        for key in results[True]:
+            ours, ref = results[True][key], results[False][key]
+            med, ref_med = statistics.median(ours), statistics.median(ref)
+            print(f"{key:28} {med:>18.1f} / {max(ours):>7.1f} {ref_med:>32.1f} {ref_med / med:>6.1f}x")
+        worst = max(max(v) for v in results[True].values())
+        print(f"slowest move {worst:.1f} ms: {'within' if worst < TARGET_MS else 'OVER'} the {TARGET_MS} ms target")
+        lib.close()
+        shutil.rmtree(work, ignore_errors=True)
+    finally:
+        if display is not None:
+            display.terminate()
+            display.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
