@@ -123,6 +123,7 @@ def main() -> int:
             for preload in (True, False):
                 for key, values in run_once(lib, review_id, preload).items():
                     results[preload].setdefault(key, []).extend(values)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows the GUI thread too)")
         print(f"platform: {os.environ['QT_QPA_PLATFORM']}, audience screen {app.primaryScreen().size().width()}x"
               f"{app.primaryScreen().size().height()}, {args.rounds} rounds of 8 clips")
         print(f"{'move':28} {'ProtoReel median / max (ms)':>30} {'reference (no preload) median':>32} {'ratio':>7}")

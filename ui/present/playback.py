@@ -36,11 +36,13 @@ class ClipPlayback(QObject):
         self.start_us = self.end_us = 0
         self._done = False
         self._showing = False  # frames go to the screen only while the clip slide is up
+        self._ready = None  # the clip's first frame, decoded while its card was up
 
     def prepare(self, path: str | None, start_us: int, end_us: int) -> None:
         """Open the film and wait, paused, at the clip's first frame (times: film time, as
         Qt's player counts it)."""
         self._showing = False
+        self._ready = None
         self.start_us, self.end_us, self._done = start_us, end_us, False
         if path != self.path:
             self.path = path
@@ -55,7 +57,11 @@ class ClipPlayback(QObject):
         if self._done or self.media.position() * 1000 >= self.end_us - 40_000:
             self.media.setPosition(self.start_us // 1000)
             self._done = False
+            self._ready = None
         self.media.play()
+        if self._ready is not None:  # on screen at once; playback carries on from it
+            self.frame.emit(self._ready)
+            self._ready = None
 
     def replay(self) -> None:
         self._done = True
@@ -78,6 +84,9 @@ class ClipPlayback(QObject):
         self.sink.videoFrameChanged.disconnect(self._on_frame)
 
     def _on_frame(self, frame: QVideoFrame) -> None:
+        if not self._showing and frame.isValid() and self.start_us - 50_000 <= frame.startTime() <= \
+                self.start_us + 200_000:
+            self._ready = frame  # the paused player's picture at the clip's start (not a stale one)
         if self._showing and frame.isValid():
             self.frame.emit(frame)
             if frame.endTime() > 0:  # the clip's last frame is on screen (µs)
