@@ -14,7 +14,7 @@ import sys
 from media import timecode
 from media.errors import ProtoReelError
 from media.jobs import Cancelled, CancelToken
-from app import cli_parser
+from app import cli_consent, cli_parser
 from app.cli_errors import unexpected
 from app.library import Library, default_library_dir
 
@@ -245,7 +245,9 @@ def cmd_reel_export(lib: Library, args, out: Out) -> int:
     progress = _terminal_progress() if sys.stderr.isatty() else (lambda f, m="": None)
     path = export.export_reel(lib, args.reel, args.out, height=args.height,
                               cards=False if args.no_cards else None, captions=False if args.no_captions else None,
-                              anonymise=args.anonymise, fps=args.rate, progress=progress, cancel=cancel)
+                              anonymise=args.anonymise, fps=args.rate, progress=progress, cancel=cancel,
+                              style=args.style, cover_all=args.cover_all, cover_people=args.cover,
+                              mask_voice=args.mask_voice)
     data = {"reel": args.reel, "path": str(path)}
     if path.suffix.lower() == ".mp4":
         data["manifest"] = str(export.manifest_path(path))
@@ -261,34 +263,6 @@ def cmd_relink(lib: Library, args, out: Out) -> int:
     with lib.read() as s:
         (record,) = queries.film_records(s, lib.root, [film_id])
     out.record(record.to_json(), film_line(record))
-    return EXIT_OK
-
-
-def cmd_person_add(lib: Library, args, out: Out) -> int:
-    from app.ops import people
-
-    person_id = people.add(lib, args.name, args.role, args.consent)
-    out.record({"id": person_id, "name": args.name.strip(), "role": people.check_role(args.role),
-                "consent": args.consent}, f"{person_id:>4}  {args.name.strip()}  ({args.role}, consent: {args.consent})")
-    return EXIT_OK
-
-
-def cmd_person_appears(lib: Library, args, out: Out) -> int:
-    from app.ops import people
-
-    film_ids = people.appears(lib, args.name, args.films)
-    out.record({"person": args.name, "films": film_ids}, f"{args.name} appears in film(s) {film_ids}")
-    return EXIT_OK
-
-
-def cmd_person_withdraw(lib: Library, args, out: Out) -> int:
-    from app.ops import people
-
-    report = people.withdraw(lib, args.name)
-    text = f"{report['person']}: consent withdrawn. Reels showing them: {report['reels'] or 'none'}"
-    for export in report["exports"]:
-        text += f"\n  exported before: {export['path']} (reel {export['reel_id']})"
-    out.record(report, text)
     return EXIT_OK
 
 
@@ -388,9 +362,7 @@ COMMANDS = {
     ("reel", "create"): cmd_reel_create,
     ("reel", "export"): cmd_reel_export,
     ("relink", None): cmd_relink,
-    ("person", "add"): cmd_person_add,
-    ("person", "appears"): cmd_person_appears,
-    ("person", "withdraw"): cmd_person_withdraw,
+    **cli_consent.COMMANDS,
     ("record", None): cmd_record,
     ("recover", None): cmd_recover,
     ("present", None): cmd_present,

@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+from app import cli_consent
 from app.version import version
 
 EXIT_BAD_INPUT = 2
@@ -178,7 +179,7 @@ def build(given: Given) -> OneLineParser:
     reel_export.add_argument("--height", type=whole_number, choices=[720, 1080])
     reel_export.add_argument("--no-cards", action="store_true")
     reel_export.add_argument("--no-captions", action="store_true")
-    reel_export.add_argument("--anonymise", action="store_true")
+    cli_consent.add_reel_export_options(reel_export)
     reel_export.add_argument("--rate", default=None,
                              help="frame rate: auto (the most common standard rate among the clips) or "
                                   "23.976, 24, 25, 29.97, 30, 50, 59.94, 60")
@@ -187,17 +188,7 @@ def build(given: Given) -> OneLineParser:
     relink.add_argument("film")
     relink.add_argument("path", type=path)
 
-    person = group("person", "people on film and their consent")
-    person_add = person.add_parser("add", parents=[common])
-    person_add.add_argument("name")
-    person_add.add_argument("--role", required=True,
-                            help="actor, lived_experience, carer, staff or facilitator")
-    person_add.add_argument("--consent", required=True, choices=["none", "team", "collaborative", "public"])
-    person_appears = person.add_parser("appears", parents=[common])
-    person_appears.add_argument("name")
-    person_appears.add_argument("films", nargs="+")
-    person_withdraw = person.add_parser("withdraw", parents=[common])
-    person_withdraw.add_argument("name")
+    cli_consent.add_parsers(sub, common, group, path)
 
     record = sub.add_parser("record", parents=[common], help="record a role-play")
     record.add_argument("--source", default="camera")

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import queries
+from app import consent_policy, queries
+from app.models import Film
+from app.ops.publish import Gate
 from media import csv_cells, timecode
+from media.export.atomic import atomic_output
 from media.errors import BadInput
 from media.orientation import Orientation
 from app.library import Library
@@ -55,39 +58,71 @@ def board(lib: Library, prototype_id: int) -> Board:
     return Board(proto.id, proto.name, proto.summary, proto.stage, ordered, len(records), lib)
 
 
-def _checked(b: Board, path: Path, lib: Library | None = None) -> Path:
+def _checked(b: Board, path: Path, lib: Library | None = None) -> tuple[Library, Path]:
     from app.ops import export_guard
 
     lib = lib or b.library
-    return export_guard.check_output(lib, path) if lib is not None else Path(path)
+    if lib is None:
+        raise BadInput(f"{path}: evidence is exported from a library (its consent check and log)")
+    return lib, export_guard.check_output(lib, path)
 
 
-def write_csv(b: Board, path: Path, lib: Library | None = None) -> Path:
-    path = _checked(b, path, lib)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv_cells.writer(fh)
-        writer.writerow(["prototype", "kind", "tag", "clips in group", "clip_id", "clip", "film", "in", "out",
-                         "quote", "note"])
-        for g in b.groups:
-            for c in g.clips:
-                writer.writerow([b.name, g.kind, g.tag, len(g.clips), c.id, c.title, c.film,
-                                 timecode.format_clock(c.start_us), timecode.format_clock(c.end_us), c.quote, c.note])
+def _gate(lib: Library, b: Board, audience: str, anonymise: bool, can_anonymise: bool) -> tuple[Gate, Board, int]:
+    """Check the board's clips for ``audience``: returns the gate and the board without
+    the clips withheld (and how many were)."""
+    ids = list(dict.fromkeys(c.id for g in b.groups for c in g.clips))
+    gate = Gate(lib, "evidence", b.name, audience, ids, anonymise=anonymise, can_anonymise=can_anonymise)
+    with lib.read() as s:
+        result = consent_policy.evaluate(s, audience, ids, anonymise=anonymise, can_anonymise=can_anonymise)
+    allowed = set(result.allowed_ids)
+    gate.clip_ids = [i for i in ids if i in allowed]
+    gate.check(f"evidence of {b.name!r}")
+    groups = [Group(g.kind, g.tag, [c for c in g.clips if c.id in allowed]) for g in b.groups]
+    shown = Board(b.prototype_id, b.name, b.summary, b.stage, [g for g in groups if g.clips], len(allowed), lib)
+    people = gate.first.people()
+    gate.items = [{"clip_id": d.clip_id, "clip": d.title, "anonymised": bool(d.anonymise),
+                   "people": [{"label": people[p.person_id].label, "role": p.role} for p in d.people]}
+                  for d in gate.first.decisions]
+    return gate, shown, len(ids) - len(allowed)
+
+
+def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = "team") -> Path:
+    """The board as a spreadsheet for ``audience``: clips whose people did not consent to it
+    are left out (a spreadsheet cannot hide a face). Checked, published whole, logged."""
+    lib, path = _checked(b, path, lib)
+    gate, shown, withheld = _gate(lib, b, audience, anonymise=False, can_anonymise=False)
+    with gate.publishing(path), atomic_output(path) as partial:
+        with open(partial, "w", newline="", encoding="utf-8") as fh:
+            writer = csv_cells.writer(fh)
+            writer.writerow(["prototype", "kind", "tag", "clips in group", "clip_id", "clip", "film", "in", "out",
+                             "quote", "note"])
+            for g in shown.groups:
+                for c in g.clips:
+                    writer.writerow([shown.name, g.kind, g.tag, len(g.clips), c.id, c.title, c.film,
+                                     timecode.format_clock(c.start_us), timecode.format_clock(c.end_us), c.quote,
+                                     c.note])
+            if withheld:
+                writer.writerow([shown.name, "", f"{withheld} clip(s) withheld: consent does not cover a "
+                                 f"{audience} audience", "", "", "", "", "", "", "", ""])
     return path
 
 
-def write_html(lib: Library, b: Board, path: Path, progress=None) -> Path:
+def write_html(lib: Library, b: Board, path: Path, progress=None, audience: str = "team",
+               anonymise: bool = False, style: str = "blur") -> Path:
+    """The printable report with a still per clip for ``audience``. Clips of people whose
+    consent does not reach it are left out, or with ``anonymise`` shown with faces covered
+    (a withdrawal is never shown). Checked, published whole, logged."""
+    from media.anonymise.faces import cover_faces_in_still
     from media.report import write_report
 
-    from app.models import Film
-    from app.ops import export_guard
-
-    path = _checked(b, path, lib)
-    stills = path.with_name(path.stem + "_files")  # the report's stills are written there too
-    export_guard.check_output(lib, stills)
-    if stills.is_dir():
-        for clip_id in {c.id for g in b.groups for c in g.clips}:
-            export_guard.check_output(lib, stills / f"clip{clip_id}.jpg")
-    ids = {c.film_id for g in b.groups for c in g.clips}
+    lib, path = _checked(b, path, lib)
+    gate, shown, withheld = _gate(lib, b, audience, anonymise=anonymise, can_anonymise=True)
+    covered = set(gate.first.anonymised_ids)
+    gate.anonymisation = f"faces {style} in the stills of clip(s) {sorted(covered)}" if covered else ""
+    ids = {c.film_id for g in shown.groups for c in g.clips}
     with lib.read() as s:
         films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror))) for f in s.query(Film).filter(Film.id.in_(ids))}
-    return write_report(b, films, Path(path), progress)
+    with gate.publishing(path), atomic_output(path) as partial:
+        write_report(shown, films, partial, progress, covered=covered,
+                     cover=lambda rgb: cover_faces_in_still(rgb, style), withheld=withheld)
+    return path

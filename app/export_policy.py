@@ -1,8 +1,8 @@
-"""The one check every export passes before anything is written.
+"""Extra rules a reel export passes beyond consent (consent itself is ``app.consent_policy``).
 
 A rule looks at the plan and returns refusals; any refusal stops the export with a message
-naming the people and clips concerned. Rules are plain functions so new ones (or a test's)
-slot in without touching the exporters.
+naming the clips concerned. Rules are plain functions so new ones (or a test's) slot in
+without touching the exporters.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 from media.errors import ConsentRefused
-from app.models import CONSENT_SCOPES
 from media.export.plan import ReelPlan
 
 
@@ -24,20 +23,7 @@ class Refusal:
 
 Rule = Callable[[ReelPlan], list[Refusal]]
 
-
-def consent_rule(plan: ReelPlan) -> list[Refusal]:
-    """Everyone who appears must have consented to at least the reel's audience."""
-    needed = CONSENT_SCOPES.index(plan.audience)
-    refusals = []
-    for item in plan.items:
-        short = [p for p in item.people if CONSENT_SCOPES.index(p.consent) < needed]
-        if short:
-            who = ", ".join(f"{p.name} (consent: {p.consent})" for p in short)
-            refusals.append(Refusal(item.clip_title, item.position, f"{who} did not consent to a {plan.audience} audience"))
-    return refusals
-
-
-DEFAULT_RULES: list[Rule] = [consent_rule]
+DEFAULT_RULES: list[Rule] = []
 
 
 def refusals(plan: ReelPlan, rules: list[Rule] | None = None) -> list[Refusal]:

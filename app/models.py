@@ -127,8 +127,12 @@ class Person(Base):
     consent: Mapped[str] = mapped_column(String(20), default="none")
     consent_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # What exports call them instead of their name (their role when empty): names stay here.
+    pseudonym: Mapped[str] = mapped_column(String(200), default="")
 
     appearances: Mapped[list[Appearance]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    consent_records: Mapped[list[ConsentRecord]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="ConsentRecord.id")
 
     __table_args__ = (
         CheckConstraint(f"role IN {ROLES}", name="role"),
@@ -144,7 +148,43 @@ class Appearance(Base):
 
     person: Mapped[Person] = relationship(back_populates="appearances")
     film: Mapped[Film] = relationship(back_populates="appearances")
+    # None: the whole film; else only these half-open ranges of it.
+    ranges: Mapped[list[AppearanceRange]] = relationship(
+        back_populates="appearance", cascade="all, delete-orphan", order_by="AppearanceRange.start_us")
     __table_args__ = (UniqueConstraint("person_id", "film_id", name="uq_appearances_person_film"),)
+
+
+class AppearanceRange(Base):
+    """A stretch of film time in which a person is on screen (or heard)."""
+
+    __tablename__ = "appearance_ranges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appearance_id: Mapped[int] = mapped_column(ForeignKey("appearances.id", ondelete="CASCADE"), index=True)
+    start_us: Mapped[int] = mapped_column(BigInteger)
+    end_us: Mapped[int] = mapped_column(BigInteger)
+
+    appearance: Mapped[Appearance] = relationship(back_populates="ranges")
+    __table_args__ = (CheckConstraint("start_us >= 0 AND end_us > start_us", name="range"),)
+
+
+CONSENT_HOW = ("written form", "verbal, recorded", "verbal, witnessed", "online form", "by a carer or guardian", "other")
+
+
+class ConsentRecord(Base):
+    """One dated statement of consent (or its withdrawal): the history is never rewritten."""
+
+    __tablename__ = "consent_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    given_on: Mapped[dt.date | None] = mapped_column(Date)
+    how: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    withdrawal: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="consent_records")
+    __table_args__ = (CheckConstraint(f"scope IN {CONSENT_SCOPES}", name="scope"),)
 
 
 class Tag(Base):
@@ -176,6 +216,9 @@ class Clip(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     quote: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Distressing content: reels and reviews show a content-warning card before it.
+    safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    safeguarding_note: Mapped[str] = mapped_column(Text, default="")
 
     film: Mapped[Film] = relationship(back_populates="clips")
     tag_links: Mapped[list[ClipTag]] = relationship(back_populates="clip", cascade="all, delete-orphan")
@@ -367,6 +410,22 @@ class ExportRecord(Base):
     audience: Mapped[str] = mapped_column(String(20))
     items_json: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # reel, evidence (CSV/HTML report with stills), review (shown at a meeting)...
+    kind: Mapped[str] = mapped_column(String(30), default="reel")
+    subject: Mapped[str] = mapped_column(String(300), default="")  # the reel or prototype, by title
+    exported_by: Mapped[str] = mapped_column(String(200), default="")  # the computer account
+    anonymisation: Mapped[str] = mapped_column(Text, default="")  # what was covered, "" for nothing
+
+    people: Mapped[list[ExportPerson]] = relationship(cascade="all, delete-orphan")
+
+
+class ExportPerson(Base):
+    """Who was in an export: what a withdrawal looks up."""
+
+    __tablename__ = "export_people"
+    export_id: Mapped[int] = mapped_column(ForeignKey("exports.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True)
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class LibraryMeta(Base):

@@ -52,6 +52,8 @@ class ClipRecord:
     prototypes: list[str] = field(default_factory=list)
     note: str = ""
     quote: str = ""
+    safeguarding: bool = False  # distressing content: a content warning goes before it
+    safeguarding_note: str = ""
 
     @property
     def duration_us(self) -> int:
@@ -108,4 +110,6 @@ def clip_record(clip: Clip) -> ClipRecord:
         prototypes=sorted(link.prototype.name for link in clip.prototype_links),
         note=clip.note,
         quote=clip.quote,
+        safeguarding=clip.safeguarding,
+        safeguarding_note=clip.safeguarding_note,
     )

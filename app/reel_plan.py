@@ -9,12 +9,14 @@ from fractions import Fraction
 from sqlalchemy.orm import Session
 
 from app.library import Library
-from app.models import Appearance, Clip, Reel
+from app import consent_policy
+from app.models import Clip, Reel
 from app.ops import lookup
 from media.errors import BadInput
 from media.export.plan import ExportSettings, Person, PlanItem, ReelPlan
 
 DEFAULT_FPS = Fraction(30)
+DEFAULT_WARNING = "The next clip shows distressing content."
 REEL_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
               Fraction(50), Fraction(60000, 1001), Fraction(60))
 
@@ -92,8 +94,9 @@ def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_te
     film = clip.film
     tags = [(link.tag.kind, link.tag.name) for link in clip.tag_links]
     tags.sort(key=lambda t: ("challenge", "opportunity", "theme").index(t[0]))
-    people = [Person(a.person.name, a.person.role, a.person.consent)
-              for a in session.query(Appearance).filter(Appearance.film_id == film.id)]
+    # Who is on this clip (appearance ranges respected), by pseudonym or role: never by name.
+    people = [Person(p.label, p.role, p.consent)
+              for p in consent_policy.people_on_clips(session, [clip.id]).get(clip.id, [])]
     return PlanItem(
         position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,
         source=lib.film_path(film), start_us=clip.start_us, end_us=clip.end_us, fps=film.fps,
@@ -104,6 +107,7 @@ def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_te
         prototypes=sorted(link.prototype.name for link in clip.prototype_links), people=people,
         note=clip.note, quote=clip.quote, card_text=card_text,
         caption=caption if caption is not None else default_caption(clip.title, tags), fade=fade,
+        warning=(clip.safeguarding_note.strip() or DEFAULT_WARNING) if clip.safeguarding else "",
     )
 
 

@@ -227,6 +227,12 @@ class UndoStack:
             if steps and steps[-1] is step:
                 steps.pop()
 
+    def forget(self, predicate) -> None:
+        """Drop every step (done or undone) for which ``predicate(step)`` holds: what must
+        never be undone again (a withdrawn consent brought back by undoing an older edit)."""
+        self._done[:] = [s for s in self._done if not predicate(s)]
+        self._undone[:] = [s for s in self._undone if not predicate(s)]
+
     def clear(self) -> None:
         self._done.clear()
         self._undone.clear()

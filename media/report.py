@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from pathlib import Path
 
@@ -24,29 +25,36 @@ h2 { border-bottom: 3px solid var(--c); padding-bottom: 0.2em; margin-top: 1.6em
 KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888"}
 
 
-def still(source: Path, start_us: int, time_us: int, orientation, out: Path) -> bool:
-    """The exact frame at ``time_us`` as a 640-px-wide JPEG; False if it cannot be decoded."""
+def still(source: Path, start_us: int, time_us: int, orientation, cover=None) -> bytes | None:
+    """The exact frame at ``time_us`` as a 640-px-wide JPEG (None if it cannot be decoded);
+    ``cover`` (an RGB frame -> RGB frame function) hides faces first."""
     try:
         reader = FrameReader(source, start_us, orientation)
         reader.box = (640, 640)
         frame = reader.frame_at(time_us)
         reader.close()
     except Exception:  # noqa: BLE001 - a missing or damaged film: the report says so
-        return False
+        return None
     if frame is None:
-        return False
-    return bool(cv2.imwrite(str(out), frame.rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85]))
+        return None
+    rgb = frame.rgb if cover is None else cover(frame.rgb.copy())
+    ok, data = cv2.imencode(".jpg", rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return data.tobytes() if ok else None
 
 
-def write_report(board, films: dict, out: Path, progress=None) -> Path:
-    """``films`` maps film id to (path, start_us, orientation). Stills go in ``<out stem>_files/``."""
-    folder = out.with_name(out.stem + "_files")
-    folder.mkdir(exist_ok=True)
+def write_report(board, films: dict, out: Path, progress=None, covered=frozenset(), cover=None,
+                 withheld: int = 0) -> Path:
+    """``films`` maps film id to (path, start_us, orientation). Stills are inside the page (one
+    file, so it is published whole or not at all); clips in ``covered`` have ``cover`` applied
+    to their still; ``withheld`` clips were left out by the consent check and are counted."""
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(board.name)}"
              f" — evidence</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(board.name)}</h1>",
              f"<p class='summary'>{html.escape(board.summary)} · stage: {html.escape(board.stage)} · "
              f"{board.clip_count} clip(s)</p>"]
+    if withheld:
+        parts.append(f"<p class='meta'>{withheld} clip(s) withheld: the consent of someone in them does not "
+                     "cover this report's audience.</p>")
     done: dict[int, str] = {}
     total = max(len({c.id for g in board.groups for c in g.clips}), 1)
     for group in board.groups:
@@ -56,13 +64,13 @@ def write_report(board, films: dict, out: Path, progress=None) -> Path:
         parts.append("<div class='clips'>")
         for clip in group.clips:
             if clip.id not in done:
-                name = f"clip{clip.id}.jpg"
                 path, start_us, orientation = films[clip.film_id]
                 middle = (clip.start_us + clip.end_us) // 2
-                done[clip.id] = name if still(Path(path), start_us, middle, orientation, folder / name) else ""
+                jpeg = still(Path(path), start_us, middle, orientation, cover if clip.id in covered else None)
+                done[clip.id] = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii") if jpeg else ""
                 if progress is not None:
                     progress(len(done) / total, f"still {len(done)} of {total}")
-            img = (f"<img src='{html.escape(folder.name)}/{done[clip.id]}' alt='{html.escape(clip.title)}'>"
+            img = (f"<img src='{done[clip.id]}' alt='{html.escape(clip.title)}'>"
                    if done[clip.id] else "<p class='meta'>(film missing: no still)</p>")
             quote = f"<p class='quote'>“{html.escape(clip.quote)}”</p>" if clip.quote else ""
             tags = ", ".join(html.escape(t["name"]) for t in clip.tags)

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QInputDialog, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -31,6 +31,15 @@ from ui.workers import Job
 from ui.film_media import load_film_media
 
 KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888888"}
+
+
+EVIDENCE_AUDIENCES = [
+    ("The team", ("team", False)),
+    ("The collaborative", ("collaborative", False)),
+    ("The public", ("public", False)),
+    ("The collaborative, faces blurred where consent is short", ("collaborative", True)),
+    ("The public, faces blurred where consent is short", ("public", True)),
+]
 
 
 class PrototypeList(QListWidget):
@@ -261,15 +270,22 @@ class PrototypesPanel(QWidget):
                                               "Spreadsheet (*.csv)" if kind == "csv" else "Web page (*.html)")
         if not name:
             return
+        choices = dict(EVIDENCE_AUDIENCES if kind == "html" else EVIDENCE_AUDIENCES[:3])
+        choice, ok = QInputDialog.getItem(self, "Export evidence", "Who will see it? Clips of people whose consent "
+                                          "does not cover them are left out.", list(choices), 0, False)
+        if not ok:
+            return
+        audience, anonymise = choices[choice]
         lib = self.bridge.lib
         if kind == "csv":
             try:
-                evidence.write_csv(b, Path(name))
+                evidence.write_csv(b, Path(name), lib, audience=audience)
             except Exception as exc:  # noqa: BLE001 - shown to the user
                 show_error(self, exc)
             return
         # A still per clip is decoded from its film: a worker's job, with progress.
-        self.job = Job(lambda progress, cancel: evidence.write_html(lib, b, Path(name), progress), self)
+        self.job = Job(lambda progress, cancel: evidence.write_html(lib, b, Path(name), progress, audience=audience,
+                                                                    anonymise=anonymise), self)
         show_progress(self.job, self, "Evidence report", f"Writing {Path(name).name}…", "reportProgress")
         self.job.failed.connect(lambda exc: show_error(self, exc, "Evidence report"))
         self.job.start()

@@ -74,7 +74,7 @@ class ReelItemsModel(QAbstractListModel):
             details.append(item.film_title)
             return f"{index.row() + 1}. {item.clip_title}\n     {' · '.join(details)}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            people = ", ".join(f"{p.name} ({p.consent})" for p in item.people) or "nobody recorded"
+            people = ", ".join(f"{p.label} ({p.consent})" for p in item.people) or "nobody recorded"
             return f"Caption: {item.caption or '—'}\nPeople: {people}"
         if role == Qt.ItemDataRole.UserRole:
             return self.item_ids[index.row()]

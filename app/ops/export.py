@@ -8,13 +8,19 @@ from pathlib import Path
 
 from app import export_policy, reel_plan
 from app.ops import export_guard
-from media.errors import BadInput, ProtoReelError
-from media.jobs import CancelToken, ProgressFn, no_progress
 from app.library import Library
-from app.models import ExportRecord, Film
+from app.models import Film
+from app.ops import lookup
+from app.ops.publish import Gate
+from media.errors import BadInput
 from media.export import adapter_for
 from media.export.atomic import atomic_output
 from media.export.plan import ReelPlan
+from media.jobs import CancelToken, ProgressFn, no_progress
+
+COVER_STYLES = ("blur", "pixelate")
+# Only a rendered picture can be anonymised: the other formats point at the plain films.
+ANONYMISING_SUFFIXES = (".mp4",)
 
 
 def export_reel(
@@ -29,15 +35,30 @@ def export_reel(
     rules: list | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    style: str = "blur",
+    cover_all: bool = False,
+    cover_people: list | None = None,
+    mask_voice: bool = False,
 ) -> Path:
+    """Export a reel. ``anonymise``: people whose consent does not reach the audience are
+    shown with every face in their clips covered (``style``); ``cover_all`` covers every
+    face in the reel, ``cover_people`` the faces in the clips where those people appear;
+    ``mask_voice`` also pitch-shifts the sound of every covered clip."""
     out = Path(out).expanduser().absolute()
     writer = adapter_for(out)
     if height is not None and height not in (720, 1080):
         raise BadInput(f"height {height}: must be 720 or 1080")
+    if style not in COVER_STYLES:
+        raise BadInput(f"style {style!r}: must be one of {', '.join(COVER_STYLES)}")
+    covering = anonymise or cover_all or bool(cover_people) or mask_voice
+    if covering and out.suffix.lower() not in ANONYMISING_SUFFIXES:
+        raise BadInput(f"{out.name}: anonymising needs a video export (.mp4); {out.suffix} files point at the "
+                       "plain films, so they cannot hide faces")
     with lib.read() as s:
         rate = reel_plan.parse_reel_rate(str(fps)) if fps is not None else None
         plan = reel_plan.build(lib, s, reel_ref, height=height, cards=cards, captions=captions, fps=rate)
         hashes = {f.id: f.sha256 for f in s.query(Film).filter(Film.id.in_([i.film_id for i in plan.items]))}
+        chosen = {lookup.person(s, ref).id for ref in (cover_people or [])}
     # Never onto the footage, a file being read, or into the library (except exports/).
     sources = [item.source for item in plan.items]
     out = export_guard.check_output(lib, out, reading=sources)
@@ -45,20 +66,47 @@ def export_reel(
         export_guard.check_output(lib, manifest_path(out), reading=sources)
     if not plan.items:
         raise BadInput(f"reel {plan.title!r}: has no clips to export")
-    if anonymise:
-        raise ProtoReelError("anonymising (blurring people) is not yet available in this version; nothing was written")
     export_policy.check(plan, rules)  # before anything is written, on every path
+<<<<<<< HEAD
     if out.suffix.lower() == ".mp4":  # its working files live in the library's .tmp/, cleared if we die
         writer(plan, out, progress, cancel or CancelToken(), work_dir=lib.work_dir("export"))
     else:
         writer(plan, out, progress, cancel or CancelToken())
+=======
+    gate = Gate(lib, "reel", plan.title, plan.audience, [i.clip_id for i in plan.items], anonymise=anonymise,
+                can_anonymise=out.suffix.lower() in ANONYMISING_SUFFIXES, reel_id=plan.reel_id)
+    result = gate.check(f"reel {plan.title!r}")
+    _apply_anonymisation(plan, result, style, cover_all, chosen, mask_voice)
+>>>>>>> 36902d5 (Consent enforced on every way out: one policy check (app/consent_policy), re-checked atomically at the rename, every export logged with its people; evidence CSV/HTML go through it; withdrawal final for undo; dated consent history, appearance ranges, pseudonyms; no names in exports; safeguarding flag and content-warning card; face covering module with a hook in MP4 export)
     manifest = _manifest(plan, out, hashes)
+    gate.items = manifest["items"]
+    gate.anonymisation = _describe(plan, style)
+    with gate.publishing(out):
+        writer(plan, out, progress, cancel or CancelToken())
     if out.suffix.lower() == ".mp4":
         _write_manifest(out, manifest)
-    with lib.op(f"Export {out.name}", undoable=False) as s:
-        s.add(ExportRecord(reel_id=plan.reel_id, path=str(out), format=out.suffix.lower().lstrip("."),
-                           audience=plan.audience, items_json=json.dumps(manifest["items"])))
     return out
+
+
+def _apply_anonymisation(plan: ReelPlan, result, style: str, cover_all: bool, chosen: set, mask_voice: bool) -> None:
+    for item, decision in zip(plan.items, result.decisions):
+        restricted = {p.person_id for p in decision.anonymise}
+        on_clip = {p.person_id for p in decision.people}
+        for person, on in zip(item.people, decision.people):
+            person.anonymised = on.person_id in restricted or on.person_id in chosen or cover_all
+        if cover_all or restricted or (chosen & on_clip):
+            item.cover_faces = style
+            item.mask_voice = mask_voice
+
+
+def _describe(plan: ReelPlan, style: str) -> str:
+    covered = [i.position + 1 for i in plan.items if i.cover_faces]
+    if not covered:
+        return ""
+    voices = [i.position + 1 for i in plan.items if i.mask_voice]
+    done = {"blur": "blurred", "pixelate": "pixelated"}[style]
+    text = f"faces {done} in item(s) {', '.join(map(str, covered))}"
+    return text + (f"; voices masked in item(s) {', '.join(map(str, voices))}" if voices else "")
 
 
 def manifest_path(out: Path) -> Path:
@@ -87,7 +135,10 @@ def _manifest(plan: ReelPlan, out: Path, hashes: dict[int, str]) -> dict:
                 "end_us": item.end_us,
                 "tags": [{"kind": k, "name": n} for k, n in item.tags],
                 "prototypes": item.prototypes,
-                "people": [{"role": p.role, "consent": p.consent} for p in item.people],
+                "people": [{"label": p.label, "role": p.role, "consent": p.consent, "anonymised": p.anonymised}
+                           for p in item.people],
+                "faces_covered": item.cover_faces or None,
+                "voice_masked": item.mask_voice,
                 "caption": item.caption,
             }
             for item in plan.items

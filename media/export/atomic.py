@@ -6,13 +6,37 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from media.errors import StorageError
 from media.files import pid_alive, storage_error
 
 PARTIAL_PREFIX = ".protoreel-partial-"
+
+# Set by whoever starts an export (the consent policy in app/): called with the rename, it
+# checks again and records the export in the same breath, so a consent withdrawn while the
+# file was being written wins. Exporters need not know: every one writes through here.
+Publisher = Callable[[Callable[[], None]], None]
+_publisher: ContextVar[Publisher | None] = ContextVar("protoreel_publisher", default=None)
+
+
+@contextmanager
+def publishing_through(publisher: Publisher) -> Iterator[None]:
+    token = _publisher.set(publisher)
+    try:
+        yield
+    finally:
+        _publisher.reset(token)
+
+
+def _publish(temp: Path, target: Path) -> None:
+    publisher = _publisher.get()
+    if publisher is None:
+        os.replace(temp, target)
+    else:
+        publisher(lambda: os.replace(temp, target))
 
 
 def clear_stale_partials(folder: Path) -> None:
@@ -42,7 +66,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
             raise StorageError(f"{target}: the export produced no file")
         with open(temp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(temp, target)
+        _publish(temp, target)
     except OSError as exc:
         raise storage_error(exc, target) from exc
     finally:

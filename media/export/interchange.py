@@ -82,7 +82,7 @@ def write_csv(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, can
                     "duration_s": f"{item.duration_us / US:.3f}",
                     "tags": "; ".join(f"{k}:{n}" for k, n in item.tags),
                     "prototypes": "; ".join(item.prototypes),
-                    "people": "; ".join(f"{p.name} ({p.role})" for p in item.people),
+                    "people": "; ".join(p.label + (" (anonymised)" if p.anonymised else "") for p in item.people),
                     "caption": item.caption,
                 })
     progress(1.0, "done")

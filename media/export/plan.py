@@ -15,9 +15,12 @@ from media.orientation import Orientation
 
 @dataclass
 class Person:
-    name: str
+    """Someone on a clip as an export may show them: never by name (the library keeps names)."""
+
+    label: str  # a pseudonym, else the role
     role: str
     consent: str  # none, team, collaborative, public
+    anonymised: bool = False  # their consent does not reach the audience: faces covered
 
 
 @dataclass
@@ -48,6 +51,9 @@ class PlanItem:
     card_text: str = ""  # a title card shown before the clip ("" for none)
     caption: str = ""  # lower third over the clip ("" for none)
     fade: bool = False
+    cover_faces: str = ""  # "blur" or "pixelate": every face in the clip covered; "" for none
+    mask_voice: bool = False  # pitch-shift the clip's sound so voices are not recognisable
+    warning: str = ""  # a content-warning card shown before the clip ("" for none)
 
     @property
     def duration_us(self) -> int:
@@ -87,12 +93,14 @@ class ReelPlan:
         return round(self.settings.height * 16 / 9 / 2) * 2
 
     def segments(self):
-        """The reel in order as (kind, item, duration_us): kind is "opening", "card",
-        "clip" or "closing"; what the MP4, EDL and captions all lay out alike."""
+        """The reel in order as (kind, item, duration_us): kind is "opening", "warning",
+        "card", "clip" or "closing"; what the MP4, EDL and captions all lay out alike."""
         card_us = int(self.settings.card_seconds * 1_000_000)
         if self.settings.cards and self.opening_card:
             yield "opening", None, card_us
         for item in self.items:
+            if item.warning:  # safeguarding: shown even when cards are off
+                yield "warning", item, card_us
             if self.settings.cards and item.card_text:
                 yield "card", item, card_us
             yield "clip", item, item.duration_us

@@ -27,6 +27,8 @@ def stills_needed(plan: ReelPlan, work: Path) -> list[tuple]:
             jobs.append(("card", card_path(work, n), "With thanks", plan.credits))
         elif kind == "card":
             jobs.append(("card", card_path(work, n), item.card_text, ""))
+        elif kind == "warning":
+            jobs.append(("card", card_path(work, n), "Content warning", item.warning))
         elif plan.settings.captions and item.caption:
             jobs.append(("caption", caption_path(work, n), item.caption, ""))
     return jobs

@@ -131,9 +131,10 @@ def test_a_reel_from_the_evidence_board(qtbot, film_window):
 
 
 def test_the_report_is_written_on_a_worker(qtbot, film_window, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
 
     w = film_window
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("The collaborative", True))
     proto = prototypes.add(w.lib, "Welcome desk")
     prototypes.link(w.lib, proto, add_clips(w))
     w.prototypes_panel.select(proto)
@@ -142,4 +143,12 @@ def test_the_report_is_written_on_a_worker(qtbot, film_window, tmp_path, monkeyp
     w.prototypes_panel.export("html")
     with qtbot.waitSignal(w.prototypes_panel.job.done, timeout=30_000):
         pass
-    assert out.exists() and len(list((tmp_path / "board_files").glob("*.jpg"))) == 3
+    import re
+
+    stills = re.findall(r"src='data:image/jpeg;base64,([^']+)'", out.read_text(encoding="utf-8"))
+    assert len(set(stills)) == 3  # one still per clip, inside the page
+    with w.lib.read() as s:
+        from app.models import ExportRecord
+
+        (record,) = s.query(ExportRecord).all()
+    assert (record.kind, record.audience, record.subject) == ("evidence", "collaborative", "Welcome desk")

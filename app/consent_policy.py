@@ -1,0 +1,152 @@
+"""The one consent check for every way out of the library.
+
+Reels (MP4, OTIO, EDL, CSV, SRT/VTT), evidence reports and their stills, and review mode all
+ask the same question: may these clips be shown to this audience? ``evaluate`` answers per
+clip: allowed as it is, allowed only with the faces (and voices) of some people covered, or
+withheld, with reasons that name the people (reasons are for the facilitator; what leaves
+the library uses ``Label``s: pseudonyms or roles, never names).
+
+Rules:
+- a person appears in a clip when they appear in its film, in the whole film or in a time
+  range that overlaps the clip (a clip outside their ranges is unaffected);
+- everyone appearing must have consented to at least the audience;
+- someone whose consent does not reach the audience may still be shown anonymised (faces
+  covered), where the way out can anonymise (a rendered video or still) and it is asked for;
+- a withdrawal is final: nobody who withdrew is shown, anonymised or not, until a new consent
+  record reinstates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import AUDIENCES, CONSENT_SCOPES, Appearance, Clip, Person
+
+
+@dataclass(frozen=True)
+class OnClip:
+    """A person on a clip, as the policy sees them."""
+
+    person_id: int
+    name: str  # for messages to the facilitator only
+    label: str  # what exports may say: a pseudonym, else the role
+    role: str
+    consent: str
+    withdrawn: bool
+
+
+@dataclass
+class Decision:
+    clip_id: int
+    title: str
+    people: list[OnClip]
+    allowed: bool
+    anonymise: list[OnClip] = field(default_factory=list)  # allowed only with these covered
+    reasons: list[str] = field(default_factory=list)  # why withheld or anonymised
+
+
+@dataclass
+class PolicyResult:
+    audience: str
+    decisions: list[Decision]
+
+    @property
+    def ok(self) -> bool:
+        return all(d.allowed for d in self.decisions)
+
+    @property
+    def allowed_ids(self) -> list[int]:
+        return [d.clip_id for d in self.decisions if d.allowed]
+
+    @property
+    def withheld(self) -> dict[int, list[str]]:
+        return {d.clip_id: d.reasons for d in self.decisions if not d.allowed}
+
+    @property
+    def anonymised_ids(self) -> list[int]:
+        return [d.clip_id for d in self.decisions if d.allowed and d.anonymise]
+
+    def people(self, clip_ids=None) -> dict[int, OnClip]:
+        wanted = None if clip_ids is None else set(clip_ids)
+        return {p.person_id: p for d in self.decisions if wanted is None or d.clip_id in wanted for p in d.people}
+
+    def message(self, what: str) -> str:
+        lines = "; ".join(f"clip {d.clip_id} {d.title!r}: {', '.join(d.reasons)}"
+                          for d in self.decisions if not d.allowed)
+        return f"{what} cannot be shown to a {self.audience} audience: {lines}. Nothing was written."
+
+
+def label(person: Person) -> str:
+    return person.pseudonym.strip() or person.role.replace("_", " ")
+
+
+def _overlaps(appearance: Appearance, start_us: int, end_us: int) -> bool:
+    if not appearance.ranges:
+        return True
+    return any(r.start_us < end_us and start_us < r.end_us for r in appearance.ranges)
+
+
+def people_on_clips(session: Session, clip_ids, lock: bool = False) -> dict[int, list[OnClip]]:
+    """Who appears in each clip (ranges respected). ``lock``: hold the people's rows until
+    the transaction ends (PostgreSQL), so a withdrawal waits for an export being published."""
+    clips = {c.id: c for c in session.scalars(select(Clip).where(Clip.id.in_(list(clip_ids))))}
+    film_ids = {c.film_id for c in clips.values()}
+    query = (select(Appearance).where(Appearance.film_id.in_(film_ids))
+             .options(selectinload(Appearance.ranges), selectinload(Appearance.person)))
+    appearances = list(session.scalars(query))
+    if lock and appearances:
+        person_ids = sorted({a.person_id for a in appearances})
+        list(session.scalars(select(Person).where(Person.id.in_(person_ids)).with_for_update()))
+    out: dict[int, list[OnClip]] = {}
+    for clip_id, clip in clips.items():
+        out[clip_id] = [
+            OnClip(a.person.id, a.person.name, label(a.person), a.person.role, a.person.consent,
+                   a.person.consent_withdrawn_at is not None)
+            for a in sorted(appearances, key=lambda a: a.person.name.lower())
+            if a.film_id == clip.film_id and _overlaps(a, clip.start_us, clip.end_us)
+        ]
+    return out
+
+
+def covers(consent: str, audience: str) -> bool:
+    return CONSENT_SCOPES.index(consent) >= CONSENT_SCOPES.index(audience)
+
+
+def evaluate(session: Session, audience: str, clip_ids, anonymise: bool = False,
+             can_anonymise: bool = True, lock: bool = False) -> PolicyResult:
+    """The decision for each clip of ``clip_ids`` (in that order) shown to ``audience``.
+    ``anonymise``: covering faces is asked for; ``can_anonymise``: this way out can do it."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience {audience!r}: must be one of {', '.join(AUDIENCES)}")
+    clip_ids = list(clip_ids)
+    on = people_on_clips(session, clip_ids, lock=lock)
+    titles = dict(session.execute(select(Clip.id, Clip.title).where(Clip.id.in_(clip_ids))).all())
+    decisions = []
+    for clip_id in clip_ids:
+        people = on.get(clip_id, [])
+        if clip_id not in titles:
+            decisions.append(Decision(clip_id, "", [], False, reasons=["the clip no longer exists"]))
+            continue
+        decision = Decision(clip_id, titles[clip_id], people, True)
+        for p in people:
+            if p.withdrawn:
+                decision.allowed = False
+                decision.reasons.append(f"{p.name} withdrew consent")
+            elif not covers(p.consent, audience):
+                if anonymise and can_anonymise:
+                    decision.anonymise.append(p)
+                    decision.reasons.append(f"{p.name} (consent: {p.consent}) is shown anonymised")
+                else:
+                    decision.allowed = False
+                    decision.reasons.append(f"{p.name} (consent: {p.consent}) did not consent to a {audience} audience")
+        decisions.append(decision)
+    return PolicyResult(audience, decisions)
+
+
+def check_clips(lib, audience: str, clip_ids, anonymise: bool = False, can_anonymise: bool = True) -> PolicyResult:
+    """For callers outside an export (review mode): open a read and evaluate."""
+    with lib.read() as s:
+        return evaluate(s, audience, clip_ids, anonymise=anonymise, can_anonymise=can_anonymise)
