@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import consent_policy
 from app.models import Appearance, Film, Person
+# The vocabularies the GUI offers: ui/ reads them here, never from app.models.
+from app.models import CONSENT_HOW, CONSENT_SCOPES, ROLES  # noqa: F401
 
 
 @dataclass
@@ -95,3 +97,9 @@ def reel_flags(session: Session) -> dict[int, str]:
             reasons = sorted({r for rs in result.withheld.values() for r in rs})
             flags[reel.id] = "; ".join(reasons)
     return flags
+
+
+def reel_titles(session: Session) -> dict[int, str]:
+    from app.models import Reel
+
+    return dict(session.execute(select(Reel.id, Reel.title)).all())

@@ -28,6 +28,7 @@ from ui.operations import OperationRunner
 from ui.player import Player
 from ui.present.launcher import PresentLauncher
 from ui.present.reviews_panel import ReviewsPanel
+from ui.people_panel import PeoplePanel
 from ui.prototypes_panel import PrototypesPanel
 from ui.record_view import RecordView
 from ui.reel_builder import ReelBuilder
@@ -69,6 +70,8 @@ class MainWindow(QMainWindow):
         self.codebook_panel = CodebookPanel(self.bridge, self)
         self.prototypes_panel = PrototypesPanel(self.bridge, self)
         self.clip_details = ClipDetails(self.bridge, self)
+        self.people_panel = PeoplePanel(self.bridge, self, current_film=lambda: self.current_film_id(),
+                                        current_clip=lambda: self.selection.current)
         self.record_view = RecordView(self.bridge, self)
         self.key_tagger = KeyTagger(self)
         self.reel_preview = ReelPreview(lib, self.player, self)
@@ -98,6 +101,7 @@ class MainWindow(QMainWindow):
         self.add_dock("codebook", "Codebook", self.codebook_panel, DOCK_LEFT)
         self.add_dock("clip", "Clip", self.clip_details, DOCK_LEFT, tab_with="codebook")
         self.add_dock("reviews", "Reviews", self.reviews_panel, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("people", "People", self.people_panel, DOCK_LEFT, tab_with="codebook")
         self.docks["clips"].raise_()
         self.docks["codebook"].raise_()
         self.actions_by_name = build_menus(self)
@@ -151,6 +155,7 @@ class MainWindow(QMainWindow):
         self.prototypes_panel.clip_activated.connect(self.play_clip)
         self.prototypes_panel.play_clips.connect(self.play_clips_in_order)
         self.prototypes_panel.reel_made.connect(self.show_reel)
+        self.people_panel.reel_activated.connect(self.show_reel)
         self.record_view.recorded.connect(self.library_panel.select_film)
         self.library_panel.event_current.connect(self.record_view.follow_event)
         self.reel_preview.item_started.connect(

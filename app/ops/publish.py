@@ -85,3 +85,24 @@ class Gate:
                 out.unlink(missing_ok=True)  # never a file out that the log does not know
                 raise
             self.record_id = record.id
+
+
+def record_showing(lib: Library, subject: str, audience: str, clip_ids: list[int], kind: str = "review",
+                   reel_id: int | None = None) -> consent_policy.PolicyResult:
+    """Review mode (showing clips on a screen at a meeting) is a way out too: decide which of
+    ``clip_ids`` may be shown to ``audience`` and log the showing of those, with their people,
+    in one transaction. Returns the decision: play ``allowed_ids`` only (withheld clips carry
+    their reasons, which name people: for the facilitator's eyes, not the projector)."""
+    with lib.op(f"Show {subject}", undoable=False) as s:
+        record = ExportRecord(reel_id=reel_id, path="", format="screen", audience=audience, kind=kind,
+                              subject=subject, exported_by=who())
+        s.add(record)
+        s.flush()
+        result = consent_policy.evaluate(s, audience, clip_ids, lock=True)
+        allowed = set(result.allowed_ids)
+        record.items_json = json.dumps([{"clip_id": d.clip_id, "clip": d.title,
+                                         "people": [{"label": p.label, "role": p.role} for p in d.people]}
+                                        for d in result.decisions if d.clip_id in allowed], ensure_ascii=False)
+        for person_id in result.people(allowed):
+            s.add(ExportPerson(export_id=record.id, person_id=person_id))
+    return result

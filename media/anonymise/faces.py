@@ -51,9 +51,8 @@ class FaceDetector:
         sw = small.shape[1]
         found = []
         args = dict(scaleFactor=self.scale_step, minSize=(self.min_size, self.min_size))
-        found += list(self.frontal.detectMultiScale(small, minNeighbors=5, **args))
-        if self.thorough:
-            found += list(self.frontal_alt.detectMultiScale(small, minNeighbors=4, **args))
+        found += list(self.frontal.detectMultiScale(small, minNeighbors=4, **args))
+        found += list(self.frontal_alt.detectMultiScale(small, minNeighbors=3, **args))
         if profiles or self.thorough:
             found += list(self.profile.detectMultiScale(small, minNeighbors=4, **args))
             for x, y, bw, bh in self.profile.detectMultiScale(cv2.flip(small, 1), minNeighbors=4, **args):
@@ -120,8 +119,9 @@ class FaceTracker:
             for track in self.tracks:
                 track.box = _follow(self.previous, small, track.box, small_scale)
         self.previous = small
-        # Frontal faces at every detection, profiles at every other (they cost twice as much).
-        if self.count % self.detect_every == 0:
+        # Frontal faces at every detection, profiles at every other (they cost twice as much);
+        # every frame while nothing is being followed, so a face coming in is caught at once.
+        if self.count % self.detect_every == 0 or not self.tracks:
             self._match(self.detector.detect(grey, profiles=self.count % (2 * self.detect_every) == 0))
         self.count += 1
         for track in self.tracks:

@@ -140,3 +140,14 @@ def test_cli_people_consent_history_ranges_and_withdrawal(lib, two_films, out, c
     code, (rec,), _ = run("person", "show", "Jane Realname")
     assert [(h["scope"], h["withdrawal"], h["given_on"]) for h in rec["history"]] == [
         ("team", False, "2026-11-01"), ("none", True, "2026-11-20")]
+
+
+def test_a_review_showing_plays_only_what_consent_allows_and_is_logged(board):
+    from app.ops.publish import record_showing
+
+    lib, _proto, kitchen, desk = board
+    result = record_showing(lib, "Breakfast 3 Dec", "team", [kitchen, desk])
+    assert result.allowed_ids == [desk]
+    report = people.withdraw(lib, "Ali Other")
+    assert [(e["kind"], e["subject"]) for e in report["exports"]] == [("review", "Breakfast 3 Dec")]
+    assert record_showing(lib, "Breakfast 10 Dec", "team", [kitchen, desk]).allowed_ids == []

@@ -316,6 +316,7 @@ def scene_event_day(library: Path, out: Path) -> None:
 
 SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evidence": scene_evidence, "record": scene_record,
           "record_devices": scene_record_devices, "event_day": scene_event_day}
+SCENES.update(__import__("tests.ui.scenes_consent", fromlist=["SCENES"]).SCENES)  # people and anonymising
 
 
 def main(argv: list[str]) -> int:

@@ -1,16 +1,16 @@
 """people: consent history, pseudonyms, appearance ranges; clips: safeguarding flag;
 exports: kind, subject, who, anonymisation and the people in each export
 
-Revision ID: 0004_consent
-Revises: 0003
+Revision ID: 0006_consent
+Revises: 0005_breakfast_reviews
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_consent'
-down_revision = '0003'
+revision = '0006_consent'
+down_revision = '0005_breakfast_reviews'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,102 @@
+"""The People panel in the real main window: add, edit, consent records, appearances in a
+stretch of film, withdrawal (final) and the reels it flags."""
+
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from app.ops import clips, people, reels
+from ui import people_panel
+from ui.people_dialogs import AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog
+
+
+def accept_with(monkeypatch, dialog_class, **values):
+    def exec_(self):
+        for name, value in values.items():
+            widget = getattr(self, name) if not name.startswith("consent.") else getattr(self.consent, name[8:])
+            if hasattr(widget, "setChecked"):
+                widget.setChecked(value)
+            elif hasattr(widget, "findData"):
+                index = widget.findData(value)
+                widget.setCurrentIndex(index) if index >= 0 else widget.setEditText(value)
+            else:
+                widget.setText(value)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialog_class, "exec", exec_)
+
+
+def test_people_panel_adds_edits_records_consent_and_withdraws(film_window, monkeypatch, qtbot):
+    w = film_window
+    panel = w.people_panel
+    w.show_dock("people")
+    accept_with(monkeypatch, AddPersonDialog, name="Jane Realname", pseudonym="", role="lived_experience",
+                **{"consent.scope": "team"})
+    panel.add_person()
+    assert panel.list.count() == 1 and "Jane Realname" in panel.list.item(0).text()
+    assert "Team review" in panel.consent.text() and "exports call them “lived experience”" in panel.consent.text()
+
+    panel.pseudonym.setText("Speaker A")
+    panel.pseudonym.editingFinished.emit()
+    assert "“Speaker A”" in panel.consent.text()
+
+    accept_with(monkeypatch, AppearanceDialog, only=True, start="00:01", end="00:02")
+    panel.add_appearance()
+    assert panel.appearances.topLevelItem(0).text(1) == "00:00:01.000–00:00:02.000"
+
+    inside = clips.add(w.lib, w.film_id, 1_500_000, 2_500_000, title="Inside her stretch")
+    outside = clips.add(w.lib, w.film_id, 3_000_000, 3_500_000, title="After she left")
+    reel = reels.create(w.lib, "For everyone", [inside, outside], audience="public")
+    assert panel.flags.count() == 1 and "For everyone" in panel.flags.item(0).text()
+
+    accept_with(monkeypatch, ConsentDialog, **{"consent.scope": "public", "consent.how": "written form"})
+    monkeypatch.setattr(ConsentDialog, "values", lambda self: {"scope": "public", "given_on": "2026-11-20",
+                                                               "how": "written form", "notes": ""})
+    panel.new_consent()
+    assert panel.history.topLevelItemCount() == 2 and panel.flags.count() == 0
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    accept_with(monkeypatch, WithdrawDialog, sure=True)
+    report = panel.withdraw()
+    assert [r["id"] for r in report["reels"]] == [reel] and "For everyone" in shown[0]
+    assert panel.history.topLevelItemCount() == 3 and panel.history.topLevelItem(2).text(1) == "Withdrawn"
+    assert "WITHDRAWN" in panel.list.item(0).text() and not panel.withdraw_button.isEnabled()
+    assert panel.flags.count() == 1 and "withdrew consent" in panel.flags.item(0).text()
+    w.undo_actions  # the Edit menu cannot bring the consent back
+    while w.lib.undo_name is not None:
+        w.lib.undo()
+    assert "WITHDRAWN" in panel.list.item(0).text()
+
+
+def test_a_clash_of_names_is_shown_and_changes_nothing(window, monkeypatch):
+    panel = window.people_panel
+    people.add(window.lib, "Sam", "actor", "team")
+    people.add(window.lib, "Ali", "carer", "team")
+    errors = []
+    monkeypatch.setattr(people_panel, "show_error", lambda _p, exc, _t="": errors.append(str(exc)))
+    panel.select(2 if "Sam" in panel.list.item(0).text() else 1)
+    panel.name.setText("Ali")
+    panel.name.editingFinished.emit()
+    assert errors and "already in this library" in errors[0]
+    assert sorted(panel.list.item(i).text().split("  —")[0] for i in range(2)) == ["Ali", "Sam"]
+
+
+def test_a_clip_is_previewed_anonymised_before_any_export(film_window, qtbot):
+    import av
+
+    from app.models import ExportRecord
+    from ui.anonymise_preview import PreviewDialog
+
+    w = film_window
+    clip = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Preview me")
+    w.selection.set([clip])
+    w.people_panel.preview_anonymised()
+    with qtbot.waitSignal(w.people_panel.preview_job.done, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: w.findChild(PreviewDialog) is not None, timeout=10_000)
+    dialog = w.findChild(PreviewDialog)
+    assert dialog.path.parent.parent == w.lib.tmp_dir  # stays inside the library
+    with av.open(str(dialog.path)) as c:
+        assert c.streams.video[0].frames == 25
+    with w.lib.read() as s:
+        assert s.query(ExportRecord).count() == 0  # nothing left the library
+    dialog.reject()

@@ -1,0 +1,323 @@
+"""The People panel: who appears on film, their role and pseudonym, their consent history
+(scope, date, how it was given, notes), withdrawal, and where they appear (whole films or
+stretches of them). Reels that cannot go out because of someone's consent are flagged here.
+
+Reads app.people_records, changes through app.ops.people: every edit is saved at once and
+undoable, except a withdrawal, which is final.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+    QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from app.changes import Changes
+from app.ops import lookup, people
+from app.people_records import ROLES, PersonRecord, film_choices, person_records, reel_flags, reel_titles
+from media import timecode
+from ui.bridge import LibraryBridge
+from ui.errors import show_error
+from ui.people_dialogs import (SCOPE_TITLES, AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog,
+                               role_title)
+
+WITHDRAWN = QColor("#c0392b")
+TABLES = ("people", "consent_records", "appearances", "appearance_ranges", "films", "reels", "reel_items", "clips")
+
+
+def consent_text(p: PersonRecord) -> str:
+    current = p.current
+    if p.withdrawn:
+        return f"WITHDRAWN {(current.given_on if current and current.withdrawal else None) or p.withdrawn_at[:10]}"
+    given = f", {current.given_on}" if current and current.given_on else ""
+    how = f", {current.how}" if current and current.how else ""
+    return f"{SCOPE_TITLES[p.consent]}{given}{how}"
+
+
+class PeoplePanel(QWidget):
+    reel_activated = Signal(int)  # a flagged reel was double-clicked
+
+    def __init__(self, bridge: LibraryBridge, parent=None, current_film=lambda: None, current_clip=lambda: None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.current_film = current_film  # the film on screen, offered first for an appearance
+        self.current_clip = current_clip  # the selected clip, for an anonymised preview
+        self.preview_job = None
+        self.records: dict[int, PersonRecord] = {}
+        self._loading = False
+
+        self.list = QListWidget(self)
+        self.list.setObjectName("peopleList")
+        self.list.currentItemChanged.connect(lambda *_: self._show_current())
+        add = QPushButton("Add person…", self)
+        add.clicked.connect(self.add_person)
+        preview = QPushButton("Preview clip anonymised", self)
+        preview.setObjectName("previewAnonymised")
+        preview.setToolTip("Play the selected clip with every face blurred, as an anonymised export shows it")
+        preview.clicked.connect(self.preview_anonymised)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>People on film</b>", self))
+        top.addStretch(1)
+        top.addWidget(preview)
+        top.addWidget(add)
+
+        self.details = QWidget(self)
+        form = QFormLayout(self.details)
+        self.name = QLineEdit(self.details)
+        self.pseudonym = QLineEdit(self.details)
+        self.pseudonym.setPlaceholderText("exports use the role when empty")
+        self.role = QComboBox(self.details)
+        for r in ROLES:
+            self.role.addItem(role_title(r), r)
+        self.notes = QLineEdit(self.details)
+        self.consent = QLabel(self.details)
+        self.consent.setObjectName("consentNow")
+        self.consent.setWordWrap(True)
+        self.name.editingFinished.connect(lambda: self._edit(name=self.name.text()))
+        self.pseudonym.editingFinished.connect(lambda: self._edit(pseudonym=self.pseudonym.text()))
+        self.notes.editingFinished.connect(lambda: self._edit(notes=self.notes.text()))
+        self.role.activated.connect(lambda _i: self._edit(role=self.role.currentData()))
+        form.addRow("Name", self.name)
+        form.addRow("Pseudonym", self.pseudonym)
+        form.addRow("Role", self.role)
+        form.addRow("Notes", self.notes)
+        form.addRow("Consent now", self.consent)
+
+        self.history = QTreeWidget(self.details)
+        self.history.setObjectName("consentHistory")
+        self.history.setHeaderLabels(["Date", "Consent", "How", "Notes"])
+        self.history.setRootIsDecorated(False)
+        record = QPushButton("New consent record…", self.details)
+        record.clicked.connect(self.new_consent)
+        self.withdraw_button = QPushButton("Withdraw consent…", self.details)
+        self.withdraw_button.setObjectName("withdrawConsent")
+        self.withdraw_button.clicked.connect(self.withdraw)
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(QLabel("<b>Consent history</b>", self.details))
+        consent_row.addStretch(1)
+        consent_row.addWidget(record)
+        consent_row.addWidget(self.withdraw_button)
+
+        self.appearances = QTreeWidget(self.details)
+        self.appearances.setObjectName("appearances")
+        self.appearances.setHeaderLabels(["Film", "Where"])
+        self.appearances.setRootIsDecorated(False)
+        appear = QPushButton("Appears in…", self.details)
+        appear.clicked.connect(self.add_appearance)
+        remove = QPushButton("Remove", self.details)
+        remove.clicked.connect(self.remove_appearance)
+        appear_row = QHBoxLayout()
+        appear_row.addWidget(QLabel("<b>Appears in</b>", self.details))
+        appear_row.addStretch(1)
+        appear_row.addWidget(appear)
+        appear_row.addWidget(remove)
+
+        details_layout = QVBoxLayout()
+        details_layout.addLayout(consent_row)
+        details_layout.addWidget(self.history, 2)
+        details_layout.addLayout(appear_row)
+        details_layout.addWidget(self.appearances, 2)
+        form.addRow(details_layout)
+
+        self.flags = QListWidget(self)
+        self.flags.setObjectName("reelFlags")
+        self.flags.itemDoubleClicked.connect(lambda item: self.reel_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.flags_title = QLabel(self)
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        top_box = QWidget(split)
+        top_layout = QVBoxLayout(top_box)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(top)
+        top_layout.addWidget(self.list)
+        split.addWidget(top_box)
+        split.addWidget(self.details)
+        flag_box = QWidget(split)
+        flag_layout = QVBoxLayout(flag_box)
+        flag_layout.setContentsMargins(0, 0, 0, 0)
+        flag_layout.addWidget(self.flags_title)
+        flag_layout.addWidget(self.flags)
+        split.addWidget(flag_box)
+        split.setSizes([160, 420, 90])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(split)
+
+        bridge.changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- reading -------------------------------------------------------------------------
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(*TABLES):
+            self.refresh()
+
+    def refresh(self) -> None:
+        keep = self.current_id()
+        with self.bridge.lib.read() as s:
+            records = person_records(s)
+            flags = reel_flags(s)
+            titles = reel_titles(s) if flags else {}
+        self.records = {p.id: p for p in records}
+        self._loading = True
+        self.list.clear()
+        for p in records:
+            item = QListWidgetItem(f"{p.name}  —  {role_title(p.role)} · {consent_text(p)}", self.list)
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            if p.withdrawn:
+                item.setForeground(QBrush(WITHDRAWN))
+            if p.id == keep:
+                self.list.setCurrentItem(item)
+        if self.list.currentItem() is None and self.list.count():
+            self.list.setCurrentRow(0)
+        self._loading = False
+        self.flags.clear()
+        for reel_id, why in sorted(flags.items()):
+            item = QListWidgetItem(f"⚠ {titles.get(reel_id, reel_id)}: {why}", self.flags)
+            item.setData(Qt.ItemDataRole.UserRole, reel_id)
+            item.setForeground(QBrush(WITHDRAWN))
+        self.flags_title.setText(f"<b>Reels that cannot go out as they are ({len(flags)})</b>" if flags
+                                 else "<b>Reels</b>: every reel is within its people's consent")
+        self._show_current()
+
+    def current_id(self) -> int | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def select(self, person_id: int) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == person_id:
+                self.list.setCurrentRow(row)
+
+    def _show_current(self) -> None:
+        p = self.records.get(self.current_id())
+        self.details.setEnabled(p is not None)
+        self._loading = True
+        self.history.clear()
+        self.appearances.clear()
+        if p is None:
+            for edit in (self.name, self.pseudonym, self.notes):
+                edit.clear()
+            self.consent.clear()
+            self._loading = False
+            return
+        self.name.setText(p.name)
+        self.pseudonym.setText(p.pseudonym)
+        self.notes.setText(p.notes)
+        self.role.setCurrentIndex(max(0, self.role.findData(p.role)))
+        self.consent.setText(consent_text(p) + f"  ·  exports call them “{p.label}”")
+        self.consent.setStyleSheet("color: #c0392b; font-weight: bold" if p.withdrawn else "")
+        self.withdraw_button.setEnabled(not p.withdrawn)
+        for h in p.history:
+            what = "Withdrawn" if h.withdrawal else SCOPE_TITLES[h.scope]
+            row = QTreeWidgetItem(self.history, [h.given_on or "undated", what, h.how, h.notes])
+            if h.withdrawal:
+                for col in range(4):
+                    row.setForeground(col, QBrush(WITHDRAWN))
+        for a in p.appearances:
+            where = ", ".join(f"{timecode.format_clock(s)}–{timecode.format_clock(e)}" for s, e in a.ranges)
+            row = QTreeWidgetItem(self.appearances, [a.film, where or "the whole film"])
+            row.setData(0, Qt.ItemDataRole.UserRole, a.film_id)
+        for tree in (self.history, self.appearances):
+            tree.resizeColumnToContents(0)
+        self._loading = False
+
+    # -- changing ------------------------------------------------------------------------
+    def _run(self, fn, *args, **kwargs):
+        try:
+            return fn(self.bridge.lib, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the library is unchanged
+            show_error(self, exc, "People")
+            self._show_current()
+            return None
+
+    def _edit(self, **fields) -> None:
+        p = self.records.get(self.current_id())
+        if self._loading or p is None:
+            return
+        if all(getattr(p, k) == v for k, v in fields.items()):
+            return
+        self._run(people.edit, p.id, **fields)
+
+    def add_person(self) -> None:
+        dialog = AddPersonDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dialog.values()
+        person_id = self._run(people.add, v["name"], v["role"], v["consent"], given_on=v["given_on"], how=v["how"],
+                              notes=v["notes"], pseudonym=v["pseudonym"])
+        if person_id is not None:
+            self.select(person_id)
+
+    def new_consent(self) -> None:
+        p = self.records.get(self.current_id())
+        if p is None:
+            return
+        dialog = ConsentDialog(p.name, p.consent, p.withdrawn, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            v = dialog.values()
+            self._run(people.give_consent, p.id, v["scope"], given_on=v["given_on"], how=v["how"], notes=v["notes"])
+
+    def withdraw(self) -> dict | None:
+        p = self.records.get(self.current_id())
+        if p is None or p.withdrawn:
+            return None
+        dialog = WithdrawDialog(p.name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        v = dialog.values()
+        report = self._run(people.withdraw, p.id, on=v["on"], how=v["how"], notes=v["notes"])
+        if report is not None:
+            QMessageBox.information(self, "Consent withdrawn", withdrawal_summary(report))
+        return report
+
+    def add_appearance(self) -> None:
+        p = self.records.get(self.current_id())
+        if p is None:
+            return
+        with self.bridge.lib.read() as s:
+            films = film_choices(s)
+        dialog = AppearanceDialog(films, self.current_film(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.values()["film_id"] is None:
+            return
+        v = dialog.values()
+        ranges = None
+        if v["start"] is not None:
+            try:
+                with self.bridge.lib.read() as s:
+                    fps = lookup.film(s, v["film_id"]).fps
+                ranges = [(timecode.parse(v["start"], fps), timecode.parse(v["end"], fps))]
+            except Exception as exc:  # noqa: BLE001 - a mistyped timecode
+                show_error(self, exc, "People")
+                return
+        self._run(people.appears, p.id, [v["film_id"]], ranges=ranges)
+
+    def preview_anonymised(self) -> None:
+        from ui.anonymise_preview import preview_clip
+
+        clip_id = self.current_clip()
+        if clip_id is None:
+            QMessageBox.information(self, "Anonymised preview", "Select a clip first (in the clip list or timeline).")
+            return
+        self.preview_job = preview_clip(self, self.bridge.lib, clip_id, f"clip {clip_id}")
+
+    def remove_appearance(self) -> None:
+        p = self.records.get(self.current_id())
+        row = self.appearances.currentItem()
+        if p is not None and row is not None:
+            self._run(people.remove_appearance, p.id, row.data(0, Qt.ItemDataRole.UserRole))
+
+
+def withdrawal_summary(report: dict) -> str:
+    lines = [f"{report['person']}'s consent is withdrawn. Nothing with them can be exported or shown."]
+    lines.append("Reels with them: " + (", ".join(r["title"] for r in report["reels"]) or "none"))
+    lines.append("Reviews with them: " + (", ".join(r["title"] for r in report["reviews"]) or "none"))
+    if report["exports"]:
+        lines.append("Already exported — follow up with whoever received these:")
+        lines += [f"  • {e['at'][:16]}  {e['kind']} “{e['subject']}” for {e['audience']}: {e['path']}"
+                  for e in report["exports"]]
+    else:
+        lines.append("Already exported: nothing.")
+    return "\n".join(lines)
