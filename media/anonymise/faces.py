@@ -1,13 +1,17 @@
 """Find faces and keep them covered from frame to frame, on this machine.
 
-Detection uses the Haar cascades that ship inside opencv-python-headless (<5): frontal
-faces, and profiles looking either way (the profile cascade run on the mirrored picture too).
-A cascade misses a face now and then (it turns away, a hand passes, motion blur), so a
-``FaceTracker`` keeps every face it has seen covered for a while after its last detection:
-the box follows the picture's motion inside it (sparse optical flow), grows a little each
-frame it is not confirmed, and is dropped only after ``HOLD_SECONDS`` without a detection.
-Covering errs on the side of hiding: boxes are padded, and a cut (a new shot) keeps the old
-boxes until they expire rather than uncovering anyone early.
+Detection uses the Haar cascades that ship inside opencv-python-headless (<5): two frontal
+models, and the profile model run on the picture and on its mirror image (it only knows
+faces looking one way). Every frame gets a quick look (frontal, on a small picture); every
+few frames, and whenever nobody is being followed, a thorough one (profiles too, on a picture
+twice as large, finer steps) that finds small and turned faces the quick one misses.
+
+A cascade still misses a face now and then (it turns away, tilts, a hand passes), so a
+``FaceTracker`` follows every face it has found: each frame it looks for the face's last
+appearance near where it was (template matching); while that still matches, the face stays
+covered however long it is not detected again, and when it stops matching the box is held,
+growing a little, for ``HOLD_SECONDS`` before it is dropped. Covering errs on the side of
+hiding: boxes are padded, and a cut to a new shot keeps the old boxes until they expire.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-DETECT_WIDTH = 400  # detection runs on a picture scaled to this width: faces from 1/20 of the width up
-HOLD_SECONDS = 1.5  # a face not seen again stays covered this long
+QUICK_WIDTH = 400  # the quick look: faces from about 1/20 of the picture's width
+THOROUGH_WIDTH = 800  # the thorough look: faces from about 1/40 of the width, turned or in profile
+THOROUGH_EVERY = 3  # frames between thorough looks (every frame while nothing is followed)
+HOLD_SECONDS = 1.5  # a face that stops matching stays covered this long
+MATCH = 0.55  # template correlation above which the tracked face is taken to be still there
 PAD = 0.35  # each box is grown by this fraction of its size on every side
-GROW_PER_MISSED_FRAME = 0.01
+GROW_PER_MISSED_FRAME = 0.01  # an unconfirmed box grows: the face may be moving out of it
 
 
 def _cascade(name: str) -> cv2.CascadeClassifier:
@@ -32,30 +39,27 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
 
 
 class FaceDetector:
-    """Face boxes (x, y, w, h) in a grey picture, from three cascades, merged."""
+    """Face boxes (x, y, w, h) in a grey picture, from the cascades, merged."""
 
-    def __init__(self, min_size: int = 20, thorough: bool = False) -> None:
+    def __init__(self, min_size: int = 20) -> None:
         self.frontal = _cascade("haarcascade_frontalface_default.xml")
         self.frontal_alt = _cascade("haarcascade_frontalface_alt2.xml")
         self.profile = _cascade("haarcascade_profileface.xml")
         self.min_size = min_size
-        self.thorough = thorough
-        self.scale_step = 1.05 if thorough else 1.2
 
-    def detect(self, grey: np.ndarray, profiles: bool = True) -> list[tuple[int, int, int, int]]:
-        """Boxes of faces; ``profiles``: look for faces in profile too (twice the time)."""
+    def detect(self, grey: np.ndarray, thorough: bool = False) -> list[tuple[int, int, int, int]]:
         h, w = grey.shape[:2]
-        scale = min(1.0, DETECT_WIDTH / w)
+        scale = min(1.0, (THOROUGH_WIDTH if thorough else QUICK_WIDTH) / w)
         small = cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else grey
         small = cv2.equalizeHist(small)
         sw = small.shape[1]
-        found = []
-        args = dict(scaleFactor=self.scale_step, minSize=(self.min_size, self.min_size))
-        found += list(self.frontal.detectMultiScale(small, minNeighbors=4, **args))
-        found += list(self.frontal_alt.detectMultiScale(small, minNeighbors=3, **args))
-        if profiles or self.thorough:
-            found += list(self.profile.detectMultiScale(small, minNeighbors=4, **args))
-            for x, y, bw, bh in self.profile.detectMultiScale(cv2.flip(small, 1), minNeighbors=4, **args):
+        args = dict(scaleFactor=1.1 if thorough else 1.2, minSize=(self.min_size, self.min_size))
+        relax = 1 if thorough else 0
+        found = list(self.frontal.detectMultiScale(small, minNeighbors=4 - relax, **args))
+        found += list(self.frontal_alt.detectMultiScale(small, minNeighbors=3 - relax, **args))
+        if thorough:
+            found += list(self.profile.detectMultiScale(small, minNeighbors=2, **args))
+            for x, y, bw, bh in self.profile.detectMultiScale(cv2.flip(small, 1), minNeighbors=2, **args):
                 found.append((sw - x - bw, y, bw, bh))
         boxes = [tuple(int(round(v / scale)) for v in box) for box in found]
         return merge(boxes)
@@ -96,67 +100,63 @@ def _inside(a, b) -> bool:
 @dataclass
 class Track:
     box: tuple[float, float, float, float]
-    missed: int = 0  # frames since the last detection
+    template: np.ndarray | None = None  # how the face looked when last found (grey, tracking scale)
+    missed: int = 0  # frames since it was last detected or matched
 
 
 class FaceTracker:
-    """Boxes to cover in each frame of a shot, given every frame in order."""
+    """Boxes to cover in each frame of a film, given every frame in order."""
 
-    def __init__(self, fps: float, detector: FaceDetector | None = None, detect_every: int = 2) -> None:
+    def __init__(self, fps: float, detector: FaceDetector | None = None, thorough_every: int = THOROUGH_EVERY) -> None:
         self.detector = detector or FaceDetector()
         self.hold = max(1, round(HOLD_SECONDS * fps))
-        self.detect_every = max(1, detect_every)
+        self.thorough_every = max(1, thorough_every)
         self.tracks: list[Track] = []
-        self.previous: np.ndarray | None = None
         self.count = 0
 
     def update(self, grey: np.ndarray) -> list[tuple[int, int, int, int]]:
         """The padded boxes to cover in this frame (grey: the picture's luma)."""
         h, w = grey.shape[:2]
-        small_scale = min(1.0, DETECT_WIDTH / w)
-        small = cv2.resize(grey, (round(w * small_scale), round(h * small_scale))) if small_scale < 1 else grey
-        if self.previous is not None and self.previous.shape == small.shape:
-            for track in self.tracks:
-                track.box = _follow(self.previous, small, track.box, small_scale)
-        self.previous = small
-        # Frontal faces at every detection, profiles at every other (they cost twice as much);
-        # every frame while nothing is being followed, so a face coming in is caught at once.
-        if self.count % self.detect_every == 0 or not self.tracks:
-            self._match(self.detector.detect(grey, profiles=self.count % (2 * self.detect_every) == 0))
-        self.count += 1
+        k = min(1.0, QUICK_WIDTH / w)
+        small = cv2.resize(grey, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA) if k < 1 else grey
         for track in self.tracks:
             track.missed += 1
+            self._follow(track, small, k)
+        thorough = self.count % self.thorough_every == 0 or not self.tracks
+        self._match(self.detector.detect(grey, thorough=thorough), small, k)
+        self.count += 1
         self.tracks = [t for t in self.tracks if t.missed <= self.hold]
-        return [pad(t.box, PAD + GROW_PER_MISSED_FRAME * (t.missed - 1), w, h) for t in self.tracks]
+        return [pad(t.box, PAD + GROW_PER_MISSED_FRAME * t.missed, w, h) for t in self.tracks]
 
-    def _match(self, detections) -> None:
+    def _follow(self, track: Track, small: np.ndarray, k: float) -> None:
+        """Look for the face's last appearance around where it was."""
+        if track.template is None:
+            return
+        th, tw = track.template.shape
+        x, y = track.box[0] * k, track.box[1] * k
+        x0, y0 = max(int(x - tw * 0.6), 0), max(int(y - th * 0.6), 0)
+        x1, y1 = min(int(x + tw * 1.6), small.shape[1]), min(int(y + th * 1.6), small.shape[0])
+        window = small[y0:y1, x0:x1]
+        if window.shape[0] <= th or window.shape[1] <= tw:
+            return
+        scores = cv2.matchTemplate(window, track.template, cv2.TM_CCOEFF_NORMED)
+        _lo, best, _lo_at, (bx, by) = cv2.minMaxLoc(scores)
+        if best >= MATCH:
+            track.box = ((x0 + bx) / k, (y0 + by) / k, track.box[2], track.box[3])
+            track.missed = 0
+
+    def _match(self, detections, small: np.ndarray, k: float) -> None:
         for det in detections:
             best = max(self.tracks, key=lambda t: iou(t.box, det) + _inside(det, t.box), default=None)
             if best is not None and (iou(best.box, det) > 0.1 or _inside(det, best.box)):
-                best.box, best.missed = tuple(map(float, det)), 0
+                track = best
             else:
-                self.tracks.append(Track(tuple(map(float, det)), 0))
-
-
-def _follow(prev: np.ndarray, cur: np.ndarray, box, scale: float):
-    """Move a box with the median optical flow of corners inside it (a face turning away
-    has few corners: then the box stays where it was)."""
-    x, y, bw, bh = (v * scale for v in box)
-    x0, y0 = max(int(x), 0), max(int(y), 0)
-    x1, y1 = min(int(x + bw), prev.shape[1]), min(int(y + bh), prev.shape[0])
-    if x1 - x0 < 6 or y1 - y0 < 6:
-        return box
-    mask = np.zeros_like(prev)
-    mask[y0:y1, x0:x1] = 255
-    points = cv2.goodFeaturesToTrack(prev, maxCorners=30, qualityLevel=0.01, minDistance=3, mask=mask)
-    if points is None or len(points) < 4:
-        return box
-    moved, status, _err = cv2.calcOpticalFlowPyrLK(prev, cur, points, None, winSize=(15, 15), maxLevel=2)
-    good = status.reshape(-1) == 1
-    if good.sum() < 4:
-        return box
-    dx, dy = np.median((moved - points).reshape(-1, 2)[good], axis=0)
-    return (box[0] + dx / scale, box[1] + dy / scale, box[2], box[3])
+                track = Track(tuple(map(float, det)))
+                self.tracks.append(track)
+            track.box, track.missed = tuple(map(float, det)), 0
+            x, y, bw, bh = (int(v * k) for v in det)
+            patch = small[max(y, 0):y + bh, max(x, 0):x + bw]
+            track.template = patch.copy() if patch.shape[0] >= 8 and patch.shape[1] >= 8 else None
 
 
 def pad(box, fraction: float, width: int, height: int) -> tuple[int, int, int, int]:
@@ -189,5 +189,5 @@ def cover_faces_in_still(rgb: np.ndarray, style: str = "blur") -> np.ndarray:
     """One picture, no neighbours to track from: a thorough detection, generously padded."""
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     h, w = grey.shape
-    boxes = FaceDetector(thorough=True).detect(grey)
+    boxes = FaceDetector().detect(grey, thorough=True)
     return cover(rgb, [pad(b, PAD, w, h) for b in boxes], style)
