@@ -1,8 +1,10 @@
-"""Extra rules a reel export passes beyond consent (consent itself is ``app.consent_policy``).
+"""Rules a plan of clips passes before it is shown: review mode withholds what they refuse.
 
-A rule looks at the plan and returns refusals; any refusal stops the export with a message
-naming the clips concerned. Rules are plain functions so new ones (or a test's) slot in
-without touching the exporters.
+A rule looks at the plan and returns refusals. Rules are plain functions so new ones (or a
+test's) slot in without touching the exporters. ``consent_rule`` reads the consent carried by
+the plan's people (a withdrawal sets it to none); reel and evidence exports are checked by
+``app.consent_policy`` itself (time ranges, withdrawals, anonymising), twice, and pass only
+``EXTRA_RULES`` here.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from app.models import CONSENT_SCOPES
 from media.errors import ConsentRefused
 from media.export.plan import ReelPlan
 
@@ -23,7 +26,20 @@ class Refusal:
 
 Rule = Callable[[ReelPlan], list[Refusal]]
 
-DEFAULT_RULES: list[Rule] = []
+def consent_rule(plan: ReelPlan) -> list[Refusal]:
+    """Everyone who appears must have consented to at least the plan's audience."""
+    needed = CONSENT_SCOPES.index(plan.audience)
+    refusals = []
+    for item in plan.items:
+        short = [p for p in item.people if CONSENT_SCOPES.index(p.consent) < needed]
+        if short:
+            who = ", ".join(f"{p.label} (consent: {p.consent})" for p in short)
+            refusals.append(Refusal(item.clip_title, item.position, f"{who} did not consent to a {plan.audience} audience"))
+    return refusals
+
+
+DEFAULT_RULES: list[Rule] = [consent_rule]
+EXTRA_RULES: list[Rule] = []  # what exports add to app.consent_policy's check
 
 
 def refusals(plan: ReelPlan, rules: list[Rule] | None = None) -> list[Refusal]:

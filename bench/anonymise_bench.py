@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from media.anonymise.faces import FaceTracker, cover  # noqa: E402
-from tests.face_truth import COVERED_ENOUGH, DATA, FACE_SAMPLES, hidden_share, letterbox, load  # noqa: E402
+from tests.face_truth import COVERED_ENOUGH, FACE_SAMPLES, hidden_share, letterbox, load  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 W, H = 1280, 720

@@ -66,23 +66,20 @@ def export_reel(
         export_guard.check_output(lib, manifest_path(out), reading=sources)
     if not plan.items:
         raise BadInput(f"reel {plan.title!r}: has no clips to export")
-    export_policy.check(plan, rules)  # before anything is written, on every path
-<<<<<<< HEAD
-    if out.suffix.lower() == ".mp4":  # its working files live in the library's .tmp/, cleared if we die
-        writer(plan, out, progress, cancel or CancelToken(), work_dir=lib.work_dir("export"))
-    else:
-        writer(plan, out, progress, cancel or CancelToken())
-=======
+    # Consent is the gate's (below); other rules before anything is written, on every path.
+    export_policy.check(plan, export_policy.EXTRA_RULES if rules is None else rules)
     gate = Gate(lib, "reel", plan.title, plan.audience, [i.clip_id for i in plan.items], anonymise=anonymise,
                 can_anonymise=out.suffix.lower() in ANONYMISING_SUFFIXES, reel_id=plan.reel_id)
     result = gate.check(f"reel {plan.title!r}")
     _apply_anonymisation(plan, result, style, cover_all, chosen, mask_voice)
->>>>>>> 36902d5 (Consent enforced on every way out: one policy check (app/consent_policy), re-checked atomically at the rename, every export logged with its people; evidence CSV/HTML go through it; withdrawal final for undo; dated consent history, appearance ranges, pseudonyms; no names in exports; safeguarding flag and content-warning card; face covering module with a hook in MP4 export)
     manifest = _manifest(plan, out, hashes)
     gate.items = manifest["items"]
     gate.anonymisation = _describe(plan, style)
     with gate.publishing(out):
-        writer(plan, out, progress, cancel or CancelToken())
+        if out.suffix.lower() == ".mp4":  # its working files live in the library's .tmp/, cleared if we die
+            writer(plan, out, progress, cancel or CancelToken(), work_dir=lib.work_dir("export"))
+        else:
+            writer(plan, out, progress, cancel or CancelToken())
     if out.suffix.lower() == ".mp4":
         _write_manifest(out, manifest)
     return out

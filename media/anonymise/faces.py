@@ -25,9 +25,9 @@ QUICK_WIDTH = 400  # the quick look: faces from about 1/20 of the picture's widt
 THOROUGH_WIDTH = 800  # the thorough look: faces from about 1/40 of the width, turned or in profile
 THOROUGH_EVERY = 3  # frames between thorough looks (every frame while nothing is followed)
 HOLD_SECONDS = 1.5  # a face that stops matching stays covered this long
-MATCH = 0.55  # template correlation above which the tracked face is taken to be still there
+MATCH = 0.45  # template correlation above which the tracked face is taken to be still there
 PAD = 0.35  # each box is grown by this fraction of its size on every side
-GROW_PER_MISSED_FRAME = 0.01  # an unconfirmed box grows: the face may be moving out of it
+GROW_PER_MISSED_FRAME = 0.03  # an unconfirmed box grows: the face may be moving out of it
 
 
 def _cascade(name: str) -> cv2.CascadeClassifier:

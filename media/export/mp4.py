@@ -22,13 +22,6 @@ import threading
 import time
 from pathlib import Path
 
-<<<<<<< HEAD
-=======
-import imageio_ffmpeg
-
-from media.anonymise import stream as anonymise_stream
-from media.anonymise.voice import voice_filter
->>>>>>> 36902d5 (Consent enforced on every way out: one policy check (app/consent_policy), re-checked atomically at the rename, every export logged with its people; evidence CSV/HTML go through it; withdrawal final for undo; dated consent history, appearance ranges, pseudonyms; no names in exports; safeguarding flag and content-warning card; face covering module with a hook in MP4 export)
 from media.errors import ProtoReelError, StorageError
 from media.export import leftovers
 from media.export.atomic import atomic_output
@@ -39,119 +32,7 @@ from media.export.stills import render_stills
 from media.jobs import Cancelled, CancelToken, ProgressFn, no_progress
 
 US = 1_000_000
-<<<<<<< HEAD
 TICK = 0.2
-=======
-RATE = 48_000
-FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
-CHUNK = 1 << 20
-
-
-def _sec(us: int | Fraction) -> str:
-    return f"{float(Fraction(us) / US):.6f}"
-
-
-@dataclass
-class Segment:
-    video_cmd: list[str]
-    audio_cmd: list[str] | None  # None: silence
-    frames: int
-    samples: int
-
-
-class Layout:
-    """Frames and samples per segment by cumulative rounding: the reel stays within half a
-    frame of the exact sum however many items it has, and sound ends where picture does."""
-
-    def __init__(self, fps: Fraction) -> None:
-        self.fps = fps
-        self.elapsed_us = 0
-        self.frames_done = 0
-        self.samples_done = 0
-
-    def next(self, duration_us: int) -> tuple[int, int]:
-        self.elapsed_us += duration_us
-        frames_end = max(round(Fraction(self.elapsed_us, US) * self.fps), self.frames_done + 1)
-        samples_end = round(Fraction(frames_end) / self.fps * RATE)
-        out = (frames_end - self.frames_done, samples_end - self.samples_done)
-        self.frames_done, self.samples_done = frames_end, samples_end
-        return out
-
-
-def _fit(plan: ReelPlan, item: PlanItem | None) -> str:
-    """Square pixels, letterboxed into the reel's frame (nothing when it already is)."""
-    w, h = plan.width, plan.settings.height
-    if item is not None and (item.width, item.height) == (w, h) and item.rotation == 0 and item.sar == 1:
-        return "setsar=1"
-    return (f"scale=iw*sar:ih,setsar=1,scale={w}:{h}:force_original_aspect_ratio=decrease,"
-            f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1")
-
-
-def _raw_video(graph: str) -> list[str]:
-    return ["-filter_complex", graph, "-map", "[v]", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]
-
-
-def _decoder(*inputs: str) -> list[str]:
-    # One thread: a segment decodes far faster than x264 encodes, and frame threads would
-    # hold several extra full-size frames each.
-    return [FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-threads", "1", "-filter_threads", "1", *inputs]
-
-
-def card_segment(plan: ReelPlan, png: Path, frames: int, samples: int) -> Segment:
-    fps = plan.settings.fps
-    graph = (f"[0:v]{_fit(plan, None)},format=yuv420p,loop=loop={frames - 1}:size=1:start=0,"
-             f"setpts=N/({fps})/TB,trim=end_frame={frames}[v]")
-    return Segment(_decoder("-i", str(png)) + _raw_video(graph), None, frames, samples)
-
-
-def clip_segment(plan: ReelPlan, item: PlanItem, caption: Path | None, frames: int, samples: int) -> Segment:
-    s = plan.settings
-    d = item.duration_us
-    seek = ["-ss", _sec(item.start_us), "-t", _sec(d), "-i", str(item.source)]
-    inputs = list(seek) if item.has_video else [
-        "-f", "lavfi", "-i", f"color=c=black:s={plan.width}x{s.height}:r={s.fps}"]
-    fade = ""
-    if item.fade:
-        fd = float(s.fade_seconds)
-        out_at = max(frames / s.fps - fd, 0)
-        fade = f",fade=t=in:st=0:d={fd},fade=t=out:st={float(out_at):.6f}:d={fd}"
-    video = (f"[0:v]{_fit(plan, item) if item.has_video else 'setsar=1'},fps={s.fps},format=yuv420p,"
-             f"tpad=stop_mode=clone:stop_duration=1,trim=end_frame={frames},setpts=PTS-STARTPTS{fade}")
-    if caption is not None:
-        inputs += ["-i", str(caption)]
-        # One picture; overlay keeps showing it to the clip's end (eof_action=repeat).
-        graph = f"{video}[base];[base][1:v]overlay=0:0:eof_action=repeat,format=yuv420p[v]"
-    else:
-        graph = f"{video}[v]"
-    audio = None
-    if item.has_audio:
-        mask = voice_filter() + "," if item.mask_voice else ""
-        afade = ""
-        if item.fade:
-            fd = float(s.fade_seconds)
-            afade = f",afade=t=in:st=0:d={fd},afade=t=out:st={max(samples / RATE - fd, 0):.6f}:d={fd}"
-        audio = _decoder(*seek) + [
-            "-vn", "-af", f"{mask}aresample={RATE},aformat=sample_fmts=s16:channel_layouts=stereo,apad,"
-                          f"atrim=end_sample={samples}{afade}",
-            "-f", "s16le", "-ar", str(RATE), "-ac", "2", "pipe:1"]
-    video_cmd = _decoder(*inputs) + _raw_video(graph)
-    if item.cover_faces and item.has_video:  # anonymised: the frames pass a face filter on their way
-        video_cmd = anonymise_stream.command(video_cmd, plan.width, s.height, s.fps, item.cover_faces)
-    return Segment(video_cmd, audio, frames, samples)
-
-
-def plan_segments(plan: ReelPlan, work: Path) -> list[Segment]:
-    layout = Layout(plan.settings.fps)
-    segments = []
-    for n, (kind, item, duration) in enumerate(plan.segments()):
-        frames, samples = layout.next(duration)
-        if kind == "clip":
-            caption = caption_path(work, n)
-            segments.append(clip_segment(plan, item, caption if caption.exists() else None, frames, samples))
-        else:
-            segments.append(card_segment(plan, card_path(work, n), frames, samples))
-    return segments
->>>>>>> 36902d5 (Consent enforced on every way out: one policy check (app/consent_policy), re-checked atomically at the rename, every export logged with its people; evidence CSV/HTML go through it; withdrawal final for undo; dated consent history, appearance ranges, pseudonyms; no names in exports; safeguarding flag and content-warning card; face covering module with a hook in MP4 export)
 
 
 def encoder_command(plan: ReelPlan, video_in: Path, audio_in: Path, out: Path) -> list[str]:

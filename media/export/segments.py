@@ -21,6 +21,8 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from media import frame_times
+from media.anonymise import stream as anonymise_stream
+from media.anonymise.voice import voice_filter
 from media.export import seeking
 from media.export.plan import PlanItem, ReelPlan
 from media.export.stills import caption_path, card_path
@@ -138,8 +140,11 @@ class Segment:
             graph = f"{video}[base];[base][1:v]overlay=0:0:eof_action=repeat,format=yuv420p[v]"
         else:
             graph = f"{video}[v]"
-        return _decoder(*inputs) + ["-filter_complex", graph, "-map", "[v]", "-f", "rawvideo",
-                                    "-pix_fmt", "yuv420p", "pipe:1"]
+        command = _decoder(*inputs) + ["-filter_complex", graph, "-map", "[v]", "-f", "rawvideo",
+                                       "-pix_fmt", "yuv420p", "pipe:1"]
+        if item is not None and item.cover_faces and item.has_video:  # anonymised: frames pass a face filter
+            command = anonymise_stream.command(command, self.plan.width, s.height, s.fps, item.cover_faces)
+        return command
 
     def audio_command(self) -> list[str] | None:
         """None: the segment is silent (a card, or a film without sound)."""
@@ -153,7 +158,8 @@ class Segment:
             lacking = math.ceil(Fraction(item.end_us - access.audio_end_us, US) * RATE)
         frame_samples = math.ceil(RATE / self.plan.settings.fps)
         origin = item.film_start_us + self.in_us
-        chain = (f"atrim=start={_sec(origin)},asetpts=PTS-{_sec(origin)}/TB,"
+        mask = voice_filter() + "," if item.mask_voice else ""  # anonymised: voices pitch-shifted
+        chain = (f"{mask}atrim=start={_sec(origin)},asetpts=PTS-{_sec(origin)}/TB,"
                  # Sound that starts after the in point starts after it in the reel too.
                  f"aresample={RATE}:first_pts=0,aformat=sample_fmts=s16:channel_layouts=stereo,"
                  f"apad=pad_len={lacking + frame_samples},atrim=end_sample={self.samples}")

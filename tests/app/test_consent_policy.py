@@ -8,7 +8,7 @@ import pytest
 
 from app import consent_policy, evidence
 from app.models import ExportRecord
-from app.ops import clips, export, films, people, prototypes, reels, safeguarding
+from app.ops import clips, export, films, people, reels, safeguarding
 from media import timecode
 from media.errors import BadInput, ConsentRefused
 from tests.app.test_consent_leaks import WAYS_OUT, board, exports_logged, out, two_films  # noqa: F401
@@ -151,3 +151,17 @@ def test_a_review_showing_plays_only_what_consent_allows_and_is_logged(board):
     report = people.withdraw(lib, "Ali Other")
     assert [(e["kind"], e["subject"]) for e in report["exports"]] == [("review", "Breakfast 3 Dec")]
     assert record_showing(lib, "Breakfast 10 Dec", "team", [kitchen, desk]).allowed_ids == []
+
+
+def test_review_mode_withholds_a_restricted_person_and_names_nobody(board):
+    from app.ops import reviews
+
+    lib, _proto, kitchen, desk = board
+    review = reviews.start(lib, clip_ids=[kitchen, desk], audience="team")
+    with lib.read() as s:
+        from app.models import ReviewItem
+
+        items = {i.clip_id: i for i in s.query(ReviewItem).filter(ReviewItem.review_id == review)}
+    assert items[kitchen].withheld and not items[desk].withheld
+    assert "lived experience (consent: none)" in items[kitchen].withheld_reason
+    assert "Realname" not in items[kitchen].withheld_reason

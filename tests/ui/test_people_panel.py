@@ -61,8 +61,7 @@ def test_people_panel_adds_edits_records_consent_and_withdraws(film_window, monk
     assert panel.history.topLevelItemCount() == 3 and panel.history.topLevelItem(2).text(1) == "Withdrawn"
     assert "WITHDRAWN" in panel.list.item(0).text() and not panel.withdraw_button.isEnabled()
     assert panel.flags.count() == 1 and "withdrew consent" in panel.flags.item(0).text()
-    w.undo_actions  # the Edit menu cannot bring the consent back
-    while w.lib.undo_name is not None:
+    while w.lib.undo_name is not None:  # the Edit menu cannot bring the consent back
         w.lib.undo()
     assert "WITHDRAWN" in panel.list.item(0).text()
 
