@@ -33,7 +33,7 @@ def consent_rule(plan: ReelPlan) -> list[Refusal]:
     for item in plan.items:
         short = [p for p in item.people if CONSENT_SCOPES.index(p.consent) < needed]
         if short:
-            who = ", ".join(f"{p.label} (consent: {p.consent})" for p in short)
+            who = ", ".join(f"{p.name or p.label} (consent: {p.consent})" for p in short)  # the presenter's eyes
             refusals.append(Refusal(item.clip_title, item.position, f"{who} did not consent to a {plan.audience} audience"))
     return refusals
 

@@ -95,7 +95,7 @@ def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_te
     tags = [(link.tag.kind, link.tag.name) for link in clip.tag_links]
     tags.sort(key=lambda t: ("challenge", "opportunity", "theme").index(t[0]))
     # Who is on this clip (appearance ranges respected), by pseudonym or role: never by name.
-    people = [Person(p.label, p.role, p.consent)
+    people = [Person(p.label, p.role, p.consent, name=p.name)
               for p in consent_policy.people_on_clips(session, [clip.id]).get(clip.id, [])]
     return PlanItem(
         position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,

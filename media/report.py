@@ -25,7 +25,16 @@ h2 { border-bottom: 3px solid var(--c); padding-bottom: 0.2em; margin-top: 1.6em
 KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888"}
 
 
-def still(source: Path, start_us: int, time_us: int, orientation, cover=None) -> bytes | None:
+def still(source: Path, start_us: int, time_us: int, orientation, out: Path) -> bool:
+    """The exact frame at ``time_us`` as a 640-px-wide JPEG file; False if it cannot be decoded."""
+    jpeg = still_jpeg(source, start_us, time_us, orientation)
+    if jpeg is None:
+        return False
+    Path(out).write_bytes(jpeg)
+    return True
+
+
+def still_jpeg(source: Path, start_us: int, time_us: int, orientation, cover=None) -> bytes | None:
     """The exact frame at ``time_us`` as a 640-px-wide JPEG (None if it cannot be decoded);
     ``cover`` (an RGB frame -> RGB frame function) hides faces first."""
     try:
@@ -66,7 +75,7 @@ def write_report(board, films: dict, out: Path, progress=None, covered=frozenset
             if clip.id not in done:
                 path, start_us, orientation = films[clip.film_id]
                 middle = (clip.start_us + clip.end_us) // 2
-                jpeg = still(Path(path), start_us, middle, orientation, cover if clip.id in covered else None)
+                jpeg = still_jpeg(Path(path), start_us, middle, orientation, cover if clip.id in covered else None)
                 done[clip.id] = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii") if jpeg else ""
                 if progress is not None:
                     progress(len(done) / total, f"still {len(done)} of {total}")

@@ -106,7 +106,8 @@ def _clip_items(lib: Library, s: Session, ids: list[int], first: int = 0) -> lis
 
 
 def _film_item(lib: Library, s: Session, film: Film, position: int) -> PlanItem:
-    people = [Person(consent_policy.label(a.person), a.person.role, a.person.consent) for a in film.appearances]
+    people = [Person(consent_policy.label(a.person), a.person.role, a.person.consent, name=a.person.name)
+              for a in film.appearances]
     return PlanItem(position=position, clip_id=0, clip_title=film.title, film_id=film.id, film_title=film.title,
                     source=lib.film_path(film), start_us=0, end_us=film.duration_us, fps=film.fps,
                     has_video=film.has_video, has_audio=film.has_audio, width=film.width, height=film.height,

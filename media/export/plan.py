@@ -21,6 +21,7 @@ class Person:
     role: str
     consent: str  # none, team, collaborative, public
     anonymised: bool = False  # their consent does not reach the audience: faces covered
+    name: str = ""  # for the facilitator's eyes only (review mode's presenter): no exporter writes it
 
 
 @dataclass

