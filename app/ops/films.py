@@ -120,20 +120,16 @@ def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progr
                      exact: bool = False) -> tuple[str, MediaInfo]:
     """Hash (or copy while hashing, into ``work/media``) on one thread while the other decodes
     thumbnails and peaks into ``cache``: two cores, two jobs that barely wait on each other.
-    With ``exact`` (``info`` came from ``probe_quick``), the hashing thread then runs the full
-    probe, whose reading of every packet would otherwise come first. Progress is the mean of
-    the two, so it only moves forward. Returns the sha256 and the exact facts."""
+    With ``exact`` (``info`` came from ``probe_quick``), the full probe follows, after the
+    decoding has let go of its two openings of the file (FFmpeg holds an MP4's whole packet
+    index per opening: about 70 MB for 6 hours, so they are not all open at once). Progress is
+    the mean of the two jobs, so it only moves forward. Returns the sha256 and the exact facts."""
     both = _Both(sub_progress(progress, 0.02, 0.98))
-
-    def hash_then_probe() -> tuple[str, MediaInfo]:
-        if link:
-            sha = hash_file(info.path, both.hashing, cancel)
-        else:
-            sha = copy_and_hash(info.path, work / "media", both.hashing, cancel)
-        return sha, probe(info.path, cancel) if exact else info
-
     with ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
-        hashing = pool.submit(hash_then_probe)
+        if link:
+            hashing = pool.submit(hash_file, info.path, both.hashing, cancel)
+        else:
+            hashing = pool.submit(copy_and_hash, info.path, work / "media", both.hashing, cancel)
         analyse_progress = both.analysing
         try:
             analyse(info, cache, analyse_progress, cancel)
@@ -143,7 +139,8 @@ def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progr
         except BaseException:
             cancel_quietly(hashing, cancel)
             raise
-        return hashing.result()
+        sha = hashing.result()
+    return sha, probe(info.path, cancel) if exact else info
 
 
 class _Both:
