@@ -63,6 +63,9 @@ def import_files(
     if not sources:
         return []
     done = [0.0] * len(sources)
+    # Films join the library in the batch's order (the same content twice: the first is kept,
+    # whichever finished its decoding first).
+    turns = [threading.Event() for _ in sources]
 
     def run(n: int, source: Path) -> ImportResult:
         def step(fraction: float, message: str = "") -> None:
@@ -70,9 +73,12 @@ def import_files(
             progress(sum(done) / len(sources), f"{source.name}: {message}" if message else source.name)
 
         try:
-            return import_file(lib, source, event=event, link=link, progress=step, cancel=cancel)
+            return import_file(lib, source, event=event, link=link, progress=step, cancel=cancel,
+                               before_commit=turns[n - 1].wait if n else None)
         except ProtoReelError as exc:
             return ImportResult(source, error=str(exc))
+        finally:
+            turns[n].set()
 
     # Two films at a time: each is itself two jobs (hash, decode) that mostly wait on the disk
     # or on each other, so two cores stay busy without one long film holding up the rest.
@@ -92,6 +98,7 @@ def import_file(
     link: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    before_commit=None,
 ) -> ImportResult:
     cancel = cancel or CancelToken()
     source = Path(source).expanduser().absolute()
@@ -103,6 +110,8 @@ def import_file(
         cache = work / "cache"
         cache.mkdir()
         sha, info = hash_and_analyse(info, work, cache, link, progress, cancel, exact=quick)
+        if before_commit is not None:
+            before_commit()  # the files before it in its batch are in (or refused) first
         with _COMMIT:  # two imports of the same content at once: the second finds the first
             with lib.read() as s:
                 existing = s.scalars(select(Film.id).where(Film.sha256 == sha)).first()

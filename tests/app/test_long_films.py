@@ -133,3 +133,21 @@ def test_one_pass_and_two_halves_make_the_same_pictures_and_peaks(tmp_path, monk
     for index in (0, 150, 299):
         a, b = read_tile(load_strip(halves), index), read_tile(load_strip(one), index)
         assert np.array_equal(a, b)
+
+
+def test_a_library_made_before_pages_still_shows_its_strip_and_waveform(tmp_path):
+    """Caches written by earlier versions: one thumbs.jpg row and peaks.npy."""
+    import json
+
+    import cv2
+
+    row = np.concatenate([np.full((90, 160, 3), 40 * i, np.uint8) for i in range(5)], axis=1)
+    cv2.imwrite(str(tmp_path / "thumbs.jpg"), row)
+    (tmp_path / "thumbs.json").write_text(json.dumps(
+        {"tile_width": 160, "tile_height": 90, "interval_us": 2_000_000,
+         "times_us": [0, 2_000_000, 4_000_000, 6_000_000, 8_000_000]}))
+    np.save(tmp_path / "peaks.npy", np.arange(100, dtype=np.uint8))
+    strip = load_strip(tmp_path)
+    assert strip.legacy and strip.complete and strip.tile_for(5_900_000) == 3
+    assert abs(int(read_tile(strip, 3).mean()) - 120) <= 3
+    assert list(load_peaks(tmp_path)[:3]) == [0, 1, 2]
