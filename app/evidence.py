@@ -75,7 +75,7 @@ def write_csv(b: Board, path: Path, lib: Library | None = None) -> Path:
     return path
 
 
-def write_html(lib: Library, b: Board, path: Path, progress=None) -> Path:
+def write_html(lib: Library, b: Board, path: Path, progress=None, cancel=None) -> Path:
     from media.report import write_report
 
     from app.models import Film
@@ -90,4 +90,4 @@ def write_html(lib: Library, b: Board, path: Path, progress=None) -> Path:
     ids = {c.film_id for g in b.groups for c in g.clips}
     with lib.read() as s:
         films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror))) for f in s.query(Film).filter(Film.id.in_(ids))}
-    return write_report(b, films, Path(path), progress)
+    return write_report(b, films, Path(path), progress, cancel)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import shutil
 from pathlib import Path
 
 import cv2
@@ -38,10 +39,21 @@ def still(source: Path, start_us: int, time_us: int, orientation, out: Path) -> 
     return bool(cv2.imwrite(str(out), frame.rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 85]))
 
 
-def write_report(board, films: dict, out: Path, progress=None) -> Path:
-    """``films`` maps film id to (path, start_us, orientation). Stills go in ``<out stem>_files/``."""
+def write_report(board, films: dict, out: Path, progress=None, cancel=None) -> Path:
+    """``films`` maps film id to (path, start_us, orientation). Stills go in ``<out stem>_files/``.
+    Cancelled (closing the window), it leaves neither the page nor a stills folder it made."""
     folder = out.with_name(out.stem + "_files")
+    made_folder = not folder.exists()
     folder.mkdir(exist_ok=True)
+    try:
+        return _write(board, films, out, folder, progress, cancel)
+    except BaseException:
+        if made_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _write(board, films: dict, out: Path, folder: Path, progress, cancel) -> Path:
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(board.name)}"
              f" — evidence</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(board.name)}</h1>",
@@ -56,6 +68,8 @@ def write_report(board, films: dict, out: Path, progress=None) -> Path:
         parts.append("<div class='clips'>")
         for clip in group.clips:
             if clip.id not in done:
+                if cancel is not None:
+                    cancel.check()
                 name = f"clip{clip.id}.jpg"
                 path, start_us, orientation = films[clip.film_id]
                 middle = (clip.start_us + clip.end_us) // 2

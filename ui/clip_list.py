@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import queries
+from app import reads
 from media import timecode
 from app.changes import Changes
 from app.ops import clips as clip_ops
@@ -23,7 +23,6 @@ from app.ops import prototypes as prototype_ops
 from app.queries import ClipFilter
 from app.records import ClipRecord
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
 from ui.selection import ClipSelection
 
 COLUMNS = ("Title", "Film", "In", "Out", "Length", "Tags", "Prototypes")
@@ -33,9 +32,7 @@ RELEVANT = ("clips", "clip_tags", "clip_prototypes", "tags", "prototypes", "film
 
 
 def short_time(us: int) -> str:
-    """``1:02.48`` under an hour, ``1:02:03.48`` beyond: what fits a narrow column."""
-    text = timecode.format_clock(us, 2)
-    return text[3:].lstrip("0").rjust(7, "0") if us < 3_600_000_000 else text
+    return timecode.format_short(us, 2)
 
 
 class ClipListModel(QAbstractTableModel):
@@ -54,8 +51,7 @@ class ClipListModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.bridge.lib.read() as s:
-            ids = queries.clip_ids(s, self.filter)
+        ids = reads.clip_ids(self.bridge.lib, self.filter)
         if ids == self.ids:
             self._rows.clear()
             if ids:
@@ -74,9 +70,8 @@ class ClipListModel(QAbstractTableModel):
         if clip_id not in self._rows:
             start = max(row - BATCH // 4, 0)
             wanted = [i for i in self.ids[start:start + BATCH] if i not in self._rows]
-            with self.bridge.lib.read() as s:
-                for rec in queries.clip_records(s, wanted):
-                    self._rows[rec.id] = rec
+            for rec in reads.clips(self.bridge.lib, wanted):
+                self._rows[rec.id] = rec
         return self._rows.get(clip_id)
 
     def row_of(self, clip_id: int) -> int | None:
@@ -142,16 +137,13 @@ class ClipListModel(QAbstractTableModel):
         title = str(value).strip()
         if not title:
             return False
-        try:
-            clip_ops.update(self.bridge.lib, self.ids[index.row()], title=title)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(None, exc)
-            return False
-        return True
+        clip_id = self.ids[index.row()]
+        return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title) or True) is not None
 
 
 class ClipList(QWidget):
     clip_activated = Signal(int)  # double-click: play it
+    delete_requested = Signal()  # the window deletes the selection and says so, with Undo
 
     def __init__(self, bridge: LibraryBridge, selection: ClipSelection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -243,22 +235,21 @@ class ClipList(QWidget):
         header = QStandardItem("Tags…")
         header.setSelectable(False)
         self.tag_model.appendRow(header)
-        with self.bridge.lib.read() as s:
-            for tag in queries.tags(s):
-                item = QStandardItem(f"{tag.kind[0].upper()} · {tag.name}")
-                item.setData(tag.id, Qt.ItemDataRole.UserRole)
-                item.setCheckable(True)
-                item.setCheckState(Qt.CheckState.Checked if tag.id in ticked else Qt.CheckState.Unchecked)
-                self.tag_model.appendRow(item)
+        for tag in reads.tags(self.bridge.lib):
+            item = QStandardItem(f"{tag.kind[0].upper()} · {tag.name}")
+            item.setData(tag.id, Qt.ItemDataRole.UserRole)
+            item.setCheckable(True)
+            item.setCheckState(Qt.CheckState.Checked if tag.id in ticked else Qt.CheckState.Unchecked)
+            self.tag_model.appendRow(item)
         self._label_tags()
 
     def _fill_choices(self) -> None:
-        with self.bridge.lib.read() as s:
-            lists = {
-                self.proto_box: [(p.name, p.id) for p in queries.prototypes(s)],
-                self.event_box: [(e.name, e.id) for e in queries.events(s)],
-                self.person_box: [(p.name, p.id) for p in queries.people(s)],
-            }
+        lib = self.bridge.lib
+        lists = {
+            self.proto_box: [(p.name, p.id) for p in reads.prototypes(lib)],
+            self.event_box: [(e.name, e.id) for e in reads.events(lib)],
+            self.person_box: [(p.name, p.id) for p in reads.people(lib)],
+        }
         for box, choices in lists.items():
             current = box.currentData()
             box.blockSignals(True)
@@ -360,13 +351,13 @@ class ClipList(QWidget):
         menu = QMenu(self)
         menu.addAction("Play", lambda: self.clip_activated.emit(ids[0]))
         link = menu.addMenu("Link to prototype")
-        with self.bridge.lib.read() as s:
-            protos = [(p.id, p.name) for p in queries.prototypes(s)]
+        run = self.bridge.runner.run
+        protos = [(p.id, p.name) for p in reads.prototypes(self.bridge.lib)]
         for proto_id, name in protos:
-            link.addAction(name, lambda proto_id=proto_id: prototype_ops.link(self.bridge.lib, proto_id, ids))
+            link.addAction(name, lambda proto_id=proto_id: run(lambda lib: prototype_ops.link(lib, proto_id, ids)))
         link.setEnabled(bool(protos))
         menu.addSeparator()
-        menu.addAction("Delete", lambda: clip_ops.delete(self.bridge.lib, ids))
+        menu.addAction("Delete", self.delete_requested.emit)
         self.last_menu = menu
         menu.popup(self.view.viewport().mapToGlobal(pos))
 

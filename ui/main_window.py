@@ -24,7 +24,6 @@ from ui.feedback import Feedback
 from ui.event_timeline import EventTimeline
 from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
-from ui.operations import OperationRunner
 from ui.player import Player
 from ui.present.launcher import PresentLauncher
 from ui.present.reviews_panel import ReviewsPanel
@@ -53,9 +52,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ProtoReel — {lib.root.name}")
         self.setAcceptDrops(True)
         self._closed = False
-        self.runner = OperationRunner(lib, self)
+        self.runner = self.bridge.runner
         self.selection = ClipSelection(self)
         self.feedback = Feedback(self.statusBar())
+        self.runner.feedback = self.feedback
 
         self.video = VideoView(self)
         self.player = Player(self.video, self)
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.prototypes_panel = PrototypesPanel(self.bridge, self)
         self.clip_details = ClipDetails(self.bridge, self)
         self.record_view = RecordView(self.bridge, self)
-        self.key_tagger = KeyTagger(self)
+        self.key_tagger = KeyTagger(self.runner, self.selection, self.player)
         self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
         self.reviews_panel = ReviewsPanel(self.bridge, self.runner, self)
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.timeline.notice.connect(self.feedback.say)
         self.selection.changed.connect(lambda _ids: self.clip_details.show_clip(self.selection.current))
         self.clip_list.clip_activated.connect(self.play_clip)
+        self.clip_list.delete_requested.connect(self.delete_clip)
         self.import_flow.finished.connect(self._after_import)
         self.library_panel.event_current.connect(self.event_timeline.set_event)
         self.event_timeline.film_activated.connect(self.library_panel.select_film)
@@ -198,14 +199,7 @@ class MainWindow(QMainWindow):
 
     def play_clips_in_order(self, clip_ids: list[int]) -> None:
         """Play clips back to back (an evidence group), as the reel preview does."""
-        from app.reel_plan import default_caption
-        from media.export.plan import PlanItem
-
-        records = reads.clips(self.lib, clip_ids)
-        items = [PlanItem(n, c.id, c.title, c.film_id, c.film, Path(), c.start_us, c.end_us, None, True, True,
-                          None, None, 0, caption=default_caption(c.title, [(t["kind"], t["name"]) for t in c.tags]))
-                 for n, c in enumerate(records)]
-        self.reel_preview.start(items)
+        self.reel_preview.start(reads.clip_plan_items(self.lib, clip_ids))
 
     def _seek_from_timeline(self, us: int) -> None:
         self.player.seek_us(us)
@@ -225,7 +219,7 @@ class MainWindow(QMainWindow):
             return
         self.selection.clear()
         what = f"clip “{titles[0]}”" if len(titles) == 1 else f"{len(titles)} clips"
-        self.feedback.say(f"Deleted {what}.", [("Undo", self.undo_actions.trigger_undo)])
+        self.feedback.say(f"Deleted {what}.", [("Undo", self.runner.undo)])
 
     def escape(self) -> None:
         """Esc: clear the in/out marks and the selection, so a tag key makes a new clip."""

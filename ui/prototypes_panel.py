@@ -14,19 +14,18 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from app import evidence, queries
+from app import evidence, reads
 from app.changes import Changes
 from media.errors import BadInput
-from app.models import PROTOTYPE_STAGES, Prototype
+from app.records import PROTOTYPE_STAGES
 from app.ops import prototypes, reels
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
-from ui.errors import show_error
-from ui.progress import show_progress
+from ui.save_dialog import ask_save_path
 from ui.workers import Job
 from ui.film_media import load_film_media
 
@@ -129,13 +128,14 @@ class PrototypesPanel(QWidget):
         current = self.current_id()
         self.list.blockSignals(True)
         self.list.clear()
-        with self.bridge.lib.read() as s:
-            for proto in queries.prototypes(s):
-                item = QListWidgetItem(f"{proto.name}  ·  {proto.stage}  ·  {len(proto.clip_links)} clips")
-                item.setData(Qt.ItemDataRole.UserRole, proto.id)
-                self.list.addItem(item)
-                if proto.id == current:
-                    self.list.setCurrentItem(item)
+        for proto in reads.prototypes(self.bridge.lib):
+            item = QListWidgetItem(f"{proto.name}  ·  {proto.stage}  ·  {proto.clip_count} clips")
+            item.setData(Qt.ItemDataRole.UserRole, proto.id)
+            item.setToolTip(f"{proto.summary}\n\nDrop clips here to link them to “{proto.name}”."
+                            if proto.summary else f"Drop clips here to link them to “{proto.name}”.")
+            self.list.addItem(item)
+            if proto.id == current:
+                self.list.setCurrentItem(item)
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
         self.list.blockSignals(False)
@@ -152,14 +152,11 @@ class PrototypesPanel(QWidget):
 
     # -- edits -------------------------------------------------------------------------
     def new_prototype(self) -> None:
-        with self.bridge.lib.read() as s:
-            taken = {p.name for p in queries.prototypes(s)}
+        taken = {p.name for p in reads.prototypes(self.bridge.lib)}
         name = next(f"New prototype {n}" if n else "New prototype" for n in range(100)
                     if (f"New prototype {n}" if n else "New prototype") not in taken)
-        try:
-            proto_id = prototypes.add(self.bridge.lib, name)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        proto_id = self.bridge.runner.run(lambda lib: prototypes.add(lib, name), parent=self)
+        if proto_id is None:
             return
         self.select(proto_id)
         self.name.setFocus()
@@ -169,20 +166,21 @@ class PrototypesPanel(QWidget):
         proto_id = self.current_id()
         if proto_id is None:
             return
-        with self.bridge.lib.read() as s:
-            proto = s.get(Prototype, proto_id)
-            now = {"name": proto.name, "summary": proto.summary, "stage": proto.stage}
+        proto = self.bridge.runner.run(lambda lib: reads.prototype(lib, proto_id), parent=self)
+        if proto is None:
+            return
+        now = {"name": proto.name, "summary": proto.summary, "stage": proto.stage}
         if all(now[k] == v for k, v in fields.items()):
             return
-        try:
-            prototypes.update(self.bridge.lib, proto_id, **fields)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        if self.bridge.runner.run(lambda lib: prototypes.update(lib, proto_id, **fields) or True, parent=self) is None:
             self.show_current()
 
     def link(self, prototype_id: int, clip_ids: list[int]) -> None:
-        prototypes.link(self.bridge.lib, prototype_id, clip_ids)
-        self.select(prototype_id)
+        if self.bridge.runner.run(lambda lib: prototypes.link(lib, prototype_id, clip_ids) or True, parent=self):
+            name = reads.prototype(self.bridge.lib, prototype_id).name
+            self.bridge.runner.say(f"Linked {len(clip_ids)} clip{'s' if len(clip_ids) != 1 else ''} to “{name}”.",
+                                   [("Undo", self.bridge.runner.undo)])
+            self.select(prototype_id)
 
     # -- evidence board ----------------------------------------------------------------
     def show_current(self) -> None:
@@ -215,9 +213,8 @@ class PrototypesPanel(QWidget):
     def _picture(self, clip) -> QIcon:
         if clip.id not in self._icons:
             lib = self.bridge.lib
-            with lib.read() as s:
-                (film,) = queries.film_records(s, lib.root, [clip.film_id])
-            tile = load_film_media(lib, film).tile_at(clip.start_us)
+            film = reads.film_or_none(lib, clip.film_id)
+            tile = load_film_media(lib, film).tile_at(clip.start_us) if film is not None else None
             self._icons[clip.id] = QIcon(tile) if tile is not None else QIcon()
         return self._icons[clip.id]
 
@@ -241,13 +238,17 @@ class PrototypesPanel(QWidget):
             return None
         b = evidence.board(self.bridge.lib, proto_id)
         ids = list(dict.fromkeys(c.id for g in b.groups for c in g.clips))
-        if not ids:
-            show_error(self, BadInput(f"prototype {b.name!r}: link some clips to it first"))
-            return None
-        reel_id = reels.create(self.bridge.lib, reels.free_title(self.bridge.lib, f"{b.name}: evidence"),
-                               [str(i) for i in ids])
-        reels.update(self.bridge.lib, reel_id, subtitle=b.summary)
-        self.reel_made.emit(reel_id)
+
+        def make(lib):
+            if not ids:
+                raise BadInput(f"prototype {b.name!r}: link some clips to it first")
+            made = reels.create(lib, reels.free_title(lib, f"{b.name}: evidence"), [str(i) for i in ids])
+            reels.update(lib, made, subtitle=b.summary)
+            return made
+
+        reel_id = self.bridge.runner.run(make, parent=self)
+        if reel_id is not None:
+            self.reel_made.emit(reel_id)
         return reel_id
 
     def export(self, kind: str) -> None:
@@ -256,20 +257,20 @@ class PrototypesPanel(QWidget):
             return
         b = evidence.board(self.bridge.lib, proto_id)
         suffix = ".csv" if kind == "csv" else ".html"
-        default = str(self.bridge.lib.exports_dir / f"{b.name} evidence{suffix}")
-        name, _ = QFileDialog.getSaveFileName(self, "Export evidence", default,
-                                              "Spreadsheet (*.csv)" if kind == "csv" else "Web page (*.html)")
-        if not name:
-            return
-        lib = self.bridge.lib
-        if kind == "csv":
-            try:
-                evidence.write_csv(b, Path(name))
-            except Exception as exc:  # noqa: BLE001 - shown to the user
-                show_error(self, exc)
-            return
+        path = ask_save_path(self, "Export evidence", f"{b.name} evidence{suffix}",
+                             "Spreadsheet (*.csv)" if kind == "csv" else "Web page (*.html)", self.bridge.lib.exports_dir)
+        if path is not None:
+            self.export_to(b, path)
+
+    def export_to(self, b, path: Path) -> Job | None:
+        runner = self.bridge.runner
+        if path.suffix.lower() == ".csv":
+            if runner.run(lambda lib: evidence.write_csv(b, path), parent=self) is not None:
+                runner.announce_file(path, "Evidence exported")
+            return None
         # A still per clip is decoded from its film: a worker's job, with progress.
-        self.job = Job(lambda progress, cancel: evidence.write_html(lib, b, Path(name), progress), self)
-        show_progress(self.job, self, "Evidence report", f"Writing {Path(name).name}…", "reportProgress")
-        self.job.failed.connect(lambda exc: show_error(self, exc, "Evidence report"))
-        self.job.start()
+        self.job = runner.start(lambda progress, cancel: evidence.write_html(runner.lib, b, path, progress, cancel),
+                                parent=self, on_success=lambda out: runner.announce_file(out, "Evidence report written"),
+                                on_cancelled=lambda: runner.say("Evidence report cancelled: nothing was written."),
+                                dialog=("Evidence report", f"Writing {path.name}…", "reportProgress"))
+        return self.job

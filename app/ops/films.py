@@ -276,7 +276,9 @@ def check_missing(lib: Library) -> list[int]:
     if flips:
         with lib.op("Check for missing files", undoable=False) as s:
             for film_id in flips:
-                s.get(Film, film_id).missing = not present[film_id]
+                film = s.get(Film, film_id)
+                if film is not None:  # deleted meanwhile: nothing to mark
+                    film.missing = not present[film_id]
     return [film_id for film_id, ok in present.items() if not ok]
 
 
@@ -298,7 +300,7 @@ def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | N
             "import it as a new film instead"
         )
     with lib.op(f"Relink {title}") as s:
-        film = s.get(Film, film_id)
+        film = lookup.by_id(s, Film, film_id)
         inside = new_path.is_relative_to(lib.root)
         film.path = str(new_path.relative_to(lib.root)) if inside else str(new_path)
         film.linked = not inside
@@ -311,10 +313,10 @@ def rename(lib: Library, film_id: int, title: str) -> None:
     if not title:
         raise BadInput("film title '': a film needs a title")
     with lib.op("Rename film") as s:
-        s.get(Film, film_id).title = title
+        lookup.by_id(s, Film, film_id).title = title
 
 
 def set_event(lib: Library, film_id: int, event: str | None) -> None:
     with lib.op("Move film to event") as s:
-        film = s.get(Film, film_id)
+        film = lookup.by_id(s, Film, film_id)
         film.event = events.get_or_create(s, event) if event else None
