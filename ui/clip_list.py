@@ -25,8 +25,12 @@ from app.records import ClipRecord
 from ui.bridge import LibraryBridge
 from ui.selection import ClipSelection
 
-COLUMNS = ("Title", "Film", "In", "Out", "Length", "Tags", "Prototypes")
+COLUMNS = ("Title", "Tags", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
 BATCH = 200
+NO_CLIPS = ("No clips yet.\n\nOpen a film from the Library, press I at a moment's first frame and O at its last, "
+            "then Enter. Or, while it plays, press a tag's key (1–9): that makes a clip of the last 10 seconds "
+            "and tags it.")
+NO_MATCH = "No clips match these filters. Clear the search or pick “Any …” to see them all."
 CLIP_MIME = "application/x-protoreel-clip-ids"
 RELEVANT = ("clips", "clip_tags", "clip_prototypes", "tags", "prototypes", "films", "events", "appearances")
 
@@ -116,19 +120,19 @@ class ClipListModel(QAbstractTableModel):
         rec = self.record(index.row())
         if rec is None:
             return None
-        col = index.column()
-        if col == 0:
+        column = COLUMNS[index.column()]
+        if column == "Title":
             return rec.title
-        if col == 1:
-            return rec.film
-        if col == 2:
-            return short_time(rec.start_us)
-        if col == 3:
-            return short_time(rec.end_us)
-        if col == 4:
-            return f"{rec.duration_us / timecode.US:.1f} s"
-        if col == 5:
+        if column == "Tags":
             return ", ".join(t["name"] for t in rec.tags)
+        if column == "In":
+            return short_time(rec.start_us)
+        if column == "Out":
+            return short_time(rec.end_us)
+        if column == "Length":
+            return short_time(rec.duration_us)
+        if column == "Film":
+            return rec.film
         return ", ".join(rec.prototypes)
 
     def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -169,6 +173,10 @@ class ClipList(QWidget):
         self.event_box = self._combo("clipEventFilter", "Any event", [])
         self.person_box = self._combo("clipPersonFilter", "Anyone", [])
         self.count = QLabel(self)
+        self.empty = QLabel(self)
+        self.empty.setObjectName("clipsEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #888; padding: 8px;")
         self.view = QTableView(self)
         self.view.setObjectName("clipTable")
         self.view.setModel(self.model)
@@ -182,7 +190,7 @@ class ClipList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 110), (2, 64), (3, 64), (4, 52), (5, 150), (6, 110)):
+        for col, width in ((1, 150), (2, 64), (3, 64), (4, 64), (5, 110), (6, 110)):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -202,6 +210,7 @@ class ClipList(QWidget):
         layout.addLayout(top)
         layout.addLayout(second)
         layout.addWidget(self.view)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.count)
         # Instant as you type, without a query per keystroke of a fast typist.
         self._debounce = QTimer(self, singleShot=True, interval=120)
@@ -309,6 +318,10 @@ class ClipList(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         self.count.setText(f"{n} clip{'s' if n != 1 else ''}")
+        if n == 0:
+            self.empty.setText(NO_MATCH if not self.current_filter().is_empty() else NO_CLIPS)
+        self.empty.setVisible(n == 0)
+        self.view.setVisible(n > 0)
 
     def _on_double_click(self, index: QModelIndex) -> None:
         # Double-click plays; rename with F2 or a second click on a selected title.

@@ -45,6 +45,7 @@ class CodebookPanel(QWidget):
         self.tree.itemChanged.connect(self._renamed)
         self.tree.itemDoubleClicked.connect(self._activated)
         self.show_archived = QCheckBox("Show archived", self)
+        self.show_archived.setToolTip("List archived tags too (greyed)")
         self.show_archived.toggled.connect(lambda _on: self.reload())
         self.key_box = QComboBox(self)
         self.key_box.addItem("No key", None)
@@ -58,9 +59,20 @@ class CodebookPanel(QWidget):
             "↑": lambda: self.move(-1), "↓": lambda: self.move(1), "Import…": self.import_file,
             "Export…": self.export_file,
         }
+        tips = {
+            "Add…": "Add a challenge, opportunity or theme to the codebook",
+            "Colour…": "Change the selected tag's colour (clips on the timeline take it)",
+            "Merge into…": "Move every clip of the selected tag onto another tag, then remove it",
+            "Archive": "Hide the selected tag from lists without losing its clips (again: bring it back)",
+            "Sub-tag of…": "Place the selected tag under another of the same kind",
+            "↑": "Move the selected tag up", "↓": "Move the selected tag down",
+            "Import…": "Add tags from a codebook file (CSV or JSON)",
+            "Export…": "Write the codebook to a CSV or JSON file to share",
+        }
         row1, row2 = QHBoxLayout(), QHBoxLayout()
         for n, (text, slot) in enumerate(buttons.items()):
             button = QPushButton(text, self)
+            button.setToolTip(tips[text])
             button.setObjectName(f"codebook{text.strip('…↑↓ ') or ('Up' if text == '↑' else 'Down')}")
             button.clicked.connect(slot)
             (row1 if n < 5 else row2).addWidget(button)

@@ -162,7 +162,7 @@ class FilmTreeModel(QAbstractItemModel):
                 return film.title + ("\nFile missing — relink" if film.missing else "")
             if film.importing:
                 return self._importing_text(film)
-            return timecode.format_short(film.duration_us, 0)
+            return timecode.format_short(film.duration_us)
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return self._icon(film)
         if role == Qt.ItemDataRole.ForegroundRole and film.missing:

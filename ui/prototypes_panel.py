@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -81,7 +81,14 @@ class PrototypesPanel(QWidget):
         for stage in PROTOTYPE_STAGES:
             self.stage.addItem(stage.capitalize(), stage)
         new = QPushButton("New prototype", self)
+        new.setObjectName("newPrototype")
+        new.setToolTip("Add a prototype (a service idea being tested); then drag clips from the Clips list onto it")
         new.clicked.connect(self.new_prototype)
+        self.empty = QLabel("No prototypes yet.\n\nPress “New prototype” to add the service idea you are testing, "
+                            "then drag clips from the Clips list onto its name here to link them as evidence.", self)
+        self.empty.setObjectName("prototypesEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #888; padding: 8px;")
         self.board = QTreeWidget(self)
         self.board.setObjectName("evidenceBoard")
         self.board.setHeaderLabels(["Evidence", "Quote"])
@@ -89,10 +96,13 @@ class PrototypesPanel(QWidget):
         self.board.setColumnWidth(0, 260)
         self.board.itemDoubleClicked.connect(self._board_activated)
         play = QPushButton("Play group", self)
+        play.setToolTip("Play the clips of the selected group (a challenge or opportunity) one after another")
         play.clicked.connect(self.play_group)
         csv_button = QPushButton("Export CSV…", self)
+        csv_button.setToolTip("A spreadsheet of this board: one row per clip in each group")
         csv_button.clicked.connect(lambda: self.export("csv"))
         report = QPushButton("Export report…", self)
+        report.setToolTip("A printable web page of this board, with a still of each clip")
         report.clicked.connect(lambda: self.export("html"))
         make_reel = QPushButton("Make a reel", self)
         make_reel.setObjectName("reelFromBoard")
@@ -108,6 +118,7 @@ class PrototypesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list)
+        layout.addWidget(self.empty)
         layout.addWidget(new)
         layout.addLayout(form)
         layout.addWidget(self.board, 3)
@@ -139,6 +150,7 @@ class PrototypesPanel(QWidget):
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
         self.list.blockSignals(False)
+        self.empty.setVisible(self.list.count() == 0)
         self.show_current()
 
     def _on_changed(self, changes: Changes) -> None:

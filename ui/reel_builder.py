@@ -114,6 +114,7 @@ class ReelBuilder(QWidget):
         self.reel_box.setObjectName("reelBox")
         new = QPushButton("New from selected clips", self)
         new.setObjectName("newReel")
+        new.setToolTip("Make a new reel of the clips selected in the clip list")
         new.clicked.connect(self.new_reel)
         self.title = QLineEdit(self)
         self.subtitle = QLineEdit(self)
@@ -131,6 +132,8 @@ class ReelBuilder(QWidget):
             self.rate_box.addItem(f"{float(rate):.3f}".rstrip("0").rstrip(".") + " fps", timecode.fps_str(rate))
         self.opening = QCheckBox("Opening title card", self)
         self.captions = QCheckBox("Captions on clips", self)
+        self.opening.setToolTip("Start the reel with a card showing its title and subtitle")
+        self.captions.setToolTip("Show each clip's caption at the bottom of the picture")
         self.credits = QLineEdit(self)
         self.credits.setPlaceholderText("Closing card: thanks and attributions (empty: none)")
         self.items_model = ReelItemsModel(bridge)
@@ -147,15 +150,21 @@ class ReelBuilder(QWidget):
         self.caption = QLineEdit(self)
         self.caption.setPlaceholderText("Caption (empty: the clip's title and tags)")
         self.fade = QCheckBox("Fade in and out", self)
+        self.fade.setToolTip("Fade the selected clip in from black and out to black")
         add = QPushButton("Add selected clips", self)
+        add.setToolTip("Add the clips selected in the clip list to the end of this reel")
         add.clicked.connect(self.add_selected)
         remove = QPushButton("Remove", self)
+        remove.setToolTip("Take the selected item out of this reel (the clip itself stays)")
         remove.clicked.connect(self.remove_selected)
         preview = QPushButton("Preview", self)
         preview.setObjectName("previewReel")
+        preview.setToolTip("Play the reel's clips back to back in the player, without rendering")
         preview.clicked.connect(self.preview)
         export = QPushButton("Export…", self)
         export.setObjectName("exportReel")
+        export.setToolTip("Write the reel as a video (.mp4), a timeline (.otio, .edl), captions (.srt, .vtt) or a "
+                          "spreadsheet (.csv), by the file name's ending")
         export.clicked.connect(self.choose_export)
         self.length = QLabel(self)
 
@@ -245,7 +254,7 @@ class ReelBuilder(QWidget):
         auto = reel_plan.reel_rate(plan.items)
         self.rate_box.setItemText(0, f"Automatic ({float(auto):.3f}".rstrip("0").rstrip(".") + " fps)")
         self.rate_box.setCurrentIndex(max(self.rate_box.findData(options.get("fps")), 0))
-        self.length.setText(f"{len(plan.items)} clips, {timecode.format_short(plan.duration_us, 0)} with cards, "
+        self.length.setText(f"{len(plan.items)} clips, {timecode.format_short(plan.duration_us)} with cards, "
                             f"for {dict(AUDIENCES)[plan.audience].lower()}")
         if 0 <= row < self.items_model.rowCount():
             self.items.setCurrentIndex(self.items_model.index(row))
