@@ -32,7 +32,8 @@ NO_CLIPS = ("No clips yet.\n\nOpen a film from the Library, press I at a moment'
             "and tags it.")
 NO_MATCH = "No clips match these filters. Clear the search or pick “Any …” to see them all."
 CLIP_MIME = "application/x-protoreel-clip-ids"
-RELEVANT = ("clips", "clip_tags", "clip_prototypes", "tags", "prototypes", "films", "events", "appearances")
+MEMBERSHIP = ("clips", "clip_tags", "clip_prototypes")  # which clips match can change
+SHOWN = ("tags", "prototypes", "films", "events", "appearances")  # only what rows show can change
 
 
 def short_time(us: int) -> str:
@@ -66,8 +67,26 @@ class ClipListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches(*RELEVANT):
+        """Re-query which clips match only when that can have changed; otherwise redraw the rows
+        whose text changed (a renamed film redraws its clips; a new film touches nothing here)."""
+        f = self.filter
+        if changes.touches(*MEMBERSHIP) or (changes.touches("films", "events") and f.event_ids) or (
+                changes.touches("appearances", "people") and f.person_ids):
             self.refresh()
+            return
+        if changes.touches("tags", "prototypes"):
+            self._redraw(list(self._rows))
+        elif changes.touches("films"):
+            films = changes.ids_of("films")
+            self._redraw([i for i, rec in self._rows.items() if rec.film_id in films])
+
+    def _redraw(self, clip_ids: list[int]) -> None:
+        for clip_id in clip_ids:
+            self._rows.pop(clip_id, None)
+        wanted = set(clip_ids)
+        rows = [r for r, clip_id in enumerate(self.ids) if clip_id in wanted]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
 
     def record(self, row: int) -> ClipRecord | None:
         clip_id = self.ids[row]

@@ -50,7 +50,7 @@ def default_title(film_title: str, start_us: int) -> str:
     return f"{short_name(film_title)} · {timecode.format_short(start_us, 0)}"
 
 
-def short_name(title: str, limit: int = 24) -> str:
+def short_name(title: str, limit: int = 28) -> str:
     """The first words of a film's title, up to ``limit`` characters (file-name dashes read as spaces)."""
     words = title.replace("_", " ").replace("-", " ").split()
     out = ""
