@@ -19,6 +19,7 @@ from app.records import TAG_KINDS
 from app.ops import codebook
 from ui.bridge import LibraryBridge
 from ui.key_tagging import clip_seconds
+from ui.save_dialog import ask_save_path
 
 KIND_TITLES = {"challenge": "Challenges", "opportunity": "Opportunities", "theme": "Themes"}
 TAG_ROLE = Qt.ItemDataRole.UserRole
@@ -241,7 +242,7 @@ class CodebookPanel(QWidget):
             self._do(codebook.read_file, Path(name))
 
     def export_file(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export the codebook", str(self.bridge.lib.exports_dir / "codebook.csv"),
-                                              "Spreadsheet (*.csv);;JSON (*.json)")
-        if name and self._do(codebook.write_file, Path(name)):
-            self.bridge.runner.announce_file(Path(name), "Codebook exported")
+        path = ask_save_path(self, "Export the codebook", "codebook.csv", "Spreadsheet (*.csv);;JSON (*.json)",
+                             self.bridge.lib.exports_dir)
+        if path is not None and self._do(codebook.write_file, path):
+            self.bridge.runner.announce_file(path, "Codebook exported")
