@@ -137,3 +137,11 @@ def clip_plan_items(lib, clip_ids: list[int]) -> list[PlanItem]:
     """Clips as a reel's items would show them (for playing an evidence group in order)."""
     with lib.read() as s:
         return plan_builder.clip_items(lib, s, clip_ids)
+
+
+def reviews(lib) -> list:
+    """Every review as a ``app.review_records`` record (newest first, as that module orders them)."""
+    from app import review_records
+
+    with lib.read() as s:
+        return review_records.review_records(s)

@@ -209,3 +209,12 @@ def test_anything_uncaught_is_logged_and_shown(qtbot, window, tmp_path, monkeypa
         if getattr(handler, "baseFilename", "").startswith(str(tmp_path)):
             logging.getLogger().removeHandler(handler)
             handler.close()
+
+
+def test_the_export_dialog_starts_where_the_last_export_went(qtbot, window, tmp_path):
+    from ui.save_dialog import last_folder, remember
+
+    assert last_folder(window.lib.exports_dir) == window.lib.exports_dir  # first time: the library's exports
+    (tmp_path / "for the board").mkdir()
+    remember(tmp_path / "for the board" / "reel.mp4")
+    assert last_folder(window.lib.exports_dir) == tmp_path / "for the board"

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import present_sequence as seq
-from app import review_records, review_summary
+from app import reads, review_records, review_summary
 from app.ops import reviews
 from ui.bridge import LibraryBridge
 from ui.operations import OperationRunner
@@ -61,8 +61,7 @@ class ReviewsPanel(QWidget):
 
     def reload(self) -> None:
         current = self.current_id()
-        with self.bridge.lib.read() as s:
-            records = review_records.review_records(s)
+        records = reads.reviews(self.bridge.lib)
         self.tree.clear()
         for r in records:
             shown = f"{r.shown_items}/{r.items} in {minutes(r.shown_us)}" + (f", {r.withheld} withheld"
