@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabBar, QVBoxLayout, QWidget,
+    QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout, QWidget,
 )
 
 from app import reads
@@ -92,7 +92,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self.docks: dict[str, QDockWidget] = {}
         self.add_dock("library", "Library", self.library_panel, DOCK_LEFT)
-        self.add_dock("event", "Event day", self.event_timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        # In a scroll area: a day with many films (many lanes) must not make the window taller
+        # than a laptop's screen.
+        event_scroll = QScrollArea(self)
+        event_scroll.setWidget(self.event_timeline)
+        event_scroll.setWidgetResizable(True)
+        event_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        event_scroll.setMinimumHeight(60)
+        self.add_dock("event", "Event day", event_scroll, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.add_dock("clips", "Clips", self.clip_list, DOCK_RIGHT)
         self.add_dock("reel", "Reel", self.reel_builder, DOCK_RIGHT, tab_with="clips")
         self.add_dock("prototypes", "Prototypes", self.prototypes_panel, DOCK_RIGHT, tab_with="clips")

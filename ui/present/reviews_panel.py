@@ -27,6 +27,11 @@ def minutes(us: int) -> str:
     return f"{secs // 60}:{secs % 60:02d}"
 
 
+REVIEW_TIPS = {"reopen": "Open the notes, marks and actions of the selected review",
+               "continue": "Present the selected review again from where it stopped",
+               "export": "Write the selected review's summary as a web page or PDF",
+               "delete": "Delete the selected review (Undo brings it back)"}
+
 class ReviewsPanel(QWidget):
     continue_requested = Signal(int, int)  # review id, item to start at
 
@@ -43,6 +48,7 @@ class ReviewsPanel(QWidget):
         for name, text, slot in (("reopen", "Reopen notes", self.reopen), ("continue", "Continue", self.continue_),
                                  ("export", "Export summary…", self.export), ("delete", "Delete", self.delete)):
             button = QPushButton(text, self, objectName=f"review_{name}")
+            button.setToolTip(REVIEW_TIPS[name])
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[name] = button
