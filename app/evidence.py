@@ -107,7 +107,7 @@ def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = 
     return path
 
 
-def write_html(lib: Library, b: Board, path: Path, progress=None, audience: str = "team",
+def write_html(lib: Library, b: Board, path: Path, progress=None, cancel=None, audience: str = "team",
                anonymise: bool = False, style: str = "blur") -> Path:
     """The printable report with a still per clip for ``audience``. Clips of people whose
     consent does not reach it are left out, or with ``anonymise`` shown with faces covered
@@ -123,6 +123,6 @@ def write_html(lib: Library, b: Board, path: Path, progress=None, audience: str 
     with lib.read() as s:
         films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror))) for f in s.query(Film).filter(Film.id.in_(ids))}
     with gate.publishing(path), atomic_output(path) as partial:
-        write_report(shown, films, partial, progress, covered=covered,
+        write_report(shown, films, partial, progress, cancel, covered=covered,
                      cover=lambda rgb: cover_faces_in_still(rgb, style), withheld=withheld)
     return path

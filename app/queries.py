@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Appearance, Clip, ClipPrototype, ClipTag, Event, Film, Person, Prototype, Tag
+from app.models import Appearance, Clip, ClipPrototype, ClipTag, Event, Film, Person, Prototype, Reel, ReelItem, Tag
 from app.records import ClipRecord, FilmRecord, clip_record, film_record
 
 
@@ -198,3 +198,30 @@ def reel_choices(session: Session) -> list[tuple[str, int]]:
 
     return [(title, reel_id) for title, reel_id in
             session.execute(select(Reel.title, Reel.id).order_by(Reel.created_at.desc(), Reel.id.desc()))]
+
+
+def clips_with_tag(session: Session, clip_ids: list[int], tag_id: int) -> set[int]:
+    """Which of ``clip_ids`` carry the tag."""
+    rows = session.scalars(select(ClipTag.clip_id).where(ClipTag.tag_id == tag_id, ClipTag.clip_id.in_(clip_ids)))
+    return set(rows)
+
+
+def prototype_clip_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(select(ClipPrototype.prototype_id, func.count()).group_by(ClipPrototype.prototype_id))
+    return {proto_id: count for proto_id, count in rows}
+
+
+def film_people(session: Session, film_id: int) -> list[Person]:
+    query = select(Person).join(Appearance, Appearance.person_id == Person.id).where(Appearance.film_id == film_id)
+    return list(session.scalars(query.order_by(Person.name)))
+
+
+def reels_with_counts(session: Session) -> list[tuple[Reel, int]]:
+    """Newest first, each with its number of items."""
+    counts = dict(session.execute(select(ReelItem.reel_id, func.count()).group_by(ReelItem.reel_id)).all())
+    reels = session.scalars(select(Reel).order_by(Reel.created_at.desc(), Reel.id.desc()))
+    return [(r, counts.get(r.id, 0)) for r in reels]
+
+
+def reel_item_ids(session: Session, reel_id: int) -> list[int]:
+    return list(session.scalars(select(ReelItem.id).where(ReelItem.reel_id == reel_id).order_by(ReelItem.position)))

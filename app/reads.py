@@ -8,9 +8,14 @@ asked for, and is skipped where a list is asked for.
 from __future__ import annotations
 
 from app import queries
+from app import reel_plan as plan_builder
 from app.queries import ClipFilter
-from app.records import ClipRecord, FilmRecord
+from app.records import (
+    ClipRecord, EventRecord, FilmRecord, PersonRecord, PrototypeRecord, ReelRecord, TagRecord, person_record,
+    reel_record, tag_record,
+)
 from media.errors import NotFound
+from media.export.plan import PlanItem, ReelPlan
 
 
 def films(lib, film_ids: list[int] | None = None) -> list[FilmRecord]:
@@ -50,3 +55,93 @@ def clip(lib, clip_id: int) -> ClipRecord:
 def film_clips(lib, film_id: int) -> list[ClipRecord]:
     with lib.read() as s:
         return queries.clip_records(s, queries.clip_ids(s, ClipFilter(film_ids=[film_id])))
+
+
+# -- codebook, prototypes, events, people ------------------------------------------------
+def tags(lib, include_archived: bool = False) -> list[TagRecord]:
+    with lib.read() as s:
+        return [tag_record(t) for t in queries.tags(s, include_archived)]
+
+
+def tag(lib, tag_id: int) -> TagRecord:
+    found = next((t for t in tags(lib, include_archived=True) if t.id == tag_id), None)
+    if found is None:
+        raise NotFound(f"tag {tag_id}: no longer in the codebook")
+    return found
+
+
+def tag_counts(lib) -> dict[int, int]:
+    with lib.read() as s:
+        return queries.tag_counts(s)
+
+
+def clips_all_have_tag(lib, clip_ids: list[int], tag_id: int) -> bool:
+    with lib.read() as s:
+        return queries.clips_with_tag(s, clip_ids, tag_id) == set(clip_ids)
+
+
+def prototypes(lib) -> list[PrototypeRecord]:
+    with lib.read() as s:
+        counts = queries.prototype_clip_counts(s)
+        return [PrototypeRecord(p.id, p.name, p.summary or "", p.stage, counts.get(p.id, 0))
+                for p in queries.prototypes(s)]
+
+
+def prototype(lib, prototype_id: int) -> PrototypeRecord:
+    found = next((p for p in prototypes(lib) if p.id == prototype_id), None)
+    if found is None:
+        raise NotFound(f"prototype {prototype_id}: no longer in the library")
+    return found
+
+
+def events(lib) -> list[EventRecord]:
+    with lib.read() as s:
+        return [EventRecord(e.id, e.name) for e in queries.events(s)]
+
+
+def people(lib) -> list[PersonRecord]:
+    with lib.read() as s:
+        return [person_record(p) for p in queries.people(s)]
+
+
+def film_people(lib, film_id: int) -> list[PersonRecord]:
+    with lib.read() as s:
+        return [person_record(p) for p in queries.film_people(s, film_id)]
+
+
+# -- reels -------------------------------------------------------------------------------
+def reels(lib) -> list[ReelRecord]:
+    with lib.read() as s:
+        return [reel_record(r, n) for r, n in queries.reels_with_counts(s)]
+
+
+def reel(lib, reel_id: int) -> ReelRecord:
+    found = next((r for r in reels(lib) if r.id == reel_id), None)
+    if found is None:
+        raise NotFound(f"reel {reel_id}: no longer in the library")
+    return found
+
+
+def reel_plan(lib, reel_id: int) -> ReelPlan:
+    """The reel as the exporters and the preview see it (one query per table, not per item)."""
+    with lib.read() as s:
+        return plan_builder.build(lib, s, reel_id)
+
+
+def reel_item_ids(lib, reel_id: int) -> list[int]:
+    with lib.read() as s:
+        return queries.reel_item_ids(s, reel_id)
+
+
+def clip_plan_items(lib, clip_ids: list[int]) -> list[PlanItem]:
+    """Clips as a reel's items would show them (for playing an evidence group in order)."""
+    with lib.read() as s:
+        return plan_builder.clip_items(lib, s, clip_ids)
+
+
+def reviews(lib) -> list:
+    """Every review as a ``app.review_records`` record (newest first, as that module orders them)."""
+    from app import review_records
+
+    with lib.read() as s:
+        return review_records.review_records(s)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from app.models import Clip, Film
+from app.models import PROTOTYPE_STAGES, TAG_KINDS, Clip, Film  # noqa: F401 - the GUI's vocabulary
 from media.timecode import fps_str
 
 
@@ -113,3 +113,69 @@ def clip_record(clip: Clip) -> ClipRecord:
         safeguarding=clip.safeguarding,
         safeguarding_note=clip.safeguarding_note,
     )
+
+
+@dataclass
+class TagRecord:
+    id: int
+    name: str
+    kind: str
+    color: str
+    shortcut: str | None
+    description: str
+    parent_id: int | None
+    position: int
+    archived: bool
+
+
+@dataclass
+class PrototypeRecord:
+    id: int
+    name: str
+    summary: str
+    stage: str
+    clip_count: int
+
+
+@dataclass
+class EventRecord:
+    id: int
+    name: str
+
+
+@dataclass
+class PersonRecord:
+    id: int
+    name: str
+    role: str
+    consent: str
+
+
+@dataclass
+class ReelRecord:
+    id: int
+    title: str
+    subtitle: str
+    audience: str
+    height: int
+    settings: dict
+    item_count: int
+
+
+def tag_record(tag) -> TagRecord:
+    return TagRecord(tag.id, tag.name, tag.kind, tag.color, tag.shortcut, tag.description or "", tag.parent_id,
+                     tag.position, bool(tag.archived))
+
+
+def person_record(person) -> PersonRecord:
+    return PersonRecord(person.id, person.name, person.role, person.consent)
+
+
+def reel_record(reel, item_count: int) -> ReelRecord:
+    import json
+
+    try:
+        settings = json.loads(reel.settings_json or "{}")
+    except ValueError:
+        settings = {}
+    return ReelRecord(reel.id, reel.title, reel.subtitle or "", reel.audience, reel.height, settings, item_count)

@@ -6,11 +6,12 @@ import json
 from collections import Counter
 from fractions import Fraction
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from app.library import Library
 from app import consent_policy
-from app.models import Clip, Reel
+from app.models import Clip, ClipPrototype, ClipTag, Reel, ReelItem
 from app.ops import lookup
 from media.errors import BadInput
 from media.export.plan import ExportSettings, Person, PlanItem, ReelPlan
@@ -88,15 +89,33 @@ def parse_reel_rate(text: str) -> Fraction | None:
     return rate
 
 
+def _people_by_clip(session: Session, clip_ids) -> dict[int, list[Person]]:
+    """Who is on each clip (appearance ranges respected), by pseudonym or role: never by name
+    (the name rides along for the presenter's eyes only; no exporter writes it)."""
+    on = consent_policy.people_on_clips(session, list(clip_ids))
+    return {c: [Person(p.label, p.role, p.consent, name=p.name) for p in people] for c, people in on.items()}
+
+
+def _load_clips(session: Session, clip_ids: list[int]) -> dict[int, Clip]:
+    rows = session.scalars(select(Clip).where(Clip.id.in_(clip_ids)).options(
+        selectinload(Clip.film),
+        selectinload(Clip.tag_links).selectinload(ClipTag.tag),
+        selectinload(Clip.prototype_links).selectinload(ClipPrototype.prototype)))
+    return {c.id: c for c in rows}
+
+
 def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_text: str = "",
               caption: str | None = None, fade: bool = False) -> PlanItem:
     """One clip as exporters (and the policy check) see it: its film, tags, people."""
+    people = _people_by_clip(session, [clip.id]).get(clip.id, [])
+    return _plan_item(lib, position, clip, people, card_text, caption, fade)
+
+
+def _plan_item(lib: Library, position: int, clip: Clip, people: list[Person], card_text: str = "",
+               caption: str | None = None, fade: bool = False) -> PlanItem:
     film = clip.film
     tags = [(link.tag.kind, link.tag.name) for link in clip.tag_links]
     tags.sort(key=lambda t: ("challenge", "opportunity", "theme").index(t[0]))
-    # Who is on this clip (appearance ranges respected), by pseudonym or role: never by name.
-    people = [Person(p.label, p.role, p.consent, name=p.name)
-              for p in consent_policy.people_on_clips(session, [clip.id]).get(clip.id, [])]
     return PlanItem(
         position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,
         source=lib.film_path(film), start_us=clip.start_us, end_us=clip.end_us, fps=film.fps,
@@ -104,11 +123,19 @@ def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_te
         rotation=film.rotation, mirror=bool(film.mirror), film_start_us=film.start_us,
         film_duration_us=film.duration_us,
         sar=Fraction(film.sar_num, film.sar_den), tags=tags,
-        prototypes=sorted(link.prototype.name for link in clip.prototype_links), people=people,
+        prototypes=sorted(link.prototype.name for link in clip.prototype_links), people=list(people),
         note=clip.note, quote=clip.quote, card_text=card_text,
         caption=caption if caption is not None else default_caption(clip.title, tags), fade=fade,
         warning=(clip.safeguarding_note.strip() or DEFAULT_WARNING) if clip.safeguarding else "",
     )
+
+
+def clip_items(lib: Library, session: Session, clip_ids: list[int]) -> list[PlanItem]:
+    """Clips in the given order as plan items with default captions (no reel needed)."""
+    clips = _load_clips(session, clip_ids)
+    people = _people_by_clip(session, list(clips))
+    ordered = [clips[i] for i in clip_ids if i in clips]
+    return [_plan_item(lib, n, c, people.get(c.id, [])) for n, c in enumerate(ordered)]
 
 
 def build(lib: Library, session: Session, reel_ref, height: int | None = None, cards: bool | None = None,
@@ -116,10 +143,12 @@ def build(lib: Library, session: Session, reel_ref, height: int | None = None, c
     """``fps`` overrides the reel's own setting and the automatic rule (see ``reel_rate``)."""
     reel = lookup.reel(session, reel_ref)
     options = reel_settings(reel)
-    items = []
-    for position, ri in enumerate(reel.items):
-        items.append(plan_item(lib, session, ri.clip, position, card_text=ri.card_text or "", caption=ri.caption,
-                               fade=ri.fade))
+    reel_items = list(reel.items)
+    clips = _load_clips(session, [ri.clip_id for ri in reel_items])
+    people = _people_by_clip(session, list(clips))
+    items = [_plan_item(lib, n, clips[ri.clip_id], people.get(ri.clip_id, []),
+                        ri.card_text or "", ri.caption, ri.fade)
+             for n, ri in enumerate(reel_items)]
     settings = ExportSettings(
         height=height or reel.height,
         fps=fps or chosen_rate(options) or reel_rate(items),

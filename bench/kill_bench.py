@@ -82,6 +82,7 @@ def run(kills: int = 50, seed: int = 7) -> dict:
         full = time.monotonic() - started
         (out_dir / "whole.mp4").unlink()
         (out_dir / "whole.manifest.json").unlink()
+        # "finished first": the whole file was already in place (the kill hit the last bookkeeping).
         landed = {"before the partial file": 0, "with a partial file": 0, "finished first": 0}
         right_after = {"processes": 0, "partial_files": 0, "work_folders": 0}
         for n in range(kills):
@@ -96,9 +97,16 @@ def run(kills: int = 50, seed: int = 7) -> dict:
                 continue
             os.kill(proc.pid, signal.SIGKILL)  # the app only: its children must follow by themselves
             proc.wait()
+            if (out_dir / f"r{n}.mp4").exists():  # renamed into place whole: the kill came after the export
+                landed["finished first"] += 1
+                for p in out_dir.glob(f"r{n}*"):
+                    p.unlink()
+                continue
             landed["with a partial file" if partial else "before the partial file"] += 1
             time.sleep(0.5)
             now = _leftovers(lib, out_dir)
+            print(f"kill {n + 1}: {'partial file' if partial else 'before the partial'}; right after: "
+                  f"{len(now['processes'])} processes, {len(now['library_tmp'])} work folders", file=sys.stderr, flush=True)
             right_after["processes"] += len(now["processes"])
             if now["processes"]:
                 print("still running after a kill:", now["processes"], file=sys.stderr)

@@ -5,7 +5,8 @@
 Prints: time from process start to an interactive main window; time to filter the clip list
 by a tag, by text, and by two tags and a word; median time of an exact seek (decode to the
 wanted frame and make the 720p picture the player shows) in a 2-minute 1080p H.264 film with a 2 s GOP; and the
-worst stall of the GUI thread (a 5 ms heartbeat timer) while three 1080p films import.
+worst stall of the GUI thread (a 5 ms heartbeat timer) while three 1080p films import into the
+real main window with all its views on the big library and a film playing.
 Goals (issue 3/4): start <= 1.5 s, filter <= 50 ms, seek <= 80 ms, stall <= 100 ms.
 """
 
@@ -134,18 +135,30 @@ def exact_seek_median(film: Path) -> float:
     return statistics.median(samples), max(samples)
 
 
-def worst_stall_during_import(lib: Library) -> tuple[float, float]:
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
+def worst_stall_during_import(lib: Library) -> tuple[float, float, int]:
+    """The real main window on the big library (library tree, clip list of 20,000 clips,
+    timeline, codebook, prototypes, reel builder, Clip panel), a film open and playing, three
+    films imported through File → Import's own flow. Every change notice reaches every view,
+    as in use. Returns (worst gap of a 5 ms heartbeat, import wall time, heartbeats)."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
 
-    from ui.bridge import LibraryBridge
-    from ui.import_flow import ImportFlow
+    from ui.main_window import MainWindow
 
-    QApplication.instance() or QApplication([])
+    app = QApplication.instance() or QApplication([])
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(lib.root / "bench-settings"))
     sources = [camera_like_film(30, f"import-{i}.mp4", 300 + 100 * i, p)
                for i, p in enumerate(("testsrc2", "smptebars", "mandelbrot"))]
-    host = QWidget()
-    flow = ImportFlow(LibraryBridge(lib), host)
+    window = MainWindow(lib)
+    window.show()
+    with lib.read() as s:
+        playing = s.query(Film.id).order_by(Film.id).first()[0]  # the one real film
+    window.library_panel.select_film(playing)
+    settle = QEventLoop()
+    QTimer.singleShot(1500, settle.quit)
+    settle.exec()
+    window.player.play()
     clock, gaps, last = QElapsedTimer(), [], [0]
     clock.start()
 
@@ -157,14 +170,22 @@ def worst_stall_during_import(lib: Library) -> tuple[float, float]:
     heartbeat = QTimer(interval=5)
     heartbeat.timeout.connect(beat)
     loop = QEventLoop()
-    flow.finished.connect(lambda _r: loop.quit())
+    window.import_flow.finished.connect(lambda _r: loop.quit())
     heartbeat.start()
     start = time.perf_counter()
-    flow.start(sources)
+    window.import_flow.start(sources)
     loop.exec()
+    # Registered and markable; hashing, copying, thumbnails and waveform go on in the background.
+    while window.import_flow.background.busy():
+        wait = QEventLoop()
+        QTimer.singleShot(50, wait.quit)
+        wait.exec()
     took = time.perf_counter() - start
     heartbeat.stop()
-    return max(gaps[1:]) / 1000, took
+    assert len(window.library_panel.model.groups) > 0 and window.clip_list.model.rowCount() == 20_000
+    window.close()
+    app.processEvents()
+    return max(gaps[1:]) / 1000, took, len(gaps)
 
 
 def main() -> None:
@@ -181,9 +202,9 @@ def main() -> None:
         median, worst = exact_seek_median(camera_like_film())
         print(f"exact seek, 1080p H.264 2 s GOP: median {median * 1000:.1f} ms, worst {worst * 1000:.1f} ms"
               "   goal <= 80 ms")
-        stall, took = worst_stall_during_import(lib)
-        print(f"import of three 30 s 1080p films took {took:.1f} s; worst GUI stall {stall * 1000:.0f} ms"
-              "   goal <= 100 ms")
+        stall, took, beats = worst_stall_during_import(lib)
+        print(f"import of three 30 s 1080p films into the real window (20,000 clips listed, a film playing) took "
+              f"{took:.1f} s; worst GUI stall {stall * 1000:.0f} ms over {beats} heartbeats of 5 ms   goal <= 100 ms")
         lib.close()
 
 

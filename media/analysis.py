@@ -1,8 +1,10 @@
 """Thumbnail pages and waveform peaks of a film into a cache folder.
 
 Pictures (keyframes of long films) and sound are decoded at the same time, each from its own
-opening of the file, so the two halves overlap on two cores; both are written to disk as they
-are decoded, so memory stays flat at any length."""
+opening of the file, so the two halves overlap on two cores. Films of hours are read in one
+pass instead: FFmpeg keeps an MP4's whole packet index in memory for each opening (about
+15 MB an hour), and two of them would take a 6-hour import past 300 MB. Pictures and peaks are
+written to disk as they are decoded, so they take no more memory for a longer film."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from media.waveform import PeakCollector
 
 US = 1_000_000
 MESSAGE = "thumbnails and waveform"
+ONE_PASS_FROM_US = 90 * 60 * US  # from this length on, one opening of the file (see above)
 
 
 def _decode(stream_ctx, packet):
@@ -55,6 +58,10 @@ def analyse(
 ) -> None:
     """Write the strip and peaks for ``info.path`` into ``folder`` (which must exist)."""
     cancel = cancel or CancelToken()
+    if info.duration_us >= ONE_PASS_FROM_US:
+        _one_pass(info, folder, _Halves(progress, cancel, 1))
+        progress(1.0, MESSAGE)
+        return
     halves = _Halves(progress, cancel, int(info.has_video) + int(info.has_audio))
     with ThreadPoolExecutor(1, thread_name_prefix="sound") as pool:
         sound = pool.submit(_sound, info, folder, halves) if info.has_audio else None
@@ -71,6 +78,45 @@ def analyse(
         if other is not None:
             raise other
     progress(1.0, MESSAGE)
+
+
+def _one_pass(info: MediaInfo, folder: Path, halves: _Halves) -> None:
+    """Pictures and sound from one demux of the file (long films: one packet index in memory)."""
+    with open_container(info.path) as container:
+        videos, audios = pick_streams(container)
+        video = _match(videos, info.has_video, info.width)
+        audio = audios[0] if info.has_audio and audios else None
+        strip = StripCollector(info, folder) if video is not None else None
+        peaks = PeakCollector(folder) if audio is not None else None
+        if video is not None:
+            video.thread_type = "AUTO"
+        duration = max(info.duration_us, 1)
+        try:
+            for i, packet in enumerate(container.demux([s for s in (video, audio) if s is not None])):
+                if i % 200 == 0:
+                    halves.check()
+                    t = packet.pts if packet.pts is not None else packet.dts
+                    if t is not None:
+                        halves.report("both", t * packet.time_base * US / duration)
+                if packet.size == 0 or (packet.pts is None and packet.dts is None):
+                    continue  # end-of-stream markers; decoders are flushed below
+                if packet.stream is video:
+                    if strip.keyframes_only and not packet.is_keyframe:
+                        continue
+                    for frame in _decode(video.codec_context, packet):
+                        _offer(strip, frame, video.time_base)
+                elif packet.stream is audio:
+                    for frame in _decode(audio.codec_context, packet):
+                        peaks.add(frame)
+            if strip is not None:
+                for frame in _decode(video.codec_context, None):
+                    _offer(strip, frame, video.time_base)
+                strip.finish()
+            if peaks is not None:
+                peaks.finish()
+        finally:
+            if peaks is not None:
+                peaks.close()
 
 
 def _outcome(future) -> BaseException | None:

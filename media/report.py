@@ -51,7 +51,7 @@ def still_jpeg(source: Path, start_us: int, time_us: int, orientation, cover=Non
     return data.tobytes() if ok else None
 
 
-def write_report(board, films: dict, out: Path, progress=None, covered=frozenset(), cover=None,
+def write_report(board, films: dict, out: Path, progress=None, cancel=None, covered=frozenset(), cover=None,
                  withheld: int = 0) -> Path:
     """``films`` maps film id to (path, start_us, orientation). Stills are inside the page (one
     file, so it is published whole or not at all); clips in ``covered`` have ``cover`` applied
@@ -73,6 +73,8 @@ def write_report(board, films: dict, out: Path, progress=None, covered=frozenset
         parts.append("<div class='clips'>")
         for clip in group.clips:
             if clip.id not in done:
+                if cancel is not None:
+                    cancel.check()
                 path, start_us, orientation = films[clip.film_id]
                 middle = (clip.start_us + clip.end_us) // 2
                 jpeg = still_jpeg(Path(path), start_us, middle, orientation, cover if clip.id in covered else None)

@@ -156,6 +156,19 @@ def format_clock(us: int, decimals: int = 3) -> str:
     return out
 
 
+def format_short(us: int, decimals: int = 2) -> str:
+    """The one way times are shown in the app: ``M:SS.ff`` under an hour, ``H:MM:SS.ff`` beyond
+    (truncated, so a frame never shows as the next one)."""
+    sign = "-" if us < 0 else ""
+    secs, micro = divmod(abs(us), US)
+    h, rem = divmod(secs, 3600)
+    m, s = divmod(rem, 60)
+    out = f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m}:{s:02d}"
+    if decimals:
+        out += "." + f"{micro:06d}"[:decimals]
+    return out
+
+
 def format_timecode(us: int, fps: Fraction | None) -> str:
     """SMPTE timecode of the frame showing at ``us`` (via ``opentime``): drop-frame with a
     ``;`` at 29.97 and 59.94 fps, non-drop otherwise; without a rate, ``HH:MM:SS.sss``."""

@@ -88,9 +88,9 @@ def build_menus(w) -> dict[str, QAction]:
     view = bar.addMenu("&View")
     for dock in w.docks.values():
         view.addAction(dock.toggleViewAction())
+    w.view_menu = view  # panels added later (People, Reviews) add their toggle here
 
-    from ui.about import show_about
+    from ui.help_menu import build_help_menu
 
-    help_menu = bar.addMenu("&Help")
-    add(help_menu, "&About ProtoReel", lambda: show_about(w), name="about")
+    build_help_menu(w, add)
     return acts

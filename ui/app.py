@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,10 +50,17 @@ class AppController:
 
 
 def run(library: Path | None = None, database_url: str | None = None, present: int | None = None) -> int:
+    from ui import diagnostics
+
+    log_path = diagnostics.setup_logging()
+    if not os.environ.get("PROTOREEL_LOG_TO_TERMINAL"):
+        print(f"ProtoReel: messages go to {log_path.parent}", file=sys.stderr)
+        diagnostics.redirect_native_output()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("ProtoReel")
     app.setApplicationName("ProtoReel")
     controller = AppController(database_url)
+    diagnostics.install_excepthook(lambda: controller.window)
     if not controller.open(library_to_open(library)):
         return 1
     if present is not None:  # `protoreel present`: straight into the review

@@ -1,4 +1,5 @@
-"""Carries the core's change reports onto the GUI thread as a Qt signal."""
+"""What every view is given: the library, its change reports as a Qt signal on the GUI thread,
+and the one operation runner (``bridge.runner``) through which views change the library."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.changes import Changes
 from app.library import Library
+from ui.operations import OperationRunner
 
 
 class LibraryBridge(QObject):
@@ -16,6 +18,7 @@ class LibraryBridge(QObject):
     def __init__(self, lib: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.lib = lib
+        self.runner = OperationRunner(lib, parent)
         # A signal emitted from a worker thread is queued to this object's (the GUI) thread.
         self._unsubscribe = lib.subscribe(self._emit)
 

@@ -9,13 +9,11 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from app import queries
+from app import reads
 from media import timecode
 from app.changes import Changes
-from app.models import Appearance, Clip
-from app.ops import clips, lookup, prototypes
+from app.ops import clips, prototypes
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
 
 
 class NoteEdit(QPlainTextEdit):
@@ -51,6 +49,7 @@ class ClipDetails(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.tag_entry.setCompleter(completer)
         remove = QPushButton("Remove tag", self)
+        remove.setToolTip("Take the selected tag off this clip")
         remove.clicked.connect(self.remove_tag)
         self.note = NoteEdit(lambda: self._save(note=self.note.toPlainText()), self)
         self.note.setObjectName("clipNote")
@@ -62,8 +61,10 @@ class ClipDetails(QWidget):
         self.protos.setMaximumHeight(70)
         self.proto_box = QComboBox(self)
         link = QPushButton("Link", self)
+        link.setToolTip("Link this clip to the prototype chosen beside it")
         link.clicked.connect(self.link_prototype)
         unlink = QPushButton("Unlink", self)
+        unlink.setToolTip("Unlink this clip from the prototype selected above")
         unlink.clicked.connect(self.unlink_prototype)
         self.people = QLabel(self)
         self.people.setWordWrap(True)
@@ -100,29 +101,28 @@ class ClipDetails(QWidget):
             self.show_clip(self.clip_id)
 
     def show_clip(self, clip_id: int | None) -> None:
-        with self.bridge.lib.read() as s:
-            clip = s.get(Clip, clip_id) if clip_id is not None else None
-            self.clip_id = clip.id if clip is not None else None
-            for w in (self.title, self.tags, self.tag_entry, self.note, self.quote, self.protos, self.proto_box):
-                w.setEnabled(clip is not None)
-            tag_names = [f"{t.kind}:{t.name}" for t in queries.tags(s)]
-            self.completions.setStringList(tag_names + [t.split(":", 1)[1] for t in tag_names])
-            self.proto_box.clear()
-            for proto in queries.prototypes(s):
-                self.proto_box.addItem(proto.name, proto.id)
-            if clip is None:
-                self.heading.setText("Select a clip to see its details.")
-                for w in (self.title, self.quote):
-                    w.clear()
-                self.note.setPlainText("")
-                self.tags.clear()
-                self.protos.clear()
-                self.people.clear()
-                return
-            (rec,) = queries.clip_records(s, [clip.id])
-            people = [f"{a.person.name} ({a.person.role.replace('_', ' ')}, consent: {a.person.consent})"
-                      for a in s.query(Appearance).filter(Appearance.film_id == clip.film_id)]
-        self.heading.setText(f"{rec.film} · {timecode.format_clock(rec.start_us)}–{timecode.format_clock(rec.end_us)}")
+        lib = self.bridge.lib
+        found = reads.clips(lib, [clip_id]) if clip_id is not None else []
+        rec = found[0] if found else None
+        self.clip_id = rec.id if rec is not None else None
+        for w in (self.title, self.tags, self.tag_entry, self.note, self.quote, self.protos, self.proto_box):
+            w.setEnabled(rec is not None)
+        tag_names = [f"{t.kind}:{t.name}" for t in reads.tags(lib)]
+        self.completions.setStringList(tag_names + [t.split(":", 1)[1] for t in tag_names])
+        self.proto_box.clear()
+        for proto in reads.prototypes(lib):
+            self.proto_box.addItem(proto.name, proto.id)
+        if rec is None:
+            self.heading.setText("Select a clip to see its details.")
+            for w in (self.title, self.quote):
+                w.clear()
+            self.note.setPlainText("")
+            self.tags.clear()
+            self.protos.clear()
+            self.people.clear()
+            return
+        people = [f"{p.name} ({p.role.replace('_', ' ')}, consent: {p.consent})" for p in reads.film_people(lib, rec.film_id)]
+        self.heading.setText(f"{rec.film} · {timecode.format_short(rec.start_us)}–{timecode.format_short(rec.end_us)}")
         if not self.title.hasFocus():
             self.title.setText(rec.title)
         if not self.quote.hasFocus():
@@ -142,42 +142,44 @@ class ClipDetails(QWidget):
     def _save(self, **fields) -> None:
         if self.clip_id is None:
             return
-        with self.bridge.lib.read() as s:
-            clip = s.get(Clip, self.clip_id)
-            if clip is None or all(getattr(clip, k) == v for k, v in fields.items()):
-                return
-        try:
-            clips.update(self.bridge.lib, self.clip_id, **fields)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        clip_id = self.clip_id
+
+        def save(lib) -> bool:
+            clip = reads.clip(lib, clip_id)
+            if any(getattr(clip, k) != v for k, v in fields.items()):
+                clips.update(lib, clip_id, **fields)
+            return True
+
+        self.bridge.runner.run(save, parent=self)
 
     def add_typed_tag(self) -> None:
         text = self.tag_entry.text().strip()
         if self.clip_id is None or not text:
             return
-        try:
-            clips.tag_with(self.bridge.lib, [self.clip_id], text)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
-            return
-        self.tag_entry.clear()
+        clip_id = self.clip_id
+        if self.bridge.runner.run(lambda lib: clips.tag_with(lib, [clip_id], text) or True, parent=self):
+            self.tag_entry.clear()
 
     def remove_tag(self) -> None:
         item = self.tags.currentItem()
         if self.clip_id is None or item is None:
             return
-        with self.bridge.lib.read() as s:
-            tag_id = lookup.tag(s, item.data(Qt.ItemDataRole.UserRole)).id
-        clips.remove_tag(self.bridge.lib, [self.clip_id], tag_id)
+        kind, name = item.data(Qt.ItemDataRole.UserRole).split(":", 1)
+        tag_id = next((t.id for t in reads.tags(self.bridge.lib, True) if (t.kind, t.name) == (kind, name)), None)
+        clip_id = self.clip_id
+        if tag_id is not None:
+            self.bridge.runner.run(lambda lib: clips.remove_tag(lib, [clip_id], tag_id), parent=self)
 
     def link_prototype(self) -> None:
-        if self.clip_id is not None and self.proto_box.currentData() is not None:
-            prototypes.link(self.bridge.lib, self.proto_box.currentData(), [self.clip_id])
+        clip_id, proto_id = self.clip_id, self.proto_box.currentData()
+        if clip_id is not None and proto_id is not None:
+            self.bridge.runner.run(lambda lib: prototypes.link(lib, proto_id, [clip_id]), parent=self)
 
     def unlink_prototype(self) -> None:
         item = self.protos.currentItem()
         if self.clip_id is None or item is None:
             return
-        with self.bridge.lib.read() as s:
-            proto_id = lookup.prototype(s, item.text()).id
-        prototypes.unlink(self.bridge.lib, proto_id, [self.clip_id])
+        proto_id = next((p.id for p in reads.prototypes(self.bridge.lib) if p.name == item.text()), None)
+        clip_id = self.clip_id
+        if proto_id is not None:
+            self.bridge.runner.run(lambda lib: prototypes.unlink(lib, proto_id, [clip_id]), parent=self)

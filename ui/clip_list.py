@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import queries
+from app import reads
 from media import timecode
 from app.changes import Changes
 from app.ops import clips as clip_ops
@@ -23,19 +23,21 @@ from app.ops import prototypes as prototype_ops
 from app.queries import ClipFilter
 from app.records import ClipRecord
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
 from ui.selection import ClipSelection
 
-COLUMNS = ("Title", "Film", "In", "Out", "Length", "Tags", "Prototypes")
+COLUMNS = ("Title", "Tags", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
 BATCH = 200
+NO_CLIPS = ("No clips yet.\n\nOpen a film from the Library, press I at a moment's first frame and O at its last, "
+            "then Enter. Or, while it plays, press a tag's key (1–9): that makes a clip of the last 10 seconds "
+            "and tags it.")
+NO_MATCH = "No clips match these filters. Clear the search or pick “Any …” to see them all."
 CLIP_MIME = "application/x-protoreel-clip-ids"
-RELEVANT = ("clips", "clip_tags", "clip_prototypes", "tags", "prototypes", "films", "events", "appearances")
+MEMBERSHIP = ("clips", "clip_tags", "clip_prototypes")  # which clips match can change
+SHOWN = ("tags", "prototypes", "films", "events", "appearances")  # only what rows show can change
 
 
 def short_time(us: int) -> str:
-    """``1:02.48`` under an hour, ``1:02:03.48`` beyond: what fits a narrow column."""
-    text = timecode.format_clock(us, 2)
-    return text[3:].lstrip("0").rjust(7, "0") if us < 3_600_000_000 else text
+    return timecode.format_short(us, 2)
 
 
 class ClipListModel(QAbstractTableModel):
@@ -54,8 +56,7 @@ class ClipListModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.bridge.lib.read() as s:
-            ids = queries.clip_ids(s, self.filter)
+        ids = reads.clip_ids(self.bridge.lib, self.filter)
         if ids == self.ids:
             self._rows.clear()
             if ids:
@@ -66,17 +67,34 @@ class ClipListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches(*RELEVANT):
+        """Re-query which clips match only when that can have changed; otherwise redraw the rows
+        whose text changed (a renamed film redraws its clips; a new film touches nothing here)."""
+        f = self.filter
+        if changes.touches(*MEMBERSHIP) or (changes.touches("films", "events") and f.event_ids) or (
+                changes.touches("appearances", "people") and f.person_ids):
             self.refresh()
+            return
+        if changes.touches("tags", "prototypes"):
+            self._redraw(list(self._rows))
+        elif changes.touches("films"):
+            films = changes.ids_of("films")
+            self._redraw([i for i, rec in self._rows.items() if rec.film_id in films])
+
+    def _redraw(self, clip_ids: list[int]) -> None:
+        for clip_id in clip_ids:
+            self._rows.pop(clip_id, None)
+        wanted = set(clip_ids)
+        rows = [r for r, clip_id in enumerate(self.ids) if clip_id in wanted]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
 
     def record(self, row: int) -> ClipRecord | None:
         clip_id = self.ids[row]
         if clip_id not in self._rows:
             start = max(row - BATCH // 4, 0)
             wanted = [i for i in self.ids[start:start + BATCH] if i not in self._rows]
-            with self.bridge.lib.read() as s:
-                for rec in queries.clip_records(s, wanted):
-                    self._rows[rec.id] = rec
+            for rec in reads.clips(self.bridge.lib, wanted):
+                self._rows[rec.id] = rec
         return self._rows.get(clip_id)
 
     def row_of(self, clip_id: int) -> int | None:
@@ -121,19 +139,19 @@ class ClipListModel(QAbstractTableModel):
         rec = self.record(index.row())
         if rec is None:
             return None
-        col = index.column()
-        if col == 0:
+        column = COLUMNS[index.column()]
+        if column == "Title":
             return rec.title
-        if col == 1:
-            return rec.film
-        if col == 2:
-            return short_time(rec.start_us)
-        if col == 3:
-            return short_time(rec.end_us)
-        if col == 4:
-            return f"{rec.duration_us / timecode.US:.1f} s"
-        if col == 5:
+        if column == "Tags":
             return ", ".join(t["name"] for t in rec.tags)
+        if column == "In":
+            return short_time(rec.start_us)
+        if column == "Out":
+            return short_time(rec.end_us)
+        if column == "Length":
+            return short_time(rec.duration_us)
+        if column == "Film":
+            return rec.film
         return ", ".join(rec.prototypes)
 
     def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -142,16 +160,13 @@ class ClipListModel(QAbstractTableModel):
         title = str(value).strip()
         if not title:
             return False
-        try:
-            clip_ops.update(self.bridge.lib, self.ids[index.row()], title=title)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(None, exc)
-            return False
-        return True
+        clip_id = self.ids[index.row()]
+        return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title) or True) is not None
 
 
 class ClipList(QWidget):
     clip_activated = Signal(int)  # double-click: play it
+    delete_requested = Signal()  # the window deletes the selection and says so, with Undo
 
     def __init__(self, bridge: LibraryBridge, selection: ClipSelection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,6 +192,10 @@ class ClipList(QWidget):
         self.event_box = self._combo("clipEventFilter", "Any event", [])
         self.person_box = self._combo("clipPersonFilter", "Anyone", [])
         self.count = QLabel(self)
+        self.empty = QLabel(self)
+        self.empty.setObjectName("clipsEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #888; padding: 8px;")
         self.view = QTableView(self)
         self.view.setObjectName("clipTable")
         self.view.setModel(self.model)
@@ -190,7 +209,7 @@ class ClipList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 110), (2, 64), (3, 64), (4, 52), (5, 150), (6, 110)):
+        for col, width in ((1, 150), (2, 64), (3, 64), (4, 64), (5, 110), (6, 110)):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -210,6 +229,7 @@ class ClipList(QWidget):
         layout.addLayout(top)
         layout.addLayout(second)
         layout.addWidget(self.view)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.count)
         # Instant as you type, without a query per keystroke of a fast typist.
         self._debounce = QTimer(self, singleShot=True, interval=120)
@@ -243,22 +263,21 @@ class ClipList(QWidget):
         header = QStandardItem("Tags…")
         header.setSelectable(False)
         self.tag_model.appendRow(header)
-        with self.bridge.lib.read() as s:
-            for tag in queries.tags(s):
-                item = QStandardItem(f"{tag.kind[0].upper()} · {tag.name}")
-                item.setData(tag.id, Qt.ItemDataRole.UserRole)
-                item.setCheckable(True)
-                item.setCheckState(Qt.CheckState.Checked if tag.id in ticked else Qt.CheckState.Unchecked)
-                self.tag_model.appendRow(item)
+        for tag in reads.tags(self.bridge.lib):
+            item = QStandardItem(f"{tag.kind[0].upper()} · {tag.name}")
+            item.setData(tag.id, Qt.ItemDataRole.UserRole)
+            item.setCheckable(True)
+            item.setCheckState(Qt.CheckState.Checked if tag.id in ticked else Qt.CheckState.Unchecked)
+            self.tag_model.appendRow(item)
         self._label_tags()
 
     def _fill_choices(self) -> None:
-        with self.bridge.lib.read() as s:
-            lists = {
-                self.proto_box: [(p.name, p.id) for p in queries.prototypes(s)],
-                self.event_box: [(e.name, e.id) for e in queries.events(s)],
-                self.person_box: [(p.name, p.id) for p in queries.people(s)],
-            }
+        lib = self.bridge.lib
+        lists = {
+            self.proto_box: [(p.name, p.id) for p in reads.prototypes(lib)],
+            self.event_box: [(e.name, e.id) for e in reads.events(lib)],
+            self.person_box: [(p.name, p.id) for p in reads.people(lib)],
+        }
         for box, choices in lists.items():
             current = box.currentData()
             box.blockSignals(True)
@@ -318,6 +337,10 @@ class ClipList(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         self.count.setText(f"{n} clip{'s' if n != 1 else ''}")
+        if n == 0:
+            self.empty.setText(NO_MATCH if not self.current_filter().is_empty() else NO_CLIPS)
+        self.empty.setVisible(n == 0)
+        self.view.setVisible(n > 0)
 
     def _on_double_click(self, index: QModelIndex) -> None:
         # Double-click plays; rename with F2 or a second click on a selected title.
@@ -360,13 +383,13 @@ class ClipList(QWidget):
         menu = QMenu(self)
         menu.addAction("Play", lambda: self.clip_activated.emit(ids[0]))
         link = menu.addMenu("Link to prototype")
-        with self.bridge.lib.read() as s:
-            protos = [(p.id, p.name) for p in queries.prototypes(s)]
+        run = self.bridge.runner.run
+        protos = [(p.id, p.name) for p in reads.prototypes(self.bridge.lib)]
         for proto_id, name in protos:
-            link.addAction(name, lambda proto_id=proto_id: prototype_ops.link(self.bridge.lib, proto_id, ids))
+            link.addAction(name, lambda proto_id=proto_id: run(lambda lib: prototype_ops.link(lib, proto_id, ids)))
         link.setEnabled(bool(protos))
         menu.addSeparator()
-        menu.addAction("Delete", lambda: clip_ops.delete(self.bridge.lib, ids))
+        menu.addAction("Delete", self.delete_requested.emit)
         self.last_menu = menu
         menu.popup(self.view.viewport().mapToGlobal(pos))
 

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from app import queries
+from app import reads
 from app.changes import Changes
-from app.models import TAG_KINDS
+from app.records import TAG_KINDS
 from app.ops import codebook
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
 from ui.key_tagging import clip_seconds
+from ui.save_dialog import ask_save_path
 
 KIND_TITLES = {"challenge": "Challenges", "opportunity": "Opportunities", "theme": "Themes"}
 TAG_ROLE = Qt.ItemDataRole.UserRole
@@ -46,6 +46,7 @@ class CodebookPanel(QWidget):
         self.tree.itemChanged.connect(self._renamed)
         self.tree.itemDoubleClicked.connect(self._activated)
         self.show_archived = QCheckBox("Show archived", self)
+        self.show_archived.setToolTip("List archived tags too (greyed)")
         self.show_archived.toggled.connect(lambda _on: self.reload())
         self.key_box = QComboBox(self)
         self.key_box.addItem("No key", None)
@@ -59,9 +60,20 @@ class CodebookPanel(QWidget):
             "↑": lambda: self.move(-1), "↓": lambda: self.move(1), "Import…": self.import_file,
             "Export…": self.export_file,
         }
+        tips = {
+            "Add…": "Add a challenge, opportunity or theme to the codebook",
+            "Colour…": "Change the selected tag's colour (clips on the timeline take it)",
+            "Merge into…": "Move every clip of the selected tag onto another tag, then remove it",
+            "Archive": "Hide the selected tag from lists without losing its clips (again: bring it back)",
+            "Sub-tag of…": "Place the selected tag under another of the same kind",
+            "↑": "Move the selected tag up", "↓": "Move the selected tag down",
+            "Import…": "Add tags from a codebook file (CSV or JSON)",
+            "Export…": "Write the codebook to a CSV or JSON file to share",
+        }
         row1, row2 = QHBoxLayout(), QHBoxLayout()
         for n, (text, slot) in enumerate(buttons.items()):
             button = QPushButton(text, self)
+            button.setToolTip(tips[text])
             button.setObjectName(f"codebook{text.strip('…↑↓ ') or ('Up' if text == '↑' else 'Down')}")
             button.clicked.connect(slot)
             (row1 if n < 5 else row2).addWidget(button)
@@ -96,28 +108,27 @@ class CodebookPanel(QWidget):
         current = self.current_tag()
         self.tree.blockSignals(True)
         self.tree.clear()
-        with self.bridge.lib.read() as s:
-            counts = queries.tag_counts(s)
-            tags = queries.tags(s, include_archived=self.show_archived.isChecked())
-            groups = {kind: QTreeWidgetItem(self.tree, [KIND_TITLES[kind], "", ""]) for kind in TAG_KINDS}
-            items = {}
-            for tag in tags:
-                items[tag.id] = item = QTreeWidgetItem([tag.name, tag.shortcut or "", str(counts.get(tag.id, 0))])
-                item.setIcon(0, swatch(tag.color))
-                item.setData(0, TAG_ROLE, tag.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                item.setToolTip(0, tag.description or tag.name)
-                if tag.archived:
-                    item.setForeground(0, QColor("#888"))
-            for tag in tags:
-                parent = items.get(tag.parent_id) if tag.parent_id else None
-                (parent or groups[tag.kind]).addChild(items[tag.id])
-            for kind, group in groups.items():
-                group.setText(2, str(sum(counts.get(t.id, 0) for t in tags if t.kind == kind)))
-                group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)
-                font = group.font(0)
-                font.setBold(True)
-                group.setFont(0, font)
+        counts = reads.tag_counts(self.bridge.lib)
+        tags = reads.tags(self.bridge.lib, include_archived=self.show_archived.isChecked())
+        groups = {kind: QTreeWidgetItem(self.tree, [KIND_TITLES[kind], "", ""]) for kind in TAG_KINDS}
+        items = {}
+        for tag in tags:
+            items[tag.id] = item = QTreeWidgetItem([tag.name, tag.shortcut or "", str(counts.get(tag.id, 0))])
+            item.setIcon(0, swatch(tag.color))
+            item.setData(0, TAG_ROLE, tag.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            item.setToolTip(0, tag.description or tag.name)
+            if tag.archived:
+                item.setForeground(0, QColor("#888"))
+        for tag in tags:
+            parent = items.get(tag.parent_id) if tag.parent_id else None
+            (parent or groups[tag.kind]).addChild(items[tag.id])
+        for kind, group in groups.items():
+            group.setText(2, str(sum(counts.get(t.id, 0) for t in tags if t.kind == kind)))
+            group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
         self.tree.expandAll()
         self.tree.blockSignals(False)
         if current is not None:
@@ -153,12 +164,11 @@ class CodebookPanel(QWidget):
             self.tag_activated.emit(tag_id)
 
     # -- edits -------------------------------------------------------------------------
-    def _do(self, fn, *args) -> None:
-        try:
-            fn(self.bridge.lib, *args)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+    def _do(self, fn, *args):
+        done = self.bridge.runner.run(lambda lib: (fn(lib, *args), True)[1], parent=self)
+        if done is None:
             self.reload()
+        return done
 
     def _renamed(self, item: QTreeWidgetItem, column: int) -> None:
         tag_id = item.data(0, TAG_ROLE)
@@ -186,8 +196,7 @@ class CodebookPanel(QWidget):
         source = self.current_tag()
         if source is None:
             return
-        with self.bridge.lib.read() as s:
-            others = [(t.id, f"{KIND_TITLES[t.kind][:-1]}: {t.name}") for t in queries.tags(s) if t.id != source]
+        others = [(t.id, f"{KIND_TITLES[t.kind][:-1]}: {t.name}") for t in reads.tags(self.bridge.lib) if t.id != source]
         label, ok = QInputDialog.getItem(self, "Merge tags", "Move every clip of this tag onto:",
                                          [o[1] for o in others], 0, False)
         if ok:
@@ -200,11 +209,9 @@ class CodebookPanel(QWidget):
         tag_id = self.current_tag()
         if tag_id is None:
             return
-        with self.bridge.lib.read() as s:
-            from app.models import Tag
-
-            kind = s.get(Tag, tag_id).kind
-            others = [(t.id, t.name) for t in queries.tags(s) if t.id != tag_id and t.kind == kind]
+        tags = reads.tags(self.bridge.lib)
+        kind = next((t.kind for t in tags if t.id == tag_id), None)
+        others = [(t.id, t.name) for t in tags if t.id != tag_id and t.kind == kind]
         labels = ["(top level)"] + [name for _id, name in others]
         label, ok = QInputDialog.getItem(self, "Sub-tag", "Place this tag under:", labels, 0, False)
         if ok:
@@ -214,10 +221,9 @@ class CodebookPanel(QWidget):
     def archive(self) -> None:
         tag_id = self.current_tag()
         if tag_id is not None:
-            with self.bridge.lib.read() as s:
-                from app.models import Tag
-
-                archived = s.get(Tag, tag_id).archived
+            archived = self.bridge.runner.run(lambda lib: reads.tag(lib, tag_id).archived, parent=self)
+            if archived is None:
+                return
             self._do(codebook.set_archived, tag_id, not archived)
 
     def move(self, steps: int) -> None:
@@ -236,7 +242,7 @@ class CodebookPanel(QWidget):
             self._do(codebook.read_file, Path(name))
 
     def export_file(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export the codebook", str(self.bridge.lib.exports_dir / "codebook.csv"),
-                                              "Spreadsheet (*.csv);;JSON (*.json)")
-        if name:
-            self._do(codebook.write_file, Path(name))
+        path = ask_save_path(self, "Export the codebook", "codebook.csv", "Spreadsheet (*.csv);;JSON (*.json)",
+                             self.bridge.lib.exports_dir)
+        if path is not None and self._do(codebook.write_file, path):
+            self.bridge.runner.announce_file(path, "Codebook exported")

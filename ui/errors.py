@@ -15,8 +15,12 @@ def show_error(parent: QWidget | None, error: BaseException, title: str = "Proto
     if isinstance(error, ProtoReelError):
         text = str(error)
     else:
-        log.exception("unexpected error", exc_info=error)
-        text = f"Something went wrong: {error}. Your library has not been changed by this."
+        from ui.diagnostics import log_file
+
+        if not getattr(error, "__logged__", False):
+            log.error("unexpected error", exc_info=error)
+        text = (f"Something went wrong: {error}. Your library has not been changed by this.\n\n"
+                f"The details are in {log_file()}")
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.open()  # not exec(): never blocks a worker's progress or a test

@@ -14,8 +14,6 @@ from app.ops import staged_import
 from app.ops.import_order import expand_and_order
 from ui.background_imports import BackgroundImports
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
-from ui.progress import show_progress
 from ui.workers import Job
 
 VIDEO_FILTER = ("Films and sound (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.mts *.m2ts *.ts *.mpg *.mpeg "
@@ -51,16 +49,15 @@ class ImportFlow(QObject):
         if not paths:
             return None
         if self.busy():
-            show_error(self.window, RuntimeError("Films are still being added; wait a moment and drop again."))
+            self.bridge.runner.say("Films are still being added: these were not; drop them again in a moment.")
             return None
         lib = self.bridge.lib
-        self.job = Job(lambda progress, cancel: staged_import.register_files(
-            lib, paths, event=event, progress=progress, cancel=cancel), self)
-        show_progress(self.job, self.window, "Import", f"Adding {len(paths)} file(s)…", "importProgress")
-        self.job.succeeded.connect(self._on_done)
-        self.job.failed.connect(lambda exc: show_error(self.window, exc))
-        self.job.cancelled.connect(lambda: self.finished.emit([]))
-        return self.job.start()
+        self.job = self.bridge.runner.start(
+            lambda progress, cancel: staged_import.register_files(lib, paths, event=event, progress=progress,
+                                                                  cancel=cancel),
+            parent=self.window, on_success=self._on_done, on_cancelled=lambda: self.finished.emit([]),
+            dialog=("Import", f"Adding {len(paths)} file(s)…", "importProgress"))
+        return self.job
 
     def _on_done(self, results) -> None:
         self.background.add([r.film_id for r in results if r.film_id is not None and not r.existed])

@@ -1,12 +1,15 @@
 """Tagging that keeps up with playback: a tag's key (1–9) tags the selected clip, or, when
-no clip is selected, makes a clip ending at the playhead (10 s by default) and tags it."""
+no clip is selected, makes a clip ending at the playhead (10 s by default) and tags it.
+
+The tagger is given what it needs (the library's runner, the shared selection, the player)
+rather than the main window, so it can be driven and tested on its own."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
 from media import timecode
-from app.models import ClipTag, Tag
+from app import reads
 from app.ops import clips, codebook
 
 DEFAULT_SECONDS = 10
@@ -21,35 +24,42 @@ def clip_seconds() -> float:
 
 
 class KeyTagger:
-    def __init__(self, window) -> None:
-        self.w = window
+    """``tag_by_key(key)`` is the whole interface; it reports what it did through the runner."""
 
-    def selected_clips(self) -> list[int]:
-        return list(self.w.selection.ids)
+    def __init__(self, runner, selection, player) -> None:
+        self.runner = runner  # ui.operations.OperationRunner
+        self.selection = selection  # ui.selection.ClipSelection
+        self.player = player  # ui.player.Player: the film and frame on screen
 
     def tag_by_key(self, key: str) -> int | None:
         """Returns the clip tagged (or made), None when nothing happened."""
-        w = self.w
-        tag_id = codebook.shortcut_tag(w.lib, key)
+        lib, say = self.runner.lib, self.runner.say
+        tag_id = codebook.shortcut_tag(lib, key)
         if tag_id is None:
-            w.statusBar().showMessage(f"No tag has key {key} yet: give one a key in the Codebook panel.", 5000)
+            say(f"No tag has key {key} yet: give one a key in the Codebook panel.")
             return None
-        with w.lib.read() as s:
-            tag = s.get(Tag, tag_id)
-            label = tag.name
-        selected = self.selected_clips()
+        label = reads.tag(lib, tag_id).name
+        selected = list(self.selection.ids)
         if selected:
-            with w.lib.read() as s:
-                have = all(s.get(ClipTag, (c, tag_id)) is not None for c in selected)
             # The key toggles: pressing it again on a tagged clip takes the tag off.
-            (clips.remove_tag if have else clips.add_tag)(w.lib, selected, tag_id)
-            w.statusBar().showMessage(f"{'Removed' if have else 'Tagged'} “{label}”", 3000)
+            have = reads.clips_all_have_tag(lib, selected, tag_id)
+            change = clips.remove_tag if have else clips.add_tag
+            if self.runner.run(lambda lib: change(lib, selected, tag_id) or True) is None:
+                return None
+            say(f"{'Removed' if have else 'Tagged'} “{label}”"
+                f"{'' if len(selected) == 1 else f' on {len(selected)} clips'}.", [("Undo", lib.undo)])
             return selected[0]
-        film = w.player.film
-        if film is None or film.missing:
+        film = self.player.film
+        if film is None:
+            say(f"Key {key} tags a clip: open a film first.")
             return None
-        end = min(timecode.frame_start_us(w.player.frame_index + 1, w.player.fps), film.duration_us)
+        if film.missing:
+            say(f"Key {key}: “{film.title}” is missing; relink it (File menu) to tag it.")
+            return None
+        end = min(timecode.frame_start_us(self.player.frame_index + 1, self.player.fps), film.duration_us)
         start = max(0, end - int(clip_seconds() * timecode.US))
-        clip_id = clips.add(w.lib, film.id, start, end, tags=[str(tag_id)])
-        w.statusBar().showMessage(f"New clip tagged “{label}”", 3000)
+        clip_id = self.runner.run(lambda lib: clips.add(lib, film.id, start, end, tags=[str(tag_id)]))
+        if clip_id is not None:
+            say(f"New clip “{reads.clip(lib, clip_id).title}” tagged “{label}” (Esc, then a key, makes another).",
+                [("Undo", lib.undo)])
         return clip_id

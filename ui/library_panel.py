@@ -10,14 +10,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QInputDialog, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget,
 )
 
-from app import queries
+from app import reads
 from media import timecode
 from app.changes import Changes
 from app.ops import films
 from app.records import FilmRecord
 from ui.film_media import load_film_media
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
 
 NO_EVENT = "Not in an event"
 COLUMNS = ("Film", "Length")
@@ -54,8 +53,7 @@ class FilmTreeModel(QAbstractItemModel):
 
     def reload(self) -> None:
         lib = self.bridge.lib
-        with lib.read() as s:
-            films = queries.film_records(s, lib.root)
+        films = reads.films(lib)
         by_event: dict[str, list[FilmRecord]] = {}
         for film in films:
             by_event.setdefault(film.event or NO_EVENT, []).append(film)
@@ -140,12 +138,8 @@ class FilmTreeModel(QAbstractItemModel):
         film = self.film(index)
         if film is None or role != Qt.ItemDataRole.EditRole or not str(value).strip():
             return False
-        try:
-            films.rename(self.bridge.lib, film.id, str(value))
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(None, exc)
-            return False
-        return True
+        title = str(value)
+        return self.bridge.runner.run(lambda lib: films.rename(lib, film.id, title) or True) is not None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -168,8 +162,7 @@ class FilmTreeModel(QAbstractItemModel):
                 return film.title + ("\nFile missing — relink" if film.missing else "")
             if film.importing:
                 return self._importing_text(film)
-            return timecode.format_clock(film.duration_us, 1)[3:] if film.duration_us < 3_600_000_000 \
-                else timecode.format_clock(film.duration_us, 0)
+            return timecode.format_short(film.duration_us)
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return self._icon(film)
         if role == Qt.ItemDataRole.ForegroundRole and film.missing:
@@ -272,16 +265,13 @@ class LibraryPanel(QWidget):
 
     def move_to_event(self, film_id: int, name: str | None = None) -> None:
         if name is None:
-            with self.model.bridge.lib.read() as s:
-                names = [e.name for e in queries.events(s)]
+            names = [e.name for e in reads.events(self.model.bridge.lib)]
             name, ok = QInputDialog.getItem(self, "Move to event", "Event (type a new name to create one):",
                                             ["(none)"] + names, 0, True)
             if not ok:
                 return
-        try:
-            films.set_event(self.model.bridge.lib, film_id, None if name in ("", "(none)") else name.strip())
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        event = None if name in ("", "(none)") else name.strip()
+        self.model.bridge.runner.run(lambda lib: films.set_event(lib, film_id, event), parent=self)
 
     def select_film(self, film_id: int) -> None:
         index = self.model.index_of(film_id)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
+    QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout, QWidget,
 )
 
 from app import reads
@@ -24,7 +25,6 @@ from ui.feedback import Feedback
 from ui.event_timeline import EventTimeline
 from ui.import_flow import ImportFlow
 from ui.library_panel import LibraryPanel
-from ui.operations import OperationRunner
 from ui.player import Player
 from ui.present.launcher import PresentLauncher
 from ui.present.reviews_panel import ReviewsPanel
@@ -38,6 +38,7 @@ from ui.text_keys import TextFieldKeys
 from ui.timeline import Timeline
 from ui.transport import TransportBar
 from ui.video_view import VideoView
+from ui.window_size import fit_to_screen
 from ui.workers import Job
 
 DOCK_LEFT, DOCK_RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
@@ -54,9 +55,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ProtoReel — {lib.root.name}")
         self.setAcceptDrops(True)
         self._closed = False
-        self.runner = OperationRunner(lib, self)
+        self.runner = self.bridge.runner
         self.selection = ClipSelection(self)
         self.feedback = Feedback(self.statusBar())
+        self.runner.feedback = self.feedback
 
         self.video = VideoView(self)
         self.player = Player(self.video, self)
@@ -73,7 +75,7 @@ class MainWindow(QMainWindow):
         self.people_panel = PeoplePanel(self.bridge, self, current_film=lambda: self.current_film_id(),
                                         current_clip=lambda: self.selection.current)
         self.record_view = RecordView(self.bridge, self)
-        self.key_tagger = KeyTagger(self)
+        self.key_tagger = KeyTagger(self.runner, self.selection, self.player)
         self.reel_preview = ReelPreview(lib, self.player, self)
         self.undo_actions = UndoActions(self.bridge, self)
         self.reviews_panel = ReviewsPanel(self.bridge, self.runner, self)
@@ -93,7 +95,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self.docks: dict[str, QDockWidget] = {}
         self.add_dock("library", "Library", self.library_panel, DOCK_LEFT)
-        self.add_dock("event", "Event day", self.event_timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        # In a scroll area: a day with many films (many lanes) must not make the window taller
+        # than a laptop's screen.
+        event_scroll = QScrollArea(self)
+        event_scroll.setWidget(self.event_timeline)
+        event_scroll.setWidgetResizable(True)
+        event_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        event_scroll.setMinimumHeight(60)
+        self.add_dock("event", "Event day", event_scroll, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.add_dock("clips", "Clips", self.clip_list, DOCK_RIGHT)
         self.add_dock("reel", "Reel", self.reel_builder, DOCK_RIGHT, tab_with="clips")
         self.add_dock("prototypes", "Prototypes", self.prototypes_panel, DOCK_RIGHT, tab_with="clips")
@@ -108,15 +117,17 @@ class MainWindow(QMainWindow):
         self._text_keys = TextFieldKeys(self)
         QApplication.instance().installEventFilter(self._text_keys)
         self._connect()
-        self.resize(1400, 860)
-        self.resizeDocks([self.docks["library"], self.docks["clips"]], [300, 440], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["library"], self.docks["codebook"]], [480, 360], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["event"]], [150], Qt.Orientation.Vertical)
-        self._restore()
+        settings = QSettings()
+        restored = settings.value("window/geometry") is not None and self.restoreGeometry(settings.value("window/geometry"))
+        fit_to_screen(self, restored=bool(restored))
+        self._default_layout = settings.value("window/state") is None
+        if not self._default_layout:
+            self.restoreState(settings.value("window/state"))
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
         self.runner.start(lambda progress, cancel: films.check_missing(lib))
         QTimer.singleShot(0, self.offer_recovery)
         QTimer.singleShot(0, self.import_flow.background.resume)  # imports a crash or closing cut short
+        QTimer.singleShot(0, self.reopen_last_film)
 
     def add_dock(self, name: str, title: str, widget: QWidget, area, tab_with: str | None = None) -> QDockWidget:
         """A panel, addressed by ``name`` (``self.docks[name]``); ``tab_with`` stacks it as a tab."""
@@ -127,7 +138,34 @@ class MainWindow(QMainWindow):
         if tab_with is not None:
             self.tabifyDockWidget(self.docks[tab_with], dock)
         self.docks[name] = dock
+        dock.dockLocationChanged.connect(lambda _area: self.tabs_follow_drags())
+        self.tabs_follow_drags()
         return dock
+
+    def tabs_follow_drags(self) -> None:
+        """Dragging clips over a panel's tab brings that panel forward (so a prototype behind the
+        clip list can still be dropped on), wherever the panels have been moved."""
+        for bar in self.findChildren(QTabBar):
+            if not bar.changeCurrentOnDrag():
+                bar.setChangeCurrentOnDrag(True)
+                bar.setAcceptDrops(True)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.tabs_follow_drags()
+        if self._default_layout:  # first shown at its real size: share it out
+            self._default_layout = False
+            self.share_width()
+
+    def share_width(self) -> None:
+        """Side panels get about a quarter of the width each (the clip list a little more), the
+        player the rest; the library and the codebook split the left side's height."""
+        side = max(self.width() // 4, 300)
+        self.resizeDocks([self.docks["library"], self.docks["clips"]], [side - 40, side + 60], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["library"], self.docks["codebook"]], [self.height() // 2, self.height() // 2],
+                         Qt.Orientation.Vertical)
+        if "event" in self.docks:
+            self.resizeDocks([self.docks["event"]], [150], Qt.Orientation.Vertical)
 
     def show_dock(self, name: str) -> None:
         self.docks[name].show()
@@ -143,6 +181,7 @@ class MainWindow(QMainWindow):
         self.timeline.notice.connect(self.feedback.say)
         self.selection.changed.connect(lambda _ids: self.clip_details.show_clip(self.selection.current))
         self.clip_list.clip_activated.connect(self.play_clip)
+        self.clip_list.delete_requested.connect(self.delete_clip)
         self.import_flow.finished.connect(self._after_import)
         self.library_panel.event_current.connect(self.event_timeline.set_event)
         self.event_timeline.film_activated.connect(self.library_panel.select_film)
@@ -203,14 +242,7 @@ class MainWindow(QMainWindow):
 
     def play_clips_in_order(self, clip_ids: list[int]) -> None:
         """Play clips back to back (an evidence group), as the reel preview does."""
-        from app.reel_plan import default_caption
-        from media.export.plan import PlanItem
-
-        records = reads.clips(self.lib, clip_ids)
-        items = [PlanItem(n, c.id, c.title, c.film_id, c.film, Path(), c.start_us, c.end_us, None, True, True,
-                          None, None, 0, caption=default_caption(c.title, [(t["kind"], t["name"]) for t in c.tags]))
-                 for n, c in enumerate(records)]
-        self.reel_preview.start(items)
+        self.reel_preview.start(reads.clip_plan_items(self.lib, clip_ids))
 
     def _seek_from_timeline(self, us: int) -> None:
         self.player.seek_us(us)
@@ -230,7 +262,7 @@ class MainWindow(QMainWindow):
             return
         self.selection.clear()
         what = f"clip “{titles[0]}”" if len(titles) == 1 else f"{len(titles)} clips"
-        self.feedback.say(f"Deleted {what}.", [("Undo", self.undo_actions.trigger_undo)])
+        self.feedback.say(f"Deleted {what}.", [("Undo", self.runner.undo)])
 
     def escape(self) -> None:
         """Esc: clear the in/out marks and the selection, so a tag key makes a new clip."""
@@ -264,11 +296,24 @@ class MainWindow(QMainWindow):
             self.import_flow.start(paths)
 
     def _after_import(self, results) -> None:
-        imported = [r.film_id for r in results if r.film_id is not None]
-        if imported:
-            self.library_panel.select_film(imported[0])
-            self.statusBar().showMessage(f"{len(imported)} film(s) ready to play and mark; thumbnails, waveform "
-                                         "and the library copy are made in the background.", 8000)
+        new = [r for r in results if r.film_id is not None and not r.existed]
+        known = [r for r in results if r.film_id is not None and r.existed]
+        refused = [r for r in results if r.error]
+        parts = []
+        if new:
+            parts.append(f"{len(new)} film{'s' if len(new) != 1 else ''} ready to play and mark (thumbnails, "
+                         "waveform and the library copy follow in the background)")
+        if len(known) == 1:
+            parts.append(f"“{known[0].source.name}” is already in the library (nothing copied)")
+        elif known:
+            parts.append(f"{len(known)} files are already in the library (nothing copied)")
+        if refused:
+            parts.append(f"{len(refused)} could not be imported (see the list)")
+        if parts:
+            self.feedback.say("; ".join(parts) + ".")
+        shown = (new or known)
+        if shown:
+            self.library_panel.select_film(shown[0].film_id)
 
     def relink_current(self) -> None:
         film = self.player.film
@@ -301,24 +346,39 @@ class MainWindow(QMainWindow):
 
     # -- library and window state ------------------------------------------------------
     def choose_library(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open or create a library folder", str(self.lib.root.parent))
-        if folder:
-            self.library_requested.emit(Path(folder))
+        from ui.library_chooser import LibraryChooser
 
-    def _restore(self) -> None:
+        self.library_chooser = chooser = LibraryChooser(self.lib.root, self)
+        chooser.accepted.connect(lambda: chooser.chosen() and self.library_requested.emit(chooser.chosen()))
+        chooser.open()
+
+    def _place_key(self) -> str:
+        """Settings key of this library's last film and position (each library has its own)."""
+        return "place/" + hashlib.sha1(str(self.lib.root).encode()).hexdigest()[:16]
+
+    def reopen_last_film(self) -> None:
+        """Where you left off: the last film, at the frame it showed."""
         settings = QSettings()
-        geometry = settings.value("window/geometry")
-        state = settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        film_id = settings.value(f"{self._place_key()}/film")
+        position = settings.value(f"{self._place_key()}/position_us", 0)
+        try:
+            film_id, position = int(film_id), int(position)
+        except (TypeError, ValueError):
+            return
+        if self.player.film is None and reads.film_or_none(self.lib, film_id) is not None:
+            self.library_panel.select_film(film_id)
+            if self.current_film_id() != film_id:
+                self.open_film(film_id)
+            self.player.seek_us(position)
 
     def closeEvent(self, event) -> None:
         if self._closed:
             return super().closeEvent(event)
         self._closed = True
         settings = QSettings()
+        if self.player.film is not None:
+            settings.setValue(f"{self._place_key()}/film", self.player.film.id)
+            settings.setValue(f"{self._place_key()}/position_us", int(self.player.position_us))
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.record_view.stop_and_wait()  # a take in progress is finished and kept

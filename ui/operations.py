@@ -7,6 +7,7 @@ nowhere else; every worker is tracked so closing the window can cancel and wait 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -30,6 +31,24 @@ class OperationRunner(QObject):
         self.window = window
         self.jobs: list[Job] = []
         self.closing = False
+        self.feedback = None  # ui.feedback.Feedback, set by the main window
+
+    # -- saying what happened ------------------------------------------------------------
+    def say(self, text: str, actions=()) -> None:
+        if self.feedback is not None:
+            self.feedback.say(text, list(actions))
+
+    def undo(self) -> None:
+        """Undo the last step (the Undo button beside a message) and say what was undone."""
+        changes = self.run(lambda lib: lib.undo())
+        if changes is not None:
+            self.say(f"{changes.name}: done.")
+
+    def announce_file(self, path: Path, what: str) -> None:
+        """Every export and report ends here: what was written, where, and a way to it."""
+        from ui.desktop import show_in_folder
+
+        self.say(f"{what}: {Path(path).name} in {Path(path).parent}", [("Show in folder", lambda: show_in_folder(path))])
 
     def run(self, op: Callable[[Library], T], parent: QWidget | None = None,
             on_success: Callable[[T], Any] | None = None) -> T | None:
@@ -45,9 +64,15 @@ class OperationRunner(QObject):
 
     def start(self, fn: Callable, *, parent: QWidget | None = None, on_success: Callable | None = None,
               on_failure: Callable | None = None, on_progress: Callable | None = None,
-              on_cancelled: Callable | None = None, on_done: Callable | None = None) -> Job:
-        """Run ``fn(progress, cancel)`` on a worker; errors are shown unless ``on_failure`` takes them."""
+              on_cancelled: Callable | None = None, on_done: Callable | None = None,
+              dialog: tuple[str, str, str] | None = None) -> Job:
+        """Run ``fn(progress, cancel)`` on a worker; errors are shown unless ``on_failure`` takes them.
+        ``dialog`` = (title, text, object name) shows a progress dialog with Cancel."""
         job = Job(fn, self)
+        if dialog is not None:
+            from ui.progress import show_progress
+
+            show_progress(job, parent or self.window, *dialog)
         if on_progress is not None:
             job.progress.connect(on_progress)
         if on_success is not None:

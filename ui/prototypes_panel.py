@@ -14,19 +14,18 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QInputDialog, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QComboBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from app import evidence, queries
+from app import evidence, reads
 from app.changes import Changes
 from media.errors import BadInput
-from app.models import PROTOTYPE_STAGES, Prototype
+from app.records import PROTOTYPE_STAGES
 from app.ops import prototypes, reels
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
-from ui.errors import show_error
-from ui.progress import show_progress
+from ui.save_dialog import ask_save_path
 from ui.workers import Job
 from ui.film_media import load_film_media
 
@@ -91,7 +90,14 @@ class PrototypesPanel(QWidget):
         for stage in PROTOTYPE_STAGES:
             self.stage.addItem(stage.capitalize(), stage)
         new = QPushButton("New prototype", self)
+        new.setObjectName("newPrototype")
+        new.setToolTip("Add a prototype (a service idea being tested); then drag clips from the Clips list onto it")
         new.clicked.connect(self.new_prototype)
+        self.empty = QLabel("No prototypes yet.\n\nPress “New prototype” to add the service idea you are testing, "
+                            "then drag clips from the Clips list onto its name here to link them as evidence.", self)
+        self.empty.setObjectName("prototypesEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #888; padding: 8px;")
         self.board = QTreeWidget(self)
         self.board.setObjectName("evidenceBoard")
         self.board.setHeaderLabels(["Evidence", "Quote"])
@@ -99,10 +105,13 @@ class PrototypesPanel(QWidget):
         self.board.setColumnWidth(0, 260)
         self.board.itemDoubleClicked.connect(self._board_activated)
         play = QPushButton("Play group", self)
+        play.setToolTip("Play the clips of the selected group (a challenge or opportunity) one after another")
         play.clicked.connect(self.play_group)
         csv_button = QPushButton("Export CSV…", self)
+        csv_button.setToolTip("A spreadsheet of this board: one row per clip in each group")
         csv_button.clicked.connect(lambda: self.export("csv"))
         report = QPushButton("Export report…", self)
+        report.setToolTip("A printable web page of this board, with a still of each clip")
         report.clicked.connect(lambda: self.export("html"))
         make_reel = QPushButton("Make a reel", self)
         make_reel.setObjectName("reelFromBoard")
@@ -118,6 +127,7 @@ class PrototypesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list)
+        layout.addWidget(self.empty)
         layout.addWidget(new)
         layout.addLayout(form)
         layout.addWidget(self.board, 3)
@@ -138,16 +148,18 @@ class PrototypesPanel(QWidget):
         current = self.current_id()
         self.list.blockSignals(True)
         self.list.clear()
-        with self.bridge.lib.read() as s:
-            for proto in queries.prototypes(s):
-                item = QListWidgetItem(f"{proto.name}  ·  {proto.stage}  ·  {len(proto.clip_links)} clips")
-                item.setData(Qt.ItemDataRole.UserRole, proto.id)
-                self.list.addItem(item)
-                if proto.id == current:
-                    self.list.setCurrentItem(item)
+        for proto in reads.prototypes(self.bridge.lib):
+            item = QListWidgetItem(f"{proto.name}  ·  {proto.stage}  ·  {proto.clip_count} clips")
+            item.setData(Qt.ItemDataRole.UserRole, proto.id)
+            item.setToolTip(f"{proto.summary}\n\nDrop clips here to link them to “{proto.name}”."
+                            if proto.summary else f"Drop clips here to link them to “{proto.name}”.")
+            self.list.addItem(item)
+            if proto.id == current:
+                self.list.setCurrentItem(item)
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
         self.list.blockSignals(False)
+        self.empty.setVisible(self.list.count() == 0)
         self.show_current()
 
     def _on_changed(self, changes: Changes) -> None:
@@ -161,14 +173,11 @@ class PrototypesPanel(QWidget):
 
     # -- edits -------------------------------------------------------------------------
     def new_prototype(self) -> None:
-        with self.bridge.lib.read() as s:
-            taken = {p.name for p in queries.prototypes(s)}
+        taken = {p.name for p in reads.prototypes(self.bridge.lib)}
         name = next(f"New prototype {n}" if n else "New prototype" for n in range(100)
                     if (f"New prototype {n}" if n else "New prototype") not in taken)
-        try:
-            proto_id = prototypes.add(self.bridge.lib, name)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        proto_id = self.bridge.runner.run(lambda lib: prototypes.add(lib, name), parent=self)
+        if proto_id is None:
             return
         self.select(proto_id)
         self.name.setFocus()
@@ -178,20 +187,21 @@ class PrototypesPanel(QWidget):
         proto_id = self.current_id()
         if proto_id is None:
             return
-        with self.bridge.lib.read() as s:
-            proto = s.get(Prototype, proto_id)
-            now = {"name": proto.name, "summary": proto.summary, "stage": proto.stage}
+        proto = self.bridge.runner.run(lambda lib: reads.prototype(lib, proto_id), parent=self)
+        if proto is None:
+            return
+        now = {"name": proto.name, "summary": proto.summary, "stage": proto.stage}
         if all(now[k] == v for k, v in fields.items()):
             return
-        try:
-            prototypes.update(self.bridge.lib, proto_id, **fields)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        if self.bridge.runner.run(lambda lib: prototypes.update(lib, proto_id, **fields) or True, parent=self) is None:
             self.show_current()
 
     def link(self, prototype_id: int, clip_ids: list[int]) -> None:
-        prototypes.link(self.bridge.lib, prototype_id, clip_ids)
-        self.select(prototype_id)
+        if self.bridge.runner.run(lambda lib: prototypes.link(lib, prototype_id, clip_ids) or True, parent=self):
+            name = reads.prototype(self.bridge.lib, prototype_id).name
+            self.bridge.runner.say(f"Linked {len(clip_ids)} clip{'s' if len(clip_ids) != 1 else ''} to “{name}”.",
+                                   [("Undo", self.bridge.runner.undo)])
+            self.select(prototype_id)
 
     # -- evidence board ----------------------------------------------------------------
     def show_current(self) -> None:
@@ -224,9 +234,8 @@ class PrototypesPanel(QWidget):
     def _picture(self, clip) -> QIcon:
         if clip.id not in self._icons:
             lib = self.bridge.lib
-            with lib.read() as s:
-                (film,) = queries.film_records(s, lib.root, [clip.film_id])
-            tile = load_film_media(lib, film).tile_at(clip.start_us)
+            film = reads.film_or_none(lib, clip.film_id)
+            tile = load_film_media(lib, film).tile_at(clip.start_us) if film is not None else None
             self._icons[clip.id] = QIcon(tile) if tile is not None else QIcon()
         return self._icons[clip.id]
 
@@ -250,13 +259,17 @@ class PrototypesPanel(QWidget):
             return None
         b = evidence.board(self.bridge.lib, proto_id)
         ids = list(dict.fromkeys(c.id for g in b.groups for c in g.clips))
-        if not ids:
-            show_error(self, BadInput(f"prototype {b.name!r}: link some clips to it first"))
-            return None
-        reel_id = reels.create(self.bridge.lib, reels.free_title(self.bridge.lib, f"{b.name}: evidence"),
-                               [str(i) for i in ids])
-        reels.update(self.bridge.lib, reel_id, subtitle=b.summary)
-        self.reel_made.emit(reel_id)
+
+        def make(lib):
+            if not ids:
+                raise BadInput(f"prototype {b.name!r}: link some clips to it first")
+            made = reels.create(lib, reels.free_title(lib, f"{b.name}: evidence"), [str(i) for i in ids])
+            reels.update(lib, made, subtitle=b.summary)
+            return made
+
+        reel_id = self.bridge.runner.run(make, parent=self)
+        if reel_id is not None:
+            self.reel_made.emit(reel_id)
         return reel_id
 
     def export(self, kind: str) -> None:
@@ -265,27 +278,26 @@ class PrototypesPanel(QWidget):
             return
         b = evidence.board(self.bridge.lib, proto_id)
         suffix = ".csv" if kind == "csv" else ".html"
-        default = str(self.bridge.lib.exports_dir / f"{b.name} evidence{suffix}")
-        name, _ = QFileDialog.getSaveFileName(self, "Export evidence", default,
-                                              "Spreadsheet (*.csv)" if kind == "csv" else "Web page (*.html)")
-        if not name:
+        path = ask_save_path(self, "Export evidence", f"{b.name} evidence{suffix}",
+                             "Spreadsheet (*.csv)" if kind == "csv" else "Web page (*.html)", self.bridge.lib.exports_dir)
+        if path is None:
             return
         choices = dict(EVIDENCE_AUDIENCES if kind == "html" else EVIDENCE_AUDIENCES[:3])
         choice, ok = QInputDialog.getItem(self, "Export evidence", "Who will see it? Clips of people whose consent "
                                           "does not cover them are left out.", list(choices), 0, False)
-        if not ok:
-            return
-        audience, anonymise = choices[choice]
-        lib = self.bridge.lib
-        if kind == "csv":
-            try:
-                evidence.write_csv(b, Path(name), lib, audience=audience)
-            except Exception as exc:  # noqa: BLE001 - shown to the user
-                show_error(self, exc)
-            return
+        if ok:
+            self.export_to(b, path, *choices[choice])
+
+    def export_to(self, b, path: Path, audience: str = "team", anonymise: bool = False) -> Job | None:
+        runner = self.bridge.runner
+        if path.suffix.lower() == ".csv":
+            if runner.run(lambda lib: evidence.write_csv(b, path, lib, audience=audience), parent=self) is not None:
+                runner.announce_file(path, "Evidence exported")
+            return None
         # A still per clip is decoded from its film: a worker's job, with progress.
-        self.job = Job(lambda progress, cancel: evidence.write_html(lib, b, Path(name), progress, audience=audience,
-                                                                    anonymise=anonymise), self)
-        show_progress(self.job, self, "Evidence report", f"Writing {Path(name).name}…", "reportProgress")
-        self.job.failed.connect(lambda exc: show_error(self, exc, "Evidence report"))
-        self.job.start()
+        self.job = runner.start(lambda progress, cancel: evidence.write_html(runner.lib, b, path, progress, cancel,
+                                                                             audience=audience, anonymise=anonymise),
+                                parent=self, on_success=lambda out: runner.announce_file(out, "Evidence report written"),
+                                on_cancelled=lambda: runner.say("Evidence report cancelled: nothing was written."),
+                                dialog=("Evidence report", f"Writing {path.name}…", "reportProgress"))
+        return self.job

@@ -11,23 +11,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QListView, QPushButton, QVBoxLayout, QWidget,
 )
 
-from app import reel_plan
+from app import reads, reel_plan
+from app.reel_plan import default_caption
 from media import timecode
 from app.changes import Changes
 from media.errors import BadInput
-from app.models import Reel
 from app.ops import export as export_ops
 from app.ops import reels as reel_ops
 from media.export import suffixes
 from media.export.plan import PlanItem
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
-from ui.errors import show_error
-from ui.progress import show_progress
+from ui.save_dialog import ask_save_path
 from ui.workers import Job
 
 ITEM_MIME = "application/x-protoreel-reel-item"
@@ -44,18 +43,9 @@ class ReelItemsModel(QAbstractListModel):
         self.items: list[PlanItem] = []
         self.item_ids: list[int] = []
 
-    def load(self, reel_id: int | None) -> None:
+    def load(self, reel_id: int | None, items: list[PlanItem], item_ids: list[int]) -> None:
         self.beginResetModel()
-        self.reel_id, self.items, self.item_ids = reel_id, [], []
-        if reel_id is not None:
-            lib = self.bridge.lib
-            with lib.read() as s:
-                reel = s.get(Reel, reel_id)
-                if reel is not None:
-                    self.items = reel_plan.build(lib, s, reel_id).items
-                    self.item_ids = [i.id for i in reel.items]
-                else:
-                    self.reel_id = None
+        self.reel_id, self.items, self.item_ids = reel_id, items, item_ids
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -101,18 +91,14 @@ class ReelItemsModel(QAbstractListModel):
         if self.reel_id is None:
             return False
         position = row if row >= 0 else (parent.row() if parent.isValid() else len(self.items))
-        try:
-            if data.hasFormat(ITEM_MIME):
-                (item_id, *_rest) = json.loads(bytes(data.data(ITEM_MIME)).decode())
-                current = self.item_ids.index(item_id)
-                reel_ops.move_item(self.bridge.lib, item_id, position - (1 if position > current else 0))
-            elif data.hasFormat(CLIP_MIME):
-                clip_ids = json.loads(bytes(data.data(CLIP_MIME)).decode())
-                reel_ops.add_clips(self.bridge.lib, self.reel_id, clip_ids, position)
-            else:
-                return False
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(None, exc)
+        reel_id, run = self.reel_id, self.bridge.runner.run
+        if data.hasFormat(ITEM_MIME):
+            (item_id, *_rest) = json.loads(bytes(data.data(ITEM_MIME)).decode())
+            current = self.item_ids.index(item_id)
+            run(lambda lib: reel_ops.move_item(lib, item_id, position - (1 if position > current else 0)))
+        elif data.hasFormat(CLIP_MIME):
+            clip_ids = json.loads(bytes(data.data(CLIP_MIME)).decode())
+            run(lambda lib: reel_ops.add_clips(lib, reel_id, clip_ids, position))
         return False  # the change report redraws the list; the view must not move rows itself
 
 
@@ -128,6 +114,7 @@ class ReelBuilder(QWidget):
         self.reel_box.setObjectName("reelBox")
         new = QPushButton("New from selected clips", self)
         new.setObjectName("newReel")
+        new.setToolTip("Make a new reel of the clips selected in the clip list")
         new.clicked.connect(self.new_reel)
         self.title = QLineEdit(self)
         self.subtitle = QLineEdit(self)
@@ -145,6 +132,8 @@ class ReelBuilder(QWidget):
             self.rate_box.addItem(f"{float(rate):.3f}".rstrip("0").rstrip(".") + " fps", timecode.fps_str(rate))
         self.opening = QCheckBox("Opening title card", self)
         self.captions = QCheckBox("Captions on clips", self)
+        self.opening.setToolTip("Start the reel with a card showing its title and subtitle")
+        self.captions.setToolTip("Show each clip's caption at the bottom of the picture")
         self.credits = QLineEdit(self)
         self.credits.setPlaceholderText("Closing card: thanks and attributions (empty: none)")
         self.items_model = ReelItemsModel(bridge)
@@ -161,15 +150,21 @@ class ReelBuilder(QWidget):
         self.caption = QLineEdit(self)
         self.caption.setPlaceholderText("Caption (empty: the clip's title and tags)")
         self.fade = QCheckBox("Fade in and out", self)
+        self.fade.setToolTip("Fade the selected clip in from black and out to black")
         add = QPushButton("Add selected clips", self)
+        add.setToolTip("Add the clips selected in the clip list to the end of this reel")
         add.clicked.connect(self.add_selected)
         remove = QPushButton("Remove", self)
+        remove.setToolTip("Take the selected item out of this reel (the clip itself stays)")
         remove.clicked.connect(self.remove_selected)
         preview = QPushButton("Preview", self)
         preview.setObjectName("previewReel")
+        preview.setToolTip("Play the reel's clips back to back in the player, without rendering")
         preview.clicked.connect(self.preview)
         export = QPushButton("Export…", self)
         export.setObjectName("exportReel")
+        export.setToolTip("Write the reel as a video (.mp4), a timeline (.otio, .edl), captions (.srt, .vtt) or a "
+                          "spreadsheet (.csv), by the file name's ending")
         export.clicked.connect(self.choose_export)
         self.length = QLabel(self)
 
@@ -227,9 +222,8 @@ class ReelBuilder(QWidget):
         current = select if select is not None else self.reel_id
         self.reel_box.blockSignals(True)
         self.reel_box.clear()
-        with self.bridge.lib.read() as s:
-            for reel in s.query(Reel).order_by(Reel.created_at.desc(), Reel.id.desc()):
-                self.reel_box.addItem(f"{reel.title}  ({len(reel.items)} clips)", reel.id)
+        for reel in reads.reels(self.bridge.lib):
+            self.reel_box.addItem(f"{reel.title}  ({reel.item_count} clips)", reel.id)
         index = self.reel_box.findData(current) if current is not None else 0
         self.reel_box.setCurrentIndex(max(index, 0))
         self.reel_box.blockSignals(False)
@@ -237,7 +231,11 @@ class ReelBuilder(QWidget):
 
     def show_reel(self, reel_id: int | None) -> None:
         row = self.items.currentIndex().row()
-        self.items_model.load(reel_id)
+        lib = self.bridge.lib
+        reel = next((r for r in reads.reels(lib) if r.id == reel_id), None) if reel_id is not None else None
+        plan = reads.reel_plan(lib, reel.id) if reel is not None else None  # built once per refresh
+        self.items_model.load(reel.id if reel else None, plan.items if plan else [],
+                              reads.reel_item_ids(lib, reel.id) if reel else [])
         enabled = self.items_model.reel_id is not None
         for w in (self.title, self.subtitle, self.audience, self.height_box, self.rate_box, self.opening, self.captions,
                   self.credits, self.items, self.card, self.caption, self.fade):
@@ -245,21 +243,18 @@ class ReelBuilder(QWidget):
         if not enabled:
             self.length.setText("No reel yet: select clips and press “New from selected clips”.")
             return
-        with self.bridge.lib.read() as s:
-            reel = s.get(Reel, reel_id)
-            options = reel_plan.reel_settings(reel)
-            self.title.setText(reel.title)
-            self.subtitle.setText(reel.subtitle)
-            self.audience.setCurrentIndex(self.audience.findData(reel.audience))
-            self.height_box.setCurrentIndex(self.height_box.findData(reel.height))
-            self.opening.setChecked(options.get("opening_card", True))
-            self.captions.setChecked(options.get("captions", True))
-            self.credits.setText(options.get("credits", ""))
-            plan = reel_plan.build(self.bridge.lib, s, reel_id)
-            auto = reel_plan.reel_rate(plan.items)
-            self.rate_box.setItemText(0, f"Automatic ({float(auto):.3f}".rstrip("0").rstrip(".") + " fps)")
-            self.rate_box.setCurrentIndex(max(self.rate_box.findData(options.get("fps")), 0))
-        self.length.setText(f"{len(plan.items)} clips, {timecode.format_clock(plan.duration_us, 1)} with cards, "
+        options = reel.settings
+        self.title.setText(reel.title)
+        self.subtitle.setText(reel.subtitle)
+        self.audience.setCurrentIndex(self.audience.findData(reel.audience))
+        self.height_box.setCurrentIndex(self.height_box.findData(reel.height))
+        self.opening.setChecked(options.get("opening_card", True))
+        self.captions.setChecked(options.get("captions", True))
+        self.credits.setText(options.get("credits", ""))
+        auto = reel_plan.reel_rate(plan.items)
+        self.rate_box.setItemText(0, f"Automatic ({float(auto):.3f}".rstrip("0").rstrip(".") + " fps)")
+        self.rate_box.setCurrentIndex(max(self.rate_box.findData(options.get("fps")), 0))
+        self.length.setText(f"{len(plan.items)} clips, {timecode.format_short(plan.duration_us)} with cards, "
                             f"for {dict(AUDIENCES)[plan.audience].lower()}")
         if 0 <= row < self.items_model.rowCount():
             self.items.setCurrentIndex(self.items_model.index(row))
@@ -274,40 +269,47 @@ class ReelBuilder(QWidget):
     # -- edits -------------------------------------------------------------------------
     def new_reel(self) -> None:
         clip_ids = self.selected_clips()
-        try:
+
+        def create(lib):
             if not clip_ids:
                 raise BadInput("New reel: select one or more clips in the clip list first")
-            reel_id = reel_ops.create(self.bridge.lib, reel_ops.free_title(self.bridge.lib, "New reel"),
-                                      [str(c) for c in clip_ids])
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+            return reel_ops.create(lib, reel_ops.free_title(lib, "New reel"), [str(c) for c in clip_ids])
+
+        reel_id = self.bridge.runner.run(create, parent=self)
+        if reel_id is None:
             return
         self.fill_reels(select=reel_id)
         self.title.setFocus()
         self.title.selectAll()
 
     def add_selected(self) -> None:
-        if self.reel_id is not None and self.selected_clips():
-            reel_ops.add_clips(self.bridge.lib, self.reel_id, self.selected_clips())
+        reel_id, clip_ids = self.reel_id, self.selected_clips()
+        if reel_id is None:
+            self.bridge.runner.say("No reel to add to: make one with “New from selected clips”.")
+        elif not clip_ids:
+            self.bridge.runner.say("Nothing added: select clips in the clip list first.")
+        else:
+            self.bridge.runner.run(lambda lib: reel_ops.add_clips(lib, reel_id, clip_ids), parent=self)
 
     def remove_selected(self) -> None:
         ids = [self.items_model.item_ids[i.row()] for i in self.items.selectionModel().selectedIndexes()]
         if ids:
-            reel_ops.remove_items(self.bridge.lib, ids)
+            self.bridge.runner.run(lambda lib: reel_ops.remove_items(lib, ids), parent=self)
 
     def _set(self, **fields) -> None:
         if self.reel_id is None:
             return
-        try:
-            with self.bridge.lib.read() as s:
-                reel = s.get(Reel, self.reel_id)
-                options = reel_plan.reel_settings(reel)
-                current = {"title": reel.title, "subtitle": reel.subtitle, "audience": reel.audience,
-                           "height": reel.height, **options}
+        reel_id = self.reel_id
+
+        def change(lib) -> bool:
+            reel = reads.reel(lib, reel_id)
+            current = {"title": reel.title, "subtitle": reel.subtitle, "audience": reel.audience,
+                       "height": reel.height, **reel.settings}
             if any(current.get(k) != v for k, v in fields.items()):
-                reel_ops.update(self.bridge.lib, self.reel_id, **fields)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+                reel_ops.update(lib, reel_id, **fields)
+            return True
+
+        if self.bridge.runner.run(change, parent=self) is None:
             self.show_reel(self.reel_id)
 
     def _current_item(self) -> tuple[int, PlanItem] | None:
@@ -334,11 +336,11 @@ class ReelBuilder(QWidget):
         item_id, item = current
         now = {"card_text": item.card_text, "caption": item.caption, "fade": item.fade}
         if "caption" in fields and fields["caption"] is None:
-            default = reel_plan.default_caption(item.clip_title, item.tags)
+            default = default_caption(item.clip_title, item.tags)
             if item.caption == default:
                 return
         if any(now.get(k) != v for k, v in fields.items()):
-            reel_ops.update_item(self.bridge.lib, item_id, **fields)
+            self.bridge.runner.run(lambda lib: reel_ops.update_item(lib, item_id, **fields), parent=self)
 
     # -- preview and export --------------------------------------------------------------
     def preview(self) -> None:
@@ -348,18 +350,18 @@ class ReelBuilder(QWidget):
     def choose_export(self) -> None:
         if self.reel_id is None:
             return
-        default = str(self.bridge.lib.exports_dir / f"{self.title.text() or 'reel'}.mp4")
-        name, _ = QFileDialog.getSaveFileName(self, "Export reel", default, EXPORT_FILTER)
-        if name:
-            self.export_to(Path(name))
+        path = ask_save_path(self, "Export reel", f"{self.title.text() or 'reel'}.mp4", EXPORT_FILTER,
+                             self.bridge.lib.exports_dir)
+        if path is not None:
+            self.export_to(path)
 
     def export_to(self, path: Path) -> Job | None:
         if path.suffix.lower() not in suffixes():
             path = path.with_suffix(".mp4")
-        lib, reel_id = self.bridge.lib, self.reel_id
-        self.job = Job(lambda progress, cancel: export_ops.export_reel(lib, reel_id, path, progress=progress,
-                                                                       cancel=cancel), self)
-        show_progress(self.job, self, "Export", f"Exporting {path.name}…", "exportProgress")
-        self.job.failed.connect(lambda exc: show_error(self, exc, "Export"))
-        self.job.succeeded.connect(lambda out: self.window().statusBar().showMessage(f"Exported {out}", 8000))
-        return self.job.start()
+        runner, reel_id = self.bridge.runner, self.reel_id
+        self.job = runner.start(
+            lambda progress, cancel: export_ops.export_reel(runner.lib, reel_id, path, progress=progress, cancel=cancel),
+            parent=self, on_success=lambda out: runner.announce_file(out, "Reel exported"),
+            on_cancelled=lambda: runner.say(f"Export cancelled: no {path.name} was written."),
+            dialog=("Export", f"Exporting {path.name}…", "exportProgress"))
+        return self.job

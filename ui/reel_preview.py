@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app import queries
+from app import reads
 from app.library import Library
 from media.export.plan import PlanItem
 from ui.player import Player
@@ -50,9 +50,7 @@ class ReelPreview(QObject):
         self._advancing = True
         try:
             if self.player.film is None or self.player.film.id != item.film_id:
-                with self.lib.read() as s:
-                    (film,) = queries.film_records(s, self.lib.root, [item.film_id])
-                self.player.load(film, item.start_us)
+                self.player.load(reads.film_or_none(self.lib, item.film_id), item.start_us)
             else:
                 self.player.seek_us(item.start_us)
             self.item_started.emit(self.index)

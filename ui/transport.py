@@ -24,13 +24,13 @@ class TransportBar(QWidget):
         self.play_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.setToolTip("Play / pause (Space)")
         self.play_button.clicked.connect(player.toggle_play)
-        self.timecode = QLineEdit("00:00:00:00", self)
+        self.timecode = QLineEdit("0:00.00", self)
         self.timecode.setObjectName("timecodeField")
-        self.timecode.setToolTip("Type a time (HH:MM:SS:FF, MM:SS.sss or seconds) and press Enter to jump")
+        self.timecode.setToolTip("Type a time (1:05.20, 1:02:03.5, seconds, or HH:MM:SS:FF with frames) and press Enter to jump (Ctrl+G)")
         self.timecode.setMaximumWidth(110)
         self.timecode.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.timecode.returnPressed.connect(self._jump)
-        self.duration = QLabel("/ 00:00:00:00", self)
+        self.duration = QLabel("/ 0:00.00", self)
         self.message = QLabel("", self)
         self.message.setStyleSheet("color: #b3261e")
         self.speed = QComboBox(self)
@@ -48,6 +48,7 @@ class TransportBar(QWidget):
         self.volume = QSlider(Qt.Orientation.Horizontal, self)
         self.volume.setRange(0, 100)
         self.volume.setValue(80)
+        self.volume.setToolTip("Volume")
         self.volume.setMaximumWidth(100)
         self.volume.valueChanged.connect(lambda v: player.set_volume(v / 100))
         player.set_volume(0.8)
@@ -64,14 +65,14 @@ class TransportBar(QWidget):
 
     def _show_position(self, us: int) -> None:
         if not self.timecode.hasFocus():
-            self.timecode.setText(timecode.format_timecode(us, self.player.fps))
+            self.timecode.setText(timecode.format_short(us, 2))
 
     def _show_playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(icon))
 
     def _show_film(self, film) -> None:
-        self.duration.setText("/ " + timecode.format_timecode(film.duration_us, self.player.fps) if film else "")
+        self.duration.setText("/ " + timecode.format_short(film.duration_us, 2) if film else "")
         self.message.clear()
 
     def _on_mute(self, muted: bool) -> None:

@@ -8,7 +8,7 @@ from media import frame_times, timecode
 from media.timecode import US
 from media.errors import BadInput
 from app.library import Library
-from app.models import Clip, ClipTag, Film
+from app.models import Clip, ClipTag, Film, Tag
 from app.ops import codebook, lookup
 
 
@@ -44,6 +44,23 @@ def snap(lib: Library, film: Film, start_us: int, end_us: int) -> tuple[int, int
     return start, end
 
 
+def default_title(film_title: str, start_us: int) -> str:
+    """A title that tells clips apart in a list: the film's short name and where the clip starts
+    (``Kitchen role-play 2 · 3:05``)."""
+    return f"{short_name(film_title)} · {timecode.format_short(start_us, 0)}"
+
+
+def short_name(title: str, limit: int = 28) -> str:
+    """The first words of a film's title, up to ``limit`` characters (file-name dashes read as spaces)."""
+    words = title.replace("_", " ").replace("-", " ").split()
+    out = ""
+    for word in words:
+        if out and len(out) + 1 + len(word) > limit:
+            break
+        out = f"{out} {word}".strip()
+    return out[:limit] or "Clip"
+
+
 def resolve_tags(session: Session, refs: list[str]):
     """``KIND:NAME`` creates the tag if the codebook lacks it; a bare name must exist."""
     tags = []
@@ -64,7 +81,7 @@ def add(
     quote: str = "",
 ) -> int:
     with lib.op("Add clip") as s:
-        film = s.get(Film, film_id)
+        film = lookup.by_id(s, Film, film_id)
         check_range(film, start_us, end_us)
         start_us, end_us = snap(lib, film, start_us, end_us)
         clip = Clip(film_id=film_id, start_us=start_us, end_us=end_us, title=title.strip(), note=note, quote=quote)
@@ -73,13 +90,13 @@ def add(
         for tag in {t.id: t for t in resolve_tags(s, list(tags))}.values():
             s.add(ClipTag(clip_id=clip.id, tag_id=tag.id))
         if not clip.title:
-            clip.title = f"{film.title} {timecode.format_clock(start_us, 0)}"
+            clip.title = default_title(film.title, start_us)
         return clip.id
 
 
 def set_range(lib: Library, clip_id: int, start_us: int, end_us: int) -> None:
     with lib.op("Change clip in/out") as s:
-        clip = s.get(Clip, clip_id)
+        clip = lookup.by_id(s, Clip, clip_id)
         check_range(clip.film, start_us, end_us)
         clip.start_us, clip.end_us = snap(lib, clip.film, start_us, end_us)
 
@@ -92,7 +109,7 @@ def update(lib: Library, clip_id: int, **fields) -> None:
         raise BadInput(f"clip fields {sorted(unknown)}: cannot be changed this way")
     name = "Rename clip" if set(fields) == {"title"} else "Edit clip"
     with lib.op(name) as s:
-        clip = s.get(Clip, clip_id)
+        clip = lookup.by_id(s, Clip, clip_id)
         for key, value in fields.items():
             setattr(clip, key, value.strip() if key == "title" else value)
 
@@ -100,12 +117,14 @@ def update(lib: Library, clip_id: int, **fields) -> None:
 def delete(lib: Library, clip_ids: list[int]) -> None:
     with lib.op("Delete clip" if len(clip_ids) == 1 else f"Delete {len(clip_ids)} clips") as s:
         for clip_id in clip_ids:
-            s.delete(s.get(Clip, clip_id))
+            s.delete(lookup.by_id(s, Clip, clip_id))
 
 
 def add_tag(lib: Library, clip_ids: list[int], tag_id: int) -> None:
     with lib.op("Tag clip") as s:
+        lookup.by_id(s, Tag, tag_id)
         for clip_id in clip_ids:
+            lookup.by_id(s, Clip, clip_id)
             if s.get(ClipTag, (clip_id, tag_id)) is None:
                 s.add(ClipTag(clip_id=clip_id, tag_id=tag_id))
 

@@ -13,6 +13,7 @@ from media.errors import BadInput
 from app.library import Library
 from app.models import ClipTag, Tag, TAG_KINDS
 from app.ops.lookup import check_name
+from app.ops import lookup
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -76,7 +77,7 @@ def add(lib: Library, name: str, kind: str, color: str | None = None) -> int:
 def rename(lib: Library, tag_id: int, name: str) -> None:
     name = check_name(name, "tag")
     with lib.op("Rename tag") as s:
-        tag = s.get(Tag, tag_id)
+        tag = lookup.by_id(s, Tag, tag_id)
         clash = s.scalars(
             select(Tag).where(Tag.kind == tag.kind, func.lower(Tag.name) == name.lower(), Tag.id != tag_id)
         ).first()
@@ -88,12 +89,12 @@ def rename(lib: Library, tag_id: int, name: str) -> None:
 def recolor(lib: Library, tag_id: int, color: str) -> None:
     color = check_color(color)
     with lib.op("Change tag colour") as s:
-        s.get(Tag, tag_id).color = color
+        lookup.by_id(s, Tag, tag_id).color = color
 
 
 def set_archived(lib: Library, tag_id: int, archived: bool = True) -> None:
     with lib.op("Archive tag" if archived else "Restore tag") as s:
-        s.get(Tag, tag_id).archived = archived
+        lookup.by_id(s, Tag, tag_id).archived = archived
 
 
 def merge(lib: Library, source_id: int, target_id: int) -> None:
@@ -101,7 +102,7 @@ def merge(lib: Library, source_id: int, target_id: int) -> None:
     if source_id == target_id:
         raise BadInput("merge: a tag cannot be merged into itself")
     with lib.op("Merge tags") as s:
-        source, target = s.get(Tag, source_id), s.get(Tag, target_id)
+        source, target = lookup.by_id(s, Tag, source_id), lookup.by_id(s, Tag, target_id)
         if source is None or target is None:
             raise BadInput("merge: one of the two tags no longer exists")
         have = set(s.scalars(select(ClipTag.clip_id).where(ClipTag.tag_id == target_id)))
@@ -124,13 +125,13 @@ def set_shortcut(lib: Library, tag_id: int, key: str | None) -> None:
         if key is not None:
             for other in s.scalars(select(Tag).where(Tag.shortcut == key, Tag.id != tag_id)):
                 other.shortcut = None
-        s.get(Tag, tag_id).shortcut = key
+        lookup.by_id(s, Tag, tag_id).shortcut = key
 
 
 def move(lib: Library, tag_id: int, steps: int) -> None:
     """Move a tag up (negative) or down within its kind."""
     with lib.op("Reorder codebook") as s:
-        tag = s.get(Tag, tag_id)
+        tag = lookup.by_id(s, Tag, tag_id)
         siblings = list(s.scalars(select(Tag).where(Tag.kind == tag.kind).order_by(Tag.position, Tag.name)))
         index = siblings.index(tag)
         target = max(0, min(index + steps, len(siblings) - 1))
@@ -143,13 +144,13 @@ def move(lib: Library, tag_id: int, steps: int) -> None:
 
 def set_parent(lib: Library, tag_id: int, parent_id: int | None) -> None:
     with lib.op("Set parent tag") as s:
-        tag = s.get(Tag, tag_id)
+        tag = lookup.by_id(s, Tag, tag_id)
         seen, walk = {tag_id}, parent_id
         while walk is not None:  # no cycles: a tag cannot sit under its own child
             if walk in seen:
                 raise BadInput(f"tag {tag.name!r}: cannot be placed under one of its own sub-tags")
             seen.add(walk)
-            walk = s.get(Tag, walk).parent_id
+            walk = lookup.by_id(s, Tag, walk).parent_id
         tag.parent_id = parent_id
 
 

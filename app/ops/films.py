@@ -63,6 +63,9 @@ def import_files(
     if not sources:
         return []
     done = [0.0] * len(sources)
+    # Films join the library in the batch's order (the same content twice: the first is kept,
+    # whichever finished its decoding first).
+    turns = [threading.Event() for _ in sources]
 
     def run(n: int, source: Path) -> ImportResult:
         def step(fraction: float, message: str = "") -> None:
@@ -70,9 +73,12 @@ def import_files(
             progress(sum(done) / len(sources), f"{source.name}: {message}" if message else source.name)
 
         try:
-            return import_file(lib, source, event=event, link=link, progress=step, cancel=cancel)
+            return import_file(lib, source, event=event, link=link, progress=step, cancel=cancel,
+                               before_commit=turns[n - 1].wait if n else None)
         except ProtoReelError as exc:
             return ImportResult(source, error=str(exc))
+        finally:
+            turns[n].set()
 
     # Two films at a time: each is itself two jobs (hash, decode) that mostly wait on the disk
     # or on each other, so two cores stay busy without one long film holding up the rest.
@@ -92,6 +98,7 @@ def import_file(
     link: bool = False,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    before_commit=None,
 ) -> ImportResult:
     cancel = cancel or CancelToken()
     source = Path(source).expanduser().absolute()
@@ -103,6 +110,8 @@ def import_file(
         cache = work / "cache"
         cache.mkdir()
         sha, info = hash_and_analyse(info, work, cache, link, progress, cancel, exact=quick)
+        if before_commit is not None:
+            before_commit()  # the files before it in its batch are in (or refused) first
         with _COMMIT:  # two imports of the same content at once: the second finds the first
             with lib.read() as s:
                 existing = s.scalars(select(Film.id).where(Film.sha256 == sha)).first()
@@ -120,20 +129,16 @@ def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progr
                      exact: bool = False) -> tuple[str, MediaInfo]:
     """Hash (or copy while hashing, into ``work/media``) on one thread while the other decodes
     thumbnails and peaks into ``cache``: two cores, two jobs that barely wait on each other.
-    With ``exact`` (``info`` came from ``probe_quick``), the hashing thread then runs the full
-    probe, whose reading of every packet would otherwise come first. Progress is the mean of
-    the two, so it only moves forward. Returns the sha256 and the exact facts."""
+    With ``exact`` (``info`` came from ``probe_quick``), the full probe follows, after the
+    decoding has let go of its two openings of the file (FFmpeg holds an MP4's whole packet
+    index per opening: about 70 MB for 6 hours, so they are not all open at once). Progress is
+    the mean of the two jobs, so it only moves forward. Returns the sha256 and the exact facts."""
     both = _Both(sub_progress(progress, 0.02, 0.98))
-
-    def hash_then_probe() -> tuple[str, MediaInfo]:
-        if link:
-            sha = hash_file(info.path, both.hashing, cancel)
-        else:
-            sha = copy_and_hash(info.path, work / "media", both.hashing, cancel)
-        return sha, probe(info.path, cancel) if exact else info
-
     with ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
-        hashing = pool.submit(hash_then_probe)
+        if link:
+            hashing = pool.submit(hash_file, info.path, both.hashing, cancel)
+        else:
+            hashing = pool.submit(copy_and_hash, info.path, work / "media", both.hashing, cancel)
         analyse_progress = both.analysing
         try:
             analyse(info, cache, analyse_progress, cancel)
@@ -143,7 +148,8 @@ def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progr
         except BaseException:
             cancel_quietly(hashing, cancel)
             raise
-        return hashing.result()
+        sha = hashing.result()
+    return sha, probe(info.path, cancel) if exact else info
 
 
 class _Both:
@@ -270,7 +276,9 @@ def check_missing(lib: Library) -> list[int]:
     if flips:
         with lib.op("Check for missing files", undoable=False) as s:
             for film_id in flips:
-                s.get(Film, film_id).missing = not present[film_id]
+                film = s.get(Film, film_id)
+                if film is not None:  # deleted meanwhile: nothing to mark
+                    film.missing = not present[film_id]
     return [film_id for film_id, ok in present.items() if not ok]
 
 
@@ -292,7 +300,7 @@ def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | N
             "import it as a new film instead"
         )
     with lib.op(f"Relink {title}") as s:
-        film = s.get(Film, film_id)
+        film = lookup.by_id(s, Film, film_id)
         inside = new_path.is_relative_to(lib.root)
         film.path = str(new_path.relative_to(lib.root)) if inside else str(new_path)
         film.linked = not inside
@@ -305,10 +313,10 @@ def rename(lib: Library, film_id: int, title: str) -> None:
     if not title:
         raise BadInput("film title '': a film needs a title")
     with lib.op("Rename film") as s:
-        s.get(Film, film_id).title = title
+        lookup.by_id(s, Film, film_id).title = title
 
 
 def set_event(lib: Library, film_id: int, event: str | None) -> None:
     with lib.op("Move film to event") as s:
-        film = s.get(Film, film_id)
+        film = lookup.by_id(s, Film, film_id)
         film.event = events.get_or_create(s, event) if event else None

@@ -30,6 +30,19 @@ def _is_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 18
 
 
+NAMES = {"Clip": "clip", "Film": "film", "Tag": "tag", "Prototype": "prototype", "Reel": "reel",
+         "ReelItem": "reel item", "Person": "person", "Event": "event"}
+
+
+def by_id(session: Session, model, row_id):
+    """The row with this id, or ``NotFound`` naming it (a stale id: deleted, or undone elsewhere)."""
+    found = session.get(model, row_id) if row_id is not None else None
+    if found is None:
+        what = NAMES.get(model.__name__, model.__name__.lower())
+        raise NotFound(f"{what} {row_id}: no longer in the library (deleted or undone)")
+    return found
+
+
 def _by_id_or_name(session: Session, model, column, ref, what: str):
     text = str(ref).strip()
     if not text:

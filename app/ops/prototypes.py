@@ -8,6 +8,7 @@ from media.errors import BadInput
 from app.library import Library
 from app.models import ClipPrototype, Prototype, PROTOTYPE_STAGES
 from app.ops.lookup import check_name
+from app.ops import lookup
 
 
 def add(lib: Library, name: str, summary: str = "", stage: str = "idea") -> int:
@@ -55,11 +56,11 @@ def update(lib: Library, prototype_id: int, **fields) -> None:
         if "name" in fields and s.scalars(select(Prototype).where(
                 func.lower(Prototype.name) == fields["name"].lower(), Prototype.id != prototype_id)).first():
             raise BadInput(f"prototype {fields['name']!r}: already exists")
-        proto = s.get(Prototype, prototype_id)
+        proto = lookup.by_id(s, Prototype, prototype_id)
         for key, value in fields.items():
             setattr(proto, key, value)
 
 
 def delete(lib: Library, prototype_id: int) -> None:
     with lib.op("Delete prototype") as s:
-        s.delete(s.get(Prototype, prototype_id))
+        s.delete(lookup.by_id(s, Prototype, prototype_id))

@@ -51,7 +51,7 @@ SETTING_FIELDS = {"cards", "captions", "opening_card", "credits", "crf", "preset
 def add_clips(lib: Library, reel_id: int, clip_ids: list[int], position: int | None = None) -> None:
     """Insert clips at ``position`` (default: the end)."""
     with lib.op("Add clips to reel") as s:
-        reel = s.get(Reel, reel_id)
+        reel = lookup.by_id(s, Reel, reel_id)
         items = list(reel.items)
         position = len(items) if position is None else max(0, min(position, len(items)))
         new = [ReelItem(reel_id=reel_id, clip_id=clip_id, position=0) for clip_id in clip_ids]
@@ -64,19 +64,19 @@ def remove_items(lib: Library, item_ids: list[int]) -> None:
     with lib.op("Remove from reel") as s:
         reels = set()
         for item_id in item_ids:
-            item = s.get(ReelItem, item_id)
+            item = lookup.by_id(s, ReelItem, item_id)
             reels.add(item.reel_id)
             s.delete(item)
         s.flush()
         for reel_id in reels:
-            s.expire(s.get(Reel, reel_id), ["items"])
-            _renumber(list(s.get(Reel, reel_id).items))
+            s.expire(lookup.by_id(s, Reel, reel_id), ["items"])
+            _renumber(list(lookup.by_id(s, Reel, reel_id).items))
 
 
 def move_item(lib: Library, item_id: int, position: int) -> None:
     """Move one item to ``position`` (0-based) in its reel."""
     with lib.op("Reorder reel") as s:
-        item = s.get(ReelItem, item_id)
+        item = lookup.by_id(s, ReelItem, item_id)
         items = [i for i in item.reel.items if i.id != item_id]
         position = max(0, min(position, len(items)))
         _renumber(items[:position] + [item] + items[position:])
@@ -95,7 +95,7 @@ def update_item(lib: Library, item_id: int, **fields) -> None:
     if unknown:
         raise BadInput(f"reel item fields {sorted(unknown)}: cannot be changed")
     with lib.op("Edit reel item") as s:
-        item = s.get(ReelItem, item_id)
+        item = lookup.by_id(s, ReelItem, item_id)
         for key, value in fields.items():
             setattr(item, key, value)
 
@@ -120,7 +120,7 @@ def update(lib: Library, reel_id: int, **fields) -> None:
         rate = parse_reel_rate(str(fields["fps"] or ""))
         fields["fps"] = fps_str(rate) if rate else None
     with lib.op("Change reel settings") as s:
-        reel = s.get(Reel, reel_id)
+        reel = lookup.by_id(s, Reel, reel_id)
         if "title" in fields and s.scalars(select(Reel.id).where(
                 func.lower(Reel.title) == str(fields["title"]).strip().lower(), Reel.id != reel_id)).first():
             raise BadInput(f"reel {fields['title']!r}: another reel has this title; choose another")
@@ -135,4 +135,4 @@ def update(lib: Library, reel_id: int, **fields) -> None:
 
 def delete(lib: Library, reel_id: int) -> None:
     with lib.op("Delete reel") as s:
-        s.delete(s.get(Reel, reel_id))
+        s.delete(lookup.by_id(s, Reel, reel_id))

@@ -113,3 +113,41 @@ def test_coarse_levels_hold_every_4th_tile_of_the_level_below(lib, tmp_path):
     # a whole hour across 12 tiles: level 2 (every 32 s) or coarser, so a few pages serve it
     level = strip.level_for(3600_000_000 / 12)
     assert level >= 2 and strip.nearest(1800_000_000, level) % 4 ** level == 0
+
+
+def test_one_pass_and_two_halves_make_the_same_pictures_and_peaks(tmp_path, monkeypatch):
+    """Films of hours are read in one pass (one packet index in memory), shorter ones in two
+    halves side by side: the cache is the same either way."""
+    from media import analysis
+    from media.probe import probe
+
+    film = make_long_film(tmp_path / "either way.mp4", 600)
+    info = probe(film)
+    halves, one = tmp_path / "halves", tmp_path / "one"
+    halves.mkdir(), one.mkdir()
+    analysis.analyse(info, halves)
+    monkeypatch.setattr(analysis, "ONE_PASS_FROM_US", 0)
+    analysis.analyse(info, one)
+    assert load_strip(halves).times_us == load_strip(one).times_us
+    assert np.array_equal(np.asarray(load_peaks(halves)), np.asarray(load_peaks(one)))
+    for index in (0, 150, 299):
+        a, b = read_tile(load_strip(halves), index), read_tile(load_strip(one), index)
+        assert np.array_equal(a, b)
+
+
+def test_a_library_made_before_pages_still_shows_its_strip_and_waveform(tmp_path):
+    """Caches written by earlier versions: one thumbs.jpg row and peaks.npy."""
+    import json
+
+    import cv2
+
+    row = np.concatenate([np.full((90, 160, 3), 40 * i, np.uint8) for i in range(5)], axis=1)
+    cv2.imwrite(str(tmp_path / "thumbs.jpg"), row)
+    (tmp_path / "thumbs.json").write_text(json.dumps(
+        {"tile_width": 160, "tile_height": 90, "interval_us": 2_000_000,
+         "times_us": [0, 2_000_000, 4_000_000, 6_000_000, 8_000_000]}))
+    np.save(tmp_path / "peaks.npy", np.arange(100, dtype=np.uint8))
+    strip = load_strip(tmp_path)
+    assert strip.legacy and strip.complete and strip.tile_for(5_900_000) == 3
+    assert abs(int(read_tile(strip, 3).mean()) - 120) <= 3
+    assert list(load_peaks(tmp_path)[:3]) == [0, 1, 2]

@@ -95,7 +95,32 @@ def test_mp4_is_frame_exact_in_sync_and_silent_where_the_film_was(reel, tmp_path
     assert np.abs(quiet).max() < 1e-3 < np.abs(loud).max()
     manifest = json.loads(export.manifest_path(out).read_text())
     assert [i["clip"] for i in manifest["items"]] == ["First", "Silent one", "Third"]
-    assert "name" not in json.dumps(manifest["items"][0]["people"])
+
+
+def test_the_manifest_names_roles_and_consent_never_people(reel, tmp_path):
+    """With people in the reel: the manifest lists each one's role and consent, and no name."""
+    from app.ops import people
+
+    lib, reel_id, _ = reel
+    people.add(lib, "Zelda Quistgaard", "lived_experience", "public")
+    people.add(lib, "Yusuf Okonkwo-Brandt", "actor", "public")
+    (first_film, second_film) = sorted({c.film_id for c in reads_clips(lib)})
+    people.appears(lib, "Zelda Quistgaard", [first_film])
+    people.appears(lib, "Yusuf Okonkwo-Brandt", [first_film, second_film])
+    out = export.export_reel(lib, reel_id, tmp_path / "named.mp4", cards=False, captions=False)
+    manifest_text = export.manifest_path(out).read_text()
+    manifest = json.loads(manifest_text)
+    roles = sorted(p["role"] for p in manifest["items"][0]["people"])
+    assert roles == ["actor", "lived_experience"]
+    assert all(p["consent"] == "public" for p in manifest["items"][0]["people"])
+    assert "Zelda" not in manifest_text and "Quistgaard" not in manifest_text
+    assert "Yusuf" not in manifest_text and "Okonkwo" not in manifest_text
+
+
+def reads_clips(lib):
+    from app import reads
+
+    return reads.clips(lib, reads.clip_ids(lib))
 
 
 def test_cards_and_captions_add_their_length(reel, tmp_path):

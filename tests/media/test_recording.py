@@ -29,17 +29,31 @@ def test_ten_seconds_from_the_test_source_land_as_a_film(lib):
     assert not any((lib.root / "recordings").glob("*.mp4"))
 
 
+def seconds_on_disk(folder) -> float:
+    """How much picture a take being written has on disk so far (its flushed fragments)."""
+    best = 0.0
+    for path in folder.glob("*.mp4") if folder.is_dir() else ():
+        try:
+            with av.open(str(path)) as c:
+                stream = c.streams.video[0]
+                ends = [float((p.pts + (p.duration or 0)) * stream.time_base)
+                        for p in c.demux(stream) if p.pts is not None]
+            best = max(best, max(ends, default=0.0))
+        except (av.FFmpegError, IndexError, OSError):
+            continue  # not readable yet
+    return best
+
+
 def test_a_take_killed_mid_recording_is_recovered(lib, tmp_path):
     lib.close()
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "record", "--source", "test", "--seconds", "60",
                              "--event", "Killed take", "--library", str(lib.root)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    # 4.5 s from the take's start, not the process's: on a busy machine starting Python alone
-    # can take seconds, and the test is about what was recorded before the kill.
-    deadline = time.monotonic() + 60
-    while not any((lib.root / "recordings").glob("*.mp4")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(4.5)
+    # Kill it once 4 s are on disk (not after a fixed sleep: a busy machine starts it later).
+    deadline = time.monotonic() + 90
+    while seconds_on_disk(lib.root / "recordings") < 4.0:
+        assert time.monotonic() < deadline and proc.poll() is None, "the take never got going"
+        time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)  # like a battery dying
     proc.wait()
     done = subprocess.run([sys.executable, "-m", "app.cli", "recover", "--json", "--library", str(lib.root)],

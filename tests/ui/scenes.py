@@ -47,11 +47,13 @@ def keys(window, *sequence) -> None:
         pump(30)
 
 
-def open_window(lib):
+def open_window(lib, fit: bool = False):
+    """The main window; ``fit``: at the size the app itself chooses for the screen."""
     from ui.main_window import MainWindow
 
     window = MainWindow(lib)
-    window.resize(1500, 920)
+    if not fit:
+        window.resize(1500, 920)
     window.show()
     window.activateWindow()
     QTest.qWaitForWindowExposed(window)
@@ -86,7 +88,7 @@ def distinct_colours(image: QImage, rect) -> int:
     return len(seen)
 
 
-def scene_workspace(library: Path, out: Path) -> None:
+def scene_workspace(library: Path, out: Path, fit: str = "") -> None:
     from app.library import Library
     from app.ops import clips, films
     app = QApplication.instance()
@@ -102,7 +104,7 @@ def scene_workspace(library: Path, out: Path) -> None:
     results = films.import_files(lib, [SAMPLES / n for n in names[:4]], event="Living well workshop, 14 Nov")
     results += films.import_files(lib, [SAMPLES / n for n in names[4:]], event="Breakfast review, 21 Nov")
     assert all(r.error is None for r in results), [r.error for r in results]
-    window = open_window(lib)
+    window = open_window(lib, fit=bool(fit))
     woman = results[0].film_id
     window.library_panel.select_film(woman)
     wait_until(app, lambda: window.video.current_image() is not None)
@@ -124,8 +126,29 @@ def scene_workspace(library: Path, out: Path) -> None:
     image = grab(app, window, out)
     assert_shows(image, window, window.video, 50, "the player shows no real picture")
     assert_shows(image, window, window.timeline, 30, "the timeline shows no thumbnails")
+    if fit:
+        assert_fits(app, window)
     window.close()
     lib.close()
+
+
+def assert_fits(app, window) -> None:
+    """Nothing cut off: the window lies on the screen and uses it; the status bar, the clip list's
+    filter rows and every dock's tabs are inside the window."""
+    screen = app.primaryScreen().availableGeometry()
+    frame = window.frameGeometry()
+    assert screen.contains(frame), f"window {frame} is not inside the screen {screen}"
+    assert frame.width() >= screen.width() - 20 and frame.height() >= screen.height() - 40, (frame, screen)
+    inside = window.rect()
+    for widget in (window.statusBar(), window.clip_list.person_box, window.clip_list.count, window.timeline,
+                   window.transport):
+        box = region(window, widget)
+        assert widget.isVisible() and inside.contains(box), f"{widget.objectName() or type(widget).__name__} {box} cut off"
+    from PySide6.QtWidgets import QTabBar
+
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisible():
+            assert inside.contains(region(window, bar)), f"dock tabs {region(window, bar)} cut off"
 
 
 def workshop(lib):
@@ -305,8 +328,10 @@ def scene_event_day(library: Path, out: Path) -> None:
     wait_until(app, lambda: window.event_timeline.event_name == "Living well workshop day")
     wait_until(app, lambda: len(window.event_timeline.spans) == 12)
     wait_until(app, lambda: window.video.current_image() is not None)
+    shown = []
+    window.video.frame_shown.connect(shown.append)
     window.player.seek_us(75 * 60 * 1_000_000)
-    wait_until(app, lambda: window.player.position_us >= 75 * 60 * 1_000_000 - 2_000_000)
+    wait_until(app, lambda: shown and abs(shown[-1] - 75 * 60 * 1_000_000) < 1_000_000, 60_000)
     image = grab(app, window, out)
     assert_shows(image, window, window.event_timeline, 20, "the event timeline shows no films")
     assert_shows(image, window, window.timeline, 30, "the timeline shows no thumbnails of the 3-hour film")
@@ -328,7 +353,7 @@ def main(argv: list[str]) -> int:
 
     def play():
         try:
-            SCENES[argv[1]](Path(argv[2]), Path(argv[3]))
+            SCENES[argv[1]](Path(argv[2]), Path(argv[3]), *argv[4:])
         except BaseException as exc:  # reported through the exit code
             failure.append(exc)
             import traceback
@@ -344,3 +369,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
+

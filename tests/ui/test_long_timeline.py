@@ -72,7 +72,7 @@ def test_positions_past_35_minutes_reach_the_timeline_and_transport(qtbot, windo
     target = 2 * 3600 * 1_000_000 + 30 * 60 * 1_000_000  # 2:30:00
     window.player.seek_us(target)
     qtbot.waitUntil(lambda: abs(window.timeline.playhead_us - target) < 2_000_000, timeout=10_000)
-    assert window.transport.timecode.text().startswith("02:30:0")
+    assert window.transport.timecode.text().startswith("2:30:0")
     t = window.timeline
     for _ in range(25):
         t.zoom(1.5, t.x_of(target))

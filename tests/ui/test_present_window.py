@@ -25,6 +25,8 @@ def test_f5_presents_a_prototype_then_the_reviews_panel_continues_and_exports(wi
     pres = window.presenting.presentation
     assert pres.active and pres.detail.review.source == "prototype"
     assert [s.kind for s in pres.slides] == ["card", "clip", "discuss", "withheld", "end"]
+    # Keys go to the window that is active: wait until the audience screen is (activation is an event).
+    wait_until(lambda: QApplication.activeWindow() is pres.audience)
     QTest.keyClick(pres.audience, Qt.Key.Key_Space)
     QTest.keyClick(pres.audience, Qt.Key.Key_1)
     QTest.keyClick(pres.audience, Qt.Key.Key_Escape)

@@ -24,3 +24,12 @@ def test_screenshot(tmp_path, scene, name):
     out = SCREENSHOTS / name
     run_scene(scene, str(tmp_path / "lib"), str(out))
     assert out.stat().st_size > 50_000
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_the_workspace_fits_a_laptop_and_uses_a_large_screen(tmp_path, width, height):
+    """The window at the size it picks itself: nothing cut off on a 1366x768 laptop, the whole
+    of a 1920x1080 screen used (the scene checks the geometry; the picture is to look at)."""
+    out = SCREENSHOTS / f"workspace-{width}x{height}.png"
+    run_scene("workspace", str(tmp_path / "lib"), str(out), "fit", screen=(width, height))
+    assert out.stat().st_size > 50_000

@@ -52,7 +52,7 @@ def test_out_before_in_is_refused_with_the_reason_and_keeps_in():
     m = Marks(Fraction(25), 10_000_000)
     assert m.set_in(2_010_000) is None and m.in_us == 2_000_000
     why = m.set_out(1_000_000)
-    assert why.startswith("Out not set: it must come after In (00:00:02.00)")
+    assert why.startswith("Out not set: it must come after In (0:02.00)")
     assert (m.in_us, m.out_us) == (2_000_000, None)
     assert m.set_out(3_000_000) is None and m.out_us == 3_040_000  # the end of the frame on screen
     assert m.set_in(3_100_000).startswith("In not set")

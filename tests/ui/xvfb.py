@@ -40,9 +40,10 @@ def xvfb(width: int = 1600, height: int = 1000):
         proc.wait(10)
 
 
-def run_scene(scene: str, *args: str, timeout: int = 240, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_scene(scene: str, *args: str, timeout: int = 240, env: dict | None = None,
+              screen: tuple[int, int] = (1600, 1000)) -> subprocess.CompletedProcess:
     """Run ``tests/ui/scenes.py SCENE ARGS`` in its own process on a fresh Xvfb display."""
-    with xvfb() as display:
+    with xvfb(*screen) as display:
         env = {**(env or os.environ), "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         env.pop("WAYLAND_DISPLAY", None)
         done = subprocess.run(

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QRadioButton, QWidget,
 )
 
-from app import queries
+from app import reads
 from app.ops import reviews
 from ui.bridge import LibraryBridge
 from ui.operations import OperationRunner
@@ -27,10 +27,9 @@ class PresentDialog(QDialog):
         self.setObjectName("presentDialog")
         self.setWindowTitle("Present at a review")
         lib = bridge.lib
-        with lib.read() as s:
-            reels = queries.reel_choices(s)
-            protos = [(p.name, p.id) for p in queries.prototypes(s)]
-            events = [(e.name, e.id) for e in queries.events(s)]
+        reels = [(r.title, r.id) for r in reads.reels(lib)]
+        protos = [(p.name, p.id) for p in reads.prototypes(lib)]
+        events = [(e.name, e.id) for e in reads.events(lib)]
         self.clip_ids = clip_ids
         self.group = QButtonGroup(self)
         form = QFormLayout(self)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import present_sequence as seq
-from app import queries
+from app import reads
 from app.library import Library
 from app.ops import reviews
 from app.review_records import MARK_LABELS, ItemRecord, ReviewDetail
@@ -215,8 +215,7 @@ class PresenterView(QWidget):
             self.runner.run(lambda lib: reviews.set_discuss(lib, item_id, question), self)
 
     def _fill_prototypes(self) -> None:
-        with self.lib.read() as s:
-            names = [(p.name, p.id) for p in queries.prototypes(s)]
+        names = [(p.name, p.id) for p in reads.prototypes(self.lib)]
         self.action_proto.clear()
         self.action_proto.addItem("No prototype", None)
         for name, proto_id in names:

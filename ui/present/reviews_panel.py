@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import present_sequence as seq
-from app import review_records, review_summary
+from app import reads, review_records, review_summary
 from app.ops import reviews
 from ui.bridge import LibraryBridge
 from ui.operations import OperationRunner
@@ -26,6 +26,11 @@ def minutes(us: int) -> str:
     secs = us // 1_000_000
     return f"{secs // 60}:{secs % 60:02d}"
 
+
+REVIEW_TIPS = {"reopen": "Open the notes, marks and actions of the selected review",
+               "continue": "Present the selected review again from where it stopped",
+               "export": "Write the selected review's summary as a web page or PDF",
+               "delete": "Delete the selected review (Undo brings it back)"}
 
 class ReviewsPanel(QWidget):
     continue_requested = Signal(int, int)  # review id, item to start at
@@ -43,6 +48,7 @@ class ReviewsPanel(QWidget):
         for name, text, slot in (("reopen", "Reopen notes", self.reopen), ("continue", "Continue", self.continue_),
                                  ("export", "Export summary…", self.export), ("delete", "Delete", self.delete)):
             button = QPushButton(text, self, objectName=f"review_{name}")
+            button.setToolTip(REVIEW_TIPS[name])
             button.clicked.connect(slot)
             row.addWidget(button)
             self.buttons[name] = button
@@ -61,8 +67,7 @@ class ReviewsPanel(QWidget):
 
     def reload(self) -> None:
         current = self.current_id()
-        with self.bridge.lib.read() as s:
-            records = review_records.review_records(s)
+        records = reads.reviews(self.bridge.lib)
         self.tree.clear()
         for r in records:
             shown = f"{r.shown_items}/{r.items} in {minutes(r.shown_us)}" + (f", {r.withheld} withheld"

@@ -30,7 +30,7 @@ class Marks:
         """Returns why the mark was refused, or None when it was set."""
         start = self.frame_start(playhead_us)
         if self.out_us is not None and start >= self.out_us:
-            return (f"In not set: it must come before Out ({timecode.format_clock(self.out_us, 2)}). "
+            return (f"In not set: it must come before Out ({timecode.format_short(self.out_us, 2)}). "
                     "Move back, or press Esc to clear the marks.")
         self.in_us = start
         return None
@@ -38,7 +38,7 @@ class Marks:
     def set_out(self, playhead_us: int) -> str | None:
         end = self.frame_end(playhead_us)
         if self.in_us is not None and end <= self.in_us:
-            return (f"Out not set: it must come after In ({timecode.format_clock(self.in_us, 2)}). "
+            return (f"Out not set: it must come after In ({timecode.format_short(self.in_us, 2)}). "
                     "Move forward, or press Esc to clear the marks.")
         self.out_us = end
         return None
@@ -55,7 +55,7 @@ class Marks:
             return "No clip made: press I at the clip's first frame first (then O at its last, then Enter)."
         end = self.out_us if self.out_us is not None else self.frame_end(playhead_us)
         if end <= self.in_us:
-            return (f"No clip made: the frame on screen is before In ({timecode.format_clock(self.in_us, 2)}). "
+            return (f"No clip made: the frame on screen is before In ({timecode.format_short(self.in_us, 2)}). "
                     "Move forward or press O.")
         return self.in_us, end
 

@@ -26,7 +26,7 @@ def paint_ruler(p: QPainter, view: Viewport, font_family: str) -> None:
     while t <= view.left_us + span:
         x = view.x_of(t)
         p.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H))
-        p.drawText(QPointF(x + 3, RULER_H - 7), timecode.format_clock(t, 0 if step >= 1_000_000 else 2))
+        p.drawText(QPointF(x + 3, RULER_H - 7), timecode.format_short(t, 0 if step >= 1_000_000 else 2))
         t += step
 
 

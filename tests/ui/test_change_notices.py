@@ -1,0 +1,39 @@
+"""Views refresh what a change notice names, not everything."""
+
+from app import reads
+from app.ops import clips, films
+
+
+def test_the_clip_list_requeries_only_when_membership_can_change(qtbot, film_window, monkeypatch, tmp_path, counting_film):
+    w = film_window
+    clip_id = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Kept")
+    model = w.clip_list.model
+    model.index(0, 5).data()  # the row is on screen: its record is cached
+    queries = []
+    real = reads.clip_ids
+    monkeypatch.setattr(reads, "clip_ids", lambda lib, filt=None: queries.append(filt) or real(lib, filt))
+    copy = tmp_path / "another.mp4"
+    copy.write_bytes(counting_film.read_bytes() + b"\0")  # different content: a new film
+    films.import_file(w.lib, copy)
+    assert queries == []  # a new film cannot add or remove a clip
+    films.rename(w.lib, w.film_id, "Renamed film")
+    assert queries == []
+    assert model.index(0, 5).data() == "Renamed film"  # but the row shows the new name
+    clips.add(w.lib, w.film_id, 1_000_000, 2_000_000, title="New")
+    assert len(queries) == 1 and model.rowCount() == 2
+    assert reads.clip(w.lib, clip_id).film == "Renamed film"
+
+
+def test_a_reel_is_planned_once_per_change(qtbot, film_window, monkeypatch):
+    from app.ops import reels
+
+    w = film_window
+    ids = [clips.add(w.lib, w.film_id, a, a + 500_000, title=f"C{a}") for a in (0, 1_000_000, 2_000_000)]
+    reel_id = reels.create(w.lib, "Once", [str(i) for i in ids])
+    w.reel_builder.fill_reels(select=reel_id)
+    built = []
+    real = reads.reel_plan
+    monkeypatch.setattr(reads, "reel_plan", lambda lib, rid: built.append(rid) or real(lib, rid))
+    clips.update(w.lib, ids[0], title="Renamed")
+    assert built == [reel_id]
+    assert w.reel_builder.items_model.items[0].clip_title == "Renamed"
