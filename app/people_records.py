@@ -103,3 +103,22 @@ def reel_titles(session: Session) -> dict[int, str]:
     from app.models import Reel
 
     return dict(session.execute(select(Reel.id, Reel.title)).all())
+
+
+def panel_state(lib) -> tuple[list[PersonRecord], dict[int, str], dict[int, str]]:
+    """What the People panel shows: people, reels that cannot go out (and why), reel titles."""
+    with lib.read() as s:
+        flags = reel_flags(s)
+        return person_records(s), flags, (reel_titles(s) if flags else {})
+
+
+def films_to_choose(lib) -> list[tuple[int, str]]:
+    with lib.read() as s:
+        return film_choices(s)
+
+
+def film_rate(lib, film_id: int):
+    from app.ops import lookup
+
+    with lib.read() as s:
+        return lookup.film(s, film_id).fps

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.changes import Changes
-from app.ops import lookup, people
-from app.people_records import ROLES, PersonRecord, film_choices, person_records, reel_flags, reel_titles
+from app.ops import people
+from app.people_records import ROLES, PersonRecord, film_rate, films_to_choose, panel_state
 from media import timecode
 from ui.bridge import LibraryBridge
 from ui.errors import show_error
@@ -156,10 +156,7 @@ class PeoplePanel(QWidget):
 
     def refresh(self) -> None:
         keep = self.current_id()
-        with self.bridge.lib.read() as s:
-            records = person_records(s)
-            flags = reel_flags(s)
-            titles = reel_titles(s) if flags else {}
+        records, flags, titles = panel_state(self.bridge.lib)
         self.records = {p.id: p for p in records}
         self._loading = True
         self.list.clear()
@@ -277,8 +274,7 @@ class PeoplePanel(QWidget):
         p = self.records.get(self.current_id())
         if p is None:
             return
-        with self.bridge.lib.read() as s:
-            films = film_choices(s)
+        films = films_to_choose(self.bridge.lib)
         dialog = AppearanceDialog(films, self.current_film(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.values()["film_id"] is None:
             return
@@ -286,8 +282,7 @@ class PeoplePanel(QWidget):
         ranges = None
         if v["start"] is not None:
             try:
-                with self.bridge.lib.read() as s:
-                    fps = lookup.film(s, v["film_id"]).fps
+                fps = film_rate(self.bridge.lib, v["film_id"])
                 ranges = [(timecode.parse(v["start"], fps), timecode.parse(v["end"], fps))]
             except Exception as exc:  # noqa: BLE001 - a mistyped timecode
                 show_error(self, exc, "People")
