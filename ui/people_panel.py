@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
-    QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from app.changes import Changes
@@ -53,6 +53,7 @@ class PeoplePanel(QWidget):
         self.list.setObjectName("peopleList")
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
         add = QPushButton("Add person…", self)
+        add.setToolTip("Add someone who appears on film, with their role and consent")
         add.clicked.connect(self.add_person)
         preview = QPushButton("Preview clip anonymised", self)
         preview.setObjectName("previewAnonymised")
@@ -91,9 +92,12 @@ class PeoplePanel(QWidget):
         self.history.setHeaderLabels(["Date", "Consent", "How", "Notes"])
         self.history.setRootIsDecorated(False)
         record = QPushButton("New consent record…", self.details)
+        record.setToolTip("Record consent given, widened, narrowed or reinstated, with its date and how it was given")
         record.clicked.connect(self.new_consent)
         self.withdraw_button = QPushButton("Withdraw consent…", self.details)
         self.withdraw_button.setObjectName("withdrawConsent")
+        self.withdraw_button.setToolTip("Withdraw this person's consent (dated and final): lists every reel, review "
+                                        "and export that included them and blocks further export")
         self.withdraw_button.clicked.connect(self.withdraw)
         consent_row = QHBoxLayout()
         consent_row.addWidget(QLabel("<b>Consent history</b>", self.details))
@@ -106,8 +110,10 @@ class PeoplePanel(QWidget):
         self.appearances.setHeaderLabels(["Film", "Where"])
         self.appearances.setRootIsDecorated(False)
         appear = QPushButton("Appears in…", self.details)
+        appear.setToolTip("Record a film (or a stretch of it) this person appears in")
         appear.clicked.connect(self.add_appearance)
         remove = QPushButton("Remove", self.details)
+        remove.setToolTip("Remove the selected appearance")
         remove.clicked.connect(self.remove_appearance)
         appear_row = QHBoxLayout()
         appear_row.addWidget(QLabel("<b>Appears in</b>", self.details))
@@ -134,7 +140,12 @@ class PeoplePanel(QWidget):
         top_layout.addLayout(top)
         top_layout.addWidget(self.list)
         split.addWidget(top_box)
-        split.addWidget(self.details)
+        # Scrolls rather than making the dock (and so the window) taller than a laptop screen.
+        details_scroll = QScrollArea(split)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        details_scroll.setWidget(self.details)
+        split.addWidget(details_scroll)
         flag_box = QWidget(split)
         flag_layout = QVBoxLayout(flag_box)
         flag_layout.setContentsMargins(0, 0, 0, 0)
