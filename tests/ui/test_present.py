@@ -186,3 +186,19 @@ def test_notes_marks_and_actions_are_saved_as_typed(show, qtbot):
     QTest.keyClicks(p.action_text, "Ask the GP")
     wait_until(lambda: len(review_records.detail(show.lib, show.review_id).actions) == 2, 2000)
     assert p.actions.count() == 2
+
+
+def test_a_clip_flagged_as_distressing_gets_a_content_warning_before_it(qtbot, lib, counting_film):
+    from app.ops import safeguarding
+    from ui.present.session import Presentation
+
+    ids = stock(lib, counting_film)
+    safeguarding.flag(lib, [ids[2]], note="A crisis is shown")
+    pres = Presentation(lib, reviews.start(lib, clip_ids=ids, audience="collaborative")).start()
+    try:
+        assert kinds(pres) == [("card", 0), ("clip", 0), ("withheld", 1), ("card", 2), ("warning", 2),
+                               ("clip", 2), ("end", 3)]
+        pres.go(4)
+        assert pres.audience.slide.kind == seq.WARNING and not pres.playback.is_playing()
+    finally:
+        pres.leave()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app import present_sequence as seq
 from app import review_records
 from app.library import Library
-from app.ops import reviews
+from app.ops import reviews, safeguarding
 from ui.operations import OperationRunner
 from ui.present.audience import AudienceScreen
 from ui.present.playback import ClipPlayback
@@ -44,8 +44,11 @@ class Presentation(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.lib, self.review_id = lib, review_id
-        self.warn = warn or (lambda item: False)
         self.detail = review_records.detail(lib, review_id)
+        if warn is None:  # clips flagged as distressing get a content-warning card, as in reels
+            flagged = safeguarding.warnings(lib, [i.clip_id for i in self.detail.items if i.clip_id is not None])
+            warn = lambda item: item.clip_id in flagged  # noqa: E731
+        self.warn = warn
         self.slides = seq.slides(self.detail.items, self.warn)
         first = self.detail.review.last_position if start_item is None else start_item
         self.index = seq.first_slide_of(self.slides, first)
