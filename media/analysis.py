@@ -90,16 +90,8 @@ def _one_pass(info: MediaInfo, folder: Path, halves: _Halves) -> None:
         peaks = PeakCollector(folder) if audio is not None else None
         if video is not None:
             video.thread_type = "AUTO"
-        duration = max(info.duration_us, 1)
         try:
-            for i, packet in enumerate(container.demux([s for s in (video, audio) if s is not None])):
-                if i % 200 == 0:
-                    halves.check()
-                    t = packet.pts if packet.pts is not None else packet.dts
-                    if t is not None:
-                        halves.report("both", t * packet.time_base * US / duration)
-                if packet.size == 0 or (packet.pts is None and packet.dts is None):
-                    continue  # end-of-stream markers; decoders are flushed below
+            for packet in _packets(container, [s for s in (video, audio) if s is not None], info, halves, "both"):
                 if packet.stream is video:
                     if strip.keyframes_only and not packet.is_keyframe:
                         continue
@@ -137,15 +129,7 @@ def _pictures(info: MediaInfo, folder: Path, halves: _Halves) -> None:
             return
         video.thread_type = "AUTO"
         strip = StripCollector(info, folder)
-        duration = max(info.duration_us, 1)
-        for i, packet in enumerate(container.demux(video)):
-            if i % 200 == 0:
-                halves.check()
-                t = packet.pts if packet.pts is not None else packet.dts
-                if t is not None:
-                    halves.report("pictures", t * packet.time_base * US / duration)
-            if packet.size == 0 or (packet.pts is None and packet.dts is None):
-                continue  # end-of-stream markers; the decoder is flushed below
+        for packet in _packets(container, video, info, halves, "pictures"):
             if strip.keyframes_only and not packet.is_keyframe:
                 continue
             for frame in _decode(video.codec_context, packet):
@@ -154,6 +138,21 @@ def _pictures(info: MediaInfo, folder: Path, halves: _Halves) -> None:
             _offer(strip, frame, video.time_base)
         strip.finish()
         halves.report("pictures", 1.0)
+
+
+def _packets(container, streams, info: MediaInfo, halves: _Halves, half: str):
+    """The packets of ``streams`` (one or a list) to decode, checking for cancel and reporting ``half``'s progress
+    every 200 packets; end-of-stream markers are left out (callers flush the decoder)."""
+    duration = max(info.duration_us, 1)
+    for i, packet in enumerate(container.demux(streams)):
+        if i % 200 == 0:
+            halves.check()
+            t = packet.pts if packet.pts is not None else packet.dts
+            if t is not None:
+                halves.report(half, t * packet.time_base * US / duration)
+        if packet.size == 0 or (packet.pts is None and packet.dts is None):
+            continue
+        yield packet
 
 
 def _sound(info: MediaInfo, folder: Path, halves: _Halves) -> None:
@@ -172,15 +171,7 @@ def _sound_peaks(info: MediaInfo, folder: Path, halves: _Halves) -> None:
         audio = audios[0]
         peaks = PeakCollector(folder)
         try:
-            duration = max(info.duration_us, 1)
-            for i, packet in enumerate(container.demux(audio)):
-                if i % 200 == 0:
-                    halves.check()
-                    t = packet.pts if packet.pts is not None else packet.dts
-                    if t is not None:
-                        halves.report("sound", t * packet.time_base * US / duration)
-                if packet.size == 0 or (packet.pts is None and packet.dts is None):
-                    continue
+            for packet in _packets(container, audio, info, halves, "sound"):
                 for frame in _decode(audio.codec_context, packet):
                     peaks.add(frame)
             peaks.finish()
