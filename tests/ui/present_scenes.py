@@ -14,12 +14,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.scenes import distinct_colours, pump, wait_until, workshop
+from tests.ui.scenes import distinct_colours, play_in_app, pump, wait_until, workshop
 
 QUESTION = "What would have helped here?"
 
@@ -122,26 +122,7 @@ def scene(mode: str, library: Path, out_dir: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    app = QApplication([argv[0]])
-    app.setOrganizationName("ProtoReelTests")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(argv[2]) / "settings"))
-    failure: list[BaseException] = []
-
-    def play():
-        try:
-            scene(argv[1], Path(argv[2]), Path(argv[3]))
-        except BaseException as exc:  # reported through the exit code
-            failure.append(exc)
-            import traceback
-
-            traceback.print_exc()
-        finally:
-            app.quit()
-
-    QTimer.singleShot(0, play)
-    app.exec()
-    return 1 if failure else 0
+    return play_in_app(argv, lambda: scene(argv[1], Path(argv[2]), Path(argv[3])))
 
 
 if __name__ == "__main__":

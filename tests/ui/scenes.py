@@ -344,7 +344,9 @@ SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evi
 SCENES.update(__import__("tests.ui.scenes_consent", fromlist=["SCENES"]).SCENES)  # people and anonymising
 
 
-def main(argv: list[str]) -> int:
+def play_in_app(argv: list[str], scene) -> int:
+    """Run ``scene()`` inside a QApplication whose settings live in the scene's library folder
+    (``argv[2]``); 1 if it raised (the traceback is printed), else 0. Shared by every scene script."""
     app = QApplication([argv[0]])
     app.setOrganizationName("ProtoReelTests")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -353,7 +355,7 @@ def main(argv: list[str]) -> int:
 
     def play():
         try:
-            SCENES[argv[1]](Path(argv[2]), Path(argv[3]), *argv[4:])
+            scene()
         except BaseException as exc:  # reported through the exit code
             failure.append(exc)
             import traceback
@@ -365,6 +367,10 @@ def main(argv: list[str]) -> int:
     QTimer.singleShot(0, play)
     app.exec()
     return 1 if failure else 0
+
+
+def main(argv: list[str]) -> int:
+    return play_in_app(argv, lambda: SCENES[argv[1]](Path(argv[2]), Path(argv[3]), *argv[4:]))
 
 
 if __name__ == "__main__":
