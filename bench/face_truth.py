@@ -1,7 +1,7 @@
 """Make the truth boxes for the face-covering bench: run ONCE, offline, by hand; not by CI.
 
-The truth must not come from the detector being measured (OpenCV's Haar cascades), so it
-comes from a different and stronger one: dlib's CNN face detector (MMOD, the model shipped
+The truth must not come from the detector being measured (MediaPipe's BlazeFace now; OpenCV's
+Haar cascades when the truth was made), so it comes from a different and stronger one: dlib's CNN face detector (MMOD, the model shipped
 in the ``face-recognition-models`` package), joined with dlib's HOG frontal detector, run on
 every ``--every``-th frame (the CNN takes seconds a frame on these CPUs); a face found in two
 annotated frames a few frames apart is interpolated linearly for the frames between them (a

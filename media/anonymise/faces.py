@@ -1,68 +1,43 @@
 """Find faces and keep them covered from frame to frame, on this machine.
 
-Detection uses the Haar cascades that ship inside opencv-python-headless (<5): two frontal
-models, and the profile model run on the picture and on its mirror image (it only knows
-faces looking one way). Every frame gets a quick look (frontal, on a small picture); every
-few frames, and whenever nobody is being followed, a thorough one (profiles too, on a picture
-twice as large, finer steps) that finds small and turned faces the quick one misses.
+Faces are found by MediaPipe's BlazeFace full-range model (``blazeface``: frontal, turned,
+tilted and profile faces), which ships with the app and runs on OpenCV. A look with the model
+costs about as much as everything else done to a frame, so it looks every ``DETECT_EVERY``
+frames, at once on a cut to a new shot, whenever a followed face stops matching and while
+nobody is followed; every
+``TILES_EVERY`` frames it also looks closer (overlapping squares) for the small faces of a
+wide shot.
 
-A cascade still misses a face now and then (it turns away, tilts, a hand passes), so a
-``FaceTracker`` follows every face it has found: each frame it looks for the face's last
-appearance near where it was (template matching); while that still matches, the face stays
-covered however long it is not detected again, and when it stops matching the box is held,
-growing a little, for ``HOLD_SECONDS`` before it is dropped. Covering errs on the side of
-hiding: boxes are padded, and a cut to a new shot keeps the old boxes until they expire.
+Between looks a ``FaceTracker`` follows every face it has found: each frame it looks for the
+face's last appearance near where it was (template matching on a small grey picture), and
+its box grows a little for every frame the model has not confirmed it. A face the model no
+longer finds stays covered for ``HOLD_SECONDS`` while it still matches (it turned away, a hand
+passed) and ``LOST_SECONDS`` once it stops matching; a face seen only once (more likely a
+hand or a pattern than a face) is dropped sooner. A cut ends every face the model does not
+find again in the new shot, so the old boxes do not blur the new picture's background.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import cv2
 import numpy as np
 
-QUICK_WIDTH = 400  # the quick look: faces from about 1/20 of the picture's width
-THOROUGH_WIDTH = 800  # the thorough look: faces from about 1/40 of the width, turned or in profile
-THOROUGH_EVERY = 3  # frames between thorough looks (every frame while nothing is followed)
-HOLD_SECONDS = 1.5  # a face that stops matching stays covered this long
-MATCH = 0.45  # template correlation above which the tracked face is taken to be still there
-PAD = 0.35  # each box is grown by this fraction of its size on every side
-GROW_PER_MISSED_FRAME = 0.03  # an unconfirmed box grows: the face may be moving out of it
+from media.anonymise.blazeface import CLOSER_LOOK_MAX, BlazeFace
 
-
-def _cascade(name: str) -> cv2.CascadeClassifier:
-    path = cv2.data.haarcascades + name
-    cascade = cv2.CascadeClassifier(path)
-    if cascade.empty():
-        raise RuntimeError(f"{path}: OpenCV's face model is missing (opencv-python-headless<5 ships it)")
-    return cascade
-
-
-class FaceDetector:
-    """Face boxes (x, y, w, h) in a grey picture, from the cascades, merged."""
-
-    def __init__(self, min_size: int = 20) -> None:
-        self.frontal = _cascade("haarcascade_frontalface_default.xml")
-        self.frontal_alt = _cascade("haarcascade_frontalface_alt2.xml")
-        self.profile = _cascade("haarcascade_profileface.xml")
-        self.min_size = min_size
-
-    def detect(self, grey: np.ndarray, thorough: bool = False) -> list[tuple[int, int, int, int]]:
-        h, w = grey.shape[:2]
-        scale = min(1.0, (THOROUGH_WIDTH if thorough else QUICK_WIDTH) / w)
-        small = cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else grey
-        small = cv2.equalizeHist(small)
-        sw = small.shape[1]
-        args = dict(scaleFactor=1.1 if thorough else 1.2, minSize=(self.min_size, self.min_size))
-        relax = 1 if thorough else 0
-        found = list(self.frontal.detectMultiScale(small, minNeighbors=4 - relax, **args))
-        found += list(self.frontal_alt.detectMultiScale(small, minNeighbors=3 - relax, **args))
-        if thorough:
-            found += list(self.profile.detectMultiScale(small, minNeighbors=2, **args))
-            for x, y, bw, bh in self.profile.detectMultiScale(cv2.flip(small, 1), minNeighbors=2, **args):
-                found.append((sw - x - bw, y, bw, bh))
-        boxes = [tuple(int(round(v / scale)) for v in box) for box in found]
-        return merge(boxes)
+DETECT_EVERY = 2  # frames between looks with the model (faces are followed in between)
+TILES_EVERY = 6  # frames between closer looks for small faces
+TRACK_WIDTH = 320  # following works on the picture scaled to this width
+HOLD_SECONDS = 1.0  # a face the model no longer finds stays covered this long while it matches
+LOST_SECONDS = 0.5  # ... and this long once it no longer matches
+ONCE_SECONDS = 0.25  # a face the model found only once: this long
+MATCH = 0.45  # template correlation above which the followed face is taken to be still there
+CUT = 0.1  # a frame this different from the last (mean absolute difference of small pictures, 0-1) is a cut
+PAD = 0.2  # each box is grown by this fraction of its size on every side (hair, ears, chin)
+GROW_PER_FRAME = 0.02  # an unconfirmed box grows this much per frame since the model last found it
+GROW_MAX = 0.3
 
 
 def iou(a, b) -> float:
@@ -73,21 +48,6 @@ def iou(a, b) -> float:
     inter = ix * iy
     union = aw * ah + bw * bh - inter
     return inter / union if union else 0.0
-
-
-def merge(boxes: list, threshold: float = 0.3) -> list[tuple[int, int, int, int]]:
-    """Overlapping detections of one face become their union."""
-    out: list[list[int]] = []
-    for box in sorted(boxes, key=lambda b: -b[2] * b[3]):
-        for kept in out:
-            if iou(kept, box) > threshold or _inside(box, kept):
-                x0, y0 = min(kept[0], box[0]), min(kept[1], box[1])
-                x1, y1 = max(kept[0] + kept[2], box[0] + box[2]), max(kept[1] + kept[3], box[1] + box[3])
-                kept[:] = [x0, y0, x1 - x0, y1 - y0]
-                break
-        else:
-            out.append(list(box))
-    return [tuple(b) for b in out]
 
 
 def _inside(a, b) -> bool:
@@ -101,32 +61,53 @@ def _inside(a, b) -> bool:
 class Track:
     box: tuple[float, float, float, float]
     template: np.ndarray | None = None  # how the face looked when last found (grey, tracking scale)
-    missed: int = 0  # frames since it was last detected or matched
+    hits: int = 1  # times the model found it
+    unseen: int = 0  # frames since the model last found it
+    missed: int = 0  # frames since it was last found or matched
 
 
 class FaceTracker:
     """Boxes to cover in each frame of a film, given every frame in order."""
 
-    def __init__(self, fps: float, detector: FaceDetector | None = None, thorough_every: int = THOROUGH_EVERY) -> None:
-        self.detector = detector or FaceDetector()
+    def __init__(self, fps: float, detector: BlazeFace | None = None) -> None:
+        self.detector = detector or BlazeFace()
         self.hold = max(1, round(HOLD_SECONDS * fps))
-        self.thorough_every = max(1, thorough_every)
+        self.lost = max(1, round(LOST_SECONDS * fps))
+        self.once = max(1, round(ONCE_SECONDS * fps))
         self.tracks: list[Track] = []
         self.count = 0
+        self.looks = 0  # frames the model looked at (for the bench)
+        self.previous: np.ndarray | None = None
 
-    def update(self, grey: np.ndarray) -> list[tuple[int, int, int, int]]:
-        """The padded boxes to cover in this frame (grey: the picture's luma)."""
-        h, w = grey.shape[:2]
-        k = min(1.0, QUICK_WIDTH / w)
-        small = cv2.resize(grey, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA) if k < 1 else grey
+    def update(self, luma: np.ndarray, rgb: Callable[[], np.ndarray]) -> list[tuple[int, int, int, int]]:
+        """The padded boxes to cover in this frame. ``luma``: the picture's grey; ``rgb()``
+        gives it in colour (only asked for when the model looks)."""
+        h, w = luma.shape[:2]
+        k = min(1.0, TRACK_WIDTH / w)
+        small = cv2.resize(luma, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA) if k < 1 else luma
+        cut = self._is_cut(small)
         for track in self.tracks:
+            track.unseen += 1
             track.missed += 1
             self._follow(track, small, k)
-        thorough = self.count % self.thorough_every == 0 or not self.tracks
-        self._match(self.detector.detect(grey, thorough=thorough), small, k)
+        # Nobody followed: look every frame, so a face coming into view is covered at once.
+        lost_one = not self.tracks or any(t.missed for t in self.tracks)
+        if cut or lost_one or self.count % DETECT_EVERY == 0:
+            # The closer look for small faces: now and then, and at once when a small one is lost.
+            tiles = self.count % TILES_EVERY == 0 or any(t.missed and t.box[2] < w * CLOSER_LOOK_MAX for t in self.tracks)
+            found = self._match(self.detector.detect(rgb(), tiles=tiles), small, k)
+            self.looks += 1
+            if cut:  # a new shot: only the faces found in it
+                self.tracks = [t for t in self.tracks if id(t) in found]
         self.count += 1
-        self.tracks = [t for t in self.tracks if t.missed <= self.hold]
-        return [pad(t.box, PAD + GROW_PER_MISSED_FRAME * t.missed, w, h) for t in self.tracks]
+        self.tracks = [t for t in self.tracks if t.missed <= self.lost
+                       and t.unseen <= (self.hold if t.hits > 1 else self.once)]
+        return [pad(t.box, PAD + min(GROW_MAX, GROW_PER_FRAME * t.unseen), w, h) for t in self.tracks]
+
+    def _is_cut(self, small: np.ndarray) -> bool:
+        thumb = cv2.resize(small, (32, 18), interpolation=cv2.INTER_AREA).astype(np.int16)
+        previous, self.previous = self.previous, thumb
+        return previous is not None and float(np.abs(thumb - previous).mean()) / 255 > CUT
 
     def _follow(self, track: Track, small: np.ndarray, k: float) -> None:
         """Look for the face's last appearance around where it was."""
@@ -145,25 +126,31 @@ class FaceTracker:
             track.box = ((x0 + bx) / k, (y0 + by) / k, track.box[2], track.box[3])
             track.missed = 0
 
-    def _match(self, detections, small: np.ndarray, k: float) -> None:
-        for det in detections:
+    def _match(self, detections, small: np.ndarray, k: float) -> set[int]:
+        """Detections update the faces they overlap, or start new ones; the ids of those found."""
+        found: set[int] = set()
+        for *det, _score in detections:
             best = max(self.tracks, key=lambda t: iou(t.box, det) + _inside(det, t.box), default=None)
-            if best is not None and (iou(best.box, det) > 0.1 or _inside(det, best.box)):
+            if best is not None and id(best) not in found and (iou(best.box, det) > 0.2 or _inside(det, best.box)):
                 track = best
+                track.hits += 1
             else:
-                track = Track(tuple(map(float, det)))
+                track = Track(tuple(det))
                 self.tracks.append(track)
-            track.box, track.missed = tuple(map(float, det)), 0
+            track.box, track.unseen, track.missed = tuple(det), 0, 0
+            found.add(id(track))
             x, y, bw, bh = (int(v * k) for v in det)
             patch = small[max(y, 0):y + bh, max(x, 0):x + bw]
             track.template = patch.copy() if patch.shape[0] >= 8 and patch.shape[1] >= 8 else None
+        return found
 
 
 def pad(box, fraction: float, width: int, height: int) -> tuple[int, int, int, int]:
     x, y, bw, bh = box
     px, py = bw * fraction, bh * fraction
-    x0, y0 = max(0, int(x - px)), max(0, int(y - py))
-    x1, y1 = min(width, int(np.ceil(x + bw + px))), min(height, int(np.ceil(y + bh + py * 1.3)))  # chin and neck
+    # The model's box runs from ear to ear and brow to mouth: more above for the forehead and hair.
+    x0, y0 = max(0, int(x - px)), max(0, int(y - py * 1.5))
+    x1, y1 = min(width, int(np.ceil(x + bw + px))), min(height, int(np.ceil(y + bh + py)))
     return (x0, y0, max(0, x1 - x0), max(0, y1 - y0))
 
 
@@ -186,8 +173,7 @@ def cover(image: np.ndarray, boxes, style: str) -> np.ndarray:
 
 
 def cover_faces_in_still(rgb: np.ndarray, style: str = "blur") -> np.ndarray:
-    """One picture, no neighbours to track from: a thorough detection, generously padded."""
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    h, w = grey.shape
-    boxes = FaceDetector().detect(grey, thorough=True)
-    return cover(rgb, [pad(b, PAD, w, h) for b in boxes], style)
+    """One picture, no neighbours to track from: the model's closer look too, padded."""
+    h, w = rgb.shape[:2]
+    boxes = [d[:4] for d in BlazeFace().detect(np.ascontiguousarray(rgb), tiles=True)]
+    return cover(rgb, [pad(b, PAD + GROW_MAX / 2, w, h) for b in boxes], style)

@@ -41,6 +41,7 @@ def cover_yuv420p(frame: bytearray, width: int, height: int, boxes, style: str) 
 
 
 def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, out=None) -> int:
+    import cv2
     import numpy as np
 
     from media.anonymise.faces import FaceTracker
@@ -56,8 +57,9 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
                 break
             frame = bytearray(data)
             if len(frame) == size:
-                luma = np.frombuffer(frame, np.uint8, width * height).reshape(height, width)
-                cover_yuv420p(frame, width, height, tracker.update(luma), style)
+                planes = np.frombuffer(frame, np.uint8).reshape(height * 3 // 2, width)
+                boxes = tracker.update(planes[:height], lambda: cv2.cvtColor(planes, cv2.COLOR_YUV2RGB_I420))
+                cover_yuv420p(frame, width, height, boxes, style)
             out.write(frame)
         out.flush()
     except BrokenPipeError:  # the exporter stopped reading (cancelled): stop the decoder too
