@@ -12,20 +12,24 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QListView, QPushButton, QVBoxLayout, QWidget,
+    QListView, QMessageBox, QPushButton, QVBoxLayout, QWidget,
 )
 
 from app import reads, reel_plan
+from app.reel_consent import reel_consent
 from app.reel_plan import default_caption
 from media import timecode
 from app.changes import Changes
-from media.errors import BadInput
+from media.errors import BadInput, ConsentRefused
 from app.ops import export as export_ops
 from app.ops import reels as reel_ops
 from media.export import suffixes
 from media.export.plan import PlanItem
 from ui.bridge import LibraryBridge
+from ui.anonymise_preview import preview_clip
 from ui.clip_list import CLIP_MIME
+from ui.errors import show_error
+from ui.reel_export_dialog import ExportChoice, ReelExportDialog
 from ui.save_dialog import ask_save_path
 from ui.workers import Job
 
@@ -163,9 +167,10 @@ class ReelBuilder(QWidget):
         preview.clicked.connect(self.preview)
         export = QPushButton("Export…", self)
         export.setObjectName("exportReel")
-        export.setToolTip("Write the reel as a video (.mp4), a timeline (.otio, .edl), captions (.srt, .vtt) or a "
+        export.setToolTip("Check consent for the reel's audience, choose whether to cover faces, then write the "
+                          "reel as a video (.mp4), a timeline (.otio, .edl), captions (.srt, .vtt) or a "
                           "spreadsheet (.csv), by the file name's ending")
-        export.clicked.connect(self.choose_export)
+        export.clicked.connect(lambda: self.choose_export())
         self.length = QLabel(self)
 
         top = QHBoxLayout()
@@ -347,21 +352,63 @@ class ReelBuilder(QWidget):
         if self.items_model.items:
             self.preview_requested.emit(list(self.items_model.items))
 
-    def choose_export(self) -> None:
+    def choose_export(self, covering: bool | None = None) -> ReelExportDialog | None:
+        """The Export dialog: consent for the reel's audience, anonymising; then the file."""
         if self.reel_id is None:
-            return
-        path = ask_save_path(self, "Export reel", f"{self.title.text() or 'reel'}.mp4", EXPORT_FILTER,
+            return None
+        reel_id = self.reel_id
+        dialog = ReelExportDialog(self.title.text() or "reel", reel_consent(self.bridge.lib, reel_id),
+                                  preview=lambda n, choice: self.preview_anonymised(reel_id, n, choice),
+                                  covering=covering, parent=self)
+        dialog.set_clips([item.clip_title for item in self.items_model.items])
+        dialog.accepted.connect(lambda: self._export_chosen(dialog.choice()))
+        dialog.open()
+        self.export_dialog = dialog
+        return dialog
+
+    def _export_chosen(self, choice: ExportChoice) -> None:
+        filters = "Video (*.mp4)" if choice.covering else EXPORT_FILTER  # only a video can hide faces
+        path = ask_save_path(self, "Export reel", f"{self.title.text() or 'reel'}.mp4", filters,
                              self.bridge.lib.exports_dir)
         if path is not None:
-            self.export_to(path)
+            self.export_to(path, choice)
 
-    def export_to(self, path: Path) -> Job | None:
+    def preview_anonymised(self, reel_id: int, position: int, choice: ExportChoice) -> Job | None:
+        """Item ``position`` (1-based) of the reel, rendered as the anonymised export shows it."""
+        items = self.items_model.items if reel_id == self.reel_id else []
+        if not 0 < position <= len(items):
+            return None
+        item = items[position - 1]
+        self.preview_job = preview_clip(self, self.bridge.lib, item.clip_id, item.clip_title, choice.style,
+                                        choice.mask_voice)
+        return self.preview_job
+
+    def export_to(self, path: Path, choice: ExportChoice | None = None) -> Job | None:
+        choice = choice or ExportChoice()
         if path.suffix.lower() not in suffixes():
             path = path.with_suffix(".mp4")
         runner, reel_id = self.bridge.runner, self.reel_id
         self.job = runner.start(
-            lambda progress, cancel: export_ops.export_reel(runner.lib, reel_id, path, progress=progress, cancel=cancel),
+            lambda progress, cancel: export_ops.export_reel(
+                runner.lib, reel_id, path, anonymise=choice.anonymise, cover_all=choice.cover_all,
+                style=choice.style, mask_voice=choice.mask_voice, progress=progress, cancel=cancel),
             parent=self, on_success=lambda out: runner.announce_file(out, "Reel exported"),
+            on_failure=lambda exc: self._export_failed(exc, path),
             on_cancelled=lambda: runner.say(f"Export cancelled: no {path.name} was written."),
             dialog=("Export", f"Exporting {path.name}…", "exportProgress"))
         return self.job
+
+    def _export_failed(self, exc: BaseException, path: Path) -> None:
+        """Refused for consent: offer the anonymised export rather than only saying no."""
+        if self.bridge.runner.closing:
+            return
+        if isinstance(exc, ConsentRefused) and self.reel_id is not None:
+            consent = reel_consent(self.bridge.lib, self.reel_id)
+            if consent.exportable and consent.needs_covering:
+                answer = QMessageBox.question(
+                    self, "Export refused", f"{exc}\n\nExport it with their faces covered instead?",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+                if answer == QMessageBox.StandardButton.Yes:
+                    self.choose_export(covering=True)
+                return
+        show_error(self, exc)

@@ -1,6 +1,6 @@
 """Screenshot scenes for people and consent (played by tests/ui/scenes.py under Xvfb):
 the People panel with a consent history, appearances in stretches of film, a withdrawal and
-the reels it flags; and a clip previewed anonymised."""
+the reels it flags; a clip previewed anonymised; the reel's Export dialog offering to cover faces."""
 
 from __future__ import annotations
 
@@ -81,4 +81,36 @@ def scene_anonymised(library: Path, out: Path) -> None:
     lib.close()
 
 
-SCENES = {"people": scene_people, "anonymised": scene_anonymised}
+def scene_reel_export(library: Path, out: Path) -> None:
+    """The reel's Export dialog for a public reel with someone whose consent stops at the
+    collaborative: it offers covering their faces."""
+    from app.library import Library
+    from app.ops import reels
+    from ui.reel_export_dialog import ReelExportDialog
+
+    s = _helpers()
+    app = QApplication.instance()
+    lib = Library.open(library)
+    _ids, made = people_library(lib)
+    reel = reels.create(lib, "Welcome desk: for the council's website", [made[0], made[2], made[3]], audience="public")
+    window = s.open_window(lib)
+    window.show_dock("reel")
+    window.reel_builder.fill_reels(select=reel)
+    dialog = window.reel_builder.choose_export()
+    s.wait_until(app, lambda: dialog.isVisible())
+    assert isinstance(dialog, ReelExportDialog) and dialog.anonymise.isChecked()
+    assert "1. Receptionist doesn't look up" in dialog.summary.text(), dialog.summary.text()
+    dialog.mask_voice.setChecked(True)
+    image = s.grab(app, dialog, out)
+    s.assert_shows(image, dialog, dialog.summary, 2, "the consent summary is empty")
+    # What the facilitator sees: the dialog over the reel builder (the screen, cut to the window).
+    dialog.move(window.geometry().center() - dialog.rect().center())
+    s.pump(300)
+    screen = app.primaryScreen().grabWindow(0)
+    assert screen.copy(window.frameGeometry()).save(str(out)), f"could not save {out}"
+    dialog.reject()
+    window.close()
+    lib.close()
+
+
+SCENES = {"people": scene_people, "anonymised": scene_anonymised, "reel_export": scene_reel_export}

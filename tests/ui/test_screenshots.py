@@ -6,7 +6,7 @@ from tests.conftest import SAMPLES
 from tests.ui.xvfb import SCREENSHOTS, run_scene
 
 pytestmark = pytest.mark.xvfb
-NEEDS_SAMPLES = {"workspace", "reel_builder", "evidence", "people", "anonymised"}  # they film real people from ../shared/samples
+NEEDS_SAMPLES = {"workspace", "reel_builder", "evidence", "people", "anonymised", "reel_export"}  # they film real people from ../shared/samples
 
 
 @pytest.mark.parametrize("scene,name", [
@@ -17,6 +17,7 @@ NEEDS_SAMPLES = {"workspace", "reel_builder", "evidence", "people", "anonymised"
     ("event_day", "event-day.png"),  # a 3-hour camera and phones' films on the event's day
     ("people", "people.png"),  # consent history, appearances in stretches, a withdrawal flagging a reel
     ("anonymised", "anonymised-preview.png"),  # a clip previewed with every face blurred
+    ("reel_export", "reel-export.png"),  # the Export dialog offering to cover faces where consent falls short
 ])
 def test_screenshot(tmp_path, scene, name):
     if scene in NEEDS_SAMPLES and not SAMPLES.is_dir():
