@@ -1,32 +1,30 @@
 """Probe a media file with PyAV: what it holds, whether it decodes, exact timing.
 
-Container headers lie (an MKV declaring 60 fps for 30 fps frames, an MP3 whose duration is
-guessed from a bitrate), so timing comes from the packets themselves: one demux pass, no
+Timing comes from the packets themselves (media/packet_timing.py): one demux pass, no
 decoding, then one decoded frame per stream to prove the file plays and to read rotation.
+An import probes quickly (header and first packets) and takes the exact timing from its own
+thumbnail and waveform pass over the packets (``exact``), so the file is read once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from array import array
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import av.error
-import numpy as np
 
 from media.errors import UnsupportedMedia
 from media.jobs import CancelToken
 from media.orientation import Orientation
+from media.packet_timing import US, FilmTiming, StreamTiming, settle
 
 log = logging.getLogger(__name__)
 av.logging.set_level(av.logging.PANIC)  # FFmpeg's own chatter; we report problems ourselves
 
-US = 1_000_000
-STANDARD_RATES = [Fraction(r) for r in ("24000/1001", "24", "25", "30000/1001", "30", "48", "50", "60000/1001", "60", "90", "100", "120", "240")]
-SNAP_TOLERANCE = Fraction(1, 200)  # within 0.5% of a standard rate: the camera meant that rate
 DECODE_TRIES = 300  # packets to try before declaring a stream undecodable
 
 
@@ -96,28 +94,8 @@ def pick_streams(container):
     return video, audio
 
 
-@dataclass
-class _Timing:
-    # 8 bytes a packet (a list of Python ints took ~5x that: 100+ MB for a 6-hour film)
-    pts: array = field(default_factory=lambda: array("q"))
-    start: Fraction | None = None
-    end: Fraction | None = None
-
-    def add(self, packet) -> None:
-        # Packets an edit list cuts away (AAC encoder priming, a trimmed phone clip's head)
-        # are demuxed but never shown or heard: they are not part of the film's length.
-        if packet.pts is None or packet.is_discard:
-            return
-        tb = packet.time_base
-        begin = packet.pts * tb
-        finish = (packet.pts + (packet.duration or 0)) * tb
-        self.pts.append(packet.pts)
-        self.start = begin if self.start is None else min(self.start, begin)
-        self.end = finish if self.end is None else max(self.end, finish)
-
-
-def _measure(container, streams, cancel: CancelToken | None, limit: int | None = None) -> dict[int, _Timing]:
-    timings = {s.index: _Timing() for s in streams}
+def _measure(container, streams, cancel: CancelToken | None, limit: int | None = None) -> dict[int, StreamTiming]:
+    timings = {s.index: StreamTiming(s.time_base) for s in streams}
     for i, packet in enumerate(container.demux(streams)):
         if limit is not None and i >= limit:
             break  # probe_quick: the first packets only
@@ -148,32 +126,6 @@ def _first_frame(path: Path, stream_index: int):
             if tries >= DECODE_TRIES:
                 break
     return None
-
-
-def _rate_and_vfr(timing: _Timing, time_base: Fraction) -> tuple[Fraction | None, bool, int]:
-    pts = np.unique(np.frombuffer(timing.pts, dtype=np.int64))  # sorted, each once
-    count = len(pts)
-    if count < 2 or pts[-1] == pts[0]:
-        return None, False, count
-    # From the timestamps themselves: a missing last-packet duration (common in MKV) must
-    # not bend the rate.
-    measured = Fraction(count - 1) / (int(pts[-1] - pts[0]) * time_base)
-    ticks = np.sort(np.diff(pts))  # gaps in stream ticks: exact, and 8 bytes each
-    gaps = (Fraction(int(ticks[0])) * time_base, Fraction(int(ticks[-1])) * time_base)
-    median = Fraction(int(ticks[len(ticks) // 2])) * time_base
-    pts = (int(pts[0]), int(pts[-1]))
-    if timing.end is not None and timing.end <= pts[-1] * time_base:
-        timing.end = pts[-1] * time_base + median  # the last frame lasts as long as most
-    # Ignore timestamp rounding (MKV's 1 ms ticks make 30 fps alternate 33/34 ms).
-    slack = max(Fraction(3, 1000), median / 5)
-    vfr = (gaps[1] - gaps[0]) > slack
-    # The nominal rate is the frame grid most frames sit on (1 / the median gap): timecodes
-    # count frames on it. Gaps and bursts in VFR footage then show only in ``vfr``.
-    for candidate in (1 / median, measured):
-        nearest = min(STANDARD_RATES, key=lambda rate: abs(candidate / rate - 1))
-        if abs(candidate / nearest - 1) <= SNAP_TOLERANCE:
-            return nearest, vfr, count
-    return measured.limit_denominator(1001), vfr, count
 
 
 QUICK_PACKETS = 600  # probe_quick: enough packets for the frame rate and a decoded frame
@@ -215,24 +167,18 @@ def probe(path: Path | str, cancel: CancelToken | None = None, _quick_length_us:
         if not video and not audio:
             raise _refuse(path, "holds no video frames or audio samples (damaged, or cut short while copying)")
         info = MediaInfo(path=path, container=container.format.name, duration_us=0, size_bytes=size)
-        starts, ends = [], []
+        video_timing = audio_timing = None
         if video:
-            _probe_video(path, container, video[0], timings[video[0].index], info)
-            starts.append(timings[video[0].index].start)
-            ends.append(timings[video[0].index].end)
+            _probe_video(path, video[0], info)
+            video_timing = timings[video[0].index]
         if audio:
             if _probe_audio(container, audio[0], info):
-                starts.append(timings[audio[0].index].start)
-                ends.append(timings[audio[0].index].end)
-                t = timings[audio[0].index]
-                info.audio_duration_us = round((t.end - t.start) * US)
+                audio_timing = timings[audio[0].index]
             elif not info.has_video:
                 raise _refuse(path, f"its {audio[0].codec_context.name} audio does not decode (damaged or unsupported)")
             else:
                 info.warnings.append("the audio track does not decode and is ignored")
-        # Time zero is FFmpeg's container start (what Qt's player counts from too).
-        info.start_us = container.start_time if container.start_time is not None else round(min(starts) * US)
-        info.duration_us = max(0, round((max(ends) - min(starts)) * US))
+        settle(info, video_timing, audio_timing, container.start_time)
         if _quick_length_us is not None:
             info.duration_us, info.frame_count = _quick_length_us, None
         if info.duration_us == 0:
@@ -240,7 +186,22 @@ def probe(path: Path | str, cancel: CancelToken | None = None, _quick_length_us:
         return info
 
 
-def _probe_video(path: Path, container, stream, timing: _Timing, info: MediaInfo) -> None:
+def exact(quick: MediaInfo, timing: FilmTiming, cancel: CancelToken | None = None) -> MediaInfo:
+    """The exact facts of a film that ``probe_quick`` read, from the packets a pass over the
+    whole file measured (the import's thumbnail and waveform pass): no second pass. Where that
+    pass could not be sure it read the streams the probe chooses, the full probe runs."""
+    video = timing.video if quick.has_video else None
+    audio = timing.audio if quick.has_audio else None
+    if not timing.sure or (quick.has_video and not video) or (quick.has_audio and not audio):
+        return probe(quick.path, cancel)
+    info = dataclasses.replace(quick, warnings=list(quick.warnings))
+    settle(info, video, audio, timing.container_start_us)
+    if info.duration_us == 0:
+        raise _refuse(info.path, "has no playable length (0 seconds)")
+    return info
+
+
+def _probe_video(path: Path, stream, info: MediaInfo) -> None:
     ctx = stream.codec_context
     frame = _first_frame(info.path, stream.index)
     if frame is None:
@@ -254,9 +215,6 @@ def _probe_video(path: Path, container, stream, timing: _Timing, info: MediaInfo
     info.rotation, info.mirror = orientation.rotation, orientation.mirror
     sar = stream.sample_aspect_ratio or ctx.sample_aspect_ratio
     info.sar = Fraction(sar) if sar and sar > 0 else Fraction(1)
-    info.fps, info.vfr, info.frame_count = _rate_and_vfr(timing, stream.time_base)
-    info.video_start_us = round(timing.start * US)
-    info.video_duration_us = round((timing.end - timing.start) * US)
 
 
 def _probe_audio(container, stream, info: MediaInfo) -> bool:

@@ -21,8 +21,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
+import io
+
 import numpy as np
+from av.video.reformatter import VideoReformatter
+from PIL import Image
 
 from media.probe import MediaInfo
 
@@ -72,10 +75,7 @@ class _LevelPages:
     def flush(self) -> None:
         if not self.tiles:
             return
-        ok, data = cv2.imencode(".jpg", np.concatenate(self.tiles, axis=1), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-        if not ok:  # cannot happen for a page of this size; say so rather than write nothing
-            raise OSError(f"could not encode thumbnail page {self.pages} of level {self.level}")
-        _write_atomic(self.folder / page_name(self.pages, self.level), data.tobytes())
+        _write_atomic(self.folder / page_name(self.pages, self.level), encode_jpeg(np.concatenate(self.tiles, axis=1)))
         self.pages += 1
         self.tiles = []
 
@@ -123,6 +123,14 @@ class StripWriter:
         _write_atomic(self.dir / STRIP_INDEX, json.dumps(index).encode())
 
 
+def encode_jpeg(bgr: np.ndarray) -> bytes:
+    """A page as JPEG, with Pillow: OpenCV would add 55 MB and half a second to every import
+    (the GUI and reports still read pages with it)."""
+    out = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(bgr[..., ::-1])).save(out, "JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Readers (the timeline, while importing) never see half a file."""
     part = path.with_name(path.name + ".part")
@@ -132,30 +140,31 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 class StripCollector:
     """Fed decoded frames in time order; keeps, for each mark, the frame nearest to it, and
-    hands each settled tile to the page writer at once (nothing accumulates)."""
+    hands each settled tile to the page writer at once (nothing accumulates). The film's exact
+    length is known only at the end (``finish``): marks past the last frame repeat it."""
 
     def __init__(self, info: MediaInfo, folder: Path) -> None:
         self.info = info
         self.interval_us = interval_for(info.duration_us)
-        self.mark_count = len(range(0, max(info.duration_us, 1), self.interval_us))
         self.tile_w, self.tile_h = tile_size(info)
         self.keyframes_only = info.duration_us >= ALL_FRAMES_BELOW_US
         self.writer = StripWriter(folder, self.tile_w, self.tile_h, self.interval_us)
         self._next = 0  # first mark not yet settled
         self._last: tuple[int, np.ndarray] | None = None
+        # One scaler for the whole film: ``frame.reformat`` builds a new one per frame, which
+        # cost 1.5 ms a tile (20x the scaling itself) and was most of a long film's import.
+        self._scaler = VideoReformatter()
 
     def _mark(self, index: int) -> int:
         return index * self.interval_us
 
     def wants(self, time_us: int) -> bool:
         """Whether a decoded frame at ``time_us`` could become a tile (saves converting it)."""
-        if self._next >= self.mark_count:
-            return False
         return self.keyframes_only or time_us + self.interval_us // 2 >= self._mark(self._next)
 
     def add(self, time_us: int, frame) -> None:
         tile = self._tile(frame)
-        while self._next < self.mark_count and self._mark(self._next) <= time_us:
+        while self._mark(self._next) <= time_us:
             mark = self._mark(self._next)
             if self._last is not None and mark - self._last[0] < time_us - mark:
                 self.writer.add(*self._last)
@@ -167,11 +176,13 @@ class StripCollector:
     def _tile(self, frame) -> np.ndarray:
         rotated = self.info.orientation.swaps_axes
         w, h = (self.tile_h, self.tile_w) if rotated else (self.tile_w, self.tile_h)
-        img = frame.reformat(width=w, height=h, format="bgr24").to_ndarray()
+        img = self._scaler.reformat(frame, width=w, height=h, format="bgr24").to_ndarray()
         return self.info.orientation.upright(img)
 
-    def finish(self) -> None:
-        while self._next < self.mark_count and self._last is not None:
+    def finish(self, duration_us: int | None = None) -> None:
+        """One tile per mark up to ``duration_us`` (default: the length ``info`` gave)."""
+        marks = len(range(0, max(duration_us or self.info.duration_us, 1), self.interval_us))
+        while self._next < marks and self._last is not None:
             self.writer.add(*self._last)
             self._next += 1
         self.writer.finish()
@@ -251,6 +262,8 @@ def load_strip(folder: Path) -> Strip | None:
 
 def read_tile(strip: Strip, index: int, level: int = 0) -> np.ndarray | None:
     """One tile as a BGR array (for reports and tests; the GUI caches whole pages)."""
+    import cv2  # not at import time: an import does not need it (see ``encode_jpeg``)
+
     path, x = strip.locate(index, level)
     page = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if page is None:

@@ -26,13 +26,14 @@ from app.models import Film
 from app.ops import events, lookup
 from media.analysis import analyse
 from media.files import copy_and_hash, hash_file, storage_error
-from media.probe import MediaInfo, probe, probe_quick
+from media.probe import MediaInfo, probe_quick
 from media.recorded_time import recorded_time
 from app.ops.import_order import expand_and_order, recorded_fields
 
 AT_ONCE = 2  # films imported at the same time (two cores)
-# A long film's full probe reads every packet (seconds for hours of film): above this size the
-# header and first packets come first and the full probe runs beside the thumbnails.
+# A long film's full probe reads every packet (seconds for hours of film): above this size a
+# registered film opens from its header and first packets; the exact facts come with its
+# thumbnails (the pass over every packet), when the import completes.
 QUICK_ABOVE_BYTES = 100 << 20
 _COMMIT = threading.Lock()
 
@@ -103,13 +104,14 @@ def import_file(
     cancel = cancel or CancelToken()
     source = Path(source).expanduser().absolute()
     progress(0.0, "checking")
-    quick = source.is_file() and source.stat().st_size > QUICK_ABOVE_BYTES
-    info = probe_quick(source, cancel) if quick else probe(source, cancel)
+    # The header and first packets (a refused file fails here, with nothing written); the
+    # exact length and frame count come from the thumbnail pass over every packet.
+    info = probe_quick(source, cancel)
     work = lib.work_dir("import")
     try:
         cache = work / "cache"
         cache.mkdir()
-        sha, info = hash_and_analyse(info, work, cache, link, progress, cancel, exact=quick)
+        sha, info = hash_and_analyse(info, work, cache, link, progress, cancel)
         if before_commit is not None:
             before_commit()  # the files before it in its batch are in (or refused) first
         with _COMMIT:  # two imports of the same content at once: the second finds the first
@@ -125,23 +127,21 @@ def import_file(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progress, cancel,
-                     exact: bool = False) -> tuple[str, MediaInfo]:
+def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progress, cancel) -> tuple[str, MediaInfo]:
     """Hash (or copy while hashing, into ``work/media``) on one thread while the other decodes
     thumbnails and peaks into ``cache``: two cores, two jobs that barely wait on each other.
-    With ``exact`` (``info`` came from ``probe_quick``), the full probe follows, after the
-    decoding has let go of its two openings of the file (FFmpeg holds an MP4's whole packet
-    index per opening: about 70 MB for 6 hours, so they are not all open at once). Progress is
-    the mean of the two jobs, so it only moves forward. Returns the sha256 and the exact facts."""
+    ``info`` may come from ``probe_quick``: the exact facts are taken from the packets the
+    thumbnail pass reads (``media.analysis.analyse``), so the file is read once for pictures,
+    sound and timing, and once for the hash. Progress is the mean of the two jobs, so it only moves forward.
+    Returns the sha256 and the exact facts."""
     both = _Both(sub_progress(progress, 0.02, 0.98))
     with ThreadPoolExecutor(1, thread_name_prefix="hash") as pool:
         if link:
             hashing = pool.submit(hash_file, info.path, both.hashing, cancel)
         else:
             hashing = pool.submit(copy_and_hash, info.path, work / "media", both.hashing, cancel)
-        analyse_progress = both.analysing
         try:
-            analyse(info, cache, analyse_progress, cancel)
+            info = analyse(info, cache, both.analysing, cancel)
         except OSError as exc:
             cancel_quietly(hashing, cancel)
             raise analysis_error(info.path, exc) from exc
@@ -149,7 +149,7 @@ def hash_and_analyse(info: MediaInfo, work: Path, cache: Path, link: bool, progr
             cancel_quietly(hashing, cancel)
             raise
         sha = hashing.result()
-    return sha, probe(info.path, cancel) if exact else info
+    return sha, info
 
 
 class _Both:

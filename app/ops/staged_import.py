@@ -161,7 +161,7 @@ def complete(
     cache.mkdir(parents=True)
     work = lib.work_dir("import")
     try:
-        sha, info = hash_and_analyse(info, work, cache, link, progress, cancel, exact=True)
+        sha, info = hash_and_analyse(info, work, cache, link, progress, cancel)
         cancel.check()
         _finish(lib, film_id, info, key, sha, work, link)
     finally:

@@ -1,0 +1,128 @@
+"""A film's exact timing from its packets: length, frame rate, frame count, variable rate.
+
+Container headers lie (an MKV declaring 60 fps for 30 fps frames, an MP3 whose duration is
+guessed from a bitrate), so timing comes from the packets themselves. Whoever demuxes the file
+feeds each packet of the chosen streams to a ``StreamTiming``: the probe in its own pass, or the
+import's thumbnail and waveform pass, so a long film is read once, not twice (``settle``).
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+US = 1_000_000
+STANDARD_RATES = [Fraction(r) for r in ("24000/1001", "24", "25", "30000/1001", "30", "48", "50", "60000/1001", "60", "90", "100", "120", "240")]
+SNAP_TOLERANCE = Fraction(1, 200)  # within 0.5% of a standard rate: the camera meant that rate
+
+
+class StreamTiming:
+    """Packet times of one stream, in its own ticks: 8 bytes a packet (a list of Python ints
+    took ~5x that, 100+ MB for a 6-hour film; Fractions per packet cost seconds)."""
+
+    def __init__(self, time_base) -> None:
+        self.time_base = Fraction(time_base) if time_base else Fraction(1, US)
+        self.pts = array("q")
+        self._end_ticks: int | None = None
+        self._end_override: Fraction | None = None
+
+    def add(self, packet) -> bool:
+        """Count the packet; whether it has a presentation time."""
+        pts = packet.pts
+        if pts is None:
+            return False
+        # Packets an edit list cuts away (AAC encoder priming, a trimmed phone clip's head)
+        # are demuxed but never shown or heard: they are not part of the film's length.
+        if packet.is_discard:
+            return True
+        self.pts.append(pts)
+        end = pts + (packet.duration or 0)
+        if self._end_ticks is None or end > self._end_ticks:
+            self._end_ticks = end
+        return True
+
+    def __len__(self) -> int:
+        return len(self.pts)
+
+    @property
+    def start(self) -> Fraction | None:
+        if not self.pts:
+            return None
+        return int(np.frombuffer(self.pts, dtype=np.int64).min()) * self.time_base
+
+    @property
+    def end(self) -> Fraction | None:
+        if self._end_override is not None:
+            return self._end_override
+        return None if self._end_ticks is None else self._end_ticks * self.time_base
+
+    @end.setter
+    def end(self, value: Fraction) -> None:
+        self._end_override = value
+
+
+@dataclass
+class FilmTiming:
+    """What a pass over a film's packets measured: the chosen picture and sound streams, and
+    the container's start. ``sure`` is False where the file has several candidate streams of a
+    kind (the pass may not have read the one the probe chooses): then run the full probe."""
+
+    video: StreamTiming | None = None
+    audio: StreamTiming | None = None
+    container_start_us: int | None = None
+    sure: bool = True
+
+
+def rate_and_vfr(timing: StreamTiming) -> tuple[Fraction | None, bool, int]:
+    """(nominal frame rate, variable rate?, frame count) of a picture stream. Sets the
+    stream's end where its last packet carries no duration."""
+    time_base = timing.time_base
+    pts = np.unique(np.frombuffer(timing.pts, dtype=np.int64))  # sorted, each once
+    count = len(pts)
+    if count < 2 or pts[-1] == pts[0]:
+        return None, False, count
+    # From the timestamps themselves: a missing last-packet duration (common in MKV) must
+    # not bend the rate.
+    measured = Fraction(count - 1) / (int(pts[-1] - pts[0]) * time_base)
+    ticks = np.sort(np.diff(pts))  # gaps in stream ticks: exact, and 8 bytes each
+    gaps = (Fraction(int(ticks[0])) * time_base, Fraction(int(ticks[-1])) * time_base)
+    median = Fraction(int(ticks[len(ticks) // 2])) * time_base
+    last = int(pts[-1]) * time_base
+    if timing.end is not None and timing.end <= last:
+        timing.end = last + median  # the last frame lasts as long as most
+    # Ignore timestamp rounding (MKV's 1 ms ticks make 30 fps alternate 33/34 ms).
+    slack = max(Fraction(3, 1000), median / 5)
+    vfr = (gaps[1] - gaps[0]) > slack
+    # The nominal rate is the frame grid most frames sit on (1 / the median gap): timecodes
+    # count frames on it. Gaps and bursts in VFR footage then show only in ``vfr``.
+    for candidate in (1 / median, measured):
+        nearest = min(STANDARD_RATES, key=lambda rate: abs(candidate / rate - 1))
+        if abs(candidate / nearest - 1) <= SNAP_TOLERANCE:
+            return nearest, vfr, count
+    return measured.limit_denominator(1001), vfr, count
+
+
+def settle(info, video: StreamTiming | None, audio: StreamTiming | None, container_start_us: int | None) -> None:
+    """Set ``info``'s timing fields (a ``MediaInfo`` whose streams are already known) from
+    the packets of its picture and sound streams. ``audio`` is None where the sound does
+    not count (no sound, or sound that does not decode)."""
+    starts, ends = [], []
+    if video is not None and info.has_video:
+        info.fps, info.vfr, info.frame_count = rate_and_vfr(video)
+        info.video_start_us = round(video.start * US)
+        info.video_duration_us = round((video.end - video.start) * US)
+        starts.append(video.start)
+        ends.append(video.end)
+    if audio is not None and len(audio):
+        starts.append(audio.start)
+        ends.append(audio.end)
+        info.audio_duration_us = round((audio.end - audio.start) * US)
+    if not starts:
+        info.duration_us = 0
+        return
+    # Time zero is FFmpeg's container start (what Qt's player counts from too).
+    info.start_us = container_start_us if container_start_us is not None else round(min(starts) * US)
+    info.duration_us = max(0, round((max(ends) - min(starts)) * US))
