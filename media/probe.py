@@ -21,6 +21,7 @@ from media.errors import UnsupportedMedia
 from media.jobs import CancelToken
 from media.orientation import Orientation
 from media.packet_timing import US, FilmTiming, StreamTiming, settle
+from media.recorded_time import RecordedTime, recorded_time
 
 log = logging.getLogger(__name__)
 av.logging.set_level(av.logging.PANIC)  # FFmpeg's own chatter; we report problems ourselves
@@ -52,6 +53,7 @@ class MediaInfo:
     audio_channels: int | None = None
     audio_duration_us: int | None = None
     video_duration_us: int | None = None
+    recorded: RecordedTime | None = None  # when it was filmed, as the file says
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -94,35 +96,56 @@ def pick_streams(container):
     return video, audio
 
 
-def _measure(container, streams, cancel: CancelToken | None, limit: int | None = None) -> dict[int, StreamTiming]:
+def _measure(container, streams, cancel: CancelToken | None, limit: int | None = None,
+             firsts: dict | None = None) -> dict[int, StreamTiming]:
+    """Time the packets of ``streams`` (the first ``limit`` only, if given). With ``firsts``
+    (a dict), also decode each stream's first frame into it, from the same packets."""
     timings = {s.index: StreamTiming(s.time_base) for s in streams}
+    tries = {s.index: 0 for s in streams}
     for i, packet in enumerate(container.demux(streams)):
         if limit is not None and i >= limit:
             break  # probe_quick: the first packets only
         if cancel is not None and i % 2000 == 0:
             cancel.check()
-        if packet.size and packet.stream.index in timings:
-            timings[packet.stream.index].add(packet)
+        index = packet.stream_index
+        if packet.size and index in timings:
+            timings[index].add(packet)
+        if firsts is not None and index in tries and index not in firsts and tries[index] < DECODE_TRIES:
+            tries[index] += 1
+            frame = _decoded(packet)
+            if frame is not None:
+                firsts[index] = frame
     return timings
 
 
-def _first_frame(path: Path, stream_index: int):
-    """Decode the stream's first frame, or None when it never decodes.
+def _decoded(packet):
+    """The first frame (with samples, for sound) this packet gives, if any."""
+    try:
+        for frame in packet.decode():
+            if packet.stream.type == "audio" and not frame.samples:
+                continue
+            return frame
+    except (av.error.FFmpegError, ValueError):
+        pass
+    return None
+
+
+def _first_frame(path: Path, stream_index: int, firsts: dict | None = None):
+    """Decode the stream's first frame, or None when it never decodes (``firsts``: frames
+    already decoded by the quick probe's demux).
 
     A fresh container: seeking back after the demux pass is unreliable in some formats.
     """
+    if firsts and stream_index in firsts:
+        return firsts[stream_index]
     with open_container(path) as container:
         stream = container.streams[stream_index]
         tries = 0
         for packet in container.demux(stream):
             tries += 1
-            try:
-                for frame in packet.decode():
-                    if stream.type == "audio" and not frame.samples:
-                        continue
-                    return frame
-            except (av.error.FFmpegError, ValueError):
-                pass
+            frame = _decoded(packet)
+            if frame is not None:
+                return frame
             if tries >= DECODE_TRIES:
                 break
     return None
@@ -133,20 +156,15 @@ QUICK_PACKETS = 600  # probe_quick: enough packets for the frame rate and a deco
 
 def probe_quick(path: Path | str, cancel: CancelToken | None = None) -> MediaInfo:
     """Facts enough to play and mark a long film at once (a demux pass over hours of packets
-    takes seconds): the first packets of each stream for its rate, the container's header for
-    its length (``frame_count`` unknown). ``probe`` gives the exact facts later (app/ops/
-    staged_import.py runs it in the background). Files with no length in their header get the
-    full ``probe``."""
-    path = Path(path)
-    if path.is_file():
-        with open_container(path) as container:
-            header_us = container.duration
-        if header_us and header_us > 0:
-            return probe(path, cancel, _quick_length_us=header_us)
-    return probe(path, cancel)
+    takes seconds), from one opening of the file (each opening of an MP4 reads its whole
+    packet index: 0.1 s and 15 MB an hour): the first packets of each stream for its rate and
+    first frames, the container's header for its length (``frame_count`` unknown). The import's
+    thumbnail pass gives the exact facts (``exact``). Files with no length in their header get
+    the full ``probe``."""
+    return probe(path, cancel, quick=True)
 
 
-def probe(path: Path | str, cancel: CancelToken | None = None, _quick_length_us: int | None = None) -> MediaInfo:
+def probe(path: Path | str, cancel: CancelToken | None = None, quick: bool = False) -> MediaInfo:
     """Read what ``path`` holds; raise ``UnsupportedMedia`` naming the file and the reason."""
     path = Path(path)
     if not path.exists():
@@ -157,30 +175,34 @@ def probe(path: Path | str, cancel: CancelToken | None = None, _quick_length_us:
     if size == 0:
         raise _refuse(path, "the file is empty (0 bytes)")
     with open_container(path) as container:
+        header_us = container.duration if quick else None
+        quick = bool(header_us and header_us > 0)
         video, audio = pick_streams(container)
         if not video and not audio:
             raise _refuse(path, "holds no video or audio stream")
-        timings = _measure(container, video + audio, cancel, QUICK_PACKETS if _quick_length_us else None)
+        firsts: dict | None = {} if quick else None
+        timings = _measure(container, video + audio, cancel, QUICK_PACKETS if quick else None, firsts)
         # The main video stream is the one with the most frames (skips empty extra tracks).
         video = sorted((s for s in video if len(timings[s.index].pts) > 0), key=lambda s: -len(timings[s.index].pts))
         audio = [s for s in audio if len(timings[s.index].pts) > 0]
         if not video and not audio:
             raise _refuse(path, "holds no video frames or audio samples (damaged, or cut short while copying)")
-        info = MediaInfo(path=path, container=container.format.name, duration_us=0, size_bytes=size)
+        info = MediaInfo(path=path, container=container.format.name, duration_us=0, size_bytes=size,
+                         recorded=recorded_time(path, container))
         video_timing = audio_timing = None
         if video:
-            _probe_video(path, video[0], info)
+            _probe_video(path, video[0], info, firsts)
             video_timing = timings[video[0].index]
         if audio:
-            if _probe_audio(container, audio[0], info):
+            if _probe_audio(audio[0], info, firsts):
                 audio_timing = timings[audio[0].index]
             elif not info.has_video:
                 raise _refuse(path, f"its {audio[0].codec_context.name} audio does not decode (damaged or unsupported)")
             else:
                 info.warnings.append("the audio track does not decode and is ignored")
         settle(info, video_timing, audio_timing, container.start_time)
-        if _quick_length_us is not None:
-            info.duration_us, info.frame_count = _quick_length_us, None
+        if quick:
+            info.duration_us, info.frame_count = header_us, None
         if info.duration_us == 0:
             raise _refuse(path, "has no playable length (0 seconds)")
         return info
@@ -201,9 +223,9 @@ def exact(quick: MediaInfo, timing: FilmTiming, cancel: CancelToken | None = Non
     return info
 
 
-def _probe_video(path: Path, stream, info: MediaInfo) -> None:
+def _probe_video(path: Path, stream, info: MediaInfo, firsts: dict | None = None) -> None:
     ctx = stream.codec_context
-    frame = _first_frame(info.path, stream.index)
+    frame = _first_frame(info.path, stream.index, firsts)
     if frame is None:
         raise _refuse(path, f"its {ctx.name} video does not decode (damaged or unsupported)")
     if frame.width < 2 or frame.height < 2:
@@ -217,8 +239,8 @@ def _probe_video(path: Path, stream, info: MediaInfo) -> None:
     info.sar = Fraction(sar) if sar and sar > 0 else Fraction(1)
 
 
-def _probe_audio(container, stream, info: MediaInfo) -> bool:
-    frame = _first_frame(info.path, stream.index)
+def _probe_audio(stream, info: MediaInfo, firsts: dict | None = None) -> bool:
+    frame = _first_frame(info.path, stream.index, firsts)
     if frame is None:
         return False
     info.has_audio = True

@@ -69,18 +69,28 @@ def parse_time(text: str) -> tuple[dt.datetime, int | None] | None:
     return utc, offset
 
 
+def _tags(container) -> dict[str, str]:
+    tags = {}
+    for stream in container.streams:
+        tags.update({k.lower(): v for k, v in stream.metadata.items()})
+    tags.update({k.lower(): v for k, v in container.metadata.items()})  # the file's own first
+    return tags
+
+
 def _plausible(utc: dt.datetime) -> bool:
     return dt.datetime(1990, 1, 1) < utc < dt.datetime.utcnow() + dt.timedelta(days=1)
 
 
-def recorded_time(path: Path) -> RecordedTime:
-    """Never fails for a readable file: the modification time is always there."""
+def recorded_time(path: Path, container=None) -> RecordedTime:
+    """Never fails for a readable file: the modification time is always there. ``container``:
+    the file already open (the probe's), to read its tags without opening it again."""
     tags: dict[str, str] = {}
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            for stream in container.streams:
-                tags.update({k.lower(): v for k, v in stream.metadata.items()})
-            tags.update({k.lower(): v for k, v in container.metadata.items()})  # the file's own first
+        if container is None:
+            with av.open(str(path), metadata_errors="ignore") as opened:
+                tags = _tags(opened)
+        else:
+            tags = _tags(container)
     except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError):
         pass
     for source, keys in (("phone", PHONE_KEYS), ("container", CONTAINER_KEYS)):

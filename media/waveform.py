@@ -20,17 +20,6 @@ _DTYPES = {"u8": np.uint8, "s16": np.int16, "s32": np.int32, "s64": np.int64, "f
 _FULL_SCALE = {"s16": 32768.0, "s32": 2147483648.0, "s64": 9223372036854775808.0}
 
 
-def samples_of(frame) -> tuple[str, list[np.ndarray]]:
-    """A decoded frame's samples, read in place (no copy): its sample kind and one array per
-    plane (one per channel, or one interleaved plane). ``to_ndarray`` cost 10x as much."""
-    kind = frame.format.name.rstrip("p")
-    dtype = _DTYPES[kind]
-    if frame.format.is_planar:
-        return kind, [np.frombuffer(plane, dtype, count=frame.samples) for plane in frame.planes]
-    channels = frame.layout.nb_channels if frame.layout else 1
-    return kind, [np.frombuffer(frame.planes[0], dtype, count=frame.samples * channels)]
-
-
 def loudness(kind: str, planes: list[np.ndarray], channels: int) -> np.ndarray:
     """|sample| of the loudest channel, 0..1: no mixing (a peak meter shows the loudest)."""
     if len(planes) == 1 and channels > 1:
@@ -60,7 +49,8 @@ class PeakCollector:
         self._out = open(folder / PEAKS_FILE, "wb")
         self._batch: list[list[np.ndarray]] = []  # each frame's planes, read in place
         self._batched = 0
-        self._shape: tuple | None = None  # rate, sample kind, planes, channels of the batch
+        self._key: tuple | None = None  # rate, sample format, channels of the batch
+        self._kind, self._dtype, self._planar, self._channels = "flt", np.float32, True, 1
         self._rate = 0
         self._rest = np.zeros(0, dtype=np.float32)  # samples after the last whole peak
         self._taken = 0  # samples of this rate before ``_rest``
@@ -68,28 +58,39 @@ class PeakCollector:
         self.count = 0
 
     def add(self, frame) -> None:
-        if not frame.samples:
+        n = frame.samples
+        if not n:
             return
+        key = (frame.sample_rate, frame.format.name, frame.layout.nb_channels)
+        if key != self._key:  # the first frame, or a stream that changes midway
+            self._switch(frame, key)
+        # The samples read in place (no copy; ``to_ndarray`` cost 10x as much): one array per
+        # channel, or one interleaved array.
+        if self._planar:
+            self._batch.append([np.frombuffer(plane, self._dtype, count=n) for plane in frame.planes])
+        else:
+            self._batch.append([np.frombuffer(frame.planes[0], self._dtype, count=n * self._channels)])
+        self._batched += n
+        if self._batched >= self._rate * BATCH_SECONDS:
+            self._take_batch()
+
+    def _switch(self, frame, key: tuple) -> None:
+        self._take_batch()
         rate = max(frame.sample_rate or self._rate, PEAKS_PER_SECOND)
-        kind, planes = samples_of(frame)
-        shape = (rate, kind, len(planes), frame.layout.nb_channels if frame.layout else 1)
-        if shape != self._shape:  # the first frame, or a stream that changes midway
-            self._take_batch()
-            if rate != self._rate:
-                self._close_peak()
-                self._rate, self._taken, self._peaks_at_rate = rate, 0, 0
-            self._shape = shape
-        self._batch.append(planes)
-        self._batched += frame.samples
-        if self._batched >= rate * BATCH_SECONDS:
-            self._take_batch()
+        if rate != self._rate:
+            self._close_peak()
+            self._rate, self._taken, self._peaks_at_rate = rate, 0, 0
+        self._key = key
+        self._kind = frame.format.name.rstrip("p")
+        self._dtype = _DTYPES[self._kind]
+        self._planar = frame.format.is_planar
+        self._channels = frame.layout.nb_channels or 1
 
     def _take_batch(self) -> None:
         if not self._batch:
             return
-        _rate, kind, count, channels = self._shape
-        planes = [np.concatenate([frame[i] for frame in self._batch]) for i in range(count)]
-        samples = np.concatenate([self._rest, loudness(kind, planes, channels)])
+        planes = [np.concatenate([frame[i] for frame in self._batch]) for i in range(len(self._batch[0]))]
+        samples = np.concatenate([self._rest, loudness(self._kind, planes, self._channels)])
         self._batch, self._batched = [], 0
         rate, total = self._rate, self._taken + len(samples)
         whole = (PEAKS_PER_SECOND * (total + 1) - 1) // rate  # peaks ending within the samples

@@ -219,7 +219,7 @@ def _commit(lib: Library, info: MediaInfo, sha: str, work: Path, link: bool, eve
                 original_name=info.path.name,
                 sha256=sha,
                 **film_facts(info),
-                **recorded_fields(recorded_time(info.path)),
+                **recorded_fields(info.recorded or recorded_time(info.path)),
             )
             if event:
                 film.event = events.get_or_create(s, event)

@@ -65,7 +65,7 @@ def register(
             sha256=PENDING + uuid.uuid4().hex,
             import_state="link" if link else "copy",
             **film_facts(info),
-            **recorded_fields(recorded_time(source)),
+            **recorded_fields(info.recorded or recorded_time(source)),
         )
         if event:
             film.event = events.get_or_create(s, event)

@@ -115,26 +115,6 @@ def test_coarse_levels_hold_every_4th_tile_of_the_level_below(lib, tmp_path):
     assert level >= 2 and strip.nearest(1800_000_000, level) % 4 ** level == 0
 
 
-def test_one_pass_and_two_halves_make_the_same_pictures_and_peaks(tmp_path, monkeypatch):
-    """Films of hours are read in one pass (one packet index in memory), shorter ones in two
-    halves side by side: the cache is the same either way."""
-    from media import analysis
-    from media.probe import probe
-
-    film = make_long_film(tmp_path / "either way.mp4", 600)
-    info = probe(film)
-    halves, one = tmp_path / "halves", tmp_path / "one"
-    halves.mkdir(), one.mkdir()
-    analysis.analyse(info, halves)
-    monkeypatch.setattr(analysis, "ONE_PASS_FROM_US", 0)
-    analysis.analyse(info, one)
-    assert load_strip(halves).times_us == load_strip(one).times_us
-    assert np.array_equal(np.asarray(load_peaks(halves)), np.asarray(load_peaks(one)))
-    for index in (0, 150, 299):
-        a, b = read_tile(load_strip(halves), index), read_tile(load_strip(one), index)
-        assert np.array_equal(a, b)
-
-
 def test_a_library_made_before_pages_still_shows_its_strip_and_waveform(tmp_path):
     """Caches written by earlier versions: one thumbs.jpg row and peaks.npy."""
     import json
