@@ -144,12 +144,11 @@ def cmd_clips(lib: Library, args, out: Out) -> int:
     with lib.read() as s:
         filt = queries.resolve_filter(s, tags=args.tag, any_tags=args.any_tag, prototypes=args.prototype,
                                       events=args.event, people=args.person, text=args.text, kinds=args.kind)
-        ids = queries.clip_ids(s, filt)
         if args.at is not None:
-            from app.time_of_day import clips_at, parse_clock
+            from app.time_of_day import parse_clock
 
-            wanted = set(ids)
-            ids = [i for i in clips_at(s, parse_clock(args.at)) if i in wanted]
+            filt.at_minute = parse_clock(args.at)
+        ids = queries.clip_ids(s, filt)
         for record in queries.clip_records(s, ids):
             out.record(record.to_json(), clip_line(record))
     return EXIT_OK

@@ -25,9 +25,10 @@ class ClipFilter:
     person_ids: list[int] = field(default_factory=list)
     film_ids: list[int] = field(default_factory=list)
     text: str = ""  # every word must appear in the title, note or quote
+    at_minute: int | None = None  # filmed around this time of day (minutes after midnight): nearest first
 
     def is_empty(self) -> bool:
-        return not any(
+        return self.at_minute is None and not any(
             (self.tags_all, self.tags_any, self.kinds, self.prototype_ids, self.event_ids,
              self.person_ids, self.film_ids, self.text.strip())
         )
@@ -70,12 +71,18 @@ def _escape_like(word: str) -> str:
 
 
 def clip_ids(session: Session, filt: ClipFilter | None = None) -> list[int]:
-    """Ids of matching clips, by film then start time."""
+    """Ids of matching clips, by film then start time (by time of day, nearest first, when the
+    filter asks for clips filmed around a time: app/time_of_day.py)."""
     query = select(Clip.id).join(Film, Film.id == Clip.film_id)
     conds = clip_conditions(filt) if filt else []
     if conds:
         query = query.where(and_(*conds))
-    return list(session.scalars(query.order_by(Film.title, Film.id, Clip.start_us, Clip.id)))
+    ids = list(session.scalars(query.order_by(Film.title, Film.id, Clip.start_us, Clip.id)))
+    if filt is not None and filt.at_minute is not None:
+        from app.time_of_day import clips_at
+
+        ids = clips_at(session, filt.at_minute, among=ids if conds else None)
+    return ids
 
 
 def clip_records(session: Session, ids: list[int]) -> list[ClipRecord]:

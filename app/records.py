@@ -54,6 +54,7 @@ class ClipRecord:
     quote: str = ""
     safeguarding: bool = False  # distressing content: a content warning goes before it
     safeguarding_note: str = ""
+    filmed_at: str | None = None  # time of day it was filmed, "HH:MM", where it was filmed
 
     @property
     def duration_us(self) -> int:
@@ -112,7 +113,15 @@ def clip_record(clip: Clip) -> ClipRecord:
         quote=clip.quote,
         safeguarding=clip.safeguarding,
         safeguarding_note=clip.safeguarding_note,
+        filmed_at=_filmed_at(clip),
     )
+
+
+def _filmed_at(clip: Clip) -> str | None:
+    from app.time_of_day import clip_filmed_at
+
+    when = clip_filmed_at(clip.film, clip.start_us)
+    return when.strftime("%H:%M") if when is not None else None
 
 
 @dataclass

@@ -24,8 +24,9 @@ from app.queries import ClipFilter
 from app.records import ClipRecord
 from ui.bridge import LibraryBridge
 from ui.selection import ClipSelection
+from ui.time_of_day_box import TimeOfDayBox
 
-COLUMNS = ("Title", "Tags", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
+COLUMNS = ("Title", "Tags", "In", "Out", "Length", "Film", "Filmed", "Prototypes")  # what tells clips apart comes first
 BATCH = 200
 NO_CLIPS = ("No clips yet.\n\nOpen a film from the Library, press I at a moment's first frame and O at its last, "
             "then Enter. Or, while it plays, press a tag's key (1–9): that makes a clip of the last 10 seconds "
@@ -152,6 +153,8 @@ class ClipListModel(QAbstractTableModel):
             return short_time(rec.duration_us)
         if column == "Film":
             return rec.film
+        if column == "Filmed":  # the time of day, where it was filmed
+            return rec.filmed_at or ""
         return ", ".join(rec.prototypes)
 
     def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -191,6 +194,7 @@ class ClipList(QWidget):
         self.proto_box = self._combo("clipPrototypeFilter", "Any prototype", [])
         self.event_box = self._combo("clipEventFilter", "Any event", [])
         self.person_box = self._combo("clipPersonFilter", "Anyone", [])
+        self.at_box = TimeOfDayBox(self)
         self.count = QLabel(self)
         self.empty = QLabel(self)
         self.empty.setObjectName("clipsEmpty")
@@ -209,7 +213,7 @@ class ClipList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 150), (2, 64), (3, 64), (4, 64), (5, 110), (6, 110)):
+        for col, width in ((1, 150), (2, 64), (3, 64), (4, 64), (5, 110), (6, 56), (7, 110)):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -222,7 +226,7 @@ class ClipList(QWidget):
         top.addWidget(self.match)
         top.addWidget(self.tag_box, 2)
         second = QHBoxLayout()
-        for box in (self.kind_box, self.proto_box, self.event_box, self.person_box):
+        for box in (self.kind_box, self.proto_box, self.event_box, self.person_box, self.at_box):
             second.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -235,6 +239,7 @@ class ClipList(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=120)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.at_box.textChanged.connect(lambda _t: self._debounce.start())
         for box in (self.match, self.kind_box, self.proto_box, self.event_box, self.person_box):
             box.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.modelReset.connect(self._update_count)
@@ -328,7 +333,7 @@ class ClipList(QWidget):
         return ClipFilter(
             tags_all=[] if any_mode else tags, tags_any=tags if any_mode else [],
             kinds=one(self.kind_box), prototype_ids=one(self.proto_box), event_ids=one(self.event_box),
-            person_ids=one(self.person_box), text=self.search.text())
+            person_ids=one(self.person_box), text=self.search.text(), at_minute=self.at_box.minute())
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
@@ -336,7 +341,7 @@ class ClipList(QWidget):
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count.setText(f"{n} clip{'s' if n != 1 else ''}")
+        self.count.setText(f"{n} clip{'s' if n != 1 else ''}" + self.at_box.describe())
         if n == 0:
             self.empty.setText(NO_MATCH if not self.current_filter().is_empty() else NO_CLIPS)
         self.empty.setVisible(n == 0)
