@@ -26,7 +26,7 @@ from ui.bridge import LibraryBridge
 from ui.selection import ClipSelection
 from ui.time_of_day_box import TimeOfDayBox
 
-COLUMNS = ("Title", "Tags", "In", "Out", "Length", "Film", "Filmed", "Prototypes")  # what tells clips apart comes first
+COLUMNS = ("Title", "Tags", "Filmed", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
 BATCH = 200
 NO_CLIPS = ("No clips yet.\n\nOpen a film from the Library, press I at a moment's first frame and O at its last, "
             "then Enter. Or, while it plays, press a tag's key (1–9): that makes a clip of the last 10 seconds "
@@ -213,7 +213,7 @@ class ClipList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 150), (2, 64), (3, 64), (4, 64), (5, 110), (6, 56), (7, 110)):
+        for col, width in ((1, 150), (2, 52), (3, 64), (4, 64), (5, 64), (6, 110), (7, 110)):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

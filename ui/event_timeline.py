@@ -58,6 +58,7 @@ class EventTimeline(QWidget):
         self.lanes: dict[int, int] = {}
         self._pictures: dict[int, object] = {}
         self.day_start = self.day_end = None
+        self.title = ""  # the line above the hours (elided when narrow)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
         self.setToolTip("The event's films at the time of day they were recorded. Click one to open it.")
@@ -110,7 +111,10 @@ class EventTimeline(QWidget):
         film_id = self.film_at(event.position())
         film = next((f for f in self.films if f.id == film_id), None)
         if film is None:
-            QToolTip.hideText()
+            if event.position().y() < TITLE_H and self.title:
+                QToolTip.showText(event.globalPosition().toPoint(), self.title, self)
+            else:
+                QToolTip.hideText()
             return
         start, end = self.spans[film.id]
         QToolTip.showText(event.globalPosition().toPoint(),
@@ -142,7 +146,9 @@ class EventTimeline(QWidget):
 
     def _paint_hours(self, p: QPainter) -> None:
         hours = int((self.day_end - self.day_start).total_seconds() // 3600)
-        step = 1 if self.width() / max(hours, 1) > 60 else 2
+        per_hour = (self.width() - 2 * MARGIN) / max(hours, 1)
+        # every hour where there is room; else every 2, 3, 4, 6 or 12 (a narrow tab, a long day)
+        step = next((s for s in (1, 2, 3, 4, 6, 12) if per_hour * s >= 48), 24)
         for h in range(0, hours + 1, step):
             when = self.day_start + dt.timedelta(hours=h)
             x = self.x_of(when)
@@ -156,10 +162,13 @@ class EventTimeline(QWidget):
             zone = f"times in UTC{z[:3]}:{z[3:]}"
         else:
             zone = "each film at the time of day where it was filmed"
+        title = (f"{self.event_name}: {len(self.spans)} film(s) through the day, {zone}. "
+                 "Dashed: time from the file's date only.")
+        # Elided to the panel's width (a tab beside the library); the tooltip has it all.
         p.drawText(QRectF(MARGIN, 0, self.width() - 2 * MARGIN, TITLE_H),
                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   f"{self.event_name}: {len(self.spans)} film(s) through the day, {zone}. "
-                   "Dashed: time from the file's date only.")
+                   p.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, self.width() - 2 * MARGIN))
+        self.title = title
 
     def _paint_film(self, p: QPainter, film: FilmRecord) -> None:
         rect = self.film_rect(film.id)

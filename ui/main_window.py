@@ -96,13 +96,15 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.add_dock("library", "Library", self.library_panel, DOCK_LEFT)
         # In a scroll area: a day with many films (many lanes) must not make the window taller
-        # than a laptop's screen.
+        # than a laptop's screen. A tab beside the Library (both pick what to watch), not a
+        # strip under the whole window: that took a sixth of a laptop's height from the library,
+        # the codebook and the player for an event of a few films.
         event_scroll = QScrollArea(self)
         event_scroll.setWidget(self.event_timeline)
         event_scroll.setWidgetResizable(True)
         event_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         event_scroll.setMinimumHeight(60)
-        self.add_dock("event", "Event day", event_scroll, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.add_dock("event", "Event day", event_scroll, DOCK_LEFT, tab_with="library")
         self.add_dock("clips", "Clips", self.clip_list, DOCK_RIGHT)
         self.add_dock("reel", "Reel", self.reel_builder, DOCK_RIGHT, tab_with="clips")
         self.add_dock("prototypes", "Prototypes", self.prototypes_panel, DOCK_RIGHT, tab_with="clips")
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         self.add_dock("people", "People", self.people_panel, DOCK_LEFT, tab_with="codebook")
         self.docks["clips"].raise_()
         self.docks["codebook"].raise_()
+        self.docks["library"].raise_()
         self.actions_by_name = build_menus(self)
         self._text_keys = TextFieldKeys(self)
         QApplication.instance().installEventFilter(self._text_keys)
@@ -164,8 +167,6 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["library"], self.docks["clips"]], [side - 40, side + 60], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["library"], self.docks["codebook"]], [self.height() // 2, self.height() // 2],
                          Qt.Orientation.Vertical)
-        if "event" in self.docks:
-            self.resizeDocks([self.docks["event"]], [150], Qt.Orientation.Vertical)
 
     def show_dock(self, name: str) -> None:
         self.docks[name].show()

@@ -21,6 +21,7 @@ class TimeOfDayBox(QLineEdit):
         self.setClearButtonEnabled(True)
         self.setToolTip(HELP)
         self.setMaximumWidth(130)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00:00") + 48)  # the time and the clear button
         self.problem = ""
         self.textChanged.connect(self._check)
 

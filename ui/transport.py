@@ -28,6 +28,8 @@ class TransportBar(QWidget):
         self.timecode.setObjectName("timecodeField")
         self.timecode.setToolTip("Type a time (1:05.20, 1:02:03.5, seconds, or HH:MM:SS:FF with frames) and press Enter to jump (Ctrl+G)")
         self.timecode.setMaximumWidth(110)
+        # Room for hours whatever room the row has: squeezed, 1:15:00.00 read "5:00.00".
+        self.timecode.setMinimumWidth(self.timecode.fontMetrics().horizontalAdvance("0:00:00.00") + 16)
         self.timecode.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.timecode.returnPressed.connect(self._jump)
         self.duration = QLabel("/ 0:00.00", self)

@@ -294,8 +294,9 @@ def _tag(lib, name: str) -> int:
         return lookup.tag(s, name).id
 
 
-def scene_event_day(library: Path, out: Path) -> None:
-    """A workshop day: a camera left running three hours, and phones' films around it."""
+def scene_event_day(library: Path, out: Path, fit: str = "") -> None:
+    """A workshop day: a camera left running three hours, and phones' films around it; the
+    Event day tab in front, and the clip list finding the 11:00 role-play."""
     import datetime as dt
 
     from app.library import Library
@@ -320,9 +321,16 @@ def scene_event_day(library: Path, out: Path) -> None:
     lib = Library.open(library)
     results = films.import_files(lib, [camera, phones], event="Living well workshop day", link=True)
     assert all(r.error is None for r in results), [r.error for r in results]
-    window = open_window(lib)
-    window.docks["event"].show()
-    window.docks["event"].raise_()
+    from app.ops import clips
+
+    by_name = {r.source.name: r.film_id for r in results}
+    clips.add(lib, by_name["Hall camera.mkv"], 88 * 60 * 1_000_000, 92 * 60 * 1_000_000, title="Crisis line call")
+    clips.add(lib, by_name["IMG_4121.mov"], 30_000_000, 90_000_000, title="Reception, second take")
+    clips.add(lib, by_name["IMG_4135.mov"], 0, 30_000_000, title="Carer's assessment")
+    window = open_window(lib, fit=bool(fit))
+    window.show_dock("event")
+    window.clip_list.at_box.setText("11:00")
+    wait_until(app, lambda: len(window.clip_list.model.ids) == 2)
     wait_until(app, lambda: window.library_panel.model.index_of(results[-1].film_id).isValid())
     window.library_panel.select_film(results[0].film_id)
     wait_until(app, lambda: window.event_timeline.event_name == "Living well workshop day")
@@ -335,6 +343,8 @@ def scene_event_day(library: Path, out: Path) -> None:
     image = grab(app, window, out)
     assert_shows(image, window, window.event_timeline, 20, "the event timeline shows no films")
     assert_shows(image, window, window.timeline, 30, "the timeline shows no thumbnails of the 3-hour film")
+    if fit:
+        assert_fits(app, window)
     window.close()
     lib.close()
 

@@ -2,13 +2,14 @@
 
 from app import reads
 from app.ops import clips, films
+from ui.clip_list import COLUMNS
 
 
 def test_the_clip_list_requeries_only_when_membership_can_change(qtbot, film_window, monkeypatch, tmp_path, counting_film):
     w = film_window
     clip_id = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Kept")
     model = w.clip_list.model
-    model.index(0, 5).data()  # the row is on screen: its record is cached
+    model.index(0, COLUMNS.index("Film")).data()  # the row is on screen: its record is cached
     queries = []
     real = reads.clip_ids
     monkeypatch.setattr(reads, "clip_ids", lambda lib, filt=None: queries.append(filt) or real(lib, filt))
@@ -18,7 +19,7 @@ def test_the_clip_list_requeries_only_when_membership_can_change(qtbot, film_win
     assert queries == []  # a new film cannot add or remove a clip
     films.rename(w.lib, w.film_id, "Renamed film")
     assert queries == []
-    assert model.index(0, 5).data() == "Renamed film"  # but the row shows the new name
+    assert model.index(0, COLUMNS.index("Film")).data() == "Renamed film"  # but the row shows the new name
     clips.add(w.lib, w.film_id, 1_000_000, 2_000_000, title="New")
     assert len(queries) == 1 and model.rowCount() == 2
     assert reads.clip(w.lib, clip_id).film == "Renamed film"

@@ -34,3 +34,20 @@ def test_films_sit_at_their_time_of_day_and_open_on_click(qtbot, window, tmp_pat
     img = day.grab().toImage()
     centre = day.film_rect(ids["phone 2.mp4"]).center()
     assert img.pixelColor(QPoint(int(centre.x()), int(centre.y()))).name() != "#1d2025"  # drawn there
+
+
+def test_the_event_day_is_a_tab_beside_the_library_not_a_strip_under_the_window(qtbot, window):
+    """It used to take a strip across the bottom of the default layout (a sixth of a laptop's
+    height, however few films the event had)."""
+    from PySide6.QtCore import Qt as QtNS
+
+    event, library = window.docks["event"], window.docks["library"]
+    assert window.dockWidgetArea(event) == QtNS.DockWidgetArea.LeftDockWidgetArea
+    assert event in window.tabifiedDockWidgets(library)
+    assert all(window.dockWidgetArea(d) != QtNS.DockWidgetArea.BottomDockWidgetArea for d in window.docks.values())
+    # the library is the tab in front at first (Qt moves the tab behind off screen)
+    qtbot.waitUntil(lambda: not library.visibleRegion().isEmpty())
+    assert event.visibleRegion().isEmpty()
+    window.show_dock("event")  # View → Event day brings it forward, in the library's place
+    qtbot.waitUntil(lambda: not window.event_timeline.visibleRegion().isEmpty())
+    assert event.geometry().top() < window.height() // 2 and library.visibleRegion().isEmpty()

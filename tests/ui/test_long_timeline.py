@@ -77,3 +77,18 @@ def test_positions_past_35_minutes_reach_the_timeline_and_transport(qtbot, windo
     for _ in range(25):
         t.zoom(1.5, t.x_of(target))
     assert 0 <= t.x_of(t.playhead_us) <= t.width()  # the view followed it there
+
+
+def test_the_time_field_shows_hours_whole_on_a_laptop(qtbot, window, day_film):
+    """At 1366x768 the player's column is narrow, and the field was squeezed to "5:00.00" for
+    1:15:00.00 (the hour cut off): it keeps room for hours, whatever room the row has."""
+    film_id = films.import_file(window.lib, day_film, link=True).film_id
+    window.library_panel.select_film(film_id)
+    qtbot.waitUntil(lambda: window.player.film is not None and window.player.film.id == film_id, timeout=10_000)
+    window.player.seek_us(75 * 60 * 1_000_000)
+    field, row = window.transport.timecode, window.transport
+    qtbot.waitUntil(lambda: field.text().startswith("1:15:00"), timeout=10_000)
+    row.resize(row.minimumSizeHint().width(), row.height())  # as narrow as the layout lets it be
+    row.layout().activate()
+    needed = field.fontMetrics().horizontalAdvance("0:00:00.00")
+    assert field.contentsRect().width() - field.textMargins().left() - field.textMargins().right() >= needed + 4

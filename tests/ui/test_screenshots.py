@@ -34,3 +34,12 @@ def test_the_workspace_fits_a_laptop_and_uses_a_large_screen(tmp_path, width, he
     out = SCREENSHOTS / f"workspace-{width}x{height}.png"
     run_scene("workspace", str(tmp_path / "lib"), str(out), "fit", screen=(width, height))
     assert out.stat().st_size > 50_000
+
+
+def test_the_event_day_on_a_laptop(tmp_path):
+    """The Event day as a tab beside the library on a 1366x768 laptop (it was a strip across
+    the bottom), with the clip list finding the 11:00 role-play."""
+    out = SCREENSHOTS / "event-day-1366x768.png"
+    run_scene("event_day", str(tmp_path / "lib"), str(out), "fit", screen=(1366, 768))
+    assert out.stat().st_size > 50_000
+
