@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
     args.open_app = open_app  # `present` ends in the GUI
     try:
         with Library.open(args.library or default_library_dir(), args.database_url) as lib:
+            for name in lib.interrupted_imports:
+                out.fail(f"note: an import was stopped before {name} was in the library (a crash, or the "
+                         "command was killed); nothing of it was kept: import it again to add it")
             return COMMANDS[(args.command, getattr(args, "action", None))](lib, args, out)
     except BrokenPipeError:  # `protoreel films | head -1`: the reader has gone, nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

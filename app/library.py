@@ -64,7 +64,9 @@ class Library:
             # The folder the user named cannot hold a library (missing, read-only, full): bad input.
             raise BadInput(f"library folder {self.root}: cannot be created or written ({exc.strerror})") from exc
         private_files.tighten(self.root, database)
-        self._clear_tmp()
+        # Imports a crash or kill cut short: rolled back here (see app/ops/import_placing.py).
+        self.interrupted_imports: list[str] = []
+        placed = self._clear_tmp()
         leftovers.clear_dead_system_exports()
         self.engine = db.open_engine(self.url)
         self._sessions = db.session_factory(self.engine)
@@ -72,6 +74,10 @@ class Library:
         self.undo_stack = UndoStack()
         self._listeners: list[Listener] = []
         self._first_open()
+        if placed:
+            from app.ops import import_placing
+
+            import_placing.remove_unrecorded(self, placed)
         known_libraries.remember(self.root)
 
     @classmethod
@@ -113,13 +119,20 @@ class Library:
         that another process opening the library (the CLI beside the app) leaves it alone."""
         return Path(tempfile.mkdtemp(prefix=f"{purpose}-{os.getpid()}-", dir=self.tmp_dir))
 
-    def _clear_tmp(self) -> None:
-        # What a crashed or killed process left half-done; work of live processes stays.
+    def _clear_tmp(self) -> list[dict]:
+        """Clear what a crashed or killed process left half-done (work of live processes
+        stays); return the notes of imports killed while placing their files."""
+        placed = []
         for child in (self.root / ".tmp").iterdir():
             owner = child.name.split("-")[1] if child.name.count("-") >= 2 else ""
             if owner.isdigit() and pid_alive(int(owner)):
                 continue
             try:
+                if child.is_dir() and child.name.startswith("import-"):
+                    from app.ops import import_placing
+
+                    self.interrupted_imports.append(import_placing.film_name(child))
+                    placed += import_placing.read_note(child)
                 if child.is_dir():
                     # A killed export's folder also names its hidden partial file beside the target.
                     leftovers.clear_work_dir(child)
@@ -127,6 +140,7 @@ class Library:
                     child.unlink(missing_ok=True)
             except OSError:
                 pass  # a read-only library: what is left stays until it can be cleared
+        return placed
 
     # -- reading and changing ------------------------------------------------------------
     @contextmanager

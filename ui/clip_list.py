@@ -186,6 +186,10 @@ class ClipList(QWidget):
         self.tag_model = QStandardItemModel(self)
         self.tag_box.setModel(self.tag_model)
         self.tag_box.view().pressed.connect(self._toggle_tag)
+        # The box says "Tags…" or "3 tags"; sized to the longest tag name it made the clip
+        # list (and so the window) too wide for a 1366-pixel laptop. The list opens full width.
+        self.tag_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.tag_box.setMinimumContentsLength(8)
         self.match = QComboBox(self)
         self.match.addItem("all of", "all")
         self.match.addItem("any of", "any")
@@ -213,7 +217,7 @@ class ClipList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 150), (2, 52), (3, 64), (4, 64), (5, 64), (6, 110), (7, 110)):
+        for col, width in ((1, 150), (2, 52), (3, 72), (4, 72), (5, 64), (6, 110), (7, 110)):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -223,10 +227,11 @@ class ClipList(QWidget):
         selection.changed.connect(self._show_selection)
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
+        top.addWidget(self.at_box)
         top.addWidget(self.match)
         top.addWidget(self.tag_box, 2)
         second = QHBoxLayout()
-        for box in (self.kind_box, self.proto_box, self.event_box, self.person_box, self.at_box):
+        for box in (self.kind_box, self.proto_box, self.event_box, self.person_box):
             second.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -274,6 +279,7 @@ class ClipList(QWidget):
             item.setCheckable(True)
             item.setCheckState(Qt.CheckState.Checked if tag.id in ticked else Qt.CheckState.Unchecked)
             self.tag_model.appendRow(item)
+        self.tag_box.view().setMinimumWidth(self.tag_box.view().sizeHintForColumn(0) + 24)
         self._label_tags()
 
     def _fill_choices(self) -> None:

@@ -59,7 +59,9 @@ class TransportBar(QWidget):
         for w in (self.play_button, self.timecode, self.duration, self.message):
             layout.addWidget(w)
         layout.addStretch(1)
-        for w in (QLabel("Speed", self), self.speed, self.mute, self.volume):
+        # No "Speed" label (the box says 1×, 2×… and its tooltip names it): the row must fit
+        # the player's column on a 1366-pixel laptop with the time field wide enough for hours.
+        for w in (self.speed, self.mute, self.volume):
             layout.addWidget(w)
         player.position_changed.connect(self._show_position)
         player.playing_changed.connect(self._show_playing)

@@ -23,7 +23,7 @@ from media.errors import BadInput, ProtoReelError, StorageError
 from media.jobs import Cancelled, CancelToken, ProgressFn, no_progress, sub_progress
 from app.library import Library
 from app.models import Film
-from app.ops import events, lookup
+from app.ops import events, import_placing, lookup
 from media.analysis import analyse
 from media.files import copy_and_hash, hash_file, storage_error
 from media.probe import MediaInfo, probe_quick
@@ -107,7 +107,16 @@ def import_file(
     # The header and first packets (a refused file fails here, with nothing written); the
     # exact length and frame count come from the thumbnail pass over every packet.
     info = probe_quick(source, cancel)
+    # Content already in (a batch run again after a crash, a copy renamed): said at once, not
+    # after hashing and decoding it all again.
+    from app.ops.staged_import import same_content
+
+    existing = same_content(lib, source, info.size_bytes)
+    if existing is not None:
+        progress(1.0, "already in the library")
+        return ImportResult(source, existing, existed=True)
     work = lib.work_dir("import")
+    import_placing.note_source(work, source)
     try:
         cache = work / "cache"
         cache.mkdir()
@@ -200,6 +209,9 @@ def _commit(lib: Library, info: MediaInfo, sha: str, work: Path, link: bool, eve
     media_dest = lib.media_dir / managed_name(sha, info.path)
     placed: list[Path] = []
     try:
+        # Where the files go, written down first: a kill before the film is recorded below
+        # must not leave them in the library (the next opening removes them).
+        import_placing.note_placing(work, sha, [cache_dest] + ([] if link else [media_dest]))
         if cache_dest.exists():  # left by an import that was undone
             shutil.rmtree(cache_dest)
         os.replace(work / "cache", cache_dest)
