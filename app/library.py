@@ -131,7 +131,9 @@ class Library:
                 if child.is_dir() and child.name.startswith("import-"):
                     from app.ops import import_placing
 
-                    self.interrupted_imports.append(import_placing.film_name(child))
+                    name = import_placing.film_name(child)  # (a film registered in the app resumes there)
+                    if name is not None:
+                        self.interrupted_imports.append(name)
                     placed += import_placing.read_note(child)
                 if child.is_dir():
                     # A killed export's folder also names its hidden partial file beside the target.

@@ -114,3 +114,21 @@ def test_films_already_in_are_skipped_before_any_decoding(lib, folder, monkeypat
     monkeypatch.setattr(films, "analyse", decoded)
     again = films.import_files(lib, [folder / "VID_1.mp4", folder / "VID_0.mp4"], event="Day")
     assert [(r.film_id, r.existed) for r in again] == [(first[1].film_id, True), (first[0].film_id, True)]
+
+
+def test_only_a_cut_short_cli_import_is_reported_not_the_apps_own_work(tmp_path):
+    """A film registered in the app resumes there (its work folder names no source): nothing to
+    report; a cut-short `import` names its film."""
+    from app.library import Library
+
+    Library.open(tmp_path / "lib").close()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / "lib" / ".tmp" / f"import-{dead.pid}-app").mkdir()
+    cli_work = tmp_path / "lib" / ".tmp" / f"import-{dead.pid}-cli"
+    cli_work.mkdir()
+    (cli_work / "source.txt").write_text("VID_3.mp4")
+    lib = Library.open(tmp_path / "lib")
+    assert lib.interrupted_imports == ["VID_3.mp4"]
+    assert not any((tmp_path / "lib" / ".tmp").iterdir())
+    lib.close()
