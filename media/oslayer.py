@@ -3,6 +3,8 @@
 - Child processes that die with the app (``spawn``).
 - Pipes between processes: larger kernel buffers and kernel-side copying (``big_pipe``,
   ``move``); the portable path keeps the default size and copies through Python.
+- How much CPU a child and its own children have used (``tree_cpu_seconds``), so a slow but
+  working producer is told from a stuck one; the portable path does not know (``None``).
 
 Linux: each child asks the kernel for SIGKILL when its parent goes (``prctl`` parent-death
 signal, set between fork and exec), so a killed app leaves no encoder finishing a file and no
@@ -94,3 +96,35 @@ def write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds used so far by ``pid`` and every process below it (Linux /proc); ``None``
+    where the system does not say (portable path), so callers fall back to wall time."""
+    if portable() or not sys.platform.startswith("linux"):
+        return None
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended while we looked
+        parents[int(name)] = int(fields[1])
+        used[int(name)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    if pid not in used:
+        return None
+    tree, frontier = {pid}, [pid]
+    while frontier:  # walk down: the anonymiser's decoder is its child
+        below = [child for child, parent in parents.items() if parent in frontier and child not in tree]
+        tree.update(below)
+        frontier = below
+    return sum(used[p] for p in tree)

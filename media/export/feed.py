@@ -2,7 +2,9 @@
 
 Each producer (a short ffmpeg per segment) runs with its stderr drained as it goes into a
 bounded log, so a decoder that prints thousands of warnings can never block on a full pipe.
-A producer that gives nothing for ``STALL_SECONDS`` is stuck; one that ends early is short.
+A producer that gives nothing and uses no CPU for ``STALL_SECONDS`` is stuck (one that is
+busy, such as the face filter on a loaded machine, is slow, not stuck, up to
+``BUSY_SECONDS``); one that ends early is short.
 Either fails the export at once with a message naming the clip and film: no black frames or
 silence are ever slipped in to hide it. ``Run.stop()`` ends every child within a poll tick.
 """
@@ -23,6 +25,8 @@ from media.export.segments import Segment
 
 CHUNK = 1 << 20
 STALL_SECONDS = 10.0
+BUSY_SECONDS = 120.0  # even a working producer must give something this often
+WORKING_CPU = 0.05  # CPU seconds per quiet spell that count as working
 TICK = 0.2
 LOG_LINES = 40
 LOG_LINE_CHARS = 300
@@ -30,6 +34,29 @@ LOG_LINE_CHARS = 300
 
 class SegmentFailed(ProtoReelError):
     """A segment's producer died, stalled or came up short."""
+
+
+class _Waiting:
+    """How long a producer has given nothing, and whether it is working meanwhile."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.silent = 0.0  # no output
+        self.idle = 0.0  # no output and no CPU
+        self.cpu = oslayer.tree_cpu_seconds(pid)
+
+    def tick(self) -> str:
+        """One more poll tick with nothing to read: why it is stuck, or "" while it may go on."""
+        self.silent += TICK
+        self.idle += TICK
+        cpu = oslayer.tree_cpu_seconds(self.pid)
+        if cpu is not None and self.cpu is not None and cpu - self.cpu >= WORKING_CPU:
+            self.idle, self.cpu = 0.0, cpu  # busy: slow, not stuck
+        if self.idle >= STALL_SECONDS:
+            return f"gave nothing for {STALL_SECONDS:g} s"
+        if self.silent >= BUSY_SECONDS:
+            return f"worked {BUSY_SECONDS:g} s without giving anything"
+        return ""
 
 
 class ChildLog:
@@ -150,7 +177,7 @@ class Feeder(threading.Thread):
 
     def _pump(self, sink: int, segment: Segment, command: list[str], size: int) -> None:
         proc, log = self.run_.start(command, stdout=subprocess.PIPE)
-        written, idle = 0, 0.0
+        written, waiting = 0, _Waiting(proc.pid)
         try:
             source = proc.stdout.fileno()
             oslayer.big_pipe(source)
@@ -158,11 +185,11 @@ class Feeder(threading.Thread):
             poller.register(source, select.POLLIN | select.POLLHUP | select.POLLERR)
             while written < size and not self.run_.stopped:
                 if not poller.poll(TICK * 1000):
-                    idle += TICK
-                    if idle >= STALL_SECONDS:
-                        raise SegmentFailed(self._why(segment, log, written, size, f"gave nothing for {STALL_SECONDS:g} s"))
+                    stuck = waiting.tick()
+                    if stuck:
+                        raise SegmentFailed(self._why(segment, log, written, size, stuck))
                     continue
-                idle = 0.0
+                waiting = _Waiting(proc.pid)
                 # Pipe to pipe inside the kernel where the system allows: gigabytes of raw
                 # frames never pass through Python, yet every byte is counted.
                 moved = oslayer.move(source, sink, min(CHUNK, size - written))

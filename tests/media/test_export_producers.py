@@ -4,6 +4,7 @@ or dies is reported naming its clip and film, within seconds, and Cancel stops e
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.ops import clips, export, films, reels
+from media import oslayer
 from media.export import feed
 from media.export.feed import Feeder, Run, SegmentFailed
 from media.export.segments import Segment
@@ -134,3 +136,43 @@ def test_a_stuck_producer_fails_the_export_naming_the_clip(reel, tmp_path, monke
         export.export_reel(lib, reel_id, tmp_path / "out.mp4", cards=False)
     assert time.monotonic() - started < 20
     assert not (tmp_path / "out.mp4").exists()
+
+
+BUSY_THEN_FRAMES = ("import sys, time\nend = time.process_time() + 2.5\n"
+                    "while time.process_time() < end: pass\n"  # a slow filter: working, no output yet
+                    f"sys.stdout.buffer.write(b'x' * {50 * FRAME}); sys.stdout.flush()")
+
+
+def test_a_slow_but_working_producer_is_waited_for(tmp_path, monkeypatch):
+    """On a loaded machine the face filter may think for longer than the stall limit before its
+    first frame: it uses CPU all along, so it is slow, not stuck (it failed exports at load 15)."""
+    if oslayer.tree_cpu_seconds(os.getpid()) is None:
+        pytest.skip("this system does not report a process's CPU time")
+    monkeypatch.setattr(feed, "STALL_SECONDS", 1.0)
+    feeder, data = _feed(tmp_path, FakeSegment(BUSY_THEN_FRAMES))
+    assert feeder.error is None and len(data) == 50 * FRAME
+
+
+def test_a_producer_busy_past_the_limit_still_fails(tmp_path, monkeypatch):
+    monkeypatch.setattr(feed, "STALL_SECONDS", 1.0)
+    monkeypatch.setattr(feed, "BUSY_SECONDS", 1.5)
+    feeder, _ = _feed(tmp_path, FakeSegment(BUSY_THEN_FRAMES))
+    assert isinstance(feeder.error, SegmentFailed)
+    assert "worked 1.5 s without giving anything" in str(feeder.error)
+
+
+def test_the_cpu_of_a_childs_children_counts():
+    """The anonymiser's decoder is its child: the walk must reach it."""
+    if oslayer.tree_cpu_seconds(os.getpid()) is None:
+        pytest.skip("this system does not report a process's CPU time")
+    script = ("import subprocess, sys\nsubprocess.run([sys.executable, '-c', "
+              "'import time\\nend = time.process_time() + 1.0\\nwhile time.process_time() < end: pass'])")
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    most = 0.0
+    try:
+        while proc.poll() is None:  # once the grandchild is reaped its time is no longer its own
+            most = max(most, oslayer.tree_cpu_seconds(proc.pid) or 0.0)
+            time.sleep(0.05)
+    finally:
+        proc.wait()
+    assert most >= 0.5  # the grandchild's busy loop, not the idle parent (~0.05 s of start-up)
