@@ -193,7 +193,7 @@ def cmd_codebook_import(lib: Library, args, out: Out) -> int:
 def cmd_codebook_export(lib: Library, args, out: Out) -> int:
     from app.ops import codebook_files
 
-    path = codebook_files.write_file(lib, args.file)
+    path = codebook_files.write_file(lib, args.file, replace=args.replace)
     out.record({"file": str(path), "tags": len(codebook_files.export_rows(lib))}, f"codebook written to {path}")
     return EXIT_OK
 
@@ -249,7 +249,7 @@ def cmd_reel_export(lib: Library, args, out: Out) -> int:
                               cards=False if args.no_cards else None, captions=False if args.no_captions else None,
                               anonymise=args.anonymise, fps=args.rate, progress=progress, cancel=cancel,
                               style=args.style, cover_all=args.cover_all, cover_people=args.cover,
-                              mask_voice=args.mask_voice)
+                              mask_voice=args.mask_voice, replace=args.replace)
     data = {"reel": args.reel, "path": str(path)}
     if path.suffix.lower() == ".mp4":
         data["manifest"] = str(export.manifest_path(path))
@@ -337,7 +337,7 @@ def cmd_review_summary(lib: Library, args, out: Out) -> int:
     from app import review_summary
     from app.ops import reviews
 
-    path = review_summary.write_summary(lib, reviews.find(lib, args.review), args.out)
+    path = review_summary.write_summary(lib, reviews.find(lib, args.review), args.out, replace=args.replace)
     out.record({"review": args.review, "path": str(path)}, f"wrote {path}")
     return EXIT_OK
 

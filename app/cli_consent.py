@@ -52,6 +52,9 @@ def add_parsers(sub, common, group, path_type=Path) -> None:
     ev_export.add_argument("out", type=path_type)
     ev_export.add_argument("--audience", default="team", choices=AUDIENCES)
     ev_export.add_argument("--anonymise", action="store_true", help="report: blur faces where consent is short")
+    from app.cli_parser import add_replace
+
+    add_replace(ev_export)
 
     safeguard = sub.add_parser("safeguard", parents=[common], help="flag clips as distressing (content warning)")
     safeguard.add_argument("clips", nargs="+")
@@ -179,9 +182,10 @@ def cmd_evidence_export(lib, args, out) -> int:
     if suffix == ".csv":
         if args.anonymise:
             raise BadInput(f"{args.out.name}: a spreadsheet has no pictures to anonymise; leave out --anonymise")
-        path = evidence.write_csv(board, args.out, lib, audience=args.audience)
+        path = evidence.write_csv(board, args.out, lib, audience=args.audience, replace=args.replace)
     elif suffix in (".html", ".htm"):
-        path = evidence.write_html(lib, board, args.out, audience=args.audience, anonymise=args.anonymise)
+        path = evidence.write_html(lib, board, args.out, audience=args.audience, anonymise=args.anonymise,
+                                   replace=args.replace)
     else:
         raise BadInput(f"{args.out}: evidence exports to .csv or .html")
     out.record({"prototype": board.name, "path": str(path), "audience": args.audience}, f"exported {path}")

@@ -156,7 +156,9 @@ def build(given: Given) -> OneLineParser:
 
     book = group("codebook", "import or export the whole codebook (CSV or JSON)")
     book.add_parser("import", parents=[common], help="add and update tags from FILE").add_argument("file", type=path)
-    book.add_parser("export", parents=[common], help="write the codebook to FILE").add_argument("file", type=path)
+    book_export = book.add_parser("export", parents=[common], help="write the codebook to FILE")
+    book_export.add_argument("file", type=path)
+    add_replace(book_export)
 
     proto = group("prototype", "service prototypes")
     proto_add = proto.add_parser("add", parents=[common])
@@ -180,6 +182,7 @@ def build(given: Given) -> OneLineParser:
     reel_export.add_argument("--no-cards", action="store_true")
     reel_export.add_argument("--no-captions", action="store_true")
     cli_consent.add_reel_export_options(reel_export)
+    add_replace(reel_export)
     reel_export.add_argument("--rate", default=None,
                              help="frame rate: auto (the most common standard rate among the clips) or "
                                   "23.976, 24, 25, 29.97, 30, 50, 59.94, 60")
@@ -220,6 +223,14 @@ def review_parsers(sub, common) -> None:
     summary = review.add_parser("summary", parents=[common], help="write a review's one-page summary")
     summary.add_argument("review", type=nonempty, help="review id or exact title")
     summary.add_argument("out", type=path, help="OUT.pdf or OUT.html")
+    add_replace(summary)
+
+
+def add_replace(parser) -> None:
+    """Every writer of a file the user names: an existing file is kept unless this is given."""
+    parser.add_argument("--replace", action="store_true",
+                        help="replace a file already at OUT (never footage: only files that are not "
+                             "pictures, sound or video, or this library's own earlier exports)")
 
 
 def parse(argv: list[str]) -> tuple[argparse.Namespace | None, int]:

@@ -58,13 +58,13 @@ def board(lib: Library, prototype_id: int) -> Board:
     return Board(proto.id, proto.name, proto.summary, proto.stage, ordered, len(records), lib)
 
 
-def _checked(b: Board, path: Path, lib: Library | None = None) -> tuple[Library, Path]:
+def _checked(b: Board, path: Path, lib: Library | None = None, replace: bool = False) -> tuple[Library, Path]:
     from app.ops import export_guard
 
     lib = lib or b.library
     if lib is None:
         raise BadInput(f"{path}: evidence is exported from a library (its consent check and log)")
-    return lib, export_guard.check_output(lib, path)
+    return lib, export_guard.check_output(lib, path, replace=replace)
 
 
 def _gate(lib: Library, b: Board, audience: str, anonymise: bool, can_anonymise: bool) -> tuple[Gate, Board, int]:
@@ -86,10 +86,10 @@ def _gate(lib: Library, b: Board, audience: str, anonymise: bool, can_anonymise:
     return gate, shown, len(ids) - len(allowed)
 
 
-def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = "team") -> Path:
+def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = "team", replace: bool = False) -> Path:
     """The board as a spreadsheet for ``audience``: clips whose people did not consent to it
     are left out (a spreadsheet cannot hide a face). Checked, published whole, logged."""
-    lib, path = _checked(b, path, lib)
+    lib, path = _checked(b, path, lib, replace)
     gate, shown, withheld = _gate(lib, b, audience, anonymise=False, can_anonymise=False)
     with gate.publishing(path), atomic_output(path) as partial:
         with open(partial, "w", newline="", encoding="utf-8") as fh:
@@ -108,14 +108,14 @@ def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = 
 
 
 def write_html(lib: Library, b: Board, path: Path, progress=None, cancel=None, audience: str = "team",
-               anonymise: bool = False, style: str = "blur") -> Path:
+               anonymise: bool = False, style: str = "blur", replace: bool = False) -> Path:
     """The printable report with a still per clip for ``audience``. Clips of people whose
     consent does not reach it are left out, or with ``anonymise`` shown with faces covered
     (a withdrawal is never shown). Checked, published whole, logged."""
     from media.anonymise.faces import cover_faces_in_still
     from media.report import write_report
 
-    lib, path = _checked(b, path, lib)
+    lib, path = _checked(b, path, lib, replace)
     gate, shown, withheld = _gate(lib, b, audience, anonymise=anonymise, can_anonymise=True)
     covered = set(gate.first.anonymised_ids)
     gate.anonymisation = f"faces {style} in the stills of clip(s) {sorted(covered)}" if covered else ""

@@ -12,6 +12,7 @@ imports Qt), so ``protoreel review summary R OUT.pdf`` works from the installed 
 
 from __future__ import annotations
 
+import base64
 import html
 import shutil
 from pathlib import Path
@@ -56,8 +57,8 @@ def _e(text) -> str:
     return html.escape(str(text or ""))
 
 
-def build_html(d: ReviewDetail, still_dir: str, names: dict[int, str]) -> str:
-    """The summary page; images are ``still_dir/NAME`` relative to the page."""
+def build_html(d: ReviewDetail, sources: dict[int, str]) -> str:
+    """The summary page; ``sources`` gives each still's ``src`` by item id."""
     r = d.review
     shown = [i for i in d.items if i.shown_us > 0]
     head = (f"<h1 style='font-size:20pt;margin:0'>{_e(r.title)}</h1>"
@@ -68,8 +69,8 @@ def build_html(d: ReviewDetail, still_dir: str, names: dict[int, str]) -> str:
         head += f"<p style='margin:0 0 8pt 0'><b>Meeting notes:</b> {_e(d.meeting_note)}</p>"
     rows = []
     for item in d.items:
-        if item.id in names:
-            picture = f"<img src='{_e(still_dir)}/{_e(names[item.id])}' width='{STILL_WIDTH}' alt='{_e(item.title)}'>"
+        if item.id in sources:
+            picture = f"<img src='{_e(sources[item.id])}' width='{STILL_WIDTH}' alt='{_e(item.title)}'>"
         elif item.withheld:
             picture = "<div style='color:#a33'><b>Withheld</b><br>consent does not cover this audience</div>"
         else:
@@ -112,26 +113,31 @@ def write_html(text: str, out: Path) -> None:
 register(".html", write_html)
 
 
-def write_summary(lib: Library, review_id: int, out: Path | str) -> Path:
-    """Write the summary as ``out``'s suffix says: ``.html`` (stills in ``<stem>_files/``) or ``.pdf``."""
+def _inline(path: Path) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool = False) -> Path:
+    """Write the summary as ``out``'s suffix says, one self-contained file either way: ``.html``
+    (stills inlined, so the page can be emailed on its own) or ``.pdf``."""
+    from app.ops import export_guard
+
     out = Path(out).expanduser().absolute()
     suffix = out.suffix.lower()
     if suffix not in (".html", ".pdf"):
         raise BadInput(f"{out.name}: a summary is written as .pdf or .html")
     if suffix not in WRITERS:
         raise BadInput(f"{out.name}: PDF summaries are written by the app's Qt part; run the `protoreel` command")
-    if not out.parent.is_dir():
-        raise BadInput(f"{out.parent}: no such folder")
+    out = export_guard.check_output(lib, out, replace=replace)  # never over footage, never into the library
     d = detail(lib, review_id)
-    if suffix == ".html":
-        folder = out.with_name(out.stem + "_files")
-        names = stills(d, folder)
-        WRITERS[suffix](build_html(d, folder.name, names), out)
-        return out
     work = lib.work_dir("summary")
-    try:  # a PDF embeds its stills: they are made in the library's scratch space and dropped
+    try:  # stills are made in the library's scratch space and dropped once embedded
         names = stills(d, work)
-        WRITERS[suffix](build_html(d, str(work), names), out)
+        if suffix == ".html":
+            sources = {item: _inline(work / name) for item, name in names.items()}
+        else:
+            sources = {item: str(work / name) for item, name in names.items()}
+        WRITERS[suffix](build_html(d, sources), out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out

@@ -160,10 +160,10 @@ def shortcut_tag(lib: Library, key: str) -> int | None:
 
 
 # Import and export of the whole codebook live in ``codebook_files`` (one feature per module).
-def write_file(lib: Library, path) -> None:
+def write_file(lib: Library, path, replace: bool = False) -> None:
     from app.ops import codebook_files
 
-    codebook_files.write_file(lib, path)
+    codebook_files.write_file(lib, path, replace=replace)
 
 
 def read_file(lib: Library, path) -> int:

@@ -43,12 +43,12 @@ def export_rows(lib: Library) -> list[dict]:
              "description": t.description, "parent": parent_ref(t), "archived": t.archived} for t in tags]
 
 
-def write_file(lib: Library, path) -> Path:
+def write_file(lib: Library, path, replace: bool = False) -> Path:
     """Export the codebook as .json or .csv (by suffix)."""
     path = Path(path).expanduser()
     if path.suffix.lower() not in (".json", ".csv"):
         raise BadInput(f"{path}: save the codebook as .json or .csv")
-    path = export_guard.check_output(lib, path)
+    path = export_guard.check_output(lib, path, replace=replace)
     rows = export_rows(lib)
     with atomic_output(path) as partial:
         if path.suffix.lower() == ".json":

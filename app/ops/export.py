@@ -39,11 +39,13 @@ def export_reel(
     cover_all: bool = False,
     cover_people: list | None = None,
     mask_voice: bool = False,
+    replace: bool = False,
 ) -> Path:
     """Export a reel. ``anonymise``: people whose consent does not reach the audience are
     shown with every face in their clips covered (``style``); ``cover_all`` covers every
     face in the reel, ``cover_people`` the faces in the clips where those people appear;
-    ``mask_voice`` also pitch-shifts the sound of every covered clip."""
+    ``mask_voice`` also pitch-shifts the sound of every covered clip. ``replace``: a file
+    already at ``out`` may be replaced (never footage: see ``export_guard``)."""
     out = Path(out).expanduser().absolute()
     writer = adapter_for(out)
     if height is not None and height not in (720, 1080):
@@ -61,9 +63,9 @@ def export_reel(
         chosen = {lookup.person(s, ref).id for ref in (cover_people or [])}
     # Never onto the footage, a file being read, or into the library (except exports/).
     sources = [item.source for item in plan.items]
-    out = export_guard.check_output(lib, out, reading=sources)
+    out = export_guard.check_output(lib, out, reading=sources, replace=replace)
     if out.suffix.lower() == ".mp4":
-        export_guard.check_output(lib, manifest_path(out), reading=sources)
+        export_guard.check_output(lib, manifest_path(out), reading=sources, replace=replace)
     if not plan.items:
         raise BadInput(f"reel {plan.title!r}: has no clips to export")
     # Consent is the gate's (below); other rules before anything is written, on every path.

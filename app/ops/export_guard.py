@@ -7,6 +7,12 @@ alike. Files and folders are compared by device and inode, not by spelling: a sy
 link, ``..`` or another letter case (case-insensitive disks) cannot slip past. A path that
 does not exist yet is compared, case-folded, with the films' recorded paths too (a missing
 film's place must stay free for it).
+
+A file already at the destination is never replaced unless asked (``replace``: the GUI's save
+dialog asked "Replace?", or ``--replace`` on the command line), and even then a picture, sound
+or video file is replaced only when it is one of this library's own earlier exports: a phone's
+film not yet imported is footage too. Read-only files and folders are refused by their mode
+bits, not by ``access()``, which says yes to everything when run as root.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sqlalchemy import select
 
 from media.errors import BadInput, FolderUnusable
 from app import known_libraries
+from media import media_sniff
 from app.library import Library, default_library_dir
 from app.models import Film
 
@@ -28,21 +35,51 @@ MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; the hidden temporary n
 MAX_PATH_CHARS = 3000
 
 
-def check_output(lib: Library, out: Path | str, reading: Iterable[Path | str] = ()) -> Path:
+def check_output(lib: Library, out: Path | str, reading: Iterable[Path | str] = (), replace: bool = False) -> Path:
     """The absolute path to write, or ``BadInput`` saying why it may not be written."""
     out = Path(out).expanduser().absolute()
     _check_name(out)
     folder = out.parent
     if not folder.is_dir():
         raise FolderUnusable(f"{folder}: the folder does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not os.access(folder, os.W_OK | os.X_OK) or not _mode_writable(folder):
         raise FolderUnusable(f"{folder}: this folder cannot be written to (permission denied)")
     if out.is_dir():
         raise BadInput(f"{out}: is a folder; give a file name to export to")
     roots = _known_libraries(lib)
     _check_folder(out, roots)
     _check_file(out, lib, roots, reading)
+    _check_existing(out, lib, replace)
     return out
+
+
+def _mode_writable(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _check_existing(out: Path, lib: Library, replace: bool) -> None:
+    if not os.path.lexists(out):
+        return
+    if not replace:
+        raise BadInput(f"{out}: a file is already there; choose another name, or replace it (--replace)")
+    if not _mode_writable(out):
+        raise BadInput(f"{out}: the file there is read-only; it is not replaced")
+    if media_sniff.is_media(out) and not _earlier_export(lib, out):
+        raise BadInput(f"{out}: a picture, sound or video file ProtoReel did not export is there (it may be "
+                       "footage); it is never replaced, choose another name")
+
+
+def _earlier_export(lib: Library, out: Path) -> bool:
+    """Whether ``out`` is where this library logged one of its exports."""
+    from app.models import ExportRecord
+
+    with lib.read() as s:
+        logged = list(s.scalars(select(ExportRecord.path)))
+    mine = _identity(out)
+    return any(_identity(Path(p)) == mine for p in logged if p)
 
 
 def _check_name(out: Path) -> None:

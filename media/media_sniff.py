@@ -1,0 +1,42 @@
+"""Is this file a picture, sound or video? Read from its first bytes (a renamed phone film is
+still footage), with the name's suffix as a second opinion. Used to keep exports from ever
+replacing footage that ProtoReel does not know about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MEDIA_SUFFIXES = {
+    ".mp4", ".m4v", ".mov", ".3gp", ".3g2", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".mts",
+    ".m2ts", ".vob", ".flv", ".wmv", ".asf", ".ogv", ".ogg", ".dv", ".mxf", ".heic", ".heif", ".jpg",
+    ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp", ".webp", ".wav", ".mp3", ".m4a", ".aac", ".flac",
+    ".opus", ".wma", ".aif", ".aiff", ".amr",
+}
+
+# (offset, bytes) signatures of containers and picture formats phones and cameras write.
+_SIGNATURES = [
+    (4, b"ftyp"), (4, b"moov"), (4, b"mdat"), (4, b"wide"), (4, b"free"), (4, b"skip"),  # MP4/MOV/3GP/HEIC
+    (0, b"\x1a\x45\xdf\xa3"),  # Matroska / WebM
+    (0, b"RIFF"),  # AVI, WAV, WebP
+    (0, b"\x00\x00\x01\xba"), (0, b"\x00\x00\x01\xb3"),  # MPEG program stream / video
+    (0, b"FLV"), (0, b"OggS"), (0, b"fLaC"), (0, b"ID3"), (0, b"FORM"),
+    (0, b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"),  # ASF / WMV
+    (0, b"\x06\x0e\x2b\x34"),  # MXF
+    (0, b"\xff\xd8\xff"), (0, b"\x89PNG"), (0, b"GIF8"), (0, b"II*\x00"), (0, b"MM\x00*"), (0, b"BM"),
+    (0, b"#!AMR"),
+]
+
+
+def is_media(path: Path) -> bool:
+    if Path(path).suffix.lower() in MEDIA_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(400)
+    except OSError:
+        return False
+    if any(head[at:at + len(sig)] == sig for at, sig in _SIGNATURES):
+        return True
+    if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:  # MPEG transport stream
+        return True
+    return len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0  # MP3 / AAC frame sync
