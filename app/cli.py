@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
 
 
 def cmd_import(lib: Library, args, out: Out) -> int:
-    from app.ops import films
+    from app.ops import events, films
     from app import queries
 
     cancel = CancelToken()
@@ -93,6 +93,8 @@ def cmd_import(lib: Library, args, out: Out) -> int:
     progress = _terminal_progress() if sys.stderr.isatty() else (lambda f, m="": None)
     results = films.import_files(lib, args.files, event=args.event, link=args.link,
                                  progress=progress, cancel=cancel)
+    known = [r.film_id for r in results if r.existed and r.film_id is not None]
+    placed = events.adopt(lib, known, args.event) if args.event and known else {}
     status = EXIT_OK
     with lib.read() as s:
         for result in results:
@@ -102,7 +104,8 @@ def cmd_import(lib: Library, args, out: Out) -> int:
                 continue
             (record,) = queries.film_records(s, lib.root, [result.film_id])
             data = record.to_json() | {"already_in_library": result.existed}
-            out.record(data, film_line(record) + ("  (already in the library)" if result.existed else ""))
+            where = f"; {placed[result.film_id]}" if result.film_id in placed else ""
+            out.record(data, film_line(record) + (f"  (already in the library{where})" if result.existed else ""))
     return status
 
 

@@ -75,7 +75,7 @@ def add_reel_export_options(reel_export) -> None:
 
 
 def _consent_details(parser) -> None:
-    parser.add_argument("--date", help="when it was given or withdrawn (YYYY-MM-DD)")
+    parser.add_argument("--date", help="when it was given or withdrawn (YYYY-MM-DD; default: today)")
     parser.add_argument("--how", default="", help="written form, verbal (recorded), ...")
     parser.add_argument("--note", default="")
 

@@ -111,6 +111,11 @@ def people_on_clips(session: Session, clip_ids, lock: bool = False) -> dict[int,
     return out
 
 
+def consent_words(consent: str, withdrawn: bool) -> str:
+    """How a person's consent is said to the facilitator: a withdrawal is not "none"."""
+    return "withdrew consent" if withdrawn else f"consent: {consent}"
+
+
 def covers(consent: str, audience: str) -> bool:
     return CONSENT_SCOPES.index(consent) >= CONSENT_SCOPES.index(audience)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from app.consent_policy import consent_words
 from app.models import CONSENT_SCOPES
 from media.errors import ConsentRefused
 from media.export.plan import ReelPlan
@@ -31,9 +32,10 @@ def consent_rule(plan: ReelPlan) -> list[Refusal]:
     needed = CONSENT_SCOPES.index(plan.audience)
     refusals = []
     for item in plan.items:
-        short = [p for p in item.people if CONSENT_SCOPES.index(p.consent) < needed]
+        short = [p for p in item.people if p.withdrawn or CONSENT_SCOPES.index(p.consent) < needed]
         if short:
-            who = ", ".join(f"{p.name or p.label} (consent: {p.consent})" for p in short)  # the presenter's eyes
+            who = ", ".join(f"{p.name or p.label} ({consent_words(p.consent, p.withdrawn)})"  # the presenter's eyes
+                            for p in short)
             refusals.append(Refusal(item.clip_title, item.position, f"{who} did not consent to a {plan.audience} audience"))
     return refusals
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Appearance, Clip, ClipPrototype, ClipTag, Event, Film, Person, Prototype, Reel, ReelItem, Tag
+from app.models import Appearance, AppearanceRange, Clip, ClipPrototype, ClipTag, Event, Film, Person, Prototype, Reel, ReelItem, Tag
 from app.records import ClipRecord, FilmRecord, clip_record, film_record
 
 
@@ -55,15 +55,24 @@ def clip_conditions(filt: ClipFilter) -> list:
     if filt.event_ids:
         conds.append(Clip.film_id.in_(select(Film.id).where(Film.event_id.in_(filt.event_ids))))
     if filt.person_ids:
-        conds.append(
-            Clip.film_id.in_(select(Appearance.film_id).where(Appearance.person_id.in_(filt.person_ids)))
-        )
+        conds.append(_shows_people(filt.person_ids))
     for word in filt.text.split():
         pattern = f"%{_escape_like(word.lower())}%"
         conds.append(
             or_(*(func.lower(col).like(pattern, escape="\\") for col in (Clip.title, Clip.note, Clip.quote)))
         )
     return conds
+
+
+def _shows_people(person_ids: list[int]):
+    """The clip's film has one of these people in it, and, where their appearance is limited to
+    stretches of the film, one of the stretches overlaps the clip (as the consent check reads it)."""
+    ranged = exists().where(AppearanceRange.appearance_id == Appearance.id)
+    overlapping = exists().where(AppearanceRange.appearance_id == Appearance.id,
+                                 AppearanceRange.start_us < Clip.end_us, Clip.start_us < AppearanceRange.end_us
+                                 ).correlate_except(AppearanceRange)  # the clip is the outer query's
+    return exists().where(Appearance.film_id == Clip.film_id, Appearance.person_id.in_(person_ids),
+                          or_(~ranged, overlapping))
 
 
 def _escape_like(word: str) -> str:

@@ -158,6 +158,7 @@ class PersonRecord:
     name: str
     role: str
     consent: str
+    withdrawn: bool = False
 
 
 @dataclass
@@ -177,7 +178,7 @@ def tag_record(tag) -> TagRecord:
 
 
 def person_record(person) -> PersonRecord:
-    return PersonRecord(person.id, person.name, person.role, person.consent)
+    return PersonRecord(person.id, person.name, person.role, person.consent, person.consent_withdrawn_at is not None)
 
 
 def reel_record(reel, item_count: int) -> ReelRecord:

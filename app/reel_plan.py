@@ -93,7 +93,7 @@ def _people_by_clip(session: Session, clip_ids) -> dict[int, list[Person]]:
     """Who is on each clip (appearance ranges respected), by pseudonym or role: never by name
     (the name rides along for the presenter's eyes only; no exporter writes it)."""
     on = consent_policy.people_on_clips(session, list(clip_ids))
-    return {c: [Person(p.label, p.role, p.consent, name=p.name) for p in people] for c, people in on.items()}
+    return {c: [Person(p.label, p.role, p.consent, name=p.name, withdrawn=p.withdrawn) for p in people] for c, people in on.items()}
 
 
 def _load_clips(session: Session, clip_ids: list[int]) -> dict[int, Clip]:

@@ -121,7 +121,8 @@ class ClipDetails(QWidget):
             self.protos.clear()
             self.people.clear()
             return
-        people = [f"{p.name} ({p.role.replace('_', ' ')}, consent: {p.consent})" for p in reads.film_people(lib, rec.film_id)]
+        people = [f"{p.name} ({p.role.replace('_', ' ')}, {'withdrew consent' if p.withdrawn else 'consent: ' + p.consent})"
+                  for p in reads.film_people(lib, rec.film_id)]
         self.heading.setText(f"{rec.film} · {timecode.format_short(rec.start_us)}–{timecode.format_short(rec.end_us)}")
         if not self.title.hasFocus():
             self.title.setText(rec.title)

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.ops import staged_import
+from app.ops import events, staged_import
 from app.ops.import_order import expand_and_order
 from ui.background_imports import BackgroundImports
 from ui.bridge import LibraryBridge
@@ -53,8 +53,7 @@ class ImportFlow(QObject):
             return None
         lib = self.bridge.lib
         self.job = self.bridge.runner.start(
-            lambda progress, cancel: staged_import.register_files(lib, paths, event=event, progress=progress,
-                                                                  cancel=cancel),
+            lambda progress, cancel: _register(lib, paths, event, progress, cancel),
             parent=self.window, on_success=self._on_done, on_cancelled=lambda: self.finished.emit([]),
             dialog=("Import", f"Adding {len(paths)} file(s)…", "importProgress"))
         return self.job
@@ -77,3 +76,12 @@ class ImportFlow(QObject):
             box.open()
             self.last_summary = box
         self.finished.emit(results)
+
+
+def _register(lib, paths: list[Path], event: str | None, progress, cancel):
+    """Register the files; films already in the library join ``event`` if they are in none."""
+    results = staged_import.register_files(lib, paths, event=event, progress=progress, cancel=cancel)
+    known = [r.film_id for r in results if r.existed and r.film_id is not None]
+    if event and known:
+        events.adopt(lib, known, event)
+    return results

@@ -43,15 +43,19 @@ def check_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise BadInput(f"date {value!r}: write it as YYYY-MM-DD") from None
+    if day > dt.date.today():
+        raise BadInput(f"date {day.isoformat()}: is in the future; give the day consent was given or withdrawn")
+    return day
 
 
 def add(lib: Library, name: str, role: str, consent: str = "none", given_on=None, how: str = "",
         notes: str = "", pseudonym: str = "") -> int:
     name, role, consent = lookup.check_name(name, "person"), check_role(role), check_consent(consent)
-    given_on = check_date(given_on)
+    # Consent recorded without a date was given today, as far as the record can tell.
+    given_on = check_date(given_on) or (dt.date.today() if consent != "none" else None)
     with lib.op(f"Add person {name}") as s:
         if s.scalars(select(Person).where(func.lower(Person.name) == name.lower())).first():
             raise BadInput(f"person {name!r}: already in this library")
@@ -85,7 +89,7 @@ def edit(lib: Library, person_ref, name: str | None = None, role: str | None = N
 
 def give_consent(lib: Library, person_ref, scope: str, given_on=None, how: str = "", notes: str = "") -> int:
     """A new consent record: widens, narrows or (after a withdrawal) reinstates consent."""
-    scope, given_on = check_consent(scope), check_date(given_on)
+    scope, given_on = check_consent(scope), check_date(given_on) or dt.date.today()
     with lib.op("Record consent") as s:
         person = lookup.person(s, person_ref)
         record = ConsentRecord(person_id=person.id, scope=scope, given_on=given_on, how=how.strip(), notes=notes)
@@ -142,6 +146,9 @@ def withdraw(lib: Library, person_ref, on=None, how: str = "", notes: str = "") 
     on = check_date(on) or dt.date.today()
     with lib.op("Withdraw consent", undoable=False) as s:
         person = lookup.person(s, person_ref)
+        if person.consent_withdrawn_at is not None:  # the first withdrawal's date is the one that counts
+            raise BadInput(f"{person.name}: consent was already withdrawn on "
+                           f"{person.consent_withdrawn_at:%Y-%m-%d}; nothing changed")
         person.consent = "none"
         person.consent_withdrawn_at = utcnow()
         s.add(ConsentRecord(person_id=person.id, scope="none", given_on=on, how=how.strip(), notes=notes,

@@ -22,6 +22,7 @@ class Person:
     consent: str  # none, team, collaborative, public
     anonymised: bool = False  # their consent does not reach the audience: faces covered
     name: str = ""  # for the facilitator's eyes only (review mode's presenter): no exporter writes it
+    withdrawn: bool = False  # consent withdrawn: final, whatever ``consent`` says
 
 
 @dataclass
