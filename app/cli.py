@@ -34,6 +34,15 @@ class Out:
     def fail(message: str) -> None:
         print(cli_parser.one_line(message), file=sys.stderr, flush=True)
 
+    @staticmethod
+    def note(message: str) -> None:
+        """Something worth knowing that is not a failure (stderr, so stdout stays records)."""
+        print("note: " + cli_parser.one_line(message), file=sys.stderr, flush=True)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
 
 def film_line(f) -> str:
     size = f"{f.width}×{f.height}" if f.width else "audio only"
@@ -123,8 +132,11 @@ def cmd_films(lib: Library, args, out: Out) -> int:
 
     films.check_missing(lib)
     with lib.read() as s:
-        for record in queries.film_records(s, lib.root):
+        records = queries.film_records(s, lib.root)
+        for record in records:
             out.record(record.to_json(), film_line(record))
+    if not records and not out.as_json:
+        out.note("no films in this library yet; add some with: protoreel import FILE|FOLDER [--event NAME]")
     return EXIT_OK
 
 
@@ -157,6 +169,8 @@ def cmd_clips(lib: Library, args, out: Out) -> int:
         ids = queries.clip_ids(s, filt)
         for record in queries.clip_records(s, ids):
             out.record(record.to_json(), clip_line(record))
+    if not ids and not out.as_json:
+        out.note("no clips match")
     return EXIT_OK
 
 
@@ -226,19 +240,36 @@ def cmd_prototype_link(lib: Library, args, out: Out) -> int:
 def cmd_reel_create(lib: Library, args, out: Out) -> int:
     from app.ops import reels
 
+    from app.people_records import reel_flags
+
     reel_id = reels.create(lib, args.title, args.clip, audience=args.audience)
-    out.record({"id": reel_id, "title": args.title.strip(), "audience": args.audience, "clips": args.clip},
-               f"{reel_id:>4}  {args.title.strip()}  ({len(args.clip)} clips, for {args.audience})")
+    with lib.read() as s:
+        why = reel_flags(s).get(reel_id)
+    out.record({"id": reel_id, "title": args.title.strip(), "audience": args.audience, "clips": args.clip,
+                "cannot_go_out": why},
+               f"{reel_id:>4}  {args.title.strip()}  ({plural(len(args.clip), 'clip')}, for {args.audience})")
+    if why:  # said now, not first at export time
+        out.note(f"reel {args.title.strip()!r} cannot go out to a {args.audience} audience as it is: {why}. "
+                 "Export it with --anonymise to cover faces, or leave those clips out")
     return EXIT_OK
 
 
 def cmd_reels(lib: Library, args, out: Out) -> int:
     from app import queries
 
+    from app.people_records import reel_flags
+
     with lib.read() as s:
-        for r in queries.reel_records(s):
-            out.record(r, f"{r['id']:>4}  {r['title']}  ({r['clips']} clips, "
-                          f"{timecode.format_clock(r['duration_us'])}, for {r['audience']}, {r['height']}p)")
+        flags = reel_flags(s)
+        records = queries.reel_records(s)
+        for r in records:
+            why = flags.get(r["id"])
+            out.record(r | {"cannot_go_out": why},
+                       f"{r['id']:>4}  {r['title']}  ({plural(r['clips'], 'clip')}, "
+                       f"{timecode.format_clock(r['duration_us'])}, for {r['audience']}, {r['height']}p)"
+                       + (f"  [cannot go out: {why}]" if why else ""))
+    if not records and not out.as_json:
+        out.note("no reels yet; make one with: protoreel reel create TITLE --clip ID...")
     return EXIT_OK
 
 
@@ -323,8 +354,8 @@ def cmd_present(lib: Library, args, out: Out) -> int:
 def review_line(r) -> str:
     minutes = r.shown_us // 60_000_000
     return (f"{r.id:>4}  {r.held_on}  {r.title}  ({r.source}, {r.audience})  shown {r.shown_items}/{r.items}"
-            f"{f', {r.withheld} withheld' if r.withheld else ''}, {minutes} min · {r.notes} notes, {r.marks} marks, "
-            f"{r.actions} actions{'' if r.ended_at else '  [not ended]'}")
+            f"{f', {r.withheld} withheld' if r.withheld else ''}, {minutes} min · {plural(r.notes, 'note')}, "
+            f"{plural(r.marks, 'mark')}, {plural(r.actions, 'action')}{'' if r.ended_at else '  [not ended]'}")
 
 
 def cmd_reviews(lib: Library, args, out: Out) -> int:

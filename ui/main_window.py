@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         self.library_panel.relink_requested.connect(lambda film_id: (self.library_panel.select_film(film_id),
                                                                      self.relink_current()))
         self.player.position_changed.connect(self.timeline.set_playhead)
-        self.player.error.connect(lambda message: self.transport.message.setText(message))
+        self.player.error.connect(lambda message: self.transport.message.say(message))
         self.timeline.seek_requested.connect(self._seek_from_timeline)
         self.timeline.notice.connect(self.feedback.say)
         self.selection.changed.connect(lambda _ids: self.clip_details.show_clip(self.selection.current))

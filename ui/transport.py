@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QSlider, QStyle, QToolButton, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSlider, QStyle, QToolButton, QWidget,
 )
 
 from media import timecode
@@ -12,6 +12,32 @@ from media.errors import BadInput
 from ui.player import Player
 
 SPEEDS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+
+
+class ElidedMessage(QLabel):
+    """A one-line message that takes the room there is and never asks for more: a long
+    refusal is cut with "…" (whole in its tooltip) instead of widening the window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)
+
+    def say(self, text: str) -> None:
+        self.full = text
+        self.setToolTip(text)
+        self._fit()
+
+    def clear(self) -> None:
+        self.say("")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, max(0, self.width())))
 
 
 class TransportBar(QWidget):
@@ -33,7 +59,8 @@ class TransportBar(QWidget):
         self.timecode.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.timecode.returnPressed.connect(self._jump)
         self.duration = QLabel("/ 0:00.00", self)
-        self.message = QLabel("", self)
+        self.message = ElidedMessage(self)
+        self.message.setObjectName("timecodeMessage")
         self.message.setStyleSheet("color: #b3261e")
         self.speed = QComboBox(self)
         self.speed.setObjectName("speedBox")
@@ -56,9 +83,9 @@ class TransportBar(QWidget):
         player.set_volume(0.8)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        for w in (self.play_button, self.timecode, self.duration, self.message):
+        for w in (self.play_button, self.timecode, self.duration):
             layout.addWidget(w)
-        layout.addStretch(1)
+        layout.addWidget(self.message, 1)  # the room between the time and the speed, no more
         # No "Speed" label (the box says 1×, 2×… and its tooltip names it): the row must fit
         # the player's column on a 1366-pixel laptop with the time field wide enough for hours.
         for w in (self.speed, self.mute, self.volume):
@@ -91,7 +118,7 @@ class TransportBar(QWidget):
         try:
             us = timecode.parse(self.timecode.text(), self.player.fps)
         except BadInput as exc:
-            self.message.setText(str(exc))
+            self.message.say(str(exc))
             return
         self.message.clear()
         self.player.seek_us(us)

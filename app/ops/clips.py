@@ -62,10 +62,16 @@ def short_name(title: str, limit: int = 28) -> str:
 
 
 def resolve_tags(session: Session, refs: list[str]):
-    """``KIND:NAME`` creates the tag if the codebook lacks it; a bare name must exist."""
+    """``KIND:NAME`` creates the tag if the codebook lacks it, unless the name is a near miss of
+    a tag it has (a typo must not grow a second "Not being listened to"); a bare name must exist."""
     tags = []
     for ref in refs:
         kind, name = lookup.split_tag_ref(ref)
+        if kind and not lookup.tag_exists(session, name, kind):
+            near = lookup.near_tags(session, name, kind)
+            if near:
+                raise BadInput(f"tag {ref!r}: not in the codebook; did you mean {near[0]!r}? (a new tag with "
+                               f"this name: protoreel tag add {name!r} --kind {kind})")
         tags.append(codebook.get_or_create(session, name, kind) if kind else lookup.tag(session, name))
     return tags
 

@@ -96,6 +96,21 @@ def split_tag_ref(ref: str) -> tuple[str | None, str]:
     return None, ref.strip()
 
 
+def tag_exists(session: Session, name: str, kind: str) -> bool:
+    query = select(Tag.id).where(func.lower(Tag.name) == name.strip().lower(), Tag.kind == kind)
+    return session.scalars(query).first() is not None
+
+
+def near_tags(session: Session, name: str, kind: str | None = None) -> list[str]:
+    """Names in the codebook that look like a typo of ``name`` (closest first)."""
+    import difflib
+
+    query = select(Tag.name) if kind is None else select(Tag.name).where(Tag.kind == kind)
+    names = list(session.scalars(query))
+    by_lower = {n.lower(): n for n in names}
+    return [by_lower[n] for n in difflib.get_close_matches(name.strip().lower(), list(by_lower), n=3, cutoff=0.75)]
+
+
 def tag(session: Session, ref, kind: str | None = None) -> Tag:
     """A tag by id, ``KIND:NAME`` or a name unique across kinds (case-insensitive)."""
     text = str(ref).strip()
@@ -112,6 +127,7 @@ def tag(session: Session, ref, kind: str | None = None) -> Tag:
     if len(rows) == 1:
         return rows[0]
     if not rows:
-        raise NotFound(f"tag {text!r}: no such tag in the codebook")
+        near = near_tags(session, name, kind)
+        raise NotFound(f"tag {text!r}: no such tag in the codebook" + (f"; did you mean {near[0]!r}?" if near else ""))
     kinds = ", ".join(f"{r.kind}:{r.name}" for r in rows)
     raise Ambiguous(f"tag {text!r}: more than one kind has it ({kinds}); write KIND:NAME")

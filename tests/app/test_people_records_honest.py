@@ -105,3 +105,38 @@ def test_joining_an_event_is_one_undoable_step(lib, two_films):
     lib.undo()
     with lib.read() as s:
         assert queries.film_records(s, lib.root, [film])[0].event in (None, "")
+
+
+def test_a_mistyped_tag_is_refused_with_the_near_one_not_created(lib, two_films, capsys):
+    from app.ops import codebook
+
+    film = films.import_file(lib, two_films[0]).film_id
+    with lib.op("tag") as s:
+        codebook.get_or_create(s, "Not being listened to", "challenge")
+    code = cli.main(["clip", "add", str(film), "--start", "0", "--end", "1", "--tag", "challenge:Not listened to",
+                     "--library", str(lib.root)])
+    err = capsys.readouterr().err
+    assert code == 2 and "did you mean 'Not being listened to'" in err and err.count("\n") == 1
+    code, tags, _ = _run(lib, capsys, "tags")
+    assert [t["name"] for t in tags if t["kind"] == "challenge"].count("Not listened to") == 0
+    # A new name that is not a near miss is still created, as the README says.
+    code, (clip,), _ = _run(lib, capsys, "clip", "add", str(film), "--start", "0", "--end", "1",
+                            "--tag", "challenge:Stigma at the front desk")
+    assert code == 0 and {"name": "Stigma at the front desk", "kind": "challenge"} in clip["tags"]
+
+
+def test_a_reel_beyond_consent_is_said_at_creation_and_in_the_list(lib, two_films, capsys):
+    film = films.import_file(lib, two_films[0]).film_id
+    clip = clips.add(lib, film, 0, 1_000_000, title="Kitchen")
+    people.add(lib, "Bob Smith", "lived_experience", "team")
+    people.appears(lib, "Bob Smith", [film])
+    code = cli.main(["reel", "create", "Breakfast", "--clip", str(clip), "--audience", "collaborative",
+                     "--library", str(lib.root)])
+    captured = capsys.readouterr()
+    assert code == 0 and "(1 clip, for collaborative)" in captured.out
+    assert "cannot go out to a collaborative audience" in captured.err and "--anonymise" in captured.err
+    code, (reel,), _ = _run(lib, capsys, "reels")
+    assert "Bob Smith (consent: team) did not consent" in reel["cannot_go_out"]
+    code = cli.main(["reel", "create", "Team only", "--clip", str(clip), "--library", str(lib.root)])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.err == ""

@@ -71,8 +71,30 @@ def test_shift_arrows_step_a_second_and_typed_timecode_jumps(qtbot, film_window)
     field.selectAll()
     QTest.keyClicks(field, "nonsense")
     QTest.keyClick(field, Qt.Key.Key_Return)
-    assert "not a time" in w.transport.message.text()
+    assert "not a time" in w.transport.message.full
     assert w.player.frame_index == 60
+
+
+def test_a_long_timecode_refusal_never_widens_the_window(qtbot, film_window):
+    """A newcomer typed 1:75 on a 1366x768 screen: the message pushed the window to 1513 px,
+    squeezed the time field to 3 characters and put the Reviews buttons off screen."""
+    w = film_window
+    w.resize(1366, 740)
+    qtbot.waitUntil(lambda: w.width() == 1366)
+    field = w.transport.timecode
+    wide = field.width()
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, "1:75")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    w.transport.message.say(w.transport.message.full + " and a much longer explanation " * 6)
+    qtbot.wait(50)
+    assert "seconds must be below 60" in w.transport.message.full
+    assert w.width() == 1366 and w.transport.width() <= 1366
+    assert field.width() >= min(wide, field.minimumWidth())
+    assert field.minimumWidth() >= field.fontMetrics().horizontalAdvance("00:00:00.00")
+    shown = w.transport.message.text()
+    assert shown.endswith("…") and w.transport.message.toolTip() == w.transport.message.full
 
 
 def test_space_plays_and_pauses_and_jkl_shuttle(qtbot, film_window):
