@@ -1,0 +1,33 @@
+"""The open window hears of changes made by another process (a newcomer added and withdrew
+people from the command line while the GUI was open, and the GUI showed none of it)."""
+
+import subprocess
+import sys
+
+from app.library import Library
+from app.ops import people
+from app.outside_changes import OutsideChanges
+
+
+def test_another_process_committing_is_news_and_our_own_commits_are_not(lib):
+    watch = OutsideChanges(lib)
+    try:
+        assert watch.watching and not watch.poll()
+        people.add(lib, "Ann", "carer", "team")  # ours
+        assert not watch.poll()
+        subprocess.run([sys.executable, "-m", "app.cli", "--library", str(lib.root), "person", "add", "Bob",
+                        "--role", "carer", "--consent", "team"], check=True, capture_output=True)
+        assert watch.poll()
+        assert not watch.poll()  # said once
+    finally:
+        watch.close()
+
+
+def test_a_second_library_object_in_this_process_counts_as_outside(lib):
+    watch = OutsideChanges(lib)
+    try:
+        with Library.open(lib.root) as other:
+            people.add(other, "Cat", "carer", "team")
+        assert watch.poll()
+    finally:
+        watch.close()
