@@ -2,6 +2,7 @@
 evidence exports skipped the check and the log; a withdrawal during an export lost to it;
 undo brought a withdrawn consent back; real names left the library in exports."""
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -138,7 +139,7 @@ def test_undo_after_a_withdrawal_cannot_bring_the_consent_back(board, out):
     with pytest.raises(ConsentRefused):
         export.export_reel(lib, reel, out / "r.srt")
     # Reinstating is a new, dated record, on purpose; the history keeps all of it.
-    people.give_consent(lib, "Ali Other", "team", "2026-12-01", "written form", "asked to be back in")
+    people.give_consent(lib, "Ali Other", "team", dt.date.today(), "written form", "asked to be back in")
     export.export_reel(lib, reel, out / "r.srt")
     with lib.read() as s:
         (ali,) = [p for p in person_records(s) if p.name == "Ali Other"]
