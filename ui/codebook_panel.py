@@ -19,7 +19,7 @@ from app.records import TAG_KINDS
 from app.ops import codebook
 from ui.bridge import LibraryBridge
 from ui.key_tagging import clip_seconds
-from ui.save_dialog import ask_save_path
+from ui.save_dialog import ask_save_path, replace_agreed
 
 KIND_TITLES = {"challenge": "Challenges", "opportunity": "Opportunities", "theme": "Themes"}
 TAG_ROLE = Qt.ItemDataRole.UserRole
@@ -244,5 +244,5 @@ class CodebookPanel(QWidget):
     def export_file(self) -> None:
         path = ask_save_path(self, "Export the codebook", "codebook.csv", "Spreadsheet (*.csv);;JSON (*.json)",
                              self.bridge.lib.exports_dir)
-        if path is not None and self._do(codebook.write_file, path):
+        if path is not None and self._do(codebook.write_file, path, replace_agreed(path)):
             self.bridge.runner.announce_file(path, "Codebook exported")

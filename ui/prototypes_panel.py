@@ -25,7 +25,7 @@ from app.records import PROTOTYPE_STAGES
 from app.ops import prototypes, reels
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
-from ui.save_dialog import ask_save_path
+from ui.save_dialog import ask_save_path, replace_agreed
 from ui.workers import Job
 from ui.film_media import load_film_media
 
@@ -291,12 +291,14 @@ class PrototypesPanel(QWidget):
     def export_to(self, b, path: Path, audience: str = "team", anonymise: bool = False) -> Job | None:
         runner = self.bridge.runner
         if path.suffix.lower() == ".csv":
-            if runner.run(lambda lib: evidence.write_csv(b, path, lib, audience=audience), parent=self) is not None:
+            if runner.run(lambda lib: evidence.write_csv(b, path, lib, audience=audience, replace=replace_agreed(path)),
+                          parent=self) is not None:
                 runner.announce_file(path, "Evidence exported")
             return None
         # A still per clip is decoded from its film: a worker's job, with progress.
         self.job = runner.start(lambda progress, cancel: evidence.write_html(runner.lib, b, path, progress, cancel,
-                                                                             audience=audience, anonymise=anonymise),
+                                                                             audience=audience, anonymise=anonymise,
+                                                                             replace=replace_agreed(path)),
                                 parent=self, on_success=lambda out: runner.announce_file(out, "Evidence report written"),
                                 on_cancelled=lambda: runner.say("Evidence report cancelled: nothing was written."),
                                 dialog=("Evidence report", f"Writing {path.name}…", "reportProgress"))

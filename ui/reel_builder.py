@@ -30,7 +30,7 @@ from ui.anonymise_preview import preview_clip
 from ui.clip_list import CLIP_MIME
 from ui.errors import show_error
 from ui.reel_export_dialog import ExportChoice, ReelExportDialog
-from ui.save_dialog import ask_save_path
+from ui.save_dialog import ask_save_path, replace_agreed
 from ui.workers import Job
 
 ITEM_MIME = "application/x-protoreel-reel-item"
@@ -391,7 +391,8 @@ class ReelBuilder(QWidget):
         self.job = runner.start(
             lambda progress, cancel: export_ops.export_reel(
                 runner.lib, reel_id, path, anonymise=choice.anonymise, cover_all=choice.cover_all,
-                style=choice.style, mask_voice=choice.mask_voice, progress=progress, cancel=cancel),
+                style=choice.style, mask_voice=choice.mask_voice, progress=progress, cancel=cancel,
+                replace=replace_agreed(path)),
             parent=self, on_success=lambda out: runner.announce_file(out, "Reel exported"),
             on_failure=lambda exc: self._export_failed(exc, path),
             on_cancelled=lambda: runner.say(f"Export cancelled: no {path.name} was written."),

@@ -95,3 +95,25 @@ def test_codebook_files_round_trip(lib, tmp_path):
 
     with pytest.raises(BadInput, match="tag kind 'mood'"):
         codebook.read_file(lib, bad)
+
+
+def test_export_replaces_only_what_the_save_dialog_agreed_and_never_footage(qtbot, window, tmp_path, monkeypatch,
+                                                                          counting_film):
+    """Qt's save dialog asks "Replace?": a yes lets the core replace a file there, never footage
+    (a phone film renamed .csv is still a film)."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    notes = tmp_path / "codebook.csv"
+    notes.write_text("my own notes\n")
+    film_named_csv = tmp_path / "phone.csv"
+    film_named_csv.write_bytes(counting_film.read_bytes())
+    chosen = {"path": notes}
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen["path"]), ""))
+    window.codebook_panel.export_file()
+    assert notes.read_text() != "my own notes\n" and "Waiting" in notes.read_text()
+    chosen["path"] = film_named_csv
+    window.codebook_panel.export_file()
+    qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox, "errorBox")))
+    texts = [b.text() for b in window.findChildren(QMessageBox, "errorBox")]
+    assert any("ProtoReel did not export" in t for t in texts), texts
+    assert film_named_csv.read_bytes() == counting_film.read_bytes()

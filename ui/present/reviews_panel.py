@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTreeWidget,
+    QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTreeWidget,
     QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -18,6 +18,7 @@ from app.ops import reviews
 from ui.bridge import LibraryBridge
 from ui.operations import OperationRunner
 from ui.present.presenter import PresenterView
+from ui.save_dialog import ask_save_path, replace_agreed
 
 COLUMNS = ("Date", "Review", "For", "Shown", "Notes · marks · actions", "")
 
@@ -114,14 +115,14 @@ class ReviewsPanel(QWidget):
         if review_id is None:
             return
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export the review's summary",
-                                                  str(self.bridge.lib.exports_dir / f"review-{review_id}.pdf"),
-                                                  "PDF (*.pdf);;Web page (*.html)")
+            path = ask_save_path(self, "Export the review's summary", f"review-{review_id}.pdf",
+                                 "PDF (*.pdf);;Web page (*.html)", self.bridge.lib.exports_dir)
         if not path:
             return
         lib = self.bridge.lib
         job = self.runner.start(  # stills are decoded: on a worker
-            lambda progress, cancel: review_summary.write_summary(lib, review_id, Path(path)), parent=self,
+            lambda progress, cancel: review_summary.write_summary(lib, review_id, Path(path),
+                                                                  replace=replace_agreed(Path(path))), parent=self,
             on_success=lambda out: self.window().statusBar().showMessage(f"Summary written: {out}", 8000)
             if hasattr(self.window(), "statusBar") else None,
             on_done=lambda: self.jobs.remove(job) if job in self.jobs else None)
