@@ -46,7 +46,13 @@ extra=""
 stamp=".venv/.installed${extra:+-test}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}" 2>&1 | grep -v "^WARNING: Location" >&2 || true
-  .venv/bin/python -c "import app, media, ui, PySide6.QtMultimedia, av, cv2, moviepy" 
+  # pip's and setuptools' chatter goes to a log, shown only if the install fails.
+  if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}" > .venv/install.log 2>&1; then
+    cat .venv/install.log >&2
+    echo "setup: installing ProtoReel's Python packages failed (log above, kept in .venv/install.log)" >&2
+    exit 1
+  fi
+  # The check loads Qt Multimedia, which says it found no PipeWire: not news to a user.
+  QT_LOGGING_RULES="qt.multimedia.symbolsresolver=false" .venv/bin/python -c "import app, media, ui, PySide6.QtMultimedia, av, cv2, moviepy"
   touch "$stamp"
 fi
