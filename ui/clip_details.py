@@ -1,5 +1,6 @@
 """Clip details: title, tags (type to add, with completion), notes, a quote, the prototypes
-it supports and the people who appear in its film. Every edit is saved at once."""
+it supports, the people who appear in its film and the safeguarding flag. Every edit is
+saved at once."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from media import timecode
 from app.changes import Changes
 from app.ops import clips, prototypes
 from ui.bridge import LibraryBridge
+from ui.safeguarding_box import SafeguardingBox
 
 
 class NoteEdit(QPlainTextEdit):
@@ -68,6 +70,7 @@ class ClipDetails(QWidget):
         unlink.clicked.connect(self.unlink_prototype)
         self.people = QLabel(self)
         self.people.setWordWrap(True)
+        self.safeguarding = SafeguardingBox(bridge, self)
         form = QFormLayout()
         form.addRow("Title", self.title)
         tag_row = QHBoxLayout()
@@ -84,6 +87,7 @@ class ClipDetails(QWidget):
         form.addRow("Prototypes", self.protos)
         form.addRow("", proto_row)
         form.addRow("People", self.people)
+        form.addRow("Safeguarding", self.safeguarding)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
@@ -105,6 +109,7 @@ class ClipDetails(QWidget):
         found = reads.clips(lib, [clip_id]) if clip_id is not None else []
         rec = found[0] if found else None
         self.clip_id = rec.id if rec is not None else None
+        self.safeguarding.show_clip(rec)
         for w in (self.title, self.tags, self.tag_entry, self.note, self.quote, self.protos, self.proto_box):
             w.setEnabled(rec is not None)
         tag_names = [f"{t.kind}:{t.name}" for t in reads.tags(lib)]

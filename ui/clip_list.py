@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QStyle, QTableView,
+    QVBoxLayout, QWidget,
 )
 
 from app import reads
@@ -22,6 +22,7 @@ from app.ops import clips as clip_ops
 from app.ops import prototypes as prototype_ops
 from app.queries import ClipFilter
 from app.records import ClipRecord
+from app.reel_plan import DEFAULT_WARNING
 from ui.bridge import LibraryBridge
 from ui.selection import ClipSelection
 from ui.time_of_day_box import TimeOfDayBox
@@ -35,6 +36,15 @@ NO_MATCH = "No clips match these filters. Clear the search or pick “Any …”
 CLIP_MIME = "application/x-protoreel-clip-ids"
 MEMBERSHIP = ("clips", "clip_tags", "clip_prototypes")  # which clips match can change
 SHOWN = ("tags", "prototypes", "films", "events", "appearances")  # only what rows show can change
+
+
+def warning_icon() -> QIcon:
+    """The mark of a clip flagged as distressing (shown before its title)."""
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+def warning_text(rec: ClipRecord) -> str:
+    return rec.safeguarding_note or DEFAULT_WARNING
 
 
 def short_time(us: int) -> str:
@@ -135,12 +145,17 @@ class ClipListModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.UserRole:
             return self.ids[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            rec = self.record(index.row())
+            return warning_icon() if rec is not None and rec.safeguarding else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
             return None
         rec = self.record(index.row())
         if rec is None:
             return None
         column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column == "Title" and rec.safeguarding:
+            return f"{rec.title}\nDistressing content: a warning comes first ({warning_text(rec)})"
         if column == "Title":
             return rec.title
         if column == "Tags":

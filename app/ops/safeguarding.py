@@ -23,6 +23,17 @@ def flag(lib: Library, clip_ids: list[int], on: bool = True, note: str = "") -> 
             clip.safeguarding_note = note.strip() if on else ""
 
 
+def set_note(lib: Library, clip_id: int, note: str) -> None:
+    """Change what a flagged clip's warning card says (empty: the general warning)."""
+    with lib.op("Edit content warning") as s:
+        clip = s.get(Clip, clip_id)
+        if clip is None:
+            raise BadInput(f"clip {clip_id}: no such clip")
+        if not clip.safeguarding:
+            raise BadInput(f"clip {clip.title!r}: not flagged as distressing; tick the flag first")
+        clip.safeguarding_note = note.strip()
+
+
 def warnings(lib: Library, clip_ids) -> dict[int, str]:
     """The content warning to show before each flagged clip of ``clip_ids`` (review mode
     asks this before playing a clip)."""

@@ -13,6 +13,7 @@ from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QWidget
 
 from app import present_sequence as seq
+from app.reel_plan import DEFAULT_WARNING
 from app.review_records import ItemRecord
 
 BACKGROUND = QColor("#0b0c0e")
@@ -47,13 +48,15 @@ class AudienceScreen(QWidget):
         self.blackout = False
         self.paused = False
         self.hint = ""
+        self.warning = ""  # the content warning's text (the clip's safeguarding note)
         self._frame: QVideoFrame | None = None
         self._image: QImage | None = None
         self.painted = 0  # paint count: the bench waits for the next one
 
     # -- what to show ------------------------------------------------------------------
-    def show_slide(self, slide: seq.Slide, item: ItemRecord | None, count: int) -> None:
+    def show_slide(self, slide: seq.Slide, item: ItemRecord | None, count: int, warning: str = "") -> None:
         self.slide, self.item, self.count = slide, item, count
+        self.warning = warning
         if slide.kind != seq.CLIP:
             self._frame = self._image = None
         self.update()
@@ -102,8 +105,8 @@ class AudienceScreen(QWidget):
                 self._paint_message(p, "Withheld", "This clip is not shown: the consent of someone in it "
                                     "does not cover this meeting.", QColor("#e0a030"))
             elif kind == seq.WARNING:
-                self._paint_message(p, "Content warning", "The next clip shows distressing moments. "
-                                    "Take a break whenever you need to.", QColor("#e0a030"))
+                self._paint_message(p, "Content warning", self.warning or DEFAULT_WARNING, QColor("#e0a030"),
+                                    footer="Take a break whenever you need to.")
             elif kind == seq.END:
                 self._paint_message(p, "Thank you", self.review_title, DIM)
             if kind != seq.CLIP:
@@ -207,11 +210,13 @@ class AudienceScreen(QWidget):
         self._text(p, QRectF(margin, h * 0.32, w - 2 * margin, h * 0.45), self.item.discuss, h / 12, TEXT, bold=True)
         self._text(p, QRectF(margin, h * 0.8, w - 2 * margin, h * 0.08), self.item.title, h / 30, DIM)
 
-    def _paint_message(self, p: QPainter, title: str, text: str, colour: QColor) -> None:
+    def _paint_message(self, p: QPainter, title: str, text: str, colour: QColor, footer: str = "") -> None:
         w, h = self.width(), self.height()
         margin = w * 0.1
         self._text(p, QRectF(margin, h * 0.28, w - 2 * margin, h * 0.14), title, h / 11, colour, bold=True)
-        self._text(p, QRectF(margin, h * 0.46, w - 2 * margin, h * 0.3), text, h / 22, TEXT)
+        used = self._text(p, QRectF(margin, h * 0.46, w - 2 * margin, h * 0.3), text, h / 22, TEXT)
+        if footer:
+            self._text(p, QRectF(margin, used.bottom() + h * 0.04, w - 2 * margin, h * 0.1), footer, h / 30, DIM)
 
     def _paint_dots(self, p: QPainter) -> None:
         """One dot per item; done items filled, the current one larger."""

@@ -47,8 +47,8 @@ class Presentation(QObject):
         self.detail = review_records.detail(lib, review_id)
         if warn is None:  # clips flagged as distressing get a content-warning card, as in reels
             flagged = safeguarding.warnings(lib, [i.clip_id for i in self.detail.items if i.clip_id is not None])
-            warn = lambda item: item.clip_id in flagged  # noqa: E731
-        self.warn = warn
+            warn = lambda item: flagged.get(item.clip_id, "")  # noqa: E731
+        self.warn = warn  # item -> the warning's text (the clip's own note), "" for none
         self.slides = seq.slides(self.detail.items, self.warn)
         first = self.detail.review.last_position if start_item is None else start_item
         self.index = seq.first_slide_of(self.slides, first)
@@ -143,7 +143,9 @@ class Presentation(QObject):
         self.blackout = self.paused = False
         self.audience.set_blackout(False)
         self.audience.set_paused(False)
-        self.audience.show_slide(slide, self.item_of(slide), len(self.detail.items))
+        item = self.item_of(slide)
+        warning = self.warn(item) if slide.kind == seq.WARNING and item is not None else ""
+        self.audience.show_slide(slide, item, len(self.detail.items), warning=warning)
         if slide.kind == seq.CLIP:
             if self._prepared != slide.item:
                 self._prepare(slide.item)
