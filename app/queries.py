@@ -241,3 +241,8 @@ def reels_with_counts(session: Session) -> list[tuple[Reel, int]]:
 
 def reel_item_ids(session: Session, reel_id: int) -> list[int]:
     return list(session.scalars(select(ReelItem.id).where(ReelItem.reel_id == reel_id).order_by(ReelItem.position)))
+
+
+def reel_item_questions(session: Session, reel_id: int) -> dict[int, str]:
+    """Each reel item's discussion question (asked after the clip at a review), by item id."""
+    return dict(session.execute(select(ReelItem.id, ReelItem.discuss).where(ReelItem.reel_id == reel_id)).all())

@@ -133,6 +133,11 @@ def reel_item_ids(lib, reel_id: int) -> list[int]:
         return queries.reel_item_ids(s, reel_id)
 
 
+def reel_item_questions(lib, reel_id: int) -> dict[int, str]:
+    with lib.read() as s:
+        return queries.reel_item_questions(s, reel_id)
+
+
 def clip_plan_items(lib, clip_ids: list[int]) -> list[PlanItem]:
     """Clips as a reel's items would show them (for playing an evidence group in order)."""
     with lib.read() as s:

@@ -1,5 +1,5 @@
 """The reel builder: pick or create a reel, order its clips by drag and drop, set cards,
-captions and fades per item, the reel's audience and look; preview it; export it.
+captions, fades and the question discussed after each clip (at a review) per item, the reel's audience and look; preview it; export it.
 
 Every edit is a core op (saved at once, undoable); the panel redraws from change reports.
 """
@@ -46,11 +46,17 @@ class ReelItemsModel(QAbstractListModel):
         self.reel_id: int | None = None
         self.items: list[PlanItem] = []
         self.item_ids: list[int] = []
+        self.questions: dict[int, str] = {}  # item id -> the question asked after it at a review
 
-    def load(self, reel_id: int | None, items: list[PlanItem], item_ids: list[int]) -> None:
+    def load(self, reel_id: int | None, items: list[PlanItem], item_ids: list[int],
+             questions: dict[int, str] | None = None) -> None:
         self.beginResetModel()
         self.reel_id, self.items, self.item_ids = reel_id, items, item_ids
+        self.questions = questions or {}
         self.endResetModel()
+
+    def question(self, row: int) -> str:
+        return self.questions.get(self.item_ids[row], "")
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.items)
@@ -63,8 +69,12 @@ class ReelItemsModel(QAbstractListModel):
             details = [f"{item.duration_us / timecode.US:.1f} s"]
             if item.card_text:
                 details.append(f"card “{item.card_text}” first")
+            if item.warning:
+                details.append("content warning first")
             if item.fade:
                 details.append("fades")
+            if self.question(index.row()):
+                details.append(f"asks “{self.question(index.row())}”")
             details.append(item.film_title)
             return f"{index.row() + 1}. {item.clip_title}\n     {' · '.join(details)}"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -153,6 +163,11 @@ class ReelBuilder(QWidget):
         self.card.setPlaceholderText("Title card before this clip (empty: none)")
         self.caption = QLineEdit(self)
         self.caption.setPlaceholderText("Caption (empty: the clip's title and tags)")
+        self.discuss = QLineEdit(self)
+        self.discuss.setObjectName("reelItemDiscuss")
+        self.discuss.setPlaceholderText("Question for the room after this clip at a review (empty: none)")
+        self.discuss.setToolTip("Presenting this reel (F5) shows this question on a “Let’s discuss” card after "
+                                "the clip, e.g. “What would have helped here?”")
         self.fade = QCheckBox("Fade in and out", self)
         self.fade.setToolTip("Fade the selected clip in from black and out to black")
         add = QPushButton("Add selected clips", self)
@@ -188,6 +203,7 @@ class ReelBuilder(QWidget):
         item_form = QFormLayout()
         item_form.addRow("Card", self.card)
         item_form.addRow("Caption", self.caption)
+        item_form.addRow("Discuss", self.discuss)
         item_form.addRow("", self.fade)
         buttons = QHBoxLayout()
         for b in (add, remove, preview, export):
@@ -214,6 +230,7 @@ class ReelBuilder(QWidget):
         self.items.selectionModel().currentChanged.connect(lambda *_: self._show_item())
         self.card.editingFinished.connect(lambda: self._set_item(card_text=self.card.text().strip()))
         self.caption.editingFinished.connect(lambda: self._set_item(caption=self.caption.text().strip() or None))
+        self.discuss.editingFinished.connect(lambda: self._set_item(discuss=self.discuss.text().strip()))
         self.fade.clicked.connect(lambda on: self._set_item(fade=bool(on)))
         bridge.changed.connect(self._on_changed)
         self.fill_reels()
@@ -240,10 +257,11 @@ class ReelBuilder(QWidget):
         reel = next((r for r in reads.reels(lib) if r.id == reel_id), None) if reel_id is not None else None
         plan = reads.reel_plan(lib, reel.id) if reel is not None else None  # built once per refresh
         self.items_model.load(reel.id if reel else None, plan.items if plan else [],
-                              reads.reel_item_ids(lib, reel.id) if reel else [])
+                              reads.reel_item_ids(lib, reel.id) if reel else [],
+                              reads.reel_item_questions(lib, reel.id) if reel else {})
         enabled = self.items_model.reel_id is not None
         for w in (self.title, self.subtitle, self.audience, self.height_box, self.rate_box, self.opening, self.captions,
-                  self.credits, self.items, self.card, self.caption, self.fade):
+                  self.credits, self.items, self.card, self.caption, self.discuss, self.fade):
             w.setEnabled(enabled)
         if not enabled:
             self.length.setText("No reel yet: select clips and press “New from selected clips”.")
@@ -325,13 +343,14 @@ class ReelBuilder(QWidget):
 
     def _show_item(self) -> None:
         current = self._current_item()
-        for w in (self.card, self.caption, self.fade):
+        for w in (self.card, self.caption, self.discuss, self.fade):
             w.setEnabled(current is not None)
         if current is None:
             return
-        _item_id, item = current
+        item_id, item = current
         self.card.setText(item.card_text)
         self.caption.setText(item.caption)
+        self.discuss.setText(self.items_model.questions.get(item_id, ""))
         self.fade.setChecked(item.fade)
 
     def _set_item(self, **fields) -> None:
@@ -339,13 +358,18 @@ class ReelBuilder(QWidget):
         if current is None:
             return
         item_id, item = current
-        now = {"card_text": item.card_text, "caption": item.caption, "fade": item.fade}
+        now = {"card_text": item.card_text, "caption": item.caption, "fade": item.fade,
+               "discuss": self.items_model.questions.get(item_id, "")}
         if "caption" in fields and fields["caption"] is None:
             default = default_caption(item.clip_title, item.tags)
             if item.caption == default:
                 return
         if any(now.get(k) != v for k, v in fields.items()):
-            self.bridge.runner.run(lambda lib: reel_ops.update_item(lib, item_id, **fields), parent=self)
+            done = self.bridge.runner.run(lambda lib: reel_ops.update_item(lib, item_id, **fields) or True, parent=self)
+            if done and "discuss" in fields:
+                asked = f"asks “{fields['discuss']}”" if fields["discuss"] else "asks no question"
+                self.bridge.runner.say(f"After “{item.clip_title}” a review of this reel {asked}.",
+                                       [("Undo", self.bridge.runner.undo)])
 
     # -- preview and export --------------------------------------------------------------
     def preview(self) -> None:

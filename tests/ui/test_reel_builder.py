@@ -147,3 +147,46 @@ def test_frame_rate_control_overrides_the_rule_and_back(qtbot, film_window):
     assert plan_rate() == automatic
     w.undo_actions.undo.trigger()
     assert plan_rate() == Fraction(30000, 1001) and builder.rate_box.currentData() == "30000/1001"
+
+
+def test_a_question_per_item_is_saved_at_once_undoable_and_asked_when_the_reel_is_presented(qtbot, film_window):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QPushButton
+
+    from app import reads
+
+    w = film_window
+    make_clips(w)
+    builder = w.reel_builder
+    select_rows(w, [0, 1, 2])
+    builder.findChild(QPushButton, "newReel").click()
+    builder.items.setCurrentIndex(builder.items_model.index(1))  # Bravo
+    question = "What would have helped here?"
+    builder.discuss.setFocus()
+    QTest.keyClicks(builder.discuss, question)
+    QTest.keyClick(builder.discuss, Qt.Key.Key_Return)
+    item_ids = reads.reel_item_ids(w.lib, builder.reel_id)
+    assert reads.reel_item_questions(w.lib, builder.reel_id)[item_ids[1]] == question  # saved at once
+    assert f"asks “{question}”" in builder.items_model.data(builder.items_model.index(1))
+    assert "Bravo" in w.feedback.last_text and w.feedback.button("Undo")
+    w.undo_actions.undo.trigger()
+    assert reads.reel_item_questions(w.lib, builder.reel_id)[item_ids[1]] == ""
+    assert builder.discuss.text() == ""
+    w.undo_actions.redo.trigger()
+    assert builder.discuss.text() == question
+
+    # Present the reel (F5): Bravo's discuss card asks its own question; the others ask none.
+    QTest.keyClick(w, Qt.Key.Key_F5)
+    dialog = w.presenting.dialog
+    assert dialog.choices["reel"][0].isChecked()
+    dialog.audience.setCurrentIndex(dialog.audience.findData("team"))
+    dialog.accept()
+    pres = w.presenting.presentation
+    try:
+        assert [(s.kind, s.item) for s in pres.slides] == [
+            ("card", 0), ("clip", 0), ("card", 1), ("clip", 1), ("discuss", 1), ("card", 2), ("clip", 2), ("end", 3)]
+        pres.go(4)
+        assert pres.audience.slide.kind == "discuss" and pres.audience.item.discuss == question
+        assert pres.presenter.discuss.text() == question
+    finally:
+        pres.leave()
