@@ -32,6 +32,7 @@ class Feedback(QObject):
 
     def say(self, text: str, actions: list[tuple[str, Callable[[], object]]] = (), ms: int = SHOW_MS) -> None:
         for button in self.buttons:
+            button.hide()  # at once: deleteLater waits for the event loop, and two Undo buttons would show
             button.deleteLater()
         self.buttons = []
         self.last_text = text

@@ -7,7 +7,8 @@ what changed, with Undo.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.ops import safeguarding
 from app.records import ClipRecord
@@ -15,6 +16,42 @@ from app.reel_plan import DEFAULT_WARNING
 from ui.bridge import LibraryBridge
 
 FLAG_LABEL = "Distressing content: show a warning first"
+
+
+class WarningEdit(QPlainTextEdit):
+    """The warning's words, wrapped so the whole sentence shows; Enter or leaving the field
+    saves (one paragraph: it goes on a card)."""
+
+    done = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        lines = self.fontMetrics().lineSpacing()
+        self.setFixedHeight(int(lines * 2.6 + 2 * self.frameWidth() + 8))
+
+    def text(self) -> str:
+        return " ".join(self.toPlainText().split())
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+        self.document().setModified(False)
+
+    def isModified(self) -> bool:
+        return self.document().isModified()
+
+    def setModified(self, on: bool) -> None:
+        self.document().setModified(on)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.done.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self.done.emit()
+        super().focusOutEvent(event)
 
 
 class SafeguardingBox(QWidget):
@@ -25,7 +62,8 @@ class SafeguardingBox(QWidget):
         self.flag = QCheckBox(FLAG_LABEL, self, objectName="clipSafeguard")
         self.flag.setToolTip("Reels and presentations put a content-warning card before this clip "
                              "(even when title cards are off)")
-        self.note = QLineEdit(self, objectName="clipWarningNote")
+        self.note = WarningEdit(self)
+        self.note.setObjectName("clipWarningNote")
         self.note.setPlaceholderText(f"Warning text (empty: “{DEFAULT_WARNING}”)")
         self.note.setToolTip("What the warning card says before this clip, e.g. “The next clip shows a "
                              "person in crisis.”")
@@ -34,7 +72,7 @@ class SafeguardingBox(QWidget):
         layout.addWidget(self.flag)
         layout.addWidget(self.note)
         self.flag.clicked.connect(self._flag_clicked)
-        self.note.editingFinished.connect(self._note_done)
+        self.note.done.connect(self._note_done)
         self.show_clip(None)
 
     def show_clip(self, clip: ClipRecord | None) -> None:

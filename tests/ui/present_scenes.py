@@ -5,7 +5,7 @@
 ``two``: a 1366x768 laptop and a 1920x1080 projector (tests/ui/xorg_dummy.py); ``one``: a
 single 1920x1080 screen (the presenter view is an overlay, Tab shows it). The app is opened
 as `protoreel present` opens it; the scene checks where each window landed, then saves the
-audience screen (title card, clip with captions, discuss card, withheld card) and the
+audience screen (title card, clip with captions, discuss card, content warning, withheld card) and the
 presenter view. Exits non-zero on any failure.
 """
 
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QApplication
 from tests.ui.scenes import distinct_colours, play_in_app, pump, wait_until, workshop
 
 QUESTION = "What would have helped here?"
+OWN_QUESTION = "Could a peer worker be at our front door?"
+WARNING = "The next clip shows someone in crisis, close to tears."
 
 
 def save(widget, out: Path, settle_ms: int = 400):
@@ -34,7 +36,8 @@ def save(widget, out: Path, settle_ms: int = 400):
 def stock(lib) -> int:
     """A reel of the workshop's clips for the collaborative; the man in the third film agreed
     to team review only, so his clip is withheld from this meeting."""
-    from app.ops import people, prototypes, reels, reviews
+    from app import reads
+    from app.ops import people, prototypes, reels, reviews, safeguarding
 
     ids, made = workshop(lib)
     proto = prototypes.add(lib, "Welcome desk", "A peer worker greets people at the front desk", "prototyping")
@@ -42,6 +45,9 @@ def stock(lib) -> int:
     people.add(lib, "D. Okafor", "lived_experience", "team")
     people.appears(lib, "D. Okafor", [ids[2]])
     reel = reels.create(lib, "Thursday breakfast, 21 Nov", [made[0], made[2], made[3]], audience="collaborative")
+    # The second clip is flagged as distressing, and its reel item asks its own question.
+    safeguarding.flag(lib, [made[2]], note=WARNING)
+    reels.update_item(lib, reads.reel_item_ids(lib, reel)[1], discuss=OWN_QUESTION)
     return reviews.start(lib, reel=reel, discuss=QUESTION)
 
 
@@ -72,7 +78,8 @@ def scene(mode: str, library: Path, out_dir: Path) -> None:
         assert audience.geometry() == screens[0].geometry()
     assert audience.cursor().shape() == Qt.CursorShape.BlankCursor
     prefix = f"present-{mode}"
-    assert [s.kind for s in pres.slides] == ["card", "clip", "discuss", "card", "clip", "discuss", "withheld", "end"]
+    assert [s.kind for s in pres.slides] == ["card", "clip", "discuss", "card", "warning", "clip", "discuss",
+                                             "withheld", "end"]
     save(audience, out_dir / f"{prefix}-card.png")
     QTest.keyClick(audience, Qt.Key.Key_Space)
     wait_until(app, audience.has_picture)
@@ -100,8 +107,14 @@ def scene(mode: str, library: Path, out_dir: Path) -> None:
         QTest.keyClick(p.note, Qt.Key.Key_Escape)  # out of the note box
         QTest.keyClick(audience, Qt.Key.Key_Tab)
         assert not p.isVisible()
-    for _ in range(4):
+    for _ in range(2):
         QTest.keyClick(audience, Qt.Key.Key_PageDown)
+    assert audience.slide.kind == "warning" and audience.warning == WARNING, audience.slide
+    save(audience, out_dir / f"{prefix}-warning.png")
+    QTest.keyClick(audience, Qt.Key.Key_PageDown)
+    QTest.keyClick(audience, Qt.Key.Key_PageDown)
+    assert audience.slide.kind == "discuss" and audience.item.discuss == OWN_QUESTION, audience.slide
+    QTest.keyClick(audience, Qt.Key.Key_PageDown)
     assert audience.slide.kind == "withheld", audience.slide
     save(audience, out_dir / f"{prefix}-withheld.png")
     QTest.keyClick(audience, Qt.Key.Key_Escape)

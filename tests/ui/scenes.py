@@ -182,7 +182,11 @@ def scene_reel_builder(library: Path, out: Path) -> None:
         from app.models import Reel
 
         first = s.get(Reel, reel_id).items[2].id
-    reels.update_item(lib, first, card_text="What good looks like", fade=True)
+    reels.update_item(lib, first, card_text="What good looks like", fade=True,
+                      discuss="What would a peer worker change at your service?")
+    from app.ops import safeguarding
+
+    safeguarding.flag(lib, [made[1]], note="The next clip shows a man becoming very distressed.")
     people.add(lib, "Actor A", "actor", "public")
     people.appears(lib, "Actor A", [ids[0]])
     window = open_window(lib)
@@ -194,8 +198,36 @@ def scene_reel_builder(library: Path, out: Path) -> None:
     window.player.seek_us(2_000_000)
     wait_until(app, lambda: window.player.frame_index == 48)
     assert [i.clip_title for i in builder.items_model.items][2] == "Peer worker steps in"
+    assert builder.discuss.text() == "What would a peer worker change at your service?"
     image = grab(app, window, out)
     assert_shows(image, window, builder.items, 3, "the reel's clip list is empty")
+    window.close()
+    lib.close()
+
+
+def scene_safeguarding(library: Path, out: Path) -> None:
+    """A facilitator flags a clip as distressing in the Clip panel and writes the warning; the
+    clip list marks it."""
+    from app import reads
+    from app.library import Library
+    app = QApplication.instance()
+    lib = Library.open(library)
+    ids, made = workshop(lib)
+    window = open_window(lib)
+    window.show_dock("clip")
+    window.show_dock("clips")
+    window.library_panel.select_film(ids[1])
+    wait_until(app, lambda: window.video.current_image() is not None)
+    window.timeline.select_clip(made[1])
+    box = window.clip_details.safeguarding
+    QTest.mouseClick(box.flag, Qt.MouseButton.LeftButton)
+    QTest.keyClicks(box.note, "The next clip shows a man becoming very distressed at the front desk.")
+    QTest.keyClick(box.note, Qt.Key.Key_Return)
+    rec = reads.clip(lib, made[1])
+    assert rec.safeguarding and rec.safeguarding_note.startswith("The next clip shows a man"), rec
+    window.player.seek_us(1_000_000)
+    image = grab(app, window, out)
+    assert_shows(image, window, window.video, 50, "the player shows no real picture")
     window.close()
     lib.close()
 
@@ -349,7 +381,8 @@ def scene_event_day(library: Path, out: Path, fit: str = "") -> None:
     lib.close()
 
 
-SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "evidence": scene_evidence, "record": scene_record,
+SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "safeguarding": scene_safeguarding,
+          "evidence": scene_evidence, "record": scene_record,
           "record_devices": scene_record_devices, "event_day": scene_event_day}
 SCENES.update(__import__("tests.ui.scenes_consent", fromlist=["SCENES"]).SCENES)  # people and anonymising
 

@@ -6,12 +6,13 @@ from tests.conftest import SAMPLES
 from tests.ui.xvfb import SCREENSHOTS, run_scene
 
 pytestmark = pytest.mark.xvfb
-NEEDS_SAMPLES = {"workspace", "reel_builder", "evidence", "people", "anonymised", "reel_export"}  # they film real people from ../shared/samples
+NEEDS_SAMPLES = {"workspace", "reel_builder", "safeguarding", "evidence", "people", "anonymised", "reel_export"}  # they film real people from ../shared/samples
 
 
 @pytest.mark.parametrize("scene,name", [
     ("workspace", "workspace.png"),  # a marking run by keys: picture, thumbnails, waveform, clips
     ("reel_builder", "reel-builder.png"),
+    ("safeguarding", "safeguarding.png"),  # a clip flagged as distressing in the Clip panel, marked in the list
     ("evidence", "evidence-board.png"),  # the codebook in use and a prototype's evidence board
     ("record", "record.png"),  # recording from the test source: live preview, level, elapsed
     ("event_day", "event-day.png"),  # a 3-hour camera and phones' films on the event's day
