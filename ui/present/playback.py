@@ -16,6 +16,9 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideo
 from ui.qt_calls import call_without_gil
 
 
+SEEK_INTO_FRAME_US = 5_000  # inside the first frame at any rate up to 200 fps
+
+
 class ClipPlayback(QObject):
     frame = Signal(QVideoFrame)
     ended = Signal()  # reached the clip's end
@@ -31,12 +34,14 @@ class ClipPlayback(QObject):
         # Queued: the sink emits on Qt's decoder thread (see ui.player for the deadlock this avoids).
         self.sink.videoFrameChanged.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
         self.media.positionChanged.connect(self._on_position)
+        self.media.mediaStatusChanged.connect(self._on_status)
         self.media.errorOccurred.connect(lambda _e, message: self.failed.emit(message or "cannot be played"))
         self.path: str | None = None
         self.start_us = self.end_us = 0
         self._done = False
         self._showing = False  # frames go to the screen only while the clip slide is up
         self._ready = None  # the clip's first frame, decoded while its card was up
+        self._seek_when_loaded: int | None = None  # ms
 
     def prepare(self, path: str | None, start_us: int, end_us: int) -> None:
         """Open the film and wait, paused, at the clip's first frame (times: film time, as
@@ -50,12 +55,12 @@ class ClipPlayback(QObject):
             call_without_gil(self.media, "setSource", Q_ARG(QUrl, url))
         if self.path:
             self.media.pause()
-            self.media.setPosition(start_us // 1000)
+            self._seek(self._first_ms())
 
     def play(self) -> None:
         self._showing = True
         if self._done or self.media.position() * 1000 >= self.end_us - 40_000:
-            self.media.setPosition(self.start_us // 1000)
+            self._seek(self._first_ms())
             self._done = False
             self._ready = None
         self.media.play()
@@ -83,9 +88,33 @@ class ClipPlayback(QObject):
         call_without_gil(self.media, "stop")
         self.sink.videoFrameChanged.disconnect(self._on_frame)
 
+    def _first_ms(self) -> int:
+        """Where to seek for the clip's first frame: a few ms into it, since a seek to exactly
+        a frame's start time can land on the frame before (docs FACTS.md)."""
+        return (self.start_us + SEEK_INTO_FRAME_US) // 1000
+
+    def _before_clip(self, frame: QVideoFrame) -> bool:
+        end = frame.endTime()
+        return end <= self.start_us + 500 if end > 0 else frame.startTime() + 1000 < self.start_us
+
+    def _seek(self, ms: int) -> None:
+        # Qt's FFmpeg player ignores a seek while it is still opening the film: the clip would
+        # start at the film's beginning. Seek once it has loaded.
+        if self.media.mediaStatus() == QMediaPlayer.MediaStatus.LoadingMedia:
+            self._seek_when_loaded = ms
+        else:
+            self._seek_when_loaded = None
+            self.media.setPosition(ms)
+
+    def _on_status(self, status) -> None:
+        if status != QMediaPlayer.MediaStatus.LoadingMedia and self._seek_when_loaded is not None:
+            ms, self._seek_when_loaded = self._seek_when_loaded, None
+            self.media.setPosition(ms)
+
     def _on_frame(self, frame: QVideoFrame) -> None:
-        if not self._showing and frame.isValid() and self.start_us - 50_000 <= frame.startTime() <= \
-                self.start_us + 200_000:
+        if frame.isValid() and (self._seek_when_loaded is not None or self._before_clip(frame)):
+            return  # a picture from before the clip (the film's start, before the seek landed)
+        if not self._showing and frame.isValid() and frame.startTime() <= self.start_us + 200_000:
             self._ready = frame  # the paused player's picture at the clip's start (not a stale one)
         if self._showing and frame.isValid():
             self.frame.emit(frame)
