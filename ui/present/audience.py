@@ -7,7 +7,7 @@ at 1/16 (the issue asks at least 1/18), white on near-black.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QWidget
@@ -34,6 +34,8 @@ def readable_on(colour: QColor) -> QColor:
 
 
 class AudienceScreen(QWidget):
+    painted_slide = Signal()  # a paint finished: what the keys changed is on its way to the screen
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("audienceScreen")
@@ -51,6 +53,8 @@ class AudienceScreen(QWidget):
         self.warning = ""  # the content warning's text (the clip's safeguarding note)
         self._frame: QVideoFrame | None = None
         self._image: QImage | None = None
+        self._prepared: tuple[int, QSize, QImage] | None = None  # (frame start µs, size, picture ready to draw)
+        self._drawn: QImage | None = None  # the prepared picture of the frame on screen
         self.painted = 0  # paint count: the bench waits for the next one
 
     # -- what to show ------------------------------------------------------------------
@@ -58,12 +62,25 @@ class AudienceScreen(QWidget):
         self.slide, self.item, self.count = slide, item, count
         self.warning = warning
         if slide.kind != seq.CLIP:
-            self._frame = self._image = None
+            self._frame = self._image = self._drawn = None
         self.update()
 
     def set_frame(self, frame: QVideoFrame) -> None:
-        self._frame, self._image = frame, None
+        self._frame, self._image, self._drawn = frame, None, None
+        ready = self._prepared
+        if ready is not None and ready[0] == frame.startTime() and ready[1] == self.size():
+            self._drawn = ready[2]  # converted and scaled while the card was up: the key only draws it
+        self._prepared = None
         self.update()
+
+    def prepare_frame(self, frame: QVideoFrame) -> None:
+        """Convert a clip's first frame (YUV to RGB on the CPU when there is no GPU) and scale it
+        to the screen ahead of its key press: the slowest part of showing a 1080p picture."""
+        image = frame.toImage()
+        if not image.isNull():
+            image = image.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+            self._prepared = (frame.startTime(), self.size(), image)
 
     def set_blackout(self, on: bool) -> None:
         self.blackout = on
@@ -113,6 +130,7 @@ class AudienceScreen(QWidget):
                 self._paint_dots(p)
         p.end()
         self.painted += 1
+        self.painted_slide.emit()
 
     def _text(self, p: QPainter, rect: QRectF, text: str, px: float, colour: QColor, bold=False,
               align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop) -> QRectF:
@@ -164,10 +182,11 @@ class AudienceScreen(QWidget):
 
     def _paint_clip(self, p: QPainter) -> None:
         w, h = self.width(), self.height()
-        image = self.current_image()
+        image = self._drawn or self.current_image()
         if image is not None and not image.isNull():
             size = image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)  # letterboxed
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            if size != image.size():  # (a prepared picture is already the size it is drawn)
+                p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             p.drawImage(QRectF((w - size.width()) / 2, (h - size.height()) / 2, size.width(), size.height()), image)
         elif self.item is not None and (self.item.missing or not self.item.has_video):
             what = "The film of this clip is missing." if self.item.missing else "Sound only"

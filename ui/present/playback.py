@@ -21,6 +21,7 @@ SEEK_INTO_FRAME_US = 5_000  # inside the first frame at any rate up to 200 fps
 
 class ClipPlayback(QObject):
     frame = Signal(QVideoFrame)
+    first_frame_ready = Signal(QVideoFrame)  # the clip's first frame, decoded while its card is up
     ended = Signal()  # reached the clip's end
     failed = Signal(str)
 
@@ -116,7 +117,11 @@ class ClipPlayback(QObject):
             return  # a picture from before the clip (the film's start, before the seek landed)
         if not self._showing and frame.isValid() and frame.startTime() <= self.start_us + 200_000:
             self._ready = frame  # the paused player's picture at the clip's start (not a stale one)
+            self.first_frame_ready.emit(frame)
         if self._showing and frame.isValid():
+            if frame.startTime() >= self.end_us - 500:  # past the clip (decoded before the pause took)
+                self._on_position(frame.startTime() // 1000)
+                return
             self.frame.emit(frame)
             if frame.endTime() > 0:  # the clip's last frame is on screen (µs)
                 self._on_position(frame.endTime() // 1000)

@@ -32,6 +32,7 @@ NEXT_KEYS = {K.Key_Space, K.Key_Right, K.Key_PageDown, K.Key_Down}
 BACK_KEYS = {K.Key_Left, K.Key_PageUp, K.Key_Up}
 CLICKER_KEYS = {K.Key_PageDown, K.Key_PageUp, K.Key_F5}  # act even while typing
 COMMIT_EVERY_MS = 5000
+AFTER_PAINT_LATEST_MS = 150  # deferred work runs by then even if nothing was painted (a hidden screen)
 
 
 class Presentation(QObject):
@@ -59,6 +60,13 @@ class Presentation(QObject):
         self.presenter = PresenterView(lib, review_id, self.runner)
         self.playback = ClipPlayback(self)
         self.playback.frame.connect(self.audience.set_frame)
+        self.playback.first_frame_ready.connect(self.audience.prepare_frame)
+        # Work a move causes but the room does not wait for (writing the time shown, opening
+        # the next film) runs once the new slide is painted: the key press only changes the screen.
+        self._after_paint: list = []
+        self.audience.painted_slide.connect(self._paint_done)
+        self._after_paint_timer = QTimer(self, singleShot=True, interval=AFTER_PAINT_LATEST_MS)
+        self._after_paint_timer.timeout.connect(self._run_after_paint)
         self.playback.ended.connect(self._clip_ended)
         self.playback.failed.connect(lambda message: self.presenter.status.setText(f"Cannot play: {message}"))
         self.presenter.mark_pressed.connect(self.mark)
@@ -118,6 +126,9 @@ class Presentation(QObject):
         self.active = False
         QApplication.instance().removeEventFilter(self)
         self.presenter.flush()
+        self._after_paint_timer.stop()
+        self._after_paint = [work for work in self._after_paint if work[0] == "commit"]  # no film to open now
+        self._run_after_paint()
         self._commit_time()
         self._commit.stop()
         self.runner.run(lambda lib: reviews.finish(lib, self.review_id), self.presenter)
@@ -137,7 +148,7 @@ class Presentation(QObject):
         return self.detail.items[slide.item] if slide.item < len(self.detail.items) else None
 
     def go(self, index: int) -> None:
-        self._commit_time()
+        self._commit_time(later=True)
         self.index = min(max(index, 0), len(self.slides) - 1)
         slide = self.slide
         self.blackout = self.paused = False
@@ -154,10 +165,34 @@ class Presentation(QObject):
             self.playback.hide()
             upcoming = next((s for s in self.slides[self.index:] if s.kind == seq.CLIP), None)
             if self.preload and upcoming is not None and upcoming.item != self._prepared:
-                self._prepare(upcoming.item)  # opened while the card is up: the clip starts at once
+                # Opened while the card is up (the clip then starts at once), after the card is painted.
+                self._later("prepare", self._prepare_upcoming)
         self.presenter.show_slide(self.detail, self.slides, self.index)
         self._shown_since = time.monotonic()
         self.moved.emit(self.index)
+
+    def _later(self, kind: str, work) -> None:
+        self._after_paint.append((kind, work))
+        if not self._after_paint_timer.isActive():
+            self._after_paint_timer.start()
+
+    def _paint_done(self) -> None:
+        if self._after_paint:
+            QTimer.singleShot(0, self._run_after_paint)  # after the painted slide is flushed to the screen
+
+    def _run_after_paint(self) -> None:
+        self._after_paint_timer.stop()
+        work, self._after_paint = self._after_paint, []
+        for _kind, job in work:
+            job()
+
+    def _prepare_upcoming(self) -> None:
+        """Open the next clip's film (if the room is still on a card before it)."""
+        if not self.active or self.slide.kind == seq.CLIP:
+            return
+        upcoming = next((s for s in self.slides[self.index:] if s.kind == seq.CLIP), None)
+        if upcoming is not None and upcoming.item != self._prepared:
+            self._prepare(upcoming.item)
 
     def _prepare(self, item_index: int) -> None:
         item = self.detail.items[item_index]
@@ -224,7 +259,9 @@ class Presentation(QObject):
             return
         self.runner.run(lambda lib: reviews.add_mark(lib, self.review_id, item.clip_id, kind), self.presenter)
 
-    def _commit_time(self) -> None:
+    def _commit_time(self, later: bool = False) -> None:
+        """Add the time the slide on screen has been up to its item (``later``: written once the
+        next slide is painted, at most AFTER_PAINT_LATEST_MS from now)."""
         if self._shown_since is None:
             return
         now = time.monotonic()
@@ -232,7 +269,15 @@ class Presentation(QObject):
         self._shown_since = now
         item, position = self.item_of(self.slide), self.slide.item
         shown_id = item.id if item is not None and not item.withheld else None  # a withheld card shows no clip
-        self.runner.run(lambda lib: reviews.shown(lib, self.review_id, shown_id, elapsed, position), self.presenter)
+
+        def write():
+            self.runner.run(lambda lib: reviews.shown(lib, self.review_id, shown_id, elapsed, position),
+                            self.presenter)
+
+        if later:
+            self._later("commit", write)
+        else:
+            write()
 
     def _on_changed(self, changes) -> None:
         if not changes.touches("review_items", "review_marks", "review_actions", "reviews"):
