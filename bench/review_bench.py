@@ -61,7 +61,12 @@ def stock(lib) -> int:
     return reviews.start(lib, clip_ids=ids, audience="team", discuss="What would have helped here?")
 
 
-def run_once(lib, review_id: int, preload: bool) -> dict[str, list[float]]:
+late_starts: list[int] = []  # reference moves whose first picture was not the clip's first frame
+opened_in_time: list[float] = []  # ProtoReel clip moves whose film had opened while the card was up
+not_opened: list[float] = []  # ... and those whose film was still opening at the key press
+
+
+def run_once(lib, review_id: int, preload: bool):
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -89,13 +94,19 @@ def run_once(lib, review_id: int, preload: bool) -> dict[str, list[float]]:
     while pres.slide.kind != "end":
         kind_before = pres.slide.kind
         painted = audience.painted
+        opened = pres.playback._ready is not None  # the next clip's first frame waits, decoded
         c0, t0 = time.thread_time(), time.perf_counter()
         QTest.keyClick(audience, Qt.Key.Key_Space)
         if pres.slide.kind == "clip":
             pump_until(lambda: audience.has_picture() and audience.painted > painted)
             wall, used = (time.perf_counter() - t0) * 1000, (time.thread_time() - c0) * 1000
-            check_first_picture(pres)
+            if not first_picture_is_the_clips(pres):
+                if preload:
+                    raise AssertionError(f"{pres.item_of(pres.slide).title}: the first picture is not the clip's first frame")
+                late_starts.append(pres.slide.item)  # the reference may start a frame or two in
             times["to a clip (first picture)"].append(wall)
+            if preload:
+                (opened_in_time if opened else not_opened).append(wall)
             cpu["to a clip (first picture)"].append(used)
             time.sleep(0.3)
         else:
@@ -112,13 +123,12 @@ def run_once(lib, review_id: int, preload: bool) -> dict[str, list[float]]:
     return times, cpu
 
 
-def check_first_picture(pres) -> None:
+def first_picture_is_the_clips(pres) -> bool:
     """The picture timed must be the clip's own first frame (1080p30 films: 33.3 ms a frame),
     not whatever the player had (the film's start, the previous clip's frame)."""
     item = pres.item_of(pres.slide)
     start = pres.audience._frame.startTime()
-    if not item.start_us - 1_000 <= start < item.start_us + 34_000:
-        raise AssertionError(f"{item.title}: the first picture is at {start} µs, the clip starts at {item.start_us}")
+    return item.start_us - 1_000 <= start < item.start_us + 34_000
 
 
 def main() -> int:
@@ -148,13 +158,20 @@ def main() -> int:
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows the GUI thread too)")
         print(f"platform: {os.environ['QT_QPA_PLATFORM']}, audience screen {app.primaryScreen().size().width()}x"
               f"{app.primaryScreen().size().height()}, {args.rounds} rounds of 8 clips")
-        print(f"{'move':28} {'ProtoReel median / max (ms)':>30} {'GUI thread CPU median / max':>28} "
+        print(f"{'move':28} {'ProtoReel median / p90 / max (ms)':>36} {'GUI thread CPU median / max':>28} "
               f"{'reference (no preload) median':>31} {'ratio':>7}")
         for key in results[True]:
             ours, ref, used = results[True][key], results[False][key], cpu_ms[key]
             med, ref_med = statistics.median(ours), statistics.median(ref)
-            print(f"{key:28} {med:>18.1f} / {max(ours):>7.1f} {statistics.median(used):>18.1f} / {max(used):>7.1f} "
+            p90 = statistics.quantiles(ours, n=10)[-1]
+            print(f"{key:28} {med:>16.1f} / {p90:>6.1f} / {max(ours):>7.1f} {statistics.median(used):>18.1f} / {max(used):>7.1f} "
                   f"{ref_med:>31.1f} {ref_med / med:>6.1f}x")
+        print(f"reference: {len(late_starts)} of {8 * args.rounds} clips started past their first frame "
+              "(ProtoReel: every clip on its first frame, checked)")
+        if opened_in_time:
+            print(f"clips opened while the card was up (0.6 s): {len(opened_in_time)}, key to picture median "
+                  f"{statistics.median(opened_in_time):.1f} / max {max(opened_in_time):.1f} ms; still opening at "
+                  f"the key: {len(not_opened)}" + (f", median {statistics.median(not_opened):.1f} ms" if not_opened else ""))
         worst = max(max(v) for v in results[True].values())
         print(f"slowest move {worst:.1f} ms: {'within' if worst < TARGET_MS else 'OVER'} the {TARGET_MS} ms target")
         lib.close()
