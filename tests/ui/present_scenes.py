@@ -129,7 +129,7 @@ def scene(mode: str, library: Path, out_dir: Path) -> None:
         from ui.present.summary_pdf import register
 
         register()
-        review_summary.write_summary(lib, review_id, out_dir / "present-two-summary.pdf")
+        review_summary.write_summary(lib, review_id, out_dir / "present-two-summary.pdf", replace=True)  # re-runs
     window.close()
     lib.close()
 
