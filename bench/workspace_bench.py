@@ -7,7 +7,10 @@ by a tag, by text, and by two tags and a word; median time of an exact seek (dec
 wanted frame and make the 720p picture the player shows) in a 2-minute 1080p H.264 film with a 2 s GOP; and the
 worst stall of the GUI thread (a 5 ms heartbeat timer) while three 1080p films import into the
 real main window with all its views on the big library and a film playing.
-Goals (issue 3/4): start <= 1.5 s, filter <= 50 ms, seek <= 80 ms, stall <= 100 ms.
+The stall is printed as wall time and as the GUI thread's own CPU in that gap: on a loaded
+machine a gap can be the scheduler's, not ours; the CPU figure is ours whatever the load. While
+a beat is late, where the GUI thread is gets sampled and the most frequent places printed.
+Goals (issues 3/4/12): start <= 1.5 s, filter <= 50 ms, seek <= 80 ms, stall <= 50 ms.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from app.library import Library  # noqa: E402
 from app.models import Clip, ClipTag, Film, Tag  # noqa: E402
 from app.ops import films  # noqa: E402
 from bench._media import camera_like_film  # noqa: E402
+from bench.gui_stall import StallMeter, StallReport  # noqa: E402
 
 WORDS = ("waiting room receptionist phone call letter appointment carer crisis peer support "
          "kind listen form benefits housing GP nurse discharge referral friend group cafe").split()
@@ -135,12 +139,13 @@ def exact_seek_median(film: Path) -> float:
     return statistics.median(samples), max(samples)
 
 
-def worst_stall_during_import(lib: Library) -> tuple[float, float, int]:
+def worst_stall_during_import(lib: Library) -> tuple[StallReport, float]:  # noqa: C901
     """The real main window on the big library (library tree, clip list of 20,000 clips,
     timeline, codebook, prototypes, reel builder, Clip panel), a film open and playing, three
     films imported through File → Import's own flow. Every change notice reaches every view,
-    as in use. Returns (worst gap of a 5 ms heartbeat, import wall time, heartbeats)."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    as in use. Returns the 5 ms heartbeat's gaps (wall and GUI-thread CPU, with what the GUI
+    thread was doing while late) and the import's wall time."""
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
@@ -159,19 +164,10 @@ def worst_stall_during_import(lib: Library) -> tuple[float, float, int]:
     QTimer.singleShot(1500, settle.quit)
     settle.exec()
     window.player.play()
-    clock, gaps, last = QElapsedTimer(), [], [0]
-    clock.start()
-
-    def beat():
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heartbeat = QTimer(interval=5)
-    heartbeat.timeout.connect(beat)
+    meter = StallMeter(5)
     loop = QEventLoop()
     window.import_flow.finished.connect(lambda _r: loop.quit())
-    heartbeat.start()
+    meter.start()
     start = time.perf_counter()
     window.import_flow.start(sources)
     loop.exec()
@@ -181,19 +177,42 @@ def worst_stall_during_import(lib: Library) -> tuple[float, float, int]:
         QTimer.singleShot(50, wait.quit)
         wait.exec()
     took = time.perf_counter() - start
-    heartbeat.stop()
-    assert len(window.library_panel.model.groups) > 0 and window.clip_list.model.rowCount() == 20_000
+    report = meter.stop()
+    assert len(window.library_panel.model.groups) > 0 and window.clip_list.model.rowCount() > 0
     window.close()
     app.processEvents()
-    return max(gaps[1:]) / 1000, took, len(gaps)
+    return report, took
+
+
+def report_stall(lib: Library) -> None:
+    report, took = worst_stall_during_import(lib)
+    wall, cpu = report.worst_wall, report.worst_cpu
+    print(f"import of three 30 s 1080p films into the real window (20,000 clips listed, a film playing) took "
+          f"{took:.1f} s over {len(report.gaps)} heartbeats of 5 ms")
+    print(f"worst GUI stall: {wall.wall_s * 1000:.0f} ms wall, of which the GUI thread's own CPU "
+          f"{wall.cpu_s * 1000:.0f} ms   goal <= 50 ms")
+    print(f"most GUI-thread CPU between two heartbeats: {cpu.cpu_s * 1000:.0f} ms "
+          f"(that gap {cpu.wall_s * 1000:.0f} ms wall)   goal <= 50 ms (load-independent)")
+    for where, samples in report.culprits.most_common(6):
+        print(f"  GUI thread late ({samples} samples of 10 ms): {where}")
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stall-only", action="store_true", help="measure only the GUI stall during an import")
+    parser.add_argument("--clips", type=int, default=20_000, help="clips in the library (default 20,000)")
+    args = parser.parse_args()
+    stall_only, n_clips = args.stall_only, args.clips
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "big"
         t = time.perf_counter()
-        lib = build_library(root)
-        print(f"built library: 500 films, 20,000 clips in {time.perf_counter() - t:.1f} s")
+        lib = build_library(root, n_clips=n_clips)
+        print(f"built library: 500 films, {n_clips:,} clips in {time.perf_counter() - t:.1f} s")
+        if stall_only:
+            report_stall(lib)
+            return lib.close()
         starts = [time_to_window(root) for _ in range(3)]
         print(f"start to interactive window: median {statistics.median(starts):.2f} s "
               f"(runs {', '.join(f'{s:.2f}' for s in starts)})   goal <= 1.5 s")
@@ -202,9 +221,7 @@ def main() -> None:
         median, worst = exact_seek_median(camera_like_film())
         print(f"exact seek, 1080p H.264 2 s GOP: median {median * 1000:.1f} ms, worst {worst * 1000:.1f} ms"
               "   goal <= 80 ms")
-        stall, took, beats = worst_stall_during_import(lib)
-        print(f"import of three 30 s 1080p films into the real window (20,000 clips listed, a film playing) took "
-              f"{took:.1f} s; worst GUI stall {stall * 1000:.0f} ms over {beats} heartbeats of 5 ms   goal <= 100 ms")
+        report_stall(lib)
         lib.close()
 
 
