@@ -171,10 +171,12 @@ class UndoStack:
     def __init__(self) -> None:
         self._done: list[Step] = []
         self._undone: list[Step] = []
+        self.pushed = 0  # steps ever pushed: an action that added one can offer Undo
 
     def push(self, step: Step) -> None:
         if not step.rows:
             return
+        self.pushed += 1
         self._done.append(step)
         del self._done[:-MAX_STEPS]
         self._undone.clear()

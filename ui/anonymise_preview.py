@@ -10,8 +10,6 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout
 
 from app.ops import anonymise_preview
-from ui.errors import show_error
-from ui.progress import show_progress
 from ui.qt_calls import call_without_gil
 from ui.video_view import VideoView
 from ui.workers import Job
@@ -52,12 +50,12 @@ class PreviewDialog(QDialog):
         super().done(result)
 
 
-def preview_clip(parent, lib, clip_id: int, title: str, style: str = "blur", mask_voice: bool = False) -> Job:
-    """Render on a worker (with progress), then play it in a dialog."""
-    job = Job(lambda progress, cancel: anonymise_preview.preview(lib, clip_id, style, mask_voice,
-                                                                 progress=progress, cancel=cancel), parent)
-    show_progress(job, parent, "Anonymised preview", f"Covering faces in “{title}”…", "previewProgress")
-    job.failed.connect(lambda exc: show_error(parent, exc, "Anonymised preview"))
-    job.succeeded.connect(lambda path: PreviewDialog(Path(path), title, parent).open())
-    job.start()
-    return job
+def preview_clip(parent, runner, clip_id: int, title: str, style: str = "blur", mask_voice: bool = False) -> Job:
+    """Render on a worker of the one runner (with progress; closing cancels it), then play it."""
+    lib = runner.lib
+    return runner.start(
+        lambda progress, cancel: anonymise_preview.preview(lib, clip_id, style, mask_voice,
+                                                           progress=progress, cancel=cancel),
+        parent=parent, title="Anonymised preview",
+        dialog=("Anonymised preview", f"Covering faces in “{title}”…", "previewProgress"),
+        on_success=lambda path: PreviewDialog(Path(path), title, parent).open())

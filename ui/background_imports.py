@@ -1,7 +1,9 @@
 """Films registered by a drop finish importing here, in the background, two at a time
 (two cores): hashing, copying, thumbnails and waveform. Progress goes to the library row and
 the timeline (which draws the tiles that have arrived); a film cut short by closing the app or
-a crash is taken up again on the next start (``resume``)."""
+a crash is taken up again on the next start (``resume``). The jobs run on the window's one
+operation runner, so closing cancels and waits for them like any other and their errors are
+shown the one way."""
 
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ from PySide6.QtCore import QObject, Signal
 
 from app.ops import staged_import
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
 from ui.workers import Job
 
 AT_ONCE = 2
@@ -33,7 +34,6 @@ class BackgroundImports(QObject):
         self.fractions: dict[int, float] = {}
         self.errors: dict[int, str] = {}
         self._arrived_at: dict[int, float] = {}
-        self.closing = False
 
     def add(self, film_ids: list[int]) -> None:
         for film_id in film_ids:
@@ -53,15 +53,16 @@ class BackgroundImports(QObject):
         return bool(self.running or self.queue)
 
     def _next(self) -> None:
-        while not self.closing and self.queue and len(self.running) < AT_ONCE:
+        runner = self.bridge.runner
+        while not runner.closing and self.queue and len(self.running) < AT_ONCE:
             film_id = self.queue.popleft()
             lib = self.bridge.lib
-            job = Job(lambda progress, cancel, f=film_id: staged_import.complete(lib, f, progress, cancel), self)
-            job.progress.connect(lambda fraction, message, f=film_id: self._progress(f, fraction, message))
-            job.failed.connect(lambda exc, f=film_id: self._failed(f, exc))
-            job.done.connect(lambda f=film_id: self._done(f))
-            self.running[film_id] = job
-            job.start()
+            self.running[film_id] = runner.start(
+                lambda progress, cancel, f=film_id: staged_import.complete(lib, f, progress, cancel),
+                parent=self.window,
+                on_progress=lambda fraction, message, f=film_id: self._progress(f, fraction, message),
+                on_failure=lambda exc, f=film_id: self._failed(f, exc),
+                on_done=lambda f=film_id: self._done(f))
 
     def _progress(self, film_id: int, fraction: float, message: str) -> None:
         self.fractions[film_id] = fraction
@@ -73,8 +74,7 @@ class BackgroundImports(QObject):
 
     def _failed(self, film_id: int, exc: BaseException) -> None:
         self.errors[film_id] = str(exc)
-        if not self.closing:
-            show_error(self.window, exc)
+        self.bridge.runner.show_error(exc, self.window)
 
     def _done(self, film_id: int) -> None:
         self.running.pop(film_id, None)
@@ -83,12 +83,3 @@ class BackgroundImports(QObject):
         self.arrived.emit(film_id)
         self.film_done.emit(film_id)
         self._next()
-
-    def shutdown(self, wait_ms: int = 10_000) -> None:
-        """Closing: stop every job (each film stays registered and resumes on the next start)."""
-        self.closing = True
-        self.queue.clear()
-        for job in list(self.running.values()):
-            job.cancel()
-        for job in list(self.running.values()):
-            job.wait(wait_ms)

@@ -16,6 +16,7 @@ from app.changes import Changes
 from app.ops import clips, prototypes
 from ui.bridge import LibraryBridge
 from ui.safeguarding_box import SafeguardingBox
+from ui.saying import edit_said, quoted
 
 
 class NoteEdit(QPlainTextEdit):
@@ -150,20 +151,25 @@ class ClipDetails(QWidget):
             return
         clip_id = self.clip_id
 
+        titled = []  # the clip as it was called before this edit
+
         def save(lib) -> bool:
             clip = reads.clip(lib, clip_id)
+            titled.append(clip.title)
             if any(getattr(clip, k) != v for k, v in fields.items()):
                 clips.update(lib, clip_id, **fields)
             return True
 
-        self.bridge.runner.run(save, parent=self)
+        self.bridge.runner.run(save, parent=self,
+                               say=lambda _d: edit_said(f"Clip {quoted(titled[0])}", fields))
 
     def add_typed_tag(self) -> None:
         text = self.tag_entry.text().strip()
         if self.clip_id is None or not text:
             return
         clip_id = self.clip_id
-        if self.bridge.runner.run(lambda lib: clips.tag_with(lib, [clip_id], text) or True, parent=self):
+        if self.bridge.runner.run(lambda lib: clips.tag_with(lib, [clip_id], text) or True, parent=self,
+                                  say=f"Tagged the clip {quoted(text)}."):
             self.tag_entry.clear()
 
     def remove_tag(self) -> None:
@@ -174,12 +180,14 @@ class ClipDetails(QWidget):
         tag_id = next((t.id for t in reads.tags(self.bridge.lib, True) if (t.kind, t.name) == (kind, name)), None)
         clip_id = self.clip_id
         if tag_id is not None:
-            self.bridge.runner.run(lambda lib: clips.remove_tag(lib, [clip_id], tag_id), parent=self)
+            self.bridge.runner.run(lambda lib: clips.remove_tag(lib, [clip_id], tag_id), parent=self,
+                                   say=f"Took {quoted(name)} off the clip.")
 
     def link_prototype(self) -> None:
         clip_id, proto_id = self.clip_id, self.proto_box.currentData()
         if clip_id is not None and proto_id is not None:
-            self.bridge.runner.run(lambda lib: prototypes.link(lib, proto_id, [clip_id]), parent=self)
+            self.bridge.runner.run(lambda lib: prototypes.link(lib, proto_id, [clip_id]), parent=self,
+                                   say=f"Linked the clip to {quoted(self.proto_box.currentText())}.")
 
     def unlink_prototype(self) -> None:
         item = self.protos.currentItem()
@@ -188,4 +196,5 @@ class ClipDetails(QWidget):
         proto_id = next((p.id for p in reads.prototypes(self.bridge.lib) if p.name == item.text()), None)
         clip_id = self.clip_id
         if proto_id is not None:
-            self.bridge.runner.run(lambda lib: prototypes.unlink(lib, proto_id, [clip_id]), parent=self)
+            self.bridge.runner.run(lambda lib: prototypes.unlink(lib, proto_id, [clip_id]), parent=self,
+                                   say=f"Unlinked the clip from {quoted(item.text())}.")

@@ -24,6 +24,7 @@ from app.queries import ClipFilter
 from app.records import ClipRecord
 from app.reel_plan import DEFAULT_WARNING
 from ui.bridge import LibraryBridge
+from ui.saying import plural, quoted
 from ui.selection import ClipSelection
 from ui.time_of_day_box import TimeOfDayBox
 
@@ -179,7 +180,8 @@ class ClipListModel(QAbstractTableModel):
         if not title:
             return False
         clip_id = self.ids[index.row()]
-        return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title) or True) is not None
+        return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title) or True,
+                                      say=f"Renamed the clip {quoted(title)}.") is not None
 
 
 class ClipList(QWidget):
@@ -412,7 +414,9 @@ class ClipList(QWidget):
         run = self.bridge.runner.run
         protos = [(p.id, p.name) for p in reads.prototypes(self.bridge.lib)]
         for proto_id, name in protos:
-            link.addAction(name, lambda proto_id=proto_id: run(lambda lib: prototype_ops.link(lib, proto_id, ids)))
+            link.addAction(name, lambda proto_id=proto_id, name=name: run(
+                lambda lib: prototype_ops.link(lib, proto_id, ids),
+                say=f"Linked {plural(len(ids), 'clip')} to {quoted(name)}."))
         link.setEnabled(bool(protos))
         menu.addSeparator()
         menu.addAction("Delete", self.delete_requested.emit)

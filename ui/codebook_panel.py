@@ -20,6 +20,7 @@ from app.ops import codebook
 from ui.bridge import LibraryBridge
 from ui.key_tagging import clip_seconds
 from ui.save_dialog import ask_save_path, replace_agreed
+from ui.saying import quoted
 
 KIND_TITLES = {"challenge": "Challenges", "opportunity": "Opportunities", "theme": "Themes"}
 TAG_ROLE = Qt.ItemDataRole.UserRole
@@ -164,8 +165,12 @@ class CodebookPanel(QWidget):
             self.tag_activated.emit(tag_id)
 
     # -- edits -------------------------------------------------------------------------
-    def _do(self, fn, *args):
-        done = self.bridge.runner.run(lambda lib: (fn(lib, *args), True)[1], parent=self)
+    def _name(self, tag_id: int) -> str:
+        return quoted(reads.tag(self.bridge.lib, tag_id).name)
+
+    def _do(self, fn, *args, say=None):
+        """Change the codebook; ``say`` is what the status bar says it did (with Undo)."""
+        done = self.bridge.runner.run(lambda lib: (fn(lib, *args), True)[1], parent=self, say=say)
         if done is None:
             self.reload()
         return done
@@ -173,7 +178,9 @@ class CodebookPanel(QWidget):
     def _renamed(self, item: QTreeWidgetItem, column: int) -> None:
         tag_id = item.data(0, TAG_ROLE)
         if tag_id is not None and column == 0:
-            self._do(codebook.rename, tag_id, item.text(0))
+            old = self._name(tag_id)
+            self._do(codebook.rename, tag_id, item.text(0),
+                     say=lambda _d: f"Renamed tag {old} to {self._name(tag_id)}.")
 
     def add_tag(self) -> None:
         kinds = [KIND_TITLES[k] for k in TAG_KINDS]
@@ -182,7 +189,8 @@ class CodebookPanel(QWidget):
             return
         name, ok = QInputDialog.getText(self, "New tag", f"Name of the new {kind[:-1].lower()}")
         if ok and name.strip():
-            self._do(codebook.add, name, TAG_KINDS[kinds.index(kind)])
+            self._do(codebook.add, name, TAG_KINDS[kinds.index(kind)],
+                     say=f"Added {kind[:-1].lower()} {quoted(name.strip())} to the codebook.")
 
     def recolor(self) -> None:
         tag_id = self.current_tag()
@@ -190,7 +198,11 @@ class CodebookPanel(QWidget):
             return
         color = QColorDialog.getColor(parent=self, title="Tag colour")
         if color.isValid():
-            self._do(codebook.recolor, tag_id, color.name())
+            self.recolor_to(tag_id, color.name())
+
+    def recolor_to(self, tag_id: int, color: str) -> None:
+        self._do(codebook.recolor, tag_id, color,
+                 say=lambda _d: f"{self._name(tag_id)} is now {color}; its clips show the new colour.")
 
     def merge(self) -> None:
         source = self.current_tag()
@@ -203,7 +215,9 @@ class CodebookPanel(QWidget):
             self.merge_into(source, others[[o[1] for o in others].index(label)][0])
 
     def merge_into(self, source: int, target: int) -> None:
-        self._do(codebook.merge, source, target)
+        gone = self._name(source)
+        self._do(codebook.merge, source, target,
+                 say=lambda _d: f"Merged {gone} into {self._name(target)}: its clips now carry {self._name(target)}.")
 
     def choose_parent(self) -> None:
         tag_id = self.current_tag()
@@ -216,7 +230,9 @@ class CodebookPanel(QWidget):
         label, ok = QInputDialog.getItem(self, "Sub-tag", "Place this tag under:", labels, 0, False)
         if ok:
             parent = None if label == labels[0] else others[labels.index(label) - 1][0]
-            self._do(codebook.set_parent, tag_id, parent)
+            self._do(codebook.set_parent, tag_id, parent,
+                     say=lambda _d: f"{self._name(tag_id)} is now "
+                                    f"{'a top-level tag' if parent is None else 'under ' + self._name(parent)}.")
 
     def archive(self) -> None:
         tag_id = self.current_tag()
@@ -224,25 +240,31 @@ class CodebookPanel(QWidget):
             archived = self.bridge.runner.run(lambda lib: reads.tag(lib, tag_id).archived, parent=self)
             if archived is None:
                 return
-            self._do(codebook.set_archived, tag_id, not archived)
+            self._do(codebook.set_archived, tag_id, not archived,
+                     say=lambda _d: f"Archived {self._name(tag_id)} (its clips keep it; “Show archived” lists it)."
+                     if not archived else f"Brought back {self._name(tag_id)}.")
 
     def move(self, steps: int) -> None:
         tag_id = self.current_tag()
         if tag_id is not None:
-            self._do(codebook.move, tag_id, steps)
+            self._do(codebook.move, tag_id, steps,
+                     say=lambda _d: f"Moved {self._name(tag_id)} {'up' if steps < 0 else 'down'}.")
 
     def _set_key(self) -> None:
         tag_id = self.current_tag()
         if tag_id is not None:
-            self._do(codebook.set_shortcut, tag_id, self.key_box.currentData())
+            key = self.key_box.currentData()
+            self._do(codebook.set_shortcut, tag_id, key,
+                     say=lambda _d: f"Key {key} now tags {self._name(tag_id)}." if key
+                     else f"{self._name(tag_id)} has no key now.")
 
     def import_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Import a codebook", "", "Codebook (*.json *.csv)")
         if name:
-            self._do(codebook.read_file, Path(name))
+            self._do(codebook.read_file, Path(name), say=f"Codebook {Path(name).name} imported.")
 
     def export_file(self) -> None:
         path = ask_save_path(self, "Export the codebook", "codebook.csv", "Spreadsheet (*.csv);;JSON (*.json)",
                              self.bridge.lib.exports_dir)
-        if path is not None and self._do(codebook.write_file, path, replace_agreed(path)):
+        if path is not None and self._do(codebook.write_file, path, replace_agreed(path), say=False):
             self.bridge.runner.announce_file(path, "Codebook exported")

@@ -5,9 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from media.errors import NothingToUndo
 from ui.bridge import LibraryBridge
-from ui.errors import show_error
 
 
 class UndoActions:
@@ -34,17 +32,15 @@ class UndoActions:
         self._undo()
 
     def _undo(self) -> None:
-        self._step(self.bridge.lib.undo)
+        if self.bridge.lib.undo_name is not None:
+            self._step(lambda lib: lib.undo())
 
     def _redo(self) -> None:
-        self._step(self.bridge.lib.redo)
+        if self.bridge.lib.redo_name is not None:
+            self._step(lambda lib: lib.redo())
 
     def _step(self, step) -> None:
-        try:
-            step()
-        except NothingToUndo:
-            pass
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self.parent, exc)
-            self.refresh()  # a step refused for another window's work has left the history
-        self.refresh()
+        # Through the one runner: a refusal (another window's work in the way) is shown the one
+        # way, and what was undone is said in the status bar.
+        self.bridge.runner.run(step, self.parent, say=lambda changes: f"{changes.name}: done.")
+        self.refresh()  # a step refused for another window's work has left the history

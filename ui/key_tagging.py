@@ -44,10 +44,10 @@ class KeyTagger:
             # The key toggles: pressing it again on a tagged clip takes the tag off.
             have = reads.clips_all_have_tag(lib, selected, tag_id)
             change = clips.remove_tag if have else clips.add_tag
-            if self.runner.run(lambda lib: change(lib, selected, tag_id) or True) is None:
+            if self.runner.run(lambda lib: change(lib, selected, tag_id) or True,
+                               say=f"{'Removed' if have else 'Tagged'} “{label}”"
+                                   f"{'' if len(selected) == 1 else f' on {len(selected)} clips'}.") is None:
                 return None
-            say(f"{'Removed' if have else 'Tagged'} “{label}”"
-                f"{'' if len(selected) == 1 else f' on {len(selected)} clips'}.", [("Undo", lib.undo)])
             return selected[0]
         film = self.player.film
         if film is None:
@@ -58,8 +58,7 @@ class KeyTagger:
             return None
         end = min(timecode.frame_start_us(self.player.frame_index + 1, self.player.fps), film.duration_us)
         start = max(0, end - int(clip_seconds() * timecode.US))
-        clip_id = self.runner.run(lambda lib: clips.add(lib, film.id, start, end, tags=[str(tag_id)]))
-        if clip_id is not None:
-            say(f"New clip “{reads.clip(lib, clip_id).title}” tagged “{label}” (Esc, then a key, makes another).",
-                [("Undo", lib.undo)])
-        return clip_id
+        return self.runner.run(
+            lambda lib: clips.add(lib, film.id, start, end, tags=[str(tag_id)]),
+            say=lambda clip_id: f"New clip “{reads.clip(lib, clip_id).title}” tagged “{label}” "
+                                "(Esc, then a key, makes another).")

@@ -17,6 +17,7 @@ from app.ops import films
 from app.records import FilmRecord
 from ui.film_media import load_film_media
 from ui.bridge import LibraryBridge
+from ui.saying import quoted
 
 NO_EVENT = "Not in an event"
 COLUMNS = ("Film", "Length")
@@ -139,7 +140,8 @@ class FilmTreeModel(QAbstractItemModel):
         if film is None or role != Qt.ItemDataRole.EditRole or not str(value).strip():
             return False
         title = str(value)
-        return self.bridge.runner.run(lambda lib: films.rename(lib, film.id, title) or True) is not None
+        return self.bridge.runner.run(lambda lib: films.rename(lib, film.id, title) or True,
+                                      say=f"Renamed film {quoted(film.title)} to {quoted(title.strip())}.") is not None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -271,7 +273,8 @@ class LibraryPanel(QWidget):
             if not ok:
                 return
         event = None if name in ("", "(none)") else name.strip()
-        self.model.bridge.runner.run(lambda lib: films.set_event(lib, film_id, event), parent=self)
+        self.model.bridge.runner.run(lambda lib: films.set_event(lib, film_id, event), parent=self,
+                                     say=f"Moved the film to {quoted(event)}." if event else "The film is in no event now.")
 
     def select_film(self, film_id: int) -> None:
         index = self.model.index_of(film_id)

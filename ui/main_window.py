@@ -259,11 +259,10 @@ class MainWindow(QMainWindow):
             self.selection.clear()
             self.feedback.say("Nothing deleted: that clip is no longer in the library.")
             return
-        if self.runner.run(lambda lib: clip_ops.delete(lib, ids) or True) is None:
+        what = f"clip “{titles[0]}”" if len(titles) == 1 else f"{len(titles)} clips"
+        if self.runner.run(lambda lib: clip_ops.delete(lib, ids) or True, say=f"Deleted {what}.") is None:
             return
         self.selection.clear()
-        what = f"clip “{titles[0]}”" if len(titles) == 1 else f"{len(titles)} clips"
-        self.feedback.say(f"Deleted {what}.", [("Undo", self.runner.undo)])
 
     def escape(self) -> None:
         """Esc: clear the in/out marks and the selection, so a tag key makes a new clip."""
@@ -322,7 +321,9 @@ class MainWindow(QMainWindow):
             return
         name, _ = QFileDialog.getOpenFileName(self, f"Where is “{film.title}” now?", str(Path(film.path).parent))
         if name:
-            self.runner.start(lambda progress, cancel: films.relink(self.lib, film.id, Path(name), cancel))
+            self.runner.start(lambda progress, cancel: films.relink(self.lib, film.id, Path(name), cancel),
+                              on_success=lambda _r: self.feedback.say(f"Relinked “{film.title}” to {Path(name).name}.",
+                                                                      [("Undo", self.runner.undo)]))
 
     def offer_recovery(self) -> None:
         """A take interrupted by a crash or power cut: offer to bring it into the library."""
@@ -338,9 +339,16 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("recoverBox")
         box.button(QMessageBox.StandardButton.Yes).clicked.connect(
-            lambda: self.runner.start(lambda progress, cancel: recording.recover(self.lib)))
+            lambda: self.runner.start(lambda progress, cancel: recording.recover(self.lib),
+                                      on_success=self._recovered))
         box.open()
         self.recovery_box = box
+
+    def _recovered(self, results) -> None:
+        brought = [film_id for _take, film_id, _why in results if film_id is not None]
+        failed = [f"{take.name}: {why}" for take, film_id, why in results if film_id is None]
+        self.feedback.say(f"Brought {len(brought)} interrupted recording{'s' if len(brought) != 1 else ''} into the "
+                          "library." + (f" Not recovered: {'; '.join(failed)}" if failed else ""))
 
     def run_job(self, fn) -> Job:
         return self.runner.start(fn)
@@ -382,14 +390,13 @@ class MainWindow(QMainWindow):
             settings.setValue(f"{self._place_key()}/position_us", int(self.player.position_us))
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
-        self.record_view.stop_and_wait()  # a take in progress is finished and kept
         if self.presenting.presentation is not None:
             self.presenting.presentation.leave()  # what was typed is saved first
+        # Every job is on the one runner: a take in progress is finished and kept, background
+        # imports stop (their films stay registered and finish on the next start), exports and
+        # reports are cancelled; each is waited for.
         self.runner.shutdown()
-        if self.import_flow.busy():
-            self.import_flow.job.cancel()
-            self.import_flow.job.wait(10_000)
-        self.import_flow.background.shutdown()  # films stay registered; they finish on the next start
+        self.record_view.close_devices()
         self.player.close()
         QApplication.instance().removeEventFilter(self._text_keys)
         self.bridge.detach()

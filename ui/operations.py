@@ -7,18 +7,21 @@ nowhere else; every worker is tracked so closing the window can cancel and wait 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, Union
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from app.changes import Changes
 from app.library import Library
 from ui.errors import show_error
 from ui.workers import Job
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Say = Union[str, Callable[[Any], str], bool, None]  # see OperationRunner.run
 
 
 class OperationRunner(QObject):
@@ -40,9 +43,7 @@ class OperationRunner(QObject):
 
     def undo(self) -> None:
         """Undo the last step (the Undo button beside a message) and say what was undone."""
-        changes = self.run(lambda lib: lib.undo())
-        if changes is not None:
-            self.say(f"{changes.name}: done.")
+        self.run(lambda lib: lib.undo(), say=lambda changes: f"{changes.name}: done.")
 
     def announce_file(self, path: Path, what: str) -> None:
         """Every export and report ends here: what was written, where, and a way to it."""
@@ -51,24 +52,41 @@ class OperationRunner(QObject):
         self.say(f"{what}: {Path(path).name} in {Path(path).parent}", [("Show in folder", lambda: show_in_folder(path))])
 
     def run(self, op: Callable[[Library], T], parent: QWidget | None = None,
-            on_success: Callable[[T], Any] | None = None) -> T | None:
-        """Run a quick change now; returns its result, or None after showing why it failed."""
+            on_success: Callable[[T], Any] | None = None, say: Say = None) -> T | None:
+        """Run a quick change now; returns its result, or None after showing why it failed.
+
+        Every change says what it did in the status bar, with Undo when it can be undone:
+        ``say`` is the text (or makes it from the result); left out, the change's own name is
+        said; ``False`` when the caller says it itself or it is an autosave nobody asked for."""
+        reported: list[Changes] = []
+        before = self.lib.undo_stack.pushed
+        here = threading.get_ident()  # a worker's change meanwhile is not this action's
+        unsubscribe = self.lib.subscribe(lambda c: reported.append(c) if threading.get_ident() == here else None)
         try:
             result = op(self.lib)
         except Exception as exc:  # noqa: BLE001 - the one place operation errors are shown
             show_error(parent or self.window, exc)
             return None
+        finally:
+            unsubscribe()
         if on_success is not None:
             on_success(result)
+        if reported and say is not False:
+            text = say(result) if callable(say) else say or f"{reported[-1].name}: done."
+            undoable = self.lib.undo_stack.pushed > before
+            self.say(text, [("Undo", self.undo)] if undoable else ())
         return result
 
     def start(self, fn: Callable, *, parent: QWidget | None = None, on_success: Callable | None = None,
               on_failure: Callable | None = None, on_progress: Callable | None = None,
               on_cancelled: Callable | None = None, on_done: Callable | None = None,
-              dialog: tuple[str, str, str] | None = None) -> Job:
-        """Run ``fn(progress, cancel)`` on a worker; errors are shown unless ``on_failure`` takes them.
-        ``dialog`` = (title, text, object name) shows a progress dialog with Cancel."""
-        job = Job(fn, self)
+              dialog: tuple[str, str, str] | None = None, stop: Callable[[], None] | None = None,
+              title: str = "ProtoReel") -> Job:
+        """Run ``fn(progress, cancel)`` on a worker; errors are shown (in a box titled ``title``)
+        unless ``on_failure`` takes them, and never while the window closes. ``dialog`` =
+        (title, text, object name) shows a progress dialog with Cancel. ``stop`` is called
+        beside the cancel token when the job is cancelled (closing included)."""
+        job = Job(fn, self, stop=stop)
         if dialog is not None:
             from ui.progress import show_progress
 
@@ -77,7 +95,7 @@ class OperationRunner(QObject):
             job.progress.connect(on_progress)
         if on_success is not None:
             job.succeeded.connect(on_success)
-        job.failed.connect(on_failure or (lambda exc: None if self.closing else show_error(parent or self.window, exc)))
+        job.failed.connect(on_failure or (lambda exc: self.show_error(exc, parent, title)))
         if on_cancelled is not None:
             job.cancelled.connect(on_cancelled)
         job.done.connect(lambda: self._finished(job))
@@ -86,6 +104,11 @@ class OperationRunner(QObject):
         self.jobs.append(job)
         self.job_started.emit(job)
         return job.start()
+
+    def show_error(self, exc: BaseException, parent: QWidget | None = None, title: str = "ProtoReel") -> None:
+        """How a job's failure is shown (nothing while closing: the window is going)."""
+        if not self.closing:
+            show_error(parent or self.window, exc, title)
 
     def _finished(self, job: Job) -> None:
         if job in self.jobs:

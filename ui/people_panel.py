@@ -20,6 +20,7 @@ from app.ops import people
 from app.people_records import ROLES, PersonRecord, film_rate, films_to_choose, panel_state
 from media import timecode
 from ui.bridge import LibraryBridge
+from ui.saying import edit_said, quoted
 from ui.errors import show_error
 from ui.people_dialogs import (SCOPE_TITLES, AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog,
                                role_title)
@@ -233,13 +234,13 @@ class PeoplePanel(QWidget):
         self._loading = False
 
     # -- changing ------------------------------------------------------------------------
-    def _run(self, fn, *args, **kwargs):
-        try:
-            return fn(self.bridge.lib, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, the library is unchanged
-            show_error(self, exc, "People")
+    def _run(self, fn, *args, say=None, **kwargs):
+        """Through the one runner: refusals shown the one way, what was done said (with Undo)."""
+        result = self.bridge.runner.run(lambda lib: [fn(lib, *args, **kwargs)], self, say=say)
+        if result is None:  # refused: show what is really there again
             self._show_current()
             return None
+        return result[0]
 
     def _edit(self, **fields) -> None:
         p = self.records.get(self.current_id())
@@ -247,7 +248,7 @@ class PeoplePanel(QWidget):
             return
         if all(getattr(p, k) == v for k, v in fields.items()):
             return
-        self._run(people.edit, p.id, **fields)
+        self._run(people.edit, p.id, say=edit_said(quoted(p.name), fields), **fields)
 
     def add_person(self) -> None:
         dialog = AddPersonDialog(self)
@@ -255,7 +256,8 @@ class PeoplePanel(QWidget):
             return
         v = dialog.values()
         person_id = self._run(people.add, v["name"], v["role"], v["consent"], given_on=v["given_on"], how=v["how"],
-                              notes=v["notes"], pseudonym=v["pseudonym"])
+                              notes=v["notes"], pseudonym=v["pseudonym"],
+                              say=f"Added {quoted(v['name'])} ({v['role']}, consent: {v['consent']}).")
         if person_id is not None:
             self.select(person_id)
 
@@ -266,7 +268,8 @@ class PeoplePanel(QWidget):
         dialog = ConsentDialog(p.name, p.consent, p.withdrawn, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             v = dialog.values()
-            self._run(people.give_consent, p.id, v["scope"], given_on=v["given_on"], how=v["how"], notes=v["notes"])
+            self._run(people.give_consent, p.id, v["scope"], given_on=v["given_on"], how=v["how"], notes=v["notes"],
+                      say=f"Recorded {quoted(p.name)}'s consent: {v['scope']}.")
 
     def withdraw(self) -> dict | None:
         p = self.records.get(self.current_id())
@@ -276,7 +279,8 @@ class PeoplePanel(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         v = dialog.values()
-        report = self._run(people.withdraw, p.id, on=v["on"], how=v["how"], notes=v["notes"])
+        report = self._run(people.withdraw, p.id, on=v["on"], how=v["how"], notes=v["notes"],
+                           say=f"{quoted(p.name)}'s consent is withdrawn (final: it cannot be undone).")
         if report is not None:
             QMessageBox.information(self, "Consent withdrawn", withdrawal_summary(report))
         return report
@@ -298,7 +302,8 @@ class PeoplePanel(QWidget):
             except Exception as exc:  # noqa: BLE001 - a mistyped timecode
                 show_error(self, exc, "People")
                 return
-        self._run(people.appears, p.id, [v["film_id"]], ranges=ranges)
+        self._run(people.appears, p.id, [v["film_id"]], ranges=ranges,
+                  say=f"{quoted(p.name)} appears in the film{' (the times given)' if ranges else ''}.")
 
     def preview_anonymised(self) -> None:
         from ui.anonymise_preview import preview_clip
@@ -307,13 +312,14 @@ class PeoplePanel(QWidget):
         if clip_id is None:
             QMessageBox.information(self, "Anonymised preview", "Select a clip first (in the clip list or timeline).")
             return
-        self.preview_job = preview_clip(self, self.bridge.lib, clip_id, f"clip {clip_id}")
+        self.preview_job = preview_clip(self, self.bridge.runner, clip_id, f"clip {clip_id}")
 
     def remove_appearance(self) -> None:
         p = self.records.get(self.current_id())
         row = self.appearances.currentItem()
         if p is not None and row is not None:
-            self._run(people.remove_appearance, p.id, row.data(0, Qt.ItemDataRole.UserRole))
+            self._run(people.remove_appearance, p.id, row.data(0, Qt.ItemDataRole.UserRole),
+                      say=f"{quoted(p.name)} no longer listed in {quoted(row.text(0))}.")
 
 
 def withdrawal_summary(report: dict) -> str:

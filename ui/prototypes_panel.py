@@ -26,6 +26,7 @@ from app.ops import prototypes, reels
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
 from ui.save_dialog import ask_save_path, replace_agreed
+from ui.saying import edit_said, plural, quoted
 from ui.workers import Job
 from ui.film_media import load_film_media
 
@@ -176,7 +177,8 @@ class PrototypesPanel(QWidget):
         taken = {p.name for p in reads.prototypes(self.bridge.lib)}
         name = next(f"New prototype {n}" if n else "New prototype" for n in range(100)
                     if (f"New prototype {n}" if n else "New prototype") not in taken)
-        proto_id = self.bridge.runner.run(lambda lib: prototypes.add(lib, name), parent=self)
+        proto_id = self.bridge.runner.run(lambda lib: prototypes.add(lib, name), parent=self,
+                                          say=f"Added prototype {quoted(name)}: type its name and summary.")
         if proto_id is None:
             return
         self.select(proto_id)
@@ -193,14 +195,16 @@ class PrototypesPanel(QWidget):
         now = {"name": proto.name, "summary": proto.summary, "stage": proto.stage}
         if all(now[k] == v for k, v in fields.items()):
             return
-        if self.bridge.runner.run(lambda lib: prototypes.update(lib, proto_id, **fields) or True, parent=self) is None:
+        name = fields.get("name", proto.name)
+        if self.bridge.runner.run(lambda lib: prototypes.update(lib, proto_id, **fields) or True, parent=self,
+                                  say=edit_said(f"Prototype {quoted(name)}", fields)) is None:
             self.show_current()
 
     def link(self, prototype_id: int, clip_ids: list[int]) -> None:
-        if self.bridge.runner.run(lambda lib: prototypes.link(lib, prototype_id, clip_ids) or True, parent=self):
-            name = reads.prototype(self.bridge.lib, prototype_id).name
-            self.bridge.runner.say(f"Linked {len(clip_ids)} clip{'s' if len(clip_ids) != 1 else ''} to “{name}”.",
-                                   [("Undo", self.bridge.runner.undo)])
+        if self.bridge.runner.run(
+                lambda lib: prototypes.link(lib, prototype_id, clip_ids) or True, parent=self,
+                say=lambda _d: f"Linked {plural(len(clip_ids), 'clip')} to "
+                               f"{quoted(reads.prototype(self.bridge.lib, prototype_id).name)}."):
             self.select(prototype_id)
 
     # -- evidence board ----------------------------------------------------------------
@@ -267,7 +271,9 @@ class PrototypesPanel(QWidget):
             reels.update(lib, made, subtitle=b.summary)
             return made
 
-        reel_id = self.bridge.runner.run(make, parent=self)
+        reel_id = self.bridge.runner.run(
+            make, parent=self, say=lambda rid: f"Made reel {quoted(reads.reel(self.bridge.lib, rid).title)} of "
+                                               f"{plural(len(ids), 'clip')} from {quoted(b.name)}'s evidence.")
         if reel_id is not None:
             self.reel_made.emit(reel_id)
         return reel_id
@@ -292,7 +298,7 @@ class PrototypesPanel(QWidget):
         runner = self.bridge.runner
         if path.suffix.lower() == ".csv":
             if runner.run(lambda lib: evidence.write_csv(b, path, lib, audience=audience, replace=replace_agreed(path)),
-                          parent=self) is not None:
+                          parent=self, say=False) is not None:  # announced with its file below
                 runner.announce_file(path, "Evidence exported")
             return None
         # A still per clip is decoded from its film: a worker's job, with progress.

@@ -282,12 +282,12 @@ class RecordView(QWidget):
                 image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
                 self.frame_ready.emit(image, float(np.sqrt(np.mean(sound ** 2))) * 2)
 
-        self.job = Job(lambda progress, cancel: recording.record_take(
-            lib, source, None, event=event, cancel=cancel, realtime=realtime, on_frame=on_frame), self)
-        self.job.succeeded.connect(lambda film_id: self._done(film_id, feed))
-        self.job.failed.connect(lambda exc: show_error(self, exc, "Recording"))
-        self.job.done.connect(self._stopped)
-        self.job.start()
+        # On the one runner: closing the window stops the take (kept, brought in) and waits for it.
+        self.job = self.bridge.runner.start(
+            lambda progress, cancel: recording.record_take(lib, source, None, event=event, cancel=cancel,
+                                                           realtime=realtime, on_frame=on_frame),
+            parent=self, title="Recording", on_success=lambda film_id: self._done(film_id, feed),
+            on_done=self._stopped, stop=feed.finish if feed is not None else None)
         self.button.setText("■ Stop  (Ctrl+R)")
         self.button.setStyleSheet("QPushButton { background: #c62828; color: white; font-weight: bold; }")
 
@@ -329,13 +329,9 @@ class RecordView(QWidget):
             self._restart_capture()
 
     def _finish_take(self) -> None:
-        """Stop: the take so far is kept and imported."""
+        """Stop: the take so far is kept and imported (the job's stop ends the device feed)."""
         self.job.cancel()
-        if self.feed is not None:
-            self.feed.finish()
 
-    def stop_and_wait(self) -> None:
-        if self.recording:
-            self._finish_take()
-            self.job.wait(30_000)
+    def close_devices(self) -> None:
+        """Closing the window (after the runner has stopped and waited for a take)."""
         self._stop_capture()

@@ -31,6 +31,7 @@ from ui.clip_list import CLIP_MIME
 from ui.errors import show_error
 from ui.reel_export_dialog import ExportChoice, ReelExportDialog
 from ui.save_dialog import ask_save_path, replace_agreed
+from ui.saying import edit_said, plural, quoted
 from ui.workers import Job
 
 ITEM_MIME = "application/x-protoreel-reel-item"
@@ -109,10 +110,12 @@ class ReelItemsModel(QAbstractListModel):
         if data.hasFormat(ITEM_MIME):
             (item_id, *_rest) = json.loads(bytes(data.data(ITEM_MIME)).decode())
             current = self.item_ids.index(item_id)
-            run(lambda lib: reel_ops.move_item(lib, item_id, position - (1 if position > current else 0)))
+            run(lambda lib: reel_ops.move_item(lib, item_id, position - (1 if position > current else 0)),
+                say=f"Moved {quoted(self.items[current].clip_title)} in the reel.")
         elif data.hasFormat(CLIP_MIME):
             clip_ids = json.loads(bytes(data.data(CLIP_MIME)).decode())
-            run(lambda lib: reel_ops.add_clips(lib, reel_id, clip_ids, position))
+            run(lambda lib: reel_ops.add_clips(lib, reel_id, clip_ids, position),
+                say=f"Added {plural(len(clip_ids), 'clip')} to the reel.")
         return False  # the change report redraws the list; the view must not move rows itself
 
 
@@ -298,7 +301,10 @@ class ReelBuilder(QWidget):
                 raise BadInput("New reel: select one or more clips in the clip list first")
             return reel_ops.create(lib, reel_ops.free_title(lib, "New reel"), [str(c) for c in clip_ids])
 
-        reel_id = self.bridge.runner.run(create, parent=self)
+        reel_id = self.bridge.runner.run(
+            create, parent=self,
+            say=lambda rid: f"Made reel {quoted(reads.reel(self.bridge.lib, rid).title)} of "
+                            f"{plural(len(clip_ids), 'clip')}: give it a title.")
         if reel_id is None:
             return
         self.fill_reels(select=reel_id)
@@ -312,12 +318,14 @@ class ReelBuilder(QWidget):
         elif not clip_ids:
             self.bridge.runner.say("Nothing added: select clips in the clip list first.")
         else:
-            self.bridge.runner.run(lambda lib: reel_ops.add_clips(lib, reel_id, clip_ids), parent=self)
+            self.bridge.runner.run(lambda lib: reel_ops.add_clips(lib, reel_id, clip_ids), parent=self,
+                                   say=f"Added {plural(len(clip_ids), 'clip')} to the reel.")
 
     def remove_selected(self) -> None:
         ids = [self.items_model.item_ids[i.row()] for i in self.items.selectionModel().selectedIndexes()]
         if ids:
-            self.bridge.runner.run(lambda lib: reel_ops.remove_items(lib, ids), parent=self)
+            self.bridge.runner.run(lambda lib: reel_ops.remove_items(lib, ids), parent=self,
+                                   say=f"Removed {plural(len(ids), 'clip')} from the reel (the clips stay in the library).")
 
     def _set(self, **fields) -> None:
         if self.reel_id is None:
@@ -332,7 +340,10 @@ class ReelBuilder(QWidget):
                 reel_ops.update(lib, reel_id, **fields)
             return True
 
-        if self.bridge.runner.run(change, parent=self) is None:
+        said = {k: dict(AUDIENCES)[v].lower() if k == "audience" else v for k, v in fields.items()}
+        if self.bridge.runner.run(change, parent=self,
+                                  say=lambda _r: edit_said(f"Reel {quoted(reads.reel(self.bridge.lib, reel_id).title)}",
+                                                           said)) is None:
             self.show_reel(self.reel_id)
 
     def _current_item(self) -> tuple[int, PlanItem] | None:
@@ -365,11 +376,13 @@ class ReelBuilder(QWidget):
             if item.caption == default:
                 return
         if any(now.get(k) != v for k, v in fields.items()):
-            done = self.bridge.runner.run(lambda lib: reel_ops.update_item(lib, item_id, **fields) or True, parent=self)
-            if done and "discuss" in fields:
+            said = {k: ("default" if k == "caption" and v is None else v) for k, v in fields.items()}
+            if "discuss" in fields:  # said as a review will ask it
                 asked = f"asks “{fields['discuss']}”" if fields["discuss"] else "asks no question"
-                self.bridge.runner.say(f"After “{item.clip_title}” a review of this reel {asked}.",
-                                       [("Undo", self.bridge.runner.undo)])
+                text = f"After “{item.clip_title}” a review of this reel {asked}."
+            else:
+                text = edit_said(f"Reel item {quoted(item.clip_title)}", said)
+            self.bridge.runner.run(lambda lib: reel_ops.update_item(lib, item_id, **fields), parent=self, say=text)
 
     # -- preview and export --------------------------------------------------------------
     def preview(self) -> None:

@@ -24,10 +24,12 @@ class Job(QObject):
     cancelled = Signal()
     done = Signal()  # after any of the three above
 
-    def __init__(self, fn: Callable[..., Any], parent: QObject | None = None) -> None:
+    def __init__(self, fn: Callable[..., Any], parent: QObject | None = None,
+                 stop: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.fn = fn
         self.token = CancelToken()
+        self._stop = stop  # what else ends the job early (a recording's device feed)
         self._thread = _Runner(self._run)
         self._last_progress = 0.0
         self._thread.finished.connect(self.done)
@@ -38,6 +40,8 @@ class Job(QObject):
 
     def cancel(self) -> None:
         self.token.cancel()
+        if self._stop is not None:
+            self._stop()
 
     def is_running(self) -> bool:
         return self._thread.isRunning()

@@ -109,7 +109,7 @@ class PresentLauncher(QObject):
         self.dialog.open()
 
     def _from_dialog(self) -> None:
-        review_id = self.runner.run(self.dialog.start_review, self.window)
+        review_id = self.runner.run(self.dialog.start_review, self.window, say=False)  # the presentation opens
         if review_id is not None:
             self.present(review_id)
 

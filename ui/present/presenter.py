@@ -206,13 +206,13 @@ class PresenterView(QWidget):
     def _save_note(self) -> None:
         clip_id = self.item.clip_id if self.item is not None else None
         text = self.note.toPlainText()
-        self.runner.run(lambda lib: reviews.set_note(lib, self.review_id, clip_id, text), self,
-                        on_success=lambda _r: self.status.setText("Saved."))
+        self.runner.run(lambda lib: reviews.set_note(lib, self.review_id, clip_id, text), self, say=False,
+                        on_success=lambda _r: self.status.setText("Saved."))  # said here, where it was typed
 
     def _save_discuss(self) -> None:
         if self.item is not None:
             item_id, question = self.item.id, self.discuss.text().strip()
-            self.runner.run(lambda lib: reviews.set_discuss(lib, item_id, question), self)
+            self.runner.run(lambda lib: reviews.set_discuss(lib, item_id, question), self, say=False)
 
     def _fill_prototypes(self) -> None:
         names = [(p.name, p.id) for p in reads.prototypes(self.lib)]
@@ -238,10 +238,10 @@ class PresenterView(QWidget):
                 return
             clip_id = self.item.clip_id if self.item is not None else None
             self.action_id = self.runner.run(
-                lambda lib: reviews.add_action(lib, self.review_id, clip_id=clip_id, **fields), self)
+                lambda lib: reviews.add_action(lib, self.review_id, clip_id=clip_id, **fields), self, say=False)
         else:
             action_id = self.action_id
-            self.runner.run(lambda lib: reviews.update_action(lib, action_id, **fields), self)
+            self.runner.run(lambda lib: reviews.update_action(lib, action_id, **fields), self, say=False)
         self.status.setText("Action saved.")
 
     def start_new_action(self) -> None:
@@ -259,7 +259,8 @@ class PresenterView(QWidget):
         if self.action_id is not None:
             self.action_saver.flush()
             action_id = self.action_id
-            self.runner.run(lambda lib: reviews.delete_action(lib, action_id), self)
+            if self.runner.run(lambda lib: reviews.delete_action(lib, action_id), self, say=False) is not None:
+                self.status.setText("Action deleted (Edit → Undo in the main window brings it back).")
             self.action_id = None
             self.start_new_action()
 

@@ -135,7 +135,7 @@ class ReviewsPanel(QWidget):
         answer = QMessageBox.question(self, "Delete review", f"Delete the review “{r.title}” of {r.held_on} with its "
                                       "notes, marks and actions? (Edit → Undo brings it back.)")
         if answer == QMessageBox.StandardButton.Yes:
-            self.runner.run(lambda lib: reviews.delete(lib, r.id), self)
+            self.runner.run(lambda lib: reviews.delete(lib, r.id), self, say=f"Deleted the review “{r.title}”.")
 
 
 class ReviewNotesWindow(QWidget):

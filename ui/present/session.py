@@ -131,7 +131,7 @@ class Presentation(QObject):
         self._run_after_paint()
         self._commit_time()
         self._commit.stop()
-        self.runner.run(lambda lib: reviews.finish(lib, self.review_id), self.presenter)
+        self.runner.run(lambda lib: reviews.finish(lib, self.review_id), self.presenter, say=False)
         self._unsubscribe()
         self.playback.stop()
         if not self.overlay:
@@ -257,7 +257,8 @@ class Presentation(QObject):
         item = self.item_of(self.slide)
         if item is None or item.clip_id is None:
             return
-        self.runner.run(lambda lib: reviews.add_mark(lib, self.review_id, item.clip_id, kind), self.presenter)
+        self.runner.run(lambda lib: reviews.add_mark(lib, self.review_id, item.clip_id, kind), self.presenter,
+                        say=False)  # the presenter view shows the mark
 
     def _commit_time(self, later: bool = False) -> None:
         """Add the time the slide on screen has been up to its item (``later``: written once the
@@ -272,7 +273,7 @@ class Presentation(QObject):
 
         def write():
             self.runner.run(lambda lib: reviews.shown(lib, self.review_id, shown_id, elapsed, position),
-                            self.presenter)
+                            self.presenter, say=False)
 
         if later:
             self._later("commit", write)

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app import reads
 from app.changes import Changes
+from media import timecode
 from app.ops import clips as clip_ops
 from app.records import ClipRecord, FilmRecord
 from ui.bridge import LibraryBridge
+from ui.saying import quoted
 from ui.film_media import load_film_media
 from ui.page_loader import PageLoader
 from ui.selection import ClipSelection
@@ -209,7 +211,9 @@ class Timeline(QWidget):
             self._say(made)
             return None
         film_id, (start, end) = self.film.id, made
-        clip_id = self.runner.run(lambda lib: clip_ops.add(lib, film_id, start, end), parent=self)
+        clip_id = self.runner.run(lambda lib: clip_ops.add(lib, film_id, start, end), parent=self,
+                                  say=lambda new: f"New clip {quoted(reads.clip(self.runner.lib, new).title)} "
+                                                  f"({timecode.format_short(end - start, 2)}).")
         if clip_id is None:
             return None
         self.clear_marks()
@@ -253,7 +257,8 @@ class Timeline(QWidget):
         original = next((c for c in self.clips if c.id == drag.clip_id), None)
         if original and (original.start_us, original.end_us) != (drag.start_us, drag.end_us):
             self.runner.run(lambda lib: clip_ops.set_range(lib, drag.clip_id, drag.start_us, drag.end_us),
-                            parent=self)
+                            parent=self, say=f"Trimmed {quoted(original.title)}: now "
+                                             f"{timecode.format_short(drag.start_us, 2)}–{timecode.format_short(drag.end_us, 2)}.")
         self.update()
 
     def dragged_range(self) -> tuple[int, int] | None:
