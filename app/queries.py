@@ -152,16 +152,20 @@ def resolve_filter(
     )
 
 
-def tag_counts(session: Session) -> dict[int, int]:
-    """How many clips carry each tag."""
-    rows = session.execute(select(ClipTag.tag_id, func.count()).group_by(ClipTag.tag_id))
-    return {tag_id: count for tag_id, count in rows}
+def tag_counts(session: Session, tag_ids: list[int] | None = None) -> dict[int, int]:
+    """How many clips carry each tag (of ``tag_ids`` only, when given)."""
+    query = select(ClipTag.tag_id, func.count()).group_by(ClipTag.tag_id)
+    if tag_ids is not None:
+        query = query.where(ClipTag.tag_id.in_(tag_ids))
+    return {tag_id: count for tag_id, count in session.execute(query)}
 
 
-def tags(session: Session, include_archived: bool = False) -> list[Tag]:
+def tags(session: Session, include_archived: bool = False, tag_ids: list[int] | None = None) -> list[Tag]:
     query = select(Tag).order_by(Tag.kind, Tag.position, Tag.name)
     if not include_archived:
         query = query.where(Tag.archived.is_(False))
+    if tag_ids is not None:
+        query = query.where(Tag.id.in_(tag_ids))
     found = list(session.scalars(query))
     _cut_parent_loops(session, found)
     return found
@@ -200,8 +204,11 @@ def events(session: Session) -> list[Event]:
     return list(session.scalars(select(Event).order_by(Event.date, Event.name)))
 
 
-def prototypes(session: Session) -> list[Prototype]:
-    return list(session.scalars(select(Prototype).order_by(Prototype.name)))
+def prototypes(session: Session, prototype_ids: list[int] | None = None) -> list[Prototype]:
+    query = select(Prototype).order_by(Prototype.name)
+    if prototype_ids is not None:
+        query = query.where(Prototype.id.in_(prototype_ids))
+    return list(session.scalars(query))
 
 
 def people(session: Session) -> list[Person]:
@@ -222,9 +229,11 @@ def clips_with_tag(session: Session, clip_ids: list[int], tag_id: int) -> set[in
     return set(rows)
 
 
-def prototype_clip_counts(session: Session) -> dict[int, int]:
-    rows = session.execute(select(ClipPrototype.prototype_id, func.count()).group_by(ClipPrototype.prototype_id))
-    return {proto_id: count for proto_id, count in rows}
+def prototype_clip_counts(session: Session, prototype_ids: list[int] | None = None) -> dict[int, int]:
+    query = select(ClipPrototype.prototype_id, func.count()).group_by(ClipPrototype.prototype_id)
+    if prototype_ids is not None:
+        query = query.where(ClipPrototype.prototype_id.in_(prototype_ids))
+    return {proto_id: count for proto_id, count in session.execute(query)}
 
 
 def film_people(session: Session, film_id: int) -> list[Person]:

@@ -63,6 +63,12 @@ def tags(lib, include_archived: bool = False) -> list[TagRecord]:
         return [tag_record(t) for t in queries.tags(s, include_archived)]
 
 
+def tags_by_id(lib, tag_ids) -> list[TagRecord]:
+    """Just these tags (archived too); a view refreshing what a change named reads these."""
+    with lib.read() as s:
+        return [tag_record(t) for t in queries.tags(s, True, list(tag_ids))]
+
+
 def tag(lib, tag_id: int) -> TagRecord:
     found = next((t for t in tags(lib, include_archived=True) if t.id == tag_id), None)
     if found is None:
@@ -70,9 +76,9 @@ def tag(lib, tag_id: int) -> TagRecord:
     return found
 
 
-def tag_counts(lib) -> dict[int, int]:
+def tag_counts(lib, tag_ids=None) -> dict[int, int]:
     with lib.read() as s:
-        return queries.tag_counts(s)
+        return queries.tag_counts(s, None if tag_ids is None else list(tag_ids))
 
 
 def clips_all_have_tag(lib, clip_ids: list[int], tag_id: int) -> bool:
@@ -80,11 +86,13 @@ def clips_all_have_tag(lib, clip_ids: list[int], tag_id: int) -> bool:
         return queries.clips_with_tag(s, clip_ids, tag_id) == set(clip_ids)
 
 
-def prototypes(lib) -> list[PrototypeRecord]:
+def prototypes(lib, prototype_ids=None) -> list[PrototypeRecord]:
+    """Every prototype, or just ``prototype_ids`` (what a change named)."""
+    ids = None if prototype_ids is None else list(prototype_ids)
     with lib.read() as s:
-        counts = queries.prototype_clip_counts(s)
+        counts = queries.prototype_clip_counts(s, ids)
         return [PrototypeRecord(p.id, p.name, p.summary or "", p.stage, counts.get(p.id, 0))
-                for p in queries.prototypes(s)]
+                for p in queries.prototypes(s, ids)]
 
 
 def prototype(lib, prototype_id: int) -> PrototypeRecord:

@@ -98,26 +98,55 @@ class ClipDetails(QWidget):
         self.quote.editingFinished.connect(lambda: self._save(quote=self.quote.text()))
         self.tag_entry.returnPressed.connect(self.add_typed_tag)
         bridge.changed.connect(self._on_changed)
+        self.rec = None
+        self.people_ids: set[int] = set()
+        self._fill_tag_names()
+        self._fill_prototypes()
         self.show_clip(None)
 
     def _on_changed(self, changes: Changes) -> None:
-        if self.clip_id is not None and changes.touches(
-                "clips", "clip_tags", "tags", "clip_prototypes", "prototypes", "appearances", "people"):
+        """Refresh only for what a change names: the codebook's names when tags change, the
+        prototype choices when prototypes do, and the clip shown only when the change is about
+        it (its row, tags, prototypes, film, or the people of its film)."""
+        about_it = self.rec is not None and self._is_about_shown_clip(changes)  # by the names it shows now
+        if changes.touches("tags"):
+            self._fill_tag_names()
+        if changes.touches("prototypes"):
+            self._fill_prototypes()
+        if about_it:
             self.show_clip(self.clip_id)
+
+    def _is_about_shown_clip(self, changes: Changes) -> bool:
+        rec = self.rec
+        return (rec.id in changes.ids_of("clips") or rec.film_id in changes.ids_of("films")
+                or any(key[0] == rec.id for t in ("clip_tags", "clip_prototypes") for key in changes.ids_of(t))
+                or bool(changes.ids_of("tags") & {self.tag_ids.get((t["kind"], t["name"])) for t in rec.tags})
+                or bool(changes.ids_of("prototypes") & {self.proto_ids.get(n) for n in rec.prototypes})
+                or bool(changes.ids_of("people") & self.people_ids) or changes.touches("appearances"))
+
+    def _fill_tag_names(self) -> None:
+        tags = reads.tags(self.bridge.lib, include_archived=True)
+        self.tag_ids = {(t.kind, t.name): t.id for t in tags}
+        tag_names = [f"{t.kind}:{t.name}" for t in tags if not t.archived]
+        self.completions.setStringList(tag_names + [t.split(":", 1)[1] for t in tag_names])
+
+    def _fill_prototypes(self) -> None:
+        protos = reads.prototypes(self.bridge.lib)
+        self.proto_ids = {p.name: p.id for p in protos}
+        chosen = self.proto_box.currentData()
+        self.proto_box.clear()
+        for proto in protos:
+            self.proto_box.addItem(proto.name, proto.id)
+        self.proto_box.setCurrentIndex(max(self.proto_box.findData(chosen), 0))
 
     def show_clip(self, clip_id: int | None) -> None:
         lib = self.bridge.lib
         found = reads.clips(lib, [clip_id]) if clip_id is not None else []
-        rec = found[0] if found else None
+        rec = self.rec = found[0] if found else None
         self.clip_id = rec.id if rec is not None else None
         self.safeguarding.show_clip(rec)
         for w in (self.title, self.tags, self.tag_entry, self.note, self.quote, self.protos, self.proto_box):
             w.setEnabled(rec is not None)
-        tag_names = [f"{t.kind}:{t.name}" for t in reads.tags(lib)]
-        self.completions.setStringList(tag_names + [t.split(":", 1)[1] for t in tag_names])
-        self.proto_box.clear()
-        for proto in reads.prototypes(lib):
-            self.proto_box.addItem(proto.name, proto.id)
         if rec is None:
             self.heading.setText("Select a clip to see its details.")
             for w in (self.title, self.quote):
@@ -127,8 +156,10 @@ class ClipDetails(QWidget):
             self.protos.clear()
             self.people.clear()
             return
+        film_people = reads.film_people(lib, rec.film_id)
+        self.people_ids = {p.id for p in film_people}
         people = [f"{p.name} ({p.role.replace('_', ' ')}, {'withdrew consent' if p.withdrawn else 'consent: ' + p.consent})"
-                  for p in reads.film_people(lib, rec.film_id)]
+                  for p in film_people]
         self.heading.setText(f"{rec.film} · {timecode.format_short(rec.start_us)}–{timecode.format_short(rec.end_us)}")
         if not self.title.hasFocus():
             self.title.setText(rec.title)
@@ -177,7 +208,7 @@ class ClipDetails(QWidget):
         if self.clip_id is None or item is None:
             return
         kind, name = item.data(Qt.ItemDataRole.UserRole).split(":", 1)
-        tag_id = next((t.id for t in reads.tags(self.bridge.lib, True) if (t.kind, t.name) == (kind, name)), None)
+        tag_id = self.tag_ids.get((kind, name))
         clip_id = self.clip_id
         if tag_id is not None:
             self.bridge.runner.run(lambda lib: clips.remove_tag(lib, [clip_id], tag_id), parent=self,
@@ -193,7 +224,7 @@ class ClipDetails(QWidget):
         item = self.protos.currentItem()
         if self.clip_id is None or item is None:
             return
-        proto_id = next((p.id for p in reads.prototypes(self.bridge.lib) if p.name == item.text()), None)
+        proto_id = self.proto_ids.get(item.text())
         clip_id = self.clip_id
         if proto_id is not None:
             self.bridge.runner.run(lambda lib: prototypes.unlink(lib, proto_id, [clip_id]), parent=self,

@@ -102,38 +102,87 @@ class CodebookPanel(QWidget):
         self.reload()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("tags", "clip_tags"):
+        """Only the tags a change names: a rename, colour or key redraws that row, a clip
+        tagged recounts that tag; the tree is rebuilt only when its shape changes (a tag
+        added, removed, moved, archived or placed under another)."""
+        tag_ids = changes.ids_of("tags")
+        recount = {key[1] for key in changes.ids_of("clip_tags")}
+        if tag_ids and not self._redraw_tags(tag_ids):
             self.reload()
+            return
+        if recount & set(self.items):
+            self._recount(recount & set(self.items))
 
     def reload(self) -> None:
         current = self.current_tag()
         self.tree.blockSignals(True)
         self.tree.clear()
-        counts = reads.tag_counts(self.bridge.lib)
+        self.counts = reads.tag_counts(self.bridge.lib)
         tags = reads.tags(self.bridge.lib, include_archived=self.show_archived.isChecked())
-        groups = {kind: QTreeWidgetItem(self.tree, [KIND_TITLES[kind], "", ""]) for kind in TAG_KINDS}
-        items = {}
+        self.records = {tag.id: tag for tag in tags}
+        self.groups = {kind: QTreeWidgetItem(self.tree, [KIND_TITLES[kind], "", ""]) for kind in TAG_KINDS}
+        self.items = {}
         for tag in tags:
-            items[tag.id] = item = QTreeWidgetItem([tag.name, tag.shortcut or "", str(counts.get(tag.id, 0))])
-            item.setIcon(0, swatch(tag.color))
+            self.items[tag.id] = item = QTreeWidgetItem()
             item.setData(0, TAG_ROLE, tag.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            item.setToolTip(0, tag.description or tag.name)
-            if tag.archived:
-                item.setForeground(0, QColor("#888"))
+            self._fill(item, tag)
         for tag in tags:
-            parent = items.get(tag.parent_id) if tag.parent_id else None
-            (parent or groups[tag.kind]).addChild(items[tag.id])
-        for kind, group in groups.items():
-            group.setText(2, str(sum(counts.get(t.id, 0) for t in tags if t.kind == kind)))
+            parent = self.items.get(tag.parent_id) if tag.parent_id else None
+            (parent or self.groups[tag.kind]).addChild(self.items[tag.id])
+        for group in self.groups.values():
             group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
+        self._show_totals()
         self.tree.expandAll()
         self.tree.blockSignals(False)
         if current is not None:
             self.select_tag(current)
+
+    def _fill(self, item: QTreeWidgetItem, tag) -> None:
+        item.setText(0, tag.name)
+        item.setText(1, tag.shortcut or "")
+        item.setText(2, str(self.counts.get(tag.id, 0)))
+        item.setIcon(0, swatch(tag.color))
+        item.setToolTip(0, tag.description or tag.name)
+        item.setData(0, Qt.ItemDataRole.ForegroundRole, QColor("#888") if tag.archived else None)
+
+    def _show_totals(self) -> None:
+        for kind, group in self.groups.items():
+            group.setText(2, str(sum(self.counts.get(t.id, 0) for t in self.records.values() if t.kind == kind)))
+
+    def _redraw_tags(self, tag_ids) -> bool:
+        """Redraw these tags' rows in place; False when the tree's shape changes instead."""
+        fresh = {t.id: t for t in reads.tags_by_id(self.bridge.lib, tag_ids)}
+        archived_shown = self.show_archived.isChecked()
+        for tag_id in tag_ids:
+            old, new = self.records.get(tag_id), fresh.get(tag_id)
+            listed = new is not None and (archived_shown or not new.archived)
+            if old is None and not listed:
+                continue  # neither shown before nor now (an archived tag, hidden)
+            if old is None or not listed or (old.kind, old.parent_id, old.position) != (
+                    new.kind, new.parent_id, new.position):
+                return False
+        self.tree.blockSignals(True)
+        for tag_id, tag in fresh.items():
+            if tag_id in self.items:
+                self.records[tag_id] = tag
+                self._fill(self.items[tag_id], tag)
+        self.tree.blockSignals(False)
+        if self.current_tag() in fresh:
+            self._show_key()
+        return True
+
+    def _recount(self, tag_ids: set[int]) -> None:
+        self.counts.update({tag_id: 0 for tag_id in tag_ids})
+        self.counts.update(reads.tag_counts(self.bridge.lib, tag_ids))
+        self.tree.blockSignals(True)
+        for tag_id in tag_ids:
+            self.items[tag_id].setText(2, str(self.counts[tag_id]))
+        self._show_totals()
+        self.tree.blockSignals(False)
 
     # -- selection ---------------------------------------------------------------------
     def current_tag(self) -> int | None:

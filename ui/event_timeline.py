@@ -72,15 +72,27 @@ class EventTimeline(QWidget):
         self.reload()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("films", "events"):
-            self.reload()
+        """Only the films a change names are read, and the day is laid out again only when
+        one of them is (or becomes) a film of the event shown."""
+        film_ids = changes.ids_of("films")
+        if not film_ids or not self.event_name:
+            return
+        fresh = [f for f in reads.films(self.bridge.lib, list(film_ids)) if f.event == self.event_name]
+        if not fresh and not any(f.id in film_ids for f in self.films):
+            return
+        kept = [f for f in self.films if f.id not in film_ids]
+        for film_id in film_ids:
+            self._pictures.pop(film_id, None)
+        self._lay_out(kept + fresh)
 
     def reload(self) -> None:
-        films = [f for f in reads.films(self.bridge.lib) if self.event_name and f.event == self.event_name]
+        self._pictures.clear()
+        self._lay_out([f for f in reads.films(self.bridge.lib) if self.event_name and f.event == self.event_name])
+
+    def _lay_out(self, films: list[FilmRecord]) -> None:
         self.films = films
         self.spans = {f.id: span for f in films if (span := film_span(f)) is not None}
         self.lanes = pack([(i, a, b) for i, (a, b) in self.spans.items()])
-        self._pictures.clear()
         if self.spans:
             first = min(a for a, _b in self.spans.values())
             last = max(b for _a, b in self.spans.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSize, Qt, Signal
@@ -28,6 +29,15 @@ def _utc(iso: str | None) -> dt.datetime:
     if iso is None:
         return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     return dt.datetime.fromisoformat(iso)
+
+
+def _order(film: FilmRecord) -> tuple:
+    """Films of an event in the order they were filmed (unknown: as imported, last)."""
+    return (film.recorded_at is None, _utc(film.recorded_at))
+
+
+def _place(film: FilmRecord) -> tuple:
+    return (film.event or NO_EVENT, _order(film))
 
 
 def recorded_text(film: FilmRecord) -> str:
@@ -59,14 +69,55 @@ class FilmTreeModel(QAbstractItemModel):
         for film in films:
             by_event.setdefault(film.event or NO_EVENT, []).append(film)
         for group in by_event.values():  # in the order they were filmed (unknown: as imported)
-            group.sort(key=lambda f: (f.recorded_at is None, _utc(f.recorded_at)))
+            group.sort(key=_order)
         self.beginResetModel()
         self.groups = sorted(by_event.items(), key=lambda kv: (kv[0] == NO_EVENT, kv[0].lower()))
         self.endResetModel()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("films", "events"):
-            self.reload()
+        """Only the films a change names are read again: a film changed in place (renamed,
+        importing on, found missing) redraws its row; a new film is inserted into its event.
+        The tree is rebuilt only when its shape changes otherwise (an event's first or last
+        film, a film moved to another event or place, a film removed). An event on its own
+        shows nothing here: an event appears with its films."""
+        film_ids = changes.ids_of("films")
+        if not film_ids:
+            return
+        fresh = {f.id: f for f in reads.films(self.bridge.lib, list(film_ids))}
+        for film_id in film_ids:
+            if not self._update_in_place(film_id, fresh.get(film_id)):
+                self.reload()
+                return
+
+    def _update_in_place(self, film_id: int, new: FilmRecord | None) -> bool:
+        index = self.index_of(film_id)
+        old = self.film(index)
+        if old is None and new is None:
+            return True
+        if old is None:
+            return self._insert(new)
+        if new is None or _place(old) != _place(new):
+            return False
+        self.groups[index.internalId() - 1][1][index.row()] = new
+        if old.sha256 != new.sha256 or old.importing != new.importing:
+            self._icons.pop(old.sha256, None)
+        self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+        return True
+
+    def _insert(self, film: FilmRecord) -> bool:
+        """A new film joins its event's films in the order they were filmed; False when its
+        event has no row yet."""
+        name = film.event or NO_EVENT
+        g = next((g for g, (group_name, _films) in enumerate(self.groups) if group_name == name), None)
+        if g is None:
+            return False
+        group = self.groups[g][1]
+        keys = [_order(f) for f in group]
+        row = bisect.bisect_right(keys, _order(film))
+        self.beginInsertRows(self.index(g, 0), row, row)
+        group.insert(row, film)
+        self.endInsertRows()
+        return True
 
     # -- structure ---------------------------------------------------------------------
     def index(self, row: int, column: int, parent=QModelIndex()) -> QModelIndex:
@@ -235,6 +286,7 @@ class LibraryPanel(QWidget):
         layout.addWidget(self.empty_hint)
         layout.addWidget(self.view)
         self.model.modelReset.connect(self._after_reset)
+        self.model.rowsInserted.connect(lambda *_a: self.empty_hint.setVisible(self.model.film_count() == 0))
         self._after_reset()
         self.setMinimumWidth(280)
 

@@ -137,6 +137,7 @@ class PrototypesPanel(QWidget):
         self.summary.editingFinished.connect(lambda: self._edit(summary=self.summary.text()))
         self.stage.activated.connect(lambda _i: self._edit(stage=self.stage.currentData()))
         self._icons: dict[int, QIcon] = {}
+        self.current_board = None
         bridge.changed.connect(self._on_changed)
         self.reload()
 
@@ -149,11 +150,11 @@ class PrototypesPanel(QWidget):
         current = self.current_id()
         self.list.blockSignals(True)
         self.list.clear()
+        self.names: dict[int, str] = {}
         for proto in reads.prototypes(self.bridge.lib):
-            item = QListWidgetItem(f"{proto.name}  ·  {proto.stage}  ·  {proto.clip_count} clips")
+            item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, proto.id)
-            item.setToolTip(f"{proto.summary}\n\nDrop clips here to link them to “{proto.name}”."
-                            if proto.summary else f"Drop clips here to link them to “{proto.name}”.")
+            self._fill(item, proto)
             self.list.addItem(item)
             if proto.id == current:
                 self.list.setCurrentItem(item)
@@ -163,9 +164,43 @@ class PrototypesPanel(QWidget):
         self.empty.setVisible(self.list.count() == 0)
         self.show_current()
 
+    def _fill(self, item: QListWidgetItem, proto) -> None:
+        self.names[proto.id] = proto.name
+        item.setText(f"{proto.name}  ·  {proto.stage}  ·  {proto.clip_count} clips")
+        item.setToolTip(f"{proto.summary}\n\nDrop clips here to link them to “{proto.name}”."
+                        if proto.summary else f"Drop clips here to link them to “{proto.name}”.")
+
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("prototypes", "clip_prototypes", "clips", "clip_tags", "tags"):
+        """Only the prototypes a change names are read again (their rows redrawn in place; the
+        list is rebuilt when one is added, removed or renamed, which moves it), and the
+        evidence board only when the change is about the prototype shown or its clips."""
+        for clip_id in changes.ids_of("clips"):
+            self._icons.pop(clip_id, None)  # a trimmed clip starts on another picture
+        named = set(changes.ids_of("prototypes")) | {key[1] for key in changes.ids_of("clip_prototypes")}
+        if named and not self._redraw(named):
             self.reload()
+            return
+        if self._is_about_board(changes, named):
+            self.show_current()
+
+    def _redraw(self, proto_ids: set[int]) -> bool:
+        fresh = {p.id: p for p in reads.prototypes(self.bridge.lib, proto_ids)}
+        items = {self.list.item(r).data(Qt.ItemDataRole.UserRole): self.list.item(r) for r in range(self.list.count())}
+        if any((i in items) != (i in fresh) or (i in fresh and fresh[i].name != self.names.get(i)) for i in proto_ids):
+            return False
+        for proto_id, proto in fresh.items():
+            self._fill(items[proto_id], proto)
+        return True
+
+    def _is_about_board(self, changes: Changes, named: set[int]) -> bool:
+        board = getattr(self, "current_board", None)
+        if self.current_id() is None or board is None:
+            return False
+        clip_ids = {c.id for g in board.groups for c in g.clips}
+        film_ids = {c.film_id for g in board.groups for c in g.clips}
+        return (self.current_id() in named or bool(changes.ids_of("clips") & clip_ids)
+                or any(key[0] in clip_ids for key in changes.ids_of("clip_tags"))
+                or bool(changes.ids_of("films") & film_ids) or (changes.touches("tags") and bool(clip_ids)))
 
     def select(self, prototype_id: int) -> None:
         for row in range(self.list.count()):
@@ -214,6 +249,7 @@ class PrototypesPanel(QWidget):
         for w in (self.name, self.summary, self.stage):
             w.setEnabled(proto_id is not None)
         if proto_id is None:
+            self.current_board = None
             return
         b = evidence.board(self.bridge.lib, proto_id)
         self.name.setText(b.name)
@@ -281,6 +317,7 @@ class PrototypesPanel(QWidget):
     def export(self, kind: str) -> None:
         proto_id = self.current_id()
         if proto_id is None:
+            self.current_board = None
             return
         b = evidence.board(self.bridge.lib, proto_id)
         suffix = ".csv" if kind == "csv" else ".html"

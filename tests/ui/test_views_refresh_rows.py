@@ -1,0 +1,113 @@
+"""Each view refreshes only the rows a change notice names: the widgets and records of rows
+the change is not about are left as they were, and nothing is read for them."""
+
+from __future__ import annotations
+
+import sys
+
+from app import evidence, reads
+from app.ops import clips, codebook, films, people, prototypes
+from ui.codebook_panel import TAG_ROLE
+
+
+def tag_id(lib, name):
+    return next(t.id for t in reads.tags(lib, include_archived=True) if t.name == name)
+
+
+def another_film(tmp_path, counting_film, name="another.mp4"):
+    copy = tmp_path / name
+    copy.write_bytes(counting_film.read_bytes() + name.encode())  # different content: a new film
+    return copy
+
+
+def calls_of(monkeypatch, module, name, caller: str | None = None):
+    """Record the arguments of every call of ``module.name`` (still calling it), made from
+    the module file ``caller`` when given (other views have their own reads)."""
+    seen, real = [], getattr(module, name)
+
+    def spy(*a, **k):
+        if caller is None or sys._getframe(1).f_code.co_filename.endswith(caller):
+            seen.append(a[1:])
+        return real(*a, **k)
+
+    monkeypatch.setattr(module, name, spy)
+    return seen
+
+
+def test_the_codebook_redraws_only_the_tag_a_change_names(film_window, monkeypatch):
+    w, panel = film_window, film_window.codebook_panel
+    waiting = tag_id(w.lib, "Waiting and delay")
+    before = {item.data(0, TAG_ROLE): item for item in panel._tag_items()}
+    whole_codebook = calls_of(monkeypatch, reads, "tags", "ui/codebook_panel.py")
+    counted = calls_of(monkeypatch, reads, "tag_counts", "ui/codebook_panel.py")
+    codebook.rename(w.lib, waiting, "Waiting too long")
+    codebook.recolor(w.lib, waiting, "#123456")
+    clips.add(w.lib, w.film_id, 0, 1_000_000, tags=[str(waiting)])
+    after = {item.data(0, TAG_ROLE): item for item in panel._tag_items()}
+    assert after.keys() == before.keys() and all(after[t] is before[t] for t in before)  # the same rows
+    assert after[waiting].text(0) == "Waiting too long" and after[waiting].text(2) == "1"
+    assert whole_codebook == [] and [set(c[0]) for c in counted] == [{waiting}]
+    codebook.set_archived(w.lib, waiting, True)  # the tree's shape changes: rebuilt
+    assert waiting not in {item.data(0, TAG_ROLE) for item in panel._tag_items()}
+
+
+def test_the_clip_panel_rereads_only_for_its_own_clip(film_window, monkeypatch):
+    w, panel = film_window, film_window.clip_details
+    shown = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Shown", tags=["challenge:Waiting and delay"])
+    other = clips.add(w.lib, w.film_id, 1_000_000, 2_000_000, title="Other")
+    w.selection.select(shown)
+    assert panel.title.text() == "Shown"
+    shows = calls_of(monkeypatch, panel, "show_clip")
+    clips.update(w.lib, other, title="Other renamed")
+    codebook.rename(w.lib, tag_id(w.lib, "Peer support"), "Peers")  # not a tag of the clip shown
+    prototypes.link(w.lib, prototypes.add(w.lib, "Callback"), [other])
+    people.add(w.lib, "Sam", "actor", "team")
+    assert shows == []
+    codebook.rename(w.lib, tag_id(w.lib, "Waiting and delay"), "Waiting too long")  # a tag it carries
+    clips.update(w.lib, shown, title="Shown renamed")
+    assert len(shows) == 2 and panel.title.text() == "Shown renamed"
+    assert panel.tags.item(0).text() == "challenge: Waiting too long"
+    assert panel.proto_box.findText("Callback") >= 0  # the choices follow new prototypes
+
+
+def test_the_library_redraws_a_changed_film_and_inserts_a_new_one(film_window, monkeypatch, tmp_path, counting_film):
+    w, model = film_window, film_window.library_panel.model
+    first = model.film(model.index_of(w.film_id))
+    resets, read_ids = [], calls_of(monkeypatch, reads, "films", "ui/library_panel.py")
+    model.modelReset.connect(lambda: resets.append(1))
+    new = films.import_file(w.lib, another_film(tmp_path, counting_film), event="Workshop 1").film_id
+    films.rename(w.lib, new, "Afternoon")
+    assert resets == [] and model.film_count() == 2
+    assert model.film(model.index_of(w.film_id)) is first  # the untouched row's record: not read again
+    assert model.film(model.index_of(new)).title == "Afternoon"
+    assert read_ids and all(ids and set(ids[0]) <= {new} for ids in read_ids)  # only the film named
+
+
+def test_the_event_day_reads_nothing_for_another_events_film(film_window, monkeypatch, tmp_path, counting_film):
+    w, day = film_window, film_window.event_timeline
+    day.set_event("Workshop 1")
+    (shown,) = day.films
+    read_ids = calls_of(monkeypatch, reads, "films", "ui/event_timeline.py")
+    other = films.import_file(w.lib, another_film(tmp_path, counting_film), event="Day 2").film_id
+    assert day.films == [shown] and day.films[0] is shown
+    films.rename(w.lib, w.film_id, "Morning")
+    assert [f.title for f in day.films] == ["Morning"]
+    assert read_ids and all(ids and set(ids[0]) <= {other, w.film_id} for ids in read_ids)
+
+
+def test_the_prototypes_panel_leaves_the_board_alone_for_another_prototype(film_window, monkeypatch):
+    w, panel = film_window, film_window.prototypes_panel
+    clip = clips.add(w.lib, w.film_id, 0, 1_000_000, title="At the desk")
+    shown = prototypes.add(w.lib, "A shown")
+    other = prototypes.add(w.lib, "B other")
+    prototypes.link(w.lib, shown, [clip])
+    panel.select(shown)
+    rows = {panel.list.item(r).data(256): panel.list.item(r) for r in range(panel.list.count())}
+    boards = calls_of(monkeypatch, evidence, "board")
+    prototypes.link(w.lib, other, [clip])
+    prototypes.update(w.lib, other, summary="Phone back the same day")
+    assert boards == []  # the board shown is not about that prototype
+    assert rows[shown] is panel.list.item(0) and rows[other] is panel.list.item(1)
+    assert "1 clips" in rows[other].text() and "Phone back" in rows[other].toolTip()
+    clips.update(w.lib, clip, quote="I can see you now")  # a clip on the board shown
+    assert len(boards) == 1
