@@ -105,11 +105,24 @@ def reel_titles(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Reel.id, Reel.title)).all())
 
 
-def panel_state(lib) -> tuple[list[PersonRecord], dict[int, str], dict[int, str]]:
-    """What the People panel shows: people, reels that cannot go out (and why), reel titles."""
+def people(lib) -> list[PersonRecord]:
+    with lib.read() as s:
+        return person_records(s)
+
+
+def flagged_reels(lib) -> tuple[dict[int, str], dict[int, str]]:
+    """Reels that cannot go out as they are (and why), with their titles."""
     with lib.read() as s:
         flags = reel_flags(s)
-        return person_records(s), flags, (reel_titles(s) if flags else {})
+        return flags, (reel_titles(s) if flags else {})
+
+
+def any_in_reels(lib, clip_ids) -> bool:
+    """Whether any of these clips is in a reel (a changed clip can change a reel's flag)."""
+    from app.models import ReelItem
+
+    with lib.read() as s:
+        return s.execute(select(ReelItem.id).where(ReelItem.clip_id.in_(list(clip_ids))).limit(1)).first() is not None
 
 
 def films_to_choose(lib) -> list[tuple[int, str]]:

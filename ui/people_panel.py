@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from app.changes import Changes
 from app.ops import people
-from app.people_records import ROLES, PersonRecord, film_rate, films_to_choose, panel_state
+from app import people_records
+from app.people_records import ROLES, PersonRecord, film_rate, films_to_choose
 from media import timecode
 from ui.bridge import LibraryBridge
 from ui.saying import edit_said, quoted
@@ -26,7 +27,7 @@ from ui.people_dialogs import (SCOPE_TITLES, AddPersonDialog, AppearanceDialog, 
                                role_title)
 
 WITHDRAWN = QColor("#c0392b")
-TABLES = ("people", "consent_records", "appearances", "appearance_ranges", "films", "reels", "reel_items", "clips")
+PEOPLE_TABLES = ("people", "consent_records", "appearances", "appearance_ranges")
 
 
 def consent_text(p: PersonRecord) -> str:
@@ -163,25 +164,54 @@ class PeoplePanel(QWidget):
 
     # -- reading -------------------------------------------------------------------------
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches(*TABLES):
-            self.refresh()
+        """People are read again only when a change is about them (or renames a film they
+        appear in), and their rows redrawn only where something differs; the reels' consent
+        flags are worked out again only when people, reels, or clips in reels change."""
+        about_people = changes.touches(*PEOPLE_TABLES)
+        films = changes.ids_of("films")
+        if about_people or any(a.film_id in films for p in self.records.values() for a in p.appearances):
+            self.refresh_people()
+        clips = set(changes.ids_of("clips"))
+        if about_people or changes.touches("reels", "reel_items") or (
+                clips and people_records.any_in_reels(self.bridge.lib, clips)):
+            self.refresh_flags()
 
     def refresh(self) -> None:
+        self.refresh_people()
+        self.refresh_flags()
+        self._show_current()
+
+    def refresh_people(self) -> None:
         keep = self.current_id()
-        records, flags, titles = panel_state(self.bridge.lib)
-        self.records = {p.id: p for p in records}
+        records = people_records.people(self.bridge.lib)
+        old, self.records = getattr(self, "records", {}), {p.id: p for p in records}
         self._loading = True
-        self.list.clear()
-        for p in records:
-            item = QListWidgetItem(f"{p.name}  —  {role_title(p.role)} · {consent_text(p)}", self.list)
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
-            if p.withdrawn:
-                item.setForeground(QBrush(WITHDRAWN))
-            if p.id == keep:
-                self.list.setCurrentItem(item)
+        rows = [self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())]
+        if rows == [p.id for p in records]:  # the same people in the same order: redraw what differs
+            for row, p in enumerate(records):
+                if old.get(p.id) != p:
+                    self._fill(self.list.item(row), p)
+        else:
+            self.list.clear()
+            for p in records:
+                item = QListWidgetItem(self.list)
+                item.setData(Qt.ItemDataRole.UserRole, p.id)
+                self._fill(item, p)
+                if p.id == keep:
+                    self.list.setCurrentItem(item)
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
         self._loading = False
+        if old.get(self.current_id()) != self.records.get(self.current_id()):
+            self._show_current()
+
+    @staticmethod
+    def _fill(item: QListWidgetItem, p: PersonRecord) -> None:
+        item.setText(f"{p.name}  —  {role_title(p.role)} · {consent_text(p)}")
+        item.setForeground(QBrush(WITHDRAWN) if p.withdrawn else QBrush())
+
+    def refresh_flags(self) -> None:
+        flags, titles = people_records.flagged_reels(self.bridge.lib)
         self.flags.clear()
         for reel_id, why in sorted(flags.items()):
             item = QListWidgetItem(f"⚠ {titles.get(reel_id, reel_id)}: {why}", self.flags)
@@ -189,7 +219,6 @@ class PeoplePanel(QWidget):
             item.setForeground(QBrush(WITHDRAWN))
         self.flags_title.setText(f"<b>Reels that cannot go out as they are ({len(flags)})</b>" if flags
                                  else "<b>Reels</b>: every reel is within its people's consent")
-        self._show_current()
 
     def current_id(self) -> int | None:
         item = self.list.currentItem()

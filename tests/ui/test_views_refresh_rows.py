@@ -111,3 +111,50 @@ def test_the_prototypes_panel_leaves_the_board_alone_for_another_prototype(film_
     assert "1 clips" in rows[other].text() and "Phone back" in rows[other].toolTip()
     clips.update(w.lib, clip, quote="I can see you now")  # a clip on the board shown
     assert len(boards) == 1
+
+
+def test_the_timeline_reads_nothing_for_another_films_clips(film_window, monkeypatch, tmp_path, counting_film):
+    w = film_window
+    other = films.import_file(w.lib, another_film(tmp_path, counting_film)).film_id
+    mine = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Mine")
+    reloads = calls_of(monkeypatch, reads, "film_clips", "ui/timeline/widget.py")
+    theirs = clips.add(w.lib, other, 0, 1_000_000, title="Theirs")
+    clips.update(w.lib, theirs, title="Still theirs")
+    assert reloads == [] and [c.id for c in w.timeline.clips] == [mine]
+    clips.add(w.lib, w.film_id, 1_000_000, 2_000_000, title="Also mine")
+    assert len(reloads) == 1 and len(w.timeline.clips) == 2
+
+
+def test_the_people_panel_redraws_only_the_person_named(film_window, monkeypatch):
+    from app import people_records
+
+    w, panel = film_window, film_window.people_panel
+    sam = people.add(w.lib, "Sam", "actor", "team")
+    ali = people.add(w.lib, "Ali", "carer", "team")
+    rows = {panel.list.item(r).data(256): panel.list.item(r) for r in range(panel.list.count())}
+    everyone = calls_of(monkeypatch, people_records, "people", "ui/people_panel.py")
+    flag_checks = calls_of(monkeypatch, people_records, "flagged_reels", "ui/people_panel.py")
+    films.rename(w.lib, w.film_id, "Nobody appears here")
+    clips.add(w.lib, w.film_id, 0, 1_000_000)  # a clip in no reel
+    assert everyone == [] and flag_checks == []
+    people.edit(w.lib, sam, role="staff")
+    after = {panel.list.item(r).data(256): panel.list.item(r) for r in range(panel.list.count())}
+    assert after[ali] is rows[ali] and after[sam] is rows[sam]  # the same rows, redrawn in place
+    assert "Staff" in after[sam].text() or "staff" in after[sam].text()
+
+
+def test_the_reviews_panel_redraws_only_the_review_that_changed(film_window):
+    from app.ops import reviews
+
+    w, panel = film_window, film_window.reviews_panel
+    clip = clips.add(w.lib, w.film_id, 0, 1_000_000)
+    first = reviews.start(w.lib, clip_ids=[clip], title="Monday")
+    second = reviews.start(w.lib, clip_ids=[clip], title="Tuesday")
+    rows = {panel.tree.topLevelItem(i).data(0, 256).id: panel.tree.topLevelItem(i)
+            for i in range(panel.tree.topLevelItemCount())}
+    untouched = rows[second].data(0, 256)
+    reviews.set_note(w.lib, first, clip, "They felt heard")
+    after = {panel.tree.topLevelItem(i).data(0, 256).id: panel.tree.topLevelItem(i)
+             for i in range(panel.tree.topLevelItemCount())}
+    assert after[first] is rows[first] and after[second] is rows[second]
+    assert after[second].data(0, 256) is untouched and after[first].data(0, 256).notes == 1

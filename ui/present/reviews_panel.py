@@ -67,15 +67,22 @@ class ReviewsPanel(QWidget):
             self.reload()
 
     def reload(self) -> None:
+        """Rows whose review is unchanged are left as they are (a note typed during a meeting
+        redraws that review's row only); the list is rebuilt when reviews come or go."""
         current = self.current_id()
         records = reads.reviews(self.bridge.lib)
+        rows = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        if [row.data(0, Qt.ItemDataRole.UserRole).id for row in rows] == [r.id for r in records]:
+            for row, r in zip(rows, records):
+                if row.data(0, Qt.ItemDataRole.UserRole) != r:
+                    self._fill(row, r)
+            for button in self.buttons.values():
+                button.setEnabled(bool(records))
+            return
         self.tree.clear()
         for r in records:
-            shown = f"{r.shown_items}/{r.items} in {minutes(r.shown_us)}" + (f", {r.withheld} withheld"
-                                                                           if r.withheld else "")
-            row = QTreeWidgetItem([r.held_on or "", r.title, r.audience, shown,
-                                   f"{r.notes} · {r.marks} · {r.actions}", "" if r.ended_at else "not ended"])
-            row.setData(0, Qt.ItemDataRole.UserRole, r)
+            row = QTreeWidgetItem()
+            self._fill(row, r)
             self.tree.addTopLevelItem(row)
             if r.id == current:
                 self.tree.setCurrentItem(row)
@@ -85,6 +92,15 @@ class ReviewsPanel(QWidget):
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
         for button in self.buttons.values():
             button.setEnabled(bool(records))
+
+    @staticmethod
+    def _fill(row: QTreeWidgetItem, r) -> None:
+        shown = f"{r.shown_items}/{r.items} in {minutes(r.shown_us)}" + (f", {r.withheld} withheld"
+                                                                       if r.withheld else "")
+        for col, text in enumerate([r.held_on or "", r.title, r.audience, shown,
+                                    f"{r.notes} · {r.marks} · {r.actions}", "" if r.ended_at else "not ended"]):
+            row.setText(col, text)
+        row.setData(0, Qt.ItemDataRole.UserRole, r)
 
     def current(self):
         item = self.tree.currentItem()

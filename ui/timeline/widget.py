@@ -137,8 +137,18 @@ class Timeline(QWidget):
         if self.film.id in changes.ids_of("films") and reads.film_or_none(self.bridge.lib, self.film.id) is None:
             self.set_film(None)
             return
-        if changes.touches("clips", "clip_tags", "tags"):
+        if self._is_about_my_clips(changes):
             self.reload_clips()
+
+    def _is_about_my_clips(self, changes: Changes) -> bool:
+        """A change to another film's clips reads nothing here; a clip new to the library is
+        read (just it) to see whether it is on this film."""
+        shown = {c.id for c in self.clips}
+        named = set(changes.ids_of("clips")) | {key[0] for key in changes.ids_of("clip_tags")}
+        if named & shown or (changes.touches("tags") and any(c.tags for c in self.clips)):
+            return True
+        new = named - shown
+        return bool(new) and any(c.film_id == self.film.id for c in reads.clips(self.bridge.lib, sorted(new)))
 
     # -- zoom ----------------------------------------------------------------------------
     def x_of(self, us: int) -> float:
