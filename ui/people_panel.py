@@ -22,7 +22,6 @@ from app.people_records import ROLES, PersonRecord, film_rate, films_to_choose
 from media import timecode
 from ui.bridge import LibraryBridge
 from ui.saying import edit_said, quoted
-from ui.errors import show_error
 from ui.people_dialogs import (SCOPE_TITLES, AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog,
                                role_title)
 
@@ -329,7 +328,7 @@ class PeoplePanel(QWidget):
                 fps = film_rate(self.bridge.lib, v["film_id"])
                 ranges = [(timecode.parse(v["start"], fps), timecode.parse(v["end"], fps))]
             except Exception as exc:  # noqa: BLE001 - a mistyped timecode
-                show_error(self, exc, "People")
+                self.bridge.runner.show_error(exc, self, "People")
                 return
         self._run(people.appears, p.id, [v["film_id"]], ranges=ranges,
                   say=f"{quoted(p.name)} appears in the film{' (the times given)' if ranges else ''}.")

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from app.ops import recording
 from ui.bridge import LibraryBridge
 from ui.capture_devices import SCREEN, DeviceCapture
-from ui.errors import show_error
 from ui.video_view import VideoView
 from ui.workers import Job
 
@@ -264,7 +263,8 @@ class RecordView(QWidget):
             if self.capture is None:  # Ctrl+R with the view hidden: no preview, same devices
                 self._open_capture()
             if self.capture.gone:
-                show_error(self, RuntimeError(f"{self.capture.gone}; choose another camera or microphone"))
+                self.bridge.runner.show_error(
+                    RuntimeError(f"{self.capture.gone}; choose another camera or microphone"), self, "Recording")
                 return
             source, realtime = self.capture.new_feed(), False  # the devices set the pace
         feed = self.feed = source if choice != TEST else None

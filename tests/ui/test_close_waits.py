@@ -47,3 +47,16 @@ def test_closing_during_a_background_import_stops_it_and_loses_nothing(qtbot, wi
     assert staged_import.pending(window.lib) == [film_id]  # resumes on the next start
     assert reads.film(window.lib, film_id).importing
     assert [c.id for c in reads.clips(window.lib, [clip_id])] == [clip_id]
+
+
+def test_no_view_runs_a_job_or_shows_an_error_beside_the_runner():
+    """One way: jobs are made by ui/operations.py, errors shown by it (and the excepthook)."""
+    import re
+    from pathlib import Path
+
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    allowed = {"operations.py", "errors.py", "workers.py", "diagnostics.py"}
+    beside = [f"{path.relative_to(ui)}:{n}" for path in sorted(ui.rglob("*.py")) if path.name not in allowed
+              for n, line in enumerate(path.read_text().splitlines(), 1)
+              if re.search(r"(?<![\w.])(Job|show_error)\(", line)]
+    assert beside == []
