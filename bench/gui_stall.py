@@ -19,12 +19,27 @@ LATE_S = 0.03  # a beat this late: sample where the GUI thread is
 class Gap:
     wall_s: float
     cpu_s: float  # the GUI thread's own CPU time within the gap
+    end: float = 0.0  # perf_counter at its end
+
+
+@dataclass
+class Sample:
+    at: float
+    where: str
 
 
 @dataclass
 class StallReport:
     gaps: list[Gap] = field(default_factory=list)
-    culprits: Counter = field(default_factory=Counter)  # 'entry -> innermost' project frames seen while late
+    samples: list[Sample] = field(default_factory=list)  # 'entry -> innermost' project frames seen while late
+
+    @property
+    def culprits(self) -> Counter:
+        return Counter(s.where for s in self.samples)
+
+    def culprits_in(self, gap: Gap) -> Counter:
+        """Where the GUI thread was during one gap (the worst one, say)."""
+        return Counter(s.where for s in self.samples if gap.end - gap.wall_s <= s.at <= gap.end)
 
     @property
     def worst_wall(self) -> Gap:
@@ -63,7 +78,7 @@ class StallMeter:
 
     def _beat(self) -> None:
         wall, cpu = time.perf_counter(), time.thread_time()  # thread_time: this (GUI) thread only
-        self.report.gaps.append(Gap(wall - self._last_wall, cpu - self._last_cpu))
+        self.report.gaps.append(Gap(wall - self._last_wall, cpu - self._last_cpu, wall))
         self._last_wall, self._last_cpu = wall, cpu
 
     def _watch(self) -> None:
@@ -75,7 +90,7 @@ class StallMeter:
                 continue
             stack = [f for f in traceback.extract_stack(frame) if any(d in f.filename for d in self._project_dirs)]
             if stack:  # where the GUI thread entered our code, and where it is now
-                self.report.culprits[f"{_name(stack[0])} -> {_name(stack[-1])}"] += 1
+                self.report.samples.append(Sample(time.perf_counter(), f"{_name(stack[0])} -> {_name(stack[-1])}"))
 
 
 def _name(frame) -> str:

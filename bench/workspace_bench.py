@@ -195,6 +195,8 @@ def report_stall(lib: Library) -> None:
           f"(that gap {cpu.wall_s * 1000:.0f} ms wall)   goal <= 50 ms (load-independent)")
     for where, samples in report.culprits.most_common(6):
         print(f"  GUI thread late ({samples} samples of 10 ms): {where}")
+    for where, samples in report.culprits_in(cpu).most_common(4):
+        print(f"  in that gap ({samples} samples): {where}")
 
 
 def main() -> None:
