@@ -28,7 +28,6 @@ from media.export.plan import PlanItem
 from ui.bridge import LibraryBridge
 from ui.anonymise_preview import preview_clip
 from ui.clip_list import CLIP_MIME
-from ui.errors import show_error
 from ui.reel_export_dialog import ExportChoice, ReelExportDialog
 from ui.save_dialog import ask_save_path, replace_agreed
 from ui.saying import edit_said, plural, quoted
@@ -416,7 +415,7 @@ class ReelBuilder(QWidget):
         if not 0 < position <= len(items):
             return None
         item = items[position - 1]
-        self.preview_job = preview_clip(self, self.bridge.lib, item.clip_id, item.clip_title, choice.style,
+        self.preview_job = preview_clip(self, self.bridge.runner, item.clip_id, item.clip_title, choice.style,
                                         choice.mask_voice)
         return self.preview_job
 
@@ -449,4 +448,4 @@ class ReelBuilder(QWidget):
                 if answer == QMessageBox.StandardButton.Yes:
                     self.choose_export(covering=True)
                 return
-        show_error(self, exc)
+        self.bridge.runner.show_error(exc, self)
