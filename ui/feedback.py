@@ -22,6 +22,7 @@ class Feedback(QObject):
         self.label = QLabel(self.box)
         self.label.setObjectName("feedbackText")
         row.addWidget(self.label)
+        row.addStretch(1)  # buttons sit right after the words they act on, not at the far end
         self.buttons: list[QPushButton] = []
         self._row = row
         status_bar.addWidget(self.box, 1)
@@ -43,7 +44,7 @@ class Feedback(QObject):
             button.setFlat(True)
             button.setToolTip(f"{label}: {text}")
             button.clicked.connect(lambda _c=False, slot=slot: (self.box.hide(), slot()))
-            self._row.addWidget(button)
+            self._row.insertWidget(self._row.count() - 1, button)
             self.buttons.append(button)
         self.bar.clearMessage()
         self.box.show()
