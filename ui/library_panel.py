@@ -165,9 +165,9 @@ class FilmTreeModel(QAbstractItemModel):
     def set_import_progress(self, film_id: int, fraction: float, _message: str = "") -> None:
         """A film importing in the background moved on: its row says how far."""
         self.import_progress[film_id] = fraction
-        index = self.index_of(film_id)
+        index = self.index_of(film_id).siblingAtColumn(1)  # only its "importing n%" changes
         if index.isValid():
-            self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
 
     def refresh_picture(self, film_id: int) -> None:
         """More thumbnails arrived (or the film completed): draw its picture again."""
@@ -272,7 +272,12 @@ class LibraryPanel(QWidget):
         self.view.setUniformRowHeights(False)
         self.view.setWordWrap(True)
         self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # A fixed width that holds any length or "importing 100%": sized to its contents, the
+        # column was measured again over every row at each import progress report (a stall).
+        self.view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        metrics = self.view.fontMetrics()
+        self.view.header().resizeSection(1, max(metrics.horizontalAdvance(t) for t in (
+            "importing 100%", "0:00:00.00", COLUMNS[1])) + 24)
         self.view.header().setStretchLastSection(False)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
