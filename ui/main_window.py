@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
             lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
         self.reel_preview.finished.connect(lambda: self.statusBar().showMessage("Preview ended.", 3000))
         self.bridge.changed.connect(self._on_changed)
+        self.bridge.changed_elsewhere.connect(self.catch_up)
         self.reviews_panel.continue_requested.connect(self.presenting.present)
         self.presenting.ended.connect(lambda review_id: (self.show_dock("reviews"), self.reviews_panel.select(review_id)))
 
@@ -283,6 +284,29 @@ class MainWindow(QMainWindow):
                 self.open_film(None)
             elif found.missing != self.player.film.missing or found.path != self.player.film.path:
                 self.open_film(film_id, self.player.position_us)
+
+    def catch_up(self) -> None:
+        """Another process changed the library (a person withdrawn on the command line, a
+        review held in another window): every view reads again what it shows, keeping the
+        selection and the film on screen where they still exist."""
+        self.library_panel.reload()
+        self.event_timeline.reload()
+        self.clip_list.refresh()
+        self.timeline.reload_clips()
+        self.clip_details._fill_tag_names()
+        self.clip_details._fill_prototypes()
+        self.clip_details.show_clip(self.clip_details.clip_id)
+        self.codebook_panel.reload()
+        self.prototypes_panel.reload()
+        self.prototypes_panel.show_current()
+        self.reel_builder.fill_reels(select=self.reel_builder.reel_id)
+        self.people_panel.refresh()
+        self.reviews_panel.reload()
+        film_id = self.current_film_id()
+        if film_id is not None and reads.film_or_none(self.lib, film_id) is None:
+            self.open_film(None)
+        self.feedback.say("The library was changed outside this window (another window or the command line): "
+                          "shown as it is now.")
 
     # -- import, relink, jobs ----------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
