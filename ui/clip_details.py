@@ -124,6 +124,12 @@ class ClipDetails(QWidget):
                 or bool(changes.ids_of("prototypes") & {self.proto_ids.get(n) for n in rec.prototypes})
                 or bool(changes.ids_of("people") & self.people_ids) or changes.touches("appearances"))
 
+    def reload(self) -> None:
+        """Read everything shown again (the library was changed by another process)."""
+        self._fill_tag_names()
+        self._fill_prototypes()
+        self.show_clip(self.clip_id)
+
     def _fill_tag_names(self) -> None:
         tags = reads.tags(self.bridge.lib, include_archived=True)
         self.tag_ids = {(t.kind, t.name): t.id for t in tags}

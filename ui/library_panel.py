@@ -333,6 +333,18 @@ class LibraryPanel(QWidget):
         self.model.bridge.runner.run(lambda lib: films.set_event(lib, film_id, event), parent=self,
                                      say=f"Moved the film to {quoted(event)}." if event else "The film is in no event now.")
 
+    def reload(self, keep_film: int | None = None) -> None:
+        """Read every film again, keeping ``keep_film`` current without opening it anew (the
+        player keeps its place)."""
+        self.model.reload()
+        if keep_film is not None:
+            selection = self.view.selectionModel()
+            selection.blockSignals(True)
+            try:
+                self.select_film(keep_film)
+            finally:
+                selection.blockSignals(False)
+
     def select_film(self, film_id: int) -> None:
         index = self.model.index_of(film_id)
         if index.isValid():

@@ -289,20 +289,18 @@ class MainWindow(QMainWindow):
         """Another process changed the library (a person withdrawn on the command line, a
         review held in another window): every view reads again what it shows, keeping the
         selection and the film on screen where they still exist."""
-        self.library_panel.reload()
+        film_id = self.current_film_id()
+        self.library_panel.reload(keep_film=film_id)
         self.event_timeline.reload()
-        self.clip_list.refresh()
+        self.clip_list.model.refresh()
         self.timeline.reload_clips()
-        self.clip_details._fill_tag_names()
-        self.clip_details._fill_prototypes()
-        self.clip_details.show_clip(self.clip_details.clip_id)
+        self.clip_details.reload()
         self.codebook_panel.reload()
         self.prototypes_panel.reload()
         self.prototypes_panel.show_current()
         self.reel_builder.fill_reels(select=self.reel_builder.reel_id)
         self.people_panel.refresh()
         self.reviews_panel.reload()
-        film_id = self.current_film_id()
         if film_id is not None and reads.film_or_none(self.lib, film_id) is None:
             self.open_film(None)
         self.feedback.say("The library was changed outside this window (another window or the command line): "

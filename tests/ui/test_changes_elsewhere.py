@@ -18,14 +18,18 @@ def test_people_reels_and_clips_made_on_the_command_line_show_in_the_open_window
     w = film_window
     names = lambda: [w.people_panel.list.item(i).text() for i in range(w.people_panel.list.count())]  # noqa: E731
     assert not any("Bob Smith" in n for n in names())
+    w.player.seek_us(2_000_000)
+    qtbot.waitUntil(lambda: abs(w.player.position_us - 2_000_000) < 50_000, timeout=5000)
+    place = w.player.position_us
     cli(w.lib, "person", "add", "Bob Smith", "--role", "lived experience", "--consent", "team")
     cli(w.lib, "person", "appears", "Bob Smith", str(w.film_id))
     cli(w.lib, "clip", "add", str(w.film_id), "--start", "0.2", "--end", "1.0", "--title", "Typed in a terminal")
     cli(w.lib, "reel", "create", "From the terminal", "--clip", "Typed in a terminal", "--audience", "collaborative")
     qtbot.waitUntil(lambda: any("Bob Smith" in n for n in names()), timeout=5000)  # the poll, not a call
     qtbot.waitUntil(lambda: w.reel_builder.reel_box.findText("From the terminal", flags_contains()) >= 0, timeout=5000)
-    assert len(w.clip_list.ids) == 1 and len(w.timeline.clips) == 1
+    assert len(w.clip_list.model.ids) == 1 and len(w.timeline.clips) == 1
     assert "changed outside this window" in w.feedback.last_text
+    assert w.player.film.id == w.film_id and w.player.position_us == place  # the film on screen keeps its place
     flags = lambda: [w.people_panel.flags.item(i).text() for i in range(w.people_panel.flags.count())]  # noqa: E731
     assert any("From the terminal" in f and "did not consent" in f for f in flags())
     cli(w.lib, "person", "withdraw", "Bob Smith")
