@@ -15,6 +15,7 @@ from media import timecode
 from media.errors import ProtoReelError
 from media.jobs import Cancelled, CancelToken
 from app import cli_consent, cli_parser
+from app.wording import plural
 from app.cli_errors import unexpected
 from app.library import Library, default_library_dir
 
@@ -38,10 +39,6 @@ class Out:
     def note(message: str) -> None:
         """Something worth knowing that is not a failure (stderr, so stdout stays records)."""
         print("note: " + cli_parser.one_line(message), file=sys.stderr, flush=True)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def film_line(f) -> str:
@@ -94,7 +91,7 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
 
 
 def cmd_import(lib: Library, args, out: Out) -> int:
-    from app.ops import events, films
+    from app.ops import films
     from app import queries
 
     cancel = CancelToken()
@@ -102,8 +99,6 @@ def cmd_import(lib: Library, args, out: Out) -> int:
     progress = _terminal_progress() if sys.stderr.isatty() else (lambda f, m="": None)
     results = films.import_files(lib, args.files, event=args.event, link=args.link,
                                  progress=progress, cancel=cancel)
-    known = [r.film_id for r in results if r.existed and r.film_id is not None]
-    placed = events.adopt(lib, known, args.event) if args.event and known else {}
     status = EXIT_OK
     with lib.read() as s:
         for result in results:
@@ -113,7 +108,7 @@ def cmd_import(lib: Library, args, out: Out) -> int:
                 continue
             (record,) = queries.film_records(s, lib.root, [result.film_id])
             data = record.to_json() | {"already_in_library": result.existed}
-            where = f"; {placed[result.film_id]}" if result.film_id in placed else ""
+            where = f"; {result.note}" if result.note else ""
             out.record(data, film_line(record) + (f"  (already in the library{where})" if result.existed else ""))
     return status
 

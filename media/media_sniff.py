@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# What the import dialog offers (films and sound), and beyond it what else counts as footage.
+FILM_SUFFIXES = (".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mts", ".m2ts", ".ts", ".mpg", ".mpeg",
+                 ".3gp", ".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus")
 MEDIA_SUFFIXES = {
-    ".mp4", ".m4v", ".mov", ".3gp", ".3g2", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".mts",
-    ".m2ts", ".vob", ".flv", ".wmv", ".asf", ".ogv", ".ogg", ".dv", ".mxf", ".heic", ".heif", ".jpg",
-    ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp", ".webp", ".wav", ".mp3", ".m4a", ".aac", ".flac",
-    ".opus", ".wma", ".aif", ".aiff", ".amr",
+    *FILM_SUFFIXES, ".3g2", ".vob", ".flv", ".wmv", ".asf", ".ogv", ".dv", ".mxf", ".heic", ".heif", ".jpg",
+    ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp", ".webp", ".wma", ".aif", ".aiff", ".amr",
 }
 
 # (offset, bytes) signatures of containers and picture formats phones and cameras write.

@@ -42,6 +42,19 @@ def letterbox(box, source: tuple[int, int], frame: tuple[int, int]):
     return (x * k + ox, y * k + oy, w * k, h * k)
 
 
+def letterboxed(rgb, w: int, h: int):
+    """A film's picture letterboxed into a ``w``x``h`` reel frame, as the export does."""
+    import cv2
+    import numpy as np
+
+    k = min(w / rgb.shape[1], h / rgb.shape[0])
+    small = cv2.resize(rgb, (round(rgb.shape[1] * k), round(rgb.shape[0] * k)), interpolation=cv2.INTER_AREA)
+    canvas = np.zeros((h, w, 3), np.uint8)
+    oy, ox = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
+    canvas[oy:oy + small.shape[0], ox:ox + small.shape[1]] = small
+    return canvas
+
+
 def hidden_share(face, covers) -> float:
     """The share of ``face``'s area inside the union of ``covers`` (boxes x, y, w, h)."""
     import numpy as np

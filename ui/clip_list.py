@@ -364,7 +364,7 @@ class ClipList(QWidget):
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count.setText(f"{n} clip{'s' if n != 1 else ''}" + self.at_box.describe())
+        self.count.setText(plural(n, "clip") + self.at_box.describe())
         if n == 0:
             self.empty.setText(NO_MATCH if not self.current_filter().is_empty() else NO_CLIPS)
         self.empty.setVisible(n == 0)

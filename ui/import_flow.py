@@ -10,14 +10,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.ops import events, staged_import
+from app.ops import staged_import
+from media.media_sniff import FILM_SUFFIXES
 from app.ops.import_order import expand_and_order
 from ui.background_imports import BackgroundImports
 from ui.bridge import LibraryBridge
 from ui.workers import Job
 
-VIDEO_FILTER = ("Films and sound (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.mts *.m2ts *.ts *.mpg *.mpeg "
-                "*.3gp *.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus);;All files (*)")
+VIDEO_FILTER = f"Films and sound ({' '.join('*' + s for s in FILM_SUFFIXES)});;All files (*)"
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -53,7 +53,8 @@ class ImportFlow(QObject):
             return None
         lib = self.bridge.lib
         self.job = self.bridge.runner.start(
-            lambda progress, cancel: _register(lib, paths, event, progress, cancel),
+            lambda progress, cancel: staged_import.register_files(lib, paths, event=event, progress=progress,
+                                                                  cancel=cancel),
             parent=self.window, on_success=self._on_done, on_cancelled=lambda: self.finished.emit([]),
             dialog=("Import", f"Adding {len(paths)} file(s)…", "importProgress"))
         return self.job
@@ -76,12 +77,3 @@ class ImportFlow(QObject):
             box.open()
             self.last_summary = box
         self.finished.emit(results)
-
-
-def _register(lib, paths: list[Path], event: str | None, progress, cancel):
-    """Register the files; films already in the library join ``event`` if they are in none."""
-    results = staged_import.register_files(lib, paths, event=event, progress=progress, cancel=cancel)
-    known = [r.film_id for r in results if r.existed and r.film_id is not None]
-    if event and known:
-        events.adopt(lib, known, event)
-    return results

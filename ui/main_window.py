@@ -28,6 +28,7 @@ from ui.library_panel import LibraryPanel
 from ui.player import Player
 from ui.present.launcher import PresentLauncher
 from ui.present.reviews_panel import ReviewsPanel
+from ui.saying import plural
 from ui.people_panel import PeoplePanel
 from ui.prototypes_panel import PrototypesPanel
 from ui.record_view import RecordView
@@ -323,7 +324,7 @@ class MainWindow(QMainWindow):
         refused = [r for r in results if r.error]
         parts = []
         if new:
-            parts.append(f"{len(new)} film{'s' if len(new) != 1 else ''} ready to play and mark (thumbnails, "
+            parts.append(f"{plural(len(new), 'film')} ready to play and mark (thumbnails, "
                          "waveform and the library copy follow in the background)")
         if len(known) == 1:
             parts.append(f"“{known[0].source.name}” is already in the library (nothing copied)")
@@ -369,7 +370,7 @@ class MainWindow(QMainWindow):
     def _recovered(self, results) -> None:
         brought = [film_id for _take, film_id, _why in results if film_id is not None]
         failed = [f"{take.name}: {why}" for take, film_id, why in results if film_id is None]
-        self.feedback.say(f"Brought {len(brought)} interrupted recording{'s' if len(brought) != 1 else ''} into the "
+        self.feedback.say(f"Brought {plural(len(brought), 'interrupted recording')} into the "
                           "library." + (f" Not recovered: {'; '.join(failed)}" if failed else ""))
 
     def run_job(self, fn) -> Job:

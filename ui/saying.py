@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from app.wording import plural  # noqa: F401 - the panels say counts through here too
+
 LABELS = {
     "card_text": "title card", "fps": "frame rate", "height": "size", "note": "notes", "quote": "quote",
     "subtitle": "subtitle", "opening_card": "opening card", "closing_credits": "closing credits",
@@ -35,6 +37,3 @@ def edit_said(what: str, fields: dict) -> str:
     """``what`` names the thing (“Reel “Tuesday””); the fields say what changed."""
     return f"{what}: {fields_said(fields)}."
 
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -67,7 +67,7 @@ def resolve_tags(session: Session, refs: list[str]):
     tags = []
     for ref in refs:
         kind, name = lookup.split_tag_ref(ref)
-        if kind and not lookup.tag_exists(session, name, kind):
+        if kind and not lookup.tag_or_none(session, name, kind):
             near = lookup.near_tags(session, name, kind)
             if near:
                 raise BadInput(f"tag {ref!r}: not in the codebook; did you mean {near[0]!r}? (a new tag with "

@@ -44,6 +44,20 @@ class ImportResult:
     film_id: int | None = None
     existed: bool = False  # the same content was already in the library
     error: str | None = None  # why the file was refused (None: imported)
+    note: str = ""  # where a film already in the library is (it joined the event, or stayed in its own)
+
+
+def join_event(lib: Library, results: list[ImportResult], event: str | None) -> list[ImportResult]:
+    """Films found already in the library while importing into ``event`` join it if they are in
+    none (one undoable step), or stay in their own; each result says which."""
+    known = [r for r in results if r.existed and r.film_id is not None]
+    if event and known:
+        from app.ops import events
+
+        notes = events.adopt(lib, [r.film_id for r in known], event)
+        for r in known:
+            r.note = notes.get(r.film_id, "")
+    return results
 
 
 def import_files(
@@ -86,10 +100,11 @@ def import_files(
     with ThreadPoolExecutor(AT_ONCE, thread_name_prefix="import") as pool:
         futures = [pool.submit(run, n, source) for n, source in enumerate(sources)]
         try:
-            return [future.result() for future in futures]
+            results = [future.result() for future in futures]
         except BaseException:
             cancel.cancel()
             raise
+    return join_event(lib, results, event)
 
 
 def import_file(

@@ -96,9 +96,11 @@ def split_tag_ref(ref: str) -> tuple[str | None, str]:
     return None, ref.strip()
 
 
-def tag_exists(session: Session, name: str, kind: str) -> bool:
-    query = select(Tag.id).where(func.lower(Tag.name) == name.strip().lower(), Tag.kind == kind)
-    return session.scalars(query).first() is not None
+def tag_or_none(session: Session, name: str, kind: str) -> Tag | None:
+    try:
+        return tag(session, name, kind)
+    except NotFound:
+        return None
 
 
 def near_tags(session: Session, name: str, kind: str | None = None) -> list[str]:

@@ -95,7 +95,7 @@ def register_files(
         except ProtoReelError as exc:
             results.append(ImportResult(Path(source), error=str(exc)))
     progress(1.0, "")
-    return results
+    return films.join_event(lib, results, event)
 
 
 def fingerprint(path: Path, size: int) -> str:

@@ -17,7 +17,7 @@ from media.anonymise import stream
 from media.anonymise.faces import cover_faces_in_still
 from media.errors import ConsentRefused
 from tests.conftest import sample
-from tests.face_truth import hidden_share, letterbox, load
+from tests.face_truth import hidden_share, letterbox, letterboxed, load
 from tests.media_factory import make_counting_film
 
 MAN = "face-man-office-1080x720p29.97-h264-aac-1s.mp4"
@@ -33,15 +33,6 @@ def detail(rgb, box) -> float:
     x, y, w, h = (int(v) for v in box)
     grey = cv2.cvtColor(np.ascontiguousarray(rgb[y:y + h, x:x + w]), cv2.COLOR_RGB2GRAY)
     return float(cv2.Laplacian(grey, cv2.CV_64F).var())
-
-
-def letterboxed(rgb, w, h):
-    k = min(w / rgb.shape[1], h / rgb.shape[0])
-    small = cv2.resize(rgb, (round(rgb.shape[1] * k), round(rgb.shape[0] * k)), interpolation=cv2.INTER_AREA)
-    canvas = np.zeros((h, w, 3), np.uint8)
-    oy, ox = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
-    canvas[oy:oy + small.shape[0], ox:ox + small.shape[1]] = small
-    return canvas
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from media.anonymise.blazeface import BlazeFace
 from media.anonymise.faces import ONCE_SECONDS, FaceTracker
 from tests.conftest import sample
-from tests.face_truth import COVERED_ENOUGH, hidden_share, letterbox, load
+from tests.face_truth import COVERED_ENOUGH, hidden_share, letterbox, letterboxed, load
 
 TOS = "faces-tos-actors-640x360p24-h264-noaudio.mp4"
 MAN = "face-man-office-1080x720p29.97-h264-aac-1s.mp4"
@@ -23,12 +23,7 @@ def frames_of(name):
 
 def reel_frame(rgb, w=1280, h=720):
     """Letterboxed into a reel frame, as the export does."""
-    k = min(w / rgb.shape[1], h / rgb.shape[0])
-    small = cv2.resize(rgb, (round(rgb.shape[1] * k), round(rgb.shape[0] * k)), interpolation=cv2.INTER_AREA)
-    canvas = np.zeros((h, w, 3), np.uint8)
-    oy, ox = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
-    canvas[oy:oy + small.shape[0], ox:ox + small.shape[1]] = small
-    return canvas
+    return letterboxed(rgb, w, h)
 
 
 def track(frames, fps):
