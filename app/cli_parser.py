@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from app import cli_consent
+from app import cli_consent, cli_edit
 from app.version import version
 
 EXIT_BAD_INPUT = 2
@@ -135,6 +135,7 @@ def build(given: Given) -> OneLineParser:
     add.add_argument("--tag", action="append", default=[], help="KIND:NAME (created if new) or NAME")
     add.add_argument("--note", default="")
     add.add_argument("--quote", default="")
+    cli_edit.add_clip_parsers(clip, common)
 
     clips = sub.add_parser("clips", parents=[common], help="list and filter clips")
     clips.add_argument("--tag", action="append", default=[], help="has this tag (repeat: all of them)")
@@ -175,6 +176,7 @@ def build(given: Given) -> OneLineParser:
     reel_create.add_argument("title")
     reel_create.add_argument("--clip", action="append", required=True, help="clip id or exact title")
     reel_create.add_argument("--audience", default="team", choices=["team", "collaborative", "public"])
+    cli_edit.add_reel_parsers(reel, common)
     reel_export = reel.add_parser("export", parents=[common])
     reel_export.add_argument("reel")
     reel_export.add_argument("out", type=path)

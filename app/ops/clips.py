@@ -120,6 +120,33 @@ def update(lib: Library, clip_id: int, **fields) -> None:
             setattr(clip, key, value.strip() if key == "title" else value)
 
 
+def edit(lib: Library, clip_id: int, start_us: int | None = None, end_us: int | None = None,
+         add_tags: list[str] = (), remove_tags: list[str] = (), **fields) -> None:
+    """Change a clip's range, text fields and tags as one undoable step: all of it or none."""
+    unknown = set(fields) - {"title", "note", "quote"}
+    if unknown:
+        raise BadInput(f"clip fields {sorted(unknown)}: cannot be changed this way")
+    with lib.op("Edit clip") as s:
+        clip = lookup.by_id(s, Clip, clip_id)
+        if start_us is not None or end_us is not None:
+            start = clip.start_us if start_us is None else start_us
+            end = clip.end_us if end_us is None else end_us
+            check_range(clip.film, start, end)
+            clip.start_us, clip.end_us = snap(lib, clip.film, start, end)
+        for key, value in fields.items():
+            setattr(clip, key, value.strip() if key == "title" else value)
+        if "title" in fields and not clip.title:
+            clip.title = default_title(clip.film.title, clip.start_us)
+        for tag in resolve_tags(s, list(add_tags)):
+            if s.get(ClipTag, (clip.id, tag.id)) is None:
+                s.add(ClipTag(clip_id=clip.id, tag_id=tag.id))
+        for ref in remove_tags:
+            link = s.get(ClipTag, (clip.id, lookup.tag(s, ref).id))
+            if link is None:
+                raise BadInput(f"tag {ref!r}: clip {clip.title!r} does not have it")
+            s.delete(link)
+
+
 def delete(lib: Library, clip_ids: list[int]) -> None:
     with lib.op("Delete clip" if len(clip_ids) == 1 else f"Delete {len(clip_ids)} clips") as s:
         for clip_id in clip_ids:

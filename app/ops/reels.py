@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from media.errors import BadInput
 from app.library import Library
-from app.models import AUDIENCES, Reel, ReelItem
+from app.models import AUDIENCES, Clip, Reel, ReelItem
 from app.ops import lookup
 
 
@@ -100,10 +100,7 @@ def update_item(lib: Library, item_id: int, **fields) -> None:
             setattr(item, key, value)
 
 
-def update(lib: Library, reel_id: int, **fields) -> None:
-    """Change the reel's title, subtitle, audience, height or render settings."""
-    import json
-
+def _checked(fields: dict) -> dict:
     unknown = set(fields) - REEL_FIELDS - SETTING_FIELDS
     if unknown:
         raise BadInput(f"reel fields {sorted(unknown)}: cannot be changed")
@@ -119,18 +116,50 @@ def update(lib: Library, reel_id: int, **fields) -> None:
 
         rate = parse_reel_rate(str(fields["fps"] or ""))
         fields["fps"] = fps_str(rate) if rate else None
+    return fields
+
+
+def _apply(s, reel: Reel, fields: dict) -> None:
+    import json
+
+    if "title" in fields and s.scalars(select(Reel.id).where(
+            func.lower(Reel.title) == str(fields["title"]).strip().lower(), Reel.id != reel.id)).first():
+        raise BadInput(f"reel {fields['title']!r}: another reel has this title; choose another")
+    settings = json.loads(reel.settings_json or "{}")
+    for key, value in fields.items():
+        if key in REEL_FIELDS:
+            setattr(reel, key, value.strip() if isinstance(value, str) else value)
+        else:
+            settings[key] = value
+    reel.settings_json = json.dumps(settings, sort_keys=True)
+
+
+def update(lib: Library, reel_id: int, **fields) -> None:
+    """Change the reel's title, subtitle, audience, height or render settings."""
+    fields = _checked(fields)
     with lib.op("Change reel settings") as s:
+        _apply(s, lookup.by_id(s, Reel, reel_id), fields)
+
+
+def edit(lib: Library, reel_id: int, add: list[int] = (), remove: list[int] = (), **fields) -> None:
+    """Settings, clips added at the end and clips taken out (every item of each), as one
+    undoable step: all of it or none."""
+    fields = _checked(fields)
+    with lib.op("Edit reel") as s:
         reel = lookup.by_id(s, Reel, reel_id)
-        if "title" in fields and s.scalars(select(Reel.id).where(
-                func.lower(Reel.title) == str(fields["title"]).strip().lower(), Reel.id != reel_id)).first():
-            raise BadInput(f"reel {fields['title']!r}: another reel has this title; choose another")
-        settings = json.loads(reel.settings_json or "{}")
-        for key, value in fields.items():
-            if key in REEL_FIELDS:
-                setattr(reel, key, value.strip() if isinstance(value, str) else value)
-            else:
-                settings[key] = value
-        reel.settings_json = json.dumps(settings, sort_keys=True)
+        _apply(s, reel, fields)
+        items = list(reel.items)
+        for clip_id in remove:
+            if not any(i.clip_id == clip_id for i in items):
+                raise BadInput(f"clip {clip_id}: not in reel {reel.title!r}")
+        kept = [i for i in items if i.clip_id not in set(remove)]
+        for item in items:
+            if item not in kept:
+                s.delete(item)
+        new = [ReelItem(reel_id=reel.id, clip_id=lookup.by_id(s, Clip, c).id, position=0) for c in add]
+        for item in new:
+            s.add(item)
+        _renumber(kept + new)
 
 
 def delete(lib: Library, reel_id: int) -> None:
