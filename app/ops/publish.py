@@ -59,7 +59,8 @@ class Gate:
 
     def publish(self, out: Path, rename) -> None:
         with self.lib.op(f"Export {out.name}", undoable=False) as s:
-            record = ExportRecord(reel_id=self.reel_id, path=str(out), format=out.suffix.lower().lstrip("."),
+            where = str(Path(out).resolve())  # the file where it is, however the path was typed
+            record = ExportRecord(reel_id=self.reel_id, path=where, format=out.suffix.lower().lstrip("."),
                                   audience=self.audience, items_json=json.dumps(self.items, ensure_ascii=False),
                                   kind=self.kind, subject=self.subject, exported_by=who(),
                                   anonymisation=self.anonymisation)

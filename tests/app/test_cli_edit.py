@@ -116,3 +116,12 @@ def test_delete_says_what_went_and_undo_brings_it_back(cli):
     code, out, err = cli("reel", "delete", "Morning", "--json")
     assert code == 0 and json.loads(out) == {"id": 1, "title": "Morning", "deleted": True}
     assert cli("reels", "--json")[1] == ""
+
+
+def test_the_export_log_names_the_file_where_it_is_however_the_path_was_typed(cli, tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    code, _, err = cli("reel", "export", "Morning", "../sub/./r.srt")
+    assert code == 0, err
+    code, out, _ = cli("exports", "--json")
+    assert json.loads(out)["path"] == str((tmp_path / "sub" / "r.srt").resolve())
