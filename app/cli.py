@@ -14,7 +14,7 @@ import sys
 from media import timecode
 from media.errors import ProtoReelError
 from media.jobs import Cancelled, CancelToken
-from app import cli_consent, cli_edit, cli_parser
+from app import cli_bundle, cli_consent, cli_edit, cli_parser
 from app.wording import plural
 from app.cli_errors import unexpected
 from app.library import Library, default_library_dir
@@ -395,6 +395,7 @@ COMMANDS = {
     ("relink", None): cmd_relink,
     **cli_consent.COMMANDS,
     **cli_edit.COMMANDS,
+    **cli_bundle.COMMANDS,
     ("record", None): cmd_record,
     ("recover", None): cmd_recover,
     ("present", None): cmd_present,

@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from app import cli_consent, cli_edit
+from app import cli_bundle, cli_consent, cli_edit
 from app.version import version
 
 EXIT_BAD_INPUT = 2
@@ -194,6 +194,7 @@ def build(given: Given) -> OneLineParser:
     relink.add_argument("path", type=path)
 
     cli_consent.add_parsers(sub, common, group, path)
+    cli_bundle.add_parsers(group, common, path)
 
     record = sub.add_parser("record", parents=[common], help="record a role-play")
     record.add_argument("--source", default="camera")

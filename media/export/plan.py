@@ -69,6 +69,7 @@ class PlanItem:
 @dataclass
 class ExportSettings:
     height: int = 720
+    width: int | None = None  # None: 16:9 at ``height``; a bundle's cut keeps its film's own shape
     fps: Fraction = Fraction(30)
     cards: bool = True
     captions: bool = True
@@ -92,6 +93,8 @@ class ReelPlan:
 
     @property
     def width(self) -> int:
+        if self.settings.width:
+            return self.settings.width
         return round(self.settings.height * 16 / 9 / 2) * 2
 
     def segments(self):
