@@ -15,6 +15,7 @@ from app.library import Library
 from app.ops import clips as clip_ops
 from app.ops import films
 from ui.actions import build_menus
+from ui.bundle_flow import BundleFlow
 from ui.bridge import LibraryBridge
 from ui.clip_details import ClipDetails
 from ui.clip_list import ClipList
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
         self.presenting = PresentLauncher(self.bridge, self.runner, self, clip_ids=self._listed_clip_ids,
                                           prototype_id=self.prototypes_panel.current_id,
                                           reel_id=lambda: self.reel_builder.reel_id)
+        self.bundles = BundleFlow(self.bridge, self, reel_id=lambda: self.reel_builder.reel_id,
+                                  prototype_id=self.prototypes_panel.current_id)
 
         player_box = QWidget(self)
         box = QVBoxLayout(player_box)
@@ -186,6 +189,7 @@ class MainWindow(QMainWindow):
         self.clip_list.delete_requested.connect(self.delete_clip)
         self.import_flow.finished.connect(self._after_import)
         self.library_panel.event_current.connect(self.event_timeline.set_event)
+        self.library_panel.event_current.connect(self.bundles.set_event)
         self.event_timeline.film_activated.connect(self.library_panel.select_film)
         background = self.import_flow.background
         background.progress.connect(self.library_panel.model.set_import_progress)

@@ -1,0 +1,90 @@
+"""File → Export Bundle… and Import Bundle… in the real window: the dialog preselects what is
+open, runs on the one runner with progress, ends with "Show in folder" (export) or what was
+added with Undo (import); a refusal is shown like any other, and Cancel leaves no file."""
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.models import Clip, ExportRecord
+from app.ops import clips, people, reels
+from ui import bundle_flow, desktop
+from ui.bundle_flow import BundleDialog
+
+
+@pytest.fixture
+def reel_window(film_window):
+    w = film_window
+    a = clips.add(w.lib, w.film_id, 400_000, 1_200_000, title="At the desk", tags=["challenge:Lost letters"])
+    people.add(w.lib, "Jane Realname", "lived_experience", "team", pseudonym="Speaker A")
+    people.appears(w.lib, "Jane Realname", [w.film_id])
+    reel = reels.create(w.lib, "For the partners", [a], audience="team")
+    w.reel_builder.fill_reels(select=reel)
+    return w, reel
+
+
+def saving_to(monkeypatch, path):
+    monkeypatch.setattr(bundle_flow, "ask_save_path", lambda *_a: path)
+
+
+def wait(qtbot, job):
+    with qtbot.waitSignal(job.done, timeout=120_000):
+        pass
+
+
+def test_export_then_import_from_the_file_menu(reel_window, qtbot, monkeypatch, tmp_path):
+    w, reel = reel_window
+    w.actions_by_name["exportBundle"].trigger()
+    dialog = w.findChild(BundleDialog)
+    assert dialog.isVisible() and dialog.choices["reel"][0].isChecked()
+    assert dialog.choices["reel"][1].currentData() == reel
+    assert dialog.audience.currentData() == "team"  # the reel's own audience
+    saving_to(monkeypatch, tmp_path / "partners.protoreel")
+    opened = []
+    monkeypatch.setattr(desktop, "show_in_folder", lambda path: opened.append(path))
+    dialog.export_button.click()
+    wait(qtbot, w.bundles.job)
+    assert (tmp_path / "partners.protoreel").is_file()
+    assert "Bundle exported: partners.protoreel" in w.feedback.last_text
+    w.feedback.button("Show in folder").click()
+    assert opened == [tmp_path / "partners.protoreel"]
+    with w.lib.read() as s:
+        assert [(e.kind, e.audience) for e in s.query(ExportRecord)] == [("bundle", "team")]
+
+    wait(qtbot, w.bundles.import_from(tmp_path / "partners.protoreel"))
+    assert "1 clip(s) imported" in w.feedback.last_text
+    with w.lib.read() as s:
+        assert s.query(Clip).filter(Clip.title == "At the desk").count() == 2
+    w.feedback.button("Undo").click()
+    with w.lib.read() as s:
+        assert s.query(Clip).filter(Clip.title == "At the desk").count() == 1
+    wait(qtbot, w.bundles.import_from(tmp_path / "partners.protoreel"))
+    wait(qtbot, w.bundles.import_from(tmp_path / "partners.protoreel"))
+    assert "already in the library" in w.feedback.last_text and w.feedback.button("Undo") is None
+
+
+def test_a_bundle_beyond_consent_is_refused_in_the_one_error_box(reel_window, qtbot, tmp_path):
+    w, reel = reel_window
+    job = w.bundles.export_to(tmp_path / "public.protoreel", {"reel": str(reel), "audience": "public"})
+    wait(qtbot, job)
+    box = next(b for b in w.findChildren(QMessageBox) if b.objectName() == "errorBox")
+    assert "'At the desk': Speaker A (consent: team)" in box.text() and "Jane" not in box.text()
+    assert not (tmp_path / "public.protoreel").exists()
+
+
+def test_cancel_leaves_no_file(reel_window, qtbot, tmp_path):
+    w, reel = reel_window
+    job = w.bundles.export_to(tmp_path / "c.protoreel", {"reel": str(reel)})
+    job.cancel()
+    wait(qtbot, job)
+    assert "cancelled: no c.protoreel was written" in w.feedback.last_text
+    assert list(tmp_path.glob("*.protoreel")) == [] and list(tmp_path.glob(".protoreel-partial-*")) == []
+
+
+def test_the_event_selected_in_the_library_is_offered_when_no_reel_is_open(film_window):
+    w = film_window
+    clips.add(w.lib, w.film_id, 0, 400_000, title="Opening")
+    w.actions_by_name["exportBundle"].trigger()
+    dialog = w.findChild(BundleDialog)
+    assert dialog.choices["event"][0].isChecked() and dialog.choices["event"][1].currentText() == "Workshop 1"
+    assert dialog.choice() == {"event": "Workshop 1", "audience": "collaborative", "anonymise": False, "style": "blur"}
+    dialog.reject()
