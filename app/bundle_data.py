@@ -11,6 +11,7 @@ from app.models import CONSENT_SCOPES, PROTOTYPE_STAGES, ROLES, TAG_KINDS
 from media.errors import BadInput
 
 MAX_TEXT = 100_000
+TIME_SOURCES = ("phone", "container", "file")  # media.recorded_time's: how a film's time was known
 
 
 @dataclass
@@ -43,6 +44,8 @@ class ClipIn:
     prototypes: list[str]
     event: dict | None
     filmed_at: dt.datetime | None
+    filmed_offset_min: int | None = None
+    filmed_from: str | None = None
     people: list[OnClipIn] = field(default_factory=list)
 
 
@@ -156,6 +159,12 @@ def _clip(c: _Checker, n: int, raw, members, tags, prototypes, people) -> ClipIn
     clip = ClipIn(raw["member"], c.text(raw, "title", where), start, end, c.text(raw, "note", where),
                   c.text(raw, "quote", where), bool(raw.get("safeguarding")), c.text(raw, "safeguarding_note", where),
                   clip_tags, [p.strip() for p in protos], event, c.moment(raw.get("filmed_at"), f"{where} time"))
+    if clip.filmed_at is not None:
+        offset = raw.get("filmed_offset_min")
+        if offset is not None and (not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 1440):
+            c.fail(f"{where} time zone")
+        clip.filmed_offset_min = offset
+        clip.filmed_from = raw.get("filmed_from") if raw.get("filmed_from") in TIME_SOURCES else "file"
     for p in c.listed(raw, "people", where):
         if not isinstance(p, dict) or p.get("person") not in people:
             c.fail(f"{where} person")

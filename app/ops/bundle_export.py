@@ -75,13 +75,16 @@ def export_bundle(lib: Library, out: Path | str, reel=None, event=None, prototyp
         media = _cut(lib, found.items, work, sub_progress(progress, 0.0, 0.95), cancel)
         manifest = {"created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                     "made_by": f"ProtoReel {version()}", "subject": {"kind": selection.kind, "name": selection.subject},
-                    "audience": selection.audience, "anonymisation": gate.anonymisation,
+                    "audience": selection.audience, "anonymisation": gate.anonymisation, "from_library": uid,
                     "clips": len(found.items)}
         progress(0.96, "writing the bundle")
-        with gate.publishing(out), atomic_output(out) as partial:
-            leftovers.note_partial(work, partial)  # a kill leaves nothing beside the target for long
-            bundle_format.write(partial, manifest, data, media, cancel)
-            cancel.check()
+        try:
+            with gate.publishing(out), atomic_output(out) as partial:
+                leftovers.note_partial(work, partial)  # a kill leaves nothing beside the target for long
+                bundle_format.write(partial, manifest, data, media, cancel)
+                cancel.check()
+        except ConsentRefused:  # consent changed while the clips were cut: said with pseudonyms too
+            raise ConsentRefused(_changed(lib, selection, anonymise, result, what)) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress(1.0, "done")
@@ -103,6 +106,17 @@ def refusal(result: consent_policy.PolicyResult, what: str, anonymise: bool) -> 
     hint = "" if anonymise else "; --anonymise covers the faces of people whose consent is short (never of a withdrawal)"
     return (f"{what} cannot go to a {result.audience} audience: {'; '.join(lines)}. Nothing was written"
             f"{hint}.")
+
+
+def _changed(lib: Library, selection, anonymise: bool, first: consent_policy.PolicyResult, what: str) -> str:
+    with lib.read() as s:
+        now = consent_policy.evaluate(s, selection.audience, selection.clip_ids, anonymise=anonymise)
+    if not now.ok:
+        return refusal(now, what, True).replace("Nothing was written.",
+                                                "Consent changed while it was being written; nothing was written.")
+    covered = {p.person_id for d in first.decisions for p in d.anonymise}
+    newly = sorted({p.label for d in now.decisions for p in d.anonymise if p.person_id not in covered})
+    return f"{what}: consent changed while it was being written ({', '.join(newly)}); nothing was written."
 
 
 def _member(n: int) -> str:
@@ -127,7 +141,10 @@ def _data(found: Contents, uid: str, result: consent_policy.PolicyResult) -> tup
             "tags": [{"kind": k, "name": t} for k, t in item.tags], "prototypes": item.prototypes,
             "event": ({"name": film.event.name, "date": film.event.date.isoformat() if film.event.date else None,
                        "place": film.event.place} if film.event else None),
-            "filmed_at": film.recorded_at.isoformat(timespec="seconds") if film.recorded_at else None,
+            # When the clip's first frame was filmed (UTC), the zone's offset and how it was known.
+            "filmed_at": (film.recorded_at + dt.timedelta(microseconds=item.start_us)).isoformat()
+            if film.recorded_at else None,
+            "filmed_offset_min": film.recorded_offset_min, "filmed_from": film.recorded_source,
             "faces_covered": item.cover_faces or None, "voice_masked": item.mask_voice, "people": people,
         }
         clips.append(entry)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app import bundle_data, bundle_format
+from app import bundle_contents, bundle_data, bundle_format
 from app.bundle_data import BundleData, ClipIn
 from app.library import Library
 from app.models import (CONSENT_SCOPES, Appearance, AppearanceRange, Clip, ClipPrototype, ClipTag, ConsentRecord, Film,
@@ -87,7 +87,7 @@ def import_bundle(lib: Library, path: Path | str, progress: ProgressFn = no_prog
         cancel.check()
         progress(0.96, "adding to the library")
         with films._COMMIT:  # beside film imports: one content, one film
-            return _commit(lib, bundle.path.name, data, shas, staged)
+            return _commit(lib, bundle.path.name, data, shas, staged, _own_people(lib, bundle.manifest))
     finally:
         for st in staged.values():
             shutil.rmtree(st.work, ignore_errors=True)
@@ -137,7 +137,17 @@ def _place(lib: Library, staged: dict[str, _Staged]) -> tuple[dict[str, Path], l
     return where, placed
 
 
-def _commit(lib: Library, name: str, data: BundleData, shas: dict[str, str], staged: dict[str, _Staged]) -> ImportReport:
+def _own_people(lib: Library, manifest: dict) -> dict[str, int]:
+    """A bundle made by this very library names its own people: they are not new people."""
+    uid = lib.meta(bundle_contents.LIBRARY_ID_KEY)
+    if uid is None or manifest.get("from_library") != uid:
+        return {}
+    with lib.read() as s:
+        return {bundle_contents.person_ref(uid, pid): pid for pid in s.scalars(select(Person.id))}
+
+
+def _commit(lib: Library, name: str, data: BundleData, shas: dict[str, str], staged: dict[str, _Staged],
+            own: dict[str, int]) -> ImportReport:
     where, placed = _place(lib, staged)
     report = ImportReport(name)
     try:
@@ -145,7 +155,7 @@ def _commit(lib: Library, name: str, data: BundleData, shas: dict[str, str], sta
             film_ids = _films(lib, s, data, shas, staged, where, report)
             tags = {key: _tag(s, key, facts, report) for key, facts in data.tags.items()}
             protos = {pname: _prototype(s, pname, facts, report) for pname, facts in data.prototypes.items()}
-            people = {ref: _person(s, p, name, report) for ref, p in data.people.items()}
+            people = {ref: own[ref] if ref in own else _person(s, p, name, report) for ref, p in data.people.items()}
             for c in data.clips:
                 film_id = film_ids[c.member]
                 found = _find_clip(s, film_id, c)
@@ -174,7 +184,7 @@ def _films(lib, s, data: BundleData, shas, staged, where, report) -> dict[str, i
         st = staged[c.member]
         film = Film(title=c.title.strip() or "Clip from a bundle", path=str(where[c.member].relative_to(lib.root)),
                     linked=False, original_name=f"{report.bundle}:{c.member}", sha256=st.sha,
-                    recorded_at=c.filmed_at, recorded_source="bundle" if c.filmed_at else None,
+                    recorded_at=c.filmed_at, recorded_offset_min=c.filmed_offset_min, recorded_source=c.filmed_from,
                     **films.film_facts(st.info))
         if c.event:
             film.event = events.get_or_create(s, c.event["name"])

@@ -8,6 +8,7 @@ export, a damaged or foreign bundle, the export guard."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from fractions import Fraction
@@ -94,6 +95,8 @@ def frame_indices(path: Path) -> list[int]:
 def test_round_trip_carries_clips_tags_links_people_and_the_exact_frames(source, target, out):
     lib, ids = source
     codebook.add(target, "Lost letters", "challenge")  # the same tag already there: merged, not doubled
+    with lib.read() as s:
+        source_times = {f.id: (f.recorded_at, f.recorded_offset_min, f.recorded_source) for f in s.scalars(select(Film))}
     path = bundle_export.export_bundle(lib, out / "welcome.protoreel", prototype="Welcome desk")
     report = bundle_import.import_bundle(target, path)
     assert (report.new_clips, report.new_films, report.new_prototypes, report.new_people) == (2, 2, 1, 2)
@@ -109,6 +112,9 @@ def test_round_trip_carries_clips_tags_links_people_and_the_exact_frames(source,
         assert [link.prototype.name for link in kitchen.prototype_links] == ["Welcome desk"]
         assert s.scalars(select(Prototype.summary)).one() == "a person at the door"
         assert kitchen.film.event.name == "Tuesday workshop"
+        filmed, source_film = kitchen.film.recorded_at, source_times[ids["kitchen_film"]]
+        assert source_film[0] is not None and filmed == source_film[0] + dt.timedelta(microseconds=F(10))
+        assert (kitchen.film.recorded_offset_min, kitchen.film.recorded_source) == source_film[1:]
         assert (kitchen.start_us, kitchen.end_us) == (0, F(20))  # 20 frames at 25 fps
         kitchen_file = target.film_path(kitchen.film)
         desk_file = target.film_path(desk.film)
@@ -193,7 +199,8 @@ def test_a_withdrawal_between_the_first_check_and_the_move_into_place_wins(sourc
     monkeypatch.setattr(Gate, "check", check_then_withdraw)
     with pytest.raises(ConsentRefused) as err:
         bundle_export.export_bundle(lib, out / "x.protoreel", prototype="Welcome desk")
-    assert "nothing was written" in str(err.value)
+    assert "'At the desk': carer (withdrew consent)" in str(err.value) and "nothing was written" in str(err.value)
+    assert "Ali" not in str(err.value)  # by role: Ali has no pseudonym
     assert list(out.iterdir()) == []
     with lib.read() as s:
         assert s.scalars(select(ExportRecord)).all() == []

@@ -5,7 +5,7 @@ added with Undo (import); a refusal is shown like any other, and Cancel leaves n
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.models import Clip, ExportRecord
+from app.models import Clip, ExportRecord, Person
 from app.ops import clips, people, reels
 from ui import bundle_flow, desktop
 from ui.bundle_flow import BundleDialog
@@ -54,6 +54,7 @@ def test_export_then_import_from_the_file_menu(reel_window, qtbot, monkeypatch, 
     assert "1 clip(s) imported" in w.feedback.last_text
     with w.lib.read() as s:
         assert s.query(Clip).filter(Clip.title == "At the desk").count() == 2
+        assert [p.name for p in s.query(Person)] == ["Jane Realname"]  # its own bundle: the same person
     w.feedback.button("Undo").click()
     with w.lib.read() as s:
         assert s.query(Clip).filter(Clip.title == "At the desk").count() == 1
