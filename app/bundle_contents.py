@@ -43,7 +43,7 @@ class Contents:
     prototypes: dict[str, dict] = field(default_factory=dict)
     people: dict[int, dict] = field(default_factory=dict)  # person id -> what travels about them
     appearances: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # (person, film)
-    names: dict[int, str] = field(default_factory=dict)  # for the names check only; never written
+    names: dict[int, str] = field(default_factory=dict)  # everyone's, for the names check only; never written
 
 
 def library_uid(lib: Library) -> str:
@@ -116,6 +116,8 @@ def gather(lib: Library, session: Session, selection: Selection) -> Contents:
     person_ids = {p for item in items for p in _ids(session, item)}
     if person_ids:
         _people(session, found, person_ids)
+    # Everyone's name is checked against the words that travel, not only the people on the clips.
+    found.names = dict(session.execute(select(Person.id, Person.name)).all())
     return found
 
 
@@ -130,7 +132,6 @@ def _people(session: Session, found: Contents, person_ids: set[int]) -> None:
     for p in people:
         last = session.scalars(select(ConsentRecord).where(ConsentRecord.person_id == p.id)
                                .order_by(ConsentRecord.id.desc())).first()
-        found.names[p.id] = p.name
         found.people[p.id] = {"label": consent_policy.label(p), "role": p.role, "consent": p.consent,
                               "consent_given_on": last.given_on.isoformat() if last and last.given_on else None}
     rows = session.scalars(select(Appearance).where(Appearance.person_id.in_(person_ids),
@@ -152,7 +153,7 @@ def ranges_in_cut(ranges: list[tuple[int, int]], start_us: int, end_us: int) -> 
 
 def names_carried(found: Contents, data_by_clip: dict[int, str], rest: str) -> None:
     """Names never leave the library: refuse a bundle whose words (a title, note, quote, event,
-    tag or prototype) contain the full name of someone on its clips."""
+    tag or prototype) contain the full name of anyone in the library."""
     for person_id, name in found.names.items():
         needle = name.casefold().strip()
         if len(needle) < 3:
@@ -160,7 +161,7 @@ def names_carried(found: Contents, data_by_clip: dict[int, str], rest: str) -> N
         for clip_id, text in data_by_clip.items():
             if needle in text.casefold():
                 title = found.clips[clip_id].title
-                raise BadInput(f"clip {clip_id} {title!r}: its words name {name}, who appears in the bundle; "
+                raise BadInput(f"clip {clip_id} {title!r}: its words name {name}, a person in this library; "
                                "names never leave the library: use their pseudonym there and export again")
         if needle in rest.casefold():
             raise BadInput(f"bundle {found.selection.subject!r}: an event, tag or prototype it carries names "
