@@ -43,6 +43,7 @@ class Contents:
     prototypes: dict[str, dict] = field(default_factory=dict)
     people: dict[int, dict] = field(default_factory=dict)  # person id -> what travels about them
     appearances: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # (person, film)
+    on_clip: dict[int, list[int]] = field(default_factory=dict)  # clip id -> person ids, as in item.people
     names: dict[int, str] = field(default_factory=dict)  # everyone's, for the names check only; never written
 
 
@@ -113,18 +114,14 @@ def gather(lib: Library, session: Session, selection: Selection) -> Contents:
         for link in clip.prototype_links:
             p = link.prototype
             found.prototypes[p.name] = {"name": p.name, "summary": p.summary, "stage": p.stage}
-    person_ids = {p for item in items for p in _ids(session, item)}
+    on = consent_policy.people_on_clips(session, selection.clip_ids)  # the order item.people has too
+    found.on_clip = {clip_id: [p.person_id for p in people] for clip_id, people in on.items()}
+    person_ids = {p for ids in found.on_clip.values() for p in ids}
     if person_ids:
         _people(session, found, person_ids)
     # Everyone's name is checked against the words that travel, not only the people on the clips.
     found.names = dict(session.execute(select(Person.id, Person.name)).all())
     return found
-
-
-def _ids(session: Session, item: PlanItem) -> set[int]:
-    on = consent_policy.people_on_clips(session, [item.clip_id]).get(item.clip_id, [])
-    item.people_ids = [p.person_id for p in on]  # same order as item.people
-    return set(item.people_ids)
 
 
 def _people(session: Session, found: Contents, person_ids: set[int]) -> None:

@@ -130,7 +130,7 @@ def _data(found: Contents, uid: str, result: consent_policy.PolicyResult) -> tup
     for n, item in enumerate(found.items):
         clip, film = found.clips[item.clip_id], found.films[item.film_id]
         people = []
-        for person_id, on in zip(getattr(item, "people_ids", []), item.people):
+        for person_id, on in zip(found.on_clip.get(item.clip_id, []), item.people):
             ranges = found.appearances.get((person_id, film.id), [])
             people.append({"person": bundle_contents.person_ref(uid, person_id), "anonymised": on.anonymised,
                            "ranges": bundle_contents.ranges_in_cut(ranges, item.start_us, item.end_us)})

@@ -18,7 +18,6 @@ import av
 import pytest
 from sqlalchemy import func, select
 
-from app import bundle_format
 from app.library import Library
 from app.models import Appearance, Clip, ExportRecord, Film, Person, Prototype, Tag
 from app.ops import bundle_export, bundle_import, clips, codebook, films, people, prototypes, safeguarding
