@@ -331,3 +331,25 @@ def test_a_failure_while_recording_keeps_nothing(good_bundle, target, monkeypatc
     with pytest.raises(BadInput):
         bundle_import.import_bundle(target, good_bundle)
     assert snapshot(target) == before
+
+
+def test_a_clip_that_fails_to_cut_stops_the_bundle_and_leaves_nothing(source, out, monkeypatch):
+    import shutil
+
+    from media.errors import ProtoReelError
+
+    lib, _ids = source
+    real = bundle_export.mp4.write
+
+    def write(plan, target, progress, cancel, work_dir):
+        if target.name == "2.mp4":
+            shutil.rmtree(work_dir)
+            raise ProtoReelError("2.mp4: the export failed (a test)")
+        return real(plan, target, progress, cancel, work_dir=work_dir)
+
+    monkeypatch.setattr(bundle_export.mp4, "write", write)
+    with pytest.raises(ProtoReelError, match="a test"):
+        bundle_export.export_bundle(lib, out / "f.protoreel", prototype="Welcome desk")
+    assert list(out.iterdir()) == [] and list((lib.root / ".tmp").iterdir()) == []
+    with lib.read() as s:
+        assert s.scalars(select(ExportRecord)).all() == []
