@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -29,10 +27,9 @@ from media.errors import BadInput, ConsentRefused
 from media.export import leftovers, mp4
 from media.export.atomic import atomic_output
 from media.export.plan import ExportSettings, PlanItem, ReelPlan
-from media.jobs import Cancelled, CancelToken, ProgressFn, no_progress, sub_progress
+from media.jobs import CancelToken, ProgressFn, no_progress, sub_progress
 
 MAX_CUT_HEIGHT = 1080
-AT_ONCE = 2  # clips cut at the same time (two cores)
 DEFAULT_FPS = Fraction(30)
 
 
@@ -176,48 +173,19 @@ def cut_size(item: PlanItem) -> tuple[int, int]:
 
 def _cut(lib: Library, items: list[PlanItem], work: Path, progress: ProgressFn, cancel: CancelToken) -> dict[str, Path]:
     """Each clip cut on its own at its film's rate and shape (so frame N of the cut is frame N
-    of the clip); faces covered and voices masked where the policy asked. Two at a time: one
-    clip's encoder starting, seeking or finishing leaves the other core to the second."""
+    of the clip); faces covered and voices masked where the policy asked."""
+    media = {}
     total = sum(i.duration_us for i in items) or 1
-    done = [0.0] * len(items)
-    lock = threading.Lock()
-    either = _EitherCancel(cancel)
-
-    def one(n: int, item: PlanItem) -> tuple[str, Path]:
+    done = 0
+    for n, item in enumerate(items):
         width, height = cut_size(item)
         fps = item.fps if item.has_video and item.fps and 1 <= item.fps <= 120 else DEFAULT_FPS
         settings = ExportSettings(height=height, width=width, fps=fps, cards=False, captions=False)
         plan = ReelPlan(0, item.clip_title, "", "", [item], settings, opening_card=False)
         target = work / f"{n + 1}.mp4"
-
-        def step(fraction: float, message: str = "") -> None:
-            with lock:
-                done[n] = fraction * item.duration_us
-                progress(sum(done) / total, f"clip {n + 1} of {len(items)}: {message}")
-
-        mp4.write(plan, target, step, either, work_dir=lib.work_dir("export"))
-        return _member(n), target
-
-    with ThreadPoolExecutor(AT_ONCE, thread_name_prefix="bundle-cut") as pool:
-        futures = [pool.submit(one, n, item) for n, item in enumerate(items)]
-        try:
-            return dict(future.result() for future in futures)
-        except BaseException:
-            either.cancel()  # the other clip stops too; its work folder goes with it
-            raise
-
-
-class _EitherCancel(CancelToken):
-    """Set by the person (Cancel, Ctrl+C) or by a clip that failed, so its sibling stops."""
-
-    def __init__(self, outer: CancelToken) -> None:
-        super().__init__()
-        self.outer = outer
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set() or self.outer.cancelled
-
-    def check(self) -> None:
-        if self.cancelled:
-            raise Cancelled()
+        step = sub_progress(progress, done / total, (done + item.duration_us) / total)
+        mp4.write(plan, target, lambda f, m="", k=n, s=step: s(f, f"clip {k + 1} of {len(items)}: {m}"), cancel,
+                  work_dir=lib.work_dir("export"))
+        media[_member(n)] = target
+        done += item.duration_us
+    return media
