@@ -91,3 +91,13 @@ def test_the_media_band_is_drawn_once_per_view_not_per_playhead_move(qapp):
     band.paint(p, v, 20)
     p.end()
     assert band.renders == 2
+
+
+def test_a_playhead_hours_away_from_what_the_timeline_shows_is_not_drawn(window):
+    """A player reporting 1:30:00 before the timeline has its film (one microsecond wide, so
+    the playhead is ~10^12 px away) must not hand Qt a rectangle it cannot hold."""
+    tl = window.timeline
+    tl.set_film(None)
+    tl.set_playhead(5_400_000_000)
+    tl.set_playhead(0)
+    assert tl.playhead_us == 0

@@ -189,7 +189,8 @@ class Timeline(QWidget):
         # Only the strips under the old and the new playhead change: the rest is cached.
         w = painting.PLAYHEAD_HALF_W
         for x in (old_x, self.x_of(us)):
-            self.update(QRect(int(x) - w, 0, 2 * w + 1, self.height()))
+            if -w <= x <= self.width() + w:  # far off screen (hours away at frame zoom): nothing to redraw
+                self.update(QRect(int(x) - w, 0, 2 * w + 1, self.height()))
 
     def _say(self, message: str | None) -> None:
         if message:
