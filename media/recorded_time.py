@@ -4,7 +4,9 @@
    ``com.apple.quicktime.creationdate``, e.g. ``2026-11-28T11:02:03+0000``);
 2. the container's ``creation_time`` (UTC, written by phones, cameras and ffmpeg; the zone
    where it was filmed is not known);
-3. the file's modification time (a copy may have changed it: the last resort).
+3. the file's modification time less the film's length (a camera writes the file until it
+   stops recording, so the time it was last written is the end; a copy may have changed it:
+   the last resort).
 
 Dates a file cannot mean (MP4's zero date 1904, 1970, or later than tomorrow) are skipped.
 """
@@ -22,7 +24,7 @@ import av.error
 PHONE_KEYS = ("com.apple.quicktime.creationdate",)
 CONTAINER_KEYS = ("creation_time", "date")
 SOURCES = {"phone": "the phone's own clock and zone", "container": "the file's creation time",
-           "file": "the file's modification time"}
+           "file": "the file's modification time, less its length"}
 _OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})$")
 
 
@@ -85,12 +87,13 @@ def recorded_time(path: Path, container=None) -> RecordedTime:
     """Never fails for a readable file: the modification time is always there. ``container``:
     the file already open (the probe's), to read its tags without opening it again."""
     tags: dict[str, str] = {}
+    length_us = 0
     try:
         if container is None:
             with av.open(str(path), metadata_errors="ignore") as opened:
-                tags = _tags(opened)
+                tags, length_us = _tags(opened), opened.duration or 0
         else:
-            tags = _tags(container)
+            tags, length_us = _tags(container), container.duration or 0
     except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError):
         pass
     for source, keys in (("phone", PHONE_KEYS), ("container", CONTAINER_KEYS)):
@@ -100,4 +103,6 @@ def recorded_time(path: Path, container=None) -> RecordedTime:
                 utc, offset = parsed
                 return RecordedTime(utc, offset if source == "phone" else None, source)
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
-    return RecordedTime(mtime, None, "file")
+    started = mtime - dt.timedelta(microseconds=max(0, length_us))  # PyAV: duration in microseconds
+    started = (started + dt.timedelta(microseconds=500_000)).replace(microsecond=0)  # the library keeps seconds
+    return RecordedTime(started, None, "file")
