@@ -25,6 +25,7 @@ def add_clip_parsers(clip, common) -> None:
     edit.add_argument("--untag", action="append", default=[], help="remove this tag")
     delete = clip.add_parser("delete", parents=[common], help="remove clips (the film is kept)")
     delete.add_argument("clips", nargs="+", help="clip ids or exact titles")
+    delete.add_argument("--from-reels", action="store_true", help="a clip in a reel: take it out of the reel too")
 
 
 def add_reel_parsers(reel, common) -> None:
@@ -62,12 +63,22 @@ def cmd_clip_edit(lib, args, out) -> int:
 
 def cmd_clip_delete(lib, args, out) -> int:
     from app.ops import clips, lookup
+    from app.wording import plural
 
     with lib.read() as s:
-        found = {c.id: c.title for c in (lookup.clip(s, ref) for ref in args.clips)}
+        found = {c.id: c for c in (lookup.clip(s, ref) for ref in args.clips)}
+        titles = {clip_id: c.title for clip_id, c in found.items()}
+        losing = sorted({item.reel.title for c in found.values() for item in c.reel_items})
+    named = ", ".join(repr(t) for t in losing)
+    if losing and not args.from_reels:  # a command has no Undo: a reel is not emptied by surprise
+        raise BadInput(f"clip {args.clips[0]!r}: in {plural(len(losing), 'reel')} ({named}); give --from-reels "
+                       "to take it out of them too")
     clips.delete(lib, list(found))
-    for clip_id, title in found.items():
-        out.record({"id": clip_id, "title": title, "deleted": True}, f"deleted clip {clip_id}  {title}")
+    for clip_id, title in titles.items():
+        out.record({"id": clip_id, "title": title, "deleted": True, "reels": losing},
+                   f"deleted clip {clip_id}  {title}")
+    if losing:
+        out.note(f"taken out of {plural(len(losing), 'reel')}: {named}")
     return 0
 
 

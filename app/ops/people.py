@@ -54,16 +54,15 @@ def check_date(value) -> dt.date | None:
 def add(lib: Library, name: str, role: str, consent: str = "none", given_on=None, how: str = "",
         notes: str = "", pseudonym: str = "") -> int:
     name, role, consent = lookup.check_name(name, "person"), check_role(role), check_consent(consent)
-    # Consent recorded without a date was given today, as far as the record can tell.
-    given_on = check_date(given_on) or (dt.date.today() if consent != "none" else None)
+    # A scope recorded without a date (none too: "not to be shown" is a decision) was recorded today.
+    given_on = check_date(given_on) or dt.date.today()
     with lib.op(f"Add person {name}") as s:
         if s.scalars(select(Person).where(func.lower(Person.name) == name.lower())).first():
             raise BadInput(f"person {name!r}: already in this library")
         person = Person(name=name, role=role, consent=consent, pseudonym=pseudonym.strip(), notes=notes)
         s.add(person)
         s.flush()
-        s.add(ConsentRecord(person_id=person.id, scope=consent, given_on=given_on, how=how.strip(),
-                            notes="" if consent != "none" else "no consent recorded yet"))
+        s.add(ConsentRecord(person_id=person.id, scope=consent, given_on=given_on, how=how.strip()))
         return person.id
 
 

@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from media.errors import ProtoReelError, StorageError
+from media.errors import BadInput, ProtoReelError, StorageError
 from media.export import leftovers
 from media.export.atomic import atomic_output
 from media.export.feed import Feeder, Run, SegmentFailed
@@ -58,7 +58,7 @@ def write(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, cancel:
     cancel = cancel or CancelToken()
     for item in plan.items:
         if not item.source.is_file():
-            raise ProtoReelError(f"{item.source}: the film of clip {item.clip_title!r} is missing; relink it first")
+            raise BadInput(f"{item.source}: the film of clip {item.clip_title!r} is missing; relink it first")
     work = Path(work_dir) if work_dir is not None else leftovers.system_work_dir()
     try:
         with atomic_output(out) as partial:

@@ -66,13 +66,14 @@ def test_clip_edit_changes_range_words_and_tags_in_one_undoable_step(cli):
     (["clip", "edit", "1"], "nothing to change"),
     (["clip", "edit", "77", "--title", "X"], "clip '77'"),
     (["clip", "delete", "1", "77"], "clip '77'"),
+    (["clip", "delete", "Spare"], "in 1 reel ('Spare reel'); give --from-reels"),
     (["reel", "edit", "Morning", "--remove", "2", "--add", "77"], "clip '77'"),
     (["reel", "edit", "Morning", "--title", "Evening", "--remove", "99"], "clip '99'"),
     (["reel", "edit", "Morning"], "nothing to change"),
     (["reel", "delete", "Nope"], "reel 'Nope'"),
 ])
 def test_refused_edits_name_the_value_and_change_nothing(cli, args, says):
-    cli("clip", "add", "1", "--start", "4", "--end", "5", "--title", "Spare")
+    assert cli("clip", "add", "1", "--start", "0.5", "--end", "0.9", "--title", "Spare")[0] == 0
     cli("reel", "create", "Spare reel", "--clip", "Spare")
     with Library.open(cli.library) as lib:
         before = library_state(lib)
@@ -110,8 +111,9 @@ def test_reel_edit_renames_retargets_and_moves_clips_as_one_step(cli):
 
 
 def test_delete_says_what_went_and_undo_brings_it_back(cli):
-    code, out, err = cli("clip", "delete", "Front desk")
+    code, out, err = cli("clip", "delete", "Front desk", "--from-reels")
     assert code == 0 and "deleted clip 2" in out and "Front desk" in out
+    assert err == "note: taken out of 1 reel: 'Morning'\n"
     assert reel(cli, "Morning")["clips"] == 2
     code, out, err = cli("reel", "delete", "Morning", "--json")
     assert code == 0 and json.loads(out) == {"id": 1, "title": "Morning", "deleted": True}
@@ -125,3 +127,20 @@ def test_the_export_log_names_the_file_where_it_is_however_the_path_was_typed(cl
     assert code == 0, err
     code, out, _ = cli("exports", "--json")
     assert json.loads(out)["path"] == str((tmp_path / "sub" / "r.srt").resolve())
+
+
+def test_a_reel_whose_film_is_gone_is_bad_input_like_a_bundle_of_it(cli, tmp_path, counting_film):
+    import shutil
+
+    moved = tmp_path / "away.mp4"
+    shutil.copy(counting_film, moved)
+    with open(moved, "ab") as fh:
+        fh.write(b"\0" * 8)  # another film (another hash)
+    assert cli("import", str(moved), "--link")[0] == 0
+    cli("clip", "add", "away", "--start", "0", "--end", "1", "--title", "Gone")
+    cli("reel", "create", "Linked", "--clip", "Gone")
+    moved.unlink()
+    for out, argv in (("r.mp4", ["reel", "export", "Linked"]), ("r.protoreel", ["bundle", "export", "--reel", "Linked"])):
+        code, _, err = cli(*argv, str(tmp_path / out))
+        assert code == 2 and "away.mp4" in err and "relink" in err, (out, err)
+        assert not (tmp_path / out).exists()

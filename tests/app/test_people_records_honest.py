@@ -140,3 +140,11 @@ def test_a_reel_beyond_consent_is_said_at_creation_and_in_the_list(lib, two_film
     code = cli.main(["reel", "create", "Team only", "--clip", str(clip), "--library", str(lib.root)])
     captured = capsys.readouterr()
     assert code == 0 and captured.err == ""
+
+
+def test_no_consent_given_explicitly_is_a_dated_decision_not_a_missing_record(lib, capsys):
+    code, (rec,), _ = _run(lib, capsys, "person", "add", "Ash", "--role", "staff", "--consent", "none")
+    assert code == 0
+    (first,) = rec["history"]
+    assert first["given_on"] == dt.date.today().isoformat() and first["scope"] == "none"
+    assert "no consent recorded" not in json.dumps(rec)
