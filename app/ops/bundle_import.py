@@ -98,11 +98,19 @@ def _stage(lib: Library, bundle, member: str, progress: ProgressFn, cancel: Canc
     work = lib.work_dir("import")
     import_placing.note_source(work, Path(f"{bundle.path.name}:{member}"))
     file = work / Path(member).name
-    bundle.extract(member, file, cancel)
-    info = probe_quick(file, cancel)
-    cache = work / "cache"
-    cache.mkdir()
-    sha, info = films.hash_and_analyse(info, work, cache, True, progress, cancel)  # "link": no second copy
+    try:
+        bundle.extract(member, file, cancel)  # its errors name the bundle already
+        try:
+            info = probe_quick(file, cancel)
+            cache = work / "cache"
+            cache.mkdir()
+            sha, info = films.hash_and_analyse(info, work, cache, True, progress, cancel)  # "link": no second copy
+        except ProtoReelError as exc:  # named as the bundle's member, not as a file in a work folder
+            reason = str(exc).removeprefix(f"{file.name}: ")
+            raise type(exc)(f"{bundle.path.name}: {member}: {reason}; nothing was imported") from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     return _Staged(work, file, sha, info)
 
 

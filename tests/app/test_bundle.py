@@ -276,6 +276,7 @@ def _flip(name, data, member="media/1.mp4"):
     ("newer", "newer ProtoReel"),
     ("extra", "not in its manifest"),
     ("bad_data", "is not valid"),
+    ("bad_media", "media/2.mp4"),
 ])
 def test_a_damaged_or_foreign_bundle_is_refused_and_the_library_is_unchanged(good_bundle, target, tmp_path,
                                                                              damage, reason):
@@ -303,6 +304,13 @@ def test_a_damaged_or_foreign_bundle_is_refused_and_the_library_is_unchanged(goo
 
         manifest["members"]["library.json"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         _rewrite(good_bundle, bad, lambda n, d: data if n == "library.json" else (
+            json.dumps(manifest).encode() if n == "manifest.json" else d))
+    elif damage == "bad_media":  # hashes right, but the second clip's film is not a film: the first is not kept
+        import hashlib
+
+        junk = b"not a film at all" * 1000
+        manifest["members"]["media/2.mp4"] = {"sha256": hashlib.sha256(junk).hexdigest(), "size": len(junk)}
+        _rewrite(good_bundle, bad, lambda n, d: junk if n == "media/2.mp4" else (
             json.dumps(manifest).encode() if n == "manifest.json" else d))
     before = snapshot(target)
     with pytest.raises(BadInput) as err:
