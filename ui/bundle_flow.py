@@ -41,7 +41,7 @@ class BundleDialog(QDialog):
         self.setWindowTitle("Export bundle")
         reels = reads.reels(lib)
         self.reel_audience = {r.id: r.audience for r in reels}
-        sources = (("reel", "The reel", [(r.title, r.id) for r in reels], reel_id),
+        sources = (("reel", "A reel", [(r.title, r.id) for r in reels], reel_id),
                    ("prototype", "A prototype's evidence", [(p.name, p.id) for p in reads.prototypes(lib)], prototype_id),
                    ("event", "An event's clips", [(e.name, e.name) for e in reads.events(lib)], event))
         form = QFormLayout(self)
@@ -78,6 +78,8 @@ class BundleDialog(QDialog):
         self.style.addItem("Blur", "blur")
         self.style.addItem("Pixelate", "pixelate")
         form.addRow("Covering", self.style)
+        self.style.setEnabled(False)
+        self.anonymise.toggled.connect(self.style.setEnabled)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.export_button = buttons.addButton("Choose file and export…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setObjectName("bundleExportChosen")
