@@ -47,6 +47,11 @@ class Decision:
     anonymise: list[OnClip] = field(default_factory=list)  # allowed only with these covered
     reasons: list[str] = field(default_factory=list)  # why withheld or anonymised
 
+    @property
+    def mask_voice(self) -> bool:
+        """Someone who gave no consent at all goes out only unrecognisable: voice masked too."""
+        return any(p.consent == "none" for p in self.anonymise)
+
 
 @dataclass
 class PolicyResult:
@@ -143,7 +148,8 @@ def evaluate(session: Session, audience: str, clip_ids, anonymise: bool = False,
             elif not covers(p.consent, audience):
                 if anonymise and can_anonymise:
                     decision.anonymise.append(p)
-                    decision.reasons.append(f"{p.name} (consent: {p.consent}) is shown anonymised")
+                    decision.reasons.append(f"{p.name} (consent: {p.consent}) is shown anonymised"
+                                            + (", voice masked too" if p.consent == "none" else ""))
                 else:
                     decision.allowed = False
                     decision.reasons.append(f"{p.name} (consent: {p.consent}) did not consent to a {audience} audience")

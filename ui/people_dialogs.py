@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 
 from app.people_records import CONSENT_HOW, CONSENT_SCOPES, ROLES
 
-SCOPE_TITLES = {"none": "None (not to be shown)", "team": "Team review", "collaborative": "The collaborative",
+SCOPE_TITLES = {"none": "None (only unrecognisable: face and voice covered)", "team": "Team review", "collaborative": "The collaborative",
                 "public": "Public"}
 
 

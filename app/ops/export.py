@@ -44,7 +44,8 @@ def export_reel(
     """Export a reel. ``anonymise``: people whose consent does not reach the audience are
     shown with every face in their clips covered (``style``); ``cover_all`` covers every
     face in the reel, ``cover_people`` the faces in the clips where those people appear;
-    ``mask_voice`` also pitch-shifts the sound of every covered clip. ``replace``: a file
+    ``mask_voice`` also pitch-shifts the sound of every covered clip (always done for a clip
+    with someone who gave no consent at all). ``replace``: a file
     already at ``out`` may be replaced (never footage: see ``export_guard``)."""
     out = Path(out).expanduser().absolute()
     writer = adapter_for(out)
@@ -95,7 +96,7 @@ def _apply_anonymisation(plan: ReelPlan, result, style: str, cover_all: bool, ch
             person.anonymised = on.person_id in restricted or on.person_id in chosen or cover_all
         if cover_all or restricted or (chosen & on_clip):
             item.cover_faces = style
-            item.mask_voice = mask_voice
+            item.mask_voice = mask_voice or decision.mask_voice
 
 
 def _describe(plan: ReelPlan, style: str) -> str:

@@ -164,3 +164,14 @@ def test_review_mode_withholds_a_restricted_person(board):
         items = {i.clip_id: i for i in s.query(ReviewItem).filter(ReviewItem.review_id == review)}
     assert items[kitchen].withheld and not items[desk].withheld
     assert "Jane Realname (consent: none)" in items[kitchen].withheld_reason  # the presenter's screen only
+
+
+def test_someone_with_no_consent_goes_out_only_with_face_and_voice_covered(board, out):
+    import json
+
+    lib, _proto, kitchen, desk = board
+    reel = reels.create(lib, "Both", [kitchen, desk], audience="collaborative")
+    path = export.export_reel(lib, reel, out / "r.mp4", anonymise=True)  # voice masking not asked for
+    items = json.loads(export.manifest_path(path).read_text(encoding="utf-8"))["items"]
+    # Jane (none) in the kitchen: face and voice; Ali (team, short of collaborative) at the desk: face only.
+    assert [(i["faces_covered"], i["voice_masked"]) for i in items] == [("blur", True), ("blur", False)]
