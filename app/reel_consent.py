@@ -39,6 +39,12 @@ class ReelConsent:
         return not self.withheld
 
 
+def _who(p) -> str:
+    if p.consent == "none":  # the export masks their voice whatever the dialog's tick box says
+        return f"{p.name} (no consent: face covered and voice masked)"
+    return f"{p.name} (consent: {p.consent})"
+
+
 def reel_consent(lib, reel_id: int) -> ReelConsent:
     with lib.read() as s:
         reel = s.get(Reel, reel_id)
@@ -53,5 +59,5 @@ def reel_consent(lib, reel_id: int) -> ReelConsent:
                 out.withheld.append(ClipConsent(n, decision.title, [r for r in decision.reasons]))
             elif decision.anonymise:
                 out.to_cover.append(ClipConsent(n, decision.title,
-                                                [f"{p.name} (consent: {p.consent})" for p in decision.anonymise]))
+                                                [_who(p) for p in decision.anonymise]))
         return out

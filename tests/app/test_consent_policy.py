@@ -175,3 +175,12 @@ def test_someone_with_no_consent_goes_out_only_with_face_and_voice_covered(board
     items = json.loads(export.manifest_path(path).read_text(encoding="utf-8"))["items"]
     # Jane (none) in the kitchen: face and voice; Ali (team, short of collaborative) at the desk: face only.
     assert [(i["faces_covered"], i["voice_masked"]) for i in items] == [("blur", True), ("blur", False)]
+
+
+def test_the_export_dialog_is_told_that_a_voice_will_be_masked(board):
+    from app.reel_consent import reel_consent
+
+    lib, _proto, kitchen, desk = board
+    consent = reel_consent(lib, reels.create(lib, "Both", [kitchen, desk], audience="collaborative"))
+    assert [c.who for c in consent.to_cover] == [["Jane Realname (no consent: face covered and voice masked)"],
+                                                 ["Ali Other (consent: team)"]]
