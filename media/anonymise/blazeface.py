@@ -35,6 +35,11 @@ class BlazeFace:
         self.score = score
 
     def detect(self, rgb: np.ndarray, tiles: bool = False) -> list[tuple[float, float, float, float, float]]:
+        return [box for box, _points in self.detect_faces(rgb, tiles)]
+
+    def detect_faces(self, rgb: np.ndarray, tiles: bool = False) -> list[tuple[tuple, np.ndarray]]:
+        """Each face as ((x, y, w, h, score), its six key points in the picture's pixels: the
+        eye on the picture's left, the other eye, nose tip, mouth centre, left ear, right ear)."""
         h, w = rgb.shape[:2]
         found = self._square(rgb, 0, 0, max(w, h))
         if tiles and w != h:
@@ -73,7 +78,8 @@ class BlazeFace:
             x1, y1 = max(cx + bw / 2, points[:, 0].max()), max(cy + bh / 2, points[:, 1].max())
             # model square -> picture: undo the padding, then the scale
             out.append((float((x0 * SIZE - px) / k + ox), float((y0 * SIZE - py) / k + oy),
-                        float((x1 - x0) * SIZE / k), float((y1 - y0) * SIZE / k), float(scores[i])))
+                        float((x1 - x0) * SIZE / k), float((y1 - y0) * SIZE / k), float(scores[i]),
+                        (points * SIZE - (px, py)) / k + (ox, oy)))
         return out
 
 
@@ -85,8 +91,9 @@ def _iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def weighted_nms(found: list) -> list[tuple[float, float, float, float, float]]:
-    """MediaPipe's way: the detections of one face are averaged, weighted by their scores."""
+def weighted_nms(found: list) -> list[tuple[tuple, np.ndarray]]:
+    """MediaPipe's way: the detections of one face (and their key points) are averaged,
+    weighted by their scores."""
     left = sorted(found, key=lambda d: -d[4])
     out = []
     while left:
@@ -95,5 +102,6 @@ def weighted_nms(found: list) -> list[tuple[float, float, float, float, float]]:
         left = [d for d in left if _iou(best, d) <= SAME_FACE]
         total = sum(d[4] for d in group)
         box = [sum(d[i] * d[4] for d in group) / total for i in range(4)]
-        out.append((*box, best[4]))
+        points = sum(d[5] * d[4] for d in group) / total
+        out.append(((*box, best[4]), points))
     return out

@@ -14,6 +14,13 @@ longer finds stays covered for ``HOLD_SECONDS`` while it still matches (it turne
 passed) and ``LOST_SECONDS`` once it stops matching; a face seen only once (more likely a
 hand or a pattern than a face) is dropped sooner. A cut ends every face the model does not
 find again in the new shot, so the old boxes do not blur the new picture's background.
+
+With ``known`` (``recognise.Known``: the readings of who may be shown and who may not) only
+some faces are covered: each face is read when first found and again every ``RECHECK_SECONDS``
+(at once when its box jumps), and left visible only while its reading says it is someone who
+may be shown. A new face is covered until it has been read; one that cannot be read (tiny, in
+profile) stays covered, and a visible face that can no longer be read is covered again after
+``HOLD_SECONDS``.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import cv2
 import numpy as np
 
 from media.anonymise.blazeface import CLOSER_LOOK_MAX, BlazeFace
+from media.anonymise.recognise import FaceReader, Known, readable
 
 DETECT_EVERY = 2  # frames between looks with the model (faces are followed in between)
 TILES_EVERY = 6  # frames between closer looks for small faces
@@ -38,6 +46,13 @@ CUT = 0.1  # a frame this different from the last (mean absolute difference of 3
 PAD = 0.2  # each box is grown by this fraction of its size on every side (hair, ears, chin)
 GROW_PER_FRAME = 0.02  # an unconfirmed box grows this much per frame since the model last found it
 GROW_MAX = 0.3
+RECHECK_SECONDS = 0.25  # a face is read again this often (each reading costs ~40-80 ms)
+JUMP = 0.3  # a box whose centre moved this share of its width since the last look is read at once
+# A visible face whose picture changed this much since the last frame (mean absolute difference of
+# 16x16 pictures, 0-1; a talking face changes <= 0.005 a frame, the GRID woman to man 2 at the same
+# place 0.09) is covered and read again at once: someone else may now stand where it was
+# (a cut between two shots of the same room is not always a cut for the whole picture).
+FACE_CHANGE = 0.04
 
 
 def iou(a, b) -> float:
@@ -64,13 +79,22 @@ class Track:
     hits: int = 1  # times the model found it
     unseen: int = 0  # frames since the model last found it
     missed: int = 0  # frames since it was last found or matched
+    shown: bool = False  # recognised as someone who may be shown (only with ``known``)
+    read_at: int = -1  # frame of the last reading (-1: never read)
+    shown_at: int = -1  # frame of the last reading that said it may be shown
+    thumb: np.ndarray | None = None  # the face's picture in the last frame, 16x16 (only while shown)
 
 
 class FaceTracker:
     """Boxes to cover in each frame of a film, given every frame in order."""
 
-    def __init__(self, fps: float, detector: BlazeFace | None = None) -> None:
+    def __init__(self, fps: float, detector: BlazeFace | None = None, known: Known | None = None,
+                 reader: FaceReader | None = None) -> None:
         self.detector = detector or BlazeFace()
+        self.known = known
+        self.reader = (reader or FaceReader()) if known is not None else None
+        self.recheck = max(1, round(RECHECK_SECONDS * fps))
+        self.readings = 0  # faces read (for the bench)
         self.hold = max(1, round(HOLD_SECONDS * fps))
         self.lost = max(1, round(LOST_SECONDS * fps))
         self.once = max(1, round(ONCE_SECONDS * fps))
@@ -86,23 +110,43 @@ class FaceTracker:
         k = min(1.0, TRACK_WIDTH / w)
         small = cv2.resize(luma, (round(w * k), round(h * k)), interpolation=cv2.INTER_AREA) if k < 1 else luma
         cut = self._is_cut(small)
+        if cut:  # a new shot may put someone else where a visible face was: every face read anew
+            for track in self.tracks:
+                track.shown, track.read_at = False, -1
+        changed = False
         for track in self.tracks:
             track.unseen += 1
             track.missed += 1
             self._follow(track, small, k)
+            if track.shown and self._changed(track, small, k):
+                track.shown, track.read_at, changed = False, -1, True
         # Nobody followed: look every frame, so a face coming into view is covered at once.
         lost_one = not self.tracks or any(t.missed for t in self.tracks)
-        if cut or lost_one or self.count % DETECT_EVERY == 0:
+        if cut or lost_one or changed or self.count % DETECT_EVERY == 0:
             # The closer look for small faces: now and then, and at once when a small one is lost.
             tiles = self.count % TILES_EVERY == 0 or any(t.missed and t.box[2] < w * CLOSER_LOOK_MAX for t in self.tracks)
-            found = self._match(self.detector.detect(rgb(), tiles=tiles), small, k)
+            picture = rgb()
+            found = self._match(self.detector.detect_faces(picture, tiles=tiles), small, k, picture)
             self.looks += 1
             if cut:  # a new shot: only the faces found in it
                 self.tracks = [t for t in self.tracks if id(t) in found]
         self.count += 1
         self.tracks = [t for t in self.tracks if t.missed <= self.lost
                        and t.unseen <= (self.hold if t.hits > 1 else self.once)]
-        return [pad(t.box, PAD + min(GROW_MAX, GROW_PER_FRAME * t.unseen), w, h) for t in self.tracks]
+        for track in self.tracks:  # a visible face not read for a while is covered again
+            if track.shown and self.count - 1 - track.shown_at > self.hold:
+                track.shown = False
+        return [pad(t.box, PAD + min(GROW_MAX, GROW_PER_FRAME * t.unseen), w, h) for t in self.tracks if not t.shown]
+
+    def _changed(self, track: Track, small: np.ndarray, k: float) -> bool:
+        """Has the visible face's picture changed at once (someone else in its place)?"""
+        x, y, bw, bh = (int(v * k) for v in track.box)
+        patch = small[max(y, 0):y + max(bh, 1), max(x, 0):x + max(bw, 1)]
+        if patch.shape[0] < 4 or patch.shape[1] < 4:
+            return True
+        thumb = cv2.resize(patch, (16, 16), interpolation=cv2.INTER_AREA).astype(np.int16)
+        previous, track.thumb = track.thumb, thumb
+        return previous is not None and float(np.abs(thumb - previous).mean()) / 255 > FACE_CHANGE
 
     def _is_cut(self, small: np.ndarray) -> bool:
         thumb = cv2.resize(small, (32, 18), interpolation=cv2.INTER_AREA).astype(np.int16)
@@ -126,10 +170,10 @@ class FaceTracker:
             track.box = ((x0 + bx) / k, (y0 + by) / k, track.box[2], track.box[3])
             track.missed = 0
 
-    def _match(self, detections, small: np.ndarray, k: float) -> set[int]:
+    def _match(self, detections, small: np.ndarray, k: float, picture: np.ndarray) -> set[int]:
         """Detections update the faces they overlap, or start new ones; the ids of those found."""
         found: set[int] = set()
-        for *det, _score in detections:
+        for (*det, _score), points in detections:
             best = max(self.tracks, key=lambda t: iou(t.box, det) + _inside(det, t.box), default=None)
             if best is not None and id(best) not in found and (iou(best.box, det) > 0.2 or _inside(det, best.box)):
                 track = best
@@ -137,12 +181,31 @@ class FaceTracker:
             else:
                 track = Track(tuple(det))
                 self.tracks.append(track)
+            jumped = _moved(track.box, det) > JUMP
             track.box, track.unseen, track.missed = tuple(det), 0, 0
+            if self.known is not None and (track.read_at < 0 or jumped or self.count - track.read_at >= self.recheck):
+                self._read(track, picture, points)
             found.add(id(track))
             x, y, bw, bh = (int(v * k) for v in det)
             patch = small[max(y, 0):y + bh, max(x, 0):x + bw]
             track.template = patch.copy() if patch.shape[0] >= 8 and patch.shape[1] >= 8 else None
         return found
+
+    def _read(self, track: Track, picture: np.ndarray, points: np.ndarray) -> None:
+        """Read the face: shown only while it reads as someone who may be shown."""
+        track.read_at = self.count
+        view = readable(points)
+        if not view:  # covered, or if visible, covered again after ``hold`` (see update)
+            return
+        self.readings += 1
+        track.shown = self.known.may_show(self.reader.read(picture, points), turned=view == "turned")
+        if track.shown:
+            track.shown_at, track.thumb = self.count, None
+
+
+def _moved(a, b) -> float:
+    """How far the centre of box ``b`` is from that of ``a``, in widths of ``a``."""
+    return float(np.hypot(a[0] + a[2] / 2 - b[0] - b[2] / 2, a[1] + a[3] / 2 - b[1] - b[3] / 2)) / max(a[2], 1.0)
 
 
 def pad(box, fraction: float, width: int, height: int) -> tuple[int, int, int, int]:
