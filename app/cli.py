@@ -274,12 +274,15 @@ def cmd_reel_export(lib: Library, args, out: Out) -> int:
     cancel = CancelToken()
     signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     progress = _terminal_progress() if sys.stderr.isatty() else (lambda f, m="": None)
+    notes: list[str] = []
     path = export.export_reel(lib, args.reel, args.out, height=args.height,
                               cards=False if args.no_cards else None, captions=False if args.no_captions else None,
                               anonymise=args.anonymise, fps=args.rate, progress=progress, cancel=cancel,
                               style=args.style, cover_all=args.cover_all, cover_people=args.cover,
-                              mask_voice=args.mask_voice, replace=args.replace)
-    data = {"reel": args.reel, "path": str(path)}
+                              mask_voice=args.mask_voice, replace=args.replace, notes=notes)
+    for note in notes:  # whose faces could be told apart, and whose not yet
+        out.note(note)
+    data = {"reel": args.reel, "path": str(path), "faces": notes}
     if path.suffix.lower() == ".mp4":
         data["manifest"] = str(export.manifest_path(path))
     out.record(data, f"exported {path}")

@@ -44,6 +44,9 @@ def add_parsers(sub, common, group, path_type=Path) -> None:
 
     show = person.add_parser("show", parents=[common], help="a person's consent history and appearances")
     show.add_argument("name")
+    from app import cli_faces
+
+    cli_faces.add_parsers(person, common)
     sub.add_parser("people", parents=[common], help="list people and their consent")
 
     evidence = group("evidence", "a prototype's evidence")
@@ -219,7 +222,10 @@ def cmd_exports(lib, args, out) -> int:
     return 0
 
 
+from app.cli_faces import COMMANDS as FACE_COMMANDS  # noqa: E402 - the face commands sit apart
+
 COMMANDS = {
+    **FACE_COMMANDS,
     ("person", "add"): cmd_person_add,
     ("person", "appears"): cmd_person_appears,
     ("person", "consent"): cmd_person_consent,

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     BigInteger,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -133,6 +134,8 @@ class Person(Base):
     appearances: Mapped[list[Appearance]] = relationship(back_populates="person", cascade="all, delete-orphan")
     consent_records: Mapped[list[ConsentRecord]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="ConsentRecord.id")
+    faces: Mapped[list[PersonFace]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonFace.id")
 
     __table_args__ = (
         CheckConstraint(f"role IN {ROLES}", name="role"),
@@ -165,6 +168,28 @@ class AppearanceRange(Base):
 
     appearance: Mapped[Appearance] = relationship(back_populates="ranges")
     __table_args__ = (CheckConstraint("start_us >= 0 AND end_us > start_us", name="range"),)
+
+
+class PersonFace(Base):
+    """A face a facilitator said is this person's (a frame of a film, one click): its reading
+    (128 numbers from the face recogniser) lets exports tell this person's face from others'.
+    A small picture of the face shows the facilitator which face it was. Deleted with the person."""
+
+    __tablename__ = "person_faces"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    film_id: Mapped[int | None] = mapped_column(ForeignKey("films.id", ondelete="SET NULL"))
+    time_us: Mapped[int] = mapped_column(BigInteger)
+    x: Mapped[int] = mapped_column(Integer)  # the face's box in the film's upright picture
+    y: Mapped[int] = mapped_column(Integer)
+    w: Mapped[int] = mapped_column(Integer)
+    h: Mapped[int] = mapped_column(Integer)
+    model: Mapped[str] = mapped_column(String(40))  # which recogniser read it (readings of two never mix)
+    reading: Mapped[bytes] = mapped_column(LargeBinary)
+    picture: Mapped[bytes] = mapped_column(LargeBinary)  # JPEG of the face, about 96 px
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="faces")
 
 
 CONSENT_HOW = ("written form", "verbal, recorded", "verbal, witnessed", "online form", "by a carer or guardian", "other")

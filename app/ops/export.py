@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
-from app import export_policy, reel_plan
+from app import export_policy, face_plan, reel_plan
 from app.ops import export_guard
 from app.library import Library
 from app.models import Film
@@ -40,13 +41,17 @@ def export_reel(
     cover_people: list | None = None,
     mask_voice: bool = False,
     replace: bool = False,
+    notes: list | None = None,
 ) -> Path:
     """Export a reel. ``anonymise``: people whose consent does not reach the audience are
     shown with every face in their clips covered (``style``); ``cover_all`` covers every
     face in the reel, ``cover_people`` the faces in the clips where those people appear;
     ``mask_voice`` also pitch-shifts the sound of every covered clip (always done for a clip
     with someone who gave no consent at all). ``replace``: a file
-    already at ``out`` may be replaced (never footage: see ``export_guard``)."""
+    already at ``out`` may be replaced (never footage: see ``export_guard``). In a clip covered
+    for some people whose faces are known, only faces not recognised as someone who may be
+    shown are covered (``app.face_plan``); ``notes`` receives what the facilitator is told
+    about it ("Jane's face is not known yet: every face in their clips will be covered")."""
     out = Path(out).expanduser().absolute()
     writer = adapter_for(out)
     if height is not None and height not in (720, 1080):
@@ -75,14 +80,25 @@ def export_reel(
                 can_anonymise=out.suffix.lower() in ANONYMISING_SUFFIXES, reel_id=plan.reel_id)
     result = gate.check(f"reel {plan.title!r}")
     _apply_anonymisation(plan, result, style, cover_all, chosen, mask_voice)
-    manifest = _manifest(plan, out, hashes)
-    gate.items = manifest["items"]
-    gate.anonymisation = _describe(plan, style)
-    with gate.publishing(out):
-        if out.suffix.lower() == ".mp4":  # its working files live in the library's .tmp/, cleared if we die
-            writer(plan, out, progress, cancel or CancelToken(), work_dir=lib.work_dir("export"))
-        else:
-            writer(plan, out, progress, cancel or CancelToken())
+    # Face readings for the face filter, in the library's .tmp/ (owner-only; cleared if we die).
+    readings = lib.work_dir("faces") if any(i.cover_faces for i in plan.items) else None
+    try:
+        if readings is not None:
+            with lib.read() as s:
+                said = face_plan.plan(s, plan.items, result.decisions, cover_all, chosen, readings)
+            if notes is not None:
+                notes.extend(said)
+        manifest = _manifest(plan, out, hashes)
+        gate.items = manifest["items"]
+        gate.anonymisation = _describe(plan, style)
+        with gate.publishing(out):
+            if out.suffix.lower() == ".mp4":  # its working files live in the library's .tmp/, cleared if we die
+                writer(plan, out, progress, cancel or CancelToken(), work_dir=lib.work_dir("export"))
+            else:
+                writer(plan, out, progress, cancel or CancelToken())
+    finally:
+        if readings is not None:
+            shutil.rmtree(readings, ignore_errors=True)
     if out.suffix.lower() == ".mp4":
         _write_manifest(out, manifest)
     return out
@@ -106,6 +122,9 @@ def _describe(plan: ReelPlan, style: str) -> str:
     voices = [i.position + 1 for i in plan.items if i.mask_voice]
     done = {"blur": "blurred", "pixelate": "pixelated"}[style]
     text = f"faces {done} in item(s) {', '.join(map(str, covered))}"
+    told = [i.position + 1 for i in plan.items if i.cover_faces and i.known_faces]
+    if told:
+        text += f" (in item(s) {', '.join(map(str, told))} only faces not recognised as people who may be shown)"
     return text + (f"; voices masked in item(s) {', '.join(map(str, voices))}" if voices else "")
 
 
@@ -138,6 +157,8 @@ def _manifest(plan: ReelPlan, out: Path, hashes: dict[int, str]) -> dict:
                 "people": [{"label": p.label, "role": p.role, "consent": p.consent, "anonymised": p.anonymised}
                            for p in item.people],
                 "faces_covered": item.cover_faces or None,
+                # True: only faces not recognised as someone who may be shown; False: every face.
+                "faces_recognised": bool(item.cover_faces and item.known_faces),
                 "voice_masked": item.mask_voice,
                 "caption": item.caption,
             }

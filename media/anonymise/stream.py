@@ -19,9 +19,12 @@ from fractions import Fraction
 # numpy and OpenCV load only in the filter process, never in the exporter that builds the command.
 
 
-def command(decoder: list[str], width: int, height: int, fps: Fraction, style: str) -> list[str]:
+def command(decoder: list[str], width: int, height: int, fps: Fraction, style: str, known=None) -> list[str]:
+    """``known``: a file of face readings (``recognise.Known``): only faces not read as someone
+    who may be shown are covered; without it, every face."""
+    extra = ["--known", str(known)] if known else []
     return [sys.executable, "-m", "media.anonymise.stream", "--width", str(width), "--height", str(height),
-            "--fps", str(fps), "--style", style, "--", *decoder]
+            "--fps", str(fps), "--style", style, *extra, "--", *decoder]
 
 
 def cover_yuv420p(frame: bytearray, width: int, height: int, boxes, style: str) -> None:
@@ -40,15 +43,20 @@ def cover_yuv420p(frame: bytearray, width: int, height: int, boxes, style: str) 
         cover(plane, [(x, yy, min(w, cw - x), min(h, ch - yy)) for x, yy, w, h in half], style)
 
 
-def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, out=None) -> int:
+def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, out=None, known=None) -> int:
     import cv2
     import numpy as np
 
     from media.anonymise.faces import FaceTracker
+    from media.anonymise.recognise import Known, RecognitionUnavailable
 
     out = out or sys.stdout.buffer
     size = width * height * 3 // 2
-    tracker = FaceTracker(float(fps))
+    try:
+        tracker = FaceTracker(float(fps), known=Known.load(known) if known else None)
+    except RecognitionUnavailable as error:  # never under-cover: every face, as without readings
+        print(f"{error}: covering every face", file=sys.stderr)
+        tracker = FaceTracker(float(fps))
     proc = subprocess.Popen(decoder, stdout=subprocess.PIPE)
     try:
         while True:
@@ -75,10 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--height", type=int, required=True)
     parser.add_argument("--fps", type=Fraction, required=True)
     parser.add_argument("--style", choices=["blur", "pixelate"], default="blur")
+    parser.add_argument("--known", default=None, help="face readings of who may be shown (recognise.Known)")
     parser.add_argument("decoder", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     decoder = args.decoder[1:] if args.decoder[:1] == ["--"] else args.decoder
-    return run(decoder, args.width, args.height, args.fps, args.style)
+    return run(decoder, args.width, args.height, args.fps, args.style, known=args.known)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,9 @@ class PlanItem:
     caption: str = ""  # lower third over the clip ("" for none)
     fade: bool = False
     cover_faces: str = ""  # "blur" or "pixelate": every face in the clip covered; "" for none
+    # With ``cover_faces``: a file of face readings (media.anonymise.recognise.Known) telling who may
+    # be shown, so only the other faces are covered; None: every face in the clip is covered.
+    known_faces: Path | None = None
     mask_voice: bool = False  # pitch-shift the clip's sound so voices are not recognisable
     warning: str = ""  # a content-warning card shown before the clip ("" for none)
 

@@ -143,7 +143,8 @@ class Segment:
         command = _decoder(*inputs) + ["-filter_complex", graph, "-map", "[v]", "-f", "rawvideo",
                                        "-pix_fmt", "yuv420p", "pipe:1"]
         if item is not None and item.cover_faces and item.has_video:  # anonymised: frames pass a face filter
-            command = anonymise_stream.command(command, self.plan.width, s.height, s.fps, item.cover_faces)
+            command = anonymise_stream.command(command, self.plan.width, s.height, s.fps, item.cover_faces,
+                                               known=item.known_faces)
         return command
 
     def audio_command(self) -> list[str] | None:
