@@ -17,16 +17,34 @@ from pathlib import Path
 from app.ops import faces as face_ops
 
 
-def plan(session, items, decisions, cover_all: bool, chosen: set[int], work: Path | None) -> list[str]:
+def plan(session, items, decisions, cover_all: bool, chosen: set[int], work: Path) -> list[str]:
     """Set ``item.known_faces`` (a readings file in ``work``) where recognition decides;
     return plain sentences for the facilitator (who is covered how)."""
+    known, notes = decide(session, decisions, [bool(i.cover_faces) for i in items], cover_all, chosen)
+    for item, readings in zip(items, known):
+        if readings is not None:
+            item.known_faces = readings.save(Path(work) / f"faces-{item.position + 1}.json")
+    return notes
+
+
+def notes(session, decisions, chosen: set[int] = frozenset()) -> list[str]:
+    """What an anonymised export of these clips would tell the facilitator (the export dialog)."""
+    return decide(session, decisions, [bool(d.anonymise) or bool(chosen & {p.person_id for p in d.people})
+                                       for d in decisions], False, set(chosen))[1]
+
+
+def decide(session, decisions, covering: list[bool], cover_all: bool, chosen: set[int]) -> tuple[list, list[str]]:
+    """Per clip: the readings that decide which faces stay visible (None: every face covered),
+    and the sentences for the facilitator."""
     from media.anonymise.recognise import Known
 
     notes: dict[int, str] = {}
+    out: list = []
     known = face_ops.known_people(session)
     every = face_ops.readings(session, known) if known else {}
-    for item, decision in zip(items, decisions):
-        if not item.cover_faces:
+    for covers, decision in zip(covering, decisions):
+        out.append(None)
+        if not covers:
             continue
         on = {p.person_id: p for p in decision.people}
         hidden = {p.person_id for p in decision.anonymise} | (chosen & set(on))
@@ -42,8 +60,6 @@ def plan(session, items, decisions, cover_all: bool, chosen: set[int], work: Pat
             notes.setdefault(pid, f"{on[pid].name}'s face is known: in their clips their face, and any face that "
                                   "cannot be told apart, will be covered; people who may be shown stay visible")
         shown = set(on) - hidden
-        readings = Known([r for pid in shown for r in every.get(pid, [])],
-                         [r for pid, rs in every.items() if pid not in shown for r in rs])
-        if work is not None:  # None: only the notes are wanted (the export dialog)
-            item.known_faces = readings.save(Path(work) / f"faces-{item.position + 1}.json")
-    return list(notes.values())
+        out[-1] = Known([r for pid in shown for r in every.get(pid, [])],
+                        [r for pid, rs in every.items() if pid not in shown for r in rs])
+    return out, list(notes.values())

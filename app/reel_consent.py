@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from app import consent_policy
+from app import consent_policy, face_plan
 from app.models import Reel, ReelItem
 from media.errors import NotFound
 
@@ -29,6 +29,8 @@ class ReelConsent:
     audience: str
     to_cover: list[ClipConsent] = field(default_factory=list)  # allowed only with faces covered
     withheld: list[ClipConsent] = field(default_factory=list)  # not even anonymised (a withdrawal)
+    # Whose faces can be told apart (only theirs covered) and whose not yet (every face in their clips).
+    face_notes: list[str] = field(default_factory=list)
 
     @property
     def needs_covering(self) -> bool:
@@ -60,4 +62,5 @@ def reel_consent(lib, reel_id: int) -> ReelConsent:
             elif decision.anonymise:
                 out.to_cover.append(ClipConsent(n, decision.title,
                                                 [_who(p) for p in decision.anonymise]))
+        out.face_notes = face_plan.notes(s, [d for d in result.decisions if d.allowed])
         return out

@@ -31,7 +31,7 @@ class PreviewDialog(QDialog):
         self.player.setVideoSink(self.sink)
         self.player.setLoops(QMediaPlayer.Loops.Infinite)
         self.player.setSource(QUrl.fromLocalFile(str(path)))
-        note = QLabel("Every face in this clip is covered as the export will cover it. Nothing has been "
+        note = QLabel("Faces are covered as the export will cover them. Nothing has been "
                       "exported: this preview stays inside the library.", self)
         note.setWordWrap(True)
         replay = QPushButton("Play again", self)
@@ -50,12 +50,15 @@ class PreviewDialog(QDialog):
         super().done(result)
 
 
-def preview_clip(parent, runner, clip_id: int, title: str, style: str = "blur", mask_voice: bool = False) -> Job:
-    """Render on a worker of the one runner (with progress; closing cancels it), then play it."""
+def preview_clip(parent, runner, clip_id: int, title: str, style: str = "blur", mask_voice: bool = False,
+                 audience: str | None = None, cover_all: bool = True) -> Job:
+    """Render on a worker of the one runner (with progress; closing cancels it), then play it.
+    ``audience`` with ``cover_all`` False: the faces an export to that audience covers."""
     lib = runner.lib
     return runner.start(
         lambda progress, cancel: anonymise_preview.preview(lib, clip_id, style, mask_voice,
-                                                           progress=progress, cancel=cancel),
+                                                           progress=progress, cancel=cancel, audience=audience,
+                                                           cover_all=cover_all),
         parent=parent, title="Anonymised preview",
         dialog=("Anonymised preview", f"Covering faces in “{title}”…", "previewProgress"),
         on_success=lambda path: PreviewDialog(Path(path), title, parent).open())

@@ -415,8 +415,10 @@ class ReelBuilder(QWidget):
         if not 0 < position <= len(items):
             return None
         item = items[position - 1]
+        dialog = getattr(self, "export_dialog", None)  # the preview is asked from the export dialog
+        audience = dialog.consent.audience if dialog is not None else None
         self.preview_job = preview_clip(self, self.bridge.runner, item.clip_id, item.clip_title, choice.style,
-                                        choice.mask_voice)
+                                        choice.mask_voice, audience=audience, cover_all=choice.cover_all)
         return self.preview_job
 
     def export_to(self, path: Path, choice: ExportChoice | None = None) -> Job | None:

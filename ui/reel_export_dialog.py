@@ -10,6 +10,8 @@ policy again when it runs, so this dialog is advice, never the gate.
 
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -68,8 +70,11 @@ class ReelExportDialog(QDialog):
         self.anonymise.setObjectName("anonymiseBox")
         self.anonymise.setCheckable(True)
         self.anonymise.setToolTip("Cover faces on this computer before the video is written; nothing is uploaded")
-        self.only_restricted = QRadioButton(f"Faces in the clips of people whose consent does not reach {who}",
+        self.only_restricted = QRadioButton(f"Faces of people whose consent does not reach {who}",
                                             self.anonymise)
+        self.only_restricted.setToolTip("Where their face is known (People panel, Add face…), only their face and "
+                                        "any face the app cannot tell apart are covered; where it is not, every "
+                                        "face in their clips")
         self.only_restricted.setObjectName("coverRestricted")
         self.every_face = QRadioButton("Every face in the reel", self.anonymise)
         self.every_face.setObjectName("coverAll")
@@ -90,8 +95,13 @@ class ReelExportDialog(QDialog):
         self.preview_clip = QComboBox(self.anonymise)
         self.preview_clip.setObjectName("previewClip")
         self.preview_button.clicked.connect(self._ask_preview)
+        self.face_notes = QLabel("<br>".join(html.escape(n) for n in consent.face_notes), self.anonymise)
+        self.face_notes.setObjectName("faceNotes")
+        self.face_notes.setWordWrap(True)
+        self.face_notes.setVisible(bool(consent.face_notes))
         box = QFormLayout(self.anonymise)
         box.addRow(self.only_restricted)
+        box.addRow(self.face_notes)
         box.addRow(self.every_face)
         box.addRow("Style", self.style)
         box.addRow(self.mask_voice)

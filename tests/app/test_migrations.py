@@ -31,3 +31,31 @@ def test_opening_twice_is_idempotent(tmp_path):
     with Library.open(tmp_path / "l") as lib:
         with lib.read() as s:
             assert s.execute(text("select count(*) from tags")).scalar() == first > 20
+
+
+def test_person_faces_upgrade_from_0006_and_downgrade(tmp_path):
+    """A library made before faces could be known gains the table, keeps its people, and the
+    step back removes only the faces."""
+    from alembic import command
+
+    url = db.sqlite_url(tmp_path / "f.db")
+    engine = db.create(url)
+    cfg = db.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006_consent")
+        conn.execute(text("insert into people (name, role, consent, notes, pseudonym) "
+                          "values ('Jane', 'carer', 'team', '', '')"))
+    assert "person_faces" not in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.execute(text("insert into person_faces (person_id, time_us, x, y, w, h, model, reading, picture, "
+                          "added_at) values (1, 0, 1, 2, 3, 4, 'dlib-resnet-v1', x'00', x'00', '2026-11-29')"))
+    assert "person_faces" in inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006_consent")
+    assert "person_faces" not in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        assert conn.execute(text("select name from people")).scalars().all() == ["Jane"]
