@@ -16,17 +16,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.changes import Changes
-from app.ops import people
+from app.ops import faces, people
 from app import people_records
 from app.people_records import ROLES, PersonRecord, film_rate, films_to_choose
 from media import timecode
 from ui.bridge import LibraryBridge
+from ui.known_faces import KnownFaces
 from ui.saying import edit_said, quoted
 from ui.people_dialogs import (SCOPE_TITLES, AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog,
                                role_title)
 
 WITHDRAWN = QColor("#c0392b")
-PEOPLE_TABLES = ("people", "consent_records", "appearances", "appearance_ranges")
+PEOPLE_TABLES = ("people", "consent_records", "appearances", "appearance_ranges", "person_faces")
 
 
 def consent_text(p: PersonRecord) -> str:
@@ -122,7 +123,13 @@ class PeoplePanel(QWidget):
         appear_row.addWidget(appear)
         appear_row.addWidget(remove)
 
+        self.faces = KnownFaces(self.details)
+        self.faces.add_button.clicked.connect(self.add_face)
+        self.faces.remove_button.clicked.connect(self.remove_face)
+
         details_layout = QVBoxLayout()
+        details_layout.addLayout(self.faces.row)
+        details_layout.addWidget(self.faces.list)
         details_layout.addLayout(consent_row)
         details_layout.addWidget(self.history, 2)
         details_layout.addLayout(appear_row)
@@ -170,6 +177,9 @@ class PeoplePanel(QWidget):
         films = changes.ids_of("films")
         if about_people or any(a.film_id in films for p in self.records.values() for a in p.appearances):
             self.refresh_people()
+        current = self.records.get(self.current_id())
+        if current is not None and changes.touches("person_faces"):  # faces are not in the person's record
+            self.faces.show_person(self.bridge.lib, current.id, current.name)
         clips = set(changes.ids_of("clips"))
         if about_people or changes.touches("reels", "reel_items") or (
                 clips and people_records.any_in_reels(self.bridge.lib, clips)):
@@ -259,6 +269,7 @@ class PeoplePanel(QWidget):
             row.setData(0, Qt.ItemDataRole.UserRole, a.film_id)
         for tree in (self.history, self.appearances):
             tree.resizeColumnToContents(0)
+        self.faces.show_person(self.bridge.lib, p.id, p.name)
         self._loading = False
 
     # -- changing ------------------------------------------------------------------------
@@ -332,6 +343,29 @@ class PeoplePanel(QWidget):
                 return
         self._run(people.appears, p.id, [v["film_id"]], ranges=ranges,
                   say=f"{quoted(p.name)} appears in the film{' (the times given)' if ranges else ''}.")
+
+    def add_face(self) -> None:
+        """Pick this person's face in a frame (films they appear in first); exports then tell it apart."""
+        from ui.face_picker import FacePickerDialog
+
+        p = self.records.get(self.current_id())
+        if p is None:
+            return
+        theirs = [a.film_id for a in p.appearances]
+        films = sorted(films_to_choose(self.bridge.lib), key=lambda f: f[0] not in theirs)
+        first = self.current_film() if self.current_film() in theirs else (theirs[0] if theirs else None)
+        self.face_dialog = FacePickerDialog(self.bridge.runner, p.name, films, first, self)
+        if self.face_dialog.exec() != QDialog.DialogCode.Accepted or self.face_dialog.values() is None:
+            return
+        film_id, time_us, number = self.face_dialog.values()
+        self._run(faces.add_face, p.id, film_id, time_us, pick=number,
+                  say=f"{quoted(p.name)}'s face is known: exports cover it and leave people who may be shown visible.")
+
+    def remove_face(self) -> None:
+        p = self.records.get(self.current_id())
+        face_id = self.faces.current_face()
+        if p is not None and face_id is not None:
+            self._run(faces.remove_face, face_id, say=f"A face of {quoted(p.name)} removed.")
 
     def preview_anonymised(self) -> None:
         from ui.anonymise_preview import preview_clip

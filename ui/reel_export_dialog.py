@@ -95,7 +95,7 @@ class ReelExportDialog(QDialog):
         self.preview_clip = QComboBox(self.anonymise)
         self.preview_clip.setObjectName("previewClip")
         self.preview_button.clicked.connect(self._ask_preview)
-        self.face_notes = QLabel("<br>".join(html.escape(n) for n in consent.face_notes), self.anonymise)
+        self.face_notes = QLabel("<br>".join(html.escape(n, quote=False) for n in consent.face_notes), self.anonymise)
         self.face_notes.setObjectName("faceNotes")
         self.face_notes.setWordWrap(True)
         self.face_notes.setVisible(bool(consent.face_notes))

@@ -53,6 +53,13 @@ class FaceRecord:
     added_at: dt.datetime
 
 
+def film_length(lib: Library, film_ref) -> tuple[int, object]:
+    """(duration in µs, frame rate) of a film, for choosing a moment in it."""
+    with lib.read() as s:
+        film = lookup.film(s, film_ref)
+        return film.duration_us, film.fps
+
+
 def faces_at(lib: Library, film_ref, time_us: int) -> FramePick:
     """The frame of the film showing at ``time_us`` and the faces found in it (left to right)."""
     from media.anonymise.blazeface import BlazeFace

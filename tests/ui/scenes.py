@@ -385,6 +385,7 @@ SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "saf
           "evidence": scene_evidence, "record": scene_record,
           "record_devices": scene_record_devices, "event_day": scene_event_day}
 SCENES.update(__import__("tests.ui.scenes_consent", fromlist=["SCENES"]).SCENES)  # people and anonymising
+SCENES.update(__import__("tests.ui.scenes_faces", fromlist=["SCENES"]).SCENES)  # telling faces apart
 
 
 def play_in_app(argv: list[str], scene) -> int:

@@ -101,3 +101,42 @@ def test_a_clip_is_previewed_anonymised_before_any_export(film_window, qtbot):
     with w.lib.read() as s:
         assert s.query(ExportRecord).count() == 0  # nothing left the library
     dialog.reject()
+
+
+def test_add_face_picks_a_face_in_a_frame_and_lists_it_with_undo(window, qtbot, tmp_path, monkeypatch):
+    """People panel, Add face…: the picker finds both faces of a two-person film on a worker, a
+    click picks the woman's, and her face is listed (undoable). The consenting man is not hers."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from app.ops import faces, films
+    from tests.app.test_chosen_faces import two_people
+    from ui.face_picker import FacePickerDialog
+
+    film = films.import_file(window.lib, two_people(tmp_path)).film_id
+    jane = people.add(window.lib, "Jane", "lived_experience", "team")
+    people.appears(window.lib, jane, [film])
+    panel = window.people_panel
+    panel.select(jane)
+    assert panel.faces.list.count() == 0 and "none yet" in panel.faces.title.text()
+
+    def pick_left_face(self):
+        self.show()
+        qtbot.waitUntil(lambda: self.pick is not None, timeout=60_000)
+        assert len(self.pick.faces) == 2 and not self.ok.isEnabled()
+        left = self.frame._rect(self.pick.faces[0]).center()
+        QTest.mouseClick(self.frame, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(int(left.x()), int(left.y())))
+        assert self.ok.isEnabled()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(FacePickerDialog, "exec", pick_left_face)
+    panel.add_face()
+    (known,) = faces.faces_of(window.lib, jane)
+    assert panel.faces.list.count() == 1 and "Known faces (1)" in panel.faces.title.text()
+    with window.lib.read() as s:
+        from app.models import PersonFace
+
+        assert s.get(PersonFace, known.id).x < 360  # the face on the left: hers
+    window.lib.undo()
+    qtbot.waitUntil(lambda: panel.faces.list.count() == 0, timeout=5_000)

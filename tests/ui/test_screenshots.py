@@ -6,7 +6,8 @@ from tests.conftest import SAMPLES
 from tests.ui.xvfb import SCREENSHOTS, run_scene
 
 pytestmark = pytest.mark.xvfb
-NEEDS_SAMPLES = {"workspace", "reel_builder", "safeguarding", "evidence", "people", "anonymised", "reel_export"}  # they film real people from ../shared/samples
+NEEDS_SAMPLES = {"workspace", "reel_builder", "safeguarding", "evidence", "people", "anonymised", "reel_export",
+                 "face_picker", "chosen_faces"}  # they film real people from ../shared/samples
 
 
 @pytest.mark.parametrize("scene,name", [
@@ -19,6 +20,8 @@ NEEDS_SAMPLES = {"workspace", "reel_builder", "safeguarding", "evidence", "peopl
     ("people", "people.png"),  # consent history, appearances in stretches, a withdrawal flagging a reel
     ("anonymised", "anonymised-preview.png"),  # a clip previewed with every face blurred
     ("reel_export", "reel-export.png"),  # the Export dialog offering to cover faces where consent falls short
+    ("face_picker", "face-picker.png"),  # People panel, Add face…: the faces in a frame, one clicked
+    ("chosen_faces", "chosen-faces.png"),  # only the restricted person's face covered, the facilitator's shown
 ])
 def test_screenshot(tmp_path, scene, name):
     if scene in NEEDS_SAMPLES and not SAMPLES.is_dir():
