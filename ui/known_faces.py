@@ -33,7 +33,7 @@ class KnownFaces:
         self.list.setIconSize(QSize(64, 64))
         self.list.setFlow(QListView.Flow.LeftToRight)
         self.list.setWrapping(False)
-        self.list.setFixedHeight(96)
+        self.list.setFixedHeight(84)
 
     def show_person(self, lib, person_id: int, name: str) -> None:
         self.list.clear()
@@ -45,8 +45,10 @@ class KnownFaces:
             item.setToolTip(f"From {face.film_title or 'a film since removed'} at "
                             f"{timecode.format_clock(face.time_us)}")
             item.setData(Qt.ItemDataRole.UserRole, face.id)
-        self.title.setText(f"<b>Known faces ({len(known)})</b>" if known else
-                           f"<b>Known faces</b>: none yet (exports cannot tell {name}'s face from others')")
+        self.title.setText(f"<b>Known faces ({len(known)})</b>" if known else "<b>Known faces</b>: none yet")
+        self.title.setToolTip(f"Exports tell {name}'s face from others' by these faces" if known else
+                              f"Without a known face, exports cannot tell {name}'s face from others': where "
+                              f"{name} may not be shown, every face in their clips is covered")
         self.remove_button.setEnabled(bool(known))
 
     def current_face(self) -> int | None:

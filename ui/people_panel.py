@@ -128,12 +128,12 @@ class PeoplePanel(QWidget):
         self.faces.remove_button.clicked.connect(self.remove_face)
 
         details_layout = QVBoxLayout()
-        details_layout.addLayout(self.faces.row)
-        details_layout.addWidget(self.faces.list)
         details_layout.addLayout(consent_row)
         details_layout.addWidget(self.history, 2)
         details_layout.addLayout(appear_row)
         details_layout.addWidget(self.appearances, 2)
+        details_layout.addLayout(self.faces.row)
+        details_layout.addWidget(self.faces.list)
         form.addRow(details_layout)
 
         self.flags = QListWidget(self)
