@@ -182,6 +182,8 @@ class FaceTracker:
                 track = Track(tuple(det))
                 self.tracks.append(track)
             jumped = _moved(track.box, det) > JUMP
+            if jumped:  # maybe someone else now: covered until read again
+                track.shown = False
             track.box, track.unseen, track.missed = tuple(det), 0, 0
             if self.known is not None and (track.read_at < 0 or jumped or self.count - track.read_at >= self.recheck):
                 self._read(track, picture, points)
