@@ -71,13 +71,20 @@ def import_bundle(lib: Library, path: Path | str, progress: ProgressFn = no_prog
     members = set(bundle.manifest["members"]) - {bundle_format.DATA}
     data = bundle_data.parse(bundle.data, members, bundle.path.name)
     shas = {m: bundle.manifest["members"][m]["sha256"] for m in members}
+    report = None
     with lib.read() as s:
         known = dict(s.execute(select(Film.sha256, Film.id).where(Film.sha256.in_(list(shas.values())))).all())
         if _all_known(s, data, shas, known):
             report = ImportReport(bundle.path.name)
             report.clips = [_find_clip(s, known[shas[c.member]], c) for c in data.clips]
-            progress(1.0, "already in the library")
-            return report
+            narrower = _narrowed(s, data)
+    if report is not None:
+        if narrower:  # the clips are here already, but consent has narrowed since: it still travels
+            with lib.op(f"Import bundle {bundle.path.name}") as s:
+                for ref in narrower:
+                    _person(s, data.people[ref], bundle.path.name, report)
+        progress(1.0, "already in the library")
+        return report
     staged: dict[str, _Staged] = {}
     try:
         wanted = [m for m in dict.fromkeys(c.member for c in data.clips) if shas[m] not in known]
@@ -116,6 +123,17 @@ def _stage(lib: Library, bundle, member: str, progress: ProgressFn, cancel: Canc
 
 def _all_known(s, data: BundleData, shas: dict[str, str], known: dict[str, int]) -> bool:
     return all(shas[c.member] in known and _find_clip(s, known[shas[c.member]], c) is not None for c in data.clips)
+
+
+def _narrowed(s, data: BundleData) -> list[str]:
+    """The bundle's people met before whose consent here is wider than the bundle carries."""
+    out = []
+    for ref, p in data.people.items():
+        mapping = s.get(LibraryMeta, PERSON_KEY + ref)
+        person = s.get(Person, int(mapping.value)) if mapping and mapping.value.isdigit() else None
+        if person is not None and CONSENT_SCOPES.index(p.consent) < CONSENT_SCOPES.index(person.consent):
+            out.append(ref)
+    return out
 
 
 def _find_clip(s, film_id: int, c: ClipIn) -> int | None:

@@ -361,3 +361,24 @@ def test_a_clip_that_fails_to_cut_stops_the_bundle_and_leaves_nothing(source, ou
     assert list(out.iterdir()) == [] and list((lib.root / ".tmp").iterdir()) == []
     with lib.read() as s:
         assert s.scalars(select(ExportRecord)).all() == []
+
+
+def test_a_person_met_again_is_the_same_person_and_their_consent_only_narrows(source, target, out):
+    lib, _ids = source
+    first = bundle_export.export_bundle(lib, out / "one.protoreel", event="Tuesday workshop", audience="team")
+    bundle_import.import_bundle(target, first)
+    people.give_consent(lib, "Jane Realname", "team")  # narrower than collaborative, in the library that sent it
+    people.give_consent(lib, "Ali Otherperson", "public")  # the same: nothing to narrow
+    second = bundle_export.export_bundle(lib, out / "two.protoreel", event="Tuesday workshop", audience="team")
+    bundle_import.import_bundle(target, second)
+    with target.read() as s:
+        here = {p.name: p for p in person_records(s)}
+    assert set(here) == {"Sam", "carer"}  # the same two people, not four
+    assert here["Sam"].consent == "team" and here["carer"].consent == "public"
+    people.withdraw(target, "carer")  # a withdrawal recorded here stays, whatever a bundle carries
+    people.give_consent(lib, "Ali Otherperson", "collaborative")
+    third = bundle_export.export_bundle(lib, out / "three.protoreel", event="Tuesday workshop", audience="team")
+    bundle_import.import_bundle(target, third)
+    with target.read() as s:
+        carer = next(p for p in person_records(s) if p.name == "carer")
+    assert carer.withdrawn and carer.consent == "none"
