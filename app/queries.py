@@ -111,10 +111,14 @@ def clip_records(session: Session, ids: list[int]) -> list[ClipRecord]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def film_records(session: Session, lib_root, film_ids: list[int] | None = None) -> list[FilmRecord]:
+def film_records(session: Session, lib_root, film_ids: list[int] | None = None,
+                 event: str | None = None) -> list[FilmRecord]:
+    """Every film, or just ``film_ids``, or just the films of the event named ``event``."""
     query = select(Film).options(selectinload(Film.event)).order_by(Film.imported_at, Film.id)
     if film_ids is not None:
         query = query.where(Film.id.in_(film_ids))
+    if event is not None:
+        query = query.join(Film.event).where(Event.name == event)
     out = []
     for film in session.scalars(query):
         path = film.path if film.linked else str(lib_root / film.path)

@@ -23,6 +23,12 @@ def films(lib, film_ids: list[int] | None = None) -> list[FilmRecord]:
         return queries.film_records(s, lib.root, film_ids)
 
 
+def event_films(lib, event: str) -> list[FilmRecord]:
+    """The films of one event (the event day shows them; the rest of the library is not read)."""
+    with lib.read() as s:
+        return queries.film_records(s, lib.root, event=event)
+
+
 def film_or_none(lib, film_id: int) -> FilmRecord | None:
     found = films(lib, [film_id])
     return found[0] if found else None

@@ -15,7 +15,7 @@ from app import reads
 from app.changes import Changes
 from app.records import FilmRecord
 from ui.bridge import LibraryBridge
-from ui.film_media import load_film_media
+from ui.film_pictures import FilmPictures
 
 TITLE_H, RULER_H, LANE_H, GAP, MARGIN = 18, 40, 40, 4, 8  # RULER_H: title row + hours row
 LONG_FILM_US = 30 * 60 * 1_000_000  # drawn in the recording colour
@@ -56,7 +56,8 @@ class EventTimeline(QWidget):
         self.films: list[FilmRecord] = []
         self.spans: dict[int, tuple[dt.datetime, dt.datetime]] = {}
         self.lanes: dict[int, int] = {}
-        self._pictures: dict[int, object] = {}
+        self.pictures = FilmPictures(bridge, self)  # read off the GUI thread; drawn when they arrive
+        self.pictures.ready.connect(lambda _shas: self.update())
         self.day_start = self.day_end = None
         self.title = ""  # the line above the hours (elided when narrow)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -68,6 +69,10 @@ class EventTimeline(QWidget):
         return QSize(900, RULER_H + 3 * (LANE_H + GAP) + 2 * MARGIN + 16)
 
     def set_event(self, name: str | None) -> None:
+        """Show the day of event ``name``; picking another film of the event shown reads
+        nothing (changes keep the day up to date)."""
+        if (name or None) == self.event_name:
+            return
         self.event_name = name or None
         self.reload()
 
@@ -81,13 +86,15 @@ class EventTimeline(QWidget):
         if not fresh and not any(f.id in film_ids for f in self.films):
             return
         kept = [f for f in self.films if f.id not in film_ids]
-        for film_id in film_ids:
-            self._pictures.pop(film_id, None)
+        for film in self.films + fresh:
+            if film.id in film_ids:
+                self.pictures.forget(film.sha256)
         self._lay_out(kept + fresh)
 
     def reload(self) -> None:
-        self._pictures.clear()
-        self._lay_out([f for f in reads.films(self.bridge.lib) if self.event_name and f.event == self.event_name])
+        for film in self.films:
+            self.pictures.forget(film.sha256)
+        self._lay_out(reads.event_films(self.bridge.lib, self.event_name) if self.event_name else [])
 
     def _lay_out(self, films: list[FilmRecord]) -> None:
         self.films = films
@@ -206,7 +213,4 @@ class EventTimeline(QWidget):
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
 
     def _picture(self, film: FilmRecord):
-        if film.id not in self._pictures:
-            media = load_film_media(self.bridge.lib, film)
-            self._pictures[film.id] = media.tile_at(min(film.duration_us // 10, 10_000_000))
-        return self._pictures[film.id]
+        return self.pictures.picture(film, min(film.duration_us // 10, 10_000_000))

@@ -16,8 +16,8 @@ from media import timecode
 from app.changes import Changes
 from app.ops import films
 from app.records import FilmRecord
-from ui.film_media import load_film_media
 from ui.bridge import LibraryBridge
+from ui.film_pictures import FilmPictures
 from ui.saying import quoted
 
 NO_EVENT = "Not in an event"
@@ -58,6 +58,12 @@ class FilmTreeModel(QAbstractItemModel):
         self.bridge = bridge
         self.groups: list[tuple[str, list[FilmRecord]]] = []
         self._icons: dict[str, QIcon] = {}
+        self._placeholder: QIcon | None = None
+        self.pictures = FilmPictures(bridge, self)  # read off the GUI thread, for the rows drawn
+        self.pictures.ready.connect(self._pictures_arrived)
+        # Every row is this tall (the view's rows are uniform): laying out 500 films then asks
+        # nothing per row, where measuring each row's text and picture read every film's strip.
+        self.row_size = QSize(ICON_W, ICON_H + 4)
         self.import_progress: dict[int, float] = {}  # film id -> 0..1, while importing
         bridge.changed.connect(self._on_changed)
         self.reload()
@@ -100,7 +106,7 @@ class FilmTreeModel(QAbstractItemModel):
             return False
         self.groups[index.internalId() - 1][1][index.row()] = new
         if old.sha256 != new.sha256 or old.importing != new.importing:
-            self._icons.pop(old.sha256, None)
+            self._forget_picture(old.sha256)
         self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
         return True
 
@@ -174,8 +180,22 @@ class FilmTreeModel(QAbstractItemModel):
         index = self.index_of(film_id)
         film = self.film(index)
         if film is not None and film.importing:
-            self._icons.pop(film.sha256, None)
+            self._forget_picture(film.sha256)
             self.dataChanged.emit(index, index)
+
+    def _forget_picture(self, sha256: str) -> None:
+        self._icons.pop(sha256, None)
+        self.pictures.forget(sha256)
+
+    def _pictures_arrived(self, shas: list[str]) -> None:
+        """Redraw just the rows whose picture arrived."""
+        wanted = set(shas)
+        for g, (_name, group) in enumerate(self.groups):
+            for r, film in enumerate(group):
+                if film.sha256 in wanted:
+                    self._icons.pop(film.sha256, None)
+                    index = self.index(r, 0, self.index(g, 0))
+                    self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
     def _importing_text(self, film: FilmRecord) -> str:
         fraction = self.import_progress.get(film.id)
@@ -197,6 +217,8 @@ class FilmTreeModel(QAbstractItemModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
+        if role == Qt.ItemDataRole.SizeHintRole:
+            return self.row_size
         film = self.film(index)
         if film is not None and role == Qt.ItemDataRole.EditRole:
             return film.title
@@ -236,12 +258,21 @@ class FilmTreeModel(QAbstractItemModel):
         return None
 
     def _icon(self, film: FilmRecord) -> QIcon:
-        """A 64×36 picture: a frame from 10% in, or a sound mark for audio-only films."""
+        """A 64×36 picture: a frame from 10% in, or a sound mark for audio-only films; a plain
+        dark box while the picture is being read."""
         if film.sha256 not in self._icons:
+            at = film.duration_us // 10
+            if not self.pictures.known(film, at):
+                self.pictures.picture(film, at)  # asked for: the row is redrawn when it arrives
+                if self._placeholder is None:
+                    blank = QPixmap(ICON_W, ICON_H)
+                    blank.fill(QColor("#1d2025"))
+                    self._placeholder = QIcon(blank)
+                return self._placeholder
             canvas = QPixmap(ICON_W, ICON_H)
             canvas.fill(QColor("#1d2025"))
             painter = QPainter(canvas)
-            tile = load_film_media(self.bridge.lib, film).tile_at(film.duration_us // 10)
+            tile = self.pictures.picture(film, at)
             if tile is not None:
                 picture = tile.scaled(
                     ICON_W, ICON_H, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
@@ -268,9 +299,13 @@ class LibraryPanel(QWidget):
         self.view.setObjectName("filmTree")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setIconSize(QSize(64, 36))
-        self.view.setUniformRowHeights(False)
-        self.view.setWordWrap(True)
+        self.view.setIconSize(QSize(ICON_W, ICON_H))
+        # Uniform rows, as tall as a picture or two lines ("File missing — relink"): the view
+        # then never measures 500 rows to select or scroll to one (a GUI stall after an import).
+        self.view.setUniformRowHeights(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)  # the whole title is in the tooltip
+        self.model.row_size = QSize(ICON_W, max(ICON_H, 2 * self.view.fontMetrics().lineSpacing()) + 6)
         self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # A fixed width that holds any length or "importing 100%": sized to its contents, the
         # column was measured again over every row at each import progress report (a stall).

@@ -58,10 +58,14 @@ def test_library_row_shows_a_picture_of_a_3_hour_film(qtbot, window, day_film):
     film_id = films.import_file(window.lib, day_film, link=True).film_id
     model = window.library_panel.model
     qtbot.waitUntil(lambda: model.index_of(film_id).isValid(), timeout=10_000)
-    icon = model.data(model.index_of(film_id), Qt.ItemDataRole.DecorationRole)
-    img = icon.pixmap(64, 36).toImage().convertToFormat(QImage.Format.Format_RGB888)
-    colours = {img.pixelColor(x, y).name() for x in range(0, img.width(), 4) for y in range(0, img.height(), 4)}
-    assert len(colours) > 5  # a picture, not the plain background
+
+    def colours() -> set[str]:
+        icon = model.data(model.index_of(film_id), Qt.ItemDataRole.DecorationRole)
+        img = icon.pixmap(64, 36).toImage().convertToFormat(QImage.Format.Format_RGB888)
+        return {img.pixelColor(x, y).name() for x in range(0, img.width(), 4) for y in range(0, img.height(), 4)}
+
+    # read off the GUI thread: a plain box first, the picture (not the plain background) a moment later
+    qtbot.waitUntil(lambda: len(colours()) > 5, timeout=10_000)
 
 
 def test_positions_past_35_minutes_reach_the_timeline_and_transport(qtbot, window, day_film):
