@@ -65,32 +65,45 @@ class ClipListModel(QAbstractTableModel):
     # -- data source -------------------------------------------------------------------
     def set_filter(self, filt: ClipFilter) -> None:
         self.filter = filt
-        self.refresh()
+        self.refresh(changed=set())
 
-    def refresh(self) -> None:
+    def refresh(self, changed: set[int] | None = None) -> None:
+        """Which clips match, read again. A clip's record does not depend on the filter, so
+        the records read so far are kept, except those of ``changed`` clips (None: every one,
+        as after a change made outside): making one clip then reads one record, not a page."""
         ids = reads.clip_ids(self.bridge.lib, self.filter)
-        if ids == self.ids:
+        if changed is None:
             self._rows.clear()
+        else:
+            for clip_id in changed:
+                self._rows.pop(clip_id, None)
+        if ids == self.ids:
             if ids:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
             return
+        present = set(ids)
+        kept = {i: rec for i, rec in self._rows.items() if i in present}
         self.beginResetModel()
-        self.ids, self._rows = ids, {}
+        self.ids, self._rows = ids, kept
         self.endResetModel()
 
     def _on_changed(self, changes: Changes) -> None:
         """Re-query which clips match only when that can have changed; otherwise redraw the rows
-        whose text changed (a renamed film redraws its clips; a new film touches nothing here)."""
+        whose text changed (a renamed film redraws its clips; a new film touches nothing here).
+        Either way only the records a change can have altered are read again."""
         f = self.filter
+        if changes.touches("tags", "prototypes"):
+            stale = None  # a tag or prototype's name shows on any clip
+        else:
+            films = changes.ids_of("films")
+            stale = set(changes.ids_of("clips")) | {key[0] for table in ("clip_tags", "clip_prototypes")
+                                                    for key in changes.ids_of(table)}
+            stale |= {i for i, rec in self._rows.items() if rec.film_id in films}
         if changes.touches(*MEMBERSHIP) or (changes.touches("films", "events") and f.event_ids) or (
                 changes.touches("appearances", "people") and f.person_ids):
-            self.refresh()
-            return
-        if changes.touches("tags", "prototypes"):
-            self._redraw(list(self._rows))
-        elif changes.touches("films"):
-            films = changes.ids_of("films")
-            self._redraw([i for i, rec in self._rows.items() if rec.film_id in films])
+            self.refresh(changed=stale)
+        else:
+            self._redraw(list(self._rows) if stale is None else [i for i in stale if i in self._rows])
 
     def _redraw(self, clip_ids: list[int]) -> None:
         for clip_id in clip_ids:

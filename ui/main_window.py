@@ -339,8 +339,9 @@ class MainWindow(QMainWindow):
         if parts:
             self.feedback.say("; ".join(parts) + ".")
         shown = (new or known)
-        if shown:
-            self.library_panel.select_film(shown[0].film_id)
+        if shown:  # in a turn of its own: the import's end (its summary, the background jobs) is one
+            film_id = shown[0].film_id
+            QTimer.singleShot(0, self, lambda: self.library_panel.select_film(film_id))
 
     def relink_current(self) -> None:
         film = self.player.film

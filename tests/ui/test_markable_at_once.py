@@ -30,8 +30,10 @@ def test_a_dropped_film_opens_before_its_import_finishes(qtbot, window, hour_fil
         drop(window, hour_film)
     (result,) = blocker.args[0]
     film_id = result.film_id
-    assert window.timeline.film.id == film_id and window.player.film.id == film_id
     assert background.busy() and reads.film(window.lib, film_id).importing
+    # opened in the next event-loop turn (the import's end is a turn of its own), still importing
+    qtbot.waitUntil(lambda: window.player.film is not None and window.player.film.id == film_id, timeout=5_000)
+    assert window.timeline.film.id == film_id and reads.film(window.lib, film_id).importing
     model = window.library_panel.model
     qtbot.waitUntil(lambda: "importing" in model.data(model.index_of(film_id).siblingAtColumn(1)), timeout=5_000)
     # mark a clip while the import goes on

@@ -70,6 +70,19 @@ def test_the_clip_panel_rereads_only_for_its_own_clip(film_window, monkeypatch):
     assert panel.proto_box.findText("Callback") >= 0  # the choices follow new prototypes
 
 
+def test_the_clip_list_reads_only_the_record_of_the_clip_made(film_window, monkeypatch):
+    w, model = film_window, film_window.clip_list.model
+    kept = [clips.add(w.lib, w.film_id, i * 500_000, (i + 1) * 500_000, title=f"Clip {i}") for i in range(3)]
+    before = {model.ids[row]: model.record(row) for row in range(model.rowCount())}  # every row drawn once
+    read = calls_of(monkeypatch, reads, "clips", "ui/clip_list.py")
+    made = clips.add(w.lib, w.film_id, 3_000_000, 3_500_000, title="Made now")
+    after = {model.ids[row]: model.record(row) for row in range(model.rowCount())}
+    assert [set(ids[0]) for ids in read] == [{made}]  # the rows already read keep their records
+    assert all(after[i] is before[i] for i in kept) and after[made].title == "Made now"
+    clips.update(w.lib, kept[0], title="Renamed")
+    assert model.record(model.row_of(kept[0])).title == "Renamed" and [set(ids[0]) for ids in read][-1] == {kept[0]}
+
+
 def test_the_library_redraws_a_changed_film_and_inserts_a_new_one(film_window, monkeypatch, tmp_path, counting_film):
     w, model = film_window, film_window.library_panel.model
     first = model.film(model.index_of(w.film_id))
