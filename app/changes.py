@@ -11,6 +11,9 @@ class Changes:
 
     name: str
     ids: dict[str, frozenset] = field(default_factory=dict)  # table -> primary keys touched
+    # table -> ids of rows that the touched rows refer to: a consent record added names its
+    # person here, a note typed its review, so a view of people or reviews reads just those.
+    owners: dict[str, frozenset] = field(default_factory=dict)
 
     @property
     def tables(self) -> frozenset[str]:
@@ -21,6 +24,10 @@ class Changes:
 
     def ids_of(self, table: str) -> frozenset:
         return self.ids.get(table, frozenset())
+
+    def about(self, table: str) -> frozenset:
+        """Rows of ``table`` changed themselves or through a row that refers to them."""
+        return self.ids_of(table) | self.owners.get(table, frozenset())
 
     @property
     def empty(self) -> bool:

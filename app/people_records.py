@@ -105,9 +105,16 @@ def reel_titles(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Reel.id, Reel.title)).all())
 
 
-def people(lib) -> list[PersonRecord]:
+def people(lib, ids=None) -> list[PersonRecord]:
+    """Everyone (by name), or just the people ``ids`` (what a change named)."""
     with lib.read() as s:
-        return person_records(s)
+        return person_records(s, None if ids is None else list(ids))
+
+
+def people_of_appearances(lib, appearance_ids) -> set[int]:
+    """Who appears in these appearances (a stretch of film changed names only its appearance)."""
+    with lib.read() as s:
+        return set(s.scalars(select(Appearance.person_id).where(Appearance.id.in_(list(appearance_ids)))))
 
 
 def flagged_reels(lib) -> tuple[dict[int, str], dict[int, str]]:

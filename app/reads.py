@@ -158,9 +158,10 @@ def clip_plan_items(lib, clip_ids: list[int]) -> list[PlanItem]:
         return plan_builder.clip_items(lib, s, clip_ids)
 
 
-def reviews(lib) -> list:
-    """Every review as a ``app.review_records`` record (newest first, as that module orders them)."""
+def reviews(lib, review_ids=None) -> list:
+    """Every review as a ``app.review_records`` record (newest first, as that module orders
+    them), or just ``review_ids`` (what a change named)."""
     from app import review_records
 
     with lib.read() as s:
-        return review_records.review_records(s)
+        return review_records.review_records(s, None if review_ids is None else list(review_ids))

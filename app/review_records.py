@@ -102,20 +102,25 @@ def _iso(value) -> str | None:
 
 
 def review_records(session: Session, ids: list[int] | None = None) -> list[ReviewRecord]:
-    """Reviews, newest first, with their counts (one query per count, not per review)."""
+    """Reviews, newest first, with their counts (one query per count, not per review); just
+    the reviews ``ids`` when given, their counts too."""
     query = select(Review).order_by(Review.held_on.desc(), Review.id.desc())
     if ids is not None:
         query = query.where(Review.id.in_(ids))
     reviews = list(session.scalars(query))
 
+    def only(column):
+        return [] if ids is None else [column.in_(ids)]
+
     def count(column, *where):
-        return dict(session.execute(select(column, func.count()).where(*where).group_by(column)).all())
+        return dict(session.execute(select(column, func.count()).where(*where, *only(column))
+                                    .group_by(column)).all())
 
     items = count(ReviewItem.review_id)
     withheld = count(ReviewItem.review_id, ReviewItem.withheld.is_(True))
     shown = count(ReviewItem.review_id, ReviewItem.shown_us > 0, ReviewItem.withheld.is_(False))
     shown_us = dict(session.execute(select(ReviewItem.review_id, func.sum(ReviewItem.shown_us))
-                                    .group_by(ReviewItem.review_id)).all())
+                                    .where(*only(ReviewItem.review_id)).group_by(ReviewItem.review_id)).all())
     notes = count(ReviewNote.review_id, ReviewNote.text != "")
     marks = count(ReviewMark.review_id)
     actions = count(ReviewAction.review_id)

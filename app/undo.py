@@ -34,6 +34,7 @@ class RowChange:
     key: dict
     before: dict | None  # None: the row was inserted
     after: dict | None  # None: the row was deleted
+    owners: dict = field(default_factory=dict)  # table -> id of the row this one refers to (its person, its review)
 
 
 @dataclass
@@ -43,10 +44,14 @@ class Step:
 
     def changes(self, name: str | None = None) -> Changes:
         ids: dict[str, set] = defaultdict(set)
+        owners: dict[str, set] = defaultdict(set)
         for row in self.rows:
             key = tuple(row.key.values())
             ids[row.table].add(key[0] if len(key) == 1 else key)
-        return Changes(name or self.name, {t: frozenset(v) for t, v in ids.items()})
+            for table, owner in row.owners.items():
+                owners[table].add(owner)
+        return Changes(name or self.name, {t: frozenset(v) for t, v in ids.items()},
+                       {t: frozenset(v) for t, v in owners.items()})
 
 
 def _journal(target) -> list[RowChange] | None:
@@ -56,6 +61,14 @@ def _journal(target) -> list[RowChange] | None:
 
 def _key(mapper: Mapper, target) -> dict:
     return {col.name: value for col, value in zip(mapper.primary_key, mapper.primary_key_from_instance(target))}
+
+
+def _owners(mapper: Mapper, row: dict) -> dict:
+    """The rows a row refers to (a consent record's person, a note's review), read from the
+    whole row: so a change notice can name whose record changed, even for a deleted row or an
+    update that left the reference alone."""
+    return {fk.column.table.name: row[fk.parent.name] for fk in mapper.local_table.foreign_keys
+            if row.get(fk.parent.name) is not None}
 
 
 def _read_row(conn: Connection, mapper: Mapper, key: dict) -> dict:
@@ -70,7 +83,8 @@ def _after_insert(mapper, conn, target):
     journal = _journal(target)
     if journal is not None:
         key = _key(mapper, target)
-        journal.append(RowChange(mapper.local_table.name, key, None, _read_row(conn, mapper, key)))
+        row = _read_row(conn, mapper, key)
+        journal.append(RowChange(mapper.local_table.name, key, None, row, _owners(mapper, row)))
 
 
 @event.listens_for(Base, "before_update", propagate=True)
@@ -97,6 +111,7 @@ def _after_update(mapper, conn, target):
                 key,
                 {c: before[c] for c in changed},
                 {c: after[c] for c in changed},
+                _owners(mapper, after),
             )
         )
 
@@ -106,7 +121,8 @@ def _before_delete(mapper, conn, target):
     journal = _journal(target)
     if journal is not None:
         key = _key(mapper, target)
-        journal.append(RowChange(mapper.local_table.name, key, _read_row(conn, mapper, key), None))
+        row = _read_row(conn, mapper, key)
+        journal.append(RowChange(mapper.local_table.name, key, row, None, _owners(mapper, row)))
 
 
 class UndoConflict(ProtoReelError):

@@ -170,13 +170,18 @@ class PeoplePanel(QWidget):
 
     # -- reading -------------------------------------------------------------------------
     def _on_changed(self, changes: Changes) -> None:
-        """People are read again only when a change is about them (or renames a film they
-        appear in), and their rows redrawn only where something differs; the reels' consent
-        flags are worked out again only when people, reels, or clips in reels change."""
+        """Only the people a change is about are read again (a consent record or an appearance
+        names its person; a renamed film, the people who appear in it), and only their rows
+        redrawn; the reels' consent flags are worked out again only when people, reels, or clips
+        in reels change."""
         about_people = changes.touches(*PEOPLE_TABLES)
+        named = set(changes.about("people"))
+        if changes.touches("appearance_ranges"):  # a stretch of film names only its appearance
+            named |= people_records.people_of_appearances(self.bridge.lib, changes.about("appearances"))
         films = changes.ids_of("films")
-        if about_people or any(a.film_id in films for p in self.records.values() for a in p.appearances):
-            self.refresh_people()
+        named |= {p.id for p in self.records.values() if any(a.film_id in films for a in p.appearances)}
+        if named:
+            self.refresh_people(named)
         current = self.records.get(self.current_id())
         if current is not None and changes.touches("person_faces"):  # faces are not in the person's record
             self.faces.show_person(self.bridge.lib, current.id, current.name)
@@ -190,28 +195,42 @@ class PeoplePanel(QWidget):
         self.refresh_flags()
         self._show_current()
 
-    def refresh_people(self) -> None:
+    def refresh_people(self, ids: set[int] | None = None) -> None:
+        """Read everyone again, or just the people ``ids``; rows of people not read stay as
+        they are (the same list items), a new person's row is put in its place by name."""
         keep = self.current_id()
-        records = people_records.people(self.bridge.lib)
-        old, self.records = getattr(self, "records", {}), {p.id: p for p in records}
-        self._loading = True
-        rows = [self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())]
-        if rows == [p.id for p in records]:  # the same people in the same order: redraw what differs
-            for row, p in enumerate(records):
-                if old.get(p.id) != p:
-                    self._fill(self.list.item(row), p)
+        old = dict(self.records)
+        if ids is None:
+            self.records = {p.id: p for p in people_records.people(self.bridge.lib)}
         else:
-            self.list.clear()
-            for p in records:
-                item = QListWidgetItem(self.list)
-                item.setData(Qt.ItemDataRole.UserRole, p.id)
-                self._fill(item, p)
-                if p.id == keep:
-                    self.list.setCurrentItem(item)
+            fresh = {p.id: p for p in people_records.people(self.bridge.lib, ids)}
+            self.records = {**{i: p for i, p in old.items() if i not in ids}, **fresh}
+        order = [p.id for p in sorted(self.records.values(), key=lambda p: (p.name, p.id))]
+        self._loading = True
+        self.list.blockSignals(True)
+        try:
+            items = {self.list.item(r).data(Qt.ItemDataRole.UserRole): self.list.item(r)
+                     for r in range(self.list.count())}
+            for person_id in set(items) - set(order):  # gone (an add undone)
+                self.list.takeItem(self.list.row(items.pop(person_id)))
+            for row, person_id in enumerate(order):
+                item = items.get(person_id)
+                if item is None:
+                    item = QListWidgetItem()
+                    item.setData(Qt.ItemDataRole.UserRole, person_id)
+                    self.list.insertItem(row, item)
+                elif self.list.row(item) != row:  # renamed: moves to its place by name
+                    self.list.insertItem(row, self.list.takeItem(self.list.row(item)))
+                if old.get(person_id) != self.records[person_id] or person_id not in items:
+                    self._fill(item, self.records[person_id])
+            if keep in self.records:
+                self.select(keep)
+        finally:
+            self.list.blockSignals(False)
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
         self._loading = False
-        if old.get(self.current_id()) != self.records.get(self.current_id()):
+        if keep != self.current_id() or old.get(self.current_id()) != self.records.get(self.current_id()):
             self._show_current()
 
     @staticmethod

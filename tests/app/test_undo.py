@@ -124,6 +124,23 @@ def test_changes_are_reported_with_tables_and_ids(stocked):
     assert all(c.touches("clips") and a in c.ids_of("clips") for c in seen)
 
 
+def test_changes_name_the_rows_the_touched_rows_belong_to(stocked):
+    """A consent record or an appearance names its person, added, undone (the row deleted) or
+    changed in a column other than the reference; a stretch of film names its appearance."""
+    lib, film, a, b, proto = stocked
+    sam = people.add(lib, "Robin", "actor", "team")
+    other = people.add(lib, "Ali", "carer", "team")
+    seen = []
+    lib.subscribe(seen.append)
+    people.give_consent(lib, sam, "public")
+    lib.undo()
+    people.appears(lib, sam, [film], ranges=[(0, 1_000_000)])
+    assert [c.about("people") for c in seen] == [{sam}] * 3 and all(other not in c.about("people") for c in seen)
+    (appearance,) = seen[-1].ids_of("appearances")
+    people.appears(lib, sam, [film], ranges=[(2_000_000, 3_000_000)])
+    assert seen[-1].about("appearances") == {appearance} and not seen[-1].touches("people")
+
+
 def test_failed_op_changes_nothing_and_pushes_no_step(stocked):
     lib, film, a, b, proto = stocked
     before = db_state(lib)

@@ -171,3 +171,62 @@ def test_the_reviews_panel_redraws_only_the_review_that_changed(film_window):
              for i in range(panel.tree.topLevelItemCount())}
     assert after[first] is rows[first] and after[second] is rows[second]
     assert after[second].data(0, 256) is untouched and after[first].data(0, 256).notes == 1
+
+
+def people_rows(panel) -> dict:
+    return {panel.list.item(r).data(256): panel.list.item(r) for r in range(panel.list.count())}
+
+
+def test_the_people_panel_reads_only_the_people_a_change_names(film_window, monkeypatch):
+    from app import people_records
+
+    w, panel = film_window, film_window.people_panel
+    sam = people.add(w.lib, "Sam", "actor", "team")
+    ali = people.add(w.lib, "Ali", "carer", "team")
+    people.appears(w.lib, ali, [w.film_id])
+    rows = people_rows(panel)
+    read = calls_of(monkeypatch, people_records, "people", "ui/people_panel.py")
+    people.give_consent(w.lib, sam, "public", how="signed form")  # a consent record: it names Sam
+    people.appears(w.lib, sam, [w.film_id], ranges=[(0, 1_000_000)])  # an appearance and its stretch
+    people.appears(w.lib, sam, [w.film_id], ranges=[(2_000_000, 3_000_000)])  # a stretch alone names its appearance
+    films.rename(w.lib, w.film_id, "Morning")  # both appear in it
+    assert [set(ids[0]) for ids in read] == [{sam}, {sam}, {sam}, {sam, ali}]
+    assert people_rows(panel) == rows and all(people_rows(panel)[i] is rows[i] for i in rows)  # the same items
+    assert "Public" in rows[sam].text() or "public" in rows[sam].text()
+    panel.select(sam)
+    assert panel.appearances.topLevelItem(0).text(0) == "Morning"
+    bea = people.add(w.lib, "Bea", "staff", "team")
+    assert set(read[-1][0]) == {bea}
+    assert [panel.list.item(r).data(256) for r in range(panel.list.count())] == [ali, bea, sam]  # by name
+    assert people_rows(panel)[ali] is rows[ali] and people_rows(panel)[sam] is rows[sam]
+    assert panel.current_id() == sam
+    w.lib.undo()  # Bea's adding undone: her row goes, nobody else is read
+    assert set(read[-1][0]) == {bea} and list(people_rows(panel)) == [ali, sam]
+
+
+def test_the_reviews_panel_reads_only_the_reviews_a_change_names(film_window, monkeypatch):
+    from app.ops import reviews
+
+    w, panel = film_window, film_window.reviews_panel
+    clip = clips.add(w.lib, w.film_id, 0, 1_000_000)
+    first = reviews.start(w.lib, clip_ids=[clip], title="Monday")
+    second = reviews.start(w.lib, clip_ids=[clip], title="Tuesday")
+    rows = {panel.tree.topLevelItem(i).data(0, 256).id: panel.tree.topLevelItem(i)
+            for i in range(panel.tree.topLevelItemCount())}
+    read = calls_of(monkeypatch, reads, "reviews", "ui/present/reviews_panel.py")
+    reviews.set_note(w.lib, first, clip, "They felt heard")  # a note names its review
+    reviews.add_mark(w.lib, first, clip, "matters")
+    reviews.add_action(w.lib, second, "Call back within a day")
+    assert [set(ids[0]) for ids in read] == [{first}, {first}, {second}]
+    after = {panel.tree.topLevelItem(i).data(0, 256).id: panel.tree.topLevelItem(i)
+             for i in range(panel.tree.topLevelItemCount())}
+    assert all(after[i] is rows[i] for i in rows)
+    assert after[first].data(0, 256).notes == 1 and after[first].data(0, 256).marks == 1
+    assert after[second].data(0, 256).actions == 1
+    third = reviews.start(w.lib, clip_ids=[clip], title="Wednesday")
+    assert set(read[-1][0]) == {third}
+    order = [panel.tree.topLevelItem(i).data(0, 256).id for i in range(panel.tree.topLevelItemCount())]
+    assert order == [r.id for r in reads.reviews(w.lib)]  # in the order a full read gives (newest first)
+    reviews.delete(w.lib, first)
+    assert set(read[-1][0]) == {first} and first not in [
+        panel.tree.topLevelItem(i).data(0, 256).id for i in range(panel.tree.topLevelItemCount())]

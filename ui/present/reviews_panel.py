@@ -63,35 +63,49 @@ class ReviewsPanel(QWidget):
         self.reload()
 
     def _on_changed(self, changes) -> None:
-        if changes.touches("reviews", "review_items", "review_notes", "review_marks", "review_actions"):
-            self.reload()
+        """Only the reviews a change names (a note, mark, action or item names its review)
+        are read again, and only their rows redrawn."""
+        named = changes.about("reviews")
+        if named:
+            self.reload(named)
 
-    def reload(self) -> None:
-        """Rows whose review is unchanged are left as they are (a note typed during a meeting
-        redraws that review's row only); the list is rebuilt when reviews come or go."""
+    def reload(self, ids=None) -> None:
+        """Read every review again, or just ``ids``: rows of reviews not read are left as they
+        are (a note typed during a meeting redraws that review's row only); a new review's row
+        is put in its place (newest first), a deleted one's taken out."""
         current = self.current_id()
-        records = reads.reviews(self.bridge.lib)
-        rows = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
-        if [row.data(0, Qt.ItemDataRole.UserRole).id for row in rows] == [r.id for r in records]:
-            for row, r in zip(rows, records):
+        rows = {self.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).id: self.tree.topLevelItem(i)
+                for i in range(self.tree.topLevelItemCount())}
+        records = {r.id: r for r in (reads.reviews(self.bridge.lib, None if ids is None else sorted(ids)))}
+        if ids is not None:
+            records = {**{i: row.data(0, Qt.ItemDataRole.UserRole) for i, row in rows.items() if i not in ids},
+                       **records}
+        order = sorted(records.values(), key=lambda r: (r.held_on or "", r.id), reverse=True)
+        came_or_went = set(rows) != set(records)
+        self.tree.blockSignals(True)
+        try:
+            for review_id in set(rows) - set(records):  # deleted
+                self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(rows.pop(review_id)))
+            for place, r in enumerate(order):
+                row = rows.get(r.id)
+                if row is None:
+                    row = QTreeWidgetItem()
+                    self.tree.insertTopLevelItem(place, row)
+                elif self.tree.indexOfTopLevelItem(row) != place:
+                    self.tree.insertTopLevelItem(place, self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(row)))
                 if row.data(0, Qt.ItemDataRole.UserRole) != r:
                     self._fill(row, r)
-            for button in self.buttons.values():
-                button.setEnabled(bool(records))
-            return
-        self.tree.clear()
-        for r in records:
-            row = QTreeWidgetItem()
-            self._fill(row, r)
-            self.tree.addTopLevelItem(row)
-            if r.id == current:
-                self.tree.setCurrentItem(row)
-        for col in range(len(COLUMNS)):
-            self.tree.resizeColumnToContents(col)
+            if current in records:
+                self.select(current)
+        finally:
+            self.tree.blockSignals(False)
+        if came_or_went:  # columns sized to what is there
+            for col in range(len(COLUMNS)):
+                self.tree.resizeColumnToContents(col)
         if self.tree.currentItem() is None and self.tree.topLevelItemCount():
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
         for button in self.buttons.values():
-            button.setEnabled(bool(records))
+            button.setEnabled(bool(order))
 
     @staticmethod
     def _fill(row: QTreeWidgetItem, r) -> None:
