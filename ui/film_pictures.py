@@ -74,6 +74,10 @@ class FilmPictures(QObject):
     def known(self, film: FilmRecord, at_us: int) -> bool:
         return (film.sha256, max(0, at_us)) in self._pictures
 
+    def busy(self) -> bool:
+        """Pictures asked for and not arrived yet."""
+        return bool(self._wanted) or self._job is not None
+
     def forget(self, sha256: str) -> None:
         """The film's strip has grown (an import in the background): read it again when drawn."""
         for key in [k for k in self._pictures if k[0] == sha256]:

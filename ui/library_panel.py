@@ -22,7 +22,7 @@ from ui.saying import quoted
 
 NO_EVENT = "Not in an event"
 COLUMNS = ("Film", "Length")
-ICON_W, ICON_H = 64, 36
+ICON_W, ICON_H = 48, 27  # one line per film: a laptop's library shows a dozen films, not three
 
 
 def _utc(iso: str | None) -> dt.datetime:
@@ -234,7 +234,9 @@ class FilmTreeModel(QAbstractItemModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return film.title + ("\nFile missing — relink" if film.missing else "")
+                return film.title
+            if film.missing:
+                return "missing"
             if film.importing:
                 return self._importing_text(film)
             return timecode.format_short(film.duration_us)
@@ -258,7 +260,7 @@ class FilmTreeModel(QAbstractItemModel):
         return None
 
     def _icon(self, film: FilmRecord) -> QIcon:
-        """A 64×36 picture: a frame from 10% in, or a sound mark for audio-only films; a plain
+        """A 48×27 picture: a frame from 10% in, or a sound mark for audio-only films; a plain
         dark box while the picture is being read."""
         if film.sha256 not in self._icons:
             at = film.duration_us // 10
@@ -300,12 +302,13 @@ class LibraryPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setIconSize(QSize(ICON_W, ICON_H))
-        # Uniform rows, as tall as a picture or two lines ("File missing — relink"): the view
-        # then never measures 500 rows to select or scroll to one (a GUI stall after an import).
+        # Uniform rows of one line beside a small picture: the view then never measures 500
+        # rows to select or scroll to one (a GUI stall after an import), and a laptop's panel
+        # shows a dozen films. A missing file says "missing" in the Length column, in red.
         self.view.setUniformRowHeights(True)
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)  # the whole title is in the tooltip
-        self.model.row_size = QSize(ICON_W, max(ICON_H, 2 * self.view.fontMetrics().lineSpacing()) + 6)
+        self.model.row_size = QSize(ICON_W, max(ICON_H, self.view.fontMetrics().lineSpacing()) + 6)
         self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # A fixed width that holds any length or "importing 100%": sized to its contents, the
         # column was measured again over every row at each import progress report (a stall).

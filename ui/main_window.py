@@ -103,10 +103,7 @@ class MainWindow(QMainWindow):
         # than a laptop's screen. A tab beside the Library (both pick what to watch), not a
         # strip under the whole window: that took a sixth of a laptop's height from the library,
         # the codebook and the player for an event of a few films.
-        event_scroll = QScrollArea(self)
-        event_scroll.setWidget(self.event_timeline)
-        event_scroll.setWidgetResizable(True)
-        event_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        event_scroll = self._scrolling(self.event_timeline)
         event_scroll.setMinimumHeight(60)
         self.add_dock("event", "Event day", event_scroll, DOCK_LEFT, tab_with="library")
         self.add_dock("clips", "Clips", self.clip_list, DOCK_RIGHT)
@@ -114,7 +111,9 @@ class MainWindow(QMainWindow):
         self.add_dock("prototypes", "Prototypes", self.prototypes_panel, DOCK_RIGHT, tab_with="clips")
         self.add_dock("record", "Record", self.record_view, DOCK_RIGHT, tab_with="clips")
         self.add_dock("codebook", "Codebook", self.codebook_panel, DOCK_LEFT)
-        self.add_dock("clip", "Clip", self.clip_details, DOCK_LEFT, tab_with="codebook")
+        # In a scroll area too: the Clip panel's form is taller than a laptop's share of the
+        # left side, and a tab's height holds up the whole stack of tabs (and the library above).
+        self.add_dock("clip", "Clip", self._scrolling(self.clip_details), DOCK_LEFT, tab_with="codebook")
         self.add_dock("reviews", "Reviews", self.reviews_panel, DOCK_RIGHT, tab_with="clips")
         self.add_dock("people", "People", self.people_panel, DOCK_LEFT, tab_with="codebook")
         self.docks["clips"].raise_()
@@ -135,6 +134,13 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.offer_recovery)
         QTimer.singleShot(0, self.import_flow.background.resume)  # imports a crash or closing cut short
         QTimer.singleShot(0, self.reopen_last_film)
+
+    def _scrolling(self, widget: QWidget) -> QScrollArea:
+        scroll = QScrollArea(self)
+        scroll.setWidget(widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        return scroll
 
     def add_dock(self, name: str, title: str, widget: QWidget, area, tab_with: str | None = None) -> QDockWidget:
         """A panel, addressed by ``name`` (``self.docks[name]``); ``tab_with`` stacks it as a tab."""
@@ -166,10 +172,11 @@ class MainWindow(QMainWindow):
 
     def share_width(self) -> None:
         """Side panels get about a quarter of the width each (the clip list a little more), the
-        player the rest; the library and the codebook split the left side's height."""
+        player the rest; the library takes three fifths of the left side's height (on a
+        1366x768 laptop a dozen films), the codebook the rest (its tags scroll)."""
         side = max(self.width() // 4, 300)
         self.resizeDocks([self.docks["library"], self.docks["clips"]], [side - 40, side + 60], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["library"], self.docks["codebook"]], [self.height() // 2, self.height() // 2],
+        self.resizeDocks([self.docks["library"], self.docks["codebook"]], [self.height() * 3 // 5, self.height() * 2 // 5],
                          Qt.Orientation.Vertical)
 
     def show_dock(self, name: str) -> None:

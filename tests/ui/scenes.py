@@ -123,11 +123,18 @@ def scene_workspace(library: Path, out: Path, fit: str = "") -> None:
     keys(window, Qt.Key.Key_Home, *([Qt.Key.Key_Right] * 40))
     wait_until(app, lambda: window.player.frame_index == 40)
     window.timeline.select_clip(made[1].id)
+    wait_until(app, lambda: not window.library_panel.model.pictures.busy())  # read off the GUI thread
     image = grab(app, window, out)
     assert_shows(image, window, window.video, 50, "the player shows no real picture")
     assert_shows(image, window, window.timeline, 30, "the timeline shows no thumbnails")
+    assert_shows(image, window, window.library_panel.view, 30, "the library shows no pictures")
     if fit:
         assert_fits(app, window)
+        view = window.library_panel.view
+        rows = view.viewport().height() // view.visualRect(view.model().index(0, 0)).height()
+        assert rows >= 10, f"the library has room for {rows} rows only"  # the newcomer saw 2-3 films at 1366x768
+        assert abs(region(window, window.video).center().x() - window.width() // 2) < window.width() // 10, \
+            "the player is not in the middle"
     window.close()
     lib.close()
 
