@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ProtoReel — {lib.root.name}")
         self.setAcceptDrops(True)
         self._closed = False
+        self._catching_up: list = []
         self.runner = self.bridge.runner
         self.selection = ClipSelection(self)
         self.feedback = Feedback(self.statusBar())
@@ -300,19 +301,32 @@ class MainWindow(QMainWindow):
     def catch_up(self) -> None:
         """Another process changed the library (a person withdrawn on the command line, a
         review held in another window): every view reads again what it shows, keeping the
-        selection and the film on screen where they still exist."""
+        selection and the film on screen where they still exist. One view per event-loop
+        turn: reading all of a big library's views at once held the window up."""
         film_id = self.current_film_id()
-        self.library_panel.reload(keep_film=film_id)
-        self.event_timeline.reload()
-        self.clip_list.model.refresh()
-        self.timeline.reload_clips()
-        self.clip_details.reload()
-        self.codebook_panel.reload()
-        self.prototypes_panel.reload()
-        self.prototypes_panel.show_current()
-        self.reel_builder.fill_reels(select=self.reel_builder.reel_id)
-        self.people_panel.refresh()
-        self.reviews_panel.reload()
+        steps = [
+            lambda: self.library_panel.reload(keep_film=film_id),
+            self.event_timeline.reload,
+            lambda: self.clip_list.model.refresh(),
+            self.timeline.reload_clips,
+            self.clip_details.reload,
+            self.codebook_panel.reload,
+            lambda: (self.prototypes_panel.reload(), self.prototypes_panel.show_current()),
+            lambda: self.reel_builder.fill_reels(select=self.reel_builder.reel_id),
+            self.people_panel.refresh,
+            self.reviews_panel.reload,
+            lambda: self._caught_up(film_id),
+        ]
+        self._catching_up = steps  # a further change outside meanwhile starts the round again
+
+        def next_step() -> None:
+            if self._catching_up is steps and steps and not self._closed:
+                steps.pop(0)()
+                QTimer.singleShot(0, self, next_step)
+
+        next_step()
+
+    def _caught_up(self, film_id: int | None) -> None:
         if film_id is not None and reads.film_or_none(self.lib, film_id) is None:
             self.open_film(None)
         self.feedback.say("The library was changed outside this window (another window or the command line): "
