@@ -24,20 +24,28 @@ def frame_start_at(path: Path, film_start_us: int, t_us: int) -> int | None:
     at ``t_us`` begins; None if the film has no picture or cannot be read there."""
     try:
         with av.open(str(path)) as container:
-            streams = [s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)]
-            if not streams:
-                return None
-            stream = max(streams, key=lambda s: s.frames or 0)
-            for backoff in BACKOFFS_US:
-                if backoff is None or t_us - backoff <= 0:
-                    container.seek(0, backward=True, any_frame=False)
-                    backoff = None
-                else:
-                    container.seek(t_us - backoff + film_start_us, backward=True, any_frame=False)
-                starts = _starts(container, stream, film_start_us, t_us)
-                if starts and (min(starts) <= t_us or backoff is None):
-                    before = [s for s in starts if s <= t_us]
-                    return max(before) if before else min(starts)
+            return frame_start_in(container, film_start_us, t_us)
+    except (av.error.FFmpegError, OSError):
+        return None
+
+
+def frame_start_in(container, film_start_us: int, t_us: int) -> int | None:
+    """``frame_start_at`` in a film already open (the export opens each film once)."""
+    try:
+        streams = [s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)]
+        if not streams:
+            return None
+        stream = max(streams, key=lambda s: s.frames or 0)
+        for backoff in BACKOFFS_US:
+            if backoff is None or t_us - backoff <= 0:
+                container.seek(0, backward=True, any_frame=False)
+                backoff = None
+            else:
+                container.seek(t_us - backoff + film_start_us, backward=True, any_frame=False)
+            starts = _starts(container, stream, film_start_us, t_us)
+            if starts and (min(starts) <= t_us or backoff is None):
+                before = [s for s in starts if s <= t_us]
+                return max(before) if before else min(starts)
     except (av.error.FFmpegError, OSError):
         return None
     return None

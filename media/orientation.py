@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Orientation:
 
     def upright(self, picture: np.ndarray) -> np.ndarray:
         """The stored picture (H×W or H×W×C) turned and mirrored as a player shows it."""
+        import numpy as np  # here: the exporting process uses only ``ffmpeg_filter``
+
         out = np.rot90(picture, k=-self.rotation // 90) if self.rotation else picture
         if self.mirror:
             out = out[:, ::-1]

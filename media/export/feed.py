@@ -124,6 +124,7 @@ class Feeder(threading.Thread):
                     if self.run_.stopped:
                         return
                     self._one(sink, segment)
+                    segment.finished()
             finally:
                 os.close(sink)
         except BaseException as exc:  # read by the exporter after the run

@@ -19,9 +19,6 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
-import av.error
-
 US = 1_000_000
 LEAD_US = 100_000  # always open a little early: the in point's frame may start 1 µs before it
 BACKOFFS_US = (0, 1_000_000, 4_000_000, 15_000_000)
@@ -37,16 +34,31 @@ class Access:
 
 
 def measure(path: Path, film_start_us: int, in_us: int, out_us: int, video: bool, audio: bool) -> Access:
+    import av  # here, not at the top: the exporting process needs only ``Access`` (``pieces``)
+    import av.error
+
     try:
         with av.open(str(path)) as container:
-            lead = _lead(container, film_start_us, in_us) if video else LEAD_US
-            ends = _ends(container, film_start_us, out_us, video, audio)
+            return measure_in(container, film_start_us, in_us, out_us, video, audio)
+    except (av.error.FFmpegError, OSError):
+        return Access(in_us, None, None)  # decode from the start: slow but exact
+
+
+def measure_in(container, film_start_us: int, in_us: int, out_us: int, video: bool, audio: bool) -> Access:
+    """``measure`` in a film already open (the export opens each film once, ``pieces``)."""
+    import av.error
+
+    try:
+        lead = _lead(container, film_start_us, in_us) if video else LEAD_US
+        ends = _ends(container, film_start_us, out_us, video, audio)
     except (av.error.FFmpegError, OSError, StopIteration):
         lead, ends = in_us, (None, None)  # decode from the start: slow but exact
     return Access(min(lead, in_us), *ends)
 
 
 def _first_picture_us(container, stream, film_start_us: int) -> int | None:
+    import av.error
+
     tries = 0
     for packet in container.demux(stream):
         tries += 1
@@ -103,7 +115,18 @@ def _ends(container, film_start_us: int, out_us: int, video: bool, audio: bool) 
     return result[0], result[1]
 
 
+def video_stream(container):
+    """The film's picture: the video stream with most frames, never a cover picture."""
+    return _video(container)
+
+
+def audio_stream(container):
+    return _audio(container)
+
+
 def _video(container):
+    import av
+
     streams = [s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)]
     return max(streams, key=lambda s: s.frames or 0) if streams else None
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from media import frame_times
 from media.anonymise import stream as anonymise_stream
 from media.anonymise.voice import voice_filter
 from media.export import seeking
+from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece, snapped_in
 from media.export.plan import PlanItem, ReelPlan
 from media.export.stills import caption_path, card_path
 from media.orientation import Orientation
@@ -31,7 +31,6 @@ from media.orientation import Orientation
 US = 1_000_000
 RATE = 48_000
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
-EXTRA_SOURCE_US = 200_000  # decode a little past the out point so rate conversion never runs dry
 END_SLACK_FRAMES = 1  # rounding at the very end of a film may leave the last reel frame to hold
 
 
@@ -66,9 +65,11 @@ class Segment:
     samples: int
     plan: ReelPlan
     picture: Path | None = None  # a card's still, or a clip's caption
+    piece: Piece | None = None  # the clip's packets copied out of its film (``pieces``), if they could be
     _access: seeking.Access | None = field(default=None, repr=False)
     _in_us: int | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _done_by: int = field(default=0, repr=False)
 
     @property
     def label(self) -> str:
@@ -98,10 +99,33 @@ class Segment:
         if self._in_us is None:
             found = None
             if item.has_video:
+                from media import frame_times  # only where ``pieces`` could not read the film
+
                 found = frame_times.frame_start_at(item.source, item.film_start_us, item.start_us)
-            near = found is not None and item.fps and item.start_us - found < 2 * US / item.fps
-            self._in_us = found if near else item.start_us
+            self._in_us = snapped_in(found, item.start_us, item.fps)
         return self._in_us
+
+    def set_measured(self, found: Measured) -> None:
+        """What ``pieces`` found in the film, opened once for the whole export: the lazy
+        paths above then never open it."""
+        with self._lock:
+            self._in_us = found.in_us
+            self._access = seeking.Access(min(found.lead_us, found.in_us), found.video_end_us, found.audio_end_us)
+            self.piece = found.piece
+
+    def finished(self) -> None:
+        """Called by each of the two feeders when done with this segment: the second one
+        removes the clip's piece, so pieces never pile up on disk over a long reel."""
+        with self._lock:
+            self._done_by += 1
+            if self._done_by == 2 and self.piece is not None:
+                self.piece.path.unlink(missing_ok=True)
+
+    @property
+    def origin_us(self) -> int:
+        """The in point in the decoders' own timestamps (``-copyts``): the film's, moved as
+        far as the piece moved them."""
+        return self.item.film_start_us + self.in_us + (self.piece.shift_us if self.piece else 0)
 
     # -- what the producers run ----------------------------------------------------------
     def still_command(self) -> list[str]:
@@ -123,7 +147,7 @@ class Segment:
                 lacking = math.ceil(Fraction(item.end_us - access.video_end_us, US) * fps)
             inputs = ["-noautorotate", *self._open(lead)]
             turn = item.orientation.ffmpeg_filter()
-            origin = item.film_start_us + self.in_us  # the in point in the stream's own timestamps (-copyts)
+            origin = self.origin_us
             video = (f"[0:v]trim=start={float(Fraction(origin, US) - tol):.6f},setpts=PTS-{_sec(origin)}/TB,"
                      f"{turn + ',' if turn else ''}{fit(self.plan, item)},fps={fps}:start_time=0,format=yuv420p,"
                      f"tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},trim=end_frame={self.frames}")
@@ -140,8 +164,9 @@ class Segment:
             graph = f"{video}[base];[base][1:v]overlay=0:0:eof_action=repeat,format=yuv420p[v]"
         else:
             graph = f"{video}[v]"
-        command = _decoder(*inputs) + ["-filter_complex", graph, "-map", "[v]", "-f", "rawvideo",
-                                       "-pix_fmt", "yuv420p", "pipe:1"]
+        # Finished frames wait for the encoder in a queue of two, not ffmpeg's eight.
+        command = _decoder(*inputs) + ["-filter_complex", graph, "-map", "[v]", "-thread_queue_size", "2",
+                                       "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]
         if item is not None and item.cover_faces and item.has_video:  # anonymised: frames pass a face filter
             command = anonymise_stream.command(command, self.plan.width, s.height, s.fps, item.cover_faces,
                                                known=item.known_faces)
@@ -158,7 +183,7 @@ class Segment:
         if access.audio_end_us is not None and access.audio_end_us < item.end_us:
             lacking = math.ceil(Fraction(item.end_us - access.audio_end_us, US) * RATE)
         frame_samples = math.ceil(RATE / self.plan.settings.fps)
-        origin = item.film_start_us + self.in_us
+        origin = self.origin_us
         mask = voice_filter() + "," if item.mask_voice else ""  # anonymised: voices pitch-shifted
         chain = (f"{mask}atrim=start={_sec(origin)},asetpts=PTS-{_sec(origin)}/TB,"
                  # Sound that starts after the in point starts after it in the reel too.
@@ -176,6 +201,8 @@ class Segment:
         timestamps. The trim in the graph then cuts exactly; the decoder is stopped once
         the segment has its bytes."""
         item = self.item
+        if self.piece is not None:  # it starts where this seek would land and ends past the out point
+            return ["-copyts", "-i", str(self.piece.path)]
         return ["-copyts", "-ss", _sec(self.in_us - lead_us), "-t",
                 _sec(lead_us + item.end_us - self.in_us + EXTRA_SOURCE_US), "-i", str(item.source)]
 

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-from media import oslayer
-from media.errors import ProtoReelError
+from media.export import child
 from media.export.plan import ReelPlan
-from media.jobs import Cancelled, CancelToken
-
-ROOT = Path(__file__).resolve().parents[2]
+from media.jobs import CancelToken
 
 
 def stills_needed(plan: ReelPlan, work: Path) -> list[tuple]:
@@ -63,25 +58,7 @@ def render_stills(plan: ReelPlan, work: Path, cancel: CancelToken | None = None)
         return
     payload = json.dumps({"width": plan.width, "height": plan.settings.height,
                           "jobs": [[kind, str(path), text, sub] for kind, path, text, sub in jobs]}).encode()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = oslayer.spawn([sys.executable, "-m", "media.export.stills"], stdin=subprocess.PIPE,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    try:
-        err = b""
-        while True:
-            try:
-                _, err = proc.communicate(payload, timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                payload = None  # already sent
-                if cancel is not None and cancel.cancelled:
-                    raise Cancelled()
-    finally:
-        proc.kill()
-        proc.wait()
-    if proc.returncode != 0:
-        lines = err.decode(errors="replace").strip().splitlines()
-        raise ProtoReelError(f"the title cards and captions could not be drawn ({lines[-1] if lines else 'no reason given'})")
+    child.run_module("media.export.stills", payload, cancel, "the title cards and captions could not be drawn")
 
 
 def _main() -> None:

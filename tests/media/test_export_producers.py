@@ -33,6 +33,9 @@ class FakeSegment:
     def video_command(self):
         return [sys.executable, "-c", self.script]
 
+    def finished(self):
+        pass
+
 
 def _feed(tmp_path: Path, segment) -> tuple[Feeder, bytes]:
     fifo = tmp_path / "v.fifo"
