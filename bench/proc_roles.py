@@ -43,6 +43,8 @@ def role(pid: int) -> str:
     name = Path(args[0]).name
     if "app.cli" in args:
         return "cli (python)"
+    if "media.export.pieces" in args:
+        return "film reader (python)"
     if "media.export.stills" in args:
         return "cards (python)"
     if "media.anonymise.stream" in args:
@@ -57,7 +59,7 @@ def role(pid: int) -> str:
         return "card picture"
     if "rawvideo" in args:
         return "picture decoder"
-    return name or "?"
+    return name if name and not name.startswith("python") else "?"
 
 
 @dataclass
@@ -96,7 +98,9 @@ def run_measured(command: list[str], **kwargs) -> TreeRun:
                 if not status:
                     continue
                 name = role(pid)  # asked each time: a forked child is its parent until it execs
-                if seen.get(pid) != name:
+                if name == "?" and pid in seen:
+                    name = seen[pid]  # ending: its command line is already gone
+                elif seen.get(pid) != name:
                     seen[pid], hwm[pid] = name, 0  # exec: a new process image, a new high-water mark
                 hwm[pid] = max(hwm.get(pid, 0), status.get("VmHWM", 0))
                 now[name] = now.get(name, 0.0) + status.get("Pss", status.get("VmRSS", 0)) / 1024

@@ -88,6 +88,7 @@ class Run:
         self._lock = threading.Lock()
 
     def start(self, command: list[str], **popen_args) -> tuple[subprocess.Popen, ChildLog]:
+        popen_args.setdefault("env", oslayer.lean_env())
         proc = oslayer.spawn(command, stderr=subprocess.PIPE, **popen_args)
         with self._lock:
             self._procs.add(proc)

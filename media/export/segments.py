@@ -25,7 +25,7 @@ from media.anonymise.voice import voice_filter
 from media.export import seeking
 from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece, snapped_in
 from media.export.plan import PlanItem, ReelPlan
-from media.export.stills import caption_path, card_path
+from media.export.stills import caption_margin, caption_path, card_path
 from media.orientation import Orientation
 
 US = 1_000_000
@@ -148,9 +148,11 @@ class Segment:
             inputs = ["-noautorotate", *self._open(lead)]
             turn = item.orientation.ffmpeg_filter()
             origin = self.origin_us
+            # Frames are picked (rate, held end, count) at the film's size and only then turned
+            # and scaled: the frames the rate filter and the pad hold stay small.
             video = (f"[0:v]trim=start={float(Fraction(origin, US) - tol):.6f},setpts=PTS-{_sec(origin)}/TB,"
-                     f"{turn + ',' if turn else ''}{fit(self.plan, item)},fps={fps}:start_time=0,format=yuv420p,"
-                     f"tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},trim=end_frame={self.frames}")
+                     f"fps={fps}:start_time=0,tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
+                     f"trim=end_frame={self.frames},{turn + ',' if turn else ''}{fit(self.plan, item)},format=yuv420p")
         else:  # sound only: black picture under it
             inputs = ["-f", "lavfi", "-i", f"color=c=black:s={self.plan.width}x{s.height}:r={fps}"]
             video = f"[0:v]setsar=1,format=yuv420p,trim=end_frame={self.frames}"
@@ -160,8 +162,9 @@ class Segment:
             video += f",fade=t=in:st=0:d={fd},fade=t=out:st={float(out_at):.6f}:d={fd}"
         if self.picture is not None:
             inputs += ["-i", str(self.picture)]
-            # One picture; overlay keeps showing it to the clip's end (eof_action=repeat).
-            graph = f"{video}[base];[base][1:v]overlay=0:0:eof_action=repeat,format=yuv420p[v]"
+            # One picture (the caption band); overlay keeps showing it to the clip's end.
+            graph = (f"{video}[base];[base][1:v]overlay=0:H-h-{caption_margin(s.height)}:eof_action=repeat,"
+                     "format=yuv420p[v]")
         else:
             graph = f"{video}[v]"
         # Finished frames wait for the encoder in a queue of two, not ffmpeg's eight.

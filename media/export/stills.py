@@ -33,6 +33,11 @@ def card_path(work: Path, n: int) -> Path:
     return work / f"card{n}.png"
 
 
+def caption_margin(height: int) -> int:
+    """How far the caption band's foot stands above the frame's (``cards`` draws the band)."""
+    return height // 18
+
+
 def caption_path(work: Path, n: int) -> Path:
     return work / f"caption{n}.png"
 

@@ -67,3 +67,12 @@ def test_portable_path_exports_the_same_exact_reel(lib, tmp_path, monkeypatch):
 
         got = [read_index(cv2.resize(f.to_ndarray(format="rgb24")[:, 160:1120], (320, 240))) for f in c.decode(video=0)]
     assert got == list(range(13, 50))
+
+
+def test_children_give_freed_frames_back_unless_portable(monkeypatch):
+    monkeypatch.delenv(oslayer.FORCE_PORTABLE_ENV, raising=False)
+    env = oslayer.lean_env()
+    if sys.platform.startswith("linux"):
+        assert env["MALLOC_MMAP_THRESHOLD_"] == str(oslayer.MMAP_THRESHOLD) and env["PATH"] == os.environ["PATH"]
+    monkeypatch.setenv(oslayer.FORCE_PORTABLE_ENV, "1")
+    assert oslayer.lean_env() is None  # the portable path: children inherit our environment
