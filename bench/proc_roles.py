@@ -67,6 +67,7 @@ class TreeRun:
     wall: float = 0.0
     cpu: float = 0.0  # user+system seconds of the whole tree
     peak_mb: float = 0.0  # largest sum of PSS at one moment
+    rss_peak_mb: float = 0.0  # largest sum of RSS at one moment (shared pages once per process)
     at_peak: dict[str, float] = field(default_factory=dict)  # role -> MB at that moment
     role_peak: dict[str, float] = field(default_factory=dict)  # role -> largest VmHWM of one process
     role_count: dict[str, int] = field(default_factory=dict)
@@ -90,6 +91,7 @@ def run_measured(command: list[str], **kwargs) -> TreeRun:
     def sample():
         while proc.poll() is None:
             now: dict[str, float] = {}
+            rss = 0.0
             todo = [proc.pid]
             while todo:
                 pid = todo.pop()
@@ -104,6 +106,8 @@ def run_measured(command: list[str], **kwargs) -> TreeRun:
                     seen[pid], hwm[pid] = name, 0  # exec: a new process image, a new high-water mark
                 hwm[pid] = max(hwm.get(pid, 0), status.get("VmHWM", 0))
                 now[name] = now.get(name, 0.0) + status.get("Pss", status.get("VmRSS", 0)) / 1024
+                rss += status.get("VmRSS", 0) / 1024
+            result.rss_peak_mb = max(result.rss_peak_mb, rss)
             if sum(now.values()) > result.peak_mb:
                 result.peak_mb, result.at_peak = sum(now.values()), now
             time.sleep(0.05)

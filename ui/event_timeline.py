@@ -18,6 +18,10 @@ from ui.bridge import LibraryBridge
 from ui.film_pictures import FilmPictures
 
 TITLE_H, RULER_H, LANE_H, GAP, MARGIN = 18, 40, 40, 4, 8  # RULER_H: title row + hours row
+# A one-minute phone film on a ten-hour day is under a pixel wide in the tab beside the library:
+# every film is drawn at least this wide (to point at, hover and click), and lanes are packed
+# by what is drawn, so widened films never cover each other.
+MIN_FILM_W = 14
 LONG_FILM_US = 30 * 60 * 1_000_000  # drawn in the recording colour
 
 
@@ -99,15 +103,27 @@ class EventTimeline(QWidget):
     def _lay_out(self, films: list[FilmRecord]) -> None:
         self.films = films
         self.spans = {f.id: span for f in films if (span := film_span(f)) is not None}
-        self.lanes = pack([(i, a, b) for i, (a, b) in self.spans.items()])
         if self.spans:
             first = min(a for a, _b in self.spans.values())
             last = max(b for _a, b in self.spans.values())
             self.day_start = first.replace(minute=0, second=0, microsecond=0)
             self.day_end = last.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+        self._pack()
+
+    def _pack(self) -> None:
+        """Lanes by what is drawn: a film's span, or the least width if it is shorter."""
+        least = dt.timedelta(0)
+        if self.spans:
+            least = (self.day_end - self.day_start) * MIN_FILM_W / max(self.width() - 2 * MARGIN, 1)
+        self.lanes = pack([(i, a, max(b, a + least)) for i, (a, b) in self.spans.items()])
         lanes = max(self.lanes.values(), default=0) + 1
         self.setMinimumHeight(RULER_H + lanes * (LANE_H + GAP) + 2 * MARGIN + 16)
         self.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._pack()  # the least width is pixels: narrower, it covers more of the day
 
     # -- geometry ------------------------------------------------------------------------
     def x_of(self, when: dt.datetime) -> float:
@@ -117,8 +133,10 @@ class EventTimeline(QWidget):
     def film_rect(self, film_id: int) -> QRectF:
         start, end = self.spans[film_id]
         x1, x2 = self.x_of(start), self.x_of(end)
+        width = max(x2 - x1, MIN_FILM_W)
+        x1 = max(min(x1, self.width() - MARGIN - width), MARGIN)  # a widened film at the day's end stays in
         top = RULER_H + MARGIN + self.lanes[film_id] * (LANE_H + GAP)
-        return QRectF(x1, top, max(x2 - x1, 3), LANE_H)
+        return QRectF(x1, top, width, LANE_H)
 
     def film_at(self, pos: QPointF) -> int | None:
         for film_id in self.spans:

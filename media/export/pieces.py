@@ -5,18 +5,20 @@ packet index (about 12 MB per hour of a 25 fps film with sound, measured on the 
 The export used to open a film once per clip in each decoder, picture and sound apart,
 beside the exporting process measuring each clip in it again: 3-4 indexes at once, so a
 6-hour film cost ~170 MB more than a short one. Now each film is opened once per export,
-here, before the encoder starts; every clip is measured in that one open film and its
-packets (from the keyframe its decoding starts at to a little past its out point) are copied
-into a small NUT file in the export's work folder, which both decoders read instead of the
-film. NUT keeps every timestamp exactly (its time base is the stream's, or a finer multiple),
-and the pictures and sound of a clip come from the same piece, so cuts and sync are as before.
+here, before the encoder starts; every clip is measured in that one open film and, for films
+of 15 minutes or more, its packets (from the keyframe its decoding starts at to a little past
+its out point) are copied into a small NUT file in the export's work folder, which both
+decoders read instead of the film. A short film's index is small: its decoders still open
+it, and its clips take no room on disk. NUT keeps every timestamp exactly (its time base is
+the stream's, or a finer multiple), and a clip's pictures and sound come from the same
+piece, so cuts and sync are as before.
 
 All of it runs in a short-lived child process (``child``): PyAV, the index and the heap they
 leave behind are gone before the encoder starts, so the exporting process beside the encoder
-stays small. Timestamps are moved by a whole number of seconds (``SHIFT_S``) so that the first packets of a
-film (negative decode times, encoder priming) stay positive in the piece; the decoders' graphs
-trim at the moved times (``Segment.origin_us``). A film that cannot be read here, or whose
-packets NUT cannot carry, keeps the old way: its decoders open the film itself.
+stays small. Timestamps are moved by a whole number of seconds (``SHIFT_S``) so that the
+first packets of a film (negative decode times, encoder priming) stay positive in the piece;
+the decoders' graphs trim at the moved times (``Segment.origin_us``). A film that cannot be
+read here, or whose packets NUT cannot carry, keeps the old way: its decoders open the film.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ from media.jobs import CancelToken
 
 US = 1_000_000
 SHIFT_S = 1000
+# Pieces only for films long enough for their index to matter (~4 MB an open at 15 minutes):
+# a phone's short film is still opened by its decoders, and no disk goes to copies of it.
+PIECES_FROM_US = 15 * 60 * US
 REORDER_US = 1_000_000  # read this far past the end: pictures come in decoding order, not showing order
 EXTRA_SOURCE_US = 200_000  # as the decoders did with -t: a little past the out point for rate conversion
 
@@ -67,7 +72,8 @@ def cut_all(segments: list, work: Path, cancel: CancelToken) -> None:
             jobs.append({"n": n, "source": str(item.source), "film_start_us": item.film_start_us,
                          "start_us": item.start_us, "end_us": item.end_us,
                          "fps": str(item.fps) if item.fps else None,
-                         "video": item.has_video, "audio": item.has_audio})
+                         "video": item.has_video, "audio": item.has_audio,
+                         "cut": not item.film_duration_us or item.film_duration_us >= PIECES_FROM_US})
     if not jobs:
         return
     from media.export import child
@@ -121,7 +127,7 @@ def _one(container, job: dict, path: Path) -> dict:
                            seeking.audio_stream(container) if job["audio"] else None) if s is not None]
     start = job["film_start_us"] + in_us - min(access.lead_us, in_us)  # where the decoders' own -ss would land
     end = job["film_start_us"] + job["end_us"] + EXTRA_SOURCE_US + REORDER_US
-    cut = _cut(container, streams, start, end, path)
+    cut = job.get("cut", True) and _cut(container, streams, start, end, path)
     return {"in_us": in_us, "lead_us": access.lead_us, "video_end_us": access.video_end_us,
             "audio_end_us": access.audio_end_us, "piece": str(path) if cut else None}
 

@@ -53,6 +53,7 @@ def test_one_open_of_the_film_serves_every_clip_and_keeps_its_timestamps(film, t
 
 
 def test_the_export_reads_pieces_never_the_film_and_stays_frame_exact(lib, film, tmp_path, monkeypatch):
+    monkeypatch.setattr(pieces, "PIECES_FROM_US", 10_000_000)  # this 20 s film stands for a long recording
     film_id = films.import_file(lib, film, link=True).film_id  # linked: the export reads this very file
     f = timecode.frame_start_us
     ids = [clips.add(lib, film_id, f(a, FPS), f(b, FPS), title=f"Part {n}") for n, (a, b) in enumerate(RANGES)]
@@ -70,6 +71,24 @@ def test_the_export_reads_pieces_never_the_film_and_stays_frame_exact(lib, film,
     assert str(film) not in named
     assert str(film) not in opened  # nor does the exporting process: the film is read in a short-lived child
     assert sum(1 for c in decoders if any(arg.endswith(".nut") for arg in c)) == 2 * len(RANGES)  # picture + sound
+    with av.open(str(out)) as c:
+        got = [read_index(source_picture(frame.to_ndarray(format="rgb24"), (320, 240))) for frame in c.decode(video=0)]
+    assert got == [i for a, b in RANGES for i in range(a, b)]
+
+
+def test_a_short_film_is_measured_once_but_not_copied(lib, film, tmp_path, monkeypatch):
+    """Below PIECES_FROM_US a film's index is small: its decoders open it, no disk is used."""
+    film_id = films.import_file(lib, film, link=True).film_id
+    f = timecode.frame_start_us
+    ids = [clips.add(lib, film_id, f(a, FPS), f(b, FPS), title=f"Part {n}") for n, (a, b) in enumerate(RANGES)]
+    reel_id = reels.create(lib, "Short day", ids, audience="team")
+    commands = []
+    real_start = feed.Run.start
+    monkeypatch.setattr(feed.Run, "start", lambda self, command, **k: commands.append(command) or real_start(
+        self, command, **k))
+    out = export.export_reel(lib, reel_id, tmp_path / "reel.mp4", cards=False, captions=False)
+    assert not any(arg.endswith(".nut") for c in commands for arg in c)
+    assert sum(1 for c in commands if str(film) in c) == 2 * len(RANGES)
     with av.open(str(out)) as c:
         got = [read_index(source_picture(frame.to_ndarray(format="rgb24"), (320, 240))) for frame in c.decode(video=0)]
     assert got == [i for a, b in RANGES for i in range(a, b)]

@@ -51,3 +51,46 @@ def test_the_event_day_is_a_tab_beside_the_library_not_a_strip_under_the_window(
     window.show_dock("event")  # View → Event day brings it forward, in the library's place
     qtbot.waitUntil(lambda: not window.event_timeline.visibleRegion().isEmpty())
     assert event.geometry().top() < window.height() // 2 and library.visibleRegion().isEmpty()
+
+
+def test_short_phone_films_on_a_long_day_can_be_seen_pointed_at_and_hovered(qtbot, window, tmp_path):
+    """A 6-hour camera and 30-second phone films in the narrow tab of a laptop: the phones'
+    films were 2-4 px slivers; now each is drawn at least MIN_FILM_W wide, two filmed a
+    minute apart do not cover each other, and hovering one names it and its times."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from ui.event_timeline import MIN_FILM_W, EventTimeline
+
+    folder = tmp_path / "long day"
+    folder.mkdir()
+    make_long_film(folder / "camera.mkv", 6 * 3600, audio=False, creation_time="2026-11-28T09:00:00Z")
+    make_long_film(folder / "phone a.mp4", 30, creation_time="2026-11-28T10:00:00Z")
+    make_long_film(folder / "phone b.mp4", 30, creation_time="2026-11-28T10:01:00Z")
+    make_long_film(folder / "phone c.mp4", 30, creation_time="2026-11-28T14:59:20Z")  # near the day's end
+    ids = {r.source.name: r.film_id for r in films.import_files(window.lib, [folder], event="Long day", link=True)}
+    day = EventTimeline(window.bridge)
+    qtbot.addWidget(day)
+    day.resize(380, 400)  # the Event day tab beside the library on a 1366-px laptop
+    day.show()
+    qtbot.waitExposed(day)
+    day.set_event("Long day")
+    assert len(day.spans) == 4
+    a, b, c = (day.film_rect(ids[f"phone {n}.mp4"]) for n in "abc")
+    span = day.x_of(day.spans[ids["phone a.mp4"]][1]) - day.x_of(day.spans[ids["phone a.mp4"]][0])
+    assert span < 2 and a.width() >= MIN_FILM_W and b.width() >= MIN_FILM_W  # drawn wider than their time
+    assert not a.intersects(b)  # a minute apart: widened, they take separate lanes
+    assert c.right() <= day.width() and c.width() >= MIN_FILM_W  # the last one stays inside the day
+    camera = day.film_rect(ids["camera.mkv"])
+    assert camera.left() < a.left() < b.left() < camera.right()  # still in time order
+    img = day.grab().toImage()
+    assert img.pixelColor(a.center().toPoint()).name() != "#1d2025"  # drawn there
+    hover = b.center()  # the pointer's own move, as Qt gives it (QTest.mouseMove moves no pointer offscreen)
+    QApplication.sendEvent(day, QMouseEvent(QEvent.Type.MouseMove, hover, day.mapToGlobal(hover), Qt.MouseButton.NoButton,
+                                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and "phone b" in QToolTip.text(), timeout=3_000)
+    assert "10:01:00" in QToolTip.text()  # its time of day, as before
+    with qtbot.waitSignal(day.film_activated, timeout=2_000) as clicked:
+        QTest.mouseClick(day, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a.center().toPoint())
+    assert clicked.args == [ids["phone a.mp4"]]
