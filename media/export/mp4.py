@@ -1,9 +1,10 @@
 """MP4 export: frame-exact cuts, streamed through one encoder.
 
-The reel is cut into segments (``segments``): each clip decoded by its own short ffmpeg from
-the clip's packets, copied out of its film beforehand with each film opened once (``pieces``,
-so memory does not grow with the film's length), each card one picture repeated. Their raw frames and raw 48 kHz stereo sound stream through two
-pipes into a single x264/AAC encoder (``feed``). Only one decoder per pipe lives at a time, so
+The reel is cut into segments (``segments``): each clip decoded by its own short ffmpeg (from
+the clip's packets, copied out of a long film beforehand with each film opened once: ``pieces``,
+so memory does not grow with the film's length), each card one picture repeated. Their raw
+frames and raw 48 kHz stereo sound stream through two pipes into a single x264/AAC encoder
+(``feed``). Only one decoder per pipe lives at a time, so
 memory stays flat however long the reel. Frame and sample counts are allotted by cumulative
 rounding and enforced on the bytes: a segment that comes up short fails the export, naming
 its clip and film.
