@@ -18,7 +18,6 @@ from app.library import Library
 from app.models import Film, Person, PersonFace
 from app.ops import lookup
 from media.errors import BadInput
-from media.frames import FrameReader
 from media.orientation import Orientation
 from media.timecode import format_clock
 
@@ -76,6 +75,8 @@ def faces_at(lib: Library, film_ref, time_us: int) -> FramePick:
                            f"{format_clock(film.duration_us)} long")
         path, start, orientation = lib.film_path(film), film.start_us, Orientation(film.rotation, bool(film.mirror))
         film_id, title = film.id, film.title
+    from media.frames import FrameReader  # here: PyAV and numpy stay out of every export's process
+
     reader = FrameReader(path, start, orientation)
     try:
         still = reader.frame_at(time_us)
