@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from app import consent_policy, reel_plan
 from app.library import Library
 from app.models import AUDIENCES, Appearance, Clip, ClipPrototype, ConsentRecord, Film, LibraryMeta, Person
+from app.name_guard import Guard, Note, Text, no_note
+from app.name_texts import CLIP_FIX, clip_texts, clip_where, out_text
 from app.ops import lookup
 from media.errors import BadInput
 from media.export.plan import PlanItem
@@ -148,18 +151,28 @@ def ranges_in_cut(ranges: list[tuple[int, int]], start_us: int, end_us: int) -> 
     return out
 
 
-def names_carried(found: Contents, data_by_clip: dict[int, str], rest: str) -> None:
-    """Names never leave the library: refuse a bundle whose words (a title, note, quote, event,
-    tag or prototype) contain the full name of anyone in the library."""
-    for person_id, name in found.names.items():
-        needle = name.casefold().strip()
-        if len(needle) < 3:
-            continue
-        for clip_id, text in data_by_clip.items():
-            if needle in text.casefold():
-                title = found.clips[clip_id].title
-                raise BadInput(f"clip {clip_id} {title!r}: its words name {name}, a person in this library; "
-                               "names never leave the library: use their pseudonym there and export again")
-        if needle in rest.casefold():
-            raise BadInput(f"bundle {found.selection.subject!r}: an event, tag or prototype it carries names "
-                           f"{name}; names never leave the library: rename it and export again")
+def check_names(found: Contents, data: dict, out, note: Note = no_note) -> list[str]:
+    """Names never leave the library: the bundle's words (its subject, each clip's title, note,
+    quote and content warning, its tags, prototypes and events) checked against everyone's
+    name by the same guard as every other way out."""
+    return Guard(found.names.values()).check(_texts(found, data, out), note)
+
+
+def _texts(found: Contents, data: dict, out) -> list[Text]:
+    sel = found.selection
+    field = "title" if sel.kind == "reel" else "name"
+    texts = [out_text(Path(out)), Text(f"{sel.kind} {sel.subject!r}", field, sel.subject, f"rename the {sel.kind}")]
+    for item, entry in zip(found.items, data["clips"]):
+        texts += clip_texts(item.clip_id, entry["title"], note=entry["note"], quote=entry["quote"])
+        texts.append(Text(clip_where(item.clip_id, entry["title"]), "content warning", entry["safeguarding_note"],
+                          CLIP_FIX))
+        event = entry["event"]
+        if event:
+            texts += [Text(f"event {event['name']!r}", key, event[key] or "", "rename the event")
+                      for key in ("name", "place")]
+    for t in data["tags"]:
+        texts += [Text(f"tag {t['name']!r}", key, t[key] or "", "rename the tag") for key in ("name", "description")]
+    for p in data["prototypes"]:
+        texts += [Text(f"prototype {p['name']!r}", key, p[key] or "", "rename the prototype")
+                  for key in ("name", "summary", "stage")]
+    return texts

@@ -279,7 +279,8 @@ def cmd_reel_export(lib: Library, args, out: Out) -> int:
                               cards=False if args.no_cards else None, captions=False if args.no_captions else None,
                               anonymise=args.anonymise, fps=args.rate, progress=progress, cancel=cancel,
                               style=args.style, cover_all=args.cover_all, cover_people=args.cover,
-                              mask_voice=args.mask_voice, replace=args.replace, notes=notes)
+                              mask_voice=args.mask_voice, replace=args.replace, notes=notes,
+                              note=out.note)
     for note in notes:  # whose faces could be told apart, and whose not yet
         out.note(note)
     data = {"reel": args.reel, "path": str(path), "faces": notes}
@@ -369,7 +370,8 @@ def cmd_review_summary(lib: Library, args, out: Out) -> int:
     from app import review_summary
     from app.ops import reviews
 
-    path = review_summary.write_summary(lib, reviews.find(lib, args.review), args.out, replace=args.replace)
+    path = review_summary.write_summary(lib, reviews.find(lib, args.review), args.out, replace=args.replace,
+                                          note=out.note)
     out.record({"review": args.review, "path": str(path)}, f"wrote {path}")
     return EXIT_OK
 

@@ -46,7 +46,7 @@ def cmd_bundle_export(lib, args, out) -> int:
     path = bundle_export.export_bundle(lib, args.out, reel=args.reel, event=args.event, prototype=args.prototype,
                                        audience=args.audience, anonymise=args.anonymise, style=args.style,
                                        mask_voice=args.mask_voice, replace=args.replace, progress=_progress(),
-                                       cancel=cancel)
+                                       cancel=cancel, note=out.note)
     out.record({"path": str(path), "reel": args.reel, "event": args.event, "prototype": args.prototype},
                f"exported {path}")
     return 0

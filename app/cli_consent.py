@@ -185,10 +185,11 @@ def cmd_evidence_export(lib, args, out) -> int:
     if suffix == ".csv":
         if args.anonymise:
             raise BadInput(f"{args.out.name}: a spreadsheet has no pictures to anonymise; leave out --anonymise")
-        path = evidence.write_csv(board, args.out, lib, audience=args.audience, replace=args.replace)
+        path = evidence.write_csv(board, args.out, lib, audience=args.audience, replace=args.replace,
+                                  note=out.note)
     elif suffix in (".html", ".htm"):
         path = evidence.write_html(lib, board, args.out, audience=args.audience, anonymise=args.anonymise,
-                                   replace=args.replace)
+                                   replace=args.replace, note=out.note)
     else:
         raise BadInput(f"{args.out}: evidence exports to .csv or .html")
     out.record({"prototype": board.name, "path": str(path), "audience": args.audience}, f"exported {path}")

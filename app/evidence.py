@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import consent_policy, queries
+from app import consent_policy, name_texts, queries
+from app.name_guard import Guard, Note, Text, no_note
 from app.models import Film
 from app.ops.publish import Gate
 from media import csv_cells, timecode
@@ -67,9 +68,10 @@ def _checked(b: Board, path: Path, lib: Library | None = None, replace: bool = F
     return lib, export_guard.check_output(lib, path, replace=replace)
 
 
-def _gate(lib: Library, b: Board, audience: str, anonymise: bool, can_anonymise: bool) -> tuple[Gate, Board, int]:
-    """Check the board's clips for ``audience``: returns the gate and the board without
-    the clips withheld (and how many were)."""
+def _gate(lib: Library, b: Board, audience: str, anonymise: bool, can_anonymise: bool, out: Path,
+          note: Note = no_note) -> tuple[Gate, Board, int]:
+    """Check the board's clips for ``audience`` and the words that go with them for names:
+    returns the gate and the board without the clips withheld (and how many were)."""
     ids = list(dict.fromkeys(c.id for g in b.groups for c in g.clips))
     gate = Gate(lib, "evidence", b.name, audience, ids, anonymise=anonymise, can_anonymise=can_anonymise)
     with lib.read() as s:
@@ -79,6 +81,8 @@ def _gate(lib: Library, b: Board, audience: str, anonymise: bool, can_anonymise:
     gate.check(f"evidence of {b.name!r}")
     groups = [Group(g.kind, g.tag, [c for c in g.clips if c.id in allowed]) for g in b.groups]
     shown = Board(b.prototype_id, b.name, b.summary, b.stage, [g for g in groups if g.clips], len(allowed), lib)
+    with lib.read() as s:
+        Guard.of(s).check(_texts(shown, out), note)
     people = gate.first.people()
     gate.items = [{"clip_id": d.clip_id, "clip": d.title, "anonymised": bool(d.anonymise),
                    "people": [{"label": people[p.person_id].label, "role": p.role} for p in d.people]}
@@ -86,11 +90,23 @@ def _gate(lib: Library, b: Board, audience: str, anonymise: bool, can_anonymise:
     return gate, shown, len(ids) - len(allowed)
 
 
-def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = "team", replace: bool = False) -> Path:
+def _texts(b: Board, out: Path) -> list[Text]:
+    where = f"prototype {b.name!r}"
+    texts = [name_texts.out_text(out), Text(where, "name", b.name, "rename the prototype"),
+             Text(where, "summary", b.summary, "use their pseudonym there (edit the prototype)")]
+    clips = {c.id: c for g in b.groups for c in g.clips}
+    for c in clips.values():
+        texts += name_texts.clip_texts(c.id, c.title, note=c.note, quote=c.quote, tags=[t["name"] for t in c.tags],
+                                       film_id=c.film_id, film=c.film)
+    return texts
+
+
+def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = "team", replace: bool = False,
+              note: Note = no_note) -> Path:
     """The board as a spreadsheet for ``audience``: clips whose people did not consent to it
     are left out (a spreadsheet cannot hide a face). Checked, published whole, logged."""
     lib, path = _checked(b, path, lib, replace)
-    gate, shown, withheld = _gate(lib, b, audience, anonymise=False, can_anonymise=False)
+    gate, shown, withheld = _gate(lib, b, audience, anonymise=False, can_anonymise=False, out=path, note=note)
     with gate.publishing(path), atomic_output(path) as partial:
         with open(partial, "w", newline="", encoding="utf-8") as fh:
             writer = csv_cells.writer(fh)
@@ -108,7 +124,7 @@ def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = 
 
 
 def write_html(lib: Library, b: Board, path: Path, progress=None, cancel=None, audience: str = "team",
-               anonymise: bool = False, style: str = "blur", replace: bool = False) -> Path:
+               anonymise: bool = False, style: str = "blur", replace: bool = False, note: Note = no_note) -> Path:
     """The printable report with a still per clip for ``audience``. Clips of people whose
     consent does not reach it are left out, or with ``anonymise`` shown with faces covered
     (a withdrawal is never shown). Checked, published whole, logged."""
@@ -116,7 +132,7 @@ def write_html(lib: Library, b: Board, path: Path, progress=None, cancel=None, a
     from media.report import write_report
 
     lib, path = _checked(b, path, lib, replace)
-    gate, shown, withheld = _gate(lib, b, audience, anonymise=anonymise, can_anonymise=True)
+    gate, shown, withheld = _gate(lib, b, audience, anonymise=anonymise, can_anonymise=True, out=path, note=note)
     covered = set(gate.first.anonymised_ids)
     gate.anonymisation = f"faces {style} in the stills of clip(s) {sorted(covered)}" if covered else ""
     ids = {c.film_id for g in shown.groups for c in g.clips}

@@ -18,7 +18,11 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
+from app import consent_policy
 from app.library import Library
+from app.name_guard import Guard, Note, Text, no_note
+from app.name_texts import out_text
+from app.ops.publish import Gate
 from app.review_records import MARK_LABELS, ReviewDetail, detail
 from media.errors import BadInput
 from media.export.atomic import atomic_output
@@ -117,9 +121,51 @@ def _inline(path: Path) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool = False) -> Path:
+def _texts(d: ReviewDetail, out: Path) -> list[Text]:
+    """The words the summary carries: the review's title and notes, each item's title, note,
+    question and tags, the actions (not their owners: who does what, named on purpose)."""
+    fix = "use their pseudonym there (edit the review's notes)"
+    where = f"review {d.review.id} {d.review.title!r}"
+    texts = [out_text(out), Text(where, "title", d.review.title, fix), Text(where, "meeting notes", d.meeting_note, fix)]
+    for item in d.items:
+        at = f"{where} item {item.position + 1} {item.title!r}"
+        texts += [Text(at, "title", item.title, fix), Text(at, "note", item.note, fix)]
+        texts += [Text(f"tag {t['name']!r}", "name", t["name"], "rename the tag") for t in item.tags]
+        if not item.withheld:
+            texts.append(Text(at, "discussion question", item.discuss, fix))
+    for a in d.actions:
+        texts += [Text(f"{where} action {a.text!r}", "text", a.text, fix),
+                  Text(f"{where} action {a.text!r}", "prototype", a.prototype or "", "rename the prototype")]
+    return texts
+
+
+def _gate(lib: Library, d: ReviewDetail, out: Path, note: Note) -> Gate:
+    """A summary is a way out like any export: its shown clips checked for the review's
+    audience now (a clip whose consent changed since the meeting loses its still and its
+    question), its words checked for names, and it is logged with the people on its clips."""
+    r = d.review
+    ids = list(dict.fromkeys(i.clip_id for i in d.items if i.clip_id is not None and not i.withheld))
+    with lib.read() as s:
+        now = consent_policy.evaluate(s, r.audience, ids)
+        allowed = set(now.allowed_ids)
+        for item in d.items:
+            if item.clip_id is not None and not item.withheld and item.clip_id not in allowed:
+                item.withheld = True
+        Guard.of(s).check(_texts(d, out), note)
+    gate = Gate(lib, "summary", r.title, r.audience, [i for i in ids if i in allowed])
+    gate.check(f"summary of review {r.title!r}")
+    people = gate.first.people()
+    gate.items = [{"clip_id": dn.clip_id, "clip": dn.title,
+                   "people": [{"label": people[p.person_id].label, "role": p.role} for p in dn.people]}
+                  for dn in gate.first.decisions]
+    return gate
+
+
+def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool = False,
+                  note: Note = no_note) -> Path:
     """Write the summary as ``out``'s suffix says, one self-contained file either way: ``.html``
-    (stills inlined, so the page can be emailed on its own) or ``.pdf``."""
+    (stills inlined, so the page can be emailed on its own) or ``.pdf``. Checked for consent
+    and names first, published whole and logged (so a withdrawal lists it)."""
     from app.ops import export_guard
 
     out = Path(out).expanduser().absolute()
@@ -130,6 +176,7 @@ def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool =
         raise BadInput(f"{out.name}: PDF summaries are written by the app's Qt part; run the `protoreel` command")
     out = export_guard.check_output(lib, out, replace=replace)  # never over footage, never into the library
     d = detail(lib, review_id)
+    gate = _gate(lib, d, out, note)
     work = lib.work_dir("summary")
     try:  # stills are made in the library's scratch space and dropped once embedded
         names = stills(d, work)
@@ -137,7 +184,8 @@ def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool =
             sources = {item: _inline(work / name) for item, name in names.items()}
         else:
             sources = {item: str(work / name) for item, name in names.items()}
-        WRITERS[suffix](build_html(d, sources), out)
+        with gate.publishing(out):
+            WRITERS[suffix](build_html(d, sources), out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out

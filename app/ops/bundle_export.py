@@ -11,7 +11,6 @@ the whole film. People travel as pseudonyms or roles with their consent; names n
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from app import bundle_contents, bundle_format, consent_policy
 from app.bundle_contents import Contents
 from app.library import Library
+from app.name_guard import Note, no_note
 from app.ops import export_guard
 from app.ops.export import COVER_STYLES, _apply_anonymisation, _describe
 from app.ops.publish import Gate
@@ -30,12 +30,16 @@ from media.export.plan import ExportSettings, PlanItem, ReelPlan
 from media.jobs import CancelToken, ProgressFn, no_progress, sub_progress
 
 MAX_CUT_HEIGHT = 1080
+# What to do about a short consent, in the words of whoever asked: the command line's flag here,
+# the export dialog's tick box in the GUI (ui.bundle_flow passes its own).
+CLI_COVER_HINT = "--anonymise covers the faces of people whose consent is short (never of a withdrawal)"
 DEFAULT_FPS = Fraction(30)
 
 
 def export_bundle(lib: Library, out: Path | str, reel=None, event=None, prototype=None, audience: str | None = None,
                   anonymise: bool = False, style: str = "blur", mask_voice: bool = False, replace: bool = False,
-                  progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> Path:
+                  progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                  note: Note = no_note, cover_hint: str = CLI_COVER_HINT) -> Path:
     """Write the bundle to ``out`` (``.protoreel``); returns its path. ``audience``: who may see
     it (default: the reel's own audience; the collaborative for an event or a prototype)."""
     cancel = cancel or CancelToken()
@@ -57,15 +61,15 @@ def export_bundle(lib: Library, out: Path | str, reel=None, event=None, prototyp
     with lib.read() as s:  # the first check, in the words the bundle itself uses: pseudonyms
         first = consent_policy.evaluate(s, selection.audience, selection.clip_ids, anonymise=anonymise)
     if not first.ok:
-        raise ConsentRefused(refusal(first, what, anonymise))
+        raise ConsentRefused(refusal(first, what, anonymise, cover_hint))
     gate = Gate(lib, "bundle", selection.subject, selection.audience, selection.clip_ids, anonymise=anonymise,
                 can_anonymise=True, reel_id=selection.reel_id)
     result = gate.check(what)  # the gate remembers what it allowed; it checks again at the rename
     plan = ReelPlan(selection.reel_id or 0, selection.subject, "", selection.audience, found.items)
     _apply_anonymisation(plan, result, style, False, set(), mask_voice)
     uid = bundle_contents.library_uid(lib)
-    data, by_clip, rest = _data(found, uid, result)
-    bundle_contents.names_carried(found, by_clip, rest + json.dumps(selection.subject, ensure_ascii=False))
+    data = _data(found, uid, result)
+    bundle_contents.check_names(found, data, out, note)
     gate.items = [{"clip_id": i.clip_id, "clip": i.clip_title, "member": _member(n),
                    "people": [{"label": p.label, "role": p.role, "anonymised": p.anonymised} for p in i.people]}
                   for n, i in enumerate(found.items)]
@@ -91,7 +95,7 @@ def export_bundle(lib: Library, out: Path | str, reel=None, event=None, prototyp
     return out
 
 
-def refusal(result: consent_policy.PolicyResult, what: str, anonymise: bool) -> str:
+def refusal(result: consent_policy.PolicyResult, what: str, anonymise: bool, cover_hint: str = "") -> str:
     """Which clips cannot go, and who is on them, by pseudonym or role (never by name)."""
     lines = []
     for d in result.decisions:
@@ -103,7 +107,7 @@ def refusal(result: consent_policy.PolicyResult, what: str, anonymise: bool) -> 
         short = [f"{p.label} ({'withdrew consent' if p.withdrawn else 'consent: ' + p.consent})"
                  for p in d.people if p.withdrawn or not consent_policy.covers(p.consent, result.audience)]
         lines.append(f"clip {d.clip_id} {d.title!r}: {', '.join(short)}")
-    hint = "" if anonymise else "; --anonymise covers the faces of people whose consent is short (never of a withdrawal)"
+    hint = "" if anonymise or not cover_hint else f"; {cover_hint}"
     return (f"{what} cannot go to a {result.audience} audience: {'; '.join(lines)}. Nothing was written"
             f"{hint}.")
 
@@ -123,10 +127,10 @@ def _member(n: int) -> str:
     return f"media/{n + 1}.mp4"
 
 
-def _data(found: Contents, uid: str, result: consent_policy.PolicyResult) -> tuple[dict, dict[int, str], str]:
-    """library.json, and its words per clip and the rest (for the names check)."""
+def _data(found: Contents, uid: str, result: consent_policy.PolicyResult) -> dict:
+    """library.json: what the bundle says about its clips, tags, prototypes and people."""
     anonymised = {p.person_id for d in result.decisions for p in d.anonymise}
-    clips, by_clip = [], {}
+    clips = []
     for n, item in enumerate(found.items):
         clip, film = found.clips[item.clip_id], found.films[item.film_id]
         people = []
@@ -148,15 +152,11 @@ def _data(found: Contents, uid: str, result: consent_policy.PolicyResult) -> tup
             "faces_covered": item.cover_faces or None, "voice_masked": item.mask_voice, "people": people,
         }
         clips.append(entry)
-        by_clip[item.clip_id] = json.dumps({k: entry[k] for k in ("title", "note", "quote", "safeguarding_note")},
-                                           ensure_ascii=False)
     people = [{"ref": bundle_contents.person_ref(uid, pid), **facts, "anonymised": pid in anonymised}
               for pid, facts in sorted(found.people.items())]
     data = {"clips": clips, "tags": sorted(found.tags.values(), key=lambda t: (t["kind"], t["name"])),
             "prototypes": sorted(found.prototypes.values(), key=lambda p: p["name"]), "people": people}
-    rest = json.dumps({k: data[k] for k in ("tags", "prototypes")} | {"events": [c["event"] for c in clips]},
-                      ensure_ascii=False)
-    return data, by_clip, rest
+    return data
 
 
 def cut_size(item: PlanItem) -> tuple[int, int]:

@@ -7,7 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from app import export_policy, face_plan, reel_plan
+from app import export_policy, face_plan, name_texts, reel_plan
+from app.name_guard import Guard, Note, no_note
 from app.ops import export_guard
 from app.library import Library
 from app.models import Film
@@ -42,6 +43,7 @@ def export_reel(
     mask_voice: bool = False,
     replace: bool = False,
     notes: list | None = None,
+    note: Note = no_note,
 ) -> Path:
     """Export a reel. ``anonymise``: people whose consent does not reach the audience are
     shown with every face in their clips covered (``style``); ``cover_all`` covers every
@@ -51,7 +53,9 @@ def export_reel(
     already at ``out`` may be replaced (never footage: see ``export_guard``). In a clip covered
     for some people whose faces are known, only faces not recognised as someone who may be
     shown are covered (``app.face_plan``); ``notes`` receives what the facilitator is told
-    about it ("Jane's face is not known yet: every face in their clips will be covered")."""
+    about it ("Jane's face is not known yet: every face in their clips will be covered").
+    ``note`` hears what is worth knowing about the words but does not stop the export (a
+    first name in them)."""
     out = Path(out).expanduser().absolute()
     writer = adapter_for(out)
     if height is not None and height not in (720, 1080):
@@ -67,6 +71,7 @@ def export_reel(
         plan = reel_plan.build(lib, s, reel_ref, height=height, cards=cards, captions=captions, fps=rate)
         hashes = {f.id: f.sha256 for f in s.query(Film).filter(Film.id.in_([i.film_id for i in plan.items]))}
         chosen = {lookup.person(s, ref).id for ref in (cover_people or [])}
+        guard = Guard.of(s)
     # Never onto the footage, a file being read, or into the library (except exports/).
     sources = [item.source for item in plan.items]
     out = export_guard.check_output(lib, out, reading=sources, replace=replace)
@@ -76,6 +81,10 @@ def export_reel(
         raise BadInput(f"reel {plan.title!r}: has no clips to export")
     # Consent is the gate's (below); other rules before anything is written, on every path.
     export_policy.check(plan, export_policy.EXTRA_RULES if rules is None else rules)
+    # Names never leave the library: refused here, with consent, before anything is written.
+    guard.check([name_texts.out_text(out), *name_texts.reel_texts(plan)], note)
+    if out.suffix.lower() in name_texts.REFERENCE_SUFFIXES:
+        name_texts.hide_named_files(guard, plan, hashes, note)
     gate = Gate(lib, "reel", plan.title, plan.audience, [i.clip_id for i in plan.items], anonymise=anonymise,
                 can_anonymise=out.suffix.lower() in ANONYMISING_SUFFIXES, reel_id=plan.reel_id)
     result = gate.check(f"reel {plan.title!r}")

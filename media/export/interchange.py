@@ -76,7 +76,7 @@ def write_csv(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, can
             for item in plan.items:
                 writer.writerow({
                     "item": item.position + 1, "clip_id": item.clip_id, "clip": item.clip_title,
-                    "film": item.film_title, "source": str(item.source),
+                    "film": item.film_title, "source": str(item.source_ref),
                     "in_us": item.start_us, "out_us": item.end_us,
                     "in": format_clock(item.start_us), "out": format_clock(item.end_us),
                     "duration_s": f"{item.duration_us / US:.3f}",

@@ -59,6 +59,13 @@ class PlanItem:
     known_faces: Path | None = None
     mask_voice: bool = False  # pitch-shift the clip's sound so voices are not recognisable
     warning: str = ""  # a content-warning card shown before the clip ("" for none)
+    source_name: str = ""  # the film's file as interchange files name it ("" for its own name)
+
+    @property
+    def source_ref(self) -> Path:
+        """The film's file as interchange files point at it: its own name would carry a
+        person's name when ``source_name`` is set (a neutral one the app chose)."""
+        return self.source.with_name(self.source_name) if self.source_name else self.source
 
     @property
     def duration_us(self) -> int:

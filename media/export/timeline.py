@@ -83,7 +83,7 @@ def _clip(ev: Event) -> otio.schema.Clip:
     available = None
     if item.film_duration_us:
         available = TR(RT(0, rate), RT(timecode.frame_index_at(item.film_duration_us - 1, ev.source_rate) + 1, rate))
-    ref = otio.schema.ExternalReference(target_url=item.source.as_uri(), available_range=available)
+    ref = otio.schema.ExternalReference(target_url=item.source_ref.as_uri(), available_range=available)
     return otio.schema.Clip(
         name=item.clip_title, media_reference=ref,
         source_range=TR(RT(ev.source_in, rate), RT(ev.source_frames, rate)),
@@ -124,7 +124,7 @@ def edl_text(plan: ReelPlan) -> str:
         src = f"{_tc(ev.source_in, ev.source_rate)} {_tc(ev.source_in + ev.source_frames, ev.source_rate)}"
         lines.append(f"{n:03d}  AX       {channels:5} C        {src} {rec}")
         lines.append(f"* FROM CLIP NAME: {' '.join(item.clip_title.split())[:60]}")
-        lines.append(f"* SOURCE FILE: {item.source.name}")
+        lines.append(f"* SOURCE FILE: {item.source_ref.name}")
         if item.fps:
             lines.append(f"* SOURCE FRAME RATE: {timecode.fps_str(item.fps)}")
         lines.append("")

@@ -228,7 +228,7 @@ def test_a_name_in_a_clips_words_stops_the_bundle(source, out):
     people.add(lib, "Bob Bystander", "staff", "public")  # on no clip of the bundle: still a name
     clips.update(lib, ids["kitchen"], note="she hesitates")
     prototypes.update(lib, ids["proto"], summary="Bob Bystander at the door")
-    with pytest.raises(BadInput, match="an event, tag or prototype it carries names Bob Bystander"):
+    with pytest.raises(BadInput, match="prototype .Welcome desk.: its summary names Bob Bystander"):
         bundle_export.export_bundle(lib, out / "n.protoreel", prototype="Welcome desk")
     assert list(out.iterdir()) == []
 
