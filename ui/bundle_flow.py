@@ -23,10 +23,15 @@ from PySide6.QtWidgets import (
 from app import reads
 from app.ops import bundle_export, bundle_import
 from ui.bridge import LibraryBridge
+from ui.name_notes import NameNotes
 from ui.save_dialog import ask_save_path, last_folder, remember, replace_agreed
 from ui.workers import Job
 
 BUNDLE_FILTER = "ProtoReel bundle (*.protoreel)"
+COVER_LABEL = "Cover the faces of people whose consent does not reach them"
+# A refusal for a short consent points at this dialog's tick box, not at a command-line flag.
+COVER_HINT = (f"tick \u201c{COVER_LABEL}\u201d in the Export Bundle dialog to cover their faces "
+              "(never those of someone who withdrew)")
 AUDIENCES = (("collaborative", "The collaborative (a partner organisation)"), ("team", "The team only"),
              ("public", "The public"))
 
@@ -69,7 +74,7 @@ class BundleDialog(QDialog):
         for value, label in AUDIENCES:
             self.audience.addItem(label, value)
         form.addRow("Who will see it", self.audience)
-        self.anonymise = QCheckBox("Cover the faces of people whose consent does not reach them", self,
+        self.anonymise = QCheckBox(COVER_LABEL, self,
                                    objectName="bundleAnonymise")
         self.anonymise.setToolTip("Faces are covered on this computer before the bundle is written; someone who "
                                   "withdrew consent is never bundled, covered or not")
@@ -139,10 +144,13 @@ class BundleFlow(QObject):
         if path.suffix.lower() != ".protoreel":
             path = path.with_name(path.name + ".protoreel")
         runner, lib = self.runner, self.bridge.lib
+        notes = NameNotes()
         self.job = runner.start(
             lambda progress, cancel: bundle_export.export_bundle(lib, path, replace=replace_agreed(path),
-                                                                 progress=progress, cancel=cancel, **choice),
-            parent=self.window, on_success=lambda out: runner.announce_file(out, "Bundle exported"),
+                                                                 progress=progress, cancel=cancel, note=notes,
+                                                                 cover_hint=COVER_HINT, **choice),
+            parent=self.window, on_success=lambda out: (runner.announce_file(out, "Bundle exported"),
+                                                        notes.show(self.window)),
             on_cancelled=lambda: runner.say(f"Bundle export cancelled: no {path.name} was written."),
             dialog=("Export bundle", f"Exporting {path.name}…", "bundleExportProgress"), title="Export bundle")
         return self.job

@@ -25,6 +25,7 @@ from app.records import PROTOTYPE_STAGES
 from app.ops import prototypes, reels
 from ui.bridge import LibraryBridge
 from ui.clip_list import CLIP_MIME
+from ui.name_notes import NameNotes
 from ui.save_dialog import ask_save_path, replace_agreed
 from ui.saying import edit_said, plural, quoted
 from ui.workers import Job
@@ -333,16 +334,20 @@ class PrototypesPanel(QWidget):
 
     def export_to(self, b, path: Path, audience: str = "team", anonymise: bool = False) -> Job | None:
         runner = self.bridge.runner
+        notes = NameNotes()
         if path.suffix.lower() == ".csv":
-            if runner.run(lambda lib: evidence.write_csv(b, path, lib, audience=audience, replace=replace_agreed(path)),
+            if runner.run(lambda lib: evidence.write_csv(b, path, lib, audience=audience, replace=replace_agreed(path),
+                                                         note=notes),
                           parent=self, say=False) is not None:  # announced with its file below
                 runner.announce_file(path, "Evidence exported")
+                notes.show(self)
             return None
         # A still per clip is decoded from its film: a worker's job, with progress.
         self.job = runner.start(lambda progress, cancel: evidence.write_html(runner.lib, b, path, progress, cancel,
                                                                              audience=audience, anonymise=anonymise,
-                                                                             replace=replace_agreed(path)),
-                                parent=self, on_success=lambda out: runner.announce_file(out, "Evidence report written"),
+                                                                             replace=replace_agreed(path), note=notes),
+                                parent=self, on_success=lambda out: (runner.announce_file(out, "Evidence report written"),
+                                                                     notes.show(self)),
                                 on_cancelled=lambda: runner.say("Evidence report cancelled: nothing was written."),
                                 dialog=("Evidence report", f"Writing {path.name}…", "reportProgress"))
         return self.job

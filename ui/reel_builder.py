@@ -28,6 +28,7 @@ from media.export.plan import PlanItem
 from ui.bridge import LibraryBridge
 from ui.anonymise_preview import preview_clip
 from ui.clip_list import CLIP_MIME
+from ui.name_notes import NameNotes
 from ui.reel_export_dialog import ExportChoice, ReelExportDialog
 from ui.save_dialog import ask_save_path, replace_agreed
 from ui.saying import edit_said, plural, quoted
@@ -426,12 +427,13 @@ class ReelBuilder(QWidget):
         if path.suffix.lower() not in suffixes():
             path = path.with_suffix(".mp4")
         runner, reel_id = self.bridge.runner, self.reel_id
+        notes = NameNotes()
         self.job = runner.start(
             lambda progress, cancel: export_ops.export_reel(
                 runner.lib, reel_id, path, anonymise=choice.anonymise, cover_all=choice.cover_all,
                 style=choice.style, mask_voice=choice.mask_voice, progress=progress, cancel=cancel,
-                replace=replace_agreed(path)),
-            parent=self, on_success=lambda out: runner.announce_file(out, "Reel exported"),
+                replace=replace_agreed(path), note=notes),
+            parent=self, on_success=lambda out: (runner.announce_file(out, "Reel exported"), notes.show(self)),
             on_failure=lambda exc: self._export_failed(exc, path),
             on_cancelled=lambda: runner.say(f"Export cancelled: no {path.name} was written."),
             dialog=("Export", f"Exporting {path.name}…", "exportProgress"))

@@ -69,7 +69,31 @@ def test_a_bundle_beyond_consent_is_refused_in_the_one_error_box(reel_window, qt
     wait(qtbot, job)
     box = next(b for b in w.findChildren(QMessageBox) if b.objectName() == "errorBox")
     assert "'At the desk': Speaker A (consent: team)" in box.text() and "Jane" not in box.text()
+    # What to do, in the dialog's words: its tick box, not a command-line flag.
+    assert "tick \u201cCover the faces of people whose consent does not reach them\u201d" in box.text()
+    assert "--anonymise" not in box.text()
     assert not (tmp_path / "public.protoreel").exists()
+
+
+def test_a_name_in_the_reel_title_is_refused_naming_the_reel_title(reel_window, qtbot, tmp_path):
+    w, reel = reel_window
+    reels.update(w.lib, reel, title="For Jane Realname")
+    job = w.bundles.export_to(tmp_path / "n.protoreel", {"reel": str(reel), "audience": "team"})
+    wait(qtbot, job)
+    box = next(b for b in w.findChildren(QMessageBox) if b.objectName() == "errorBox")
+    assert "reel 'For Jane Realname': its title names Jane Realname" in box.text()
+    assert "rename the reel" in box.text() and "an event, tag or prototype" not in box.text()
+    assert not (tmp_path / "n.protoreel").exists()
+
+
+def test_a_first_name_alone_is_shown_as_a_warning_after_the_export(reel_window, qtbot, tmp_path):
+    w, reel = reel_window
+    reels.update(w.lib, reel, title="What Jane said")
+    job = w.bundles.export_to(tmp_path / "f.protoreel", {"reel": str(reel), "audience": "team"})
+    wait(qtbot, job)
+    assert (tmp_path / "f.protoreel").is_file()
+    box = next(b for b in w.findChildren(QMessageBox) if b.objectName() == "nameNotes")
+    assert "'jane', the first name of Jane Realname" in box.text()
 
 
 def test_cancel_leaves_no_file(reel_window, qtbot, tmp_path):

@@ -16,6 +16,7 @@ from app import present_sequence as seq
 from app import reads, review_records, review_summary
 from app.ops import reviews
 from ui.bridge import LibraryBridge
+from ui.name_notes import NameNotes
 from ui.operations import OperationRunner
 from ui.present.presenter import PresenterView
 from ui.save_dialog import ask_save_path, replace_agreed
@@ -150,13 +151,18 @@ class ReviewsPanel(QWidget):
         if not path:
             return
         lib = self.bridge.lib
+        notes = NameNotes()
         job = self.runner.start(  # stills are decoded: on a worker
             lambda progress, cancel: review_summary.write_summary(lib, review_id, Path(path),
-                                                                  replace=replace_agreed(Path(path))), parent=self,
-            on_success=lambda out: self.window().statusBar().showMessage(f"Summary written: {out}", 8000)
-            if hasattr(self.window(), "statusBar") else None,
+                                                                  replace=replace_agreed(Path(path)), note=notes),
+            parent=self, on_success=lambda out: self._summary_written(out, notes),
             on_done=lambda: self.jobs.remove(job) if job in self.jobs else None)
         self.jobs.append(job)
+
+    def _summary_written(self, out, notes: NameNotes) -> None:
+        if hasattr(self.window(), "statusBar"):
+            self.window().statusBar().showMessage(f"Summary written: {out}", 8000)
+        notes.show(self)
 
     def delete(self) -> None:
         r = self.current()
