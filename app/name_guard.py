@@ -67,6 +67,16 @@ def _has_run(tokens: list[str], name: list[str]) -> bool:
 class Guard:
     def __init__(self, names: Iterable[str]):
         self.people = [Person(n, w) for n in names if len("".join(w := words(n))) >= 3]
+        # Word -> the people whose names have it: a text is compared only with the people it
+        # shares a word with (an event's thousands of words against hundreds of people).
+        self.by_word: dict[str, list[int]] = {}
+        for index, p in enumerate(self.people):
+            for w in dict.fromkeys(p.words):
+                self.by_word.setdefault(w, []).append(index)
+
+    def _candidates(self, tokens: list[str]) -> list[Person]:
+        found = {i for w in set(tokens) for i in self.by_word.get(w, ())}
+        return [self.people[i] for i in sorted(found)]
 
     @classmethod
     def of(cls, session: Session) -> "Guard":
@@ -78,9 +88,7 @@ class Guard:
     def refusal(self, text: Text) -> str | None:
         """Why ``text`` may not leave (one line naming it, the person and what to do), or None."""
         tokens = words(text.text)
-        if not tokens:
-            return None
-        for p in self.people:
+        for p in self._candidates(tokens):
             surname = p.words[-1] if len(p.words) > 1 and len(p.words[-1]) >= MIN_SURNAME else None
             if _has_run(tokens, p.words) or (surname and surname in tokens):
                 return (f"{text.where}: its {text.field} names {p.name}, a person in this library; names never "
@@ -89,7 +97,7 @@ class Guard:
 
     def warning(self, text: Text) -> str | None:
         tokens = words(text.text)
-        for p in self.people:
+        for p in self._candidates(tokens):
             if len(p.words) > 1 and p.words[0] in tokens:
                 return (f"{text.where}: its {text.field} has the word {p.words[0]!r}, the first name of "
                         f"{p.name}, a person in this library; if it means them, use their pseudonym there")
