@@ -1,4 +1,5 @@
-"""Command-line commands that change or remove what was made: clip edit/delete, reel edit/delete.
+"""Command-line commands that change or remove what was made: clip edit/delete, reel edit/delete,
+film rename.
 
 Kept apart from ``app.cli`` so that the commands that make things and those that change them
 read on their own. Each command is one step in the core (``clips.edit``, ``reels.edit``): all
@@ -26,6 +27,23 @@ def add_clip_parsers(clip, common) -> None:
     delete = clip.add_parser("delete", parents=[common], help="remove clips (the film is kept)")
     delete.add_argument("clips", nargs="+", help="clip ids or exact titles")
     delete.add_argument("--from-reels", action="store_true", help="a clip in a reel: take it out of the reel too")
+
+
+def add_film_parsers(film, common) -> None:
+    rename = film.add_parser("rename", parents=[common], help="give a film another title (its file keeps its name)")
+    rename.add_argument("film", help="film id or exact title")
+    rename.add_argument("title")
+
+
+def cmd_film_rename(lib, args, out) -> int:
+    from app.ops import films, lookup
+
+    with lib.read() as s:
+        film_id = lookup.film(s, args.film).id
+    films.rename(lib, film_id, args.title)
+    title = args.title.strip()
+    out.record({"id": film_id, "title": title}, f"film {film_id} is now {title!r}")
+    return 0
 
 
 def add_reel_parsers(reel, common) -> None:
@@ -118,4 +136,5 @@ COMMANDS = {
     ("clip", "delete"): cmd_clip_delete,
     ("reel", "edit"): cmd_reel_edit,
     ("reel", "delete"): cmd_reel_delete,
+    ("film", "rename"): cmd_film_rename,
 }

@@ -125,6 +125,7 @@ def build(given: Given) -> OneLineParser:
     imp.add_argument("--link", action="store_true", help="leave files where they are instead of copying")
 
     sub.add_parser("films", parents=[common], help="list the library's films")
+    cli_edit.add_film_parsers(group("film", "rename a film"), common)
 
     clip = group("clip", "clips")
     add = clip.add_parser("add", parents=[common], help="mark a clip of a film")

@@ -8,7 +8,7 @@ from media.export.plan import PlanItem, ReelPlan
 from app.name_guard import Guard, Note, Text, no_note
 
 CLIP_FIX = "use their pseudonym there (edit the clip)"
-FILM_FIX = "rename the film (in the Library panel)"
+FILM_FIX = "rename the film (Library panel, or protoreel film rename FILM TITLE)"
 # Interchange files point at the film's file; its name cannot be changed from the app.
 REFERENCE_SUFFIXES = (".edl", ".otio", ".csv")
 

@@ -241,3 +241,14 @@ def test_a_renamed_films_file_is_referred_to_by_id_and_hash(named_film, out, nam
     assert "Bashir" not in text and "Tariq" not in text
     assert f"film-{film}-{sha[:12]}.mp4" in text
     assert len(notes) == 1 and f"film {film}: its file name carries a person's name" in notes[0]
+
+
+def test_the_refusal_says_how_to_rename_the_film_and_the_command_line_can(named_film, out, capsys):
+    lib, film, _clip, _reel = named_film
+    args = ["--library", str(lib.root)]
+    assert main(["reel", "export", "Consults", str(out / "r.edl"), *args]) == 2
+    assert "protoreel film rename" in capsys.readouterr().err
+    assert main(["film", "rename", str(film), "GP consult", *args]) == 0
+    assert main(["reel", "export", "Consults", str(out / "r.edl"), *args]) == 0
+    err = capsys.readouterr().err
+    assert "Bashir" not in (out / "r.edl").read_text(encoding="utf-8") and "file name carries" in err
