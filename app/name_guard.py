@@ -90,9 +90,14 @@ class Guard:
         tokens = words(text.text)
         for p in self._candidates(tokens):
             surname = p.words[-1] if len(p.words) > 1 and len(p.words[-1]) >= MIN_SURNAME else None
-            if _has_run(tokens, p.words) or (surname and surname in tokens):
-                return (f"{text.where}: its {text.field} names {p.name}, a person in this library; names never "
-                        f"leave the library: {text.fix} and export again. Nothing was written.")
+            if _has_run(tokens, p.words):
+                said = f"names {p.name}"
+            elif surname and surname in tokens:  # "Mr Bashir"; or an everyday word that is someone's surname
+                said = f"has the word {surname!r}, the surname of {p.name}"
+            else:
+                continue
+            return (f"{text.where}: its {text.field} {said}, a person in this library; names never leave the "
+                    f"library: {text.fix} and export again. Nothing was written.")
         return None
 
     def warning(self, text: Text) -> str | None:

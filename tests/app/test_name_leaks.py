@@ -140,7 +140,7 @@ def test_evidence_refuses_a_quote_or_title_naming_someone(stocked, out, name):
         else:
             evidence.write_html(lib, b, out / name, audience="public")
     clips.update(lib, clip, quote="", title="Mr Okonkwo at the desk")  # the still's alt= text
-    with pytest.raises(NameRefused, match="its title names Margaret Okonkwo"):
+    with pytest.raises(NameRefused, match="its title has the word 'okonkwo', the surname of Margaret Okonkwo"):
         evidence.write_html(lib, evidence.board(lib, proto), out / "e.html", audience="public")
     nothing_out(lib, out)
 
@@ -151,7 +151,7 @@ def test_a_discussion_question_naming_someone_stops_the_summary(stocked, out):
     with pytest.raises(NameRefused, match=f"review {review} .* its discussion question names Margaret Okonkwo"):
         review_summary.write_summary(lib, review, out / "s.html")
     reviews.set_note(lib, review, clip, "Mr Bashir agreed")
-    with pytest.raises(NameRefused, match="names Tariq Bashir"):
+    with pytest.raises(NameRefused, match="has the word 'bashir', the surname of Tariq Bashir"):
         review_summary.write_summary(lib, review, out / "s.html")
     nothing_out(lib, out)
 
@@ -182,7 +182,7 @@ def test_a_summary_after_a_withdrawal_shows_no_still_of_that_clip(stocked, out):
 def test_a_bundle_refuses_every_spelling(stocked, out, note):
     lib, _film, clip, _proto = stocked
     clips.update(lib, clip, note=note)
-    with pytest.raises(NameRefused, match=f"clip {clip} 'At the desk': its note names"):
+    with pytest.raises(NameRefused, match=f"clip {clip} 'At the desk': its note (names|has the word)"):
         bundle_export.export_bundle(lib, out / "b.protoreel", prototype="Welcome desk")
     nothing_out(lib, out)
 

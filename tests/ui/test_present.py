@@ -34,8 +34,8 @@ def stock(lib, counting_film):
                         note="She waits 20 minutes", quote="Take a seat")
     carer = clips.add(lib, b, 0, 1_000_000, title="Carer at the door")
     desk = clips.add(lib, a, 2_000_000, 3_000_000, title="Front desk", tags=["opportunity:One point of contact"])
-    people.add(lib, "Pat Carer", "carer", "team")
-    people.appears(lib, "Pat Carer", [b])
+    people.add(lib, "Pat Carmody", "carer", "team")
+    people.appears(lib, "Pat Carmody", [b])
     return [waiting, carer, desk]
 
 
@@ -98,7 +98,7 @@ def test_withheld_card_never_plays_or_names(show):
     assert show.audience.slide.kind == seq.WITHHELD
     image = show.audience.grab().toImage()
     assert not show.audience.has_picture() and not show.playback.is_playing()
-    assert "Pat Carer" in show.presenter.clip_notes.text()  # the facilitator knows why; the room does not
+    assert "Pat Carmody" in show.presenter.clip_notes.text()  # the facilitator knows why; the room does not
     assert image.width() > 0
 
 
