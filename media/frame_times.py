@@ -22,11 +22,17 @@ LOOK_AHEAD_US = 1_000_000
 def frame_start_at(path: Path, film_start_us: int, t_us: int) -> int | None:
     """Film time (µs, rounded up like ``timecode.frame_start_us``) at which the frame showing
     at ``t_us`` begins; None if the film has no picture or cannot be read there."""
+    return frame_starts_at(path, film_start_us, [t_us])[0]
+
+
+def frame_starts_at(path: Path, film_start_us: int, times_us: list[int]) -> list[int | None]:
+    """``frame_start_at`` for several times with the film opened once (a clip's in and out:
+    opening a long MP4 reads its whole packet index, the most of the cost)."""
     try:
         with av.open(str(path)) as container:
-            return frame_start_in(container, film_start_us, t_us)
+            return [frame_start_in(container, film_start_us, t) for t in times_us]
     except (av.error.FFmpegError, OSError):
-        return None
+        return [None] * len(times_us)
 
 
 def frame_start_in(container, film_start_us: int, t_us: int) -> int | None:

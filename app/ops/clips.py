@@ -33,8 +33,10 @@ def snap(lib: Library, film: Film, start_us: int, end_us: int) -> tuple[int, int
     path = lib.film_path(film)
     if not path.is_file():
         return start_us, end_us
-    start = frame_times.frame_start_at(path, film.start_us, start_us)
-    end = frame_times.frame_start_at(path, film.start_us, end_us) if end_us < film.duration_us else end_us
+    if end_us < film.duration_us:  # one opening of the film for both points
+        start, end = frame_times.frame_starts_at(path, film.start_us, [start_us, end_us])
+    else:
+        start, end = frame_times.frame_start_at(path, film.start_us, start_us), end_us
     # Past the last picture (a sound tail) there is no frame boundary to snap to.
     longest = US if film.vfr or not film.fps else 2 * timecode.frame_duration_us(film.fps)
     start = start_us if start is None or start_us - start > longest else max(start, 0)

@@ -57,3 +57,14 @@ def test_transport_stream_times_count_from_the_film_start():
     assert info.start_us > 1_000_000
     reader = FrameReader(path, info.start_us)
     assert reader.frame_at(0).time_us < 50_000
+
+
+def test_several_frame_starts_read_with_one_opening_match_one_at_a_time(bframe_film):
+    """A clip's in and out are snapped with the film opened once (long MP4s are slow to open):
+    the answers, in any order (a later time first), are those of separate openings."""
+    from media import frame_times
+
+    times = [2_510_000, 300_000, 1_010_000, 0, 3_990_000]
+    one_by_one = [frame_times.frame_start_at(bframe_film, 0, t) for t in times]
+    assert frame_times.frame_starts_at(bframe_film, 0, times) == one_by_one
+    assert one_by_one[2] == timecode.frame_start_us(30, Fraction(30))  # 1.01 s shows frame 30 (1.000 s)
