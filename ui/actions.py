@@ -91,6 +91,8 @@ def build_menus(w) -> dict[str, QAction]:
     view = bar.addMenu("&View")
     for dock in w.docks.values():
         view.addAction(dock.toggleViewAction())
+    view.addSeparator()
+    add(view, "Reset Layout", w.reset_layout, name="resetLayout")
     w.view_menu = view  # panels added later (People, Reviews) add their toggle here
 
     from ui.help_menu import build_help_menu

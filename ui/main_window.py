@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         restored = settings.value("window/geometry") is not None and self.restoreGeometry(settings.value("window/geometry"))
         fit_to_screen(self, restored=bool(restored))
+        self._built_layout = self.saveState()  # what View → Reset Layout goes back to
         self._default_layout = settings.value("window/state") is None
         if not self._default_layout:
             self.restoreState(settings.value("window/state"))
@@ -179,6 +180,15 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["library"], self.docks["clips"]], [side - 40, side + 60], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["library"], self.docks["codebook"]], [self.height() * 3 // 5, self.height() * 2 // 5],
                          Qt.Orientation.Vertical)
+
+    def reset_layout(self) -> None:
+        """Panels back where a new window has them (a layout saved on another screen can leave
+        the library one film tall), shared out at the window's size."""
+        self.restoreState(self._built_layout)
+        for dock in self.docks.values():
+            dock.setFloating(False)
+        self.share_width()
+        self.statusBar().showMessage("Panels are back in their places.", 5000)
 
     def show_dock(self, name: str) -> None:
         self.docks[name].show()
