@@ -247,7 +247,9 @@ class ClipList(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 150), (2, 52), (3, 72), (4, 72), (5, 64), (6, 110), (7, 110)):
+        # Times wide enough for a clip hours into a day-long recording, in this screen's font.
+        timed = self.view.fontMetrics().horizontalAdvance(short_time(5 * 3_600_000_000 + 59 * 60_000_000)) + 14
+        for col, width in ((1, 150), (2, 52), (3, timed), (4, timed), (5, 64), (6, 110), (7, 110)):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
