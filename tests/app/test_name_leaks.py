@@ -252,3 +252,17 @@ def test_the_refusal_says_how_to_rename_the_film_and_the_command_line_can(named_
     assert main(["reel", "export", "Consults", str(out / "r.edl"), *args]) == 0
     err = capsys.readouterr().err
     assert "Bashir" not in (out / "r.edl").read_text(encoding="utf-8") and "file name carries" in err
+
+
+def test_a_summary_after_a_withdrawal_shows_no_still_of_a_whole_film_either(lib, films_on_disk, out):
+    """An event's film with no clips is shown whole at the meeting; someone in it withdraws
+    before the summary is written: no still of it goes out."""
+    film = films.import_file(lib, films_on_disk[1], event="Workshop day").film_id
+    people.add(lib, "Ali Other", "carer", "team")
+    people.appears(lib, "Ali Other", [film])
+    review = reviews.start(lib, event="Workshop day", audience="team")
+    shown = review_summary.write_summary(lib, review, out / "before.html").read_text(encoding="utf-8")
+    assert "data:image/jpeg" in shown  # the whole film's still, while consent covers the meeting
+    people.withdraw(lib, "Ali Other")
+    page = review_summary.write_summary(lib, review, out / "after.html").read_text(encoding="utf-8")
+    assert "data:image/jpeg" not in page and "Withheld" in page
