@@ -116,6 +116,15 @@ def people_on_clips(session: Session, clip_ids, lock: bool = False) -> dict[int,
     return out
 
 
+def stretch_may_go(session: Session, film_id: int, start_us: int, end_us: int, audience: str) -> bool:
+    """A stretch of a film shown whole (no clip of it: an event's film at a review) may go to
+    ``audience``: everyone seen in it consents to that audience and none has withdrawn."""
+    rows = session.scalars(select(Appearance).where(Appearance.film_id == film_id)
+                           .options(selectinload(Appearance.ranges), selectinload(Appearance.person)))
+    return all(a.person.consent_withdrawn_at is None and covers(a.person.consent, audience)
+               for a in rows if _overlaps(a, start_us, end_us))
+
+
 def consent_words(consent: str, withdrawn: bool) -> str:
     """How a person's consent is said to the facilitator: a withdrawal is not "none"."""
     return "withdrew consent" if withdrawn else f"consent: {consent}"

@@ -139,26 +139,6 @@ def _texts(d: ReviewDetail, out: Path) -> list[Text]:
     return texts
 
 
-def _film_may_go(session, item, audience: str) -> bool:
-    """A whole film (an event's film with no clips) may go to ``audience`` now: everyone seen in
-    the stretch shown consents to it and none has withdrawn."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from app.models import Appearance
-
-    if item.film_id is None:
-        return False
-    rows = session.scalars(select(Appearance).where(Appearance.film_id == item.film_id)
-                           .options(selectinload(Appearance.ranges), selectinload(Appearance.person)))
-    for a in rows:
-        seen = not a.ranges or any(r.start_us < item.end_us and item.start_us < r.end_us for r in a.ranges)
-        if seen and (a.person.consent_withdrawn_at is not None
-                     or not consent_policy.covers(a.person.consent, audience)):
-            return False
-    return True
-
-
 def _gate(lib: Library, d: ReviewDetail, out: Path, note: Note) -> Gate:
     """A summary is a way out like any export: its shown clips checked for the review's
     audience now (a clip whose consent changed since the meeting loses its still and its
@@ -169,10 +149,13 @@ def _gate(lib: Library, d: ReviewDetail, out: Path, note: Note) -> Gate:
         now = consent_policy.evaluate(s, r.audience, ids)
         allowed = set(now.allowed_ids)
         for item in d.items:
-            if item.clip_id is not None and not item.withheld and item.clip_id not in allowed:
-                item.withheld = True
-            elif item.clip_id is None and not item.withheld and not _film_may_go(s, item, r.audience):
-                item.withheld = True  # a whole film shown at the meeting, someone's consent changed since
+            if item.withheld:
+                continue
+            if item.clip_id is not None:
+                item.withheld = item.clip_id not in allowed
+            else:  # a whole film shown at the meeting: someone in it may have withdrawn since
+                item.withheld = item.film_id is None or not consent_policy.stretch_may_go(
+                    s, item.film_id, item.start_us, item.end_us, r.audience)
         Guard.of(s).check(_texts(d, out), note)
     gate = Gate(lib, "summary", r.title, r.audience, [i for i in ids if i in allowed])
     gate.check(f"summary of review {r.title!r}")

@@ -6,22 +6,8 @@ import sys
 
 import pytest
 
-from app.cli import main
 from tests.conftest import sample
 from tests.snapshot import library_state
-
-
-@pytest.fixture
-def cli(tmp_path, capsys):
-    library = tmp_path / "lib"
-
-    def run(*args):
-        code = main([*args, "--library", str(library)])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.library = library
-    return run
 
 
 def records(out: str) -> list[dict]:

@@ -5,22 +5,15 @@ import json
 
 import pytest
 
-from app.cli import main
 from app.library import Library
 from app.ops import clips, reels
 from tests.snapshot import library_state
 
 
 @pytest.fixture
-def cli(tmp_path, capsys, counting_film):
-    library = tmp_path / "lib"
-
-    def run(*args):
-        code = main([*args, "--library", str(library)])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.library = library
+def cli(cli, counting_film):
+    """The shared ``cli`` on a library with two clips in a reel (one of them twice)."""
+    run = cli
     assert run("import", str(counting_film))[0] == 0
     assert run("clip", "add", "1", "--start", "0", "--end", "1", "--title", "Waiting room",
                "--tag", "challenge:Waiting")[0] == 0

@@ -13,6 +13,7 @@ from app.models import ExportRecord
 from app.name_guard import Guard, NameRefused, Text
 from app.ops import bundle_export, clips, export, films, people, prototypes, reels, reviews
 from media import timecode
+from tests.app.test_consent_leaks import out  # noqa: F401 (the shared output folder)
 from tests.media_factory import make_counting_film
 
 FPS = Fraction(25)
@@ -42,13 +43,6 @@ def stocked(lib, films_on_disk):
     people.add(lib, MARGARET, "lived_experience", "public", pseudonym="Speaker M")
     people.add(lib, "Tariq Bashir", "lived_experience", "public")
     return lib, film, clip, proto
-
-
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
 
 
 def logged(lib):
