@@ -18,7 +18,6 @@ serialised by a lock so that worker threads can call ops too; only ids cross thr
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -29,7 +28,9 @@ import platformdirs
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from app import db, known_libraries, private_files
+from app import db, private_files
+from app.codebook import default as default_codebook
+from app.ways_out import known_libraries
 from app.changes import Changes
 from media.errors import BadInput
 from app.models import Film, LibraryMeta
@@ -64,7 +65,7 @@ class Library:
             # The folder the user named cannot hold a library (missing, read-only, full): bad input.
             raise BadInput(f"library folder {self.root}: cannot be created or written ({exc.strerror})") from exc
         private_files.tighten(self.root, database)
-        # Imports a crash or kill cut short: rolled back here (see app/ops/import_placing.py).
+        # Imports a crash or kill cut short: rolled back here (see app/films/placing.py).
         self.interrupted_imports: list[str] = []
         placed = self._clear_tmp()
         leftovers.clear_dead_system_exports()
@@ -75,9 +76,9 @@ class Library:
         self._listeners: list[Listener] = []
         self._first_open()
         if placed:
-            from app.ops import import_placing
+            from app.films import placing
 
-            import_placing.remove_unrecorded(self, placed)
+            placing.remove_unrecorded(self, placed)
         known_libraries.remember(self.root)
 
     @classmethod
@@ -129,12 +130,12 @@ class Library:
                 continue
             try:
                 if child.is_dir() and child.name.startswith("import-"):
-                    from app.ops import import_placing
+                    from app.films import placing
 
-                    name = import_placing.film_name(child)  # (a film registered in the app resumes there)
+                    name = placing.film_name(child)  # (a film registered in the app resumes there)
                     if name is not None:
                         self.interrupted_imports.append(name)
-                    placed += import_placing.read_note(child)
+                    placed += placing.read_note(child)
                 if child.is_dir():
                     # A killed export's folder also names its hidden partial file beside the target.
                     leftovers.clear_work_dir(child)
@@ -242,10 +243,8 @@ class Library:
             return row.value if row else None
 
     def _first_open(self) -> None:
-        from app.ops import codebook  # ops import the library module's types, not the reverse
-
         if self.meta("codebook_loaded") is None:
             with self.op("Load default codebook", undoable=False) as s:
                 if s.get(LibraryMeta, "codebook_loaded") is None:  # another process may have, meanwhile
-                    codebook.load_default(s)
+                    default_codebook.load_default(s)
                     s.add(LibraryMeta(key="codebook_loaded", value="default"))

@@ -1,4 +1,4 @@
-"""The library's data model (SQLAlchemy 2). Changes go through ``app.library``/``app.ops``.
+"""The library's data model (SQLAlchemy 2). Changes go through ``app.library`` and each feature's operations.
 
 Every link is a mapped class of its own (``ClipTag``, ``ClipPrototype``, ``Appearance``...)
 so that undo, which journals rows, sees every change; cascades are done by the ORM for the
@@ -88,7 +88,7 @@ class Film(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     rotation: Mapped[int] = mapped_column(Integer, default=0)
-    mirror: Mapped[bool] = mapped_column(Boolean, default=False)  # after rotation (media.orientation)
+    mirror: Mapped[bool] = mapped_column(Boolean, default=False)  # after rotation (media.reading.orientation)
     sar_num: Mapped[int] = mapped_column(Integer, default=1)
     sar_den: Mapped[int] = mapped_column(Integer, default=1)
     fps_num: Mapped[int | None] = mapped_column(Integer)
@@ -104,9 +104,9 @@ class Film(Base):
     recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
     # Minutes east of UTC where it was filmed, when the file says (phones do); None: unknown.
     recorded_offset_min: Mapped[int | None] = mapped_column(Integer)
-    recorded_source: Mapped[str | None] = mapped_column(String(20))  # media.recorded_time sources
+    recorded_source: Mapped[str | None] = mapped_column(String(20))  # media.reading.recorded_time sources
     # Not None while a registered film is still being hashed, copied and analysed: "copy" or
-    # "link", how it will be kept (app/ops/staged_import.py).
+    # "link", how it will be kept (app/films/importing.py).
     import_state: Mapped[str | None] = mapped_column(String(10))
 
     event: Mapped[Event | None] = relationship(back_populates="films")

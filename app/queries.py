@@ -81,14 +81,14 @@ def _escape_like(word: str) -> str:
 
 def clip_ids(session: Session, filt: ClipFilter | None = None) -> list[int]:
     """Ids of matching clips, by film then start time (by time of day, nearest first, when the
-    filter asks for clips filmed around a time: app/time_of_day.py)."""
+    filter asks for clips filmed around a time: app/clips/time_of_day.py)."""
     query = select(Clip.id).join(Film, Film.id == Clip.film_id)
     conds = clip_conditions(filt) if filt else []
     if conds:
         query = query.where(and_(*conds))
     ids = list(session.scalars(query.order_by(Film.title, Film.id, Clip.start_us, Clip.id)))
     if filt is not None and filt.at_minute is not None:
-        from app.time_of_day import clips_at
+        from app.clips.time_of_day import clips_at
 
         ids = clips_at(session, filt.at_minute, among=ids if conds else None)
     return ids
@@ -140,7 +140,7 @@ def resolve_filter(
     kinds: list[str] = (),
 ) -> ClipFilter:
     """Build a filter from names as people type them (raises BadInput for unknown names)."""
-    from app.ops import lookup
+    from app import lookup
     from media.errors import BadInput
 
     if len(text) > MAX_SEARCH_CHARS:
@@ -217,14 +217,6 @@ def prototypes(session: Session, prototype_ids: list[int] | None = None) -> list
 
 def people(session: Session) -> list[Person]:
     return list(session.scalars(select(Person).order_by(Person.name)))
-
-
-def reel_choices(session: Session) -> list[tuple[str, int]]:
-    """(title, id) of every reel, newest first (what a "which reel?" list offers)."""
-    from app.models import Reel
-
-    return [(title, reel_id) for title, reel_id in
-            session.execute(select(Reel.title, Reel.id).order_by(Reel.created_at.desc(), Reel.id.desc()))]
 
 
 def clips_with_tag(session: Session, clip_ids: list[int], tag_id: int) -> set[int]:

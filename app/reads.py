@@ -8,7 +8,7 @@ asked for, and is skipped where a list is asked for.
 from __future__ import annotations
 
 from app import queries
-from app import reel_plan as plan_builder
+from app.reels import reel_plan as plan_builder
 from app.queries import ClipFilter
 from app.records import (
     ClipRecord, EventRecord, FilmRecord, PersonRecord, PrototypeRecord, ReelRecord, TagRecord, person_record,
@@ -159,9 +159,9 @@ def clip_plan_items(lib, clip_ids: list[int]) -> list[PlanItem]:
 
 
 def reviews(lib, review_ids=None) -> list:
-    """Every review as a ``app.review_records`` record (newest first, as that module orders
+    """Every review as a ``app.reviews.review_records`` record (newest first, as that module orders
     them), or just ``review_ids`` (what a change named)."""
-    from app import review_records
+    from app.reviews import review_records
 
     with lib.read() as s:
         return review_records.review_records(s, None if review_ids is None else list(review_ids))

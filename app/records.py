@@ -34,7 +34,7 @@ class FilmRecord:
     mirror: bool = False
     importing: bool = False  # registered, still being hashed, copied and analysed
     recorded_at: str | None = None  # ISO 8601 with the UTC offset where it was filmed (or this computer's)
-    recorded_from: str | None = None  # "phone", "container" or "file" (media.recorded_time)
+    recorded_from: str | None = None  # "phone", "container" or "file" (media.reading.recorded_time)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -92,7 +92,7 @@ def film_record(film: Film, absolute_path: str) -> FilmRecord:
 
 
 def _recorded_iso(film: Film) -> str | None:
-    from app.time_of_day import film_recorded
+    from app.clips.time_of_day import film_recorded
 
     when = film_recorded(film)
     return when.local().isoformat(timespec="seconds") if when is not None else None
@@ -118,7 +118,7 @@ def clip_record(clip: Clip) -> ClipRecord:
 
 
 def _filmed_at(clip: Clip) -> str | None:
-    from app.time_of_day import clip_filmed_at
+    from app.clips.time_of_day import clip_filmed_at
 
     when = clip_filmed_at(clip.film, clip.start_us)
     return when.strftime("%H:%M") if when is not None else None

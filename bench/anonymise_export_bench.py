@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.library import Library  # noqa: E402
-from app.ops import clips, films, reels  # noqa: E402
+from app.clips import clips  # noqa: E402
+from app.films import importing
+from app.reels import reels
 
 SAMPLE = ROOT.parent / "shared" / "samples" / "faces-tos-actors-640x360p24-h264-noaudio.mp4"
 CLIPS, CLIP_US = 19, 9_500_000
@@ -47,7 +49,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         with Library.open(tmp / "lib") as lib:
-            film = films.import_file(lib, SAMPLE, link=True).film_id
+            film = importing.import_file(lib, SAMPLE, link=True).film_id
             ids = [clips.add(lib, film, 0, CLIP_US, title=f"Take {n + 1}") for n in range(CLIPS)]
             reel = reels.create(lib, "Three minutes", ids, audience="team", height=720)
             with lib.op("settings") as s:

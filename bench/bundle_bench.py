@@ -29,7 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.library import Library  # noqa: E402
-from app.ops import clips, films, prototypes, reels  # noqa: E402
+from app.clips import clips  # noqa: E402
+from app.films import importing
+from app.prototypes import prototypes
+from app.reels import reels
 from bench._media import camera_like_film  # noqa: E402
 
 CLIPS, CLIP_US = 10, 6_000_000
@@ -53,7 +56,7 @@ def main() -> int:
         tmp = Path(tmp)
         source, target, reference = tmp / "source", tmp / "target", tmp / "reference"
         with Library.open(source) as lib:
-            film_ids = [films.import_file(lib, f, link=True).film_id for f in sources]
+            film_ids = [importing.import_file(lib, f, link=True).film_id for f in sources]
             ids = [clips.add(lib, film_ids[n % 2], 7_000_000 + (n // 2) * 20_000_000,
                              7_000_000 + (n // 2) * 20_000_000 + CLIP_US, title=f"Take {n + 1}")
                    for n in range(CLIPS)]

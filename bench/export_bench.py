@@ -4,7 +4,7 @@
 
 Two generated 2-minute 1080p30 H.264/AAC sources (2 s GOP); a reel of 10 clips x 6 s at
 non-keyframe in points plus a 3 s title card; exported at 1080p, x264 veryfast CRF 23,
-AAC 160k, by ProtoReel (the CLI, whole process tree) and by the reference (FACTS.md: each
+AAC 160k, by ProtoReel (the CLI, whole process tree) and by the reference (docs/measured.md: each
 clip an input with -ss/-t, one concat filter; 66 s and 519 MB measured there), in the same
 run. Must: ratio <= 1.25 and peak <= 600 MB. Goal: ratio <= 1.10 and <= 400 MB.
 """
@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.library import Library  # noqa: E402
-from app.ops import clips, films, reels  # noqa: E402
+from app.clips import clips  # noqa: E402
+from app.films import importing
+from app.reels import reels
 from bench._media import FFMPEG, camera_like_film  # noqa: E402
 from bench.proc_tree import measure  # noqa: E402
 
@@ -51,7 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         lib = Library.open(tmp / "lib")
-        film_ids = [films.import_file(lib, s, link=True).film_id for s in sources]
+        film_ids = [importing.import_file(lib, s, link=True).film_id for s in sources]
         clip_ids = [clips.add(lib, film_ids[src], int(start * 1e6), int(start * 1e6) + 6_000_000, title=f"Cut {i + 1}")
                     for i, (src, start) in enumerate(CUTS)]
         reel_id = reels.create(lib, "Evidence for the board", clip_ids, height=1080)

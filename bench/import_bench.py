@@ -1,6 +1,6 @@
 """Import speed: ProtoReel's import of a 2-minute 1080p30 H.264 film (probe, hash,
 thumbnail every 2 s, waveform) against the reference, one ffmpeg command making the same
-thumbnails from keyframes (FACTS.md: the cheapest way measured, 2.8 s there).
+thumbnails from keyframes (docs/measured.md: the cheapest way measured, 2.8 s there).
 
     .venv/bin/python bench/import_bench.py        # prints medians of 3 and the ratio
 Goal (issue 2): import <= 1.3x the ffmpeg thumbnail command.
@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.library import Library  # noqa: E402
-from app.ops import films  # noqa: E402
+from app.films import importing  # noqa: E402
 from bench._media import FFMPEG, camera_like_film  # noqa: E402
 
 RUNS = 3
@@ -39,7 +39,7 @@ def protoreel_import(film: Path, link: bool) -> float:
     with tempfile.TemporaryDirectory() as root:
         lib = Library.open(Path(root) / "lib")
         start = time.perf_counter()
-        result = films.import_file(lib, film, link=link)
+        result = importing.import_file(lib, film, link=link)
         elapsed = time.perf_counter() - start
         assert result.error is None and result.film_id
         lib.close()

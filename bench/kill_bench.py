@@ -57,14 +57,16 @@ def _leftovers(lib: Path, out_dir: Path) -> dict:
 
 def setup(folder: Path) -> tuple[Path, Path, str]:
     from app.library import Library
-    from app.ops import clips, films, reels
+    from app.clips import clips
+    from app.films import importing
+    from app.reels import reels
     from tests.media_factory import make_counting_film
 
     lib_dir, out_dir = folder / "lib", folder / "out"
     out_dir.mkdir()
     film = make_counting_film(folder / "film.mp4", seconds=8, size=(640, 360))
     with Library.open(lib_dir) as lib:
-        film_id = films.import_file(lib, film).film_id
+        film_id = importing.import_file(lib, film).film_id
         ids = [clips.add(lib, film_id, a, b, title=t) for a, b, t in
                ((400_000, 3_000_000, "Waiting room"), (3_600_000, 7_200_000, "Back at the desk"))]
         reel_id = reels.create(lib, "Kill test", [str(i) for i in ids])

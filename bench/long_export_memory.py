@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.library import Library  # noqa: E402
-from app.ops import clips, films, reels  # noqa: E402
+from app.clips import clips  # noqa: E402
+from app.films import importing
+from app.reels import reels
 from bench._media import FFMPEG, OUT  # noqa: E402
 from bench.proc_roles import run_measured  # noqa: E402
 
@@ -76,7 +78,7 @@ def main() -> int:
         end = hours * 3600
         starts = [30, end / 2, end - 20]
         with Library.open(work / "lib") as lib:
-            (result,) = films.import_files(lib, [film], link=True)
+            (result,) = importing.import_files(lib, [film], link=True)
             ids = [clips.add(lib, result.film_id, int(s * 1e6), int((s + CLIP_S) * 1e6)) for s in starts]
             reels.create(lib, "R", [str(i) for i in ids], audience="team")
         for height in args.height:

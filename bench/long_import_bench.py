@@ -89,8 +89,8 @@ import json, sys, time
 from PySide6.QtWidgets import QApplication
 from app.library import Library
 from app import queries
-from ui.bridge import LibraryBridge
-from ui.film_media import load_film_media
+from ui.kit.bridge import LibraryBridge
+from ui.timeline.film_media import load_film_media
 from ui.timeline.media_band import MediaBand
 from ui.timeline.viewport import Viewport
 from PySide6.QtGui import QPixmap, QPainter
@@ -100,7 +100,7 @@ app = QApplication([])
 lib = Library.open(sys.argv[1])
 with lib.read() as s:
     (film,) = queries.film_records(s, lib.root)
-from ui.page_loader import PageLoader
+from ui.timeline.page_loader import PageLoader
 
 def zoom(lazy):
     start = time.perf_counter()
@@ -148,7 +148,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 from app.library import Library
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 app = QApplication([])
 lib = Library.open(sys.argv[1])
@@ -184,8 +184,8 @@ def markable(film: Path, library: Path) -> dict:
 
 FRAMES_SCRIPT = r"""
 import json, resource, sys, time
-from media.frames import FrameReader
-from media.probe import probe_quick
+from media.reading.frames import FrameReader
+from media.reading.probe import probe_quick
 info = probe_quick(sys.argv[1])
 reader = FrameReader(sys.argv[1], info.start_us)
 spots = [int(info.duration_us * k / 23) for k in (1, 22, 5, 17, 11, 2, 20, 8, 14, 21)]

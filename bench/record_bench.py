@@ -4,7 +4,7 @@ A simulated world holds an event every 2 s: a flash in front of the camera and, 
 instant, a 100 ms beep at the microphone. The camera's clock runs 0.1 % fast (a "30 fps" camera
 delivering 30.03 pictures per real second), with 0-8 ms of delivery latency jitter and 1 % of
 its pictures dropped; the microphone delivers 10 ms blocks at exactly 48 kHz. Both go through
-``media.live.LiveFeed`` (the path real devices take) and the recorder, as fast as the machine
+``media.capture.live.LiveFeed`` (the path real devices take) and the recorder, as fast as the machine
 encodes. Then the finished file is read back like any film: the time of each flash is where
 the picture turns bright, the time of each beep where the sound starts. For every event,
 
@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import av  # noqa: E402
 import numpy as np  # noqa: E402
 
-from media.live import LiveFeed  # noqa: E402
-from media.recording import RATE, record  # noqa: E402
+from media.capture.live import LiveFeed  # noqa: E402
+from media.capture.recorder import RATE, record  # noqa: E402
 
 RECORD_FPS = Fraction(30)
 CAMERA_FPS = 30 * 1.001  # a "30 fps" camera whose clock runs 0.1 % fast: 30.03 pictures per real second

@@ -48,10 +48,12 @@ def start_display() -> subprocess.Popen | None:
 
 
 def stock(lib) -> int:
-    from app.ops import clips, films, reviews
+    from app.clips import clips
+    from app.films import importing
+    from app.reviews import reviews
 
-    a = films.import_file(lib, camera_like_film(120, "film-1080p30.mp4", 440), event="Bench").film_id
-    b = films.import_file(lib, camera_like_film(120, "film-1080p30-b.mp4", 660, "smptehdbars"), event="Bench").film_id
+    a = importing.import_file(lib, camera_like_film(120, "film-1080p30.mp4", 440), event="Bench").film_id
+    b = importing.import_file(lib, camera_like_film(120, "film-1080p30-b.mp4", 660, "smptehdbars"), event="Bench").film_id
     ids = []
     for n in range(8):  # alternate films, spread through them: each clip needs a real seek
         film = a if n % 2 == 0 else b

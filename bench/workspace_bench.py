@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.library import Library  # noqa: E402
 from app.models import Clip, ClipTag, Film, Tag  # noqa: E402
-from app.ops import films  # noqa: E402
+from app.films import importing  # noqa: E402
 from bench._media import camera_like_film  # noqa: E402
 from bench.gui_stall import StallMeter, StallReport  # noqa: E402
 
@@ -49,7 +49,7 @@ WORDS = ("waiting room receptionist phone call letter appointment carer crisis p
 def build_library(root: Path, n_films: int = 500, n_clips: int = 20_000) -> Library:
     lib = Library.open(root)
     seed_film = camera_like_film(20, "seed-1080p30.mp4", 523)
-    real = films.import_file(lib, seed_film).film_id
+    real = importing.import_file(lib, seed_film).film_id
     rng = random.Random(7)
     with lib.op("Bench films", undoable=False) as s:
         template = s.get(Film, real)
@@ -90,7 +90,7 @@ def time_to_window(root: Path) -> float:
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication(sys.argv)\n"
         "from app.library import Library\n"
-        "from ui.main_window import MainWindow\n"
+        "from ui.shell.main_window import MainWindow\n"
         f"w = MainWindow(Library.open({str(root)!r}))\n"
         "w.show()\n"
         "QTimer.singleShot(0, lambda: (print(time.time()), app.quit()))\n"
@@ -104,10 +104,10 @@ def time_to_window(root: Path) -> float:
 def filter_times(lib: Library) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
-    from app.ops import lookup
+    from app import lookup
     from app.queries import ClipFilter
-    from ui.bridge import LibraryBridge
-    from ui.clip_list import ClipListModel
+    from ui.kit.bridge import LibraryBridge
+    from ui.clips.clip_list import ClipListModel
 
     QApplication.instance() or QApplication([])
     model = ClipListModel(LibraryBridge(lib))
@@ -138,8 +138,8 @@ def filter_times(lib: Library) -> dict[str, float]:
 def exact_seek_median(film: Path) -> float:
     from PySide6.QtGui import QImage
 
-    from media.frames import FrameReader
-    from media.probe import probe
+    from media.reading.frames import FrameReader
+    from media.reading.probe import probe
 
     info = probe(film)
     reader = FrameReader(film, info.start_us, info.rotation)
@@ -172,7 +172,7 @@ def open_window(lib: Library):
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     QApplication.instance() or QApplication([])
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -227,7 +227,8 @@ def stall_of(action, settle_ms: int = 600) -> StallReport:
 
 def other_stalls(window, lib: Library) -> dict[str, StallReport]:
     """Everyday actions in the same window, each measured on its own."""
-    from app.ops import clips, lookup
+    from app.clips import clips
+    from app import lookup
 
     with lib.read() as s:
         waiting = lookup.tag(s, "Waiting and delay").id

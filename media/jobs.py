@@ -7,7 +7,7 @@ The UI runs such a function on a worker thread, shows ``progress`` and calls
 from __future__ import annotations
 
 import threading
-from typing import Callable, Protocol
+from typing import Callable
 
 
 class Cancelled(Exception):
@@ -29,10 +29,6 @@ class CancelToken:
         """Raise ``Cancelled`` if cancel() was called: call it between steps."""
         if self._event.is_set():
             raise Cancelled()
-
-
-class Progress(Protocol):
-    def __call__(self, fraction: float, message: str = "") -> None: ...
 
 
 ProgressFn = Callable[[float, str], None]

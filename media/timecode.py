@@ -26,19 +26,6 @@ _CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+)(?:\.(\d{1,6}))?$", re.ASCII)
 _FRAMES = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})[:;](\d+)$", re.ASCII)
 
 
-def parse_fps(text: str | Fraction | int | float | None) -> Fraction | None:
-    """``"30000/1001"``, ``"25"``, ``29.97`` → Fraction; None stays None."""
-    if text is None or text == "":
-        return None
-    try:
-        fps = Fraction(text) if not isinstance(text, float) else Fraction(text).limit_denominator(1001)
-    except (ValueError, ZeroDivisionError) as exc:
-        raise BadInput(f"frame rate {text!r}: not a number or fraction") from exc
-    if fps <= 0:
-        raise BadInput(f"frame rate {text!r}: must be positive")
-    return fps
-
-
 def fps_str(fps: Fraction | None) -> str | None:
     if fps is None:
         return None
@@ -60,7 +47,7 @@ def frame_start_us(index: int, fps: Fraction) -> int:
 
 def seek_target_us(index: int, fps: Fraction) -> int:
     """The middle of a frame: seeking exactly onto a frame's start may land on the one before
-    (FACTS.md measured 8 of 28), the middle never does."""
+    (docs/measured.md: 8 of 28), the middle never does."""
     return math.floor((Fraction(index) + Fraction(1, 2)) * US / fps)
 
 
@@ -77,10 +64,6 @@ def frame_duration_us(fps: Fraction) -> int:
 
 def to_seconds(us: int) -> float:
     return us / US
-
-
-def from_seconds(seconds: float | Fraction) -> int:
-    return round(Fraction(seconds) * US) if not isinstance(seconds, float) else round(seconds * US)
 
 
 def parse(text: str, fps: Fraction | None = None) -> int:

@@ -25,7 +25,7 @@ def sample(name: str) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_config(tmp_path_factory):
-    """The list of known libraries (app.known_libraries) goes to a test folder, not the user's."""
+    """The list of known libraries (app.ways_out.known_libraries) goes to a test folder, not the user's."""
     os.environ["PROTOREEL_CONFIG_DIR"] = str(tmp_path_factory.mktemp("config"))
 
 

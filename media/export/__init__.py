@@ -11,12 +11,12 @@ Writer = Callable  # (plan, out, progress, cancel) -> Path
 
 
 def _adapters() -> dict[str, Writer]:
-    from media.export import interchange, mp4, timeline
+    from media.export import interchange, mp4, otio_edl
 
     return {
         ".mp4": mp4.write,
-        ".otio": timeline.write_otio,
-        ".edl": timeline.write_edl,
+        ".otio": otio_edl.write_otio,
+        ".edl": otio_edl.write_edl,
         ".srt": interchange.write_srt,
         ".vtt": interchange.write_vtt,
         ".csv": interchange.write_csv,

@@ -18,7 +18,7 @@ BACKGROUND = (24, 28, 34)
 
 
 def _quiet_moviepy():
-    # moviepy reads a .env from the working folder upwards on import (FACTS.md): keep it from
+    # moviepy reads a .env from the working folder upwards on import (docs/measured.md): keep it from
     # picking up someone else's FFMPEG_BINARY.
     os.environ.setdefault("FFMPEG_BINARY", "auto-detect")
     from moviepy import TextClip

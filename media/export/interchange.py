@@ -9,7 +9,7 @@ from pathlib import Path
 import srt
 import webvtt
 
-from media import csv_cells
+from media.export import csv_cells
 from media.jobs import CancelToken, ProgressFn, no_progress
 from media.export.atomic import atomic_output
 from media.export.plan import ReelPlan

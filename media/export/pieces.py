@@ -116,7 +116,7 @@ def measure_and_cut(jobs: list[dict], work: Path) -> dict[int, dict]:
 
 
 def _one(container, job: dict, path: Path) -> dict:
-    from media import frame_times
+    from media.reading import frame_times
     from media.export import seeking
 
     fps = Fraction(job["fps"]) if job["fps"] else None

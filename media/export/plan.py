@@ -1,6 +1,6 @@
 """What an export needs to know, as plain data: media/ never reads the database.
 
-Built by ``app.reel_plan`` from a reel; every exporter (MP4 and each interchange format)
+Built by ``app.reels.reel_plan`` from a reel; every exporter (MP4 and each interchange format)
 takes one of these.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from media.orientation import Orientation
+from media.reading.orientation import Orientation
 
 
 @dataclass

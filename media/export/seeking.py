@@ -3,7 +3,7 @@
 ffmpeg's input seeking (``-ss`` before ``-i``) is exact where the container has an index (MP4,
 MOV, MKV, WebM...). Where it has none (MPEG program streams, MPEG-1/2) the seek lands a few
 frames past the target and decoding starts at the next keyframe: the clip began 3-6 frames
-late (FACTS.md). So for each clip we ask the demuxer the same question ffmpeg will: seek to
+late (docs/measured.md). So for each clip we ask the demuxer the same question ffmpeg will: seek to
 the in point and decode the first picture. If it is later than the in point, back off until
 it is not, then open the input that far before the in point and trim the rest in the filter
 graph (exact, by timestamp).

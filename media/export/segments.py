@@ -26,7 +26,7 @@ from media.export import seeking
 from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece, snapped_in
 from media.export.plan import PlanItem, ReelPlan
 from media.export.stills import caption_margin, caption_path, card_path
-from media.orientation import Orientation
+from media.reading.orientation import Orientation
 
 US = 1_000_000
 RATE = 48_000
@@ -99,7 +99,7 @@ class Segment:
         if self._in_us is None:
             found = None
             if item.has_video:
-                from media import frame_times  # only where ``pieces`` could not read the film
+                from media.reading import frame_times  # only where ``pieces`` could not read the film
 
                 found = frame_times.frame_start_at(item.source, item.film_start_us, item.start_us)
             self._in_us = snapped_in(found, item.start_us, item.fps)

@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture
 def cli(tmp_path, capsys):
     """Run one command on a library of its own: ``cli(*args) -> (code, stdout, stderr)``."""
-    from app.cli import main
+    from app.cli.main import main
 
     library = tmp_path / "lib"
 

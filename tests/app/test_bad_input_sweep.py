@@ -6,9 +6,13 @@ import shutil
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from app.library import Library
-from app.ops import clips, films, people, prototypes, reels
+from app.clips import clips
+from app.films import importing
+from app.people import people
+from app.prototypes import prototypes
+from app.reels import reels
 from tests.snapshot import folder_bytes, library_state
 
 HUGE = "x" * 100_000
@@ -18,7 +22,7 @@ HUGE = "x" * 100_000
 def stocked(tmp_path_factory, counting_film):
     root = tmp_path_factory.mktemp("sweep") / "lib"
     with Library.open(root) as lib:
-        (film,) = films.import_files(lib, [counting_film])
+        (film,) = importing.import_files(lib, [counting_film])
         clip = clips.add(lib, film.film_id, 0, 1_000_000, title="C1")
         reels.create(lib, "R", [clip], audience="public")
         people.add(lib, "Sam", "actor", "public")

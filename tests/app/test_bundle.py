@@ -20,9 +20,14 @@ from sqlalchemy import func, select
 
 from app.library import Library
 from app.models import Appearance, Clip, ExportRecord, Film, Person, Prototype, Tag
-from app.ops import bundle_export, bundle_import, clips, codebook, films, people, prototypes, safeguarding
-from app.ops.publish import Gate
-from app.people_records import person_records
+from app.bundles import bundle_export, bundle_import
+from app.clips import clips, safeguarding
+from app.codebook import codebook
+from app.films import importing
+from app.people import people
+from app.prototypes import prototypes
+from app.ways_out.gate import Gate
+from app.people.people_records import person_records
 from media import timecode
 from media.errors import BadInput, ConsentRefused
 from tests.media_factory import make_counting_film, read_index
@@ -40,8 +45,8 @@ def two_films(tmp_path_factory):
 
 def source_library(root: Path, two_films) -> tuple[Library, dict]:
     lib = Library.open(root)
-    kitchen = films.import_file(lib, two_films[0], event="Tuesday workshop").film_id
-    desk = films.import_file(lib, two_films[1], event="Tuesday workshop").film_id
+    kitchen = importing.import_file(lib, two_films[0], event="Tuesday workshop").film_id
+    desk = importing.import_file(lib, two_films[1], event="Tuesday workshop").film_id
     k = clips.add(lib, kitchen, F(10), F(30), title="Kitchen talk", tags=["challenge:Lost letters"],
                   note="she hesitates", quote="I was scared")
     d = clips.add(lib, desk, F(5), F(20), title="At the desk", tags=["opportunity:Warm welcome", "challenge:Lost letters"])

@@ -14,9 +14,12 @@ import cv2
 import numpy as np
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from app.models import Person, PersonFace
-from app.ops import clips, export, faces, films, people, reels
+from app.clips import clips
+from app.reels import export, reels
+from app.people import faces, people
+from app.films import importing
 from media.anonymise.faces import FaceTracker
 from media.anonymise.recognise import FaceReader, Known
 from media.errors import BadInput
@@ -60,7 +63,7 @@ def frames_of(path):
 @pytest.fixture
 def workshop(lib, tmp_path):
     """Jane (consent: team) and Sam (public) in one film; a reel of it for the public."""
-    film = films.import_file(lib, two_people(tmp_path)).film_id
+    film = importing.import_file(lib, two_people(tmp_path)).film_id
     clip = clips.add(lib, film, 0, 960_000, title="Both")
     people.add(lib, "Jane", "lived_experience", "team")
     people.add(lib, "Sam", "facilitator", "public")
@@ -160,7 +163,7 @@ def test_a_face_that_reads_as_someone_else_is_refused(workshop):
 
 def test_cli_person_face_errors_are_one_line_exit_2_and_change_nothing(workshop, capsys, counting_film):
     lib, film, _reel = workshop
-    faceless = films.import_file(lib, counting_film).film_id
+    faceless = importing.import_file(lib, counting_film).film_id
     before = library_state(lib)
 
     def run(*args):

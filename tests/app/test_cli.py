@@ -1,4 +1,4 @@
-"""The command line contract of DESIGN.md, on a real library and real samples."""
+"""The command line contract of docs/design.md, on a real library and real samples."""
 
 import json
 import subprocess

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from tests.app.test_bundle import source_library, two_films  # noqa: F401 - the shared films fixture
 from app.library import Library
 from tests.snapshot import library_state

@@ -6,7 +6,8 @@ import json
 import pytest
 
 from app.library import Library
-from app.ops import clips, reels
+from app.clips import clips
+from app.reels import reels
 from tests.snapshot import library_state
 
 

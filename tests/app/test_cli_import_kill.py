@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from media.thumbnails import load_strip
+from media.analysis.thumbnails import load_strip
 from tests.media_factory import make_long_film
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def test_a_kill_between_placing_the_files_and_recording_the_film_leaves_nothing(
     script = textwrap.dedent(f"""
         import os, signal
         from app.library import Library
-        from app.ops import films
+        from app.films import importing
         lib = Library.open({str(library)!r})
         real = lib.op
         def op(title, *a, **k):
@@ -88,7 +88,7 @@ def test_a_kill_between_placing_the_files_and_recording_the_film_leaves_nothing(
                 os.kill(os.getpid(), signal.SIGKILL)
             return real(title, *a, **k)
         lib.op = op
-        films.import_file(lib, {str(folder / "VID_0.mp4")!r})
+        importing.import_file(lib, {str(folder / "VID_0.mp4")!r})
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == -signal.SIGKILL, done.stderr
@@ -103,16 +103,16 @@ def test_a_kill_between_placing_the_files_and_recording_the_film_leaves_nothing(
 def test_films_already_in_are_skipped_before_any_decoding(lib, folder, monkeypatch):
     """Running a cut-short batch again: the films already in are recognised from their size
     and samples, not by hashing and decoding them all again."""
-    from app.ops import films
+    from app.films import content, importing
 
-    first = films.import_files(lib, [folder / "VID_0.mp4", folder / "VID_1.mp4"], event="Day")
+    first = importing.import_files(lib, [folder / "VID_0.mp4", folder / "VID_1.mp4"], event="Day")
     assert all(r.error is None and not r.existed for r in first)
 
     def decoded(*_args, **_kwargs):
         raise AssertionError("a film already in the library was decoded again")
 
-    monkeypatch.setattr(films, "analyse", decoded)
-    again = films.import_files(lib, [folder / "VID_1.mp4", folder / "VID_0.mp4"], event="Day")
+    monkeypatch.setattr(content, "analyse", decoded)
+    again = importing.import_files(lib, [folder / "VID_1.mp4", folder / "VID_0.mp4"], event="Day")
     assert [(r.film_id, r.existed) for r in again] == [(first[1].film_id, True), (first[0].film_id, True)]
 
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, update
 
 from app import queries
-from app.cli import main
+from app.cli.main import main
 from app.library import Library
 from app.models import Tag
-from app.ops import codebook
+from app.codebook import codebook, codebook_files
 from media.errors import BadInput
 from tests.snapshot import library_state
 
@@ -37,23 +37,23 @@ def write_csv(path, rows, bom=False):
 def test_import_refuses_parent_loops_and_changes_nothing(lib, tmp_path, rows, reason):
     before = library_state(lib)
     with pytest.raises(BadInput, match=reason) as err:
-        codebook.read_file(lib, write_csv(tmp_path / "book.csv", rows))
+        codebook_files.read_file(lib, write_csv(tmp_path / "book.csv", rows))
     assert "\n" not in str(err.value)
     assert library_state(lib) == before
 
 
 def test_import_refuses_a_loop_through_tags_already_in_the_codebook(lib, tmp_path):
-    codebook.read_file(lib, write_csv(tmp_path / "one.csv", [("theme", "A", ""), ("theme", "B", "A")]))
+    codebook_files.read_file(lib, write_csv(tmp_path / "one.csv", [("theme", "A", ""), ("theme", "B", "A")]))
     before = library_state(lib)
     with pytest.raises(BadInput, match="loop"):
-        codebook.read_file(lib, write_csv(tmp_path / "two.csv", [("theme", "A", "B")]))
+        codebook_files.read_file(lib, write_csv(tmp_path / "two.csv", [("theme", "A", "B")]))
     assert library_state(lib) == before
 
 
 def test_import_reads_utf8_with_a_byte_order_mark(lib, tmp_path):
     path = write_csv(tmp_path / "excel.csv", [("challenge", "Wartezeit für Ärzte", ""),
                                               ("challenge", "Köln nights", "Wartezeit für Ärzte")], bom=True)
-    assert codebook.read_file(lib, path) == 2
+    assert codebook_files.read_file(lib, path) == 2
     assert tag(lib, "challenge", "Köln nights").parent_id == tag(lib, "challenge", "Wartezeit für Ärzte").id
 
 
@@ -61,22 +61,22 @@ def test_a_parent_two_kinds_share_must_be_written_kind_name(lib, tmp_path):
     codebook.add(lib, "Crisis", "challenge")  # the default codebook has theme:Crisis too
     before = library_state(lib)
     with pytest.raises(BadInput, match=r"more than one kind .*write KIND:NAME"):
-        codebook.read_file(lib, write_csv(tmp_path / "a.csv", [("opportunity", "Safe haven", "Crisis")]))
+        codebook_files.read_file(lib, write_csv(tmp_path / "a.csv", [("opportunity", "Safe haven", "Crisis")]))
     assert library_state(lib) == before
-    codebook.read_file(lib, write_csv(tmp_path / "b.csv", [("opportunity", "Safe haven", "challenge:Crisis")]))
+    codebook_files.read_file(lib, write_csv(tmp_path / "b.csv", [("opportunity", "Safe haven", "challenge:Crisis")]))
     assert tag(lib, "opportunity", "Safe haven").parent_id == tag(lib, "challenge", "Crisis").id
 
 
 def test_export_then_import_round_trips_parents_and_formula_like_names(lib, tmp_path):
     codebook.add(lib, "Crisis", "challenge")
-    codebook.read_file(lib, write_csv(tmp_path / "a.csv", [("opportunity", "Safe haven", "challenge:Crisis"),
+    codebook_files.read_file(lib, write_csv(tmp_path / "a.csv", [("opportunity", "Safe haven", "challenge:Crisis"),
                                                            ("theme", "=1+1", "")]))
     out = tmp_path / "out.csv"
-    codebook.write_file(lib, out)
+    codebook_files.write_file(lib, out)
     text = out.read_text(encoding="utf-8")
     assert "challenge:Crisis" in text and "'=1+1" in text
     with Library.open(tmp_path / "other") as other:
-        codebook.read_file(other, out)
+        codebook_files.read_file(other, out)
         assert tag(other, "opportunity", "Safe haven").parent_id == tag(other, "challenge", "Crisis").id
         assert tag(other, "theme", "=1+1")
 

@@ -10,10 +10,14 @@ from fractions import Fraction
 
 import pytest
 
-from app import evidence
+from app.prototypes import evidence
 from app.models import ExportRecord
-from app.ops import clips, export, films, people, prototypes, reels
-from app.ops.publish import Gate
+from app.clips import clips
+from app.reels import export, reels
+from app.films import importing
+from app.people import people
+from app.prototypes import prototypes
+from app.ways_out.gate import Gate
 from media import timecode
 from media.errors import ConsentRefused, NothingToUndo
 from tests.media_factory import make_counting_film
@@ -32,8 +36,8 @@ def two_films(tmp_path_factory):
 @pytest.fixture
 def board(lib, two_films):
     """Jane (no consent) is in the kitchen film; Ali (team) is at the desk."""
-    kitchen = films.import_file(lib, two_films[0]).film_id
-    desk = films.import_file(lib, two_films[1]).film_id
+    kitchen = importing.import_file(lib, two_films[0]).film_id
+    desk = importing.import_file(lib, two_films[1]).film_id
     f = timecode.frame_start_us
     k = clips.add(lib, kitchen, f(5, FPS), f(30, FPS), title="Kitchen talk", quote="I was scared")
     d = clips.add(lib, desk, f(0, FPS), f(20, FPS), title="At the desk", quote="Nobody asked")
@@ -130,7 +134,7 @@ def test_undo_after_a_withdrawal_cannot_bring_the_consent_back(board, out):
             lib.undo()
         except NothingToUndo:
             break
-    from app.people_records import person_records
+    from app.people.people_records import person_records
 
     with lib.read() as s:
         (ali,) = [p for p in person_records(s) if p.name == "Ali Other"]

@@ -6,9 +6,13 @@ from fractions import Fraction
 
 import pytest
 
-from app import consent_policy, evidence
+from app.ways_out import consent_policy
+from app.prototypes import evidence
 from app.models import ExportRecord
-from app.ops import clips, export, films, people, reels, safeguarding
+from app.clips import clips, safeguarding
+from app.reels import export, reels
+from app.films import importing
+from app.people import people
 from media import timecode
 from media.errors import BadInput, ConsentRefused
 from tests.app.test_consent_leaks import WAYS_OUT, board, exports_logged, out, two_films  # noqa: F401
@@ -56,7 +60,7 @@ def test_review_mode_asks_the_same_check(board):
 
 
 def test_an_appearance_in_a_time_range_leaves_clips_outside_it_alone(lib, two_films, out):
-    kitchen = films.import_file(lib, two_films[0]).film_id
+    kitchen = importing.import_file(lib, two_films[0]).film_id
     f = timecode.frame_start_us
     early = clips.add(lib, kitchen, f(0, FPS), f(20, FPS), title="Before she comes in")
     late = clips.add(lib, kitchen, f(60, FPS), f(90, FPS), title="She speaks")
@@ -89,7 +93,7 @@ def test_every_way_out_is_logged_with_who_when_audience_items_and_anonymisation(
 
 
 def test_a_reel_flag_names_why_it_cannot_go_out(board):
-    from app.people_records import reel_flags
+    from app.people.people_records import reel_flags
 
     lib, _proto, kitchen, desk = board
     fine = reels.create(lib, "Desk", [desk], audience="team")
@@ -109,7 +113,7 @@ def test_a_safeguarding_flag_puts_a_content_warning_card_before_the_clip(board, 
     export.export_reel(lib, reel, out / "r.edl", cards=False)
     edl = (out / "r.edl").read_text()
     assert "warning" in edl.lower() or edl.count("\n") > 0
-    from app import reel_plan
+    from app.reels import reel_plan
 
     with lib.read() as s:
         plan = reel_plan.build(lib, s, reel, cards=False)
@@ -119,14 +123,14 @@ def test_a_safeguarding_flag_puts_a_content_warning_card_before_the_clip(board, 
 
 
 def test_cli_people_consent_history_ranges_and_withdrawal(lib, two_films, out, capsys):
-    from app import cli
+    from app.cli import main as cli
 
     def run(*args):
         code = cli.main([*args, "--library", str(lib.root), "--json"])
         captured = capsys.readouterr()
         return code, [json.loads(line) for line in captured.out.splitlines()], captured.err
 
-    films.import_file(lib, two_films[0])
+    importing.import_file(lib, two_films[0])
     code, (rec,), _ = run("person", "add", "Jane Realname", "--role", "lived experience", "--consent", "team",
                           "--date", "2026-11-01", "--how", "written form", "--pseudonym", "Speaker A")
     assert code == 0 and rec["history"][0] == {**rec["history"][0], "scope": "team", "given_on": "2026-11-01",
@@ -143,7 +147,7 @@ def test_cli_people_consent_history_ranges_and_withdrawal(lib, two_films, out, c
 
 
 def test_a_review_showing_plays_only_what_consent_allows_and_is_logged(board):
-    from app.ops.publish import record_showing
+    from app.ways_out.gate import record_showing
 
     lib, _proto, kitchen, desk = board
     result = record_showing(lib, "Breakfast 3 Dec", "team", [kitchen, desk])
@@ -154,7 +158,7 @@ def test_a_review_showing_plays_only_what_consent_allows_and_is_logged(board):
 
 
 def test_review_mode_withholds_a_restricted_person(board):
-    from app.ops import reviews
+    from app.reviews import reviews
 
     lib, _proto, kitchen, desk = board
     review = reviews.start(lib, clip_ids=[kitchen, desk], audience="team")
@@ -178,7 +182,7 @@ def test_someone_with_no_consent_goes_out_only_with_face_and_voice_covered(board
 
 
 def test_the_export_dialog_is_told_that_a_voice_will_be_masked(board):
-    from app.reel_consent import reel_consent
+    from app.reels.reel_consent import reel_consent
 
     lib, _proto, kitchen, desk = board
     consent = reel_consent(lib, reels.create(lib, "Both", [kitchen, desk], audience="collaborative"))

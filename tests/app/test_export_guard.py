@@ -7,11 +7,14 @@ import shutil
 
 import pytest
 
-from app import evidence
-from app.cli import main
+from app.prototypes import evidence
+from app.cli.main import main
 from app.library import Library
-from app.ops import codebook, export, films, prototypes, reels
-from app.ops import clips as clip_ops
+from app.codebook import codebook, codebook_files
+from app.reels import export, reels
+from app.films import importing
+from app.prototypes import prototypes
+from app.clips import clips as clip_ops
 from media.errors import BadInput
 
 
@@ -25,8 +28,8 @@ def stocked(tmp_path, counting_film):
     # Different bytes for the linked film (same film twice is one film in a library).
     linked_src.write_bytes(counting_film.read_bytes() + b"\0")
     with Library.open(tmp_path / "lib") as lib:
-        (copied,) = films.import_files(lib, [original])
-        (linked,) = films.import_files(lib, [linked_src], link=True)
+        (copied,) = importing.import_files(lib, [original])
+        (linked,) = importing.import_files(lib, [linked_src], link=True)
         assert copied.film_id and linked.film_id, (copied.error, linked.error)
         c1 = clip_ops.add(lib, copied.film_id, 0, 1_000_000, title="One")
         c2 = clip_ops.add(lib, linked.film_id, 0, 1_000_000, title="Two")
@@ -98,8 +101,8 @@ def test_evidence_and_codebook_writers_are_guarded(stocked, tmp_path):
             write(linked_src)
     assert linked_src.read_bytes()[-1:] == b"\0"
     with pytest.raises(BadInput, match="inside the library folder"):
-        codebook.write_file(lib, lib.root / "codebook.csv")
-    codebook.write_file(lib, lib.exports_dir / "codebook.csv")
+        codebook_files.write_file(lib, lib.root / "codebook.csv")
+    codebook_files.write_file(lib, lib.exports_dir / "codebook.csv")
     assert (lib.exports_dir / "codebook.csv").exists()
 
 
@@ -126,7 +129,7 @@ def test_export_never_writes_onto_another_library_this_user_opened(stocked, tmp_
     other_film = tmp_path / "other-footage.mp4"
     other_film.write_bytes(counting_film.read_bytes() + b"other")
     with Library.open(tmp_path / "second-library") as second:  # opened once, remembered
-        (linked,) = films.import_files(second, [other_film], link=True)
+        (linked,) = importing.import_files(second, [other_film], link=True)
         assert linked.film_id, linked.error
     _refused(lib, other_film)  # a film of the second library, outside both folders
     _refused(lib, tmp_path / "second-library" / "media" / "x.srt")

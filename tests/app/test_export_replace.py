@@ -8,17 +8,19 @@ import shutil
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from app.library import Library
-from app.ops import clips as clip_ops
-from app.ops import codebook, export, films, reels
+from app.clips import clips as clip_ops
+from app.codebook import codebook, codebook_files
+from app.reels import export, reels
+from app.films import importing
 from media.errors import BadInput, FolderUnusable
 
 
 @pytest.fixture
 def reel_lib(tmp_path, counting_film):
     with Library.open(tmp_path / "lib") as lib:
-        (film,) = films.import_files(lib, [counting_film], link=True)
+        (film,) = importing.import_files(lib, [counting_film], link=True)
         clip = clip_ops.add(lib, film.film_id, 0, 1_000_000, title="One")
         reels.create(lib, "R", [clip], audience="team")
         yield lib
@@ -64,9 +66,9 @@ def test_a_file_that_is_not_media_is_replaced_when_asked(reel_lib, tmp_path):
     sheet = tmp_path / "codebook.csv"
     sheet.write_text("my own notes\n")
     with pytest.raises(BadInput, match="already there"):
-        codebook.write_file(reel_lib, sheet)
+        codebook_files.write_file(reel_lib, sheet)
     assert sheet.read_text() == "my own notes\n"
-    codebook.write_file(reel_lib, sheet, replace=True)
+    codebook_files.write_file(reel_lib, sheet, replace=True)
     assert sheet.read_text().startswith("kind,") or "name" in sheet.read_text()
 
 

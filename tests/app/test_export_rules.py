@@ -8,11 +8,11 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from app import reel_plan
-from app.cli import main
+from app.reels import reel_plan
+from app.cli.main import main
 from media.errors import BadInput
 from media.export.plan import PlanItem
-from media.probe import probe
+from media.reading.probe import probe
 from tests.media_factory import make_counting_film
 
 

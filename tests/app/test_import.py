@@ -9,10 +9,10 @@ import pytest
 
 from media.errors import StorageError, UnsupportedMedia
 from media.jobs import Cancelled, CancelToken
-from app.ops import films
+from app.films import films, importing
 from app import queries
-from media.thumbnails import load_strip
-from media.waveform import load_peaks
+from media.analysis.thumbnails import load_strip
+from media.analysis.waveform import load_peaks
 from tests.conftest import sample
 from tests.snapshot import library_state
 
@@ -31,7 +31,7 @@ def test_every_sample_imports_or_is_refused_with_its_name_and_reason(lib, sample
     before_each = {}
     for path in media:
         before_each[path.name] = library_state(lib)
-        results = films.import_files(lib, [path], event="Workshop 1")
+        results = importing.import_files(lib, [path], event="Workshop 1")
         (result,) = results
         if path.name in REFUSED:
             assert result.film_id is None
@@ -61,7 +61,7 @@ def test_every_sample_imports_or_is_refused_with_its_name_and_reason(lib, sample
     ],
 )
 def test_probed_facts(lib, name, duration_us, fps, rotation, vfr, size, audio):
-    result = films.import_file(lib, sample(name))
+    result = importing.import_file(lib, sample(name))
     with lib.read() as s:
         (r,) = queries.film_records(s, lib.root, [result.film_id])
     assert abs(r.duration_us - duration_us) <= 2_000, r.duration_us
@@ -69,7 +69,7 @@ def test_probed_facts(lib, name, duration_us, fps, rotation, vfr, size, audio):
 
 
 def test_thumbnails_and_waveform_land_in_the_cache_upright(lib):
-    result = films.import_file(lib, sample("phone-android12-2160p60-h264-aac-rot90.mp4"))
+    result = importing.import_file(lib, sample("phone-android12-2160p60-h264-aac-rot90.mp4"))
     with lib.read() as s:
         (r,) = queries.film_records(s, lib.root, [result.film_id])
     strip = load_strip(lib.cache_dir(r.sha256))
@@ -80,17 +80,17 @@ def test_thumbnails_and_waveform_land_in_the_cache_upright(lib):
 
 
 def test_same_content_again_returns_the_existing_film(lib, counting_film, tmp_path):
-    first = films.import_file(lib, counting_film)
+    first = importing.import_file(lib, counting_film)
     copy = tmp_path / "renamed copy.mp4"
     shutil.copy(counting_film, copy)
     before = library_state(lib)
-    again = films.import_file(lib, copy)
+    again = importing.import_file(lib, copy)
     assert again.existed and again.film_id == first.film_id
     assert library_state(lib) == before
 
 
 def test_copy_is_managed_and_link_stays_in_place(lib, counting_film):
-    copied = films.import_file(lib, counting_film)
+    copied = importing.import_file(lib, counting_film)
     with lib.read() as s:
         (r,) = queries.film_records(s, lib.root, [copied.film_id])
     assert Path(r.path).parent == lib.media_dir and not r.linked
@@ -98,7 +98,7 @@ def test_copy_is_managed_and_link_stays_in_place(lib, counting_film):
 
 
 def test_link_mode(lib, counting_film):
-    linked = films.import_file(lib, counting_film, link=True)
+    linked = importing.import_file(lib, counting_film, link=True)
     with lib.read() as s:
         (r,) = queries.film_records(s, lib.root, [linked.film_id])
     assert r.linked and Path(r.path) == counting_film
@@ -107,7 +107,7 @@ def test_link_mode(lib, counting_film):
 
 def test_a_batch_goes_on_past_a_bad_file(lib, counting_film):
     bad = sample("edge-mp4-262-bytes-no-streams.mp4")
-    results = films.import_files(lib, [bad, Path("/nonexistent/film.mp4"), counting_film])
+    results = importing.import_files(lib, [bad, Path("/nonexistent/film.mp4"), counting_film])
     assert [r.error is None for r in results] == [False, False, True]
     assert "file not found" in results[1].error and "/nonexistent/film.mp4" in results[1].error
 
@@ -121,7 +121,7 @@ def test_cancel_leaves_the_library_as_it_was(lib, counting_film):
             token.cancel()
 
     with pytest.raises(Cancelled):
-        films.import_file(lib, counting_film, progress=progress, cancel=token)
+        importing.import_file(lib, counting_film, progress=progress, cancel=token)
     assert library_state(lib) == before
     assert not any(lib.tmp_dir.iterdir())
 
@@ -152,7 +152,7 @@ def test_full_disk_gives_a_clear_message_and_changes_nothing(lib, counting_film,
 
     monkeypatch.setattr("media.files.open", fake_open, raising=False)
     with pytest.raises(StorageError) as err:
-        films.import_file(lib, counting_film)
+        importing.import_file(lib, counting_film)
     assert "disk is full" in str(err.value)
     assert library_state(lib) == before
 
@@ -160,7 +160,7 @@ def test_full_disk_gives_a_clear_message_and_changes_nothing(lib, counting_film,
 def test_missing_file_is_marked_and_relinked_by_content(lib, counting_film, tmp_path):
     moved = tmp_path / "moved.mp4"
     shutil.copy(counting_film, moved)
-    result = films.import_file(lib, moved, link=True)
+    result = importing.import_file(lib, moved, link=True)
     hidden = tmp_path / "elsewhere" / "found-again.mp4"
     hidden.parent.mkdir()
     moved.rename(hidden)

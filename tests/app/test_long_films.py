@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from app import queries
-from app.ops import films
-from media.thumbnails import PAGE_WIDTH, load_strip, read_tile
-from media.waveform import load_peaks
+from app.films import importing
+from media.analysis.thumbnails import PAGE_WIDTH, load_strip, read_tile
+from media.analysis.waveform import load_peaks
 from tests.media_factory import make_long_film
 
 ASPECTS = {"16x9": (64, 36), "4x3": (48, 36), "9x16": (36, 64)}
@@ -40,7 +40,7 @@ def _check_strip(lib, film_id, seconds, aspect):
 def test_a_14_minute_film_imports_in_every_aspect(lib, tmp_path, aspect):
     seconds = 14 * 60
     film = make_long_film(tmp_path / f"session-{aspect}.mp4", seconds, size=ASPECTS[aspect])
-    result = films.import_file(lib, film)
+    result = importing.import_file(lib, film)
     assert result.error is None
     r = _check_strip(lib, result.film_id, seconds, aspect)
     peaks = load_peaks(lib.cache_dir(r.sha256))
@@ -53,7 +53,7 @@ def test_a_3_hour_film_imports_in_every_aspect(lib, tmp_path, aspect):
     seconds = 3 * 3600
     film = make_long_film(tmp_path / f"day-{aspect}.mkv", seconds, size=ASPECTS[aspect],
                           audio=aspect == "16x9")
-    result = films.import_file(lib, film, link=True)
+    result = importing.import_file(lib, film, link=True)
     assert result.error is None
     r = _check_strip(lib, result.film_id, seconds, aspect)
     peaks = load_peaks(lib.cache_dir(r.sha256))
@@ -69,7 +69,7 @@ def test_a_3_hour_film_imports_in_every_aspect(lib, tmp_path, aspect):
 def test_a_failed_thumbnail_write_names_the_film_not_a_temporary_folder(lib, tmp_path, monkeypatch):
     import errno
 
-    from media import thumbnails
+    from media.analysis import thumbnails
     from tests.snapshot import library_state
 
     film = make_long_film(tmp_path / "role-play 3.mp4", 20)
@@ -79,7 +79,7 @@ def test_a_failed_thumbnail_write_names_the_film_not_a_temporary_folder(lib, tmp
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(thumbnails, "_write_atomic", full)
-    (result,) = films.import_files(lib, [film])
+    (result,) = importing.import_files(lib, [film])
     assert result.error.startswith("role-play 3.mp4: ")
     assert "disk is full" in result.error and ".tmp" not in result.error
     assert library_state(lib) == before
@@ -100,7 +100,7 @@ def test_the_command_line_imports_a_14_minute_film_with_nothing_on_stderr(tmp_pa
 
 def test_coarse_levels_hold_every_4th_tile_of_the_level_below(lib, tmp_path):
     film = make_long_film(tmp_path / "levels.mp4", 3600, audio=False)
-    result = films.import_file(lib, film, link=True)
+    result = importing.import_file(lib, film, link=True)
     with lib.read() as s:
         (r,) = queries.film_records(s, lib.root, [result.film_id])
     strip = load_strip(lib.cache_dir(r.sha256))

@@ -7,11 +7,18 @@ from fractions import Fraction
 
 import pytest
 
-from app import evidence, review_summary
-from app.cli import main
+from app.prototypes import evidence
+from app.reviews import review_summary
+from app.cli.main import main
 from app.models import ExportRecord
-from app.name_guard import Guard, NameRefused, Text
-from app.ops import bundle_export, clips, export, films, people, prototypes, reels, reviews
+from app.ways_out.name_guard import Guard, NameRefused, Text
+from app.bundles import bundle_export
+from app.clips import clips
+from app.reels import export, reels
+from app.films import films, importing
+from app.people import people
+from app.prototypes import prototypes
+from app.reviews import reviews
 from media import timecode
 from tests.app.test_consent_leaks import out  # noqa: F401 (the shared output folder)
 from tests.media_factory import make_counting_film
@@ -36,7 +43,7 @@ def films_on_disk(tmp_path_factory):
 def stocked(lib, films_on_disk):
     """A clip on a plain film in a prototype; Margaret and Tariq are people of the library
     (public consent, on no clip: their names are guarded all the same)."""
-    film = films.import_file(lib, films_on_disk[0]).film_id
+    film = importing.import_file(lib, films_on_disk[0]).film_id
     clip = clips.add(lib, film, 0, timecode.frame_start_us(25, FPS), title="At the desk", quote="Nobody asked")
     proto = prototypes.add(lib, "Welcome desk")
     prototypes.link(lib, proto, [clip])
@@ -192,7 +199,7 @@ def test_a_bundle_refused_for_its_reel_title_says_so(stocked, out):
 @pytest.fixture
 def named_film(stocked, films_on_disk):
     lib, _film, _clip, proto = stocked
-    film = films.import_file(lib, films_on_disk[1]).film_id
+    film = importing.import_file(lib, films_on_disk[1]).film_id
     clip = clips.add(lib, film, 0, timecode.frame_start_us(20, FPS), title="Consult")
     prototypes.link(lib, proto, [clip])
     return lib, film, clip, reels.create(lib, "Consults", [clip], audience="public")
@@ -251,7 +258,7 @@ def test_the_refusal_says_how_to_rename_the_film_and_the_command_line_can(named_
 def test_a_summary_after_a_withdrawal_shows_no_still_of_a_whole_film_either(lib, films_on_disk, out):
     """An event's film with no clips is shown whole at the meeting; someone in it withdraws
     before the summary is written: no still of it goes out."""
-    film = films.import_file(lib, films_on_disk[1], event="Workshop day").film_id
+    film = importing.import_file(lib, films_on_disk[1], event="Workshop day").film_id
     people.add(lib, "Ali Other", "carer", "team")
     people.appears(lib, "Ali Other", [film])
     review = reviews.start(lib, event="Workshop day", audience="team")

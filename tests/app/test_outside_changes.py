@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from app.library import Library
-from app.ops import people
+from app.people import people
 from app.outside_changes import OutsideChanges
 
 

@@ -8,8 +8,14 @@ from fractions import Fraction
 
 import pytest
 
-from app import cli, export_policy, queries, reel_plan
-from app.ops import clips, films, people, reels
+from app import queries
+from app.cli import main as cli
+from app.ways_out import export_policy
+from app.reels import reel_plan
+from app.clips import clips
+from app.films import importing
+from app.people import people
+from app.reels import reels
 from media import timecode
 from media.errors import BadInput
 from tests.app.test_consent_leaks import two_films  # noqa: F401
@@ -24,7 +30,7 @@ def _run(lib, capsys, *args):
 
 
 def test_a_withdrawal_is_said_as_a_withdrawal_not_as_no_consent(lib, two_films):
-    film = films.import_file(lib, two_films[0]).film_id
+    film = importing.import_file(lib, two_films[0]).film_id
     clip = clips.add(lib, film, 0, 1_000_000, title="Kitchen")
     people.add(lib, "Bob Smith", "lived_experience", "team")
     people.appears(lib, "Bob Smith", [film])
@@ -59,7 +65,7 @@ def test_a_second_withdrawal_is_refused_and_keeps_the_first_date(lib, capsys):
 
 
 def test_clips_by_person_respect_the_stretches_they_appear_in(lib, two_films):
-    film = films.import_file(lib, two_films[0]).film_id
+    film = importing.import_file(lib, two_films[0]).film_id
     f = timecode.frame_start_us
     before = clips.add(lib, film, f(0, FPS), f(20, FPS), title="Before she comes in")
     during = clips.add(lib, film, f(60, FPS), f(90, FPS), title="She speaks")
@@ -76,7 +82,7 @@ def test_clips_by_person_respect_the_stretches_they_appear_in(lib, two_films):
 
 
 def people_id(lib, name):
-    from app.ops import lookup
+    from app import lookup
 
     with lib.read() as s:
         return lookup.person(s, name).id
@@ -98,9 +104,9 @@ def test_a_duplicate_imported_into_an_event_joins_it_when_it_had_none(lib, two_f
 
 
 def test_joining_an_event_is_one_undoable_step(lib, two_films):
-    from app.ops import events
+    from app.films import events, importing
 
-    film = films.import_file(lib, two_films[0]).film_id
+    film = importing.import_file(lib, two_films[0]).film_id
     assert events.adopt(lib, [film], "Day 1") == {film: "now in event 'Day 1'"}
     lib.undo()
     with lib.read() as s:
@@ -108,9 +114,9 @@ def test_joining_an_event_is_one_undoable_step(lib, two_films):
 
 
 def test_a_mistyped_tag_is_refused_with_the_near_one_not_created(lib, two_films, capsys):
-    from app.ops import codebook
+    from app.codebook import codebook
 
-    film = films.import_file(lib, two_films[0]).film_id
+    film = importing.import_file(lib, two_films[0]).film_id
     with lib.op("tag") as s:
         codebook.get_or_create(s, "Not being listened to", "challenge")
     code = cli.main(["clip", "add", str(film), "--start", "0", "--end", "1", "--tag", "challenge:Not listened to",
@@ -126,7 +132,7 @@ def test_a_mistyped_tag_is_refused_with_the_near_one_not_created(lib, two_films,
 
 
 def test_a_reel_beyond_consent_is_said_at_creation_and_in_the_list(lib, two_films, capsys):
-    film = films.import_file(lib, two_films[0]).film_id
+    film = importing.import_file(lib, two_films[0]).film_id
     clip = clips.add(lib, film, 0, 1_000_000, title="Kitchen")
     people.add(lib, "Bob Smith", "lived_experience", "team")
     people.appears(lib, "Bob Smith", [film])

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from app.library import Library
-from app.ops import codebook
+from app.codebook import codebook
 from tests.snapshot import folder_bytes
 
 
@@ -111,10 +111,12 @@ def full_disk(where):
 
 
 def test_an_export_to_a_full_disk_exits_2_in_one_line(tmp_path, counting_film, capsys):
-    from app.ops import clips, films, reels
+    from app.clips import clips
+    from app.films import importing
+    from app.reels import reels
 
     with Library.open(tmp_path / "lib") as lib:
-        (film,) = films.import_files(lib, [counting_film])
+        (film,) = importing.import_files(lib, [counting_film])
         reels.create(lib, "R", [clips.add(lib, film.film_id, 0, 1_000_000, title="C1")], audience="public")
     with full_disk(tmp_path / "full") as disk:
         for out in ("r.srt", "r.csv", "book.csv"):

@@ -13,14 +13,20 @@ from sqlalchemy import func, select
 
 from app.library import Library
 from app.models import ClipPrototype, Person, Prototype, Reel, Tag
-from app.ops import clips, films, prototypes, reels
-from app.ops import codebook
+from app.clips import clips
+from app.films import importing
+from app.prototypes import prototypes
+from app.reels import reels
+from app.codebook import codebook
 from app.undo import UndoConflict
 
 WORKER = r"""
 import json, sys, time
 from app.library import Library
-from app.ops import codebook, people, prototypes, reels
+from app.codebook import codebook
+from app.people import people
+from app.prototypes import prototypes
+from app.reels import reels
 from media.errors import ProtoReelError
 
 library, start, n = sys.argv[1], float(sys.argv[2]), sys.argv[3]
@@ -46,7 +52,7 @@ print(json.dumps(results))
 @pytest.fixture
 def shared_library(tmp_path, counting_film):
     with Library.open(tmp_path / "lib") as lib:
-        (film,) = films.import_files(lib, [counting_film])
+        (film,) = importing.import_files(lib, [counting_film])
         clips.add(lib, film.film_id, 0, 1_000_000, title="C1")
     return tmp_path / "lib"
 
@@ -82,7 +88,7 @@ def test_reel_titles_are_unique_in_the_database_itself(shared_library):
 
 def _in_other_process(library, code: str) -> None:
     done = subprocess.run([sys.executable, "-c", "from app.library import Library\n"
-                           "from app.ops import prototypes, reels, codebook\n"
+                           "from app.prototypes import prototypes\nfrom app.reels import reels\nfrom app.codebook import codebook\n"
                            f"lib = Library.open({str(library)!r})\n{code}\nlib.close()"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -183,11 +189,11 @@ def test_what_this_process_changed_outside_the_history_does_not_block_undo(share
 
 def test_a_film_whose_import_finished_in_the_background_can_be_undone(tmp_path, counting_film):
     from app.models import Film
-    from app.ops import staged_import
+    from app.films import importing
 
     with Library.open(tmp_path / "lib") as lib:
-        film_id = staged_import.register(lib, counting_film).film_id  # undoable: "Import"
-        staged_import.complete(lib, film_id)  # not undoable: sha, path, state change
+        film_id = importing.register(lib, counting_film).film_id  # undoable: "Import"
+        importing.complete(lib, film_id)  # not undoable: sha, path, state change
         lib.undo()
         with lib.read() as s:
             assert s.get(Film, film_id) is None

@@ -4,7 +4,11 @@ import pytest
 from sqlalchemy import event
 
 from app import reads
-from app.ops import clips, films, people, prototypes, reels
+from app.clips import clips
+from app.films import importing
+from app.people import people
+from app.prototypes import prototypes
+from app.reels import reels
 from media.errors import NotFound
 
 
@@ -20,7 +24,7 @@ def statements(lib, fn):
 
 
 def test_a_reel_plan_costs_the_same_queries_for_3_or_12_items(lib, counting_film):
-    film_id = films.import_file(lib, counting_film).film_id
+    film_id = importing.import_file(lib, counting_film).film_id
     people.add(lib, "Someone", "actor", "team")
     people.appears(lib, "Someone", [film_id])
     ids = [clips.add(lib, film_id, i * 300_000, i * 300_000 + 200_000, tags=["challenge:Waiting and delay"])
@@ -33,14 +37,14 @@ def test_a_reel_plan_costs_the_same_queries_for_3_or_12_items(lib, counting_film
 
 
 def test_plan_items_for_clips_carry_their_film_facts(lib, counting_film):
-    film_id = films.import_file(lib, counting_film).film_id
+    film_id = importing.import_file(lib, counting_film).film_id
     clip_id = clips.add(lib, film_id, 0, 1_000_000, title="Played")
     (item,) = reads.clip_plan_items(lib, [clip_id])
     assert item.source.is_file() and item.fps is not None and item.width == 320 and item.caption == "Played"
 
 
 def test_stale_ids_raise_not_found_in_reads_and_ops(lib, counting_film):
-    film_id = films.import_file(lib, counting_film).film_id
+    film_id = importing.import_file(lib, counting_film).film_id
     clip_id = clips.add(lib, film_id, 0, 1_000_000)
     clips.delete(lib, [clip_id])
     with pytest.raises(NotFound, match=f"clip {clip_id}: no longer in the library"):
@@ -54,7 +58,7 @@ def test_stale_ids_raise_not_found_in_reads_and_ops(lib, counting_film):
 
 
 def test_default_clip_titles_name_the_film_and_the_time(lib, counting_film):
-    film_id = films.import_file(lib, counting_film).film_id
+    film_id = importing.import_file(lib, counting_film).film_id
     clip_id = clips.add(lib, film_id, 2_500_000, 3_000_000)
     assert reads.clip(lib, clip_id).title == "counting · 0:02"
     assert clips.short_name("people-talking-grid-woman-360x288p25-mpeg1-mp2") == "people talking grid woman"

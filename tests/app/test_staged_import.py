@@ -15,10 +15,11 @@ import pytest
 
 from app import queries
 from app.library import Library
-from app.ops import clips, films, staged_import
+from app.clips import clips
+from app.films import films, importing
 from media.errors import UnsupportedMedia
-from media.thumbnails import load_strip
-from media.waveform import load_peaks
+from media.analysis.thumbnails import load_strip
+from media.analysis.waveform import load_peaks
 from tests.media_factory import make_long_film
 from tests.snapshot import library_state
 
@@ -37,17 +38,17 @@ def hour_film(tmp_path_factory):
 
 
 def test_a_registered_film_is_markable_at_once_and_completes_later(lib, hour_film):
-    result = staged_import.register(lib, hour_film, event="Day 1")
+    result = importing.register(lib, hour_film, event="Day 1")
     r = record(lib, result.film_id)
     assert r.importing and r.path == str(hour_film) and r.event == "Day 1"
     assert r.duration_us > 3599_000_000
     clip_id = clips.add(lib, r.id, 1800_000_000, 1810_000_000, title="Half way")
-    assert staged_import.pending(lib) == [r.id]
-    staged_import.complete(lib, r.id)
+    assert importing.pending(lib) == [r.id]
+    importing.complete(lib, r.id)
     done = record(lib, r.id)
     assert not done.importing and not done.linked and Path(done.path).parent == lib.media_dir
     assert Path(done.path).read_bytes() == hour_film.read_bytes()
-    assert not done.sha256.startswith(staged_import.PENDING) and len(done.sha256) == 64
+    assert not done.sha256.startswith(importing.PENDING) and len(done.sha256) == 64
     strip = load_strip(lib.cache_dir(done.sha256))
     assert strip.complete and strip.times_us[-1] > 3590_000_000
     assert abs(len(load_peaks(lib.cache_dir(done.sha256))) - 360_000) <= 5
@@ -55,18 +56,18 @@ def test_a_registered_film_is_markable_at_once_and_completes_later(lib, hour_fil
     with lib.read() as s:
         (c,) = queries.clip_records(s, [clip_id])
     assert (c.film_id, c.title) == (r.id, "Half way")
-    assert staged_import.pending(lib) == []
+    assert importing.pending(lib) == []
 
 
 def test_the_same_content_is_recognised_while_importing_and_after(lib, hour_film, tmp_path):
-    first = staged_import.register(lib, hour_film)
+    first = importing.register(lib, hour_film)
     copy = tmp_path / "copy from another phone.mp4"
     copy.write_bytes(hour_film.read_bytes())
     before = library_state(lib)
-    again = staged_import.register(lib, copy)
+    again = importing.register(lib, copy)
     assert again.existed and again.film_id == first.film_id and library_state(lib) == before
-    staged_import.complete(lib, first.film_id)
-    assert staged_import.register(lib, copy).existed
+    importing.complete(lib, first.film_id)
+    assert importing.register(lib, copy).existed
 
 
 def test_a_refused_file_leaves_the_library_as_it_was(lib, tmp_path):
@@ -74,17 +75,17 @@ def test_a_refused_file_leaves_the_library_as_it_was(lib, tmp_path):
     bad.write_bytes(b"this is not a film" * 100)
     before = library_state(lib)
     with pytest.raises(UnsupportedMedia, match="notes.mp4"):
-        staged_import.register(lib, bad)
+        importing.register(lib, bad)
     assert library_state(lib) == before
 
 
 def test_an_import_undone_while_it_runs_leaves_nothing(lib, hour_film):
-    result = staged_import.register(lib, hour_film)
+    result = importing.register(lib, hour_film)
     key = record(lib, result.film_id).sha256
     before_undo = library_state(lib)
     lib.undo()
-    staged_import.complete(lib, result.film_id)
-    assert staged_import.pending(lib) == []
+    importing.complete(lib, result.film_id)
+    assert importing.pending(lib) == []
     assert not any(lib.media_dir.iterdir()) and not lib.cache_dir(key).exists()
     assert library_state(lib) != before_undo
 
@@ -92,14 +93,14 @@ def test_an_import_undone_while_it_runs_leaves_nothing(lib, hour_film):
 KILLED_MIDWAY = textwrap.dedent("""
     import os, signal, sys
     from app.library import Library
-    from app.ops import staged_import
+    from app.films import importing
     lib = Library.open(sys.argv[1])
-    film_id = staged_import.register(lib, sys.argv[2]).film_id
+    film_id = importing.register(lib, sys.argv[2]).film_id
     print(film_id, flush=True)
     def progress(fraction, message=""):
         if fraction > 0.75:  # copied, and half the pictures made
             os.kill(os.getpid(), signal.SIGKILL)  # the power goes off
-    staged_import.complete(lib, film_id, progress)
+    importing.complete(lib, film_id, progress)
 """)
 
 
@@ -115,8 +116,8 @@ def test_an_import_killed_midway_is_taken_up_on_the_next_start(tmp_path, hour_fi
         strip = load_strip(lib.cache_dir(r.sha256))
         assert strip is not None and not strip.complete  # part of it had arrived
         assert not any(lib.media_dir.iterdir())
-        assert staged_import.pending(lib) == [film_id]
-        staged_import.complete(lib, film_id)
+        assert importing.pending(lib) == [film_id]
+        importing.complete(lib, film_id)
         r = record(lib, film_id)
         assert not r.importing and Path(r.path).read_bytes() == hour_film.read_bytes()
         assert load_strip(lib.cache_dir(r.sha256)).complete
@@ -124,15 +125,15 @@ def test_an_import_killed_midway_is_taken_up_on_the_next_start(tmp_path, hour_fi
 
 
 def test_a_long_film_registers_from_its_header_and_gets_exact_facts_when_complete(lib, hour_film, monkeypatch):
-    from media.probe import probe, probe_quick
+    from media.reading.probe import probe, probe_quick
 
     quick, full = probe_quick(hour_film), probe(hour_film)
     assert quick.frame_count is None and full.frame_count == 3600
     assert (quick.fps, quick.width, quick.height, quick.has_audio) == (full.fps, full.width, full.height, True)
     assert abs(quick.duration_us - full.duration_us) < 100_000
-    monkeypatch.setattr(films, "QUICK_ABOVE_BYTES", 0)  # as for a film of hours
-    film_id = staged_import.register(lib, hour_film).film_id
+    monkeypatch.setattr(importing, "QUICK_ABOVE_BYTES", 0)  # as for a film of hours
+    film_id = importing.register(lib, hour_film).film_id
     assert record(lib, film_id).frame_count is None
-    staged_import.complete(lib, film_id)
+    importing.complete(lib, film_id)
     done = record(lib, film_id)
     assert (done.frame_count, done.duration_us) == (full.frame_count, full.duration_us)

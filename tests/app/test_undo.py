@@ -5,14 +5,20 @@ import shutil
 import pytest
 
 from media.errors import NothingToUndo
-from app.ops import clips, codebook, events, films, lookup, people, prototypes, reels
+from app.clips import clips
+from app.codebook import codebook
+from app.films import events, films, importing
+from app import lookup
+from app.people import people
+from app.prototypes import prototypes
+from app.reels import reels
 from tests.snapshot import db_state
 
 
 @pytest.fixture
 def stocked(lib, counting_film):
     """A library with a film, two clips, a prototype and a person."""
-    film = films.import_file(lib, counting_film, event="Workshop 1").film_id
+    film = importing.import_file(lib, counting_film, event="Workshop 1").film_id
     a = clips.add(lib, film, 0, 1_000_000, title="Waiting room", tags=["challenge:Waiting and delay"])
     b = clips.add(lib, film, 2_000_000, 3_000_000, title="Peer welcome", tags=["opportunity:Peer support"])
     proto = prototypes.add(lib, "Welcome desk", "A peer at the front desk")
@@ -72,7 +78,7 @@ def test_undo_then_redo(stocked, case):
 
 def test_undo_import_and_relink(lib, counting_film, tmp_path):
     before = db_state(lib)
-    film = films.import_file(lib, counting_film, event="W").film_id
+    film = importing.import_file(lib, counting_film, event="W").film_id
     assert lib.undo_name.startswith("Import")
     after = db_state(lib)
     lib.undo()

@@ -10,9 +10,13 @@ import cv2
 import numpy as np
 import pytest
 
-from app import evidence
+from app.prototypes import evidence
 from app.models import ExportRecord
-from app.ops import clips, export, films, people, prototypes, reels
+from app.clips import clips
+from app.reels import export, reels
+from app.films import importing
+from app.people import people
+from app.prototypes import prototypes
 from media.anonymise import stream
 from media.anonymise.faces import cover_faces_in_still
 from media.errors import ConsentRefused
@@ -37,7 +41,7 @@ def detail(rgb, box) -> float:
 
 @pytest.fixture
 def man_reel(lib):
-    film = films.import_file(lib, sample(MAN)).film_id
+    film = importing.import_file(lib, sample(MAN)).film_id
     clip = clips.add(lib, film, 0, 1_000_000, title="Office")
     people.add(lib, "Jane Realname", "lived_experience", "team")
     people.appears(lib, "Jane Realname", [film])
@@ -97,7 +101,7 @@ def test_the_face_filter_covers_every_truth_face_in_the_stream(tmp_path):
 
 def test_voice_masking_shifts_the_pitch_and_keeps_the_length(lib, tmp_path):
     src = make_counting_film(tmp_path / "tone.mp4", seconds=2, fps=Fraction(25), gop=25, preset="veryfast")
-    film = films.import_file(lib, src).film_id
+    film = importing.import_file(lib, src).film_id
     clip = clips.add(lib, film, 0, 2_000_000, title="Voice")
     people.add(lib, "Jane Realname", "carer", "public")
     people.appears(lib, "Jane Realname", [film])
@@ -122,7 +126,7 @@ def test_report_stills_of_a_restricted_person_are_covered(lib, tmp_path):
     import base64
     import re
 
-    film = films.import_file(lib, sample(MAN)).film_id
+    film = importing.import_file(lib, sample(MAN)).film_id
     clip = clips.add(lib, film, 0, 1_000_000, title="Office")
     proto = prototypes.add(lib, "Desk")
     prototypes.link(lib, proto, [clip])

@@ -25,11 +25,13 @@ import cv2
 import numpy as np
 import pytest
 
-from app import reel_plan
-from app.ops import clips, export, films, reels
+from app.reels import reel_plan
+from app.clips import clips
+from app.reels import export, reels
+from app.films import importing
 from media import timecode
 from media.export.segments import Layout
-from media.probe import probe
+from media.reading.probe import probe
 from tests.conformance_films import RATE, FilmSpec, make_film
 from tests.media_factory import read_index
 
@@ -75,7 +77,7 @@ def library(tmp_path_factory):
         for spec, start, end in RATES_REEL + SOURCES_REEL:
             if spec.name not in made:
                 path = make_film(folder, spec)
-                film_id = films.import_file(lib, path, link=True).film_id
+                film_id = importing.import_file(lib, path, link=True).film_id
                 made[spec.name] = (film_id, _shown_times(path, spec))
         yield lib, folder, made
 
@@ -96,7 +98,7 @@ def _shown_times(path, spec) -> list[float]:
 
 
 def spec_upright(frame, spec):
-    from media.orientation import Orientation
+    from media.reading.orientation import Orientation
 
     return Orientation.of_frame(frame).upright(frame.to_ndarray(format="rgb24"))
 

@@ -19,9 +19,12 @@ import webvtt
 
 from media import timecode
 from media.errors import BadInput, ConsentRefused, StorageError
-from app.export_policy import Refusal
+from app.ways_out.export_policy import Refusal
 from media.jobs import Cancelled, CancelToken
-from app.ops import clips, export, films, people, reels
+from app.clips import clips
+from app.reels import export, reels
+from app.films import importing
+from app.people import people
 from tests.conftest import sample
 from tests.media_factory import make_counting_film, read_index
 from tests.snapshot import db_state
@@ -39,8 +42,8 @@ def sources(tmp_path_factory):
 
 @pytest.fixture
 def reel(lib, sources):
-    a = films.import_file(lib, sources[0], event="W").film_id
-    b = films.import_file(lib, sources[1], event="W").film_id
+    a = importing.import_file(lib, sources[0], event="W").film_id
+    b = importing.import_file(lib, sources[1], event="W").film_id
     f = timecode.frame_start_us
     c1 = clips.add(lib, a, f(13, FPS), f(37, FPS), title="First", tags=["challenge:Waiting and delay"])
     c2 = clips.add(lib, b, f(7, FPS), f(31, FPS), title="Silent one")
@@ -99,7 +102,7 @@ def test_mp4_is_frame_exact_in_sync_and_silent_where_the_film_was(reel, tmp_path
 
 def test_the_manifest_names_roles_and_consent_never_people(reel, tmp_path):
     """With people in the reel: the manifest lists each one's role and consent, and no name."""
-    from app.ops import people
+    from app.people import people
 
     lib, reel_id, _ = reel
     people.add(lib, "Zelda Quistgaard", "lived_experience", "public")
@@ -136,7 +139,7 @@ def test_cards_and_captions_add_their_length(reel, tmp_path):
 
 
 def test_rotated_phone_footage_comes_out_upright(lib, tmp_path):
-    film = films.import_file(lib, sample("phone-android12-2160p60-h264-aac-rot90.mp4")).film_id
+    film = importing.import_file(lib, sample("phone-android12-2160p60-h264-aac-rot90.mp4")).film_id
     clip = clips.add(lib, film, 0, 250_000, title="Phone")
     reel_id = reels.create(lib, "Phone", [clip])
     out = export.export_reel(lib, reel_id, tmp_path / "phone.mp4", cards=False, captions=False)

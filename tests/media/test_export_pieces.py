@@ -8,7 +8,9 @@ from fractions import Fraction
 import av
 import pytest
 
-from app.ops import clips, export, films, reels
+from app.clips import clips
+from app.reels import export, reels
+from app.films import importing
 from media import timecode
 from media.export import feed, pieces
 from tests.media.test_export import source_picture
@@ -54,7 +56,7 @@ def test_one_open_of_the_film_serves_every_clip_and_keeps_its_timestamps(film, t
 
 def test_the_export_reads_pieces_never_the_film_and_stays_frame_exact(lib, film, tmp_path, monkeypatch):
     monkeypatch.setattr(pieces, "PIECES_FROM_US", 10_000_000)  # this 20 s film stands for a long recording
-    film_id = films.import_file(lib, film, link=True).film_id  # linked: the export reads this very file
+    film_id = importing.import_file(lib, film, link=True).film_id  # linked: the export reads this very file
     f = timecode.frame_start_us
     ids = [clips.add(lib, film_id, f(a, FPS), f(b, FPS), title=f"Part {n}") for n, (a, b) in enumerate(RANGES)]
     reel_id = reels.create(lib, "Long day", ids, audience="team")
@@ -78,7 +80,7 @@ def test_the_export_reads_pieces_never_the_film_and_stays_frame_exact(lib, film,
 
 def test_a_short_film_is_measured_once_but_not_copied(lib, film, tmp_path, monkeypatch):
     """Below PIECES_FROM_US a film's index is small: its decoders open it, no disk is used."""
-    film_id = films.import_file(lib, film, link=True).film_id
+    film_id = importing.import_file(lib, film, link=True).film_id
     f = timecode.frame_start_us
     ids = [clips.add(lib, film_id, f(a, FPS), f(b, FPS), title=f"Part {n}") for n, (a, b) in enumerate(RANGES)]
     reel_id = reels.create(lib, "Short day", ids, audience="team")

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.ops import clips, export, films, reels
+from app.clips import clips
+from app.reels import export, reels
+from app.films import importing
 from media import oslayer
 from media.export import feed
 from media.export.feed import Feeder, Run, SegmentFailed
@@ -81,7 +83,7 @@ def test_a_stuck_decoder_fails_within_seconds(tmp_path, monkeypatch):
 @pytest.fixture
 def reel(lib, tmp_path):
     film = make_counting_film(tmp_path / "film.mp4", seconds=4)
-    film_id = films.import_file(lib, film).film_id
+    film_id = importing.import_file(lib, film).film_id
     clip = clips.add(lib, film_id, 400_000, 3_600_000, title="Waiting room")
     return lib, reels.create(lib, "Board", [str(clip)])
 

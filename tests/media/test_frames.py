@@ -6,8 +6,8 @@ from fractions import Fraction
 import pytest
 
 from media import timecode
-from media.frames import FrameReader
-from media.probe import probe
+from media.reading.frames import FrameReader
+from media.reading.probe import probe
 from tests.conftest import sample
 from tests.media_factory import make_counting_film, read_index
 
@@ -62,7 +62,7 @@ def test_transport_stream_times_count_from_the_film_start():
 def test_several_frame_starts_read_with_one_opening_match_one_at_a_time(bframe_film):
     """A clip's in and out are snapped with the film opened once (long MP4s are slow to open):
     the answers, in any order (a later time first), are those of separate openings."""
-    from media import frame_times
+    from media.reading import frame_times
 
     times = [2_510_000, 300_000, 1_010_000, 0, 3_990_000]
     one_by_one = [frame_times.frame_start_at(bframe_film, 0, t) for t in times]

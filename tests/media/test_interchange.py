@@ -9,7 +9,7 @@ import pytest
 
 from media import timecode
 from media.export.plan import ExportSettings, PlanItem, ReelPlan
-from media.export.timeline import edl_text, timeline
+from media.export.otio_edl import edl_text, timeline
 
 NTSC = Fraction(30000, 1001)
 

@@ -8,9 +8,9 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from media.live import LiveFeed, SoundIn
-from media.probe import probe
-from media.recording import RATE, record
+from media.capture.live import LiveFeed, SoundIn
+from media.reading.probe import probe
+from media.capture.recorder import RATE, record
 from tests.media_factory import frame_image, read_index
 
 

@@ -10,12 +10,12 @@ import av
 import numpy as np
 import pytest
 
-from app.ops import films
-from media import probe as probe_module
-from media.analysis import analyse
-from media.probe import probe, probe_quick
-from media.thumbnails import load_strip
-from media.waveform import load_peaks
+from app.films import importing
+from media.reading import probe as probe_module
+from media.analysis.one_pass import analyse
+from media.reading.probe import probe, probe_quick
+from media.analysis.thumbnails import load_strip
+from media.analysis.waveform import load_peaks
 from tests.conformance_films import FilmSpec, make_film
 from tests.media_factory import make_long_film
 
@@ -80,7 +80,7 @@ def test_an_import_reads_every_packet_once(lib, tmp_path, monkeypatch):
 
     monkeypatch.setattr(probe_module, "_measure", counted)
     monkeypatch.setattr(av, "open", counted_open)
-    result = films.import_file(lib, film)
+    result = importing.import_file(lib, film)
     assert passes == [probe_module.QUICK_PACKETS]  # the quick probe's first packets, nothing more
     assert opened == [str(film)] * 2  # the quick probe, the thumbnail pass
     monkeypatch.setattr(av, "open", real_open)

@@ -7,10 +7,10 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-from media.frames import FrameReader
-from media.orientation import Orientation
-from media.probe import probe
-from media.thumbnails import StripCollector
+from media.reading.frames import FrameReader
+from media.reading.orientation import Orientation
+from media.reading.probe import probe
+from media.analysis.thumbnails import StripCollector
 from tests.media_factory import frame_image, make_counting_film, read_index, store_oriented
 
 

@@ -12,7 +12,9 @@ import time
 import av
 import pytest
 
-from app.ops import clips, export, films, reels
+from app.clips import clips
+from app.reels import export, reels
+from app.films import importing
 from media import oslayer
 from tests.media_factory import make_counting_film, read_index
 
@@ -58,7 +60,7 @@ def test_the_portable_path_is_plain_children(monkeypatch):
 
 def test_portable_path_exports_the_same_exact_reel(lib, tmp_path, monkeypatch):
     monkeypatch.setenv(oslayer.FORCE_PORTABLE_ENV, "1")
-    film = films.import_file(lib, make_counting_film(tmp_path / "f.mp4", seconds=3)).film_id
+    film = importing.import_file(lib, make_counting_film(tmp_path / "f.mp4", seconds=3)).film_id
     clip = clips.add(lib, film, 520_000, 2_000_000)  # 25 fps: frames 13..49
     reel_id = reels.create(lib, "Portable", [str(clip)])
     out = export.export_reel(lib, reel_id, tmp_path / "p.mp4", cards=False, captions=False)

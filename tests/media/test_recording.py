@@ -9,14 +9,14 @@ import time
 
 import av
 
-from app.ops import recording
+from app.films import takes
 from app import queries
-from media.probe import probe
+from media.reading.probe import probe
 from tests.media_factory import read_index
 
 
 def test_ten_seconds_from_the_test_source_land_as_a_film(lib):
-    film_id = recording.record_take(lib, recording.TestSource(), 10, event="Workshop 3", realtime=False)
+    film_id = takes.record_take(lib, takes.TestSource(), 10, event="Workshop 3", realtime=False)
     with lib.read() as s:
         (film,) = queries.film_records(s, lib.root, [film_id])
     assert film.event == "Workshop 3" and film.fps == "30" and film.frame_count == 300
@@ -91,12 +91,12 @@ def test_a_full_disk_stops_the_take_with_a_clear_message_and_keeps_it_for_recove
             filler = disk / "filler"
             filler.write_bytes(b"\0" * (shutil.disk_usage(disk).free - 2_000_000))  # 2 MB left
             with pytest.raises(StorageError) as err:
-                recording.record_take(lib, recording.TestSource(), 60, event="Full disk", realtime=False)
+                takes.record_take(lib, takes.TestSource(), 60, event="Full disk", realtime=False)
             assert "the disk is full" in str(err.value) and "kept" in str(err.value)
             with lib.read() as s:
                 assert queries.film_records(s, lib.root) == []  # nothing half-imported
             filler.unlink()  # the facilitator frees some space
-            ((_take, film_id, reason),) = recording.recover(lib)
+            ((_take, film_id, reason),) = takes.recover(lib)
             assert reason is None
             with lib.read() as s:
                 (film,) = queries.film_records(s, lib.root, [film_id])
@@ -109,7 +109,7 @@ class FlashAndClick:
     """Black frames and silence, but a white frame and a click on the same instant (frame 45)."""
 
     name = "Flash and click"
-    width, height, fps = 160, 120, recording.TestSource().fps
+    width, height, fps = 160, 120, takes.TestSource().fps
 
     def frames(self):
         import numpy as np
@@ -125,7 +125,7 @@ class FlashAndClick:
 def test_a_flash_and_its_click_land_at_the_same_time_and_frames_are_evenly_timed(tmp_path):
     import numpy as np
 
-    from media.recording import record, remux
+    from media.capture.recorder import record, remux
     record(FlashAndClick(), tmp_path / "take.mp4", None, realtime=False)
     film = remux(tmp_path / "take.mp4", tmp_path / "film.mp4")
     info = probe(film)

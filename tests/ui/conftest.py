@@ -12,7 +12,7 @@ def window(qtbot, lib, tmp_path, monkeypatch):
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     win = MainWindow(lib)
     qtbot.addWidget(win)
@@ -26,9 +26,9 @@ def window(qtbot, lib, tmp_path, monkeypatch):
 @pytest.fixture
 def film_window(window, qtbot, counting_film):
     """The window with the counting film imported and open, first frame on screen."""
-    from app.ops import films
+    from app.films import importing
 
-    film_id = films.import_file(window.lib, counting_film, event="Workshop 1").film_id
+    film_id = importing.import_file(window.lib, counting_film, event="Workshop 1").film_id
     window.lib.undo_stack.clear()
     window.library_panel.select_film(film_id)
     qtbot.waitUntil(lambda: window.video.current_image() is not None, timeout=10_000)

@@ -7,7 +7,6 @@ would, prints TYPED after the last keystroke, then keeps presenting until it is 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -15,14 +14,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.library import Library
+from tests.ui.helpers import pump
 from ui.present.session import Presentation
-
-
-def pump(ms: int) -> None:
-    end = time.monotonic() + ms / 1000
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.005)
 
 
 def main() -> None:

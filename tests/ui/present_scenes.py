@@ -37,7 +37,11 @@ def stock(lib) -> int:
     """A reel of the workshop's clips for the collaborative; the man in the third film agreed
     to team review only, so his clip is withheld from this meeting."""
     from app import reads
-    from app.ops import people, prototypes, reels, reviews, safeguarding
+    from app.people import people
+    from app.prototypes import prototypes
+    from app.reels import reels
+    from app.reviews import reviews
+    from app.clips import safeguarding
 
     ids, made = workshop(lib)
     proto = prototypes.add(lib, "Welcome desk", "A peer worker greets people at the front desk", "prototyping")
@@ -53,7 +57,7 @@ def stock(lib) -> int:
 
 def scene(mode: str, library: Path, out_dir: Path) -> None:
     from app.library import Library
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     app = QApplication.instance()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -119,13 +123,13 @@ def scene(mode: str, library: Path, out_dir: Path) -> None:
     save(audience, out_dir / f"{prefix}-withheld.png")
     QTest.keyClick(audience, Qt.Key.Key_Escape)
     assert not pres.active
-    from app import review_records
+    from app.reviews import review_records
 
     d = review_records.detail(lib, review_id)
     assert d.items[0].marks == {"matters": 3, "surprising": 1, "action": 0}, d.items[0].marks
     assert d.items[0].note.startswith("Everyone recognised") and d.actions[0].prototype == "Welcome desk"
     if mode == "two":  # the summary of this meeting, to look at (the test renders it with pdftoppm)
-        from app import review_summary
+        from app.reviews import review_summary
         from ui.present.summary_pdf import register
 
         register()

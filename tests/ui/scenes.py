@@ -19,15 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import SAMPLES
-
-
-def pump(ms: int) -> None:
-    """Let Qt and the app's worker threads run for ``ms``. (QTest.qWait keeps the GIL, which
-    starves Python worker threads such as the frame server.)"""
-    end = time.monotonic() + ms / 1000
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.005)
+from tests.ui.helpers import pump
 
 
 def wait_until(app, condition, timeout_ms: int = 20_000) -> None:
@@ -49,7 +41,7 @@ def keys(window, *sequence) -> None:
 
 def open_window(lib, fit: bool = False):
     """The main window; ``fit``: at the size the app itself chooses for the screen."""
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow(lib)
     if not fit:
@@ -90,7 +82,8 @@ def distinct_colours(image: QImage, rect) -> int:
 
 def scene_workspace(library: Path, out: Path, fit: str = "") -> None:
     from app.library import Library
-    from app.ops import clips, films
+    from app.clips import clips
+    from app.films import importing
     app = QApplication.instance()
     lib = Library.open(library)
     names = [
@@ -101,8 +94,8 @@ def scene_workspace(library: Path, out: Path, fit: str = "") -> None:
         "phone-android12-2160p60-h264-aac-rot90.mp4",
         "long-15s-london-320x240p60-h264-aac.mp4",
     ]
-    results = films.import_files(lib, [SAMPLES / n for n in names[:4]], event="Living well workshop, 14 Nov")
-    results += films.import_files(lib, [SAMPLES / n for n in names[4:]], event="Breakfast review, 21 Nov")
+    results = importing.import_files(lib, [SAMPLES / n for n in names[:4]], event="Living well workshop, 14 Nov")
+    results += importing.import_files(lib, [SAMPLES / n for n in names[4:]], event="Breakfast review, 21 Nov")
     assert all(r.error is None for r in results), [r.error for r in results]
     window = open_window(lib, fit=bool(fit))
     woman = results[0].film_id
@@ -160,11 +153,12 @@ def assert_fits(app, window) -> None:
 
 def workshop(lib):
     """Four role-play films of one workshop and four tagged clips with quotes."""
-    from app.ops import clips, films
+    from app.clips import clips
+    from app.films import importing
 
     names = ["people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg", "people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg",
              "people-talking-grid-man2-360x288p25-mpeg1-mp2.mpg", "faces-tos-actors-640x360p24-h264-noaudio.mp4"]
-    ids = [r.film_id for r in films.import_files(lib, [SAMPLES / n for n in names], event="Living well workshop, 14 Nov")]
+    ids = [r.film_id for r in importing.import_files(lib, [SAMPLES / n for n in names], event="Living well workshop, 14 Nov")]
     made = [
         clips.add(lib, ids[0], 320_000, 1_240_000, title="Receptionist doesn't look up",
                   quote="Take a seat, someone will call you", tags=["challenge:Not being listened to", "theme:First contact"]),
@@ -179,7 +173,8 @@ def workshop(lib):
 
 def scene_reel_builder(library: Path, out: Path) -> None:
     from app.library import Library
-    from app.ops import people, reels
+    from app.people import people
+    from app.reels import reels
     app = QApplication.instance()
     lib = Library.open(library)
     ids, made = workshop(lib)
@@ -191,7 +186,7 @@ def scene_reel_builder(library: Path, out: Path) -> None:
         first = s.get(Reel, reel_id).items[2].id
     reels.update_item(lib, first, card_text="What good looks like", fade=True,
                       discuss="What would a peer worker change at your service?")
-    from app.ops import safeguarding
+    from app.clips import safeguarding
 
     safeguarding.flag(lib, [made[1]], note="The next clip shows a man becoming very distressed.")
     people.add(lib, "Actor A", "actor", "public")
@@ -241,7 +236,7 @@ def scene_safeguarding(library: Path, out: Path) -> None:
 
 def scene_evidence(library: Path, out: Path) -> None:
     from app.library import Library
-    from app.ops import prototypes
+    from app.prototypes import prototypes
     app = QApplication.instance()
     lib = Library.open(library)
     ids, made = workshop(lib)
@@ -288,7 +283,7 @@ def scene_record_devices(library: Path, out: Path) -> None:
 
     from app.library import Library
     from tests.ui.sound_server import MICROPHONE, plug_microphone, silence_microphone
-    from ui.capture_devices import SCREEN
+    from ui.capture.capture_devices import SCREEN
     app = QApplication.instance()
     lib = Library.open(library)
     window = open_window(lib)
@@ -327,7 +322,7 @@ def scene_record_devices(library: Path, out: Path) -> None:
 
 
 def _tag(lib, name: str) -> int:
-    from app.ops import lookup
+    from app import lookup
 
     with lib.read() as s:
         return lookup.tag(s, name).id
@@ -339,7 +334,7 @@ def scene_event_day(library: Path, out: Path, fit: str = "") -> None:
     import datetime as dt
 
     from app.library import Library
-    from app.ops import films
+    from app.films import importing
     from tests.media_factory import make_long_film
 
     app = QApplication.instance()
@@ -358,9 +353,9 @@ def scene_event_day(library: Path, out: Path, fit: str = "") -> None:
                        creation_time=utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
                        extra_metadata={"com.apple.quicktime.creationdate": local})
     lib = Library.open(library)
-    results = films.import_files(lib, [camera, phones], event="Living well workshop day", link=True)
+    results = importing.import_files(lib, [camera, phones], event="Living well workshop day", link=True)
     assert all(r.error is None for r in results), [r.error for r in results]
-    from app.ops import clips
+    from app.clips import clips
 
     by_name = {r.source.name: r.film_id for r in results}
     clips.add(lib, by_name["Hall camera.mkv"], 88 * 60 * 1_000_000, 92 * 60 * 1_000_000, title="Crisis line call")
@@ -372,15 +367,15 @@ def scene_event_day(library: Path, out: Path, fit: str = "") -> None:
     wait_until(app, lambda: len(window.clip_list.model.ids) == 2)
     wait_until(app, lambda: window.library_panel.model.index_of(results[-1].film_id).isValid())
     window.library_panel.select_film(results[0].film_id)
-    wait_until(app, lambda: window.event_timeline.event_name == "Living well workshop day")
-    wait_until(app, lambda: len(window.event_timeline.spans) == 12)
+    wait_until(app, lambda: window.event_day.event_name == "Living well workshop day")
+    wait_until(app, lambda: len(window.event_day.spans) == 12)
     wait_until(app, lambda: window.video.current_image() is not None)
     shown = []
     window.video.frame_shown.connect(shown.append)
     window.player.seek_us(75 * 60 * 1_000_000)
     wait_until(app, lambda: shown and abs(shown[-1] - 75 * 60 * 1_000_000) < 1_000_000, 60_000)
     image = grab(app, window, out)
-    assert_shows(image, window, window.event_timeline, 20, "the event timeline shows no films")
+    assert_shows(image, window, window.event_day, 20, "the event timeline shows no films")
     assert_shows(image, window, window.timeline, 30, "the timeline shows no thumbnails of the 3-hour film")
     if fit:
         assert_fits(app, window)

@@ -16,7 +16,8 @@ def _helpers():
 
 
 def people_library(lib):
-    from app.ops import people, reels
+    from app.people import people
+    from app.reels import reels
 
     s = _helpers()
     ids, made = s.workshop(lib)
@@ -58,7 +59,7 @@ def scene_people(library: Path, out: Path) -> None:
 
 def scene_anonymised(library: Path, out: Path) -> None:
     from app.library import Library
-    from ui.anonymise_preview import PreviewDialog
+    from ui.people.preview_window import PreviewDialog
 
     s = _helpers()
     app = QApplication.instance()
@@ -85,8 +86,8 @@ def scene_reel_export(library: Path, out: Path) -> None:
     """The reel's Export dialog for a public reel with someone whose consent stops at the
     collaborative: it offers covering their faces."""
     from app.library import Library
-    from app.ops import reels
-    from ui.reel_export_dialog import ReelExportDialog
+    from app.reels import reels
+    from ui.reels.reel_export_dialog import ReelExportDialog
 
     s = _helpers()
     app = QApplication.instance()

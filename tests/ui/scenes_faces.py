@@ -27,14 +27,15 @@ def two_people_library(lib, folder: Path):
     """Jane (lived experience, team review) and Sam (facilitator, public) talking side by side."""
     import imageio_ffmpeg
 
-    from app.ops import films, people
+    from app.films import importing
+    from app.people import people
 
     film = folder / "Welcome desk role-play.mp4"
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(SAMPLES / WOMAN), "-i",
                     str(SAMPLES / MAN), "-filter_complex", "[0:v][1:v]hstack[v]", "-map", "[v]", "-map", "0:a",
                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-c:a", "aac", str(film)],
                    check=True, timeout=120)
-    film_id = films.import_files(lib, [film], event="Living well workshop, 14 Nov")[0].film_id
+    film_id = importing.import_files(lib, [film], event="Living well workshop, 14 Nov")[0].film_id
     jane = people.add(lib, "Jane", "lived_experience", "team", given_on="2026-11-14", how="written form")
     sam = people.add(lib, "Sam", "facilitator", "public", given_on="2026-11-14", how="written form")
     people.appears(lib, jane, [film_id])
@@ -44,7 +45,7 @@ def two_people_library(lib, folder: Path):
 
 def scene_face_picker(library: Path, out: Path) -> None:
     from app.library import Library
-    from ui.face_picker import FacePickerDialog
+    from ui.people.face_picker import FacePickerDialog
 
     s = _helpers()
     app = QApplication.instance()
@@ -74,8 +75,10 @@ def scene_face_picker(library: Path, out: Path) -> None:
 def scene_chosen_faces(library: Path, out: Path) -> None:
     """Jane's and Sam's faces are known; a public reel's anonymised preview covers only Jane."""
     from app.library import Library
-    from app.ops import clips, faces, reels
-    from ui.anonymise_preview import PreviewDialog
+    from app.clips import clips
+    from app.people import faces
+    from app.reels import reels
+    from ui.people.preview_window import PreviewDialog
 
     s = _helpers()
     app = QApplication.instance()

@@ -6,9 +6,12 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.models import Clip, ExportRecord, Person
-from app.ops import clips, people, reels
-from ui import bundle_flow, desktop
-from ui.bundle_flow import BundleDialog
+from app.clips import clips
+from app.people import people
+from app.reels import reels
+from ui.bundles import bundle_flow
+from ui.kit import desktop
+from ui.bundles.bundle_flow import BundleDialog
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QVideoFrame
 
 from app import queries
-from media.probe import probe
+from media.reading.probe import probe
 from tests.media_factory import frame_image, read_index
-from ui.capture_devices import SCREEN, DeviceCapture, fit_size, frame_to_rgb
+from ui.capture.capture_devices import SCREEN, DeviceCapture, fit_size, frame_to_rgb
 
 
 def video_frame(rgb: np.ndarray) -> QVideoFrame:

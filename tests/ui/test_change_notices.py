@@ -1,8 +1,9 @@
 """Views refresh what a change notice names, not everything."""
 
 from app import reads
-from app.ops import clips, films
-from ui.clip_list import COLUMNS
+from app.clips import clips
+from app.films import films, importing
+from ui.clips.clip_list import COLUMNS
 
 
 def test_the_clip_list_requeries_only_when_membership_can_change(qtbot, film_window, monkeypatch, tmp_path, counting_film):
@@ -15,7 +16,7 @@ def test_the_clip_list_requeries_only_when_membership_can_change(qtbot, film_win
     monkeypatch.setattr(reads, "clip_ids", lambda lib, filt=None: queries.append(filt) or real(lib, filt))
     copy = tmp_path / "another.mp4"
     copy.write_bytes(counting_film.read_bytes() + b"\0")  # different content: a new film
-    films.import_file(w.lib, copy)
+    importing.import_file(w.lib, copy)
     assert queries == []  # a new film cannot add or remove a clip
     films.rename(w.lib, w.film_id, "Renamed film")
     assert queries == []
@@ -26,7 +27,7 @@ def test_the_clip_list_requeries_only_when_membership_can_change(qtbot, film_win
 
 
 def test_a_reel_is_planned_once_per_change(qtbot, film_window, monkeypatch):
-    from app.ops import reels
+    from app.reels import reels
 
     w = film_window
     ids = [clips.add(w.lib, w.film_id, a, a + 500_000, title=f"C{a}") for a in (0, 1_000_000, 2_000_000)]

@@ -55,7 +55,7 @@ def test_catching_up_reads_one_view_per_event_loop_turn(qtbot, film_window, monk
 
 
 def test_our_own_changes_are_not_taken_for_someone_elses(qtbot, film_window):
-    from app.ops import people
+    from app.people import people
 
     w = film_window
     people.add(w.lib, "Ann", "carer", "team")

@@ -5,7 +5,9 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFocusEvent
 
 from app import queries
-from app.ops import clips, people, prototypes
+from app.clips import clips
+from app.people import people
+from app.prototypes import prototypes
 
 
 def record(lib, clip_id):

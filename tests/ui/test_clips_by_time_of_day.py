@@ -7,7 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app import queries
-from app.ops import clips, films
+from app.clips import clips
+from app.films import importing
 from tests.media_factory import make_long_film
 
 
@@ -21,7 +22,7 @@ def test_typing_a_time_of_day_shows_the_clips_filmed_around_then(qtbot, window, 
     w = window
     paths = [phone_film(tmp_path, "morning", "10:50:00"), phone_film(tmp_path, "late morning", "11:25:00"),
              phone_film(tmp_path, "afternoon", "13:10:00")]
-    ids = [r.film_id for r in films.import_files(w.lib, paths, event="Workshop day")]
+    ids = [r.film_id for r in importing.import_files(w.lib, paths, event="Workshop day")]
     at_1050 = clips.add(w.lib, ids[0], 5_000_000, 10_000_000, title="Reception role-play")
     at_1125 = clips.add(w.lib, ids[1], 0, 4_000_000, title="Crisis line role-play")
     at_1310 = clips.add(w.lib, ids[2], 2_000_000, 6_000_000, title="Carer's assessment")

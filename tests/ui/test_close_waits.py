@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from app import reads
-from app.ops import clips, recording, staged_import
-from media.recording import interrupted
+from app.clips import clips
+from app.films import takes, importing
+from media.capture.recorder import interrupted
 from tests.media_factory import make_long_film
 
 
@@ -30,7 +31,7 @@ def test_closing_during_a_recording_finishes_the_take_and_keeps_it(qtbot, window
     window.close()
     assert not job.is_running()  # close waited for the take to be brought in
     assert len(reads.films(window.lib)) == films_before + 1
-    assert interrupted(recording.recordings_dir(window.lib)) == []  # nothing left half-done
+    assert interrupted(takes.recordings_dir(window.lib)) == []  # nothing left half-done
 
 
 def test_closing_during_a_background_import_stops_it_and_loses_nothing(qtbot, window, half_hour_film):
@@ -44,13 +45,13 @@ def test_closing_during_a_background_import_stops_it_and_loses_nothing(qtbot, wi
     assert jobs and all(job in window.runner.jobs for job in jobs)  # on the one runner
     window.close()
     assert not any(job.is_running() for job in jobs)  # cancelled and waited for
-    assert staged_import.pending(window.lib) == [film_id]  # resumes on the next start
+    assert importing.pending(window.lib) == [film_id]  # resumes on the next start
     assert reads.film(window.lib, film_id).importing
     assert [c.id for c in reads.clips(window.lib, [clip_id])] == [clip_id]
 
 
 def test_no_view_runs_a_job_or_shows_an_error_beside_the_runner():
-    """One way: jobs are made by ui/operations.py, errors shown by it (and the excepthook)."""
+    """One way: jobs are made by ui/kit/operations.py, errors shown by it (and the excepthook)."""
     import re
     from pathlib import Path
 

@@ -5,7 +5,9 @@ from PySide6.QtTest import QTest
 
 from app import queries
 from media import timecode
-from app.ops import clips, codebook, lookup
+from app.clips import clips
+from app.codebook import codebook, codebook_files
+from app import lookup
 from tests.ui.test_workspace import wait_frame
 
 
@@ -80,13 +82,13 @@ def test_counts_rename_inline_and_filter_from_the_codebook(qtbot, film_window):
 
 def test_codebook_files_round_trip(lib, tmp_path):
     out = tmp_path / "codebook.csv"
-    codebook.write_file(lib, out)
+    codebook_files.write_file(lib, out)
     other = tmp_path / "more.json"
     other.write_text('{"tags": [{"kind": "challenge", "name": "Lonely evenings", "color": "#123456"}]}')
-    assert codebook.read_file(lib, other) == 1
+    assert codebook_files.read_file(lib, other) == 1
     assert tag(lib, "Lonely evenings")
     lib.undo()
-    assert codebook.read_file(lib, out) > 20
+    assert codebook_files.read_file(lib, out) > 20
     bad = tmp_path / "bad.json"
     bad.write_text('{"tags": [{"kind": "mood", "name": "x"}]}')
     import pytest
@@ -94,7 +96,7 @@ def test_codebook_files_round_trip(lib, tmp_path):
     from media.errors import BadInput
 
     with pytest.raises(BadInput, match="tag kind 'mood'"):
-        codebook.read_file(lib, bad)
+        codebook_files.read_file(lib, bad)
 
 
 def test_export_replaces_only_what_the_save_dialog_agreed_and_never_footage(qtbot, window, tmp_path, monkeypatch,

@@ -9,7 +9,7 @@ from app.models import Tag
 
 @pytest.mark.timeout(60, method="thread")  # a loop hangs inside Qt, out of reach of signals
 def test_the_window_opens_on_a_library_with_a_parent_loop(qtbot, lib):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     with lib.read() as s:
         a, b = (s.scalar(select(Tag.id).where(Tag.name == name)) for name in ("Crisis", "Assessment"))

@@ -7,7 +7,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QInputDialog
 
 from app import reads
-from app.ops import clips, people, prototypes
+from app.clips import clips
+from app.people import people
+from app.prototypes import prototypes
 
 
 def tag_item(panel, name):
@@ -153,7 +155,7 @@ def test_undo_beside_a_message_takes_that_change_back_and_says_so(film_window):
 
 
 def test_a_refused_change_says_nothing_and_shows_why(film_window, monkeypatch):
-    from ui import operations
+    from ui.kit import operations
 
     w = film_window
     shown = []

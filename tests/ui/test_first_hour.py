@@ -9,9 +9,11 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTabBar, QToolButton
 
 from app import reads
-from app.ops import clips, prototypes, reels
-from ui import desktop
-from ui.clip_list import NO_CLIPS, NO_MATCH
+from app.clips import clips
+from app.prototypes import prototypes
+from app.reels import reels
+from ui.kit import desktop
+from ui.clips.clip_list import NO_CLIPS, NO_MATCH
 
 
 def drag_events(target, pos, mime):
@@ -115,7 +117,7 @@ def test_every_button_says_what_it_does(qtbot, film_window):
 def test_help_lists_shortcuts_library_place_and_version(qtbot, window):
     from importlib import metadata
 
-    from ui.help_menu import shortcut_rows
+    from ui.shell.help_menu import shortcut_rows
 
     rows = shortcut_rows(window)
     assert ("Mark", "Set In", "I") in rows and ("Edit", "Delete Clip", "Del, Backspace") in rows
@@ -131,7 +133,7 @@ def test_help_lists_shortcuts_library_place_and_version(qtbot, window):
 
 
 def test_the_window_fits_the_screen_it_opens_on(qtbot, window):
-    from ui.window_size import fitted
+    from ui.shell.window_size import fitted
 
     assert fitted(QRect(0, 0, 1366, 740)) == QRect(0, 0, 1366, 740)
     assert fitted(QRect(0, 0, 1920, 1050)) == QRect(0, 0, 1920, 1050)
@@ -144,7 +146,7 @@ def test_the_window_fits_the_screen_it_opens_on(qtbot, window):
 
 
 def test_the_last_film_and_position_come_back(qtbot, film_window):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     w = film_window
     w.player.seek_us(2_000_000)
@@ -159,7 +161,7 @@ def test_the_last_film_and_position_come_back(qtbot, film_window):
 
 
 def test_a_new_folder_name_makes_a_library_and_a_busy_folder_gets_one_inside(tmp_path):
-    from ui.library_chooser import NEW_NAME, library_folder_for
+    from ui.shell.library_chooser import NEW_NAME, library_folder_for
 
     assert library_folder_for(str(tmp_path / "Workshops 2026")) == tmp_path / "Workshops 2026"
     (tmp_path / "docs").mkdir()
@@ -185,7 +187,7 @@ def test_the_chooser_opens_the_typed_library(qtbot, window, tmp_path):
 def test_anything_uncaught_is_logged_and_shown(qtbot, window, tmp_path, monkeypatch):
     import logging
 
-    from ui import diagnostics
+    from ui.shell import diagnostics
 
     monkeypatch.setenv("PROTOREEL_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
@@ -212,7 +214,7 @@ def test_anything_uncaught_is_logged_and_shown(qtbot, window, tmp_path, monkeypa
 
 
 def test_the_export_dialog_starts_where_the_last_export_went(qtbot, window, tmp_path):
-    from ui.save_dialog import last_folder, remember
+    from ui.kit.save_dialog import last_folder, remember
 
     assert last_folder(window.lib.exports_dir) == window.lib.exports_dir  # first time: the library's exports
     (tmp_path / "for the board").mkdir()

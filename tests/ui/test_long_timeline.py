@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from app.ops import films
+from app.films import importing
 from tests.media_factory import make_long_film
 from ui.timeline.bands import RULER_H, THUMB_H
 
@@ -31,7 +31,7 @@ def painted_fraction(row: np.ndarray, upto: int) -> float:
 
 
 def test_a_3_hour_film_shows_tiles_whole_and_zoomed_in_anywhere(qtbot, window, day_film):
-    film_id = films.import_file(window.lib, day_film, link=True).film_id
+    film_id = importing.import_file(window.lib, day_film, link=True).film_id
     window.library_panel.select_film(film_id)
     t = window.timeline
     qtbot.waitUntil(lambda: t.film is not None and t.film.id == film_id, timeout=10_000)
@@ -49,13 +49,13 @@ def test_a_3_hour_film_shows_tiles_whole_and_zoomed_in_anywhere(qtbot, window, d
             t.zoom(1 / 1.5)
     assert t.view.fit
     # at most a bounded number of pages kept, whatever the zooming did
-    from ui.film_media import PAGES_KEPT
+    from ui.timeline.film_media import PAGES_KEPT
 
     assert len(t.media_band.media._pages) <= PAGES_KEPT
 
 
 def test_library_row_shows_a_picture_of_a_3_hour_film(qtbot, window, day_film):
-    film_id = films.import_file(window.lib, day_film, link=True).film_id
+    film_id = importing.import_file(window.lib, day_film, link=True).film_id
     model = window.library_panel.model
     qtbot.waitUntil(lambda: model.index_of(film_id).isValid(), timeout=10_000)
 
@@ -70,7 +70,7 @@ def test_library_row_shows_a_picture_of_a_3_hour_film(qtbot, window, day_film):
 
 def test_positions_past_35_minutes_reach_the_timeline_and_transport(qtbot, window, day_film):
     """µs past 2**31 (35 min 47 s) overflowed Qt's int signals: the playhead jumped to 3:25."""
-    film_id = films.import_file(window.lib, day_film, link=True).film_id
+    film_id = importing.import_file(window.lib, day_film, link=True).film_id
     window.library_panel.select_film(film_id)
     qtbot.waitUntil(lambda: window.player.film is not None and window.player.film.id == film_id, timeout=10_000)
     target = 2 * 3600 * 1_000_000 + 30 * 60 * 1_000_000  # 2:30:00
@@ -86,7 +86,7 @@ def test_positions_past_35_minutes_reach_the_timeline_and_transport(qtbot, windo
 def test_the_time_field_shows_hours_whole_on_a_laptop(qtbot, window, day_film):
     """At 1366x768 the player's column is narrow, and the field was squeezed to "5:00.00" for
     1:15:00.00 (the hour cut off): it keeps room for hours, whatever room the row has."""
-    film_id = films.import_file(window.lib, day_film, link=True).film_id
+    film_id = importing.import_file(window.lib, day_film, link=True).film_id
     window.library_panel.select_film(film_id)
     qtbot.waitUntil(lambda: window.player.film is not None and window.player.film.id == film_id, timeout=10_000)
     window.player.seek_us(75 * 60 * 1_000_000)

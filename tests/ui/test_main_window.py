@@ -1,5 +1,5 @@
-from app.ops import films
-from ui.main_window import MainWindow
+from app.films import importing
+from ui.shell.main_window import MainWindow
 
 
 def test_window_lists_the_films_and_refreshes_on_change(qtbot, lib, counting_film):
@@ -7,7 +7,7 @@ def test_window_lists_the_films_and_refreshes_on_change(qtbot, lib, counting_fil
     qtbot.addWidget(window)
     model = window.library_panel.model
     assert model.film_count() == 0
-    film_id = films.import_file(lib, counting_film, event="Workshop 1").film_id
+    film_id = importing.import_file(lib, counting_film, event="Workshop 1").film_id
     assert model.film_count() == 1
     index = model.index_of(film_id)
     assert model.film(index).title == "counting"
@@ -18,7 +18,7 @@ def test_window_lists_the_films_and_refreshes_on_change(qtbot, lib, counting_fil
 
 
 def test_rename_and_move_films_between_events_from_the_library(qtbot, window, counting_film):
-    film_id = films.import_file(window.lib, counting_film, event="Workshop 1").film_id
+    film_id = importing.import_file(window.lib, counting_film, event="Workshop 1").film_id
     panel = window.library_panel
     index = panel.model.index_of(film_id)
     assert panel.model.setData(index, "Role-play 1: reception")

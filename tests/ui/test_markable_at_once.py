@@ -8,7 +8,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from app import reads
-from app.ops import clips, staged_import
+from app.clips import clips
+from app.films import importing
 from tests.media_factory import make_long_film
 
 
@@ -52,13 +53,13 @@ def test_closing_mid_import_resumes_on_the_next_start(qtbot, window, hour_film, 
         drop(window, hour_film)
     film_id = blocker.args[0][0].film_id
     window.close()  # like quitting half-way
-    assert staged_import.pending(lib) == [film_id] and reads.film(lib, film_id).importing
-    from ui.main_window import MainWindow
+    assert importing.pending(lib) == [film_id] and reads.film(lib, film_id).importing
+    from ui.shell.main_window import MainWindow
 
     again = MainWindow(lib)
     qtbot.addWidget(again)
     again.show()
     qtbot.waitUntil(lambda: again.import_flow.background.busy(), timeout=5_000)
     qtbot.waitUntil(lambda: not again.import_flow.background.busy(), timeout=120_000)
-    assert not reads.film(lib, film_id).importing and staged_import.pending(lib) == []
+    assert not reads.film(lib, film_id).importing and importing.pending(lib) == []
     again.close()

@@ -3,9 +3,11 @@ stretch of film, withdrawal (final) and the reels it flags."""
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from app.ops import clips, people, reels
-from ui import people_panel
-from ui.people_dialogs import AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog
+from app.clips import clips
+from app.people import people
+from app.reels import reels
+from ui.people import people_panel
+from ui.people.people_dialogs import AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog
 
 
 def accept_with(monkeypatch, dialog_class, **values):
@@ -71,7 +73,7 @@ def test_a_clash_of_names_is_shown_and_changes_nothing(window, monkeypatch):
     people.add(window.lib, "Sam", "actor", "team")
     people.add(window.lib, "Ali", "carer", "team")
     errors = []
-    from ui import operations  # every refusal is shown by the one runner
+    from ui.kit import operations  # every refusal is shown by the one runner
 
     monkeypatch.setattr(operations, "show_error", lambda _p, exc, _t="": errors.append(str(exc)))
     panel.select(2 if "Sam" in panel.list.item(0).text() else 1)
@@ -85,7 +87,7 @@ def test_a_clip_is_previewed_anonymised_before_any_export(film_window, qtbot):
     import av
 
     from app.models import ExportRecord
-    from ui.anonymise_preview import PreviewDialog
+    from ui.people.preview_window import PreviewDialog
 
     w = film_window
     clip = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Preview me")
@@ -109,11 +111,12 @@ def test_add_face_picks_a_face_in_a_frame_and_lists_it_with_undo(window, qtbot, 
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    from app.ops import faces, films
+    from app.people import faces
+    from app.films import importing
     from tests.app.test_chosen_faces import two_people
-    from ui.face_picker import FacePickerDialog
+    from ui.people.face_picker import FacePickerDialog
 
-    film = films.import_file(window.lib, two_people(tmp_path)).film_id
+    film = importing.import_file(window.lib, two_people(tmp_path)).film_id
     jane = people.add(window.lib, "Jane", "lived_experience", "team")
     people.appears(window.lib, jane, [film])
     panel = window.people_panel

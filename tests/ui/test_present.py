@@ -3,18 +3,19 @@ withheld card, notes, marks and actions captured as typed."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
-from app import present_sequence as seq
-from app import review_records
-from app.ops import clips, films, people, reviews
+from app.reviews import present_sequence as seq
+from app.reviews import review_records
+from app.clips import clips
+from app.films import importing
+from app.people import people
+from app.reviews import reviews
 from tests.media_factory import read_index
-from tests.ui.helpers import image_array
+from tests.ui.helpers import image_array, pump, wait_until
 
 QUESTION = "What would have helped here?"
 
@@ -28,8 +29,8 @@ def stock(lib, counting_film):
     shutil.copy(counting_film, second)
     with open(second, "ab") as fh:
         fh.write(b"\0" * 16)
-    a = films.import_file(lib, counting_film, event="Workshop 3").film_id
-    b = films.import_file(lib, second, event="Workshop 3").film_id
+    a = importing.import_file(lib, counting_film, event="Workshop 3").film_id
+    b = importing.import_file(lib, second, event="Workshop 3").film_id
     waiting = clips.add(lib, a, 0, 1_000_000, title="Waiting room", tags=["challenge:Not being listened to"],
                         note="She waits 20 minutes", quote="Take a seat")
     carer = clips.add(lib, b, 0, 1_000_000, title="Carer at the door")
@@ -37,21 +38,6 @@ def stock(lib, counting_film):
     people.add(lib, "Pat Carmody", "carer", "team")
     people.appears(lib, "Pat Carmody", [b])
     return [waiting, carer, desk]
-
-
-def pump(ms: int) -> None:
-    """Let Qt's player threads run (qWait keeps the GIL, see tests/ui/scenes.py)."""
-    end = time.monotonic() + ms / 1000
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.005)
-
-
-def wait_until(condition, timeout_ms: int = 10_000) -> None:
-    end = time.monotonic() + timeout_ms / 1000
-    while not condition():
-        assert time.monotonic() < end, f"timed out waiting for {condition}"
-        pump(10)
 
 
 @pytest.fixture
@@ -189,7 +175,7 @@ def test_notes_marks_and_actions_are_saved_as_typed(show, qtbot):
 
 
 def test_a_clip_flagged_as_distressing_gets_a_content_warning_before_it(qtbot, lib, counting_film):
-    from app.ops import safeguarding
+    from app.clips import safeguarding
     from ui.present.session import Presentation
 
     ids = stock(lib, counting_film)

@@ -6,9 +6,9 @@ import subprocess
 import sys
 import time
 
-from app import review_records
+from app.reviews import review_records
 from app.library import Library
-from app.ops import reviews
+from app.reviews import reviews
 from tests.ui.test_present import stock
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -26,24 +26,18 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtMultimedia import QAudioBuffer, QAudioBufferOutput, QAudioFormat
-from PySide6.QtWidgets import QApplication
 
-from app.ops import clips, films, reviews
+from app.clips import clips
+from app.films import importing
+from app.reviews import reviews
 from tests.conformance_films import FilmSpec, make_film
 from tests.conftest import sample
 from tests.media.test_conformance import _beeps
 from tests.media_factory import read_index
-from tests.ui.helpers import image_array
+from tests.ui.helpers import image_array, pump
 
 RATE = 48_000
 FRAME_US = 40_000  # 25 fps
-
-
-def pump(seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.003)
 
 
 class Recorder(QObject):
@@ -72,10 +66,10 @@ class Recorder(QObject):
     def wait_on_the_card(self, presentation, timeout_s: float = 60) -> None:
         """As a facilitator does: the title card stays up until the clip has opened."""
         end = time.monotonic() + timeout_s
-        pump(0.3)
+        pump(300)
         while not self.ready:
             assert time.monotonic() < end, f"the clip did not open: {presentation.playback.media.mediaStatus()}"
-            pump(0.05)
+            pump(50)
 
     def stop(self) -> None:
         """After the presentation has stopped its player (which releases the GIL while Qt's
@@ -104,7 +98,7 @@ def turned_beep_film(tmp_path_factory):
 def test_the_presented_clip_is_upright_its_own_frames_and_its_sound_in_sync(qtbot, lib, turned_beep_film):
     from ui.present.session import Presentation
 
-    film = films.import_file(lib, turned_beep_film).film_id
+    film = importing.import_file(lib, turned_beep_film).film_id
     clip = clips.add(lib, film, 1_000_000, 3_000_000, title="Turned phone")
     pres = Presentation(lib, reviews.start(lib, clip_ids=[clip], audience="team"))
     seen = Recorder(pres)
@@ -115,7 +109,7 @@ def test_the_presented_clip_is_upright_its_own_frames_and_its_sound_in_sync(qtbo
         end = time.monotonic() + 20
         while pres.slide.kind == "clip" and pres.playback.is_playing() or not seen.pictures:
             assert time.monotonic() < end, "the clip did not play to its end"
-            pump(0.05)
+            pump(50)
     finally:
         pres.leave()
         seen.stop()
@@ -157,7 +151,7 @@ def test_a_real_phone_s_portrait_film_is_presented_upright(qtbot, lib):
     from ui.present.session import Presentation
 
     path = sample("phone-android12-2160p60-h264-aac-rot90.mp4")
-    film = films.import_file(lib, path).film_id
+    film = importing.import_file(lib, path).film_id
     clip = clips.add(lib, film, 0, 250_000, title="Phone")
     pres = Presentation(lib, reviews.start(lib, clip_ids=[clip], audience="team"))
     seen = Recorder(pres)
@@ -169,7 +163,7 @@ def test_a_real_phone_s_portrait_film_is_presented_upright(qtbot, lib):
         while not seen.pictures:
             assert time.monotonic() < end, f"no picture: {pres.playback.media.mediaStatus()}, " \
                                            f"{pres.playback.media.playbackState()}"
-            pump(0.05)
+            pump(50)
         shown = pres.audience.current_image()
     finally:
         pres.leave()

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app import review_records
-from app.ops import prototypes
+from app.reviews import review_records
+from app.prototypes import prototypes
 from tests.ui.test_present import stock, wait_until
 
 

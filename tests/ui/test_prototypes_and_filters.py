@@ -5,7 +5,10 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
 from app import queries
-from app.ops import clips, lookup, people, prototypes
+from app.clips import clips
+from app import lookup
+from app.people import people
+from app.prototypes import prototypes
 
 
 def add_clips(w):
@@ -91,7 +94,7 @@ def test_the_html_report_renders_with_its_stills(qtbot, film_window, tmp_path):
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QImage, QPainter, QTextDocument
 
-    from app import evidence
+    from app.prototypes import evidence
 
     w = film_window
     ids = add_clips(w)

@@ -1,4 +1,4 @@
-"""FACTS.md: PySide6 6.12.0 on Python 3.11 aborts after ~3,700 calls of methods returning
+"""docs/measured.md: PySide6 6.12.0 on Python 3.11 aborts after ~3,700 calls of methods returning
 None (none_dealloc). This makes 10,000 such calls; a bad pin would crash this test."""
 
 from PySide6.QtWidgets import QLabel

@@ -7,7 +7,7 @@ import pytest
 
 from app.library import Library
 from app import queries
-from media.probe import probe
+from media.reading.probe import probe
 from tests.ui.sound_server import plug_microphone, sound_server
 from tests.ui.xvfb import SCREENSHOTS, run_scene
 

@@ -4,8 +4,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app import queries
-from app.ops import recording
-from media.recording import Recorder, TestSource
+from app.films import takes
+from media.capture.recorder import Recorder, TestSource
 
 
 def test_no_devices_is_a_clear_message_and_the_test_source_records(qtbot, window):
@@ -15,7 +15,7 @@ def test_no_devices_is_a_clear_message_and_the_test_source_records(qtbot, window
     cameras = QMediaDevices.videoInputs()
     # Every camera the computer has, then the whole screen and the test pattern: always listed.
     assert [view.camera.itemText(i) for i in range(view.camera.count())] == (
-        [c.description() for c in cameras] + ["Whole screen (a role-play held online)", recording.TestSource.name])
+        [c.description() for c in cameras] + ["Whole screen (a role-play held online)", takes.TestSource.name])
     assert ("No camera" in view.message.text()) == (not cameras)
     if cameras:
         return  # the rest tries the test pattern, which is the default only without a camera
@@ -44,7 +44,7 @@ def test_the_countdown_can_be_cancelled(qtbot, window):
 
 
 def test_start_up_offers_to_recover_an_interrupted_take(qtbot, lib, tmp_path):
-    folder = recording.recordings_dir(lib)
+    folder = takes.recordings_dir(lib)
     take = Recorder(folder / "Recording crashed.mp4", 320, 240, TestSource().fps, {"event": "W", "pid": 0})
     source = TestSource(320, 240)
     for _n, (rgb, sound) in zip(range(60), source.frames()):
@@ -52,7 +52,7 @@ def test_start_up_offers_to_recover_an_interrupted_take(qtbot, lib, tmp_path):
     take.container.close()  # as if the process had died: the sidecar still names a pid
     sidecar = folder / "Recording crashed.mp4.json"
     sidecar.write_text('{"pid": 999999, "event": "W"}')
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     win = MainWindow(lib)
     qtbot.addWidget(win)
@@ -74,10 +74,10 @@ def test_the_test_pattern_brings_its_own_tone_and_other_sources_a_real_choice(qt
 
 
 def test_a_take_goes_to_the_event_selected_in_the_library_unless_one_is_typed(qtbot, window):
-    from app.ops import films
+    from app.films import importing
     from tests.conftest import sample
 
-    result = films.import_file(window.lib, sample("edge-silent-black-10s-320x240p30.mp4"), event="Breakfast review")
+    result = importing.import_file(window.lib, sample("edge-silent-black-10s-320x240p30.mp4"), event="Breakfast review")
     window.library_panel.select_film(result.film_id)
     view = window.record_view
     assert view.event.text() == "Breakfast review"
@@ -94,7 +94,7 @@ def test_the_disk_estimate_follows_what_the_take_really_costs(qtbot, window, mon
     usage = namedtuple("usage", "total used free")
     view = window.record_view
     free = [10 * 3600 * 400_000]  # ten hours at the starting guess
-    monkeypatch.setattr("ui.record_view.shutil.disk_usage", lambda _p: usage(0, 0, free[0]))
+    monkeypatch.setattr("ui.capture.record_view.shutil.disk_usage", lambda _p: usage(0, 0, free[0]))
     view._take_fps = 30
     view._free_at_start, view._shown_secs = free[0], 0
     free[0] -= 4 * 1_600_000  # a real camera's take: 1.6 MB/s for four seconds

@@ -4,8 +4,8 @@ preview back to back and export on a worker."""
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 
 from app.models import Reel
-from app.ops import clips
-from ui.reel_builder import ITEM_MIME
+from app.clips import clips
+from ui.reels.reel_builder import ITEM_MIME
 
 
 def make_clips(window):
@@ -102,10 +102,11 @@ def test_export_runs_on_a_worker_and_writes_the_file(qtbot, film_window, tmp_pat
 
 def test_preview_crosses_from_one_film_to_the_next(qtbot, film_window, tmp_path):
     from tests.conftest import sample
-    from app.ops import films, reels
+    from app.films import importing
+    from app.reels import reels
 
     w = film_window
-    other = films.import_file(w.lib, sample("people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg")).film_id
+    other = importing.import_file(w.lib, sample("people-talking-grid-man1-360x288p25-mpeg1-mp2.mpg")).film_id
     a = clips.add(w.lib, w.film_id, 0, 400_000, title="In the first film")
     b = clips.add(w.lib, other, 1_000_000, 1_400_000, title="In the second film")
     reel_id = reels.create(w.lib, "Two films", [a, b])
@@ -123,7 +124,7 @@ def test_frame_rate_control_overrides_the_rule_and_back(qtbot, film_window):
 
     from PySide6.QtWidgets import QPushButton
 
-    from app import reel_plan
+    from app.reels import reel_plan
 
     w = film_window
     make_clips(w)

@@ -7,10 +7,12 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.models import ExportRecord
-from app.ops import clips, people, reels
-from ui import reel_builder
-from ui.anonymise_preview import PreviewDialog
-from ui.reel_export_dialog import ReelExportDialog
+from app.clips import clips
+from app.people import people
+from app.reels import reels
+from ui.reels import reel_builder
+from ui.people.preview_window import PreviewDialog
+from ui.reels.reel_export_dialog import ReelExportDialog
 
 
 @pytest.fixture

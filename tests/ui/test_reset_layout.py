@@ -20,7 +20,7 @@ def test_reset_layout_brings_the_panels_back_and_the_library_its_room(window, qt
 
 
 def test_in_and_out_of_a_clip_hours_into_a_film_are_shown_whole(window):
-    from ui.clip_list import short_time
+    from ui.clips.clip_list import short_time
 
     view = window.clip_list.view
     longest = view.fontMetrics().horizontalAdvance(short_time(5 * 3_600_000_000 + 59 * 60_000_000 + 59_900_000))

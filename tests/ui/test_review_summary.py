@@ -10,17 +10,17 @@ import subprocess
 import cv2
 import pytest
 
-from app.ops import reviews
+from app.reviews import reviews
 from tests.ui.test_present import stock
 from tests.ui.xvfb import SCREENSHOTS
-from ui.launch import main
+from ui.shell.launch import main
 
 
 @pytest.fixture
 def review(lib, counting_film):
     ids = stock(lib, counting_film)
     rid = reviews.start(lib, clip_ids=ids)
-    from app import review_records
+    from app.reviews import review_records
 
     items = review_records.detail(lib, rid).items
     reviews.set_discuss(lib, items[0].id, "What would have helped here?")

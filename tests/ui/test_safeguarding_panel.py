@@ -6,8 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app import reads
-from app.ops import clips, reels, reviews
-from app.reel_plan import DEFAULT_WARNING
+from app.clips import clips
+from app.reels import reels
+from app.reviews import reviews
+from app.reels.reel_plan import DEFAULT_WARNING
 
 NOTE = "The next clip shows a person in crisis."
 
@@ -61,10 +63,11 @@ def test_no_clip_selected_nothing_to_flag(qtbot, film_window):
 
 
 def test_the_presentation_warning_card_says_the_clip_s_own_note(qtbot, lib, counting_film):
-    from app.ops import films, safeguarding
+    from app.films import importing
+    from app.clips import safeguarding
     from ui.present.session import Presentation
 
-    film = films.import_file(lib, counting_film).film_id
+    film = importing.import_file(lib, counting_film).film_id
     crisis = clips.add(lib, film, 0, 1_000_000, title="Crisis call")
     plain = clips.add(lib, film, 1_000_000, 2_000_000, title="Waiting")
     safeguarding.flag(lib, [crisis], note=NOTE)
@@ -84,10 +87,11 @@ def test_the_presentation_warning_card_says_the_clip_s_own_note(qtbot, lib, coun
 
 
 def test_a_reel_s_warning_card_says_the_clip_s_own_note(lib, counting_film, tmp_path):
-    from app.ops import films, safeguarding
+    from app.films import importing
+    from app.clips import safeguarding
     from media.export.stills import stills_needed
 
-    film = films.import_file(lib, counting_film).film_id
+    film = importing.import_file(lib, counting_film).film_id
     crisis = clips.add(lib, film, 0, 1_000_000, title="Crisis call")
     plain = clips.add(lib, film, 1_000_000, 2_000_000, title="Waiting")
     safeguarding.flag(lib, [crisis], note=NOTE)

@@ -4,7 +4,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from app import reads
-from app.ops import clips, codebook
+from app.clips import clips
+from app.codebook import codebook
 
 
 def key(qtbot, w, k, modifier=Qt.KeyboardModifier.NoModifier):

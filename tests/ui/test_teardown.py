@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from ui.qt_calls import call_without_gil
+from ui.kit.qt_calls import call_without_gil
 
 
 class Poster(QObject):
@@ -22,12 +22,12 @@ def test_a_teardown_call_runs_nothing_else_of_ours(qtbot, film_window):
 
 
 def test_switching_films_while_playing_never_hangs(qtbot, film_window, counting_film, tmp_path):
-    from app.ops import films
+    from app.films import importing
 
     w = film_window
     copy = tmp_path / "other.mp4"
     copy.write_bytes(counting_film.read_bytes() + b"\0\0")
-    other = films.import_file(w.lib, copy).film_id
+    other = importing.import_file(w.lib, copy).film_id
     for n in range(12):
         w.player.play()
         qtbot.waitUntil(w.player.is_playing, timeout=5_000)

@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtGui import QPainter, QPixmap
 
 from app.records import ClipRecord
-from ui.film_media import FilmMedia
+from ui.timeline.film_media import FilmMedia
 from ui.timeline.lanes import pack_lanes, sort_clips
 from ui.timeline.marks import Marks
 from ui.timeline.media_band import MediaBand, waveform_columns

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from app import evidence, reads
-from app.ops import clips, codebook, films, people, prototypes
-from ui.codebook_panel import TAG_ROLE
+from app.prototypes import evidence
+from app import reads
+from app.clips import clips
+from app.codebook import codebook
+from app.films import films, importing
+from app.people import people
+from app.prototypes import prototypes
+from ui.codebook.codebook_panel import TAG_ROLE
 
 
 def tag_id(lib, name):
@@ -38,8 +43,8 @@ def test_the_codebook_redraws_only_the_tag_a_change_names(film_window, monkeypat
     w, panel = film_window, film_window.codebook_panel
     waiting = tag_id(w.lib, "Waiting and delay")
     before = {item.data(0, TAG_ROLE): item for item in panel._tag_items()}
-    whole_codebook = calls_of(monkeypatch, reads, "tags", "ui/codebook_panel.py")
-    counted = calls_of(monkeypatch, reads, "tag_counts", "ui/codebook_panel.py")
+    whole_codebook = calls_of(monkeypatch, reads, "tags", "ui/codebook/codebook_panel.py")
+    counted = calls_of(monkeypatch, reads, "tag_counts", "ui/codebook/codebook_panel.py")
     codebook.rename(w.lib, waiting, "Waiting too long")
     codebook.recolor(w.lib, waiting, "#123456")
     clips.add(w.lib, w.film_id, 0, 1_000_000, tags=[str(waiting)])
@@ -74,7 +79,7 @@ def test_the_clip_list_reads_only_the_record_of_the_clip_made(film_window, monke
     w, model = film_window, film_window.clip_list.model
     kept = [clips.add(w.lib, w.film_id, i * 500_000, (i + 1) * 500_000, title=f"Clip {i}") for i in range(3)]
     before = {model.ids[row]: model.record(row) for row in range(model.rowCount())}  # every row drawn once
-    read = calls_of(monkeypatch, reads, "clips", "ui/clip_list.py")
+    read = calls_of(monkeypatch, reads, "clips", "ui/clips/clip_list.py")
     made = clips.add(w.lib, w.film_id, 3_000_000, 3_500_000, title="Made now")
     after = {model.ids[row]: model.record(row) for row in range(model.rowCount())}
     assert [set(ids[0]) for ids in read] == [{made}]  # the rows already read keep their records
@@ -86,9 +91,9 @@ def test_the_clip_list_reads_only_the_record_of_the_clip_made(film_window, monke
 def test_the_library_redraws_a_changed_film_and_inserts_a_new_one(film_window, monkeypatch, tmp_path, counting_film):
     w, model = film_window, film_window.library_panel.model
     first = model.film(model.index_of(w.film_id))
-    resets, read_ids = [], calls_of(monkeypatch, reads, "films", "ui/library_panel.py")
+    resets, read_ids = [], calls_of(monkeypatch, reads, "films", "ui/library/library_panel.py")
     model.modelReset.connect(lambda: resets.append(1))
-    new = films.import_file(w.lib, another_film(tmp_path, counting_film), event="Workshop 1").film_id
+    new = importing.import_file(w.lib, another_film(tmp_path, counting_film), event="Workshop 1").film_id
     films.rename(w.lib, new, "Afternoon")
     assert resets == [] and model.film_count() == 2
     assert model.film(model.index_of(w.film_id)) is first  # the untouched row's record: not read again
@@ -97,11 +102,11 @@ def test_the_library_redraws_a_changed_film_and_inserts_a_new_one(film_window, m
 
 
 def test_the_event_day_reads_nothing_for_another_events_film(film_window, monkeypatch, tmp_path, counting_film):
-    w, day = film_window, film_window.event_timeline
+    w, day = film_window, film_window.event_day
     day.set_event("Workshop 1")
     (shown,) = day.films
-    read_ids = calls_of(monkeypatch, reads, "films", "ui/event_timeline.py")
-    other = films.import_file(w.lib, another_film(tmp_path, counting_film), event="Day 2").film_id
+    read_ids = calls_of(monkeypatch, reads, "films", "ui/library/event_day.py")
+    other = importing.import_file(w.lib, another_film(tmp_path, counting_film), event="Day 2").film_id
     assert day.films == [shown] and day.films[0] is shown
     films.rename(w.lib, w.film_id, "Morning")
     assert [f.title for f in day.films] == ["Morning"]
@@ -128,7 +133,7 @@ def test_the_prototypes_panel_leaves_the_board_alone_for_another_prototype(film_
 
 def test_the_timeline_reads_nothing_for_another_films_clips(film_window, monkeypatch, tmp_path, counting_film):
     w = film_window
-    other = films.import_file(w.lib, another_film(tmp_path, counting_film)).film_id
+    other = importing.import_file(w.lib, another_film(tmp_path, counting_film)).film_id
     mine = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Mine")
     reloads = calls_of(monkeypatch, reads, "film_clips", "ui/timeline/widget.py")
     theirs = clips.add(w.lib, other, 0, 1_000_000, title="Theirs")
@@ -139,14 +144,14 @@ def test_the_timeline_reads_nothing_for_another_films_clips(film_window, monkeyp
 
 
 def test_the_people_panel_redraws_only_the_person_named(film_window, monkeypatch):
-    from app import people_records
+    from app.people import people_records
 
     w, panel = film_window, film_window.people_panel
     sam = people.add(w.lib, "Sam", "actor", "team")
     ali = people.add(w.lib, "Ali", "carer", "team")
     rows = {panel.list.item(r).data(256): panel.list.item(r) for r in range(panel.list.count())}
-    everyone = calls_of(monkeypatch, people_records, "people", "ui/people_panel.py")
-    flag_checks = calls_of(monkeypatch, people_records, "flagged_reels", "ui/people_panel.py")
+    everyone = calls_of(monkeypatch, people_records, "people", "ui/people/people_panel.py")
+    flag_checks = calls_of(monkeypatch, people_records, "flagged_reels", "ui/people/people_panel.py")
     films.rename(w.lib, w.film_id, "Nobody appears here")
     clips.add(w.lib, w.film_id, 0, 1_000_000)  # a clip in no reel
     assert everyone == [] and flag_checks == []
@@ -157,7 +162,7 @@ def test_the_people_panel_redraws_only_the_person_named(film_window, monkeypatch
 
 
 def test_the_reviews_panel_redraws_only_the_review_that_changed(film_window):
-    from app.ops import reviews
+    from app.reviews import reviews
 
     w, panel = film_window, film_window.reviews_panel
     clip = clips.add(w.lib, w.film_id, 0, 1_000_000)
@@ -178,14 +183,14 @@ def people_rows(panel) -> dict:
 
 
 def test_the_people_panel_reads_only_the_people_a_change_names(film_window, monkeypatch):
-    from app import people_records
+    from app.people import people_records
 
     w, panel = film_window, film_window.people_panel
     sam = people.add(w.lib, "Sam", "actor", "team")
     ali = people.add(w.lib, "Ali", "carer", "team")
     people.appears(w.lib, ali, [w.film_id])
     rows = people_rows(panel)
-    read = calls_of(monkeypatch, people_records, "people", "ui/people_panel.py")
+    read = calls_of(monkeypatch, people_records, "people", "ui/people/people_panel.py")
     people.give_consent(w.lib, sam, "public", how="signed form")  # a consent record: it names Sam
     people.appears(w.lib, sam, [w.film_id], ranges=[(0, 1_000_000)])  # an appearance and its stretch
     people.appears(w.lib, sam, [w.film_id], ranges=[(2_000_000, 3_000_000)])  # a stretch alone names its appearance
@@ -205,7 +210,7 @@ def test_the_people_panel_reads_only_the_people_a_change_names(film_window, monk
 
 
 def test_the_reviews_panel_reads_only_the_reviews_a_change_names(film_window, monkeypatch):
-    from app.ops import reviews
+    from app.reviews import reviews
 
     w, panel = film_window, film_window.reviews_panel
     clip = clips.add(w.lib, w.film_id, 0, 1_000_000)

@@ -8,7 +8,8 @@ from PySide6.QtTest import QTest
 
 from app import queries
 from media import timecode
-from app.ops import clips, films
+from app.clips import clips
+from app.films import films, importing
 from tests.conftest import sample
 from tests.ui.helpers import shown_index
 
@@ -227,7 +228,7 @@ def test_dropping_files_imports_them_on_a_worker_and_lists_refusals(qtbot, windo
 def test_a_missing_film_shows_a_relink_state_not_a_crash(qtbot, window, counting_film, tmp_path):
     moved = tmp_path / "away.mp4"
     moved.write_bytes(counting_film.read_bytes())
-    film_id = films.import_file(window.lib, moved, link=True).film_id
+    film_id = importing.import_file(window.lib, moved, link=True).film_id
     moved.unlink()
     films.check_missing(window.lib)
     window.library_panel.select_film(film_id)

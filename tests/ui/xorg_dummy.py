@@ -1,6 +1,6 @@
 """Two monitors on one X server for tests: a 1366x768 laptop and a 1920x1080 projector.
 
-Xvfb cannot do this (FACTS.md: ``xrandr --setmonitor`` fails, ``+xinerama`` gives Qt one
+Xvfb cannot do this (docs/measured.md: ``xrandr --setmonitor`` fails, ``+xinerama`` gives Qt one
 screen); Xorg's dummy driver can. It needs root (Xorg with a ``-config`` file) and the Debian
 packages ``xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils`` (scripts/setup.sh
 test installs them as root); without them the tests skip and say why.

@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QWidget
 
-from app import present_sequence as seq
-from app.reel_plan import DEFAULT_WARNING
-from app.review_records import ItemRecord
+from app.reviews import present_sequence as seq
+from app.reels.reel_plan import DEFAULT_WARNING
+from app.reviews.review_records import ItemRecord
 
 BACKGROUND = QColor("#0b0c0e")
 TEXT = QColor("#ffffff")

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import reads
-from app.ops import reviews
-from ui.bridge import LibraryBridge
-from ui.operations import OperationRunner
+from app.reviews import reviews
+from ui.kit.bridge import LibraryBridge
+from ui.kit.operations import OperationRunner
 
 
 class PresentDialog(QDialog):

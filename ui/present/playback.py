@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Q_ARG, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 
-from ui.qt_calls import call_without_gil
+from ui.kit.qt_calls import call_without_gil
 
 
 SEEK_INTO_FRAME_US = 5_000  # inside the first frame at any rate up to 200 fps
@@ -32,7 +32,7 @@ class ClipPlayback(QObject):
         self.media.setAudioOutput(self.audio)
         self.sink = QVideoSink(self)
         self.media.setVideoSink(self.sink)
-        # Queued: the sink emits on Qt's decoder thread (see ui.player for the deadlock this avoids).
+        # Queued: the sink emits on Qt's decoder thread (see ui.player.player for the deadlock this avoids).
         self.sink.videoFrameChanged.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
         self.media.positionChanged.connect(self._on_position)
         self.media.mediaStatusChanged.connect(self._on_status)
@@ -91,7 +91,7 @@ class ClipPlayback(QObject):
 
     def _first_ms(self) -> int:
         """Where to seek for the clip's first frame: a few ms into it, since a seek to exactly
-        a frame's start time can land on the frame before (docs FACTS.md)."""
+        a frame's start time can land on the frame before (docs/measured.md)."""
         return (self.start_us + SEEK_INTO_FRAME_US) // 1000
 
     def _before_clip(self, frame: QVideoFrame) -> bool:

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from app import present_sequence as seq
+from app.reviews import present_sequence as seq
 from app import reads
 from app.library import Library
-from app.ops import reviews
-from app.review_records import MARK_LABELS, ItemRecord, ReviewDetail
-from ui.operations import OperationRunner
+from app.reviews import reviews
+from app.reviews.review_records import MARK_LABELS, ItemRecord, ReviewDetail
+from ui.kit.operations import OperationRunner
 from ui.present.debounce import Debounced
 
 SLIDE_WORDS = {seq.CARD: "title card", seq.CLIP: "playing the clip", seq.DISCUSS: "discussion",

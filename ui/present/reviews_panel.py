@@ -12,14 +12,15 @@ from PySide6.QtWidgets import (
     QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from app import present_sequence as seq
-from app import reads, review_records, review_summary
-from app.ops import reviews
-from ui.bridge import LibraryBridge
-from ui.name_notes import NameNotes
-from ui.operations import OperationRunner
+from app.reviews import present_sequence as seq
+from app import reads
+from app.reviews import review_records, review_summary
+from app.reviews import reviews
+from ui.kit.bridge import LibraryBridge
+from ui.kit.name_notes import NameNotes
+from ui.kit.operations import OperationRunner
 from ui.present.presenter import PresenterView
-from ui.save_dialog import ask_save_path, replace_agreed
+from ui.kit.save_dialog import ask_save_path, replace_agreed
 
 COLUMNS = ("Date", "Review", "For", "Shown", "Notes · marks · actions", "")
 

@@ -16,16 +16,17 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette, QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import present_sequence as seq
-from app import review_records
+from app.reviews import present_sequence as seq
+from app.reviews import review_records
 from app.library import Library
-from app.ops import reviews, safeguarding
-from ui.operations import OperationRunner
+from app.reviews import reviews
+from app.clips import safeguarding
+from ui.kit.operations import OperationRunner
 from ui.present.audience import AudienceScreen
 from ui.present.playback import ClipPlayback
 from ui.present.presenter import MARK_KEYS, PresenterView
 from ui.present.screens import full_screen_on, maximised_on, pick_screens
-from ui.text_keys import is_text_input
+from ui.kit.text_keys import is_text_input
 
 K = Qt.Key
 NEXT_KEYS = {K.Key_Space, K.Key_Right, K.Key_PageDown, K.Key_Down}

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
-from app import review_summary
+from app.reviews import review_summary
 from media.export.atomic import atomic_output
 
 DPI = 96  # layout units: CSS pixels, so a point size means the same as in the browser

@@ -6,6 +6,8 @@
 - ``bands``       the bands' heights and a clip's box
 - ``interaction`` hit testing, edge trimming, seeking by mouse
 - ``media_band``  thumbnails and waveform, drawn once per view and cached
+- ``film_media``  a film's cached thumbnail pages and waveform peaks (the evidence board uses them too)
+- ``page_loader`` thumbnail pages read off the GUI thread
 - ``painting``    ruler, marks, clips, playhead
 - ``widget``      the QWidget wiring them together
 """

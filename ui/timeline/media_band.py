@@ -12,12 +12,12 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
-from ui.film_media import FilmMedia
+from ui.timeline.film_media import FilmMedia
 from ui.timeline.bands import MEDIA_H, THUMB_H, WAVE_H
 from ui.timeline.viewport import Viewport
 
-PEAK_US = 10_000  # media/waveform.py stores one peak per 10 ms
-COARSE_PEAK_US = 1_000_000  # ui/film_media.py's coarse_peaks: the loudest of each second
+PEAK_US = 10_000  # media/analysis/waveform.py stores one peak per 10 ms
+COARSE_PEAK_US = 1_000_000  # ui/timeline/film_media.py's coarse_peaks: the loudest of each second
 BACKGROUND, EMPTY_THUMBS, WAVE_BG, WAVE_FG = "#1d2025", "#262a30", "#15171b", "#5fb3d9"
 
 

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from app import reads
 from app.changes import Changes
 from media import timecode
-from app.ops import clips as clip_ops
+from app.clips import clips as clip_ops
 from app.records import ClipRecord, FilmRecord
-from ui.bridge import LibraryBridge
-from ui.saying import quoted
-from ui.film_media import load_film_media
-from ui.page_loader import PageLoader
-from ui.selection import ClipSelection
+from ui.kit.bridge import LibraryBridge
+from ui.kit.saying import quoted
+from ui.timeline.film_media import load_film_media
+from ui.timeline.page_loader import PageLoader
+from ui.clips.selection import ClipSelection
 from ui.timeline import interaction, painting
 from ui.timeline.bands import MEDIA_TOP, clip_rect, height_for
 from ui.timeline.lanes import pack_lanes, sort_clips
@@ -37,7 +37,7 @@ class Timeline(QWidget):
         self.setObjectName("timeline")
         self.bridge = bridge
         self.selection = selection
-        self.runner = runner  # ui.operations.OperationRunner: changes go through it
+        self.runner = runner  # ui.kit.operations.OperationRunner: changes go through it
         self.film: FilmRecord | None = None
         self.clips: list[ClipRecord] = []
         self.lanes: dict[int, int] = {}

@@ -1,0 +1,2 @@
+"""Bundles: clips with their tags and people's consent, handed to a partner organisation's
+ProtoReel."""

@@ -1,0 +1,74 @@
+"""Films once they are in the library: rename, move to an event, notice a missing file and
+relink a moved one (the same content required). Importing is ``app.films.importing``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import lookup
+from app.films import events
+from app.library import Library
+from app.models import Film
+from media.errors import BadInput, StorageError
+from media.files import hash_file
+from media.jobs import CancelToken
+
+
+def check_missing(lib: Library) -> list[int]:
+    """Mark films whose file is gone as missing (and found ones as present again).
+
+    Returns the ids now missing. Not undoable: it records a fact, not an edit.
+    """
+    with lib.read() as s:
+        films = s.scalars(select(Film)).all()
+        present = {f.id: lib.film_path(f).is_file() for f in films}
+        flips = [f.id for f in films if present[f.id] == f.missing]
+    if flips:
+        with lib.op("Check for missing files", undoable=False) as s:
+            for film_id in flips:
+                film = s.get(Film, film_id)
+                if film is not None:  # deleted meanwhile: nothing to mark
+                    film.missing = not present[film_id]
+    return [film_id for film_id, ok in present.items() if not ok]
+
+
+def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | None = None) -> int:
+    """Point a film at its moved file. The content must be the same (same sha256)."""
+    new_path = Path(new_path).expanduser().absolute()
+    if not new_path.is_file():
+        raise BadInput(f"{new_path}: file not found")
+    with lib.read() as s:
+        film = lookup.film(s, film_ref)
+        film_id, expected, title = film.id, film.sha256, film.title
+    try:
+        actual = hash_file(new_path, cancel=cancel)
+    except OSError as exc:
+        raise StorageError(f"{new_path}: cannot be read ({exc.strerror})") from exc
+    if actual != expected:
+        raise BadInput(
+            f"{new_path}: not the same file as film {title!r} (its content differs); "
+            "import it as a new film instead"
+        )
+    with lib.op(f"Relink {title}") as s:
+        film = lookup.by_id(s, Film, film_id)
+        inside = new_path.is_relative_to(lib.root)
+        film.path = str(new_path.relative_to(lib.root)) if inside else str(new_path)
+        film.linked = not inside
+        film.missing = False
+    return film_id
+
+
+def rename(lib: Library, film_id: int, title: str) -> None:
+    title = title.strip()
+    if not title:
+        raise BadInput("film title '': a film needs a title")
+    with lib.op("Rename film") as s:
+        lookup.by_id(s, Film, film_id).title = title
+
+
+def set_event(lib: Library, film_id: int, event: str | None) -> None:
+    with lib.op("Move film to event") as s:
+        film = lookup.by_id(s, Film, film_id)
+        film.event = events.get_or_create(s, event) if event else None

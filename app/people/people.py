@@ -1,0 +1,197 @@
+"""People who appear on film: role, pseudonym, a dated consent history, where they appear.
+
+Consent is a history of dated records (scope, date, how it was given, notes); the person's
+current scope is the latest. A withdrawal is a record too, and it is final: it is not
+undoable, and undoing earlier edits of that person can no longer bring their consent back.
+Reinstating consent is a new record, made on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, or_, select
+
+from app.ways_out import consent_policy
+from app.library import Library
+from app.models import (Appearance, AppearanceRange, Clip, ConsentRecord, CONSENT_SCOPES, ExportPerson,
+                        ExportRecord, Person, ReelItem, Review, ReviewNote, Reel, ROLES, utcnow)
+from app import lookup
+from media.errors import BadInput
+
+ROLE_ALIASES = {"lived experience": "lived_experience", "lived-experience": "lived_experience",
+                "person with lived experience": "lived_experience"}
+
+
+def check_role(role: str) -> str:
+    role = ROLE_ALIASES.get(role.strip().lower(), role.strip().lower())
+    if role not in ROLES:
+        raise BadInput(f"role {role!r}: must be one of {', '.join(ROLES)}")
+    return role
+
+
+def check_consent(consent: str) -> str:
+    consent = consent.strip().lower()
+    if consent not in CONSENT_SCOPES:
+        raise BadInput(f"consent {consent!r}: must be one of {', '.join(CONSENT_SCOPES)}")
+    return consent
+
+
+def check_date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        day = dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise BadInput(f"date {value!r}: write it as YYYY-MM-DD") from None
+    if day > dt.date.today():
+        raise BadInput(f"date {day.isoformat()}: is in the future; give the day consent was given or withdrawn")
+    return day
+
+
+def add(lib: Library, name: str, role: str, consent: str = "none", given_on=None, how: str = "",
+        notes: str = "", pseudonym: str = "") -> int:
+    name, role, consent = lookup.check_name(name, "person"), check_role(role), check_consent(consent)
+    # A scope recorded without a date (none too: "not to be shown" is a decision) was recorded today.
+    given_on = check_date(given_on) or dt.date.today()
+    with lib.op(f"Add person {name}") as s:
+        if s.scalars(select(Person).where(func.lower(Person.name) == name.lower())).first():
+            raise BadInput(f"person {name!r}: already in this library")
+        person = Person(name=name, role=role, consent=consent, pseudonym=pseudonym.strip(), notes=notes)
+        s.add(person)
+        s.flush()
+        s.add(ConsentRecord(person_id=person.id, scope=consent, given_on=given_on, how=how.strip()))
+        return person.id
+
+
+def edit(lib: Library, person_ref, name: str | None = None, role: str | None = None,
+         pseudonym: str | None = None, notes: str | None = None) -> None:
+    """Change what is known about a person (not their consent: that is a new record)."""
+    with lib.op("Edit person") as s:
+        person = lookup.person(s, person_ref)
+        if name is not None and name.strip() != person.name:
+            name = lookup.check_name(name, "person")
+            clash = s.scalars(select(Person).where(func.lower(Person.name) == name.strip().lower(),
+                                                   Person.id != person.id)).first()
+            if clash:
+                raise BadInput(f"person {name.strip()!r}: already in this library")
+            person.name = name.strip()
+        if role is not None:
+            person.role = check_role(role)
+        if pseudonym is not None:
+            person.pseudonym = pseudonym.strip()
+        if notes is not None:
+            person.notes = notes
+
+
+def give_consent(lib: Library, person_ref, scope: str, given_on=None, how: str = "", notes: str = "") -> int:
+    """A new consent record: widens, narrows or (after a withdrawal) reinstates consent."""
+    scope, given_on = check_consent(scope), check_date(given_on) or dt.date.today()
+    with lib.op("Record consent") as s:
+        person = lookup.person(s, person_ref)
+        record = ConsentRecord(person_id=person.id, scope=scope, given_on=given_on, how=how.strip(), notes=notes)
+        s.add(record)
+        person.consent = scope
+        person.consent_withdrawn_at = None
+        s.flush()
+        return record.id
+
+
+def appears(lib: Library, person_ref, film_refs: list, ranges: list[tuple[int, int]] | None = None) -> list[int]:
+    """Record that a person appears in films (in the whole film, or only in ``ranges`` of
+    film time, half-open microseconds); returns the film ids."""
+    for start, end in ranges or []:
+        if start < 0 or end <= start:
+            raise BadInput(f"range {start}–{end} µs: the end must come after the start")
+    with lib.op("Add appearance") as s:
+        person = lookup.person(s, person_ref)
+        film_ids = []
+        for ref in film_refs:
+            film = lookup.film(s, ref)
+            appearance = s.scalars(
+                select(Appearance).where(Appearance.person_id == person.id, Appearance.film_id == film.id)
+            ).first()
+            if appearance is None:
+                appearance = Appearance(person_id=person.id, film_id=film.id)
+                s.add(appearance)
+                s.flush()
+            if ranges:  # only in these stretches (a whole-film appearance is narrowed to them)
+                have = {(r.start_us, r.end_us) for r in appearance.ranges}
+                for start, end in ranges:
+                    if (start, end) not in have:
+                        appearance.ranges.append(AppearanceRange(start_us=start, end_us=end))
+            else:  # the whole film
+                for r in list(appearance.ranges):
+                    s.delete(r)
+            film_ids.append(film.id)
+        return film_ids
+
+
+def remove_appearance(lib: Library, person_ref, film_ref) -> None:
+    with lib.op("Remove appearance") as s:
+        person, film = lookup.person(s, person_ref), lookup.film(s, film_ref)
+        appearance = s.scalars(
+            select(Appearance).where(Appearance.person_id == person.id, Appearance.film_id == film.id)).first()
+        if appearance is None:
+            raise BadInput(f"{person.name} is not recorded in film {film.title!r}")
+        s.delete(appearance)
+
+
+def withdraw(lib: Library, person_ref, on=None, how: str = "", notes: str = "") -> dict:
+    """Consent withdrawn, dated and final. Returns every reel, review and past export that
+    included the person (exports from the log), so they can be followed up."""
+    on = check_date(on) or dt.date.today()
+    with lib.op("Withdraw consent", undoable=False) as s:
+        person = lookup.person(s, person_ref)
+        if person.consent_withdrawn_at is not None:  # the first withdrawal's date is the one that counts
+            raise BadInput(f"{person.name}: consent was already withdrawn on "
+                           f"{person.consent_withdrawn_at:%Y-%m-%d}; nothing changed")
+        person.consent = "none"
+        person.consent_withdrawn_at = utcnow()
+        s.add(ConsentRecord(person_id=person.id, scope="none", given_on=on, how=how.strip(), notes=notes,
+                            withdrawal=True))
+        s.flush()
+        report = affected(s, person.id)
+    # Final: no undo of an earlier edit of this person may bring the consent back.
+    lib.undo_stack.forget(lambda step: _touches_person(step, report["person_id"]))
+    return report
+
+
+def _touches_person(step, person_id: int) -> bool:
+    for row in step.rows:
+        values = {**(row.before or {}), **(row.after or {}), **row.key}
+        if row.table == "people" and row.key.get("id") == person_id:
+            return True
+        if row.table in ("consent_records", "appearances", "export_people") and values.get("person_id") == person_id:
+            return True
+        if row.table == "appearance_ranges":
+            return True
+    return False
+
+
+def affected(session, person_id: int) -> dict:
+    """Reels, reviews and past exports that include (or included) a person."""
+    person = session.get(Person, person_id)
+    films = list(session.scalars(select(Appearance.film_id).where(Appearance.person_id == person_id)))
+    clip_ids = list(session.scalars(select(Clip.id).where(Clip.film_id.in_(films)))) if films else []
+    on = consent_policy.people_on_clips(session, clip_ids)
+    their_clips = [c for c, people in on.items() if any(p.person_id == person_id for p in people)]
+    reels = session.scalars(select(Reel).where(Reel.id.in_(
+        select(ReelItem.reel_id).where(ReelItem.clip_id.in_(their_clips)))).order_by(Reel.id)).all()
+    reviews = session.scalars(select(Review).where(or_(
+        Review.reel_id.in_([r.id for r in reels]),
+        Review.id.in_(select(ReviewNote.review_id).where(ReviewNote.clip_id.in_(their_clips)))))).all()
+    exports = session.scalars(select(ExportRecord).where(ExportRecord.id.in_(
+        select(ExportPerson.export_id).where(ExportPerson.person_id == person_id))).order_by(ExportRecord.id)).all()
+    return {
+        "person_id": person_id,
+        "person": person.name,
+        "withdrawn_at": person.consent_withdrawn_at.isoformat(timespec="seconds") if person.consent_withdrawn_at else None,
+        "clips": sorted(their_clips),
+        "reels": [{"id": r.id, "title": r.title} for r in reels],
+        "reviews": [{"id": r.id, "title": r.title} for r in reviews],
+        "exports": [{"id": e.id, "kind": e.kind, "path": e.path, "reel_id": e.reel_id, "subject": e.subject,
+                     "audience": e.audience, "at": e.created_at.isoformat(timespec="seconds")} for e in exports],
+    }

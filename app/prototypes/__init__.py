@@ -1,0 +1,1 @@
+"""Service prototypes linked to clips, and their evidence boards."""

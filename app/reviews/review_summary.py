@@ -1,0 +1,196 @@
+"""A review's one-page summary, to email after the meeting: what was shown (a still per clip,
+how long it was on screen), the notes, the marks and the actions.
+
+One HTML builder serves both outputs: the HTML file (opened in any browser) and the PDF,
+which the GUI side renders with Qt's own PDF writer (``ui.present.summary_pdf``). The markup
+is tables and inline styles, which a browser and Qt's rich text both lay out the same way.
+A withheld clip gets no still: the summary goes to the same room that was not shown it.
+
+Writers are registered by suffix; ``.pdf`` is registered by the GUI package (the core never
+imports Qt), so ``protoreel review summary R OUT.pdf`` works from the installed command.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import shutil
+from pathlib import Path
+from typing import Callable
+
+from app.ways_out import consent_policy
+from app.library import Library
+from app.ways_out.name_guard import Guard, Note, Text, no_note
+from app.ways_out.name_texts import out_text
+from app.ways_out.gate import Gate
+from app.reviews.review_records import MARK_LABELS, ReviewDetail, detail
+from media.errors import BadInput
+from media.export.atomic import atomic_output
+from media.export.report import still
+from media.timecode import format_clock
+
+Writer = Callable[[str, Path], None]  # (html text with stills beside it, out path)
+WRITERS: dict[str, Writer] = {}
+STILL_WIDTH = 150
+
+
+def register(suffix: str, writer: Writer) -> None:
+    WRITERS[suffix] = writer
+
+
+def _duration(us: int) -> str:
+    secs = int(us // 1_000_000)
+    return f"{secs // 60}:{secs % 60:02d}"
+
+
+def stills(d: ReviewDetail, folder: Path) -> dict[int, str]:
+    """Exact still at the middle of each shown clip, by item id → file name (missing films: none)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for item in d.items:
+        if item.withheld or not item.film_path or not item.has_video:
+            continue
+        name = f"item{item.id}.jpg"
+        if still(Path(item.film_path), item.film_start_us, (item.start_us + item.end_us) // 2, item.rotation,
+                 folder / name):
+            out[item.id] = name
+    return out
+
+
+def _e(text) -> str:
+    return html.escape(str(text or ""))
+
+
+def build_html(d: ReviewDetail, sources: dict[int, str]) -> str:
+    """The summary page; ``sources`` gives each still's ``src`` by item id."""
+    r = d.review
+    shown = [i for i in d.items if i.shown_us > 0]
+    head = (f"<h1 style='font-size:20pt;margin:0'>{_e(r.title)}</h1>"
+            f"<p style='color:#555;margin:2pt 0 8pt 0'>Breakfast review · {_e(r.held_on)} · for a {_e(r.audience)} "
+            f"audience · {len(shown)} of {r.items} item(s) shown for {_duration(r.shown_us)}"
+            f"{f' · {r.withheld} withheld (consent)' if r.withheld else ''}</p>")
+    if d.meeting_note.strip():
+        head += f"<p style='margin:0 0 8pt 0'><b>Meeting notes:</b> {_e(d.meeting_note)}</p>"
+    rows = []
+    for item in d.items:
+        if item.id in sources:
+            picture = f"<img src='{_e(sources[item.id])}' width='{STILL_WIDTH}' alt='{_e(item.title)}'>"
+        elif item.withheld:
+            picture = "<div style='color:#a33'><b>Withheld</b><br>consent does not cover this audience</div>"
+        else:
+            picture = "<div style='color:#777'>(no still: film missing)</div>"
+        marks = " · ".join(f"{MARK_LABELS[k]} ×{n}" for k, n in item.marks.items() if n)
+        tags = ", ".join(_e(t["name"]) for t in item.tags)
+        on_screen = f"on screen {_duration(item.shown_us)}" if item.shown_us else "not shown"
+        text = [f"<b>{item.position + 1}. {_e(item.title)}</b>",
+                f"<span style='color:#666'>{format_clock(item.start_us, 0)}–{format_clock(item.end_us, 0)} · "
+                f"{on_screen}{' · ' + tags if tags else ''}</span>"]
+        if item.discuss and not item.withheld:
+            text.append(f"<i>Asked: {_e(item.discuss)}</i>")
+        if item.note:
+            text.append(_e(item.note).replace("\n", "<br>"))
+        if marks:
+            text.append(f"<span style='color:#1d5fa8'>{marks}</span>")
+        rows.append(f"<tr><td style='padding:3pt 8pt 3pt 0' valign='top' width='{STILL_WIDTH + 8}'>{picture}</td>"
+                    f"<td style='padding:3pt 0' valign='top'>{'<br>'.join(text)}</td></tr>")
+    actions = "".join(
+        f"<tr><td style='padding:2pt 6pt 2pt 0'>{_e(a.text)}</td><td style='padding:2pt 6pt'>{_e(a.owner) or '—'}</td>"
+        f"<td style='padding:2pt 6pt'>{_e(a.due) or '—'}</td><td style='padding:2pt 6pt'>{_e(a.prototype) or '—'}</td>"
+        f"<td style='padding:2pt 0 2pt 6pt'>{_e(a.clip) or '—'}</td></tr>" for a in d.actions)
+    actions_block = (
+        "<h2 style='font-size:14pt;margin:10pt 0 4pt 0'>Actions</h2>"
+        "<table cellspacing='6' cellpadding='0'><tr style='color:#555'><th align='left'>What</th>"
+        "<th align='left'>Who</th><th align='left'>By</th><th align='left'>Prototype</th><th align='left'>Clip</th></tr>"
+        f"{actions}</table>" if d.actions else "<p style='color:#555'>No actions were agreed.</p>")
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{_e(r.title)} — review summary</title></head>"
+            "<body style=\"font-family:'DejaVu Sans',Arial,sans-serif;font-size:9.5pt;color:#1d2025\">"
+            f"{head}<table cellspacing='0' cellpadding='3' style='border-collapse:collapse'>{''.join(rows)}</table>"
+            f"{actions_block}</body></html>")
+
+
+def write_html(text: str, out: Path) -> None:
+    with atomic_output(out) as partial:
+        partial.write_text(text, encoding="utf-8")
+
+
+register(".html", write_html)
+
+
+def _inline(path: Path) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _texts(d: ReviewDetail, out: Path) -> list[Text]:
+    """The words the summary carries: the review's title and notes, each item's title, note,
+    question and tags, the actions (not their owners: who does what, named on purpose)."""
+    fix = "use their pseudonym there (edit the review's notes)"
+    where = f"review {d.review.id} {d.review.title!r}"
+    texts = [out_text(out), Text(where, "title", d.review.title, fix), Text(where, "meeting notes", d.meeting_note, fix)]
+    for item in d.items:
+        at = f"{where} item {item.position + 1} {item.title!r}"
+        texts += [Text(at, "title", item.title, fix), Text(at, "note", item.note, fix)]
+        texts += [Text(f"tag {t['name']!r}", "name", t["name"], "rename the tag") for t in item.tags]
+        if not item.withheld:
+            texts.append(Text(at, "discussion question", item.discuss, fix))
+    for a in d.actions:
+        texts += [Text(f"{where} action {a.text!r}", "text", a.text, fix),
+                  Text(f"{where} action {a.text!r}", "prototype", a.prototype or "", "rename the prototype")]
+    return texts
+
+
+def _gate(lib: Library, d: ReviewDetail, out: Path, note: Note) -> Gate:
+    """A summary is a way out like any export: its shown clips checked for the review's
+    audience now (a clip whose consent changed since the meeting loses its still and its
+    question), its words checked for names, and it is logged with the people on its clips."""
+    r = d.review
+    ids = list(dict.fromkeys(i.clip_id for i in d.items if i.clip_id is not None and not i.withheld))
+    with lib.read() as s:
+        now = consent_policy.evaluate(s, r.audience, ids)
+        allowed = set(now.allowed_ids)
+        for item in d.items:
+            if item.withheld:
+                continue
+            if item.clip_id is not None:
+                item.withheld = item.clip_id not in allowed
+            else:  # a whole film shown at the meeting: someone in it may have withdrawn since
+                item.withheld = item.film_id is None or not consent_policy.stretch_may_go(
+                    s, item.film_id, item.start_us, item.end_us, r.audience)
+        Guard.of(s).check(_texts(d, out), note)
+    gate = Gate(lib, "summary", r.title, r.audience, [i for i in ids if i in allowed])
+    gate.check(f"summary of review {r.title!r}")
+    people = gate.first.people()
+    gate.items = [{"clip_id": dn.clip_id, "clip": dn.title,
+                   "people": [{"label": people[p.person_id].label, "role": p.role} for p in dn.people]}
+                  for dn in gate.first.decisions]
+    return gate
+
+
+def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool = False,
+                  note: Note = no_note) -> Path:
+    """Write the summary as ``out``'s suffix says, one self-contained file either way: ``.html``
+    (stills inlined, so the page can be emailed on its own) or ``.pdf``. Checked for consent
+    and names first, published whole and logged (so a withdrawal lists it)."""
+    from app.ways_out import export_guard
+
+    out = Path(out).expanduser().absolute()
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".pdf"):
+        raise BadInput(f"{out.name}: a summary is written as .pdf or .html")
+    if suffix not in WRITERS:
+        raise BadInput(f"{out.name}: PDF summaries are written by the app's Qt part; run the `protoreel` command")
+    out = export_guard.check_output(lib, out, replace=replace)  # never over footage, never into the library
+    d = detail(lib, review_id)
+    gate = _gate(lib, d, out, note)
+    work = lib.work_dir("summary")
+    try:  # stills are made in the library's scratch space and dropped once embedded
+        names = stills(d, work)
+        if suffix == ".html":
+            sources = {item: _inline(work / name) for item, name in names.items()}
+        else:
+            sources = {item: str(work / name) for item, name in names.items()}
+        with gate.publishing(out):
+            WRITERS[suffix](build_html(d, sources), out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out

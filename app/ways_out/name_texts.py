@@ -1,0 +1,68 @@
+"""The words each way out carries, as ``name_guard.Text`` (where each comes from and how to
+fix it), so every exporter hands the guard the same kind of list before writing anything."""
+
+from __future__ import annotations
+
+from media.export.plan import PlanItem, ReelPlan
+
+from app.ways_out.name_guard import Guard, Note, Text, no_note
+
+CLIP_FIX = "use their pseudonym there (edit the clip)"
+FILM_FIX = "rename the film (Library panel, or protoreel film rename FILM TITLE)"
+# Interchange files point at the film's file; its name cannot be changed from the app.
+REFERENCE_SUFFIXES = (".edl", ".otio", ".csv")
+
+
+def clip_where(clip_id: int, title: str) -> str:
+    return f"clip {clip_id} {title!r}"
+
+
+def clip_texts(clip_id: int, title: str, *, note: str = "", quote: str = "", tags=(), prototypes=(),
+               film_id: int | None = None, film: str = "", event: str = "") -> list[Text]:
+    where = clip_where(clip_id, title)
+    texts = [Text(where, "title", title, CLIP_FIX), Text(where, "note", note, CLIP_FIX),
+             Text(where, "quote", quote, CLIP_FIX)]
+    texts += [Text(f"tag {name!r}", "name", name, "rename the tag") for name in tags]
+    texts += [Text(f"prototype {name!r}", "name", name, "rename the prototype") for name in prototypes]
+    if film:
+        texts.append(Text(f"film {film_id} {film!r}", "title", film, FILM_FIX))
+    if event:
+        texts.append(Text(f"event {event!r}", "name", event, "rename the event"))
+    return texts
+
+
+def out_text(out) -> Text:
+    """The export's own file name travels too (and sits in a reel's manifest)."""
+    return Text(f"export {out.name!r}", "file name", out.stem, "choose another file name")
+
+
+def reel_texts(plan: ReelPlan) -> list[Text]:
+    """Everything a reel's formats carry between them: cards and captions burned into the MP4,
+    its title metadata and manifest, the subtitles, the CSV, OTIO and EDL."""
+    where, fix = f"reel {plan.title!r}", "rename the reel or use their pseudonym there (edit the reel)"
+    texts = [Text(where, "title", plan.title, fix), Text(where, "subtitle", plan.subtitle, fix),
+             Text(where, "closing card", plan.credits, fix)]
+    for item in plan.items:
+        texts += clip_texts(item.clip_id, item.clip_title, tags=[n for _k, n in item.tags],
+                            prototypes=item.prototypes, film_id=item.film_id, film=item.film_title)
+        at = f"reel {plan.title!r} item {item.position + 1}"
+        texts += [Text(at, "card", item.card_text, fix), Text(at, "caption", item.caption, fix),
+                  Text(clip_where(item.clip_id, item.clip_title), "content warning", item.warning, CLIP_FIX)]
+    return texts
+
+
+def neutral_name(item: PlanItem, sha256: str | None) -> str:
+    return f"film-{item.film_id}-{(sha256 or '')[:12] or 'unknown'}{item.source.suffix}"
+
+
+def hide_named_files(guard: Guard, plan: ReelPlan, hashes: dict[int, str], note: Note = no_note) -> None:
+    """A film whose file name carries a name is referred to by its id and short hash in the
+    interchange files (the stored file keeps its name; an editor relinks it by the hash)."""
+    told = set()
+    for item in plan.items:
+        if guard.names_in(item.source.stem):
+            item.source_name = neutral_name(item, hashes.get(item.film_id))
+            if item.film_id not in told:
+                told.add(item.film_id)
+                note(f"film {item.film_id}: its file name carries a person's name; the export refers to it as "
+                     f"{item.source_name} (its id and the start of its SHA-256)")

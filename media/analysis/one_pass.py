@@ -1,0 +1,139 @@
+"""Thumbnail pages, waveform peaks and exact timing of a film, from one pass over its packets.
+
+One opening of the file, one demux: pictures (keyframes of long films) and sound are decoded
+as their packets come, and every packet is timed (``FilmTiming``), so the film's exact length,
+rate and frame count need no second pass (``media.reading.probe.exact``). One opening also keeps
+memory flat: FFmpeg holds an MP4's whole packet index for each opening (about 15 MB an hour).
+Pictures and peaks are written to disk as they are decoded, so a longer film takes no more
+memory. Two picture/sound threads over two openings were measured slower on two cores (the
+Python work per packet holds the GIL) and cost a second index; the other core hashes the file
+meanwhile, and imports run two films at a time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import av.error
+
+from media.jobs import CancelToken, ProgressFn, no_progress
+from media.reading.packet_timing import FilmTiming, StreamTiming
+from media.reading.probe import MediaInfo, exact, open_container, pick_streams
+from media.analysis.thumbnails import StripCollector
+from media.analysis.waveform import PeakCollector
+
+US = 1_000_000
+MESSAGE = "thumbnails and waveform"
+PROGRESS_EVERY = 200  # packets between cancel checks and progress reports
+
+
+def analyse(
+    info: MediaInfo,
+    folder: Path,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> MediaInfo:
+    """Write the strip and peaks for ``info.path`` into ``folder`` (which must exist) and
+    return the film's exact facts (``info`` may come from ``probe_quick``): its length is known
+    only once every packet is read, so the strip's last marks are settled after that."""
+    cancel = cancel or CancelToken()
+    timing = FilmTiming()
+    strip = _one_pass(info, folder, progress, cancel, timing)
+    facts = exact(info, timing, cancel)
+    if strip is not None:
+        strip.finish(facts.duration_us)
+    progress(1.0, MESSAGE)
+    return facts
+
+
+def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: CancelToken,
+              timing: FilmTiming) -> StripCollector | None:
+    with open_container(info.path) as container:
+        videos, audios = pick_streams(container)
+        # Sure to read the streams the probe chooses with one of each kind that it found too.
+        timing.container_start_us = container.start_time
+        timing.sure = (len(videos) <= 1 and len(audios) <= 1 and info.has_video == bool(videos)
+                       and info.has_audio == bool(audios))
+        video = _match(videos, info.has_video, info.width)
+        audio = audios[0] if info.has_audio and audios else None
+        if video is None and audio is None:
+            return None
+        strip = StripCollector(info, folder) if video is not None else None
+        peaks = PeakCollector(folder) if audio is not None else None
+        timers: dict[int, StreamTiming] = {}
+        if video is not None:
+            video.thread_type = "AUTO"
+            timing.video = timers[video.index] = StreamTiming(video.time_base)
+        if audio is not None:
+            timing.audio = timers[audio.index] = StreamTiming(audio.time_base)
+        video_index = video.index if video is not None else -1
+        try:
+            for packet in _packets(container, [s for s in (video, audio) if s is not None], info, progress,
+                                   cancel, timers):
+                if packet.stream_index == video_index:
+                    if strip.keyframes_only and not packet.is_keyframe:
+                        continue
+                    for frame in _decode(video.codec_context, packet):
+                        _offer(strip, frame, video.time_base)
+                else:
+                    for frame in _decode(audio.codec_context, packet):
+                        peaks.add(frame)
+            if strip is not None:
+                for frame in _decode(video.codec_context, None):
+                    _offer(strip, frame, video.time_base)
+            if peaks is not None:
+                peaks.finish()
+        finally:
+            if peaks is not None:
+                peaks.close()
+    return strip
+
+
+def _packets(container, streams, info: MediaInfo, progress: ProgressFn, cancel: CancelToken,
+             timers: dict[int, StreamTiming]):
+    """The packets of ``streams`` to decode, each timed by ``timers`` (by stream index),
+    checking for cancel and reporting progress every few hundred packets; end-of-stream
+    markers are left out (the caller flushes the decoder)."""
+    duration = max(info.duration_us, 1)
+    for i, packet in enumerate(container.demux(streams)):
+        if i % PROGRESS_EVERY == 0:
+            cancel.check()
+            t = packet.pts if packet.pts is not None else packet.dts
+            if t is not None:
+                progress(min(t * packet.time_base * US / duration, 1.0), MESSAGE)
+        if not packet.size:
+            continue
+        if timers[packet.stream_index].add(packet) or packet.dts is not None:
+            yield packet  # (a packet with no time at all is left out)
+
+
+def _decode(stream_ctx, packet):
+    try:
+        return stream_ctx.decode(packet)
+    except (av.error.FFmpegError, ValueError):
+        return []  # a damaged packet: skip it, the rest of the film still counts
+
+
+def _offer(strip: StripCollector, frame, time_base) -> None:
+    time_us = _frame_us(frame, time_base) - strip.info.start_us  # film time, zero at the film's start
+    if strip.wants(time_us):
+        strip.add(time_us, frame)
+
+
+def _frame_us(frame, time_base) -> int:
+    # frames flushed out of a threaded decoder carry no time base of their own (PyAV)
+    base = frame.time_base or time_base
+    if frame.pts is None or base is None:
+        return 0
+    return round(frame.pts * base * US)
+
+
+def _match(videos, has_video: bool, width: int | None):
+    """The same video stream the probe chose: the one with frames, of the probed width."""
+    if not has_video or not videos:
+        return None
+    for stream in videos:
+        if stream.codec_context.width == width and stream.frames != 0:
+            return stream
+    return videos[0]

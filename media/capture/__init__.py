@@ -1,0 +1,1 @@
+"""Live capture: cameras and microphones into a crash-safe recorder."""

@@ -1,0 +1,176 @@
+"""File → Export Bundle… and File → Import Bundle…: clips handed to a partner organisation's
+ProtoReel and taken in from one.
+
+Export asks what to bundle (the reel open in the reel builder, the prototype picked in the
+Prototypes panel, or the event selected in the library, preselected), for whom, and whether
+to cover faces where someone's consent falls short; then where to save it (the save dialog's
+replace rule). Both run on the one runner, with progress and Cancel, and end in the status
+bar: the exported file with "Show in folder", or what the import added with Undo. The consent
+check itself is the core's (app/bundles/bundle_export.py): this dialog only asks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (
+    QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QRadioButton,
+    QWidget,
+)
+
+from app import reads
+from app.bundles import bundle_export, bundle_import
+from ui.kit.bridge import LibraryBridge
+from ui.kit.name_notes import NameNotes
+from ui.kit.save_dialog import ask_save_path, last_folder, remember, replace_agreed
+from ui.kit.workers import Job
+
+BUNDLE_FILTER = "ProtoReel bundle (*.protoreel)"
+COVER_LABEL = "Cover the faces of people whose consent does not reach them"
+# A refusal for a short consent points at this dialog's tick box, not at a command-line flag.
+COVER_HINT = (f"tick \u201c{COVER_LABEL}\u201d in the Export Bundle dialog to cover their faces "
+              "(never those of someone who withdrew)")
+AUDIENCES = (("collaborative", "The collaborative (a partner organisation)"), ("team", "The team only"),
+             ("public", "The public"))
+
+
+class BundleDialog(QDialog):
+    """What to bundle and for whom. ``choice()`` gives the keyword arguments of export_bundle."""
+
+    def __init__(self, lib, reel_id: int | None, prototype_id: int | None, event: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bundleDialog")
+        self.setWindowTitle("Export bundle")
+        reels = reads.reels(lib)
+        self.reel_audience = {r.id: r.audience for r in reels}
+        sources = (("reel", "A reel", [(r.title, r.id) for r in reels], reel_id),
+                   ("prototype", "A prototype's evidence", [(p.name, p.id) for p in reads.prototypes(lib)], prototype_id),
+                   ("event", "An event's clips", [(e.name, e.name) for e in reads.events(lib)], event))
+        form = QFormLayout(self)
+        form.addRow(QLabel("A bundle carries clips (only their stretch of film), their tags, notes and prototypes, "
+                           "and the people in them by pseudonym or role with their consent, for another "
+                           "ProtoReel library. Names stay here.", self, wordWrap=True))
+        self.group = QButtonGroup(self)
+        self.choices: dict[str, tuple[QRadioButton, QComboBox]] = {}
+        for key, label, items, current in sources:
+            radio = QRadioButton(label, self, objectName=f"bundle_{key}")
+            box = QComboBox(self, objectName=f"bundle_{key}_choice")
+            for name, value in items:
+                box.addItem(name, value)
+            if current is not None and box.findData(current) >= 0:
+                box.setCurrentIndex(box.findData(current))
+            radio.setEnabled(bool(items))
+            box.setEnabled(bool(items))
+            box.activated.connect(lambda _i, r=radio: r.setChecked(True))
+            radio.toggled.connect(lambda _on: self._follow_reel())
+            box.currentIndexChanged.connect(lambda _i: self._follow_reel())
+            self.group.addButton(radio)
+            form.addRow(radio, box)
+            self.choices[key] = (radio, box)
+        self.audience = QComboBox(self, objectName="bundleAudience")
+        for value, label in AUDIENCES:
+            self.audience.addItem(label, value)
+        form.addRow("Who will see it", self.audience)
+        self.anonymise = QCheckBox(COVER_LABEL, self,
+                                   objectName="bundleAnonymise")
+        self.anonymise.setToolTip("Faces are covered on this computer before the bundle is written; someone who "
+                                  "withdrew consent is never bundled, covered or not")
+        form.addRow(self.anonymise)
+        self.style = QComboBox(self, objectName="bundleStyle")
+        self.style.addItem("Blur", "blur")
+        self.style.addItem("Pixelate", "pixelate")
+        form.addRow("Covering", self.style)
+        self.style.setEnabled(False)
+        self.anonymise.toggled.connect(self.style.setEnabled)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.export_button = buttons.addButton("Choose file and export…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setObjectName("bundleExportChosen")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        preferred = "reel" if reel_id else "prototype" if prototype_id else "event" if event else "reel"
+        for key in (preferred, "reel", "prototype", "event"):
+            if self.choices[key][0].isEnabled():
+                self.choices[key][0].setChecked(True)
+                break
+        self.export_button.setEnabled(any(r.isEnabled() for r, _b in self.choices.values()))
+
+    def _follow_reel(self) -> None:
+        """A reel goes to its own audience unless the facilitator picks another."""
+        radio, box = self.choices["reel"]
+        if radio.isChecked() and box.currentData() in self.reel_audience:
+            self.audience.setCurrentIndex(self.audience.findData(self.reel_audience[box.currentData()]))
+
+    def subject(self) -> tuple[str, object, str]:
+        key = next(k for k, (radio, _box) in self.choices.items() if radio.isChecked())
+        box = self.choices[key][1]
+        return key, box.currentData(), box.currentText()
+
+    def choice(self) -> dict:
+        key, value, _text = self.subject()
+        return {key: str(value), "audience": self.audience.currentData(), "anonymise": self.anonymise.isChecked(),
+                "style": self.style.currentData()}
+
+
+class BundleFlow(QObject):
+    def __init__(self, bridge: LibraryBridge, window: QWidget, reel_id: Callable[[], int | None],
+                 prototype_id: Callable[[], int | None]) -> None:
+        super().__init__(window)
+        self.bridge, self.runner, self.window = bridge, bridge.runner, window
+        self._reel_id, self._prototype_id = reel_id, prototype_id
+        self.current_event: str | None = None  # the event selected in the library (LibraryPanel.event_current)
+        self.dialog: BundleDialog | None = None
+        self.job: Job | None = None
+
+    def set_event(self, name: str) -> None:
+        self.current_event = name or None
+
+    def choose_export(self) -> None:
+        self.dialog = BundleDialog(self.bridge.lib, self._reel_id(), self._prototype_id(), self.current_event, self.window)
+        self.dialog.accepted.connect(self._export_chosen)
+        self.dialog.open()
+
+    def _export_chosen(self) -> None:
+        _key, _value, text = self.dialog.subject()
+        path = ask_save_path(self.window, "Export bundle", f"{text or 'clips'}.protoreel", BUNDLE_FILTER,
+                             self.bridge.lib.exports_dir)
+        if path is not None:
+            self.export_to(path, self.dialog.choice())
+
+    def export_to(self, path: Path, choice: dict) -> Job:
+        if path.suffix.lower() != ".protoreel":
+            path = path.with_name(path.name + ".protoreel")
+        runner, lib = self.runner, self.bridge.lib
+        notes = NameNotes()
+        self.job = runner.start(
+            lambda progress, cancel: bundle_export.export_bundle(lib, path, replace=replace_agreed(path),
+                                                                 progress=progress, cancel=cancel, note=notes,
+                                                                 cover_hint=COVER_HINT, **choice),
+            parent=self.window, on_success=lambda out: (runner.announce_file(out, "Bundle exported"),
+                                                        notes.show(self.window)),
+            on_cancelled=lambda: runner.say(f"Bundle export cancelled: no {path.name} was written."),
+            dialog=("Export bundle", f"Exporting {path.name}…", "bundleExportProgress"), title="Export bundle")
+        return self.job
+
+    def choose_import(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self.window, "Import bundle", str(last_folder(Path.home())),
+                                              BUNDLE_FILTER + ";;All files (*)")
+        if name:
+            remember(Path(name))
+            self.import_from(Path(name))
+
+    def import_from(self, path: Path) -> Job:
+        runner, lib = self.runner, self.bridge.lib
+        self.job = runner.start(
+            lambda progress, cancel: bundle_import.import_bundle(lib, path, progress=progress, cancel=cancel),
+            parent=self.window, on_success=self._imported,
+            on_cancelled=lambda: runner.say(f"Import of {path.name} cancelled: nothing was added."),
+            dialog=("Import bundle", f"Importing {path.name}…", "bundleImportProgress"), title="Import bundle")
+        return self.job
+
+    def _imported(self, report) -> None:
+        undo = [] if report.already else [("Undo", self.runner.undo)]
+        self.runner.say(report.summary() + ".", undo)

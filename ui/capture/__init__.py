@@ -1,0 +1,1 @@
+"""The Record view and the capture devices it uses."""

@@ -1,0 +1,2 @@
+"""The clip list, the Clip panel, the shared clip selection, tagging by key, safeguarding box, the
+Filmed-at box."""

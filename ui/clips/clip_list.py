@@ -1,0 +1,445 @@
+"""The clip list: a table model over clip ids with a lazy row cache (fast at 20,000 clips).
+
+Filtering runs one query for ids (app.queries, the same layer as the CLI); records for the
+rows on screen load in batches as the view asks for them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QStyle, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from app import reads
+from media import timecode
+from app.changes import Changes
+from app.clips import clips as clip_ops
+from app.prototypes import prototypes as prototype_ops
+from app.queries import ClipFilter
+from app.records import ClipRecord
+from app.reels.reel_plan import DEFAULT_WARNING
+from ui.kit.bridge import LibraryBridge
+from ui.kit.saying import plural, quoted
+from ui.clips.selection import ClipSelection
+from ui.clips.time_of_day_box import TimeOfDayBox
+
+COLUMNS = ("Title", "Tags", "Filmed", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
+BATCH = 64  # records read at once as rows come into view: about two screens (200 took 0.1 s of GUI thread)
+NO_CLIPS = ("No clips yet.\n\nOpen a film from the Library, press I at a moment's first frame and O at its last, "
+            "then Enter. Or, while it plays, press a tag's key (1–9): that makes a clip of the last 10 seconds "
+            "and tags it.")
+NO_MATCH = "No clips match these filters. Clear the search or pick “Any …” to see them all."
+CLIP_MIME = "application/x-protoreel-clip-ids"
+MEMBERSHIP = ("clips", "clip_tags", "clip_prototypes")  # which clips match can change
+SHOWN = ("tags", "prototypes", "films", "events", "appearances")  # only what rows show can change
+
+
+def warning_icon() -> QIcon:
+    """The mark of a clip flagged as distressing (shown before its title)."""
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+def warning_text(rec: ClipRecord) -> str:
+    return rec.safeguarding_note or DEFAULT_WARNING
+
+
+def short_time(us: int) -> str:
+    return timecode.format_short(us, 2)
+
+
+class ClipListModel(QAbstractTableModel):
+    def __init__(self, bridge: LibraryBridge) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.filter = ClipFilter()
+        self.ids: list[int] = []
+        self._rows: dict[int, ClipRecord] = {}  # clip id -> record, for rows seen so far
+        bridge.changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- data source -------------------------------------------------------------------
+    def set_filter(self, filt: ClipFilter) -> None:
+        self.filter = filt
+        self.refresh(changed=set())
+
+    def refresh(self, changed: set[int] | None = None) -> None:
+        """Which clips match, read again. A clip's record does not depend on the filter, so
+        the records read so far are kept, except those of ``changed`` clips (None: every one,
+        as after a change made outside): making one clip then reads one record, not a page."""
+        ids = reads.clip_ids(self.bridge.lib, self.filter)
+        if changed is None:
+            self._rows.clear()
+        else:
+            for clip_id in changed:
+                self._rows.pop(clip_id, None)
+        if ids == self.ids:
+            if ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            return
+        present = set(ids)
+        kept = {i: rec for i, rec in self._rows.items() if i in present}
+        self.beginResetModel()
+        self.ids, self._rows = ids, kept
+        self.endResetModel()
+
+    def _on_changed(self, changes: Changes) -> None:
+        """Re-query which clips match only when that can have changed; otherwise redraw the rows
+        whose text changed (a renamed film redraws its clips; a new film touches nothing here).
+        Either way only the records a change can have altered are read again."""
+        f = self.filter
+        if changes.touches("tags", "prototypes"):
+            stale = None  # a tag or prototype's name shows on any clip
+        else:
+            films = changes.ids_of("films")
+            stale = set(changes.ids_of("clips")) | {key[0] for table in ("clip_tags", "clip_prototypes")
+                                                    for key in changes.ids_of(table)}
+            stale |= {i for i, rec in self._rows.items() if rec.film_id in films}
+        if changes.touches(*MEMBERSHIP) or (changes.touches("films", "events") and f.event_ids) or (
+                changes.touches("appearances", "people") and f.person_ids):
+            self.refresh(changed=stale)
+        else:
+            self._redraw(list(self._rows) if stale is None else [i for i in stale if i in self._rows])
+
+    def _redraw(self, clip_ids: list[int]) -> None:
+        for clip_id in clip_ids:
+            self._rows.pop(clip_id, None)
+        wanted = set(clip_ids)
+        rows = [r for r, clip_id in enumerate(self.ids) if clip_id in wanted]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+
+    def record(self, row: int) -> ClipRecord | None:
+        clip_id = self.ids[row]
+        if clip_id not in self._rows:
+            start = max(row - BATCH // 4, 0)
+            wanted = [i for i in self.ids[start:start + BATCH] if i not in self._rows]
+            for rec in reads.clips(self.bridge.lib, wanted):
+                self._rows[rec.id] = rec
+        return self._rows.get(clip_id)
+
+    def row_of(self, clip_id: int) -> int | None:
+        try:
+            return self.ids.index(clip_id)
+        except ValueError:
+            return None
+
+    # -- Qt model ----------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index):
+        base = super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 0 else base
+
+    def mimeTypes(self) -> list[str]:
+        return [CLIP_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        """Clips dragged onto a reel (or, later, a prototype) travel as their ids."""
+        ids = list(dict.fromkeys(self.ids[i.row()] for i in indexes if i.isValid()))
+        mime = QMimeData()
+        mime.setData(CLIP_MIME, QByteArray(json.dumps(ids).encode()))
+        return mime
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self.ids[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            rec = self.record(index.row())
+            return warning_icon() if rec is not None and rec.safeguarding else None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        rec = self.record(index.row())
+        if rec is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column == "Title" and rec.safeguarding:
+            return f"{rec.title}\nDistressing content: a warning comes first ({warning_text(rec)})"
+        if column == "Title":
+            return rec.title
+        if column == "Tags":
+            return ", ".join(t["name"] for t in rec.tags)
+        if column == "In":
+            return short_time(rec.start_us)
+        if column == "Out":
+            return short_time(rec.end_us)
+        if column == "Length":
+            return short_time(rec.duration_us)
+        if column == "Film":
+            return rec.film
+        if column == "Filmed":  # the time of day, where it was filmed
+            return rec.filmed_at or ""
+        return ", ".join(rec.prototypes)
+
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != 0:
+            return False
+        title = str(value).strip()
+        if not title:
+            return False
+        clip_id = self.ids[index.row()]
+        return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title) or True,
+                                      say=f"Renamed the clip {quoted(title)}.") is not None
+
+
+class ClipList(QWidget):
+    clip_activated = Signal(int)  # double-click: play it
+    delete_requested = Signal()  # the window deletes the selection and says so, with Undo
+
+    def __init__(self, bridge: LibraryBridge, selection: ClipSelection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.selection = selection
+        self._showing_selection = False
+        self.model = ClipListModel(bridge)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("clipSearch")
+        self.search.setPlaceholderText("Search titles, notes and quotes…")
+        self.search.setClearButtonEnabled(True)
+        self.tag_box = QComboBox(self)
+        self.tag_box.setObjectName("clipTagFilter")
+        self.tag_model = QStandardItemModel(self)
+        self.tag_box.setModel(self.tag_model)
+        self.tag_box.view().pressed.connect(self._toggle_tag)
+        # The box says "Tags…" or "3 tags"; sized to the longest tag name it made the clip
+        # list (and so the window) too wide for a 1366-pixel laptop. The list opens full width.
+        self.tag_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.tag_box.setMinimumContentsLength(8)
+        self.match = QComboBox(self)
+        self.match.addItem("all of", "all")
+        self.match.addItem("any of", "any")
+        self.match.setToolTip("Clips with every ticked tag, or with at least one")
+        self.kind_box = self._combo("clipKindFilter", "Any kind", [(k.capitalize(), k) for k in ("challenge", "opportunity", "theme")])
+        self.proto_box = self._combo("clipPrototypeFilter", "Any prototype", [])
+        self.event_box = self._combo("clipEventFilter", "Any event", [])
+        self.person_box = self._combo("clipPersonFilter", "Anyone", [])
+        self.at_box = TimeOfDayBox(self)
+        self.count = QLabel(self)
+        self.empty = QLabel(self)
+        self.empty.setObjectName("clipsEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #888; padding: 8px;")
+        self.view = QTableView(self)
+        self.view.setObjectName("clipTable")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Times wide enough for a clip hours into a day-long recording, in this screen's font.
+        timed = self.view.fontMetrics().horizontalAdvance(short_time(5 * 3_600_000_000 + 59 * 60_000_000)) + 14
+        for col, width in ((1, 150), (2, 52), (3, timed), (4, timed), (5, 64), (6, 110), (7, 110)):
+            header.resizeSection(col, width)
+        self.view.doubleClicked.connect(self._on_double_click)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        self.view.selectionModel().selectionChanged.connect(self._on_view_selection)
+        self.model.modelReset.connect(lambda: self._show_selection(self.selection.ids))
+        selection.changed.connect(self._show_selection)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.at_box)
+        top.addWidget(self.match)
+        top.addWidget(self.tag_box, 2)
+        second = QHBoxLayout()
+        for box in (self.kind_box, self.proto_box, self.event_box, self.person_box):
+            second.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(second)
+        layout.addWidget(self.view)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.count)
+        # Instant as you type, without a query per keystroke of a fast typist.
+        self._debounce = QTimer(self, singleShot=True, interval=120)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.at_box.textChanged.connect(lambda _t: self._debounce.start())
+        for box in (self.match, self.kind_box, self.proto_box, self.event_box, self.person_box):
+            box.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.model.modelReset.connect(self._update_count)
+        bridge.changed.connect(self._refill)
+        self._fill_tags()
+        self._fill_choices()
+        self._update_count()
+
+    def _combo(self, name: str, everything: str, choices: list[tuple[str, object]]) -> QComboBox:
+        box = QComboBox(self)
+        box.setObjectName(name)
+        box.addItem(everything, None)
+        for label, value in choices:
+            box.addItem(label, value)
+        return box
+
+    def _refill(self, changes: Changes) -> None:
+        if changes.touches("tags"):
+            self._fill_tags()
+        if changes.touches("prototypes", "events", "people"):
+            self._fill_choices()
+
+    def _fill_tags(self) -> None:
+        ticked = set(self.ticked_tags())
+        self.tag_model.clear()
+        header = QStandardItem("Tags…")
+        header.setSelectable(False)
+        self.tag_model.appendRow(header)
+        for tag in reads.tags(self.bridge.lib):
+            item = QStandardItem(f"{tag.kind[0].upper()} · {tag.name}")
+            item.setData(tag.id, Qt.ItemDataRole.UserRole)
+            item.setCheckable(True)
+            item.setCheckState(Qt.CheckState.Checked if tag.id in ticked else Qt.CheckState.Unchecked)
+            self.tag_model.appendRow(item)
+        self.tag_box.view().setMinimumWidth(self.tag_box.view().sizeHintForColumn(0) + 24)
+        self._label_tags()
+
+    def _fill_choices(self) -> None:
+        lib = self.bridge.lib
+        lists = {
+            self.proto_box: [(p.name, p.id) for p in reads.prototypes(lib)],
+            self.event_box: [(e.name, e.id) for e in reads.events(lib)],
+            self.person_box: [(p.name, p.id) for p in reads.people(lib)],
+        }
+        for box, choices in lists.items():
+            current = box.currentData()
+            box.blockSignals(True)
+            while box.count() > 1:
+                box.removeItem(1)
+            for label, value in choices:
+                box.addItem(label, value)
+            box.setCurrentIndex(max(box.findData(current), 0))
+            box.blockSignals(False)
+
+    def _toggle_tag(self, index) -> None:
+        item = self.tag_model.itemFromIndex(index)
+        if item is None or not item.isCheckable():
+            return
+        checked = item.checkState() == Qt.CheckState.Checked
+        item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+        self._label_tags()
+        self.apply_filter()
+
+    def _label_tags(self) -> None:
+        n = len(self.ticked_tags())
+        self.tag_model.item(0).setText("Tags…" if n == 0 else f"{n} tag{'s' if n > 1 else ''}")
+        self.tag_box.setCurrentIndex(0)
+
+    def ticked_tags(self) -> list[int]:
+        return [self.tag_model.item(r).data(Qt.ItemDataRole.UserRole) for r in range(1, self.tag_model.rowCount())
+                if self.tag_model.item(r).checkState() == Qt.CheckState.Checked]
+
+    def set_tags(self, tag_ids: list[int]) -> None:
+        for r in range(1, self.tag_model.rowCount()):
+            item = self.tag_model.item(r)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in tag_ids
+                               else Qt.CheckState.Unchecked)
+        self._label_tags()
+        self.apply_filter()
+
+    def show_tag(self, tag_id: int) -> None:
+        """Filter the list to one tag (double-click in the codebook)."""
+        self.set_tags([tag_id])
+
+    def current_filter(self) -> ClipFilter:
+        tags = self.ticked_tags()
+        any_mode = self.match.currentData() == "any"
+
+        def one(box):
+            return [box.currentData()] if box.currentData() is not None else []
+
+        return ClipFilter(
+            tags_all=[] if any_mode else tags, tags_any=tags if any_mode else [],
+            kinds=one(self.kind_box), prototype_ids=one(self.proto_box), event_ids=one(self.event_box),
+            person_ids=one(self.person_box), text=self.search.text(), at_minute=self.at_box.minute())
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count.setText(plural(n, "clip") + self.at_box.describe())
+        if n == 0:
+            self.empty.setText(NO_MATCH if not self.current_filter().is_empty() else NO_CLIPS)
+        self.empty.setVisible(n == 0)
+        self.view.setVisible(n > 0)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        # Double-click plays; rename with F2 or a second click on a selected title.
+        self.clip_activated.emit(self.model.ids[index.row()])
+
+    def _on_view_selection(self, *_args) -> None:
+        if self._showing_selection:
+            return
+        rows = self.view.selectionModel().selectedRows()
+        current = self.view.currentIndex().row()
+        # The row clicked last comes first: it is the clip the Clip panel shows.
+        ordered = sorted(rows, key=lambda i: (i.row() != current, i.row()))
+        self.selection.set(self.model.ids[i.row()] for i in ordered)
+
+    def _show_selection(self, ids) -> None:
+        """Highlight the shared selection (made here, on the timeline or by a new clip)."""
+        self._showing_selection = True
+        try:
+            rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+            model = self.view.selectionModel()
+            if sorted(i.row() for i in model.selectedRows()) == sorted(rows):
+                return
+            self.view.clearSelection()
+            for n, row in enumerate(rows):
+                flags = model.SelectionFlag.Select | model.SelectionFlag.Rows
+                if n == 0:
+                    model.setCurrentIndex(self.model.index(row, 0), flags)
+                else:
+                    model.select(self.model.index(row, 0), flags)
+            if rows:
+                self.view.scrollTo(self.model.index(rows[0], 0))
+        finally:
+            self._showing_selection = False
+
+    def _menu(self, pos) -> None:
+        """Right-click: play, link the selected clips to a prototype, delete."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        menu.addAction("Play", lambda: self.clip_activated.emit(ids[0]))
+        link = menu.addMenu("Link to prototype")
+        run = self.bridge.runner.run
+        protos = [(p.id, p.name) for p in reads.prototypes(self.bridge.lib)]
+        for proto_id, name in protos:
+            link.addAction(name, lambda proto_id=proto_id, name=name: run(
+                lambda lib: prototype_ops.link(lib, proto_id, ids),
+                say=f"Linked {plural(len(ids), 'clip')} to {quoted(name)}."))
+        link.setEnabled(bool(protos))
+        menu.addSeparator()
+        menu.addAction("Delete", self.delete_requested.emit)
+        self.last_menu = menu
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def selected_ids(self) -> list[int]:
+        return list(self.selection.ids)
+
+    def select_clip(self, clip_id: int | None) -> None:
+        self.selection.select(clip_id)

@@ -1,0 +1,1 @@
+"""The Codebook panel."""

@@ -1,0 +1,2 @@
+"""The library panel (events and films), importing by drop or menu, film pictures, the event's
+day."""

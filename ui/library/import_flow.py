@@ -1,0 +1,79 @@
+"""Import films from File → Import or a drop. Each file is probed and registered on a worker
+(a second or so), then the first is opened: playable and markable at once. Hashing, copying,
+thumbnails and waveform go on in the background (``ui.library.background_imports``), with progress in
+the library row. Refused files and content already in the library are listed at the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app.films import importing
+from media.reading.media_sniff import FILM_SUFFIXES
+from app.films.import_order import expand_and_order
+from ui.library.background_imports import BackgroundImports
+from ui.kit.bridge import LibraryBridge
+from ui.kit.workers import Job
+
+VIDEO_FILTER = f"Films and sound ({' '.join('*' + s for s in FILM_SUFFIXES)});;All files (*)"
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Dropped folders stand for the films inside them, in the order they were recorded."""
+    return expand_and_order(paths)
+
+
+class ImportFlow(QObject):
+    finished = Signal(list)  # list[ImportResult], once every file is registered (or refused)
+
+    def __init__(self, bridge: LibraryBridge, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.window = parent
+        self.job: Job | None = None
+        self.last_summary: QMessageBox | None = None
+        self.background = BackgroundImports(bridge, self)
+
+    def choose_and_import(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self.window, "Import films", "", VIDEO_FILTER)
+        if names:
+            self.start([Path(n) for n in names])
+
+    def busy(self) -> bool:
+        return self.job is not None and self.job.is_running()
+
+    def start(self, paths: list[Path], event: str | None = None) -> Job | None:
+        paths = expand(paths)
+        if not paths:
+            return None
+        if self.busy():
+            self.bridge.runner.say("Films are still being added: these were not; drop them again in a moment.")
+            return None
+        lib = self.bridge.lib
+        self.job = self.bridge.runner.start(
+            lambda progress, cancel: importing.register_files(lib, paths, event=event, progress=progress,
+                                                                  cancel=cancel),
+            parent=self.window, on_success=self._on_done, on_cancelled=lambda: self.finished.emit([]),
+            dialog=("Import", f"Adding {len(paths)} file(s)…", "importProgress"))
+        return self.job
+
+    def _on_done(self, results) -> None:
+        self.background.add([r.film_id for r in results if r.film_id is not None and not r.existed])
+        refused = [r for r in results if r.error]
+        known = [r for r in results if r.existed]
+        if refused or known:
+            added = len(results) - len(refused) - len(known)
+            lines = [r.error for r in refused] + [f"{r.source.name}: already in the library (same content), skipped"
+                                                  for r in known]
+            box = QMessageBox(QMessageBox.Icon.Information, "Import",
+                              f"{added} film(s) added; {len(known)} already in the library (skipped); "
+                              f"{len(refused)} file(s) could not be imported. Your library is unchanged for those.",
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setObjectName("importSummary")
+            box.setDetailedText("\n".join(lines))
+            box.setInformativeText("\n".join(lines[:8]) + ("\n…" if len(lines) > 8 else ""))
+            box.open()
+            self.last_summary = box
+        self.finished.emit(results)

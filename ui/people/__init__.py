@@ -1,0 +1,1 @@
+"""The People panel, its dialogs, picking faces, and the anonymised preview."""

@@ -1,0 +1,1 @@
+"""The Prototypes panel and evidence boards."""

@@ -1,0 +1,1 @@
+"""The reel builder, its Export dialog and the reel preview."""

@@ -1,0 +1,85 @@
+"""Where the app's chatter and crashes go: a log file in the user's log folder, not the terminal.
+
+- Qt's messages and Python logging go to ``protoreel.log`` (rotated).
+- Output of C libraries and child processes on file descriptor 2 (FFmpeg's banners and
+  warnings, PulseAudio's complaints) is redirected to the same folder (``output.log``).
+- Anything uncaught, on the GUI thread or a worker thread, is logged with its traceback and
+  shown in the one error dialog (ui.kit.errors), instead of vanishing or killing the app.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
+
+from ui.kit.errors import show_error
+from ui.kit.logs import log_dir, log_file
+
+log = logging.getLogger("protoreel")
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def setup_logging() -> Path:
+    """Python logging and Qt messages into the log file; returns its path."""
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    qt_log = logging.getLogger("qt")
+    qInstallMessageHandler(lambda kind, _context, message: qt_log.log(_QT_LEVELS.get(kind, logging.INFO), message))
+    return log_file()
+
+
+def redirect_native_output() -> Path:
+    """Point file descriptor 2 (C libraries, child processes) at ``output.log``.
+
+    ``os.dup2`` works the same on Windows, macOS and Linux; Python's own ``sys.stderr`` follows
+    the descriptor, so a stray print lands there too."""
+    path = log_dir() / "output.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - lives as long as the app
+    sys.stderr.flush()
+    os.dup2(target.fileno(), 2)
+    _keep.append(target)
+    return path
+
+
+_keep: list = []
+
+
+class _Reporter(QObject):
+    """Carries an uncaught error from any thread to the GUI thread's error dialog."""
+
+    caught = Signal(object)
+
+
+_reporter: _Reporter | None = None
+
+
+def install_excepthook(parent_for_dialog) -> None:
+    """``parent_for_dialog()`` returns the widget the dialog belongs to (the main window)."""
+    global _reporter
+    _reporter = _Reporter()
+    _reporter.caught.connect(lambda exc: show_error(parent_for_dialog(), exc, "ProtoReel: unexpected error"))
+
+    def hook(kind, value, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        log.error("uncaught error", exc_info=(kind, value, tb))
+        value.__logged__ = True
+        _reporter.caught.emit(value)
+
+    sys.excepthook = hook
+    threading.excepthook = lambda args: hook(args.exc_type, args.exc_value, args.exc_traceback)

@@ -1,0 +1,459 @@
+"""The main window: wiring only. Each feature lives in its own module under ui/."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout, QWidget,
+)
+
+from app import reads
+from app.library import Library
+from app.clips import clips as clip_ops
+from app.films import films
+from ui.shell.actions import build_menus
+from ui.bundles.bundle_flow import BundleFlow
+from ui.kit.bridge import LibraryBridge
+from ui.clips.clip_details import ClipDetails
+from ui.clips.clip_list import ClipList
+from ui.codebook.codebook_panel import CodebookPanel
+from ui.clips.key_tagging import KeyTagger
+from ui.shell.edit_actions import UndoActions
+from ui.kit.feedback import Feedback
+from ui.library.event_day import EventDay
+from ui.library.import_flow import ImportFlow
+from ui.library.library_panel import LibraryPanel
+from ui.player.player import Player
+from ui.present.launcher import PresentLauncher
+from ui.present.reviews_panel import ReviewsPanel
+from ui.kit.saying import plural
+from ui.people.people_panel import PeoplePanel
+from ui.prototypes.prototypes_panel import PrototypesPanel
+from ui.capture.record_view import RecordView
+from ui.reels.reel_builder import ReelBuilder
+from ui.reels.reel_preview import ReelPreview
+from ui.clips.selection import ClipSelection
+from ui.kit.text_keys import TextFieldKeys
+from ui.timeline import Timeline
+from ui.player.transport import TransportBar
+from ui.player.video_view import VideoView
+from ui.shell.window_size import fit_to_screen
+from ui.kit.workers import Job
+
+DOCK_LEFT, DOCK_RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+
+
+class MainWindow(QMainWindow):
+    library_requested = Signal(Path)
+
+    def __init__(self, lib: Library) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.lib = lib
+        self.bridge = LibraryBridge(lib, self)
+        self.setWindowTitle(f"ProtoReel — {lib.root.name}")
+        self.setAcceptDrops(True)
+        self._closed = False
+        self._catching_up: list = []
+        self.runner = self.bridge.runner
+        self.selection = ClipSelection(self)
+        self.feedback = Feedback(self.statusBar())
+        self.runner.feedback = self.feedback
+
+        self.video = VideoView(self)
+        self.player = Player(self.video, self)
+        self.transport = TransportBar(self.player, self)
+        self.timeline = Timeline(self.bridge, self.selection, self.runner, self)
+        self.library_panel = LibraryPanel(self.bridge, self)
+        self.event_day = EventDay(self.bridge, self)
+        self.clip_list = ClipList(self.bridge, self.selection, self)
+        self.import_flow = ImportFlow(self.bridge, self)
+        self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_ids, self)
+        self.codebook_panel = CodebookPanel(self.bridge, self)
+        self.prototypes_panel = PrototypesPanel(self.bridge, self)
+        self.clip_details = ClipDetails(self.bridge, self)
+        self.people_panel = PeoplePanel(self.bridge, self, current_film=lambda: self.current_film_id(),
+                                        current_clip=lambda: self.selection.current)
+        self.record_view = RecordView(self.bridge, self)
+        self.key_tagger = KeyTagger(self.runner, self.selection, self.player)
+        self.reel_preview = ReelPreview(lib, self.player, self)
+        self.undo_actions = UndoActions(self.bridge, self)
+        self.reviews_panel = ReviewsPanel(self.bridge, self.runner, self)
+        self.presenting = PresentLauncher(self.bridge, self.runner, self, clip_ids=self._listed_clip_ids,
+                                          prototype_id=self.prototypes_panel.current_id,
+                                          reel_id=lambda: self.reel_builder.reel_id)
+        self.bundles = BundleFlow(self.bridge, self, reel_id=lambda: self.reel_builder.reel_id,
+                                  prototype_id=self.prototypes_panel.current_id)
+
+        player_box = QWidget(self)
+        box = QVBoxLayout(player_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.video, 1)
+        box.addWidget(self.transport)
+        centre = QSplitter(Qt.Orientation.Vertical, self)
+        centre.addWidget(player_box)
+        centre.addWidget(self.timeline)
+        centre.setStretchFactor(0, 1)
+        self.setCentralWidget(centre)
+        self.docks: dict[str, QDockWidget] = {}
+        self.add_dock("library", "Library", self.library_panel, DOCK_LEFT)
+        # In a scroll area: a day with many films (many lanes) must not make the window taller
+        # than a laptop's screen. A tab beside the Library (both pick what to watch), not a
+        # strip under the whole window: that took a sixth of a laptop's height from the library,
+        # the codebook and the player for an event of a few films.
+        event_scroll = self._scrolling(self.event_day)
+        event_scroll.setMinimumHeight(60)
+        self.add_dock("event", "Event day", event_scroll, DOCK_LEFT, tab_with="library")
+        self.add_dock("clips", "Clips", self.clip_list, DOCK_RIGHT)
+        self.add_dock("reel", "Reel", self.reel_builder, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("prototypes", "Prototypes", self.prototypes_panel, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("record", "Record", self.record_view, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("codebook", "Codebook", self.codebook_panel, DOCK_LEFT)
+        # In a scroll area too: the Clip panel's form is taller than a laptop's share of the
+        # left side, and a tab's height holds up the whole stack of tabs (and the library above).
+        self.add_dock("clip", "Clip", self._scrolling(self.clip_details), DOCK_LEFT, tab_with="codebook")
+        self.add_dock("reviews", "Reviews", self.reviews_panel, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("people", "People", self.people_panel, DOCK_LEFT, tab_with="codebook")
+        self.docks["clips"].raise_()
+        self.docks["codebook"].raise_()
+        self.docks["library"].raise_()
+        self.actions_by_name = build_menus(self)
+        self._text_keys = TextFieldKeys(self)
+        QApplication.instance().installEventFilter(self._text_keys)
+        self._connect()
+        settings = QSettings()
+        restored = settings.value("window/geometry") is not None and self.restoreGeometry(settings.value("window/geometry"))
+        fit_to_screen(self, restored=bool(restored))
+        self._built_layout = self.saveState()  # what View → Reset Layout goes back to
+        self._default_layout = settings.value("window/state") is None
+        if not self._default_layout:
+            self.restoreState(settings.value("window/state"))
+        self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
+        self.runner.start(lambda progress, cancel: films.check_missing(lib))
+        QTimer.singleShot(0, self.offer_recovery)
+        QTimer.singleShot(0, self.import_flow.background.resume)  # imports a crash or closing cut short
+        QTimer.singleShot(0, self.reopen_last_film)
+
+    def _scrolling(self, widget: QWidget) -> QScrollArea:
+        scroll = QScrollArea(self)
+        scroll.setWidget(widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        return scroll
+
+    def add_dock(self, name: str, title: str, widget: QWidget, area, tab_with: str | None = None) -> QDockWidget:
+        """A panel, addressed by ``name`` (``self.docks[name]``); ``tab_with`` stacks it as a tab."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}Dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if tab_with is not None:
+            self.tabifyDockWidget(self.docks[tab_with], dock)
+        self.docks[name] = dock
+        dock.dockLocationChanged.connect(lambda _area: self.tabs_follow_drags())
+        self.tabs_follow_drags()
+        return dock
+
+    def tabs_follow_drags(self) -> None:
+        """Dragging clips over a panel's tab brings that panel forward (so a prototype behind the
+        clip list can still be dropped on), wherever the panels have been moved."""
+        for bar in self.findChildren(QTabBar):
+            if not bar.changeCurrentOnDrag():
+                bar.setChangeCurrentOnDrag(True)
+                bar.setAcceptDrops(True)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.tabs_follow_drags()
+        if self._default_layout:  # first shown at its real size: share it out
+            self._default_layout = False
+            self.share_width()
+
+    def share_width(self) -> None:
+        """Side panels get about a quarter of the width each (the clip list a little more), the
+        player the rest; the library takes three fifths of the left side's height (on a
+        1366x768 laptop a dozen films), the codebook the rest (its tags scroll)."""
+        side = max(self.width() // 4, 300)
+        self.resizeDocks([self.docks["library"], self.docks["clips"]], [side - 40, side + 60], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["library"], self.docks["codebook"]], [self.height() * 3 // 5, self.height() * 2 // 5],
+                         Qt.Orientation.Vertical)
+
+    def reset_layout(self) -> None:
+        """Panels back where a new window has them (a layout saved on another screen can leave
+        the library one film tall), shared out at the window's size."""
+        self.restoreState(self._built_layout)
+        for dock in self.docks.values():
+            dock.setFloating(False)
+        self.share_width()
+        self.statusBar().showMessage("Panels are back in their places.", 5000)
+
+    def show_dock(self, name: str) -> None:
+        self.docks[name].show()
+        self.docks[name].raise_()
+
+    def _connect(self) -> None:
+        self.library_panel.film_selected.connect(self.open_film)
+        self.library_panel.relink_requested.connect(lambda film_id: (self.library_panel.select_film(film_id),
+                                                                     self.relink_current()))
+        self.player.position_changed.connect(self.timeline.set_playhead)
+        self.player.error.connect(lambda message: self.transport.message.say(message))
+        self.timeline.seek_requested.connect(self._seek_from_timeline)
+        self.timeline.notice.connect(self.feedback.say)
+        self.selection.changed.connect(lambda _ids: self.clip_details.show_clip(self.selection.current))
+        self.clip_list.clip_activated.connect(self.play_clip)
+        self.clip_list.delete_requested.connect(self.delete_clip)
+        self.import_flow.finished.connect(self._after_import)
+        self.library_panel.event_current.connect(self.event_day.set_event)
+        self.library_panel.event_current.connect(self.bundles.set_event)
+        self.event_day.film_activated.connect(self.library_panel.select_film)
+        background = self.import_flow.background
+        background.progress.connect(self.library_panel.model.set_import_progress)
+        background.arrived.connect(self.library_panel.model.refresh_picture)
+        background.arrived.connect(self.timeline.media_arrived)
+        self.reel_builder.preview_requested.connect(self.reel_preview.start)
+        self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
+        self.prototypes_panel.clip_activated.connect(self.play_clip)
+        self.prototypes_panel.play_clips.connect(self.play_clips_in_order)
+        self.prototypes_panel.reel_made.connect(self.show_reel)
+        self.people_panel.reel_activated.connect(self.show_reel)
+        self.record_view.recorded.connect(self.library_panel.select_film)
+        self.library_panel.event_current.connect(self.record_view.follow_event)
+        self.reel_preview.item_started.connect(
+            lambda i: self.statusBar().showMessage(f"Preview: clip {i + 1} of {len(self.reel_preview.items)}"))
+        self.reel_preview.finished.connect(lambda: self.statusBar().showMessage("Preview ended.", 3000))
+        self.bridge.changed.connect(self._on_changed)
+        self.bridge.changed_elsewhere.connect(self.catch_up)
+        self.reviews_panel.continue_requested.connect(self.presenting.present)
+        self.presenting.ended.connect(lambda review_id: (self.show_dock("reviews"), self.reviews_panel.select(review_id)))
+
+    # -- breakfast review ----------------------------------------------------------------
+    def present_review(self, review_id: int, start_item: int | None = None) -> None:
+        self.presenting.present(review_id, start_item)
+
+    def _listed_clip_ids(self) -> list[int]:
+        return reads.clip_ids(self.lib, self.clip_list.current_filter())
+
+    # -- films and clips ---------------------------------------------------------------
+    def current_film_id(self) -> int | None:
+        return self.player.film.id if self.player.film else None
+
+    def open_film(self, film_id: int | None, start_us: int = 0) -> None:
+        if self.reel_preview.active and film_id is not None and film_id != self.reel_preview.items[
+                self.reel_preview.index].film_id:
+            self.reel_preview.stop()
+        record = reads.film_or_none(self.lib, film_id) if film_id is not None else None
+        self.player.load(record, start_us)
+        self.timeline.set_film(record)
+        self.timeline.set_playhead(start_us)
+        self.actions_by_name["relink"].setEnabled(bool(record and record.missing))
+
+    def play_clip(self, clip_id: int) -> None:
+        clip = self.runner.run(lambda lib: reads.clip(lib, clip_id))
+        if clip is None:
+            return
+        if self.current_film_id() != clip.film_id:
+            self.library_panel.select_film(clip.film_id)  # loads it
+            if self.current_film_id() != clip.film_id:
+                self.open_film(clip.film_id)
+        self.player.seek_us(clip.start_us)
+        self.timeline.select_clip(clip_id)
+
+    def show_reel(self, reel_id: int) -> None:
+        self.reel_builder.fill_reels(select=reel_id)
+        self.show_dock("reel")
+
+    def play_clips_in_order(self, clip_ids: list[int]) -> None:
+        """Play clips back to back (an evidence group), as the reel preview does."""
+        self.reel_preview.start(reads.clip_plan_items(self.lib, clip_ids))
+
+    def _seek_from_timeline(self, us: int) -> None:
+        self.player.seek_us(us)
+
+    def delete_clip(self) -> None:
+        """Delete: no question asked; it says what it did and offers Undo."""
+        ids = list(self.selection.ids)
+        if not ids:
+            self.feedback.say("Nothing to delete: select a clip in the list or on the timeline first.")
+            return
+        titles = [c.title for c in reads.clips(self.lib, ids)]
+        if not titles:
+            self.selection.clear()
+            self.feedback.say("Nothing deleted: that clip is no longer in the library.")
+            return
+        what = f"clip “{titles[0]}”" if len(titles) == 1 else f"{len(titles)} clips"
+        if self.runner.run(lambda lib: clip_ops.delete(lib, ids) or True, say=f"Deleted {what}.") is None:
+            return
+        self.selection.clear()
+
+    def escape(self) -> None:
+        """Esc: clear the in/out marks and the selection, so a tag key makes a new clip."""
+        self.timeline.clear_marks()
+        self.selection.clear()
+
+    def focus_search(self) -> None:
+        self.clip_list.search.setFocus()
+        self.clip_list.search.selectAll()
+
+    def _on_changed(self, changes) -> None:
+        film_id = self.current_film_id()
+        self.selection.forget(i for i in self.selection.ids if i in changes.ids_of("clips")
+                              and not reads.clips(self.lib, [i]))
+        if film_id is not None and film_id in changes.ids_of("films"):
+            found = reads.film_or_none(self.lib, film_id)
+            if found is None:
+                self.open_film(None)
+            elif found.missing != self.player.film.missing or found.path != self.player.film.path:
+                self.open_film(film_id, self.player.position_us)
+
+    def catch_up(self) -> None:
+        """Another process changed the library (a person withdrawn on the command line, a
+        review held in another window): every view reads again what it shows, keeping the
+        selection and the film on screen where they still exist. One view per event-loop
+        turn: reading all of a big library's views at once held the window up."""
+        film_id = self.current_film_id()
+        steps = [
+            lambda: self.library_panel.reload(keep_film=film_id),
+            self.event_day.reload,
+            lambda: self.clip_list.model.refresh(),
+            self.timeline.reload_clips,
+            self.clip_details.reload,
+            self.codebook_panel.reload,
+            lambda: (self.prototypes_panel.reload(), self.prototypes_panel.show_current()),
+            lambda: self.reel_builder.fill_reels(select=self.reel_builder.reel_id),
+            self.people_panel.refresh,
+            self.reviews_panel.reload,
+            lambda: self._caught_up(film_id),
+        ]
+        self._catching_up = steps  # a further change outside meanwhile starts the round again
+
+        def next_step() -> None:
+            if self._catching_up is steps and steps and not self._closed:
+                steps.pop(0)()
+                QTimer.singleShot(0, self, next_step)
+
+        next_step()
+
+    def _caught_up(self, film_id: int | None) -> None:
+        if film_id is not None and reads.film_or_none(self.lib, film_id) is None:
+            self.open_film(None)
+        self.feedback.say("The library was changed outside this window (another window or the command line): "
+                          "shown as it is now.")
+
+    # -- import, relink, jobs ----------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_flow.start(paths)
+
+    def _after_import(self, results) -> None:
+        new = [r for r in results if r.film_id is not None and not r.existed]
+        known = [r for r in results if r.film_id is not None and r.existed]
+        refused = [r for r in results if r.error]
+        parts = []
+        if new:
+            parts.append(f"{plural(len(new), 'film')} ready to play and mark (thumbnails, "
+                         "waveform and the library copy follow in the background)")
+        if len(known) == 1:
+            parts.append(f"“{known[0].source.name}” is already in the library (nothing copied)")
+        elif known:
+            parts.append(f"{len(known)} files are already in the library (nothing copied)")
+        if refused:
+            parts.append(f"{len(refused)} could not be imported (see the list)")
+        if parts:
+            self.feedback.say("; ".join(parts) + ".")
+        shown = (new or known)
+        if shown:  # in a turn of its own: the import's end (its summary, the background jobs) is one
+            film_id = shown[0].film_id
+            QTimer.singleShot(0, self, lambda: self.library_panel.select_film(film_id))
+
+    def relink_current(self) -> None:
+        film = self.player.film
+        if film is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(self, f"Where is “{film.title}” now?", str(Path(film.path).parent))
+        if name:
+            self.runner.start(lambda progress, cancel: films.relink(self.lib, film.id, Path(name), cancel),
+                              on_success=lambda _r: self.feedback.say(f"Relinked “{film.title}” to {Path(name).name}.",
+                                                                      [("Undo", self.runner.undo)]))
+
+    def offer_recovery(self) -> None:
+        """A take interrupted by a crash or power cut: offer to bring it into the library."""
+        from app.films import takes
+        from media.capture.recorder import interrupted
+
+        waiting = interrupted(takes.recordings_dir(self.lib))
+        if not waiting:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover recordings",
+                          f"{len(waiting)} recording(s) were interrupted (the app closed or the computer stopped "
+                          "while recording). Bring what was recorded into the library now?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("recoverBox")
+        box.button(QMessageBox.StandardButton.Yes).clicked.connect(
+            lambda: self.runner.start(lambda progress, cancel: takes.recover(self.lib),
+                                      on_success=self._recovered))
+        box.open()
+        self.recovery_box = box
+
+    def _recovered(self, results) -> None:
+        brought = [film_id for _take, film_id, _why in results if film_id is not None]
+        failed = [f"{take.name}: {why}" for take, film_id, why in results if film_id is None]
+        self.feedback.say(f"Brought {plural(len(brought), 'interrupted recording')} into the "
+                          "library." + (f" Not recovered: {'; '.join(failed)}" if failed else ""))
+
+    # -- library and window state ------------------------------------------------------
+    def choose_library(self) -> None:
+        from ui.shell.library_chooser import LibraryChooser
+
+        self.library_chooser = chooser = LibraryChooser(self.lib.root, self)
+        chooser.accepted.connect(lambda: chooser.chosen() and self.library_requested.emit(chooser.chosen()))
+        chooser.open()
+
+    def _place_key(self) -> str:
+        """Settings key of this library's last film and position (each library has its own)."""
+        return "place/" + hashlib.sha1(str(self.lib.root).encode()).hexdigest()[:16]
+
+    def reopen_last_film(self) -> None:
+        """Where you left off: the last film, at the frame it showed."""
+        settings = QSettings()
+        film_id = settings.value(f"{self._place_key()}/film")
+        position = settings.value(f"{self._place_key()}/position_us", 0)
+        try:
+            film_id, position = int(film_id), int(position)
+        except (TypeError, ValueError):
+            return
+        if self.player.film is None and reads.film_or_none(self.lib, film_id) is not None:
+            self.library_panel.select_film(film_id)
+            if self.current_film_id() != film_id:
+                self.open_film(film_id)
+            self.player.seek_us(position)
+
+    def closeEvent(self, event) -> None:
+        if self._closed:
+            return super().closeEvent(event)
+        self._closed = True
+        settings = QSettings()
+        if self.player.film is not None:
+            settings.setValue(f"{self._place_key()}/film", self.player.film.id)
+            settings.setValue(f"{self._place_key()}/position_us", int(self.player.position_us))
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        if self.presenting.presentation is not None:
+            self.presenting.presentation.leave()  # what was typed is saved first
+        # Every job is on the one runner: a take in progress is finished and kept, background
+        # imports stop (their films stay registered and finish on the next start), exports and
+        # reports are cancelled; each is waited for.
+        self.runner.shutdown()
+        self.record_view.close_devices()
+        self.player.close()
+        QApplication.instance().removeEventFilter(self._text_keys)
+        self.bridge.detach()
+        super().closeEvent(event)
