@@ -7,6 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from media import oslayer
 from media.errors import FolderUnusable, StorageError
 from media.jobs import CancelToken, ProgressFn, no_progress
 
@@ -53,6 +54,8 @@ def _stream(path: Path, out, progress: ProgressFn, cancel: CancelToken | None) -
 
 
 def storage_error(exc: OSError, path: Path) -> StorageError:
+    if isinstance(exc, oslayer.FileInUse):
+        return FolderUnusable(f"{path}: {exc.strerror}")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return FolderUnusable(f"{path.parent}: the disk is full; free some space and try again")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -64,10 +67,4 @@ def storage_error(exc: OSError, path: Path) -> StorageError:
 
 def pid_alive(pid: int) -> bool:
     """Whether a process still runs (to tell a write in progress from one a crash left)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return oslayer.process_alive(pid)

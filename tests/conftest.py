@@ -10,6 +10,15 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# CI's second run (PROTOREEL_PORTABLE=1, scripts/run-tests.sh): the portable path, as on Windows,
+# where these calls do not exist. Anything still reaching for them fails with AttributeError.
+if os.environ.get("PROTOREEL_PORTABLE") == "1":
+    import select
+
+    for module, name in ((os, "mkfifo"), (os, "splice"), (select, "poll")):
+        if hasattr(module, name):
+            delattr(module, name)
+
 ROOT = Path(__file__).resolve().parents[1]
 # Real phone footage and broken files beside the project (not in a fresh clone: tests that need
 # them skip and say why). PROTOREEL_SAMPLES points elsewhere (a test uses it to play "fresh clone").

@@ -31,6 +31,7 @@ from app.films.importing import Staged
 from app import lookup
 from media.errors import ProtoReelError
 from media.jobs import CancelToken, ProgressFn, no_progress, sub_progress
+from media.oslayer import stored_path
 from media.reading.probe import probe_quick
 
 PERSON_KEY = "bundle-person:"
@@ -189,7 +190,7 @@ def _films(lib, s, data: BundleData, shas, staged, where, report) -> dict[str, i
             ids[c.member] = existing
             continue
         st = staged[c.member]
-        film = Film(title=c.title.strip() or "Clip from a bundle", path=str(where[c.member].relative_to(lib.root)),
+        film = Film(title=c.title.strip() or "Clip from a bundle", path=stored_path(where[c.member].relative_to(lib.root)),
                     linked=False, original_name=f"{report.bundle}:{c.member}", sha256=st.sha,
                     recorded_at=c.filmed_at, recorded_offset_min=c.filmed_offset_min, recorded_source=c.filmed_from,
                     **film_facts(st.info))

@@ -14,6 +14,7 @@ from app.models import Film
 from media.errors import BadInput, StorageError
 from media.files import hash_file
 from media.jobs import CancelToken
+from media.oslayer import stored_path
 
 
 def check_missing(lib: Library) -> list[int]:
@@ -54,7 +55,7 @@ def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | N
     with lib.op(f"Relink {title}") as s:
         film = lookup.by_id(s, Film, film_id)
         inside = new_path.is_relative_to(lib.root)
-        film.path = str(new_path.relative_to(lib.root)) if inside else str(new_path)
+        film.path = stored_path(new_path.relative_to(lib.root) if inside else new_path)
         film.linked = not inside
         film.missing = False
     return film_id

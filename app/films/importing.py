@@ -39,6 +39,7 @@ from app.library import Library
 from app.models import Film
 from media.errors import BadInput, ProtoReelError, StorageError
 from media.jobs import CancelToken, ProgressFn, no_progress, sub_progress
+from media.oslayer import stored_path
 from media.reading.probe import MediaInfo, probe, probe_quick
 from media.reading.recorded_time import recorded_time
 
@@ -219,7 +220,7 @@ def _record(lib: Library, staged: Staged, link: bool, event: str | None) -> int:
     copy, placed = placing.place(lib, staged.work, staged.sha, staged.cache, staged.copy(link), info.path)
     try:
         with lib.op(f"Import {info.path.name}") as s:
-            path = str(info.path) if link else str(copy.relative_to(lib.root))
+            path = stored_path(info.path if link else copy.relative_to(lib.root))
             return _new_film(lib, s, info, event, path=path, linked=link, sha256=staged.sha).id
     except BaseException:
         placing.remove(placed)
@@ -243,7 +244,7 @@ def register(
     if existing is not None:
         return ImportResult(source, existing, existed=True)
     with lib.op(f"Import {source.name}") as s:
-        film = _new_film(lib, s, info, event, path=str(source), linked=True,  # until complete: the source plays
+        film = _new_film(lib, s, info, event, path=stored_path(source), linked=True,  # until complete: the source plays
                          sha256=PENDING + uuid.uuid4().hex, import_state="link" if link else "copy")
         return ImportResult(source, film.id)
 
@@ -333,7 +334,7 @@ def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool)
             film.sha256 = staged.sha
             film.import_state = None
             if copy is not None:
-                film.path = str(copy.relative_to(lib.root))
+                film.path = stored_path(copy.relative_to(lib.root))
                 film.linked = False
     except BaseException:
         placing.remove(placed)

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.models import Film
+from media import oslayer
 from media.files import storage_error
 
 NOTE = "placing.json"
@@ -33,8 +34,9 @@ _UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
 def managed_name(sha: str, source: Path) -> str:
-    """The name of a film's copy in ``media/``: its content key, then its own name made safe."""
-    return f"{sha[:12]}-{_UNSAFE.sub('_', source.name)[:120]}"
+    """The name of a film's copy in ``media/``: its content key, then its own name made safe
+    (for every system: a library made on Linux opens on Windows)."""
+    return oslayer.safe_file_name(f"{sha[:12]}-{_UNSAFE.sub('_', source.name)}", limit=133)
 
 
 def place(lib, work: Path, sha: str, cache: Path, copy: Path | None, source: Path) -> tuple[Path | None, list[Path]]:
@@ -49,10 +51,10 @@ def place(lib, work: Path, sha: str, cache: Path, copy: Path | None, source: Pat
         note_placing(work, sha, [cache_dest] + ([media_dest] if media_dest else []))
         if cache_dest.exists():  # left by an import that was undone
             shutil.rmtree(cache_dest)
-        os.replace(cache, cache_dest)
+        oslayer.replace(cache, cache_dest)
         placed.append(cache_dest)
         if media_dest is not None:
-            os.replace(copy, media_dest)
+            oslayer.replace(copy, media_dest)
             placed.append(media_dest)
     except OSError as exc:
         remove(placed)

@@ -25,6 +25,7 @@ from typing import Iterable
 
 from sqlalchemy import select
 
+from media import oslayer
 from media.errors import BadInput, FolderUnusable
 from app.ways_out import known_libraries
 from media.reading import media_sniff
@@ -86,6 +87,9 @@ def _check_name(out: Path) -> None:
     name = out.name
     if any(not ch.isprintable() for ch in name):
         raise BadInput(f"{str(out)!r}: an export name cannot contain control characters")
+    problem = oslayer.export_name_problem(name)  # Windows' rules (CON, a:b, a trailing dot) where they hold
+    if problem:
+        raise BadInput(f"{name}: {problem}; choose another file name")
     if len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
         raise BadInput(f"{name[:40]}…: the file name is too long ({len(name.encode('utf-8', 'surrogateescape'))} "
                        f"bytes; at most {MAX_NAME_BYTES})")

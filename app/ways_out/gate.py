@@ -19,6 +19,7 @@ from app.library import Library
 from app.models import ExportPerson, ExportRecord
 from media.errors import ConsentRefused
 from media.export.atomic import publishing_through
+from media.oslayer import stored_path
 
 
 def who() -> str:
@@ -59,7 +60,7 @@ class Gate:
 
     def publish(self, out: Path, rename) -> None:
         with self.lib.op(f"Export {out.name}", undoable=False) as s:
-            where = str(Path(out).resolve())  # the file where it is, however the path was typed
+            where = stored_path(Path(out).resolve())  # the file where it is, however the path was typed
             record = ExportRecord(reel_id=self.reel_id, path=where, format=out.suffix.lower().lstrip("."),
                                   audience=self.audience, items_json=json.dumps(self.items, ensure_ascii=False),
                                   kind=self.kind, subject=self.subject, exported_by=who(),

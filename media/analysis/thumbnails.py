@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 from PIL import Image
 
+from media import oslayer
 from media.reading.probe import MediaInfo
 
 TILE_HEIGHT = 90
@@ -135,7 +135,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     """Readers (the timeline, while importing) never see half a file."""
     part = path.with_name(path.name + ".part")
     part.write_bytes(data)
-    os.replace(part, path)
+    oslayer.replace(part, path)  # a page the timeline is reading may hold it a moment (Windows)
 
 
 class StripCollector:

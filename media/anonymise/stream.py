@@ -16,6 +16,8 @@ import subprocess
 import sys
 from fractions import Fraction
 
+from media import oslayer
+
 # numpy and OpenCV load only in the filter process, never in the exporter that builds the command.
 
 
@@ -23,8 +25,8 @@ def command(decoder: list[str], width: int, height: int, fps: Fraction, style: s
     """``known``: a file of face readings (``recognise.Known``): only faces not read as someone
     who may be shown are covered; without it, every face."""
     extra = ["--known", str(known)] if known else []
-    return [sys.executable, "-m", "media.anonymise.stream", "--width", str(width), "--height", str(height),
-            "--fps", str(fps), "--style", style, *extra, "--", *decoder]
+    return oslayer.python_command("media.anonymise.stream", "--width", str(width), "--height", str(height),
+                                  "--fps", str(fps), "--style", style, *extra, "--", *decoder)
 
 
 def cover_yuv420p(frame: bytearray, width: int, height: int, boxes, style: str) -> None:
@@ -57,7 +59,7 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
     except RecognitionUnavailable as error:  # never under-cover: every face, as without readings
         print(f"{error}: covering every face", file=sys.stderr)
         tracker = FaceTracker(float(fps))
-    proc = subprocess.Popen(decoder, stdout=subprocess.PIPE)
+    proc = oslayer.spawn(decoder, stdout=subprocess.PIPE)  # dies with this filter where the system allows
     try:
         while True:
             data = proc.stdout.read(size)

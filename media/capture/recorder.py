@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import subprocess
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -23,6 +22,7 @@ from typing import Iterator, Protocol
 import av
 import numpy as np
 
+from media import oslayer
 from media.jobs import CancelToken
 from media.files import pid_alive
 
@@ -189,7 +189,7 @@ def remux(take: Path, out: Path) -> Path:
     """Rewrite what survived of a fragmented take as a normal MP4 (no re-encoding)."""
     from imageio_ffmpeg import get_ffmpeg_exe
 
-    done = subprocess.run([get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(take), "-c", "copy",
+    done = oslayer.run([get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(take), "-c", "copy",
                            "-movflags", "+faststart", str(out)], capture_output=True, text=True)
     if done.returncode != 0 or not out.exists():
         raise ValueError(f"{take.name}: nothing playable survived ({done.stderr.strip()[-200:]})")

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable, Iterator
 
+from media import oslayer
 from media.errors import StorageError
 from media.files import pid_alive, storage_error
 
@@ -34,9 +35,9 @@ def publishing_through(publisher: Publisher) -> Iterator[None]:
 def _publish(temp: Path, target: Path) -> None:
     publisher = _publisher.get()
     if publisher is None:
-        os.replace(temp, target)
+        oslayer.replace(temp, target)
     else:
-        publisher(lambda: os.replace(temp, target))
+        publisher(lambda: oslayer.replace(temp, target))
 
 
 def clear_stale_partials(folder: Path) -> None:
@@ -52,7 +53,7 @@ def clear_stale_partials(folder: Path) -> None:
 
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
-    target = Path(target).expanduser().absolute()
+    target = oslayer.long_path(Path(target).expanduser().absolute())
     folder = target.parent
     if not folder.is_dir():
         raise StorageError(f"{folder}: the folder does not exist")

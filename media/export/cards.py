@@ -1,5 +1,7 @@
-"""Title cards and lower-third captions: text drawn by moviepy (Pillow, no ImageMagick) and
-laid on the background here, into PNG stills that the encoder lays over or between the clips."""
+"""Title cards and lower-third captions: text drawn by moviepy (Pillow, no ImageMagick) in the
+font that ships with the app (``media.fonts``: the same on every machine, whatever fonts the
+system has) and laid on the background here, into PNG stills that the encoder lays over or
+between the clips."""
 
 from __future__ import annotations
 
@@ -9,11 +11,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from media import fonts
 from media.errors import StorageError
 
-FONT_NAMES = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf")
-FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts",
-             "/Library/Fonts", "C:/Windows/Fonts")
 BACKGROUND = (24, 28, 34)
 
 
@@ -27,13 +27,7 @@ def _quiet_moviepy():
 
 
 def font_path(bold: bool = True) -> str:
-    names = FONT_NAMES if bold else FONT_NAMES[::-1]
-    for folder in FONT_DIRS:
-        for name in names:
-            path = Path(folder) / name
-            if path.exists():
-                return str(path)
-    raise StorageError("no DejaVu font found for title cards (install the Debian package fonts-dejavu-core)")
+    return str(fonts.font_file(bold))
 
 
 def _text(TextClip, text: str, size: int, width: int, bold: bool = True, color: str = "white"):

@@ -5,25 +5,20 @@ within a poll tick on Cancel."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 from media import oslayer
 from media.errors import ProtoReelError
 from media.jobs import Cancelled, CancelToken
 
-ROOT = Path(__file__).resolve().parents[2]
 TICK = 0.2
 
 
 def run_module(module: str, payload: bytes, cancel: CancelToken | None, what: str) -> bytes:
     """Run ``python -m module`` with ``payload`` on its stdin; its stdout, or a one-line
     error naming ``what`` could not be done and the child's last word."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = oslayer.spawn([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, env=env)
+    proc = oslayer.spawn(oslayer.python_command(module), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=oslayer.python_env())
     try:
         data: bytes | None = payload
         while True:

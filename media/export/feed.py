@@ -1,4 +1,6 @@
-"""Feeding the encoder: every segment's exact bytes into one of its two pipes.
+"""Feeding the encoder: every segment's exact bytes into one of its two inputs (named pipes
+on the Linux path; on the portable path the standard inputs of a picture and a sound
+encoder, see ``mp4``), read from each producer as ``media.oslayer.reader`` allows.
 
 Each producer (a short ffmpeg per segment) runs with its stderr drained as it goes into a
 bounded log, so a decoder that prints thousands of warnings can never block on a full pipe.
@@ -12,10 +14,8 @@ silence are ever slipped in to hide it. ``Run.stop()`` ends every child within a
 from __future__ import annotations
 
 import os
-import select
 import subprocess
 import threading
-import time
 from collections import deque
 from pathlib import Path
 
@@ -84,6 +84,7 @@ class Run:
 
     def __init__(self) -> None:
         self.stopped = False
+        self.killed: set[subprocess.Popen] = set()
         self._procs: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
 
@@ -106,20 +107,56 @@ class Run:
         with self._lock:
             self.stopped = True
             for proc in self._procs:
+                if proc.poll() is None:
+                    self.killed.add(proc)  # ended by us: its exit status says nothing
                 proc.kill()
 
 
-class Feeder(threading.Thread):
-    """Writes exactly the segments' bytes into one pipe of the encoder, segment by segment."""
+class FifoSink:
+    """The Linux path: a named pipe the encoder reads."""
 
-    def __init__(self, fifo: Path, segments: list[Segment], kind: str, frame_bytes: int, run: Run) -> None:
+    def __init__(self, fifo: Path, run: Run) -> None:
+        self.fifo, self.run_ = fifo, run
+
+    def open(self) -> int:
+        """Opened for writing without hanging if the encoder never opens it."""
+        try:
+            return oslayer.open_fifo_for_writing(self.fifo, lambda: self.run_.stopped)
+        except OSError:
+            raise ProtoReelError("the export stopped before it began") from None
+
+    def close(self, fd: int) -> None:
+        os.close(fd)
+
+
+class StdinSink:
+    """The portable path: an encoder's own standard input (no named pipes on Windows)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def open(self) -> int:
+        return self.stream.fileno()
+
+    def close(self, fd: int) -> None:
+        try:
+            self.stream.close()
+        except OSError:
+            pass  # the encoder is gone already: its exit status says why
+
+
+class Feeder(threading.Thread):
+    """Writes exactly the segments' bytes into one input of the encoder, segment by segment."""
+
+    def __init__(self, sink: FifoSink | StdinSink, segments: list[Segment], kind: str, frame_bytes: int,
+                 run: Run) -> None:
         super().__init__(daemon=True, name=f"feed-{kind}")
-        self.fifo, self.segments, self.kind, self.frame_bytes, self.run_ = fifo, segments, kind, frame_bytes, run
+        self.sink, self.segments, self.kind, self.frame_bytes, self.run_ = sink, segments, kind, frame_bytes, run
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            sink = self._open_sink()
+            sink = self.sink.open()
             try:
                 for segment in self.segments:
                     if self.run_.stopped:
@@ -127,23 +164,10 @@ class Feeder(threading.Thread):
                     self._one(sink, segment)
                     segment.finished()
             finally:
-                os.close(sink)
+                self.sink.close(sink)
         except BaseException as exc:  # read by the exporter after the run
             self.error = exc
             self.run_.stop()
-
-    def _open_sink(self) -> int:
-        """Open the encoder's pipe for writing without hanging if the encoder never opens it."""
-        while True:
-            try:
-                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
-                os.set_blocking(fd, True)
-                oslayer.big_pipe(fd)
-                return fd
-            except OSError:
-                if self.run_.stopped:
-                    raise ProtoReelError("the export stopped before it began")
-                time.sleep(0.01)
 
     def _one(self, sink: int, segment: Segment) -> None:
         if self.kind == "video":
@@ -180,25 +204,21 @@ class Feeder(threading.Thread):
     def _pump(self, sink: int, segment: Segment, command: list[str], size: int) -> None:
         proc, log = self.run_.start(command, stdout=subprocess.PIPE)
         written, waiting = 0, _Waiting(proc.pid)
+        source = oslayer.reader(proc.stdout)  # Linux: poll + splice; portable: a reading thread
         try:
-            source = proc.stdout.fileno()
-            oslayer.big_pipe(source)
-            poller = select.poll()
-            poller.register(source, select.POLLIN | select.POLLHUP | select.POLLERR)
             while written < size and not self.run_.stopped:
-                if not poller.poll(TICK * 1000):
+                if not source.wait(TICK):
                     stuck = waiting.tick()
                     if stuck:
                         raise SegmentFailed(self._why(segment, log, written, size, stuck))
                     continue
                 waiting = _Waiting(proc.pid)
-                # Pipe to pipe inside the kernel where the system allows: gigabytes of raw
-                # frames never pass through Python, yet every byte is counted.
-                moved = oslayer.move(source, sink, min(CHUNK, size - written))
+                moved = source.move(sink, min(CHUNK, size - written))
                 if not moved:
                     break
                 written += moved
         finally:
+            source.close()
             self.run_.finish(proc)
         if written < size and not self.run_.stopped:
             raise SegmentFailed(self._why(segment, log, written, size, "ended early"))

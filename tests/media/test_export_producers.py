@@ -17,7 +17,7 @@ from app.reels import export, reels
 from app.films import importing
 from media import oslayer
 from media.export import feed
-from media.export.feed import Feeder, Run, SegmentFailed
+from media.export.feed import Feeder, FifoSink, Run, SegmentFailed, StdinSink
 from media.export.segments import Segment
 from media.jobs import Cancelled, CancelToken
 from tests.media_factory import make_counting_film
@@ -40,12 +40,21 @@ class FakeSegment:
 
 
 def _feed(tmp_path: Path, segment) -> tuple[Feeder, bytes]:
-    fifo = tmp_path / "v.fifo"
-    os.mkfifo(fifo)
+    """The feeder writing into what the encoder reads on this path: a named pipe (Linux), or
+    a plain pipe as an encoder's standard input (portable)."""
     got = []
-    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    run = Run()
+    if oslayer.fifos():
+        fifo = tmp_path / "v.fifo"
+        oslayer.make_fifo(fifo)
+        reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+        sink = FifoSink(fifo, run)
+    else:
+        read_end, write_end = os.pipe()
+        reader = threading.Thread(target=lambda: got.append(os.fdopen(read_end, "rb").read()))
+        sink = StdinSink(os.fdopen(write_end, "wb"))
     reader.start()
-    feeder = Feeder(fifo, [segment], "video", FRAME, Run())
+    feeder = Feeder(sink, [segment], "video", FRAME, run)
     feeder.start()
     feeder.join(30)
     reader.join(5)

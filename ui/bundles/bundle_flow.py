@@ -26,6 +26,7 @@ from ui.kit.bridge import LibraryBridge
 from ui.kit.name_notes import NameNotes
 from ui.kit.save_dialog import ask_save_path, last_folder, remember, replace_agreed
 from ui.kit.workers import Job
+from media.oslayer import safe_file_name
 
 BUNDLE_FILTER = "ProtoReel bundle (*.protoreel)"
 COVER_LABEL = "Cover the faces of people whose consent does not reach them"
@@ -135,7 +136,7 @@ class BundleFlow(QObject):
 
     def _export_chosen(self) -> None:
         _key, _value, text = self.dialog.subject()
-        path = ask_save_path(self.window, "Export bundle", f"{text or 'clips'}.protoreel", BUNDLE_FILTER,
+        path = ask_save_path(self.window, "Export bundle", safe_file_name(text, ".protoreel", fallback="clips"), BUNDLE_FILTER,
                              self.bridge.lib.exports_dir)
         if path is not None:
             self.export_to(path, self.dialog.choice())

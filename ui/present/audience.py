@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 from app.reviews import present_sequence as seq
 from app.reels.reel_plan import DEFAULT_WARNING
 from app.reviews.review_records import ItemRecord
+from ui.kit import fonts
 
 BACKGROUND = QColor("#0b0c0e")
 TEXT = QColor("#ffffff")
@@ -100,7 +101,7 @@ class AudienceScreen(QWidget):
 
     # -- painting ------------------------------------------------------------------------
     def _font(self, px: float, bold: bool = False) -> QFont:
-        font = QFont("DejaVu Sans")
+        font = QFont(fonts.ensure())  # the font that ships with the app, as the exported cards
         font.setPixelSize(max(int(px), 8))
         font.setBold(bold)
         return font

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPainter, QPd
 
 from app.reviews import review_summary
 from media.export.atomic import atomic_output
+from ui.kit import fonts
 
 DPI = 96  # layout units: CSS pixels, so a point size means the same as in the browser
 MARGIN_MM = 12
@@ -22,6 +23,7 @@ def write_pdf(text: str, out: Path) -> None:
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         write_pdf.app = QGuiApplication([])  # kept alive for the process
+    fonts.ensure()  # 'DejaVu Sans' in the HTML: the font that ships with the app, on every machine
     with atomic_output(out) as partial:
         writer = QPdfWriter(str(partial))
         writer.setResolution(DPI)

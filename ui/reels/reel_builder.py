@@ -26,6 +26,7 @@ from app.reels import export as export_ops
 from app.reels import reels as reel_ops
 from media.export import suffixes
 from media.export.plan import PlanItem
+from media.oslayer import safe_file_name
 from ui.kit.bridge import LibraryBridge
 from ui.people.preview_window import preview_clip
 from ui.clips.clip_list import CLIP_MIME
@@ -406,7 +407,7 @@ class ReelBuilder(QWidget):
 
     def _export_chosen(self, choice: ExportChoice) -> None:
         filters = "Video (*.mp4)" if choice.covering else EXPORT_FILTER  # only a video can hide faces
-        path = ask_save_path(self, "Export reel", f"{self.title.text() or 'reel'}.mp4", filters,
+        path = ask_save_path(self, "Export reel", safe_file_name(self.title.text(), ".mp4", fallback="reel"), filters,
                              self.bridge.lib.exports_dir)
         if path is not None:
             self.export_to(path, choice)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from media.errors import ProtoReelError
 from app.library import Library, default_library_dir
+from ui.kit import fonts
 
 
 def library_to_open(explicit: Path | None) -> Path:
@@ -59,6 +60,7 @@ def run(library: Path | None = None, database_url: str | None = None, present: i
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("ProtoReel")
     app.setApplicationName("ProtoReel")
+    fonts.ensure()  # the presentation and the PDF summary draw in the fonts that ship with the app
     controller = AppController(database_url)
     diagnostics.install_excepthook(lambda: controller.window)
     if not controller.open(library_to_open(library)):

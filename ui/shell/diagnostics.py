@@ -36,9 +36,36 @@ def setup_logging() -> Path:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    qt_log = logging.getLogger("qt")
-    qInstallMessageHandler(lambda kind, _context, message: qt_log.log(_QT_LEVELS.get(kind, logging.INFO), message))
+    qInstallMessageHandler(_qt_message)
     return log_file()
+
+
+_platform_said: list[str] = []  # what Qt's window-system plugin last complained of
+
+
+def _qt_message(kind, context, message: str) -> None:
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.INFO), message)
+    category = getattr(context, "category", "") or ""
+    if category.startswith("qt.qpa") and kind == QtMsgType.QtWarningMsg:
+        _platform_said.append(message)  # the first says why ("could not connect to display :0")
+    if kind == QtMsgType.QtFatalMsg:
+        # Qt would abort() next ("Aborted", exit 134, the reason only in the log): say it in one
+        # line on the terminal the app was started from, and end with status 1.
+        reason = _platform_said[0] if "platform plugin" in message and _platform_said else message
+        reason = " ".join(reason.split())
+        what = "no window could be opened" if "platform plugin" in message else "Qt stopped"
+        fatal_line(f"ProtoReel: {what} ({reason}); details in {log_dir()}")
+        logging.shutdown()
+        os._exit(1)
+
+
+def fatal_line(text: str) -> None:
+    """One line on the terminal the app was started from, even after ``redirect_native_output``."""
+    fd = _terminal[0] if _terminal else 2
+    try:
+        os.write(fd, (text + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
 
 
 def redirect_native_output() -> Path:
@@ -50,12 +77,18 @@ def redirect_native_output() -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     target = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - lives as long as the app
     sys.stderr.flush()
+    if not _terminal:
+        try:
+            _terminal.append(os.dup(2))  # for a last word (``fatal_line``)
+        except OSError:
+            pass
     os.dup2(target.fileno(), 2)
     _keep.append(target)
     return path
 
 
 _keep: list = []
+_terminal: list[int] = []
 
 
 class _Reporter(QObject):
