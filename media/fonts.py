@@ -16,7 +16,7 @@ REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 
 def folder() -> Path:
     """``resources/fonts`` of this checkout, installation or packaged app."""
-    return Path(str(resources.files("resources"))) / "fonts"
+    return Path(str(resources.files("resources").joinpath("fonts")))  # a Path, also when a namespace
 
 
 def font_file(bold: bool = False) -> Path:

@@ -113,7 +113,9 @@ def python_command(module: str, *args: str) -> list[str]:
     """The command that runs ``python -m module args`` in a child, from a checkout or from the
     packaged app (whose executable takes ``RUN_MODULE`` instead: ``ui.shell.launch``)."""
     if frozen():
-        return [sys.executable, RUN_MODULE, module, *args]
+        # The console executable: Windows' windowed ProtoReel.exe has no standard streams.
+        console = Path(sys.executable).with_name("protoreel.exe" if WINDOWS else "protoreel")
+        return [str(console) if console.is_file() else sys.executable, RUN_MODULE, module, *args]
     return [sys.executable, "-m", module, *args]
 
 

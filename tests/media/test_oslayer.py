@@ -176,9 +176,10 @@ def test_the_packaged_app_runs_the_helper_modules_itself(monkeypatch, tmp_path):
     """No ``python -m`` in the packaged app: its own executable takes the module (frozen), and
     the entry point runs it (here through the installed ``protoreel`` entry point's code)."""
     monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "ProtoReel" / "protoreel"))
     assert oslayer.python_command("media.export.pieces", "x") == [sys.executable, oslayer.RUN_MODULE,
                                                                    "media.export.pieces", "x"]
-    monkeypatch.delattr(sys, "frozen")
+    monkeypatch.undo()
     assert oslayer.python_command("media.export.pieces") == [sys.executable, "-m", "media.export.pieces"]
     film = make_counting_film(tmp_path / "f.mp4", seconds=2)
     order = ('{"work": "%s", "jobs": [{"n": 0, "source": "%s", "film_start_us": 0, "start_us": 400000, '

@@ -4,6 +4,7 @@ In the packaged app the same executable also runs the export's helper modules
 
 from __future__ import annotations
 
+import os
 import sys
 
 from app.cli import main as cli
@@ -41,6 +42,9 @@ def run_module(module: str, args: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for name in ("stdout", "stderr"):  # Windows' windowed app has none: what is said goes nowhere
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [oslayer.RUN_MODULE] and len(argv) >= 2:
         return run_module(argv[1], argv[2:])
