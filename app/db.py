@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from media import oslayer
 from media.errors import BadInput, ProtoReelError, StorageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -116,7 +117,7 @@ def _read_only(file: Path | None) -> bool:
     folder = file.parent if file is not None else None
     if folder is None or not folder.is_dir():
         return False
-    return bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+    return oslayer.mounted_read_only(folder) or not os.access(folder, os.W_OK)
 
 
 def explain(exc: DBAPIError, what: str = "the library database", file: Path | None = None) -> ProtoReelError:

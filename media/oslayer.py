@@ -437,6 +437,17 @@ def long_path(path: Path, windows: bool = WINDOWS) -> Path:
     return type(path)(long) if isinstance(path, PureWindowsPath) else Path(long)
 
 
+def mounted_read_only(folder: Path) -> bool:
+    """Whether the disk holding ``folder`` is mounted read-only (False where the system does not
+    say: Windows has no ``statvfs``; a read-only folder there shows in ``os.access``)."""
+    if not hasattr(os, "statvfs"):
+        return False
+    try:
+        return bool(os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1))
+    except OSError:
+        return False
+
+
 # -- the display ---------------------------------------------------------------------------
 
 def display_problem(env: dict[str, str] | None = None) -> str | None:

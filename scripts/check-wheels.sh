@@ -4,13 +4,15 @@
 # build-requirements.txt), with `pip download --only-binary=:all:` for each platform and Python
 # 3.11: only prebuilt wheels, dependencies of dependencies included. Prints what resolved per
 # platform; exit 1 if anything has no wheel there. Downloads go to build/wheels/ (git-ignored).
-# Usage: scripts/check-wheels.sh [PLATFORM...]   (default: win_amd64 macosx_11_0_arm64)
+# Usage: scripts/check-wheels.sh [PLATFORM...]   (default: win_amd64 macosx_13_0_arm64)
+# macOS 13 is the oldest the pinned Qt (PySide6 6.11.3) has wheels for: macosx_11_0_arm64 fails on
+# it (only PySide6 <= 6.7.3 has macOS 11 wheels), macosx_12_0_arm64 too (<= 6.9.3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 [ -x "$PY" ] || PY=python3
 PLATFORMS=("$@")
-[ ${#PLATFORMS[@]} -gt 0 ] || PLATFORMS=(win_amd64 macosx_11_0_arm64)
+[ ${#PLATFORMS[@]} -gt 0 ] || PLATFORMS=(win_amd64 macosx_13_0_arm64)
 
 mkdir -p build/wheels
 "$PY" - <<'PY' > build/wheels/requirements.txt

@@ -3,10 +3,8 @@ reel out exactly as the MP4 does (``ReelPlan.segments``). OpenTimelineIO and EDL
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import srt
 import webvtt
 
 from media.export import csv_cells
@@ -37,19 +35,26 @@ def caption_cues(plan: ReelPlan) -> list[tuple[int, int, str]]:
 
 
 def write_srt(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, cancel: CancelToken | None = None):
-    subs = [srt.Subtitle(i + 1, dt.timedelta(microseconds=a), dt.timedelta(microseconds=b), text)
-            for i, (a, b, text) in enumerate(caption_cues(plan))]
+    """SubRip: a numbered block per cue, ``HH:MM:SS,mmm --> HH:MM:SS,mmm``, its text, a blank
+    line (written here: the ``srt`` package publishes no wheel, so Windows and macOS installs
+    could not rely on it; the tests read the file back with it)."""
+    blocks = [f"{n}\n{_time(a, ',')} --> {_time(b, ',')}\n{text}\n\n"
+              for n, (a, b, text) in enumerate(caption_cues(plan), 1)]
     with atomic_output(out) as partial:
-        partial.write_text(srt.compose(subs), encoding="utf-8")
+        partial.write_text("".join(blocks), encoding="utf-8")
     progress(1.0, "done")
     return out
 
 
-def _vtt_time(us: int) -> str:
+def _time(us: int, decimal: str) -> str:
     secs, micro = divmod(us, US)
     h, rem = divmod(secs, 3600)
     m, s = divmod(rem, 60)
-    return f"{h:02d}:{m:02d}:{s:02d}.{micro // 1000:03d}"
+    return f"{h:02d}:{m:02d}:{s:02d}{decimal}{micro // 1000:03d}"
+
+
+def _vtt_time(us: int) -> str:
+    return _time(us, ".")
 
 
 def write_vtt(plan: ReelPlan, out: Path, progress: ProgressFn = no_progress, cancel: CancelToken | None = None):

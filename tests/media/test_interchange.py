@@ -66,3 +66,21 @@ def test_edl_record_side_is_drop_frame_for_a_29_97_reel(plan):
     assert "FCM: DROP FRAME" in text
     first = [line.split() for line in text.splitlines() if line.startswith("002")][0]
     assert first[6] == "00:00:03;00"
+
+
+def test_srt_captions_are_what_the_srt_package_writes(tmp_path, monkeypatch):
+    """ProtoReel writes SubRip itself (the srt package has no wheel for Windows or macOS): the
+    same bytes as the srt package's compose, the reference, past an hour and off the millisecond."""
+    import datetime as dt
+
+    import srt
+
+    from media.export import interchange
+
+    cues = [(0, 2_000_999, "First — Waiting and delay"), (3_723_456_789, 3_725_000_000, "Two\nlines"),
+            (36_000_000_000, 36_001_500_000, "Ten hours in")]
+    monkeypatch.setattr(interchange, "caption_cues", lambda _plan: cues)
+    out = interchange.write_srt(None, tmp_path / "c.srt")
+    reference = srt.compose([srt.Subtitle(n, dt.timedelta(microseconds=a), dt.timedelta(microseconds=b), text)
+                             for n, (a, b, text) in enumerate(cues, 1)])
+    assert out.read_text(encoding="utf-8") == reference

@@ -344,6 +344,12 @@ def test_no_path_is_stored_as_str_of_a_path():
     assert found == []
 
 
+def test_a_read_only_disk_is_told_where_the_system_says_and_never_fails_where_it_does_not(tmp_path, monkeypatch):
+    assert oslayer.mounted_read_only(tmp_path) is False
+    monkeypatch.delattr(os, "statvfs")  # as on Windows
+    assert oslayer.mounted_read_only(tmp_path) is False
+
+
 def test_long_paths_take_windows_long_form():
     deep = PureWindowsPath("C:\\Users\\Sam\\OneDrive - Borough Council\\" + "Workshops\\" * 24 + "reel.mp4")
     assert str(oslayer.long_path(deep, windows=True)).startswith("\\\\?\\C:\\Users")
