@@ -34,9 +34,11 @@ def _linux_env() -> dict:
     return {k: v for k, v in os.environ.items() if k != oslayer.FORCE_PORTABLE_ENV}
 
 
-def _orphan_after_parent_killed(env: dict, script: str = LAUNCH) -> tuple[int, bool]:
-    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    child = int(parent.stdout.readline())
+def _orphan_after_parent_killed(env: dict, script: str = LAUNCH, says: str = "stdout") -> tuple[int, bool]:
+    """Start ``script``, read the pid its child says (on stdout or stderr), kill the script."""
+    parent = subprocess.Popen([sys.executable, "-c", script], text=True, env=env, cwd=ROOT,
+                              **{says: subprocess.PIPE})
+    child = int(getattr(parent, says).readline())
     parent.kill()
     parent.wait()
     deadline = time.monotonic() + 3
@@ -83,10 +85,9 @@ def test_the_portable_path_is_plain_children(monkeypatch):
 def test_the_anonymisers_decoder_dies_with_its_filter():
     """media.anonymise.stream starts its decoder through the OS layer: kill the filter, the
     decoder goes too (it used to be a plain Popen, left running)."""
-    script = ("import sys\nfrom media.anonymise import stream\n"
-              "stream.run([sys.executable, '-c', 'import os, time; print(os.getpid(), flush=True); time.sleep(60)'],"
-              " 16, 16, 25, 'blur')\n")
-    child, alive = _orphan_after_parent_killed(_linux_env(), script)
+    decoder = "import os, sys, time; sys.stderr.write(str(os.getpid()) + chr(10)); sys.stderr.flush(); time.sleep(60)"
+    script = f"import sys\nfrom media.anonymise import stream\nstream.run([sys.executable, '-c', {decoder!r}], 16, 16, 25, 'blur')\n"
+    child, alive = _orphan_after_parent_killed(_linux_env(), script, says="stderr")
     assert not alive, "the decoder outlived the filter"
 
 
