@@ -28,12 +28,19 @@ APPS = {"packaged": ROOT / "dist" / "ProtoReel" / "protoreel", "venv": ROOT / ".
 
 
 def xvfb() -> tuple[subprocess.Popen, str]:
-    read, write = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as fh:
-        return proc, ":" + fh.readline().strip()
+    """A display number of its own, well away from :0 (other sessions' test servers come and go)."""
+    for number in range(300 + os.getpid() % 400, 800):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
+            return proc, f":{number}"
+    raise RuntimeError("no free X display")
 
 
 def find(display: str, name: str) -> str | None:
@@ -47,12 +54,14 @@ def one_start(app: Path, display: str, screenshot: Path | None) -> tuple[float, 
     home = Path(tempfile.mkdtemp(prefix="protoreel-start-"))
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "DISPLAY": display, "LANG": "C.UTF-8"}
     started = time.perf_counter()
-    proc = subprocess.Popen([str(app)], env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    said = home / "stderr.txt"
+    proc = subprocess.Popen([str(app)], env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=open(said, "wb"))
     try:
         window = None
         while window is None:
             if proc.poll() is not None:
-                raise RuntimeError(f"{app} ended with {proc.returncode} before its window showed")
+                raise RuntimeError(f"{app} ended with {proc.returncode} before its window showed: "
+                                   f"{said.read_text(errors='replace')[-1500:]}")
             window = find(display, "^ProtoReel — ")
             if window is None:
                 time.sleep(0.02)
