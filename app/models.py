@@ -347,6 +347,9 @@ class Review(Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Where the meeting was (item position), so that it can be continued after a crash.
     last_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A reel's opening title card, as its MP4 has it (None: no opening card).
+    opening_title: Mapped[str | None] = mapped_column(Text)
+    opening_subtitle: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     notes: Mapped[list[ReviewNote]] = relationship(back_populates="review", cascade="all, delete-orphan")
     items: Mapped[list[ReviewItem]] = relationship(
@@ -378,6 +381,9 @@ class ReviewItem(Base):
     withheld: Mapped[bool] = mapped_column(Boolean, default=False)
     withheld_reason: Mapped[str] = mapped_column(Text, default="")
     shown_us: Mapped[int] = mapped_column(BigInteger, default=0)  # time on the audience screen
+    # The card before the clip: None, the meeting's own clip card (title, tags, prototype); else
+    # a reel item's own card text as its MP4 shows it ("": the reel has no card there).
+    card: Mapped[str | None] = mapped_column(Text)
 
     review: Mapped[Review] = relationship(back_populates="items")
 
@@ -440,6 +446,8 @@ class ExportRecord(Base):
     subject: Mapped[str] = mapped_column(String(300), default="")  # the reel or prototype, by title
     exported_by: Mapped[str] = mapped_column(String(200), default="")  # the computer account
     anonymisation: Mapped[str] = mapped_column(Text, default="")  # what was covered, "" for nothing
+    # A clip shown at a review (kind "showing"): which review. The log outlives a deleted review.
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"), index=True)
 
     people: Mapped[list[ExportPerson]] = relationship(cascade="all, delete-orphan")
 

@@ -167,7 +167,56 @@ def _write(conn: Connection, row: RowChange, state: dict | None, other: dict | N
         conn.execute(table.update().where(cond).values(**state))
 
 
+PERSON_TABLES = ("people", "consent_records", "appearances", "appearance_ranges")
+
+
+def people_touched(conn: Connection, step: Step) -> set[int]:
+    """The people whose consent or appearances ``step`` changes (a stretch of film by its
+    appearance, found in the step itself or in the database)."""
+    found: set[int] = set()
+    appearances: dict[int, int] = {}
+    for row in step.rows:
+        values = {**(row.before or {}), **(row.after or {}), **row.key}
+        if row.table == "people":
+            found.add(row.key["id"])
+        elif row.table in ("consent_records", "appearances") and values.get("person_id") is not None:
+            found.add(values["person_id"])
+            if row.table == "appearances":
+                appearances[row.key["id"]] = values["person_id"]
+    table = Base.metadata.tables["appearances"]
+    for row in step.rows:
+        if row.table != "appearance_ranges":
+            continue
+        appearance = {**(row.before or {}), **(row.after or {})}.get("appearance_id")
+        if appearance in appearances:
+            found.add(appearances[appearance])
+        elif appearance is not None:
+            person = conn.execute(select(table.c.person_id).where(table.c.id == appearance)).scalar()
+            if person is not None:
+                found.add(person)
+    return found
+
+
+def _refuse_withdrawn(conn: Connection, step: Step, verb: str) -> None:
+    """A withdrawal is final, whoever made it (this window, another, the command line): an undo
+    or redo that would change what a withdrawn person appears in, or their consent, is refused."""
+    if not any(row.table in PERSON_TABLES for row in step.rows):
+        return
+    touched = people_touched(conn, step)
+    if not touched:
+        return
+    people = Base.metadata.tables["people"]
+    withdrawn = conn.execute(select(people.c.name).where(people.c.id.in_(sorted(touched)),
+                                                         people.c.consent_withdrawn_at.is_not(None))
+                             .order_by(people.c.name)).scalars().all()
+    if withdrawn:
+        raise UndoConflict(f"Cannot {verb} {step.name}: {', '.join(withdrawn)} withdrew consent, and a withdrawal is "
+                           "final: undo never changes a withdrawn person's consent or what they appear in (only a "
+                           "new consent record can); nothing was changed")
+
+
 def apply_undo(conn: Connection, step: Step) -> None:
+    _refuse_withdrawn(conn, step, "undo")
     # Checked row by row as written: the step's own later rows (a reel's items) are gone
     # before its earlier ones (the reel) are checked for references.
     for row in reversed(step.rows):
@@ -176,6 +225,7 @@ def apply_undo(conn: Connection, step: Step) -> None:
 
 
 def apply_redo(conn: Connection, step: Step) -> None:
+    _refuse_withdrawn(conn, step, "redo")
     for row in step.rows:
         _check(conn, step, "redo", row, row.after, row.before)
         _write(conn, row, row.after, row.before)

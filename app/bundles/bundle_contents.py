@@ -18,7 +18,7 @@ from app.ways_out import consent_policy
 from app.reels import reel_plan
 from app.library import Library
 from app.models import AUDIENCES, Appearance, Clip, ClipPrototype, ConsentRecord, Film, LibraryMeta, Person
-from app.ways_out.name_guard import Guard, Note, Text, no_note
+from app.ways_out.name_guard import Text
 from app.ways_out.name_texts import CLIP_FIX, clip_texts, clip_where, out_text
 from app import lookup
 from media.errors import BadInput
@@ -48,7 +48,6 @@ class Contents:
     people: dict[int, dict] = field(default_factory=dict)  # person id -> what travels about them
     appearances: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # (person, film)
     on_clip: dict[int, list[int]] = field(default_factory=dict)  # clip id -> person ids, as in item.people
-    names: dict[int, str] = field(default_factory=dict)  # everyone's, for the names check only; never written
 
 
 def library_uid(lib: Library) -> str:
@@ -124,7 +123,6 @@ def gather(lib: Library, session: Session, selection: Selection) -> Contents:
     if person_ids:
         _people(session, found, person_ids)
     # Everyone's name is checked against the words that travel, not only the people on the clips.
-    found.names = dict(session.execute(select(Person.id, Person.name)).all())
     return found
 
 
@@ -152,21 +150,18 @@ def ranges_in_cut(ranges: list[tuple[int, int]], start_us: int, end_us: int) -> 
     return out
 
 
-def check_names(found: Contents, data: dict, out, note: Note = no_note) -> list[str]:
-    """Names never leave the library: the bundle's words (its subject, each clip's title, note,
-    quote and content warning, its tags, prototypes and events) checked against everyone's
-    name by the same guard as every other way out."""
-    return Guard(found.names.values()).check(_texts(found, data, out), note)
-
-
-def _texts(found: Contents, data: dict, out) -> list[Text]:
+def words_out(found: Contents, data: dict, out) -> list[Text]:
+    """The bundle's words (its subject, each clip's title, note, quote and content warning, its
+    tags, prototypes and events), for the gate's name guard."""
     sel = found.selection
     field = "title" if sel.kind == "reel" else "name"
     texts = [out_text(Path(out)), Text(f"{sel.kind} {sel.subject!r}", field, sel.subject, f"rename the {sel.kind}")]
-    for item, entry in zip(found.items, data["clips"]):
-        texts += clip_texts(item.clip_id, entry["title"], note=entry["note"], quote=entry["quote"])
-        texts.append(Text(clip_where(item.clip_id, entry["title"]), "content warning", entry["safeguarding_note"],
-                          CLIP_FIX))
+    count = len(found.items)
+    for n, (item, entry) in enumerate(zip(found.items, data["clips"]), 1):
+        where = clip_where(entry["title"], n, count)
+        texts += clip_texts(entry["title"], position=n, count=count, note=entry["note"], quote=entry["quote"],
+                            tags=[t["name"] for t in entry["tags"]], prototypes=entry["prototypes"])
+        texts.append(Text(where, "content warning", entry["safeguarding_note"], CLIP_FIX, where))
         event = entry["event"]
         if event:
             texts += [Text(f"event {event['name']!r}", key, event[key] or "", "rename the event")

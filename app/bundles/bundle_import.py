@@ -46,6 +46,7 @@ class ImportReport:
     new_tags: int = 0
     new_prototypes: int = 0
     new_people: int = 0
+    relabelled: list[str] = field(default_factory=list)  # labels that named someone here: by role instead
 
     @property
     def already(self) -> bool:
@@ -54,8 +55,12 @@ class ImportReport:
     def summary(self) -> str:
         if self.already:
             return f"{self.bundle}: already in the library ({len(self.clips)} clip(s)); nothing was added"
-        return (f"{self.bundle}: {self.new_clips} clip(s) imported ({self.new_films} new film(s), {self.new_tags} new "
+        said = (f"{self.bundle}: {self.new_clips} clip(s) imported ({self.new_films} new film(s), {self.new_tags} new "
                 f"tag(s), {self.new_prototypes} new prototype(s), {self.new_people} new person(s))")
+        if self.relabelled:
+            said += (f"; {len(self.relabelled)} person(s) came with a label that is the name of someone in this "
+                     "library, so they are called by their role here")
+        return said
 
 
 def import_bundle(lib: Library, path: Path | str, progress: ProgressFn = no_progress,
@@ -248,7 +253,12 @@ def _person(s, p, bundle_name: str, report: ImportReport) -> int:
             s.add(ConsentRecord(person_id=person.id, scope=p.consent, given_on=p.consent_given_on,
                                 how="carried in a bundle", notes=f"narrowed by {bundle_name}"))
         return person.id
-    person = Person(name=_free_name(s, p.label), role=p.role, consent=p.consent, pseudonym=p.label,
+    label = p.label
+    if _names_someone(s, label):  # their label would put a person of this library's name on their clips
+        label = p.role.replace("_", " ")
+        report.relabelled.append(p.ref)
+    person = Person(name=_free_name(s, label), role=p.role, consent=p.consent,
+                    pseudonym=label if label != p.role.replace("_", " ") else "",
                     notes=f"Came in the bundle {bundle_name}: their name stays with the library that sent it.")
     s.add(person)
     s.flush()
@@ -260,6 +270,17 @@ def _person(s, p, bundle_name: str, report: ImportReport) -> int:
         mapping.value = str(person.id)
     report.new_people += 1
     return person.id
+
+
+def _names_someone(s, label: str) -> bool:
+    """Whether ``label`` holds the real name of a person of this library (the name guard's
+    rules). People who came in bundles are known here by a label, not a name: a second
+    bundle's "Speaker M" is numbered beside the first, not renamed."""
+    from app.ways_out.name_guard import Guard
+
+    names = [name for name, pseudonym in s.execute(select(Person.name, Person.pseudonym))
+             if not pseudonym or (name != pseudonym and not name.startswith(pseudonym + " ("))]
+    return Guard(names).names_in(label)
 
 
 def _free_name(s, label: str) -> str:

@@ -22,6 +22,8 @@ def register(commands: Commands) -> None:
                         help="cover the faces of people whose consent does not reach the audience")
     export.add_argument("--style", default="blur", choices=["blur", "pixelate"])
     export.add_argument("--mask-voice", action="store_true", help="with --anonymise: pitch-shift their clips' sound")
+    export.add_argument("--leave-out", action="store_true",
+                        help="leave out the clips that cannot go to the audience (said by title) instead of refusing")
     add_replace(export)
     imp = commands.action("bundle", "import", cmd_bundle_import,
                           help="add a bundle's clips, tags, prototypes and people")
@@ -31,9 +33,14 @@ def register(commands: Commands) -> None:
 def cmd_bundle_export(lib, args, out) -> int:
     from app.bundles import bundle_export
 
+    if args.leave_out:
+        said = bundle_export.bundle_consent(lib, reel=args.reel, event=args.event, prototype=args.prototype,
+                                            audience=args.audience, anonymise=args.anonymise)
+        for c in said.cannot_go:
+            out.note(f"left out: clip {c.position} of {said.count} {c.title!r} ({', '.join(c.who)})")
     path = bundle_export.export_bundle(lib, args.out, reel=args.reel, event=args.event, prototype=args.prototype,
                                        audience=args.audience, anonymise=args.anonymise, style=args.style,
-                                       mask_voice=args.mask_voice, replace=args.replace,
+                                       mask_voice=args.mask_voice, replace=args.replace, leave_out=args.leave_out,
                                        progress=progress_on_terminal(), cancel=cancel_on_interrupt(), note=out.note)
     out.record({"path": str(path), "reel": args.reel, "event": args.event, "prototype": args.prototype},
                f"exported {path}")

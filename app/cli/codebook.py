@@ -56,6 +56,6 @@ def cmd_codebook_import(lib, args, out) -> int:
 def cmd_codebook_export(lib, args, out) -> int:
     from app.codebook import codebook_files
 
-    path = codebook_files.write_file(lib, args.file, replace=args.replace)
+    path = codebook_files.write_file(lib, args.file, replace=args.replace, note=out.note)
     out.record({"file": str(path), "tags": len(codebook_files.export_rows(lib))}, f"codebook written to {path}")
     return EXIT_OK

@@ -16,7 +16,9 @@ from media.errors import BadInput
 from media.export.atomic import atomic_output
 from app.library import Library
 from app.models import Tag
-from app.ways_out import export_guard
+from app.ways_out.gate import Exit, Passage, way_out
+from app.ways_out.name_guard import Note, Text, no_note
+from app.ways_out.name_texts import out_text
 from app.codebook.codebook import check_color, check_kind, get_or_create
 from app.lookup import split_tag_ref
 
@@ -43,22 +45,39 @@ def export_rows(lib: Library) -> list[dict]:
              "description": t.description, "parent": parent_ref(t), "archived": t.archived} for t in tags]
 
 
-def write_file(lib: Library, path, replace: bool = False) -> Path:
-    """Export the codebook as .json or .csv (by suffix)."""
-    path = Path(path).expanduser()
+def _texts(rows: list[dict], out: Path) -> list[Text]:
+    """A codebook's words: a tag named after a person would take their name out with it."""
+    texts = [out_text(out)]
+    for row in rows:
+        where = f"tag {row['kind']}:{row['name']}"
+        texts += [Text(where, "name", row["name"], "rename the tag"),
+                  Text(where, "description", row["description"], "edit the tag's description")]
+    return texts
+
+
+def write_file(lib: Library, path, replace: bool = False, note: Note = no_note) -> Path:
+    """Export the codebook as .json or .csv (by suffix), through the gate: where it may be
+    written, no names in its tags, published whole and logged."""
+    path = Path(path).expanduser().absolute()
     if path.suffix.lower() not in (".json", ".csv"):
         raise BadInput(f"{path}: save the codebook as .json or .csv")
-    path = export_guard.check_output(lib, path, replace=replace)
     rows = export_rows(lib)
-    with atomic_output(path) as partial:
-        if path.suffix.lower() == ".json":
-            partial.write_text(json.dumps({"tags": rows}, indent=2, ensure_ascii=False), encoding="utf-8")
-        else:
-            with open(partial, "w", newline="", encoding="utf-8") as fh:
-                writer = csv_cells.dict_writer(fh, CODEBOOK_FIELDS)
-                writer.writeheader()
-                writer.writerows(rows)
-    return path
+    exit = Exit("codebook", f"codebook ({len(rows)} tags)", "the codebook", out=path, replace=replace, note=note,
+                texts=lambda _s, _r: _texts(rows, path))
+
+    def write(passage: Passage) -> None:
+        passage.items = [{"tag": f"{r['kind']}:{r['name']}"} for r in rows]
+        with atomic_output(exit.out) as partial:
+            if path.suffix.lower() == ".json":
+                partial.write_text(json.dumps({"tags": rows}, indent=2, ensure_ascii=False), encoding="utf-8")
+            else:
+                with open(partial, "w", newline="", encoding="utf-8") as fh:
+                    writer = csv_cells.dict_writer(fh, CODEBOOK_FIELDS)
+                    writer.writeheader()
+                    writer.writerows(rows)
+
+    way_out(lib, exit, write)
+    return exit.out
 
 
 def _read_rows(path: Path) -> list:

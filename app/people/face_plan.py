@@ -27,6 +27,15 @@ def plan(session, items, decisions, cover_all: bool, chosen: set[int], work: Pat
     return notes
 
 
+def mark_covered(items) -> None:
+    """Say truthfully who is covered: in a clip whose faces are covered where the app cannot
+    tell them apart (no readings), every person on it is covered, whatever their consent."""
+    for item in items:
+        if item.cover_faces and item.known_faces is None:
+            for person in item.people:
+                person.anonymised = True
+
+
 def notes(session, decisions, chosen: set[int] = frozenset()) -> list[str]:
     """What an anonymised export of these clips would tell the facilitator (the export dialog)."""
     return decide(session, decisions, [bool(d.anonymise) or bool(chosen & {p.person_id for p in d.people})

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from app.ways_out import consent_policy
 from app.library import Library
 from app.models import (Appearance, AppearanceRange, Clip, ConsentRecord, CONSENT_SCOPES, ExportPerson,
-                        ExportRecord, Person, ReelItem, Review, ReviewNote, Reel, ROLES, utcnow)
+                        ExportRecord, Person, ReelItem, Review, ReviewItem, Reel, ROLES, utcnow)
 from app import lookup
 from media.errors import BadInput
 
@@ -59,6 +59,7 @@ def add(lib: Library, name: str, role: str, consent: str = "none", given_on=None
     with lib.op(f"Add person {name}") as s:
         if s.scalars(select(Person).where(func.lower(Person.name) == name.lower())).first():
             raise BadInput(f"person {name!r}: already in this library")
+        check_pseudonym(s, name, pseudonym)
         person = Person(name=name, role=role, consent=consent, pseudonym=pseudonym.strip(), notes=notes)
         s.add(person)
         s.flush()
@@ -82,8 +83,21 @@ def edit(lib: Library, person_ref, name: str | None = None, role: str | None = N
             person.role = check_role(role)
         if pseudonym is not None:
             person.pseudonym = pseudonym.strip()
+        if name is not None or pseudonym is not None:
+            check_pseudonym(s, person.name, person.pseudonym, person.id)
         if notes is not None:
             person.notes = notes
+
+
+def check_pseudonym(s, name: str, pseudonym: str, person_id: int | None = None) -> None:
+    """A pseudonym goes everywhere the person does instead of their name: it may not hold their
+    name (or a word of it), nor anyone else's in the library (the name guard's rules)."""
+    from app.ways_out.name_guard import Guard, NameRefused, pseudonym_refusal
+
+    others = s.scalars(select(Person.name).where(Person.id != person_id) if person_id else select(Person.name))
+    why = pseudonym_refusal(Guard([*others, name]), name, pseudonym or "")
+    if why:
+        raise NameRefused(f"person {name!r}: {why}")
 
 
 def give_consent(lib: Library, person_ref, scope: str, given_on=None, how: str = "", notes: str = "") -> int:
@@ -171,6 +185,47 @@ def _touches_person(step, person_id: int) -> bool:
     return False
 
 
+def _reviews_with(session, person_id: int, their_clips: list[int], films: list[int]) -> list[dict]:
+    """Every review whose running order holds the person (a clip of theirs, or a film of theirs
+    shown whole over a stretch they are in), and every review that showed them (the log of
+    showings, kept even when an item or the review changed since): each once, with its date
+    and whether they were shown."""
+    shown = set(session.scalars(select(ExportRecord.review_id).join(
+        ExportPerson, ExportPerson.export_id == ExportRecord.id).where(
+        ExportPerson.person_id == person_id, ExportRecord.kind == "showing", ExportRecord.review_id.is_not(None))))
+    planned = set(session.scalars(select(ReviewItem.review_id).where(ReviewItem.clip_id.in_(their_clips))))
+    if films:
+        whole = session.scalars(select(ReviewItem).where(ReviewItem.clip_id.is_(None), ReviewItem.film_id.in_(films)))
+        for item in whole:
+            if any(p.person_id == person_id for p in consent_policy.people_on_stretch(
+                    session, item.film_id, item.start_us, item.end_us)):
+                planned.add(item.review_id)
+    rows = session.scalars(select(Review).where(Review.id.in_(shown | planned))
+                           .order_by(Review.held_on, Review.id)).all()
+    return [{"id": r.id, "title": r.title, "held_on": r.held_on.isoformat() if r.held_on else None,
+             "started_at": r.started_at.isoformat(sep=" ", timespec="minutes") if r.started_at else None,
+             "shown": r.id in shown} for r in rows]
+
+
+def reviews_said(reviews: list[dict]) -> list[str]:
+    """Each review as a withdrawal report names it, told apart: title and date (the time it
+    started when two share both), and whether the person was shown or only in its order."""
+    def counts(keys):
+        return {k: keys.count(k) for k in keys}
+
+    whens = [r["held_on"] or "undated" for r in reviews]
+    same = counts([(r["title"], w) for r, w in zip(reviews, whens)])
+    whens = [r.get("started_at") or w if same[(r["title"], w)] > 1 else w for r, w in zip(reviews, whens)]
+    same = counts([(r["title"], w) for r, w in zip(reviews, whens)])
+    said = []
+    for r, when in zip(reviews, whens):
+        if same[(r["title"], when)] > 1:
+            when += f", review {r['id']}"
+        state = "shown" if r["shown"] else "in its running order, not shown"
+        said.append(f"“{r['title']}” of {when} ({state})")
+    return said
+
+
 def affected(session, person_id: int) -> dict:
     """Reels, reviews and past exports that include (or included) a person."""
     person = session.get(Person, person_id)
@@ -180,9 +235,7 @@ def affected(session, person_id: int) -> dict:
     their_clips = [c for c, people in on.items() if any(p.person_id == person_id for p in people)]
     reels = session.scalars(select(Reel).where(Reel.id.in_(
         select(ReelItem.reel_id).where(ReelItem.clip_id.in_(their_clips)))).order_by(Reel.id)).all()
-    reviews = session.scalars(select(Review).where(or_(
-        Review.reel_id.in_([r.id for r in reels]),
-        Review.id.in_(select(ReviewNote.review_id).where(ReviewNote.clip_id.in_(their_clips)))))).all()
+    reviews = _reviews_with(session, person_id, their_clips, films)
     exports = session.scalars(select(ExportRecord).where(ExportRecord.id.in_(
         select(ExportPerson.export_id).where(ExportPerson.person_id == person_id))).order_by(ExportRecord.id)).all()
     return {
@@ -191,7 +244,7 @@ def affected(session, person_id: int) -> dict:
         "withdrawn_at": person.consent_withdrawn_at.isoformat(timespec="seconds") if person.consent_withdrawn_at else None,
         "clips": sorted(their_clips),
         "reels": [{"id": r.id, "title": r.title} for r in reels],
-        "reviews": [{"id": r.id, "title": r.title} for r in reviews],
+        "reviews": reviews,
         "exports": [{"id": e.id, "kind": e.kind, "path": e.path, "reel_id": e.reel_id, "subject": e.subject,
                      "audience": e.audience, "at": e.created_at.isoformat(timespec="seconds")} for e in exports],
     }

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.ways_out import consent_policy, name_texts
+from app.ways_out import name_texts
 from app import queries
-from app.ways_out.name_guard import Guard, Note, Text, no_note
+from app.ways_out.name_guard import Note, Text, no_note
 from app.models import Film
-from app.ways_out.gate import Gate
+from app.ways_out.gate import Exit, Passage, way_out
 from media.export import csv_cells
 from media import timecode
 from media.export.atomic import atomic_output
@@ -61,35 +61,25 @@ def board(lib: Library, prototype_id: int) -> Board:
     return Board(proto.id, proto.name, proto.summary, proto.stage, ordered, len(records), lib)
 
 
-def _checked(b: Board, path: Path, lib: Library | None = None, replace: bool = False) -> tuple[Library, Path]:
-    from app.ways_out import export_guard
-
+def _exit(b: Board, path: Path, lib: Library | None, audience: str, anonymise: bool, can_anonymise: bool,
+          replace: bool, note: Note) -> tuple[Library, Exit]:
+    """The evidence as a way out: its clips (those beyond consent are left out), the words
+    of the clips that go, for ``audience``."""
     lib = lib or b.library
     if lib is None:
         raise BadInput(f"{path}: evidence is exported from a library (its consent check and log)")
-    return lib, export_guard.check_output(lib, path, replace=replace)
-
-
-def _gate(lib: Library, b: Board, audience: str, anonymise: bool, can_anonymise: bool, out: Path,
-          note: Note = no_note) -> tuple[Gate, Board, int]:
-    """Check the board's clips for ``audience`` and the words that go with them for names:
-    returns the gate and the board without the clips withheld (and how many were)."""
     ids = list(dict.fromkeys(c.id for g in b.groups for c in g.clips))
-    gate = Gate(lib, "evidence", b.name, audience, ids, anonymise=anonymise, can_anonymise=can_anonymise)
-    with lib.read() as s:
-        result = consent_policy.evaluate(s, audience, ids, anonymise=anonymise, can_anonymise=can_anonymise)
-    allowed = set(result.allowed_ids)
-    gate.clip_ids = [i for i in ids if i in allowed]
-    gate.check(f"evidence of {b.name!r}")
+    out = Path(path).expanduser().absolute()
+    return lib, Exit("evidence", b.name, f"evidence of {b.name!r}", audience, ids, out=out, replace=replace,
+                     anonymise=anonymise, can_anonymise=can_anonymise, leave_out=True, note=note,
+                     texts=lambda _s, going: _texts(_shown(b, going, lib), out))
+
+
+def _shown(b: Board, going, lib: Library) -> Board:
+    """The board without the clips the gate left out."""
+    allowed = set(going.allowed_ids)
     groups = [Group(g.kind, g.tag, [c for c in g.clips if c.id in allowed]) for g in b.groups]
-    shown = Board(b.prototype_id, b.name, b.summary, b.stage, [g for g in groups if g.clips], len(allowed), lib)
-    with lib.read() as s:
-        Guard.of(s).check(_texts(shown, out), note)
-    people = gate.first.people()
-    gate.items = [{"clip_id": d.clip_id, "clip": d.title, "anonymised": bool(d.anonymise),
-                   "people": [{"label": people[p.person_id].label, "role": p.role} for p in d.people]}
-                  for d in gate.first.decisions]
-    return gate, shown, len(ids) - len(allowed)
+    return Board(b.prototype_id, b.name, b.summary, b.stage, [g for g in groups if g.clips], len(allowed), lib)
 
 
 def _texts(b: Board, out: Path) -> list[Text]:
@@ -97,50 +87,60 @@ def _texts(b: Board, out: Path) -> list[Text]:
     texts = [name_texts.out_text(out), Text(where, "name", b.name, "rename the prototype"),
              Text(where, "summary", b.summary, "use their pseudonym there (edit the prototype)")]
     clips = {c.id: c for g in b.groups for c in g.clips}
-    for c in clips.values():
-        texts += name_texts.clip_texts(c.id, c.title, note=c.note, quote=c.quote, tags=[t["name"] for t in c.tags],
-                                       film_id=c.film_id, film=c.film)
+    for n, c in enumerate(clips.values(), 1):
+        texts += name_texts.clip_texts(c.title, position=n, count=len(clips), note=c.note, quote=c.quote,
+                                       tags=[t["name"] for t in c.tags], film=c.film)
     return texts
 
 
 def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = "team", replace: bool = False,
               note: Note = no_note) -> Path:
     """The board as a spreadsheet for ``audience``: clips whose people did not consent to it
-    are left out (a spreadsheet cannot hide a face). Checked, published whole, logged."""
-    lib, path = _checked(b, path, lib, replace)
-    gate, shown, withheld = _gate(lib, b, audience, anonymise=False, can_anonymise=False, out=path, note=note)
-    with gate.publishing(path), atomic_output(path) as partial:
-        with open(partial, "w", newline="", encoding="utf-8") as fh:
-            writer = csv_cells.writer(fh)
-            writer.writerow(["prototype", "kind", "tag", "clips in group", "clip_id", "clip", "film", "in", "out",
-                             "quote", "note"])
-            for g in shown.groups:
-                for c in g.clips:
-                    writer.writerow([shown.name, g.kind, g.tag, len(g.clips), c.id, c.title, c.film,
-                                     timecode.format_clock(c.start_us), timecode.format_clock(c.end_us), c.quote,
-                                     c.note])
-            if withheld:
-                writer.writerow([shown.name, "", f"{withheld} clip(s) withheld: consent does not cover a "
-                                 f"{audience} audience", "", "", "", "", "", "", "", ""])
-    return path
+    are left out (a spreadsheet cannot hide a face). Through the gate: checked, published
+    whole, logged."""
+    lib, exit = _exit(b, path, lib, audience, False, False, replace, note)
+
+    def write(passage: Passage) -> None:
+        shown, withheld = _shown(b, passage.first, lib), len(passage.left_out)
+        with atomic_output(exit.out) as partial:
+            with open(partial, "w", newline="", encoding="utf-8") as fh:
+                writer = csv_cells.writer(fh)
+                writer.writerow(["prototype", "kind", "tag", "clips in group", "clip_id", "clip", "film", "in",
+                                 "out", "quote", "note"])
+                for g in shown.groups:
+                    for c in g.clips:
+                        writer.writerow([shown.name, g.kind, g.tag, len(g.clips), c.id, c.title, c.film,
+                                         timecode.format_clock(c.start_us), timecode.format_clock(c.end_us),
+                                         c.quote, c.note])
+                if withheld:
+                    writer.writerow([shown.name, "", f"{withheld} clip(s) withheld: consent does not cover a "
+                                     f"{audience} audience", "", "", "", "", "", "", "", ""])
+
+    way_out(lib, exit, write)
+    return exit.out
 
 
 def write_html(lib: Library, b: Board, path: Path, progress=None, cancel=None, audience: str = "team",
                anonymise: bool = False, style: str = "blur", replace: bool = False, note: Note = no_note) -> Path:
     """The printable report with a still per clip for ``audience``. Clips of people whose
     consent does not reach it are left out, or with ``anonymise`` shown with faces covered
-    (a withdrawal is never shown). Checked, published whole, logged."""
+    (a withdrawal is never shown). Through the gate: checked, published whole, logged."""
     from media.anonymise.faces import cover_faces_in_still
     from media.export.report import write_report
 
-    lib, path = _checked(b, path, lib, replace)
-    gate, shown, withheld = _gate(lib, b, audience, anonymise=anonymise, can_anonymise=True, out=path, note=note)
-    covered = set(gate.first.anonymised_ids)
-    gate.anonymisation = f"faces {style} in the stills of clip(s) {sorted(covered)}" if covered else ""
-    ids = {c.film_id for g in shown.groups for c in g.clips}
-    with lib.read() as s:
-        films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror))) for f in s.query(Film).filter(Film.id.in_(ids))}
-    with gate.publishing(path), atomic_output(path) as partial:
-        write_report(shown, films, partial, progress, cancel, covered=covered,
-                     cover=lambda rgb: cover_faces_in_still(rgb, style), withheld=withheld)
-    return path
+    lib, exit = _exit(b, path, lib, audience, anonymise, True, replace, note)
+
+    def write(passage: Passage) -> None:
+        shown, withheld = _shown(b, passage.first, lib), len(passage.left_out)
+        covered = set(passage.first.anonymised_ids)
+        passage.anonymisation = f"faces {style} in the stills of clip(s) {sorted(covered)}" if covered else ""
+        ids = {c.film_id for g in shown.groups for c in g.clips}
+        with lib.read() as s:
+            films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror)))
+                     for f in s.query(Film).filter(Film.id.in_(ids))}
+        with atomic_output(exit.out) as partial:
+            write_report(shown, films, partial, progress, cancel, covered=covered,
+                         cover=lambda rgb: cover_faces_in_still(rgb, style), withheld=withheld)
+
+    way_out(lib, exit, write)
+    return exit.out

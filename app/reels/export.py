@@ -1,4 +1,5 @@
-"""Export a reel: plan it, pass the export policy, write it atomically, record it."""
+"""Export a reel: plan it, pass the one gate (path, names, consent; written atomically, checked
+again, logged), in every format."""
 
 from __future__ import annotations
 
@@ -7,15 +8,14 @@ import json
 import shutil
 from pathlib import Path
 
-from app.ways_out import export_policy, name_texts
+from app.ways_out import name_texts
 from app.people import face_plan
 from app.reels import reel_plan
 from app.ways_out.name_guard import Guard, Note, no_note
-from app.ways_out import export_guard
 from app.library import Library
 from app.models import Film
 from app import lookup
-from app.ways_out.gate import Gate
+from app.ways_out.gate import Exit, Passage, way_out
 from media.errors import BadInput
 from media.export import adapter_for
 from media.export.atomic import atomic_output
@@ -36,7 +36,6 @@ def export_reel(
     captions: bool | None = None,
     anonymise: bool = False,
     fps=None,
-    rules: list | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
     style: str = "blur",
@@ -73,46 +72,43 @@ def export_reel(
         plan = reel_plan.build(lib, s, reel_ref, height=height, cards=cards, captions=captions, fps=rate)
         hashes = {f.id: f.sha256 for f in s.query(Film).filter(Film.id.in_([i.film_id for i in plan.items]))}
         chosen = {lookup.person(s, ref).id for ref in (cover_people or [])}
-        guard = Guard.of(s)
-    # Never onto the footage, a file being read, or into the library (except exports/).
-    sources = [item.source for item in plan.items]
-    out = export_guard.check_output(lib, out, reading=sources, replace=replace)
-    if out.suffix.lower() == ".mp4":
-        export_guard.check_output(lib, manifest_path(out), reading=sources, replace=replace)
     if not plan.items:
         raise BadInput(f"reel {plan.title!r}: has no clips to export")
-    # Consent is the gate's (below); other rules before anything is written, on every path.
-    export_policy.check(plan, export_policy.EXTRA_RULES if rules is None else rules)
-    # Names never leave the library: refused here, with consent, before anything is written.
-    guard.check([name_texts.out_text(out), *name_texts.reel_texts(plan)], note)
-    if out.suffix.lower() in name_texts.REFERENCE_SUFFIXES:
-        name_texts.hide_named_files(guard, plan, hashes, note)
-    gate = Gate(lib, "reel", plan.title, plan.audience, [i.clip_id for i in plan.items], anonymise=anonymise,
-                can_anonymise=out.suffix.lower() in ANONYMISING_SUFFIXES, reel_id=plan.reel_id)
-    result = gate.check(f"reel {plan.title!r}")
-    _apply_anonymisation(plan, result, style, cover_all, chosen, mask_voice)
-    # Face readings for the face filter, in the library's .tmp/ (owner-only; cleared if we die).
-    readings = lib.work_dir("faces") if any(i.cover_faces for i in plan.items) else None
-    try:
-        if readings is not None:
+    mp4 = out.suffix.lower() == ".mp4"
+    exit = Exit("reel", plan.title, f"reel {plan.title!r}", plan.audience, [i.clip_id for i in plan.items], out=out,
+                also=[manifest_path(out)] if mp4 else [], reading=[item.source for item in plan.items],
+                replace=replace, anonymise=anonymise, can_anonymise=out.suffix.lower() in ANONYMISING_SUFFIXES,
+                reel_id=plan.reel_id, note=note,
+                texts=lambda _s, _r: [name_texts.out_text(out), *name_texts.reel_texts(plan)])
+
+    def write(passage: Passage) -> None:
+        if out.suffix.lower() in name_texts.REFERENCE_SUFFIXES:
             with lib.read() as s:
-                said = face_plan.plan(s, plan.items, result.decisions, cover_all, chosen, readings)
-            if notes is not None:
-                notes.extend(said)
-        manifest = _manifest(plan, out, hashes)
-        gate.items = manifest["items"]
-        gate.anonymisation = _describe(plan, style)
-        with gate.publishing(out):
-            if out.suffix.lower() == ".mp4":  # its working files live in the library's .tmp/, cleared if we die
-                writer(plan, out, progress, cancel or CancelToken(), work_dir=lib.work_dir("export"))
+                name_texts.hide_named_files(Guard.of(s), plan, hashes, note)
+        _apply_anonymisation(plan, passage.first, style, cover_all, chosen, mask_voice)
+        # Face readings for the face filter, in the library's .tmp/ (owner-only; cleared if we die).
+        readings = lib.work_dir("faces") if any(i.cover_faces for i in plan.items) else None
+        try:
+            if readings is not None:
+                with lib.read() as s:
+                    said = face_plan.plan(s, plan.items, passage.decisions, cover_all, chosen, readings)
+                if notes is not None:
+                    notes.extend(said)
+            face_plan.mark_covered(plan.items)
+            manifest = _manifest(plan, exit.out, hashes)
+            passage.items = manifest["items"]
+            passage.anonymisation = _describe(plan, style)
+            if mp4:  # its working files live in the library's .tmp/, cleared if we die
+                writer(plan, exit.out, progress, cancel or CancelToken(), work_dir=lib.work_dir("export"))
+                _write_manifest(exit.out, manifest)
             else:
-                writer(plan, out, progress, cancel or CancelToken())
-    finally:
-        if readings is not None:
-            shutil.rmtree(readings, ignore_errors=True)
-    if out.suffix.lower() == ".mp4":
-        _write_manifest(out, manifest)
-    return out
+                writer(plan, exit.out, progress, cancel or CancelToken())
+        finally:
+            if readings is not None:
+                shutil.rmtree(readings, ignore_errors=True)
+
+    way_out(lib, exit, write)
+    return exit.out
 
 
 def _apply_anonymisation(plan: ReelPlan, result, style: str, cover_all: bool, chosen: set, mask_voice: bool) -> None:

@@ -36,6 +36,8 @@ class ReviewRecord:
     marks: int
     actions: int
     last_position: int
+    opening_title: str | None = None  # a reel's opening title card (None: none)
+    opening_subtitle: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -67,6 +69,7 @@ class ItemRecord:
     has_video: bool = True
     has_audio: bool = True
     missing: bool = False
+    card: str | None = None  # a reel item's own card text ("": none); None: the meeting's clip card
 
     @property
     def duration_us(self) -> int:
@@ -129,7 +132,7 @@ def review_records(session: Session, ids: list[int] | None = None) -> list[Revie
         started_at=_iso(r.started_at), ended_at=_iso(r.ended_at), items=items.get(r.id, 0),
         withheld=withheld.get(r.id, 0), shown_items=shown.get(r.id, 0), shown_us=int(shown_us.get(r.id) or 0),
         notes=notes.get(r.id, 0), marks=marks.get(r.id, 0), actions=actions.get(r.id, 0),
-        last_position=r.last_position,
+        last_position=r.last_position, opening_title=r.opening_title, opening_subtitle=r.opening_subtitle or "",
     ) for r in reviews]
 
 
@@ -166,7 +169,7 @@ def review_detail(lib: Library, session: Session, review_id: int) -> ReviewDetai
             clip_note=clip.note if clip else "", quote=clip.quote if clip else "",
             film_path=str(lib.film_path(film)) if film else None, film_start_us=film.start_us if film else 0,
             rotation=film.rotation if film else 0, has_video=film.has_video if film else False,
-            has_audio=film.has_audio if film else False, missing=film.missing if film else True,
+            has_audio=film.has_audio if film else False, missing=film.missing if film else True, card=row.card,
         ))
     protos = {p.id: p.name for p in session.scalars(select(Prototype))}
     titles = {r.clip_id: r.title for r in rows if r.clip_id is not None}

@@ -20,9 +20,9 @@ from typing import Callable
 
 from app.ways_out import consent_policy
 from app.library import Library
-from app.ways_out.name_guard import Guard, Note, Text, no_note
+from app.ways_out.name_guard import Note, Text, no_note
 from app.ways_out.name_texts import out_text
-from app.ways_out.gate import Gate
+from app.ways_out.gate import Exit, Passage, way_out
 from app.reviews.review_records import MARK_LABELS, ReviewDetail, detail
 from media.errors import BadInput
 from media.export.atomic import atomic_output
@@ -123,31 +123,31 @@ def _inline(path: Path) -> str:
 
 def _texts(d: ReviewDetail, out: Path) -> list[Text]:
     """The words the summary carries: the review's title and notes, each item's title, note,
-    question and tags, the actions (not their owners: who does what, named on purpose)."""
+    question and tags, the actions with who owns them (the room's summary names the
+    facilitators and staff who took an action on, never someone on film)."""
     fix = "use their pseudonym there (edit the review's notes)"
-    where = f"review {d.review.id} {d.review.title!r}"
+    where = f"review {d.review.title!r} of {d.review.held_on}"
     texts = [out_text(out), Text(where, "title", d.review.title, fix), Text(where, "meeting notes", d.meeting_note, fix)]
     for item in d.items:
-        at = f"{where} item {item.position + 1} {item.title!r}"
-        texts += [Text(at, "title", item.title, fix), Text(at, "note", item.note, fix)]
+        at = f"{where}, item {item.position + 1} {item.title!r}"
+        texts += [Text(at, "title", item.title, fix, group=at), Text(at, "note", item.note, fix, group=at)]
         texts += [Text(f"tag {t['name']!r}", "name", t["name"], "rename the tag") for t in item.tags]
         if not item.withheld:
-            texts.append(Text(at, "discussion question", item.discuss, fix))
+            texts.append(Text(at, "discussion question", item.discuss, fix, group=at))
     for a in d.actions:
-        texts += [Text(f"{where} action {a.text!r}", "text", a.text, fix),
-                  Text(f"{where} action {a.text!r}", "prototype", a.prototype or "", "rename the prototype")]
+        at = f"{where}, action {a.text!r}"
+        texts += [Text(at, "text", a.text, fix, group=at),
+                  Text(at, "owner", a.owner, "give the owner by role or as a member of staff", group=at),
+                  Text(at, "prototype", a.prototype or "", "rename the prototype")]
     return texts
 
 
-def _gate(lib: Library, d: ReviewDetail, out: Path, note: Note) -> Gate:
-    """A summary is a way out like any export: its shown clips checked for the review's
-    audience now (a clip whose consent changed since the meeting loses its still and its
-    question), its words checked for names, and it is logged with the people on its clips."""
+def _withhold_changed(lib: Library, d: ReviewDetail) -> None:
+    """A clip whose consent changed since the meeting loses its still and its question."""
     r = d.review
     ids = list(dict.fromkeys(i.clip_id for i in d.items if i.clip_id is not None and not i.withheld))
     with lib.read() as s:
-        now = consent_policy.evaluate(s, r.audience, ids)
-        allowed = set(now.allowed_ids)
+        allowed = set(consent_policy.evaluate(s, r.audience, ids).allowed_ids)
         for item in d.items:
             if item.withheld:
                 continue
@@ -156,41 +156,42 @@ def _gate(lib: Library, d: ReviewDetail, out: Path, note: Note) -> Gate:
             else:  # a whole film shown at the meeting: someone in it may have withdrawn since
                 item.withheld = item.film_id is None or not consent_policy.stretch_may_go(
                     s, item.film_id, item.start_us, item.end_us, r.audience)
-        Guard.of(s).check(_texts(d, out), note)
-    gate = Gate(lib, "summary", r.title, r.audience, [i for i in ids if i in allowed])
-    gate.check(f"summary of review {r.title!r}")
-    people = gate.first.people()
-    gate.items = [{"clip_id": dn.clip_id, "clip": dn.title,
-                   "people": [{"label": people[p.person_id].label, "role": p.role} for p in dn.people]}
-                  for dn in gate.first.decisions]
-    return gate
 
 
 def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool = False,
                   note: Note = no_note) -> Path:
     """Write the summary as ``out``'s suffix says, one self-contained file either way: ``.html``
-    (stills inlined, so the page can be emailed on its own) or ``.pdf``. Checked for consent
-    and names first, published whole and logged (so a withdrawal lists it)."""
-    from app.ways_out import export_guard
-
+    (stills inlined, so the page can be emailed on its own) or ``.pdf``. Through the gate: its
+    shown clips checked for the review's audience now (those beyond it left out), its words
+    for names, published whole and logged with the people on its clips (so a withdrawal
+    lists it)."""
     out = Path(out).expanduser().absolute()
     suffix = out.suffix.lower()
     if suffix not in (".html", ".pdf"):
         raise BadInput(f"{out.name}: a summary is written as .pdf or .html")
     if suffix not in WRITERS:
         raise BadInput(f"{out.name}: PDF summaries are written by the app's Qt part; run the `protoreel` command")
-    out = export_guard.check_output(lib, out, replace=replace)  # never over footage, never into the library
     d = detail(lib, review_id)
-    gate = _gate(lib, d, out, note)
-    work = lib.work_dir("summary")
-    try:  # stills are made in the library's scratch space and dropped once embedded
-        names = stills(d, work)
-        if suffix == ".html":
-            sources = {item: _inline(work / name) for item, name in names.items()}
-        else:
-            sources = {item: str(work / name) for item, name in names.items()}
-        with gate.publishing(out):
-            WRITERS[suffix](build_html(d, sources), out)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return out
+    _withhold_changed(lib, d)
+    r = d.review
+    ids = list(dict.fromkeys(i.clip_id for i in d.items if i.clip_id is not None and not i.withheld))
+    exit = Exit("summary", r.title, f"summary of review {r.title!r}", r.audience, ids, out=out, replace=replace,
+                leave_out=True, review_id=r.id, note=note, texts=lambda _s, _going: _texts(d, out))
+
+    def write(passage: Passage) -> None:
+        for item in d.items:  # consent changed between the two looks: left out too
+            if item.clip_id is not None and item.clip_id in {x.clip_id for x in passage.left_out}:
+                item.withheld = True
+        work = lib.work_dir("summary")
+        try:  # stills are made in the library's scratch space and dropped once embedded
+            names = stills(d, work)
+            if suffix == ".html":
+                sources = {item: _inline(work / name) for item, name in names.items()}
+            else:
+                sources = {item: str(work / name) for item, name in names.items()}
+            WRITERS[suffix](build_html(d, sources), exit.out)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    way_out(lib, exit, write)
+    return exit.out

@@ -1,11 +1,15 @@
 """Breakfast reviews: present clips to a room and keep what the room said and decided.
 
 A review fixes its running order when it starts: each item is a clip (or a whole film that
-has no clips), its caption and the question put to the room, and whether the meeting may see
-it. That last answer comes from the export policy (``app.ways_out.export_policy``), the same check
-every export passes, with the meeting as the audience: a refused clip stays in the running
-order as a "withheld" item, so the room sees that something was left out and why in general,
-never who.
+has no clips), its caption, its card (a reel's own cards, and its opening title card, as its
+MP4 has them) and the question put to the room. Whether the meeting may see an item is asked
+of the one gate (``app.ways_out.gate``), with the meeting as the audience: when the review
+starts (the words on its screens may name nobody: refused then, like an export), and again
+for every item the moment it is shown (``show_item``): a withdrawal, a narrowed consent or a
+new safeguarding flag from any window or command takes effect at the next item. A refused
+clip stays in the running order as a "withheld" item, so the room sees that something was
+left out, never who; each clip shown is logged (who, which clip, audience, when), so a
+withdrawal lists the reviews that showed the person.
 
 What the facilitator types (notes, actions) is saved as it is typed; those saves are not
 undo steps (the text box has its own undo); marks and deletions are.
@@ -14,22 +18,27 @@ undo steps (the text box has its own undo); marks and deletions are.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.ways_out import consent_policy, export_policy
+from app.ways_out import consent_policy
+from app.ways_out.gate import Exit, way_out
+from app.ways_out.name_guard import Guard, NameRefused, Text
+from app.ways_out.name_texts import CLIP_FIX
 from app.prototypes import evidence
 from app import queries
 from app.reels import reel_plan
 from app.library import Library
 from app.models import (
-    MARK_KINDS, Clip, Film, Review, ReviewAction, ReviewItem, ReviewMark, ReviewNote, utcnow,
+    MARK_KINDS, Clip, ClipPrototype, ClipTag, Film, Prototype, Review, ReviewAction, ReviewItem, ReviewMark,
+    ReviewNote, Tag, utcnow,
 )
 from app import lookup
 from app.queries import ClipFilter
-from media.errors import BadInput
-from media.export.plan import Person, PlanItem, ReelPlan
+from media.errors import BadInput, ConsentRefused
+from media.export.plan import Person, PlanItem
 
 MEETING_AUDIENCES = ("team", "collaborative")
 DEFAULT_AUDIENCE = "collaborative"  # the Thursday meeting is the collaborative: the wider, safer default
@@ -45,25 +54,37 @@ def check_audience(audience: str) -> str:
 def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list[int] | None = None,
           audience: str | None = None, discuss: str = "", title: str | None = None) -> int:
     """Create a review of exactly one of: a reel, a prototype's evidence board, an event's
-    films, or a list of clips (e.g. what the clip list shows). Returns the review's id."""
+    films, or a list of clips (e.g. what the clip list shows). Returns the review's id.
+    Refused (``NameRefused``) when a word the room would see names someone in the library."""
     given = [x is not None for x in (reel, prototype, event, clip_ids)]
     if sum(given) != 1:
         raise BadInput("present: give one of a reel, --prototype NAME, --event NAME or clips")
     audience = check_audience(audience or DEFAULT_AUDIENCE)
     with lib.read() as s:
         fields, items, discuss_by_position = _running_order(lib, s, reel, prototype, event, clip_ids)
-    if not items:
-        raise BadInput(f"{fields['source']} {fields['title']!r}: has no clips or films to present")
-    plan = ReelPlan(reel_id=fields.get("reel_id") or 0, title=fields["title"], subtitle="", audience=audience,
-                    items=items)
-    refused: dict[int, list[str]] = {}
-    for refusal in export_policy.refusals(plan):
-        refused.setdefault(refusal.position, []).append(refusal.reason)
+        if not items:
+            raise BadInput(f"{fields['source']} {fields['title']!r}: has no clips or films to present")
+        refused = _refusals(s, audience, items)
+        review_title = title or fields["title"]
+        cards = fields.get("cards")  # a reel's own cards (None: the meeting's clip cards)
+        opening = fields.get("opening")
+        texts = [Text(f"review {review_title!r}", "title", review_title, "give the review another title")]
+        if opening is not None:
+            texts += [Text(f"reel {fields['title']!r}", "opening card", opening[0], "rename the reel"),
+                      Text(f"reel {fields['title']!r}", "subtitle", opening[1], "edit the reel's subtitle")]
+        for item in items:
+            if item.position not in refused:
+                card = cards.get(item.position) if cards is not None else None
+                texts += screen_texts(item.clip_title, item.position + 1, len(items), item.caption, card,
+                                      discuss_by_position.get(item.position) or discuss, [n for _k, n in item.tags],
+                                      item.prototypes, item.warning)
+        Guard.of(s).check(texts)  # the room's screens: names refused before anything is shown
     with lib.op(f"Start review {fields['title']}", undoable=False) as s:  # Delete removes one (undoably)
-        review = Review(title=title or fields["title"], held_on=dt.date.today(), audience=audience,
+        review = Review(title=review_title, held_on=dt.date.today(), audience=audience,
                         source=fields["source"], reel_id=fields.get("reel_id"),
                         prototype_id=fields.get("prototype_id"), event_id=fields.get("event_id"),
-                        started_at=utcnow())
+                        started_at=utcnow(), opening_title=opening[0] if opening else None,
+                        opening_subtitle=opening[1] if opening else "")
         s.add(review)
         s.flush()
         for item in items:
@@ -72,9 +93,39 @@ def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list
                 start_us=item.start_us, end_us=item.end_us, title=item.clip_title, caption=item.caption,
                 discuss=discuss_by_position.get(item.position) or discuss,
                 withheld=item.position in refused, withheld_reason="; ".join(refused.get(item.position, [])),
-                shown_us=0,
+                shown_us=0, card=cards.get(item.position, "") if cards is not None else None,
             ))
         return review.id
+
+
+def screen_texts(title: str, position: int, count: int, caption: str, card: str | None, discuss: str, tags, prototypes,
+                 warning: str) -> list[Text]:
+    """The words the room sees for one item: its card, title, caption, question, tags,
+    prototypes and content warning, all shown together."""
+    where = consent_policy.clip_label(position, count, title)
+    fix = "use their pseudonym there (edit the clip, or the question)"
+    texts = [Text(where, "title", title, CLIP_FIX, where), Text(where, "caption", caption, CLIP_FIX, where),
+             Text(where, "card", card or "", "edit the reel's card", where),
+             Text(where, "question for the room", discuss, fix, where),
+             Text(where, "content warning", warning, CLIP_FIX, where)]
+    texts += [Text(f"tag {name!r}", "name", name, "rename the tag", where) for name in tags]
+    texts += [Text(f"prototype {name!r}", "name", name, "rename the prototype", where) for name in prototypes]
+    return texts
+
+
+def _refusals(s: Session, audience: str, items: list[PlanItem]) -> dict[int, list[str]]:
+    """What the one consent policy withholds now, by item position (reasons name people: for
+    the presenter's eyes)."""
+    clips = [i for i in items if i.clip_id]
+    result = consent_policy.evaluate(s, audience, [i.clip_id for i in clips])
+    refused = {item.position: d.reasons for item, d in zip(clips, result.decisions) if not d.allowed}
+    for item in items:
+        if not item.clip_id:
+            (d,) = consent_policy.evaluate_stretch(s, audience, item.film_id, item.start_us, item.end_us,
+                                                   item.clip_title).decisions
+            if not d.allowed:
+                refused[item.position] = d.reasons
+    return refused
 
 
 def _running_order(lib: Library, s: Session, reel, prototype, event, clip_ids):
@@ -83,7 +134,11 @@ def _running_order(lib: Library, s: Session, reel, prototype, event, clip_ids):
         found = lookup.reel(s, reel)
         plan = reel_plan.build(lib, s, found.id)
         discuss = {n: ri.discuss for n, ri in enumerate(found.items) if ri.discuss}
-        return {"source": "reel", "title": found.title, "reel_id": found.id}, plan.items, discuss
+        # The reel's own cards, as its MP4 has them: an opening title card, each item's card text.
+        cards = {item.position: item.card_text if plan.settings.cards else "" for item in plan.items}
+        opening = (plan.title, plan.subtitle) if plan.settings.cards and plan.opening_card else None
+        return ({"source": "reel", "title": found.title, "reel_id": found.id, "cards": cards, "opening": opening},
+                plan.items, discuss)
     if prototype is not None:
         proto = lookup.prototype(s, prototype)
         board = evidence.board(lib, proto.id)
@@ -259,3 +314,63 @@ def finish(lib: Library, review_id: int) -> None:
 def delete(lib: Library, review_id: int) -> None:
     with lib.op("Delete review") as s:
         s.delete(_review(s, review_id))
+
+
+# -- asking the gate, item by item -----------------------------------------------------------
+@dataclass
+class Showing:
+    """The gate's answer for an item about to be shown to the room."""
+
+    item_id: int
+    withheld: bool
+    reason: str  # why withheld, for the presenter's eyes (names people); "" when shown
+    warning: str  # the clip's content warning now ("" for none): a flag set during the meeting counts
+    logged: bool  # the showing is in the export log (who, which clip, audience, when)
+
+
+def show_item(lib: Library, review_id: int, item_id: int, log: bool = False) -> Showing:
+    """Ask the one gate whether item ``item_id`` may be shown to the room now: its people's
+    consent as it stands (a withdrawal from any window or command counts), its words on the
+    screens (no names), its safeguarding flag. ``log``: the clip is about to play: checked
+    again and logged in one transaction, so a withdrawal lists this review. A refused item
+    is recorded as withheld (the room gets the withheld card; ``reviews`` counts it)."""
+    from app.reels.reel_plan import DEFAULT_WARNING
+
+    with lib.read() as s:
+        review = _review(s, review_id)
+        row = s.get(ReviewItem, item_id)
+        if row is None or row.review_id != review_id:
+            raise BadInput(f"review {review_id}: has no item {item_id}")
+        count = s.scalar(select(func.count()).select_from(ReviewItem).where(ReviewItem.review_id == review_id))
+        clip = s.get(Clip, row.clip_id) if row.clip_id is not None else None
+        warning = (clip.safeguarding_note.strip() or DEFAULT_WARNING) if clip is not None and clip.safeguarding else ""
+        tags = [t.name for t in s.scalars(select(Tag).join(ClipTag).where(ClipTag.clip_id == row.clip_id))] \
+            if clip is not None else []
+        prototypes = [p.name for p in s.scalars(select(Prototype).join(ClipPrototype)
+                                                .where(ClipPrototype.clip_id == row.clip_id))] if clip is not None else []
+        texts = screen_texts(row.title, row.position + 1, count, row.caption, row.card, row.discuss, tags, prototypes,
+                             warning)
+        before = (row.withheld, row.withheld_reason)
+        exit = Exit("showing", review.title, f"review {review.title!r}", review.audience,
+                    clip_ids=[clip.id] if clip is not None else [], review_id=review_id,
+                    stretch=(row.film_id, row.start_us, row.end_us, row.title) if clip is None else None,
+                    texts=lambda _s, _r: texts,
+                    refusal=lambda result, _what, _written: "; ".join(
+                        r for d in result.decisions if not d.allowed for r in d.reasons))
+    if clip is None and row.film_id is None:  # nothing left to show (film and clip deleted): a missing card
+        return Showing(item_id, False, "", "", False)
+    logged = False
+    try:
+        passage = way_out(lib, exit, lambda p: (p.show() if log else None) or p)
+        logged = passage.record_id is not None
+        withheld, reason = False, ""
+    except ConsentRefused as exc:
+        withheld, reason = True, str(exc)
+    except NameRefused as exc:
+        withheld, reason = True, str(exc).replace(" and export again. Nothing was written.",
+                                                  "; the room is not shown it.")
+    if withheld and before != (True, reason) or not withheld and before[0]:
+        with lib.op("Review item checked", undoable=False) as s:
+            item = s.get(ReviewItem, item_id)
+            item.withheld, item.withheld_reason = withheld, reason
+    return Showing(item_id, withheld, reason, warning, logged)

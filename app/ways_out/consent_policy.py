@@ -46,6 +46,13 @@ class Decision:
     allowed: bool
     anonymise: list[OnClip] = field(default_factory=list)  # allowed only with these covered
     reasons: list[str] = field(default_factory=list)  # why withheld or anonymised
+    position: int = 0  # 1-based, in the order the way out lists its clips (a reel's own order)
+    count: int = 0  # how many clips that way out lists
+
+    @property
+    def where(self) -> str:
+        """The clip as the user sees it: its place in the reel (or list) and its title."""
+        return clip_label(self.position, self.count, self.title)
 
     @property
     def mask_voice(self) -> bool:
@@ -78,10 +85,17 @@ class PolicyResult:
         wanted = None if clip_ids is None else set(clip_ids)
         return {p.person_id: p for d in self.decisions if wanted is None or d.clip_id in wanted for p in d.people}
 
-    def message(self, what: str) -> str:
-        lines = "; ".join(f"clip {d.clip_id} {d.title!r}: {', '.join(d.reasons)}"
-                          for d in self.decisions if not d.allowed)
-        return f"{what} cannot be shown to a {self.audience} audience: {lines}. Nothing was written."
+    def message(self, what: str, written: str = "Nothing was written.") -> str:
+        lines = "; ".join(f"{d.where}: {', '.join(d.reasons)}" for d in self.decisions if not d.allowed)
+        return f"{what} cannot be shown to a {self.audience} audience: {lines}. {written}"
+
+
+def clip_label(position: int, count: int, title: str) -> str:
+    """How every refusal names a clip: where it is in what goes out, and its title
+    ("clip 2 of 5 'At the desk'"), never the library's internal id."""
+    if not position:
+        return f"clip {title!r}"
+    return f"clip {position} of {count} {title!r}" if count > 1 else f"clip {title!r}"
 
 
 def label(person: Person) -> str:
@@ -116,13 +130,33 @@ def people_on_clips(session: Session, clip_ids, lock: bool = False) -> dict[int,
     return out
 
 
+def people_on_stretch(session: Session, film_id: int, start_us: int, end_us: int, lock: bool = False) -> list[OnClip]:
+    """Who is seen in a stretch of a film shown whole (no clip of it: an event's film at a review)."""
+    query = (select(Appearance).where(Appearance.film_id == film_id)
+             .options(selectinload(Appearance.ranges), selectinload(Appearance.person)))
+    rows = [a for a in session.scalars(query) if _overlaps(a, start_us, end_us)]
+    if lock and rows:
+        list(session.scalars(select(Person).where(Person.id.in_(sorted({a.person_id for a in rows})))
+                             .with_for_update()))
+    return [OnClip(a.person.id, a.person.name, label(a.person), a.person.role, a.person.consent,
+                   a.person.consent_withdrawn_at is not None)
+            for a in sorted(rows, key=lambda a: a.person.name.lower())]
+
+
 def stretch_may_go(session: Session, film_id: int, start_us: int, end_us: int, audience: str) -> bool:
-    """A stretch of a film shown whole (no clip of it: an event's film at a review) may go to
-    ``audience``: everyone seen in it consents to that audience and none has withdrawn."""
-    rows = session.scalars(select(Appearance).where(Appearance.film_id == film_id)
-                           .options(selectinload(Appearance.ranges), selectinload(Appearance.person)))
-    return all(a.person.consent_withdrawn_at is None and covers(a.person.consent, audience)
-               for a in rows if _overlaps(a, start_us, end_us))
+    """A stretch of a film shown whole may go to ``audience``: everyone seen in it consents to
+    that audience and none has withdrawn."""
+    return evaluate_stretch(session, audience, film_id, start_us, end_us, "").ok
+
+
+def evaluate_stretch(session: Session, audience: str, film_id: int, start_us: int, end_us: int, title: str,
+                     lock: bool = False) -> PolicyResult:
+    """The decision for a stretch of a film shown whole, as for a clip (``clip_id`` 0)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience {audience!r}: must be one of {', '.join(AUDIENCES)}")
+    decision = _decide(Decision(0, title, people_on_stretch(session, film_id, start_us, end_us, lock), True,
+                                position=1, count=1), audience, False, False)
+    return PolicyResult(audience, [decision])
 
 
 def consent_words(consent: str, withdrawn: bool) -> str:
@@ -144,29 +178,36 @@ def evaluate(session: Session, audience: str, clip_ids, anonymise: bool = False,
     on = people_on_clips(session, clip_ids, lock=lock)
     titles = dict(session.execute(select(Clip.id, Clip.title).where(Clip.id.in_(clip_ids))).all())
     decisions = []
-    for clip_id in clip_ids:
+    count = len(clip_ids)
+    for n, clip_id in enumerate(clip_ids, 1):
         people = on.get(clip_id, [])
         if clip_id not in titles:
-            decisions.append(Decision(clip_id, "", [], False, reasons=["the clip no longer exists"]))
+            decisions.append(Decision(clip_id, "", [], False, reasons=["the clip no longer exists"], position=n,
+                                      count=count))
             continue
-        decision = Decision(clip_id, titles[clip_id], people, True)
-        for p in people:
-            if p.withdrawn:
-                decision.allowed = False
-                decision.reasons.append(f"{p.name} withdrew consent")
-            elif not covers(p.consent, audience):
-                if anonymise and can_anonymise:
-                    decision.anonymise.append(p)
-                    decision.reasons.append(f"{p.name} (consent: {p.consent}) is shown anonymised"
-                                            + (", voice masked too" if p.consent == "none" else ""))
-                else:
-                    decision.allowed = False
-                    decision.reasons.append(f"{p.name} (consent: {p.consent}) did not consent to a {audience} audience")
-        decisions.append(decision)
+        decisions.append(_decide(Decision(clip_id, titles[clip_id], people, True, position=n, count=count),
+                                 audience, anonymise, can_anonymise))
     return PolicyResult(audience, decisions)
 
 
+def _decide(decision: Decision, audience: str, anonymise: bool, can_anonymise: bool) -> Decision:
+    for p in decision.people:
+        if p.withdrawn:
+            decision.allowed = False
+            decision.reasons.append(f"{p.name} withdrew consent")
+        elif not covers(p.consent, audience):
+            if anonymise and can_anonymise:
+                decision.anonymise.append(p)
+                decision.reasons.append(f"{p.name} (consent: {p.consent}) is shown anonymised"
+                                        + (", voice masked too" if p.consent == "none" else ""))
+            else:
+                decision.allowed = False
+                decision.reasons.append(f"{p.name} (consent: {p.consent}) did not consent to a {audience} audience")
+    return decision
+
+
 def check_clips(lib, audience: str, clip_ids, anonymise: bool = False, can_anonymise: bool = True) -> PolicyResult:
-    """For callers outside an export (review mode): open a read and evaluate."""
+    """For callers outside an export (dialogs that say beforehand what the gate will do): open a
+    read and evaluate. A preview of the answer, never the gate."""
     with lib.read() as s:
         return evaluate(s, audience, clip_ids, anonymise=anonymise, can_anonymise=can_anonymise)

@@ -1,12 +1,25 @@
 """Names never leave the library: one check of the words every way out carries.
 
-Every export (reels in every format with their manifest, evidence CSV and report, review
-summaries, bundles) hands the guard the texts it is about to write, each with where it comes
-from, before anything is written. Matching ignores case, accents, spacing and punctuation:
+Every way out (reels in every format with their manifest, evidence CSV and report, review
+summaries, bundles, codebook files, and the screens of a presentation) hands the guard the
+texts it is about to show or write, each with where it comes from, before anything is
+written or shown. Texts are compared as a reader sees them:
 
-- refused: all the words of a person's name as a run, in any order ("Okonkwo, Margaret",
-  "margaret  OKONKWO"), or their surname (last word, 3 letters or more) as a word on its own
-  ("Mr Bashir", "Okonkwo's");
+- invisible and formatting characters are dropped (zero-width space and joiners, the soft
+  hyphen, direction marks, variation selectors...): ``Jane Sm\\u200bith`` is "Jane Smith";
+- letters are folded to the Latin letter they look like (Unicode's confusables, from the
+  ``confusable-homoglyphs`` package: Cyrillic ``а``, Greek ``ο``, fullwidth and mathematical
+  letters), accents dropped, case ignored, and ``i``/``l``/``1`` and ``o``/``0`` inside a word
+  taken as the same letter (``WiIliam``, ``0konkwo``);
+- letters spaced out (``O k o n k w o``, ``O.k.o.n.k.w.o``) are read as the word they spell,
+  and a name run together (``JaneSmith``) as the name.
+
+Then:
+
+- refused: all the words of a person's name as a run, in any order ("Okonkwo, Margaret"), or
+  their surname (last word, 3 letters or more) as a word on its own ("Mr Bashir"), or all the
+  words of their name spread over the fields of one thing ("Wei" in a clip's title, "Li said"
+  in its quote);
 - a warning only: their first name on its own (first names are often everyday words: "Hope",
   "Will"), for the facilitator to look at.
 
@@ -18,6 +31,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from sqlalchemy import select
@@ -28,6 +42,11 @@ from media.errors import BadInput
 MIN_SURNAME = 3  # "Li", "Ng" alone are refused only with the rest of the name
 
 Note = Callable[[str], None]
+
+# Characters that display as nothing but are not format characters (category Cf, dropped too).
+IGNORABLE = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810), *range(0xFE00, 0xFE10),
+             *range(0xE0100, 0xE01F0)}
+SPACES = {"\u2028", "\u2029", "\u0085"}
 
 
 def no_note(_message: str) -> None:
@@ -40,23 +59,91 @@ class NameRefused(BadInput):
 
 @dataclass
 class Text:
-    where: str  # what it belongs to: "clip 2 'Talks about…'", "reel 'Breakfast'", "film 3 'Consult'"
+    where: str  # what it belongs to: "clip 2 of 5 'Talks about…'", "reel 'Breakfast'", "film 'Consult'"
     field: str  # which of its words: "title", "quote", "file name"...
     text: str
     fix: str = "use their pseudonym there"
+    group: str = ""  # texts shown together (a clip's title, quote, tags...): a name split over them is refused
+
+    @property
+    def together(self) -> str:
+        return self.group or self.where
 
 
 @dataclass
 class Person:
     name: str
-    words: list[str]
+    words: list[str]  # as read (compared)
+    shown: list[str]  # as written, for messages
+
+
+@lru_cache(maxsize=1)
+def _look_alikes() -> dict[str, str]:
+    """Each non-Latin character to the Latin letters (or digits) it is confusable with, from
+    Unicode's confusables data as the ``confusable-homoglyphs`` package ships it (MIT)."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table = {}
+    for char, similar in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for entry in similar:
+            latin = entry["c"].strip("\u200e\u200f")
+            if latin.isascii() and latin.isalnum():
+                table[char] = latin.lower()
+                break
+    return table
+
+
+def _visible(text: str) -> str:
+    """``text`` without what a reader cannot see, compatibility forms unfolded."""
+    out = []
+    for ch in text or "":
+        if ch in SPACES:
+            out.append(" ")
+        elif unicodedata.category(ch) == "Cf" or ord(ch) in IGNORABLE:
+            continue
+        else:
+            out.append(ch)
+    return unicodedata.normalize("NFKD", "".join(out))
+
+
+def _as_read(word: str) -> str:
+    """A word as a reader takes it: i/l/1 one letter, o/0 another (only inside words with letters)."""
+    word = word.replace("i", "l")
+    if any(ch.isalpha() for ch in word):
+        word = word.replace("1", "l").replace("0", "o")
+    return word
+
+
+def plain_words(text: str | None) -> list[str]:
+    """Word tokens, case-folded, accents and invisible characters dropped, look-alike letters
+    folded to Latin: ``"Zoë O'Néill"`` -> ``["zoe", "o", "neill"]``."""
+    plain = []
+    table = _look_alikes()
+    for ch in _visible(text or ""):
+        if unicodedata.combining(ch):
+            continue
+        plain.append(ch if ch.isascii() else table.get(ch, ch))
+    return re.findall(r"[^\W_]+", "".join(plain).casefold())
 
 
 def words(text: str | None) -> list[str]:
-    """Word tokens, case-folded, accents stripped: "Zoë O'Néill" -> ["zoe", "o", "neill"]."""
-    plain = unicodedata.normalize("NFKD", (text or "").casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    return re.findall(r"[^\W_]+", plain)
+    """Word tokens as read, for comparing: ``plain_words`` with i/l/1 and o/0 taken alike."""
+    return [_as_read(w) for w in plain_words(text)]
+
+
+def spelled_out(tokens: list[str]) -> list[str]:
+    """Runs of letters written one by one ("o k o n k w o") read as the word they spell."""
+    out, run = [], []
+    for t in tokens + [""]:
+        if len(t) == 1:
+            run.append(t)
+            continue
+        if len(run) >= 2:
+            out.append("".join(run))
+        run = []
+    return out
 
 
 def _has_run(tokens: list[str], name: list[str]) -> bool:
@@ -66,17 +153,14 @@ def _has_run(tokens: list[str], name: list[str]) -> bool:
 
 class Guard:
     def __init__(self, names: Iterable[str]):
-        self.people = [Person(n, w) for n in names if len("".join(w := words(n))) >= 3]
-        # Word -> the people whose names have it: a text is compared only with the people it
-        # shares a word with (an event's thousands of words against hundreds of people).
+        self.people = [Person(n, w, plain_words(n)) for n in names if len("".join(w := words(n))) >= 3]
+        # Word (or a whole name run together) -> the people whose names have it: a text is
+        # compared only with the people it shares a word with.
         self.by_word: dict[str, list[int]] = {}
         for index, p in enumerate(self.people):
-            for w in dict.fromkeys(p.words):
+            keys = [*p.words, "".join(p.words), "".join(reversed(p.words))] if len(p.words) > 1 else p.words
+            for w in dict.fromkeys(keys):
                 self.by_word.setdefault(w, []).append(index)
-
-    def _candidates(self, tokens: list[str]) -> list[Person]:
-        found = {i for w in set(tokens) for i in self.by_word.get(w, ())}
-        return [self.people[i] for i in sorted(found)]
 
     @classmethod
     def of(cls, session: Session) -> "Guard":
@@ -85,37 +169,86 @@ class Guard:
 
         return cls(session.scalars(select(PersonRow.name)))
 
+    def _candidates(self, tokens: list[str], runs: list[str]) -> list[Person]:
+        found = {i for w in set(tokens) for i in self.by_word.get(w, ())}
+        if runs:  # letters spelled out (rare): compared with everyone
+            found |= set(range(len(self.people)))
+        return [self.people[i] for i in sorted(found)]
+
+    @staticmethod
+    def _surname(p: Person) -> tuple[str, str] | None:
+        """(as read, as written) of the surname the guard takes alone."""
+        if len(p.words) > 1 and len(p.words[-1]) >= MIN_SURNAME:
+            return p.words[-1], p.shown[-1]
+        return None
+
+    def _said(self, p: Person, tokens: list[str], runs: list[str]) -> str | None:
+        surname = self._surname(p)
+        joined = {"".join(p.words), "".join(reversed(p.words))} if len(p.words) > 1 else set()
+        if _has_run(tokens, p.words) or joined & set(tokens) or any(j in run for run in runs for j in joined):
+            return f"names {p.name}"
+        if surname and (surname[0] in tokens or any(surname[0] in run for run in runs)):
+            return f"has the word {surname[1]!r}, the surname of {p.name}"
+        return None
+
     def refusal(self, text: Text) -> str | None:
         """Why ``text`` may not leave (one line naming it, the person and what to do), or None."""
         tokens = words(text.text)
-        for p in self._candidates(tokens):
-            surname = p.words[-1] if len(p.words) > 1 and len(p.words[-1]) >= MIN_SURNAME else None
-            if _has_run(tokens, p.words):
-                said = f"names {p.name}"
-            elif surname and surname in tokens:  # "Mr Bashir"; or an everyday word that is someone's surname
-                said = f"has the word {surname!r}, the surname of {p.name}"
-            else:
+        runs = spelled_out(tokens)  # "O k o n k w o"
+        for p in self._candidates(tokens, runs):
+            said = self._said(p, tokens, runs)
+            if said:
+                return (f"{text.where}: its {text.field} {said}, a person in this library; names never leave the "
+                        f"library: {text.fix} and export again. Nothing was written.")
+        return None
+
+    def split_refusal(self, texts: list[Text]) -> str | None:
+        """A name whose words are spread over the fields of one thing ("Wei" in a clip's title,
+        "Li said" in its quote) is refused like a name written whole."""
+        groups: dict[str, list[Text]] = {}
+        for t in texts:
+            if (t.text or "").strip():
+                groups.setdefault(t.together, []).append(t)
+        for members in groups.values():
+            if len(members) < 2:
                 continue
-            return (f"{text.where}: its {text.field} {said}, a person in this library; names never leave the "
-                    f"library: {text.fix} and export again. Nothing was written.")
+            tokens_of = [(t, words(t.text)) for t in members]
+            every = {w for _t, tokens in tokens_of for w in tokens}
+            for p in self._candidates(list(every), []):
+                if len(p.words) < 2 or not all(w in every for w in p.words):
+                    continue
+                carriers = {}
+                for w, shown in zip(p.words, p.shown):
+                    t = next(t for t, tokens in tokens_of if w in tokens)
+                    carriers.setdefault(t.field, []).append(shown)
+                if len(carriers) < 2:
+                    continue
+                first = members[0]
+                fields = " and ".join(carriers)
+                spread = ", ".join(f"{' '.join(repr(w) for w in ws)} in the {f}" for f, ws in carriers.items())
+                return (f"{first.where}: its {fields} together name {p.name} ({spread}), a person in this "
+                        f"library; names never leave the library: {first.fix} and export again. Nothing was written.")
         return None
 
     def warning(self, text: Text) -> str | None:
         tokens = words(text.text)
-        for p in self._candidates(tokens):
+        for p in self._candidates(tokens, []):
             if len(p.words) > 1 and p.words[0] in tokens:
-                return (f"{text.where}: its {text.field} has the word {p.words[0]!r}, the first name of "
+                return (f"{text.where}: its {text.field} has the word {p.shown[0]!r}, the first name of "
                         f"{p.name}, a person in this library; if it means them, use their pseudonym there")
         return None
 
     def check(self, texts: Iterable[Text], note: Note = no_note) -> list[str]:
-        """Refuse (``NameRefused``) the first text naming someone; say (``note``) and return
-        the warnings about first names."""
+        """Refuse (``NameRefused``) the first text naming someone, or a name spread over the
+        fields of one thing; say (``note``) and return the warnings about first names."""
         texts = list(texts)
         for t in texts:
             why = self.refusal(t)
             if why:
                 raise NameRefused(why)
+        why = self.split_refusal(texts)
+        if why:
+            raise NameRefused(why)
         said = []
         for t in texts:
             w = self.warning(t)
@@ -126,3 +259,19 @@ class Guard:
 
     def names_in(self, text: str) -> bool:
         return self.refusal(Text("", "", text)) is not None
+
+
+def pseudonym_refusal(guard: Guard, name: str, pseudonym: str) -> str | None:
+    """Why ``pseudonym`` cannot stand in for ``name`` (None: it can): it may not hold their
+    name, any word of it, or anyone else's name in the library."""
+    if not pseudonym.strip():
+        return None
+    own = {w: shown for w, shown in zip(words(name), plain_words(name)) if len(w) >= 2}
+    said = [own[w] for w in words(pseudonym) if w in own]
+    joined = "".join(words(pseudonym))
+    if said or (own and "".join(own) in joined):
+        word = said[0] if said else " ".join(own.values())
+        return (f"pseudonym {pseudonym!r}: has {word!r} from {name}'s own name; a pseudonym stands in for the "
+                "name everywhere it goes, so it may not carry it: choose another")
+    why = guard.refusal(Text(f"pseudonym {pseudonym!r}", "words", pseudonym, "choose another pseudonym"))
+    return why.replace(" and export again. Nothing was written.", ".") if why else None

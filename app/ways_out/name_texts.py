@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from media.export.plan import PlanItem, ReelPlan
 
+from app.ways_out.consent_policy import clip_label
 from app.ways_out.name_guard import Guard, Note, Text, no_note
 
 CLIP_FIX = "use their pseudonym there (edit the clip)"
@@ -13,21 +14,23 @@ FILM_FIX = "rename the film (Library panel, or protoreel film rename FILM TITLE)
 REFERENCE_SUFFIXES = (".edl", ".otio", ".csv")
 
 
-def clip_where(clip_id: int, title: str) -> str:
-    return f"clip {clip_id} {title!r}"
+def clip_where(title: str, position: int = 0, count: int = 0) -> str:
+    """A clip as the user sees it: its place in what goes out and its title (never its id)."""
+    return clip_label(position, count, title)
 
 
-def clip_texts(clip_id: int, title: str, *, note: str = "", quote: str = "", tags=(), prototypes=(),
-               film_id: int | None = None, film: str = "", event: str = "") -> list[Text]:
-    where = clip_where(clip_id, title)
-    texts = [Text(where, "title", title, CLIP_FIX), Text(where, "note", note, CLIP_FIX),
-             Text(where, "quote", quote, CLIP_FIX)]
-    texts += [Text(f"tag {name!r}", "name", name, "rename the tag") for name in tags]
-    texts += [Text(f"prototype {name!r}", "name", name, "rename the prototype") for name in prototypes]
+def clip_texts(title: str, *, position: int = 0, count: int = 0, note: str = "", quote: str = "", tags=(),
+               prototypes=(), film: str = "", event: str = "") -> list[Text]:
+    """A clip's words, all shown together (a name split over them is refused too)."""
+    where = clip_where(title, position, count)
+    texts = [Text(where, "title", title, CLIP_FIX, where), Text(where, "note", note, CLIP_FIX, where),
+             Text(where, "quote", quote, CLIP_FIX, where)]
+    texts += [Text(f"tag {name!r}", "name", name, "rename the tag", where) for name in tags]
+    texts += [Text(f"prototype {name!r}", "name", name, "rename the prototype", where) for name in prototypes]
     if film:
-        texts.append(Text(f"film {film_id} {film!r}", "title", film, FILM_FIX))
+        texts.append(Text(f"film {film!r}", "title", film, FILM_FIX, where))
     if event:
-        texts.append(Text(f"event {event!r}", "name", event, "rename the event"))
+        texts.append(Text(f"event {event!r}", "name", event, "rename the event", where))
     return texts
 
 
@@ -42,12 +45,14 @@ def reel_texts(plan: ReelPlan) -> list[Text]:
     where, fix = f"reel {plan.title!r}", "rename the reel or use their pseudonym there (edit the reel)"
     texts = [Text(where, "title", plan.title, fix), Text(where, "subtitle", plan.subtitle, fix),
              Text(where, "closing card", plan.credits, fix)]
+    count = len(plan.items)
     for item in plan.items:
-        texts += clip_texts(item.clip_id, item.clip_title, tags=[n for _k, n in item.tags],
-                            prototypes=item.prototypes, film_id=item.film_id, film=item.film_title)
+        clip = clip_where(item.clip_title, item.position + 1, count)
+        texts += clip_texts(item.clip_title, position=item.position + 1, count=count, tags=[n for _k, n in item.tags],
+                            prototypes=item.prototypes, film=item.film_title)
         at = f"reel {plan.title!r} item {item.position + 1}"
-        texts += [Text(at, "card", item.card_text, fix), Text(at, "caption", item.caption, fix),
-                  Text(clip_where(item.clip_id, item.clip_title), "content warning", item.warning, CLIP_FIX)]
+        texts += [Text(at, "card", item.card_text, fix, clip), Text(at, "caption", item.caption, fix, clip),
+                  Text(clip, "content warning", item.warning, CLIP_FIX, clip)]
     return texts
 
 
@@ -64,5 +69,5 @@ def hide_named_files(guard: Guard, plan: ReelPlan, hashes: dict[int, str], note:
             item.source_name = neutral_name(item, hashes.get(item.film_id))
             if item.film_id not in told:
                 told.add(item.film_id)
-                note(f"film {item.film_id}: its file name carries a person's name; the export refers to it as "
+                note(f"film {item.film_title!r}: its file name carries a person's name; the export refers to it as "
                      f"{item.source_name} (its id and the start of its SHA-256)")

@@ -1,6 +1,6 @@
 """Exports appear whole or not at all: written to a hidden temporary file beside the target,
 renamed into place only when complete. A cancelled, failed or killed export leaves no file
-at the target path."""
+at the target path. Nothing is put in place for the user without the gate's pass."""
 
 from __future__ import annotations
 
@@ -16,28 +16,74 @@ from media.files import pid_alive, storage_error
 
 PARTIAL_PREFIX = ".protoreel-partial-"
 
-# Set by whoever starts an export (the consent policy in app/): called with the rename, it
-# checks again and records the export in the same breath, so a consent withdrawn while the
-# file was being written wins. Exporters need not know: every one writes through here.
-Publisher = Callable[[Callable[[], None]], None]
-_publisher: ContextVar[Publisher | None] = ContextVar("protoreel_publisher", default=None)
+class Pass:
+    """The token the one gate (``app.ways_out.gate``) hands the writer for one way out: the
+    files it let through, and the step that puts each in place (consent checked again, the
+    rename, the log entry, in one transaction). A user's file is put in place only under a
+    pass that names it; the writer refuses it otherwise (``Unguarded``)."""
+
+    def allows(self, target: Path) -> bool:
+        raise NotImplementedError
+
+    def publish(self, target: Path, rename: Callable[[], None]) -> None:
+        raise NotImplementedError
+
+
+class Unguarded(StorageError):
+    """A file for the user that did not come through the gate: never put in place."""
+
+
+_pass: ContextVar[Pass | None] = ContextVar("protoreel_gate_pass", default=None)
+# Private working folders (the library's .tmp/): a bundle's cut clips, an anonymised preview.
+# What is written there never reaches anyone, so it needs no pass.
+_scratch: ContextVar[tuple[Path, ...]] = ContextVar("protoreel_scratch", default=())
 
 
 @contextmanager
-def publishing_through(publisher: Publisher) -> Iterator[None]:
-    token = _publisher.set(publisher)
+def passing(token: Pass) -> Iterator[None]:
+    """Writes in this context go out under ``token`` (only the gate opens one)."""
+    if not isinstance(token, Pass):
+        raise TypeError("only the gate's pass lets a file out")
+    reset = _pass.set(token)
     try:
         yield
     finally:
-        _publisher.reset(token)
+        _pass.reset(reset)
 
 
-def _publish(temp: Path, target: Path) -> None:
-    publisher = _publisher.get()
-    if publisher is None:
+@contextmanager
+def scratch(folder: Path) -> Iterator[None]:
+    """Writes below ``folder`` (a private working folder in a library's ``.tmp/``) need no pass."""
+    folder = Path(folder).resolve()
+    if folder.parent.name != ".tmp":
+        raise Unguarded(f"{folder}: not a library's private working folder; files for the user go through the gate")
+    reset = _scratch.set((*_scratch.get(), folder))
+    try:
+        yield
+    finally:
+        _scratch.reset(reset)
+
+
+def _in_scratch(target: Path) -> bool:
+    where = target.parent.resolve()
+    return any(where == folder or folder in where.parents for folder in _scratch.get())
+
+
+def _authorised(target: Path) -> Pass | None:
+    """The pass ``target`` goes out under (None: a private working file)."""
+    token = _pass.get()
+    if token is not None and token.allows(target):
+        return token
+    if _in_scratch(target):
+        return None
+    raise Unguarded(f"{target}: not let through by the gate (path, names, consent, log); nothing was written")
+
+
+def _publish(token: Pass | None, temp: Path, target: Path) -> None:
+    if token is None:
         oslayer.replace(temp, target)
     else:
-        publisher(lambda: oslayer.replace(temp, target))
+        token.publish(target, lambda: oslayer.replace(temp, target))
 
 
 def clear_stale_partials(folder: Path) -> None:
@@ -54,6 +100,7 @@ def clear_stale_partials(folder: Path) -> None:
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     target = oslayer.long_path(Path(target).expanduser().absolute())
+    token = _authorised(target)  # before anything is written
     folder = target.parent
     if not folder.is_dir():
         raise StorageError(f"{folder}: the folder does not exist")
@@ -67,7 +114,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
             raise StorageError(f"{target}: the export produced no file")
         with open(temp, "rb+") as fh:
             os.fsync(fh.fileno())
-        _publish(temp, target)
+        _publish(token, temp, target)
     except OSError as exc:
         raise storage_error(exc, target) from exc
     finally:

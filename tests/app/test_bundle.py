@@ -26,7 +26,7 @@ from app.codebook import codebook
 from app.films import importing
 from app.people import people
 from app.prototypes import prototypes
-from app.ways_out.gate import Gate
+from app.ways_out import gate
 from app.people.people_records import person_records
 from media import timecode
 from media.errors import BadInput, ConsentRefused
@@ -193,14 +193,14 @@ def test_a_withdrawn_persons_clips_never_go_even_anonymised(source, out):
 
 def test_a_withdrawal_between_the_first_check_and_the_move_into_place_wins(source, out, monkeypatch):
     lib, _ids = source
-    first_check = Gate.check
+    first_look = gate.first_look
 
-    def check_then_withdraw(self, what):
-        result = first_check(self, what)  # passes: Ali consented to the public
+    def check_then_withdraw(lib_, exit_):
+        result = first_look(lib_, exit_)  # passes: Ali consented to the public
         people.withdraw(lib, "Ali Otherperson")  # ... and withdraws while the clips are being cut
         return result
 
-    monkeypatch.setattr(Gate, "check", check_then_withdraw)
+    monkeypatch.setattr(gate, "first_look", check_then_withdraw)
     with pytest.raises(ConsentRefused) as err:
         bundle_export.export_bundle(lib, out / "x.protoreel", prototype="Welcome desk")
     assert "'At the desk': carer (withdrew consent)" in str(err.value) and "nothing was written" in str(err.value)

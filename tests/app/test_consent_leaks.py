@@ -17,7 +17,7 @@ from app.reels import export, reels
 from app.films import importing
 from app.people import people
 from app.prototypes import prototypes
-from app.ways_out.gate import Gate
+from app.ways_out import gate
 from media import timecode
 from media.errors import ConsentRefused, NothingToUndo
 from tests.media_factory import make_counting_film
@@ -83,14 +83,14 @@ def test_evidence_csv_and_report_withhold_a_person_without_consent_and_are_logge
 def test_a_withdrawal_between_the_first_check_and_the_rename_wins(board, out, monkeypatch, name):
     lib, _proto, _kitchen, desk = board
     reel = reels.create(lib, "Desk", [desk], audience="team")
-    first_check = Gate.check
+    first_look = gate.first_look
 
-    def check_then_withdraw(self, what):
-        result = first_check(self, what)  # passes: Ali consented to the team
+    def check_then_withdraw(lib_, exit_):
+        result = first_look(lib_, exit_)  # passes: Ali consented to the team
         people.withdraw(lib, "Ali Other")  # ... and withdraws while the file is being written
         return result
 
-    monkeypatch.setattr(Gate, "check", check_then_withdraw)
+    monkeypatch.setattr(gate, "first_look", check_then_withdraw)
     with pytest.raises(ConsentRefused) as err:
         export.export_reel(lib, reel, out / name)
     assert "Ali Other withdrew consent" in str(err.value) and "nothing was written" in str(err.value)

@@ -147,14 +147,20 @@ def test_cli_people_consent_history_ranges_and_withdrawal(lib, two_films, out, c
 
 
 def test_a_review_showing_plays_only_what_consent_allows_and_is_logged(board):
-    from app.ways_out.gate import record_showing
+    """What the presentation itself calls for every item (ui.present.session): not a helper
+    that only a test calls."""
+    from app.reviews import review_records, reviews
 
     lib, _proto, kitchen, desk = board
-    result = record_showing(lib, "Breakfast 3 Dec", "team", [kitchen, desk])
-    assert result.allowed_ids == [desk]
+    review = reviews.start(lib, clip_ids=[kitchen, desk], audience="team", title="Breakfast 3 Dec")
+    items = review_records.detail(lib, review).items
+    shown = [reviews.show_item(lib, review, i.id, log=True) for i in items]
+    assert [(s.withheld, s.logged) for s in shown] == [(True, False), (False, True)]
     report = people.withdraw(lib, "Ali Other")
-    assert [(e["kind"], e["subject"]) for e in report["exports"]] == [("review", "Breakfast 3 Dec")]
-    assert record_showing(lib, "Breakfast 10 Dec", "team", [kitchen, desk]).allowed_ids == []
+    assert [(e["kind"], e["subject"]) for e in report["exports"]] == [("showing", "Breakfast 3 Dec")]
+    again = reviews.start(lib, clip_ids=[kitchen, desk], audience="team", title="Breakfast 10 Dec")
+    assert [reviews.show_item(lib, again, i.id, log=True).withheld
+            for i in review_records.detail(lib, again).items] == [True, True]
 
 
 def test_review_mode_withholds_a_restricted_person(board):

@@ -10,7 +10,7 @@ import pytest
 
 from app import queries
 from app.cli import main as cli
-from app.ways_out import export_policy
+from app.ways_out import consent_policy
 from app.reels import reel_plan
 from app.clips import clips
 from app.films import importing
@@ -36,10 +36,9 @@ def test_a_withdrawal_is_said_as_a_withdrawal_not_as_no_consent(lib, two_films):
     people.appears(lib, "Bob Smith", [film])
     people.withdraw(lib, "Bob Smith")
     reel = reels.create(lib, "R", [clip], audience="collaborative")
-    with lib.read() as s:
-        plan = reel_plan.build(lib, s, reel)
-    (refusal,) = export_policy.refusals(plan)
-    assert "Bob Smith (withdrew consent)" in refusal.reason and "consent: none" not in refusal.reason
+    (decision,) = consent_policy.check_clips(lib, "collaborative", [clip]).decisions
+    (reason,) = decision.reasons
+    assert reason == "Bob Smith withdrew consent" and "consent: none" not in reason
 
 
 def test_consent_without_a_date_is_dated_today_and_a_future_date_is_refused(lib, capsys):

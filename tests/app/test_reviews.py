@@ -29,9 +29,9 @@ def stocked(lib, tmp_path, counting_film):
     desk = clips.add(lib, a, 2_000_000, 3_000_000, title="Front desk", note="She had to repeat herself")
     carer = clips.add(lib, b, 1_000_000, 2_000_000, title="Carer at the door")
     people.add(lib, "Sam Actor", "actor", "public")
-    people.add(lib, "Pat Carer", "carer", "team")
+    people.add(lib, "Pat Doyle", "carer", "team")
     people.appears(lib, "Sam Actor", [a])
-    people.appears(lib, "Pat Carer", [b])
+    people.appears(lib, "Pat Doyle", [b])
     proto = prototypes.add(lib, "Welcome desk")
     prototypes.link(lib, proto, [waiting, carer])
     return {"films": (a, b), "clips": (waiting, desk, carer), "prototype": proto}
@@ -41,7 +41,7 @@ def test_consent_check_withholds_a_clip_for_the_meeting_not_for_the_team(lib, st
     waiting, desk, carer = stocked["clips"]
     wide = review_records.detail(lib, reviews.start(lib, clip_ids=[waiting, carer], audience="collaborative"))
     assert [(i.title, i.withheld) for i in wide.items] == [("Waiting room", False), ("Carer at the door", True)]
-    assert "Pat Carer" in wide.items[1].withheld_reason and "collaborative" in wide.items[1].withheld_reason
+    assert "Pat Doyle" in wide.items[1].withheld_reason and "collaborative" in wide.items[1].withheld_reason
     team = review_records.detail(lib, reviews.start(lib, clip_ids=[waiting, carer], audience="team"))
     assert [i.withheld for i in team.items] == [False, False]
 

@@ -19,7 +19,6 @@ import webvtt
 
 from media import timecode
 from media.errors import BadInput, ConsentRefused, StorageError
-from app.ways_out.export_policy import Refusal
 from media.jobs import Cancelled, CancelToken
 from app.clips import clips
 from app.reels import export, reels
@@ -171,15 +170,15 @@ def test_interchange_formats_read_back(reel, tmp_path):
 
 
 def test_policy_refusal_writes_nothing(reel, out_dir):
+    """The one consent policy refuses the second clip: every format writes nothing, and says
+    which clip by its place in the reel and its title."""
     lib, reel_id, _ = reel
-
-    def refuse_second(plan):
-        return [Refusal(plan.items[1].clip_title, 1, "a test rule says no")]
-
+    people.add(lib, "Ray Nobody", "actor", "none")
+    people.appears(lib, "Ray Nobody", ["b"])  # the silent film: the second clip only
     for name in ("x.mp4", "x.otio", "x.edl", "x.srt", "x.vtt", "x.csv"):
         with pytest.raises(BadInput) as err:
-            export.export_reel(lib, reel_id, out_dir / name, rules=[refuse_second])
-        assert "'Silent one'" in str(err.value) and "a test rule says no" in str(err.value)
+            export.export_reel(lib, reel_id, out_dir / name)
+        assert "clip 2 of 3 'Silent one'" in str(err.value) and "Ray Nobody (consent: none)" in str(err.value)
     assert list(out_dir.iterdir()) == []
 
 

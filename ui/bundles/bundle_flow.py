@@ -3,14 +3,17 @@ ProtoReel and taken in from one.
 
 Export asks what to bundle (the reel open in the reel builder, the prototype picked in the
 Prototypes panel, or the event selected in the library, preselected), for whom, and whether
-to cover faces where someone's consent falls short; then where to save it (the save dialog's
-replace rule). Both run on the one runner, with progress and Cancel, and end in the status
-bar: the exported file with "Show in folder", or what the import added with Undo. The consent
-check itself is the core's (app/bundles/bundle_export.py): this dialog only asks.
+to cover faces where someone's consent falls short. Before a file is chosen it says which
+clips cannot go to that audience (by their place and title) and offers to leave them out;
+then where to save it (the save dialog's replace rule). Both run on the one runner, with
+progress and Cancel, and end in the status bar: the exported file with "Show in folder", or
+what the import added with Undo. The consent check itself is the core's gate
+(app/bundles/bundle_export.py): this dialog only asks, and says beforehand what it will answer.
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Callable
 
@@ -27,12 +30,14 @@ from ui.kit.name_notes import NameNotes
 from ui.kit.save_dialog import ask_save_path, last_folder, remember, replace_agreed
 from ui.kit.workers import Job
 from media.oslayer import safe_file_name
+from media.errors import ProtoReelError
 
 BUNDLE_FILTER = "ProtoReel bundle (*.protoreel)"
 COVER_LABEL = "Cover the faces of people whose consent does not reach them"
-# A refusal for a short consent points at this dialog's tick box, not at a command-line flag.
+LEAVE_OUT_LABEL = "Leave out the clips that cannot go"
+# A refusal for a short consent points at this dialog's tick boxes, not at a command-line flag.
 COVER_HINT = (f"tick \u201c{COVER_LABEL}\u201d in the Export Bundle dialog to cover their faces "
-              "(never those of someone who withdrew)")
+              f"(never those of someone who withdrew), or \u201c{LEAVE_OUT_LABEL}\u201d")
 AUDIENCES = (("collaborative", "The collaborative (a partner organisation)"), ("team", "The team only"),
              ("public", "The public"))
 
@@ -86,6 +91,13 @@ class BundleDialog(QDialog):
         form.addRow("Covering", self.style)
         self.style.setEnabled(False)
         self.anonymise.toggled.connect(self.style.setEnabled)
+        self.consent = QLabel(self, objectName="bundleConsent", wordWrap=True)
+        form.addRow(self.consent)
+        self.leave_out = QCheckBox(LEAVE_OUT_LABEL, self, objectName="bundleLeaveOut")
+        self.leave_out.setToolTip("The bundle carries the other clips; the clips listed above stay here")
+        form.addRow(self.leave_out)
+        self.lib = lib
+        self.said = None  # the core's bundle_consent for what is chosen now
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.export_button = buttons.addButton("Choose file and export…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setObjectName("bundleExportChosen")
@@ -97,7 +109,44 @@ class BundleDialog(QDialog):
             if self.choices[key][0].isEnabled():
                 self.choices[key][0].setChecked(True)
                 break
-        self.export_button.setEnabled(any(r.isEnabled() for r, _b in self.choices.values()))
+        for radio, box in self.choices.values():
+            radio.toggled.connect(lambda _on: self.check_consent())
+            box.currentIndexChanged.connect(lambda _i: self.check_consent())
+        self.audience.currentIndexChanged.connect(lambda _i: self.check_consent())
+        self.anonymise.toggled.connect(lambda _on: self.check_consent())
+        self.leave_out.toggled.connect(lambda _on: self.check_consent())
+        self.check_consent()
+
+    def check_consent(self) -> None:
+        """Say which clips cannot go to the chosen audience, by place and title, before any file
+        is chosen; export only when every clip can go, or those that cannot are left out."""
+        if not any(r.isChecked() for r, _b in self.choices.values()):
+            self.export_button.setEnabled(False)
+            return
+        key, value, _text = self.subject()
+        try:
+            self.said = bundle_export.bundle_consent(self.lib, audience=self.audience.currentData(),
+                                                     anonymise=self.anonymise.isChecked(), **{key: str(value)})
+        except ProtoReelError as exc:  # nothing to bundle there
+            self.said = None
+            self.consent.setText(str(exc))
+            self.leave_out.setEnabled(False)
+            self.export_button.setEnabled(False)
+            return
+        said = self.said
+        short = said.cannot_go
+        if not short:
+            self.consent.setText(f"All {said.count} clip(s) can go to {said.audience}.")
+        else:
+            listing = "<br>".join(html.escape(f"{c.position}. {c.title} — {', '.join(c.who)}") for c in short)
+            could = (" Covering faces would let the clips without a withdrawal go."
+                     if said.covering_helps and not self.anonymise.isChecked() else "")
+            self.consent.setText(f"<b>{len(short)} of {said.count} clip(s) cannot go to {said.audience}:</b><br>"
+                                 f"{listing}<br>{html.escape(could)}")
+        self.leave_out.setEnabled(bool(short) and len(short) < said.count)
+        if not self.leave_out.isEnabled():
+            self.leave_out.setChecked(False)
+        self.export_button.setEnabled(not short or self.leave_out.isChecked())
 
     def _follow_reel(self) -> None:
         """A reel goes to its own audience unless the facilitator picks another."""
@@ -113,7 +162,7 @@ class BundleDialog(QDialog):
     def choice(self) -> dict:
         key, value, _text = self.subject()
         return {key: str(value), "audience": self.audience.currentData(), "anonymise": self.anonymise.isChecked(),
-                "style": self.style.currentData()}
+                "style": self.style.currentData(), "leave_out": self.leave_out.isChecked()}
 
 
 class BundleFlow(QObject):

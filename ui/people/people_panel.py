@@ -58,12 +58,18 @@ class PeoplePanel(QWidget):
         add.clicked.connect(self.add_person)
         preview = QPushButton("Preview clip anonymised", self)
         preview.setObjectName("previewAnonymised")
-        preview.setToolTip("Play the selected clip with every face blurred, as an anonymised export shows it")
-        preview.clicked.connect(self.preview_anonymised)
+        preview.setToolTip("Play the selected clip as an anonymised export to the chosen audience shows it: the "
+                           "faces it covers, and only those")
+        preview.clicked.connect(lambda: self.preview_anonymised(self.preview_audience.currentData()))
+        self.preview_audience = QComboBox(self)
+        self.preview_audience.setObjectName("previewAudience")
+        for value in ("public", "collaborative", "team"):
+            self.preview_audience.addItem(f"for the {value}", value)
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>People on film</b>", self))
         top.addStretch(1)
         top.addWidget(preview)
+        top.addWidget(self.preview_audience)
         top.addWidget(add)
 
         self.details = QWidget(self)
@@ -385,14 +391,18 @@ class PeoplePanel(QWidget):
         if p is not None and face_id is not None:
             self._run(faces.remove_face, face_id, say=f"A face of {quoted(p.name)} removed.")
 
-    def preview_anonymised(self) -> None:
+    def preview_anonymised(self, audience: str = "public") -> None:
+        """The selected clip as an anonymised export to ``audience`` covers it (the same consent
+        decision and face plan): the menu on the button picks the audience."""
+        from app import reads
         from ui.people.preview_window import preview_clip
 
         clip_id = self.current_clip()
         if clip_id is None:
             QMessageBox.information(self, "Anonymised preview", "Select a clip first (in the clip list or timeline).")
             return
-        self.preview_job = preview_clip(self, self.bridge.runner, clip_id, f"clip {clip_id}")
+        title = next((c.title for c in reads.clips(self.bridge.lib, [clip_id])), "the clip")
+        self.preview_job = preview_clip(self, self.bridge.runner, clip_id, title, audience=audience, cover_all=False)
 
     def remove_appearance(self) -> None:
         p = self.records.get(self.current_id())
@@ -405,7 +415,7 @@ class PeoplePanel(QWidget):
 def withdrawal_summary(report: dict) -> str:
     lines = [f"{report['person']}'s consent is withdrawn. Nothing with them can be exported or shown."]
     lines.append("Reels with them: " + (", ".join(r["title"] for r in report["reels"]) or "none"))
-    lines.append("Reviews with them: " + (", ".join(r["title"] for r in report["reviews"]) or "none"))
+    lines.append("Reviews with them: " + ("; ".join(people.reviews_said(report["reviews"])) or "none"))
     if report["exports"]:
         lines.append("Already exported — follow up with whoever received these:")
         lines += [f"  • {e['at'][:16]}  {e['kind']} “{e['subject']}” for {e['audience']}: {e['path']}"

@@ -15,8 +15,20 @@ from ui.player.video_view import VideoView
 from ui.kit.workers import Job
 
 
+def preview_words(preview, audience: str | None) -> str:
+    """What the preview shows, in the export's own words."""
+    if audience is None:
+        return "Every face is covered. Nothing has been exported: this preview stays inside the library."
+    if not preview.covered:
+        return (f"Nobody in this clip needs covering for a {audience} audience: an export shows it as it is. "
+                "Nothing has been exported.")
+    said = " ".join(preview.notes)
+    return (f"Faces are covered as an anonymised export for a {audience} audience will cover them. {said} "
+            "Nothing has been exported: this preview stays inside the library.").replace("  ", " ")
+
+
 class PreviewDialog(QDialog):
-    def __init__(self, path: Path, title: str, parent=None) -> None:
+    def __init__(self, path: Path, title: str, parent=None, words: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Anonymised preview — {title}")
         self.setObjectName("anonymisedPreview")
@@ -31,8 +43,8 @@ class PreviewDialog(QDialog):
         self.player.setVideoSink(self.sink)
         self.player.setLoops(QMediaPlayer.Loops.Infinite)
         self.player.setSource(QUrl.fromLocalFile(str(path)))
-        note = QLabel("Faces are covered as the export will cover them. Nothing has been "
-                      "exported: this preview stays inside the library.", self)
+        note = QLabel(words or "Faces are covered as the export will cover them. Nothing has been "
+                      "exported: this preview stays inside the library.", self, objectName="previewWords")
         note.setWordWrap(True)
         replay = QPushButton("Play again", self)
         replay.clicked.connect(lambda: (self.player.setPosition(0), self.player.play()))
@@ -61,4 +73,5 @@ def preview_clip(parent, runner, clip_id: int, title: str, style: str = "blur", 
                                                            cover_all=cover_all),
         parent=parent, title="Anonymised preview",
         dialog=("Anonymised preview", f"Covering faces in “{title}”…", "previewProgress"),
-        on_success=lambda path: PreviewDialog(Path(path), title, parent).open())
+        on_success=lambda preview: PreviewDialog(Path(preview.path), title, parent,
+                                                 preview_words(preview, None if cover_all else audience)).open())

@@ -22,6 +22,8 @@ TEXT = QColor("#ffffff")
 DIM = QColor("#b8bcc4")
 KIND_LABEL = {"challenge": "Challenge", "opportunity": "Opportunity", "theme": "Theme"}
 CAPTION_SHARE = 16  # caption text height = screen height / 16 (≥ 1/18)
+# What the room is told of a clip left out: never who, nor whether they withdrew.
+WITHHELD_WORDS = "This clip is not shown at this meeting."
 
 
 def caption_px(height: int) -> int:
@@ -47,6 +49,7 @@ class AudienceScreen(QWidget):
         self.slide: seq.Slide | None = None
         self.item: ItemRecord | None = None
         self.review_title = ""
+        self.opening: tuple[str, str] = ("", "")  # a reel's opening card: title, subtitle
         self.count = 0  # items, for the progress dots
         self.blackout = False
         self.paused = False
@@ -115,13 +118,16 @@ class AudienceScreen(QWidget):
             kind = self.slide.kind
             if kind == seq.CLIP:
                 self._paint_clip(p)
+            elif kind == seq.CARD and self.item is not None and self.item.card is not None:
+                self._paint_title(p, self.item.card, "")  # the reel's own card, as its MP4 has it
             elif kind == seq.CARD:
                 self._paint_card(p)
+            elif kind == seq.OPENING:
+                self._paint_title(p, self.opening[0], self.opening[1])
             elif kind == seq.DISCUSS:
                 self._paint_discuss(p)
             elif kind == seq.WITHHELD:
-                self._paint_message(p, "Withheld", "This clip is not shown: the consent of someone in it "
-                                    "does not cover this meeting.", QColor("#e0a030"))
+                self._paint_message(p, "Withheld", WITHHELD_WORDS, QColor("#e0a030"))
             elif kind == seq.WARNING:
                 self._paint_message(p, "Content warning", self.warning or DEFAULT_WARNING, QColor("#e0a030"),
                                     footer="Take a break whenever you need to.")
@@ -156,6 +162,20 @@ class AudienceScreen(QWidget):
         if item.prototypes:
             label = "Prototype: " + ", ".join(item.prototypes)
             self._text(p, QRectF(margin, y + h * 0.11, w - 2 * margin, h * 0.12), label, h / 24, DIM)
+        if self.hint:
+            self._text(p, QRectF(w * 0.02, h * 0.93, w * 0.5, h * 0.05), self.hint, h / 48, QColor("#6b7078"),
+                       align=Qt.AlignmentFlag.AlignLeft)
+
+    def _paint_title(self, p: QPainter, title: str, subtitle: str) -> None:
+        """A reel's card as its MP4 draws it (media/export/cards.py): the title large, a line or
+        two beneath, centred a little above the middle."""
+        w, h = self.width(), self.height()
+        margin = w * 0.1
+        used = self._text(p, QRectF(margin, h * 0.26, w - 2 * margin, h * 0.3), title, h / 14, TEXT, bold=True,
+                          align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
+        if subtitle:
+            self._text(p, QRectF(margin, used.bottom() + h * 0.02, w - 2 * margin, h * 0.2), subtitle, h / 30,
+                       QColor("#c9d1d9"))
         if self.hint:
             self._text(p, QRectF(w * 0.02, h * 0.93, w * 0.5, h * 0.05), self.hint, h / 48, QColor("#6b7078"),
                        align=Qt.AlignmentFlag.AlignLeft)

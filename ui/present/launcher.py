@@ -1,8 +1,9 @@
 """File → Present (F5): choose what to present and to whom, then run the presentation.
 
 What can be presented: a reel, a prototype's evidence board, an event's films, or the clips
-the clip list shows now (its filters as set). The review is created in the core first, so
-the consent check has decided what is withheld before anything reaches the screen.
+the clip list shows now (its filters as set). The review is created in the core first (the
+words on its screens checked for names, what consent withholds now noted), and the gate is
+asked again for every item as it is shown.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ class PresentLauncher(QObject):
             self.presentation.leave()
         laptop = self.window.screen() if self.window.isVisible() else None
         self.presentation = Presentation(self.bridge.lib, review_id, start_item=start_item, laptop=laptop,
-                                         runner=self.runner, parent=self)
+                                         runner=self.runner, parent=self, elsewhere=self.bridge.changed_elsewhere)
         self.presentation.finished.connect(self.ended)
         self.presentation.start()
         self.started.emit(review_id)

@@ -23,7 +23,8 @@ from ui.kit.operations import OperationRunner
 from ui.present.debounce import Debounced
 
 SLIDE_WORDS = {seq.CARD: "title card", seq.CLIP: "playing the clip", seq.DISCUSS: "discussion",
-               seq.WITHHELD: "withheld (consent)", seq.WARNING: "content warning", seq.END: "end card"}
+               seq.WITHHELD: "withheld", seq.WARNING: "content warning", seq.END: "end card",
+               seq.OPENING: "the reel's opening card"}
 MARK_KEYS = {"matters": "1", "surprising": "2", "action": "3"}
 
 
@@ -144,19 +145,20 @@ class PresenterView(QWidget):
     # -- following the meeting -------------------------------------------------------------
     def show_slide(self, detail: ReviewDetail, slides: list[seq.Slide], index: int) -> None:
         slide = slides[index]
-        item = detail.items[slide.item] if slide.item < len(detail.items) else None
+        item = detail.items[slide.item] if 0 <= slide.item < len(detail.items) else None
         if item is None or self.item is None or item.id != self.item.id:
             self.flush()
             self.item_started = time.monotonic()
             self._bind(item, detail)
-        where = f"{slide.item + 1} of {len(detail.items)}" if item else "the end"
+        where = f"{slide.item + 1} of {len(detail.items)}" if item else (
+            "the start" if slide.kind == seq.OPENING else "the end")
         self.now.setText(f"Now ({where}): {item.title if item else detail.review.title} — {SLIDE_WORDS[slide.kind]}")
         upcoming = next((s for s in slides[index + 1:] if s.item != slide.item), None)
         if upcoming is None or upcoming.kind == seq.END:
             self.next.setText("Next: the end card")
         else:
             nxt = detail.items[upcoming.item]
-            self.next.setText(f"Next: {nxt.title}" + ("  (withheld: consent)" if nxt.withheld else ""))
+            self.next.setText(f"Next: {nxt.title}" + ("  (withheld)" if nxt.withheld else ""))
         self.refresh_marks(detail)
 
     def _bind(self, item: ItemRecord | None, detail: ReviewDetail) -> None:

@@ -6,6 +6,13 @@ Keys (a presentation clicker sends PageUp/PageDown, B, F5 and Esc):
   1 2 3  quick marks               Tab  presenter overlay (one screen)       Esc  leave
 While a text field is being typed in, only the clicker's PageUp/PageDown/F5 act; Esc leaves
 the field. Time on screen is kept per item (every few seconds and at each move).
+
+Every slide of an item is asked of the one gate before it is painted (``reviews.show_item``):
+consent as it stands now, the words on the screen, the safeguarding flag. A withdrawal, a
+narrowed consent or a new flag, from this window or any other process, takes effect at the
+next slide: the withheld card (or the warning), never the clip. The clip itself is checked
+again and logged in one transaction just before it plays; a change made while it plays
+stops it (this window at once, another process within the bridge's poll).
 """
 
 from __future__ import annotations
@@ -43,19 +50,24 @@ class Presentation(QObject):
 
     def __init__(self, lib: Library, review_id: int, start_item: int | None = None,
                  laptop: QScreen | None = None, warn=None, runner: OperationRunner | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, elsewhere=None) -> None:
         super().__init__(parent)
         self.lib, self.review_id = lib, review_id
         self.detail = review_records.detail(lib, review_id)
         if warn is None:  # clips flagged as distressing get a content-warning card, as in reels
             flagged = safeguarding.warnings(lib, [i.clip_id for i in self.detail.items if i.clip_id is not None])
             warn = lambda item: flagged.get(item.clip_id, "")  # noqa: E731
-        self.warn = warn  # item -> the warning's text (the clip's own note), "" for none
-        self.slides = seq.slides(self.detail.items, self.warn)
+        self._first_warn = warn
+        self.warnings: dict[int, str] = {}  # item id -> the warning as the gate last found it
+        self._logged: set[int] = set()  # items whose showing is in the log (this run)
+        self._unchecked: set[int] = set()  # items the gate could not be asked about: withheld here
+        self.slides = self._slides()
         first = self.detail.review.last_position if start_item is None else start_item
         self.index = seq.first_slide_of(self.slides, first)
         self.audience = AudienceScreen()
         self.audience.review_title = self.detail.review.title
+        review = self.detail.review
+        self.audience.opening = (review.opening_title or "", review.opening_subtitle or "")
         # The main window's runner (errors shown in its one place); a runner of our own otherwise.
         self.runner = runner or OperationRunner(lib, self.audience)
         self.presenter = PresenterView(lib, review_id, self.runner)
@@ -80,7 +92,20 @@ class Presentation(QObject):
         self._commit = QTimer(self, interval=COMMIT_EVERY_MS)
         self._commit.timeout.connect(self._commit_time)
         self._unsubscribe = lib.subscribe(self._on_changed)
+        self._elsewhere = elsewhere  # the bridge's signal: another process changed the library
+        if elsewhere is not None:
+            elsewhere.connect(self._recheck)
         self._laptop = laptop
+
+    def warn(self, item) -> str:
+        """The content warning before ``item``'s clip ("" for none), as the gate last found it."""
+        return self.warnings[item.id] if item.id in self.warnings else self._first_warn(item)
+
+    def _slides(self) -> list:
+        for item in self.detail.items:
+            if item.id in self._unchecked:
+                item.withheld = True
+        return seq.slides(self.detail.items, self.warn, opening=self.detail.review.opening_title is not None)
 
     # -- opening and leaving ---------------------------------------------------------------
     def start(self) -> "Presentation":
@@ -134,6 +159,8 @@ class Presentation(QObject):
         self._commit.stop()
         self.runner.run(lambda lib: reviews.finish(lib, self.review_id), self.presenter, say=False)
         self._unsubscribe()
+        if self._elsewhere is not None:
+            self._elsewhere.disconnect(self._recheck)
         self.playback.stop()
         if not self.overlay:
             self.presenter.close()
@@ -146,11 +173,57 @@ class Presentation(QObject):
         return self.slides[self.index]
 
     def item_of(self, slide: seq.Slide):
-        return self.detail.items[slide.item] if slide.item < len(self.detail.items) else None
+        return self.detail.items[slide.item] if 0 <= slide.item < len(self.detail.items) else None
+
+    def _ask_gate(self, index: int, play: bool = True) -> int:
+        """Ask the gate about the item of slide ``index`` (logging the showing when its clip is
+        about to play); returns the slide to show: the same, or, if the answer changed, the
+        item's withheld card, its new warning, or where the item now starts."""
+        slide = self.slides[index]
+        item = self.item_of(slide)
+        if item is None:
+            return index
+        log = play and slide.kind == seq.CLIP and item.id not in self._logged
+        showing = self.runner.run(lambda lib: reviews.show_item(lib, self.review_id, item.id, log=log),
+                                  self.presenter, say=False)
+        if showing is None:  # the gate could not be asked (the error is shown): never the clip
+            self._unchecked.add(item.id)
+            showing = reviews.Showing(item.id, True, "the consent check could not be made", self.warn(item), False)
+        else:
+            self._unchecked.discard(item.id)
+        if showing.logged:
+            self._logged.add(item.id)
+        warned_before = self.warn(item)
+        self.warnings[item.id] = showing.warning
+        if showing.withheld == item.withheld and bool(showing.warning) == bool(warned_before):
+            return index
+        self.detail = review_records.detail(self.lib, self.review_id)
+        self.slides = self._slides()
+        self.presenter.status.setText(f"Item {slide.item + 1}: withheld now ({showing.reason})" if showing.withheld
+                                      else f"Item {slide.item + 1}: the gate's answer changed")
+        mine = [n for n, s in enumerate(self.slides) if s.item == slide.item]
+        kinds = {self.slides[n].kind: n for n in reversed(mine)}
+        if seq.WITHHELD in kinds:
+            return kinds[seq.WITHHELD]
+        same = kinds.get(slide.kind, mine[0] if mine else seq.first_slide_of(self.slides, slide.item))
+        if (showing.warning and not warned_before and slide.kind in (seq.CARD, seq.CLIP)
+                and kinds.get(seq.WARNING, same) < same):
+            return kinds[seq.WARNING]  # a flag set during the meeting: its warning comes before the clip
+        return same
+
+    def _recheck(self, *_args) -> None:
+        """Consent or a flag changed (this window, or another process): the slide on the screen
+        is asked about again at once; a clip playing stops for the withheld card."""
+        if not self.active:
+            return
+        at = self.slide
+        index = self._ask_gate(self.index, play=False)
+        if self.slides[index] != at or index != self.index:
+            self.go(index)
 
     def go(self, index: int) -> None:
         self._commit_time(later=True)
-        self.index = min(max(index, 0), len(self.slides) - 1)
+        self.index = self._ask_gate(min(max(index, 0), len(self.slides) - 1))
         slide = self.slide
         self.blackout = self.paused = False
         self.audience.set_blackout(False)
@@ -269,7 +342,7 @@ class Presentation(QObject):
         now = time.monotonic()
         elapsed = 0 if self.blackout else int((now - self._shown_since) * 1_000_000)
         self._shown_since = now
-        item, position = self.item_of(self.slide), self.slide.item
+        item, position = self.item_of(self.slide), max(self.slide.item, 0)
         shown_id = item.id if item is not None and not item.withheld else None  # a withheld card shows no clip
 
         def write():
@@ -282,13 +355,15 @@ class Presentation(QObject):
             write()
 
     def _on_changed(self, changes) -> None:
+        if changes.touches("people", "consent_records", "appearances", "appearance_ranges", "clips"):
+            QTimer.singleShot(0, self._recheck)  # after the change's own work: the slide asked again
         if not changes.touches("review_items", "review_marks", "review_actions", "reviews"):
             return
         if not changes.touches("review_marks", "review_actions") and not self._discuss_changed(changes):
             return  # time and position only: nothing on screen changes
         at = self.slide
         self.detail = review_records.detail(self.lib, self.review_id)
-        self.slides = seq.slides(self.detail.items, self.warn)
+        self.slides = self._slides()
         self.index = next((n for n, s in enumerate(self.slides) if s == at),
                           seq.first_slide_of(self.slides, at.item))
         self.presenter.refresh_marks(self.detail)
