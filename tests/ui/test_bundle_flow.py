@@ -114,5 +114,37 @@ def test_the_event_selected_in_the_library_is_offered_when_no_reel_is_open(film_
     w.actions_by_name["exportBundle"].trigger()
     dialog = w.findChild(BundleDialog)
     assert dialog.choices["event"][0].isChecked() and dialog.choices["event"][1].currentText() == "Workshop 1"
-    assert dialog.choice() == {"event": "Workshop 1", "audience": "collaborative", "anonymise": False, "style": "blur"}
+    assert dialog.choice() == {"event": "Workshop 1", "audience": "collaborative", "anonymise": False, "style": "blur",
+                               "leave_out": False}
     dialog.reject()
+
+
+def test_an_event_with_a_withdrawn_person_says_which_clips_first_and_can_leave_them_out(film_window, qtbot,
+                                                                                      monkeypatch, tmp_path):
+    """Issue 21: the refusal came only after the file name was chosen, for the whole event, with
+    no way on. Now the dialog says which clips cannot go, by place and title, before any file is
+    chosen, and offers to leave them out."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.bundles import bundle_format
+
+    w = film_window
+    clips.add(w.lib, w.film_id, 0, 400_000, title="Opening")
+    clips.add(w.lib, w.film_id, 2_000_000, 2_400_000, title="Kim at the door")
+    people.add(w.lib, "Kim Park", "actor", "public", pseudonym="Speaker K")
+    people.appears(w.lib, "Kim Park", [w.film_id], ranges=[(2_000_000, 3_000_000)])
+    people.withdraw(w.lib, "Kim Park")
+    w.actions_by_name["exportBundle"].trigger()
+    dialog = w.findChild(BundleDialog)
+    assert dialog.choices["event"][0].isChecked()
+    assert "1 of 2 clip(s) cannot go to collaborative" in dialog.consent.text()
+    assert "2. Kim at the door — Speaker K (withdrew consent)" in dialog.consent.text()
+    assert not dialog.export_button.isEnabled() and dialog.leave_out.isEnabled()
+    QTest.mouseClick(dialog.leave_out, Qt.MouseButton.LeftButton, pos=dialog.leave_out.rect().center())
+    assert dialog.leave_out.isChecked() and dialog.export_button.isEnabled()
+    saving_to(monkeypatch, tmp_path / "workshop.protoreel")
+    QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, w.bundles.job)
+    data = bundle_format.read(tmp_path / "workshop.protoreel").data
+    assert [c["title"] for c in data["clips"]] == ["Opening"]

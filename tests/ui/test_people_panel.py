@@ -85,18 +85,31 @@ def test_a_clash_of_names_is_shown_and_changes_nothing(window, monkeypatch):
 
 def test_a_clip_is_previewed_anonymised_before_any_export(film_window, qtbot):
     import av
+    from PySide6.QtWidgets import QLabel, QPushButton
 
     from app.models import ExportRecord
     from ui.people.preview_window import PreviewDialog
 
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
     w = film_window
     clip = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Preview me")
+    people.add(w.lib, "Kim Park", "actor", "team")
+    people.appears(w.lib, "Kim Park", [w.film_id])
     w.selection.set([clip])
-    w.people_panel.preview_anonymised()
+    panel = w.people_panel
+    panel.preview_audience.setCurrentIndex(panel.preview_audience.findData("collaborative"))
+    QTest.mouseClick(panel.findChild(QPushButton, "previewAnonymised"), Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(w.people_panel.preview_job.done, timeout=60_000):
         pass
     qtbot.waitUntil(lambda: w.findChild(PreviewDialog) is not None, timeout=10_000)
     dialog = w.findChild(PreviewDialog)
+    words = dialog.findChild(QLabel, "previewWords").text()
+    # As an export to the collaborative covers it: Kim (team) covered; their face is not known, so every face.
+    assert "as an anonymised export for a collaborative audience will cover them" in words
+    assert "Kim Park's face is not known yet: every face in their clips will be covered" in words
+    assert dialog.windowTitle() == "Anonymised preview — Preview me"  # the clip as the user knows it
     assert dialog.path.parent.parent == w.lib.tmp_dir  # stays inside the library
     with av.open(str(dialog.path)) as c:
         assert c.streams.video[0].frames == 25

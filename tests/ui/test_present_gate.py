@@ -46,6 +46,9 @@ def test_continue_after_a_withdrawal_from_another_process_shows_the_withheld_car
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert [r["title"] for r in report["reviews"]] == ["Lambeth role-play highlights"]
+    from ui.people.people_panel import withdrawal_summary
+
+    assert "Reviews with them: “Lambeth role-play highlights” of 20" in withdrawal_summary(report)
 
     w.show_dock("reviews")
     panel = w.reviews_panel
