@@ -5,8 +5,8 @@
 ``two``: a 1366x768 laptop and a 1920x1080 projector (tests/ui/xorg_dummy.py); ``one``: a
 single 1920x1080 screen (the presenter view is an overlay, Tab shows it). The app is opened
 as `protoreel present` opens it; the scene checks where each window landed, then saves the
-audience screen (title card, clip with captions, discuss card, content warning, withheld card) and the
-presenter view. Exits non-zero on any failure.
+audience screen (the reel's opening card and its own card before a clip, the clip with captions,
+discuss card, content warning, withheld card) and the presenter view. Exits non-zero on any failure.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tests.ui.scenes import distinct_colours, play_in_app, pump, wait_until, wor
 QUESTION = "What would have helped here?"
 OWN_QUESTION = "Could a peer worker be at our front door?"
 WARNING = "The next clip shows someone in crisis, close to tears."
+CARD = "Arriving: the first five minutes"
 
 
 def save(widget, out: Path, settle_ms: int = 400):
@@ -49,9 +50,13 @@ def stock(lib) -> int:
     people.add(lib, "D. Okafor", "lived_experience", "team")
     people.appears(lib, "D. Okafor", [ids[2]])
     reel = reels.create(lib, "Thursday breakfast, 21 Nov", [made[0], made[2], made[3]], audience="collaborative")
-    # The second clip is flagged as distressing, and its reel item asks its own question.
+    # The second clip is flagged as distressing, and its reel item asks its own question; the first
+    # has a card of its own, and the reel a subtitle on its opening card (as its MP4 shows them).
     safeguarding.flag(lib, [made[2]], note=WARNING)
-    reels.update_item(lib, reads.reel_item_ids(lib, reel)[1], discuss=OWN_QUESTION)
+    items = reads.reel_item_ids(lib, reel)
+    reels.update_item(lib, items[1], discuss=OWN_QUESTION)
+    reels.update_item(lib, items[0], card_text=CARD)
+    reels.update(lib, reel, subtitle="The front desk, as the workshop played it")
     return reviews.start(lib, reel=reel, discuss=QUESTION)
 
 
@@ -82,8 +87,12 @@ def scene(mode: str, library: Path, out_dir: Path) -> None:
         assert audience.geometry() == screens[0].geometry()
     assert audience.cursor().shape() == Qt.CursorShape.BlankCursor
     prefix = f"present-{mode}"
-    assert [s.kind for s in pres.slides] == ["card", "clip", "discuss", "card", "warning", "clip", "discuss",
+    assert [s.kind for s in pres.slides] == ["opening", "card", "clip", "discuss", "warning", "clip", "discuss",
                                              "withheld", "end"]
+    assert audience.opening == ("Thursday breakfast, 21 Nov", "The front desk, as the workshop played it")
+    save(audience, out_dir / f"{prefix}-opening.png")
+    QTest.keyClick(audience, Qt.Key.Key_Space)
+    assert audience.slide.kind == "card" and audience.item.card == CARD, audience.slide
     save(audience, out_dir / f"{prefix}-card.png")
     QTest.keyClick(audience, Qt.Key.Key_Space)
     wait_until(app, audience.has_picture)
@@ -111,8 +120,7 @@ def scene(mode: str, library: Path, out_dir: Path) -> None:
         QTest.keyClick(p.note, Qt.Key.Key_Escape)  # out of the note box
         QTest.keyClick(audience, Qt.Key.Key_Tab)
         assert not p.isVisible()
-    for _ in range(2):
-        QTest.keyClick(audience, Qt.Key.Key_PageDown)
+    QTest.keyClick(audience, Qt.Key.Key_PageDown)  # a reel: the warning, then (no card of its own) the clip
     assert audience.slide.kind == "warning" and audience.warning == WARNING, audience.slide
     save(audience, out_dir / f"{prefix}-warning.png")
     QTest.keyClick(audience, Qt.Key.Key_PageDown)

@@ -13,7 +13,7 @@ from tests.ui.xorg_dummy import two_monitors
 from tests.ui.xvfb import ROOT, SCREENSHOTS, xvfb
 
 pytestmark = pytest.mark.xvfb
-SHOTS = ("card", "clip", "discuss", "warning", "withheld")
+SHOTS = ("opening", "card", "clip", "discuss", "warning", "withheld")
 
 
 def run(mode: str, display: str, tmp_path) -> None:
