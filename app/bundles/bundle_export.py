@@ -173,7 +173,7 @@ def refusal(result: consent_policy.PolicyResult, what: str, anonymise: bool, cov
         short = [f"{p.label} ({'withdrew consent' if p.withdrawn else 'consent: ' + p.consent})"
                  for p in d.people if p.withdrawn or not consent_policy.covers(p.consent, result.audience)]
         lines.append(f"{d.where}: {', '.join(short)}")
-    hint = "" if anonymise or not cover_hint else f"; {cover_hint}"
+    hint = "" if anonymise or not cover_hint or written != "Nothing was written." else f"; {cover_hint}"
     return f"{what} cannot go to a {result.audience} audience: {'; '.join(lines)}. {written.rstrip('.')}{hint}."
 
 

@@ -22,6 +22,8 @@ def cmd_exports(lib, args, out) -> int:
             data = {"id": e.id, "kind": e.kind, "subject": e.subject, "path": e.path, "format": e.format,
                     "audience": e.audience, "at": e.created_at.isoformat(timespec="seconds"), "by": e.exported_by,
                     "people": people, "anonymisation": e.anonymisation}
-            out.record(data, f"{e.id:>4}  {data['at']}  {e.exported_by}  {e.kind} {e.subject!r} for {e.audience}: "
-                             f"{e.path}  ({people} people{'; ' + e.anonymisation if e.anonymisation else ''})")
+            where = e.path or "on the screen at the review"  # a showing has no file
+            audience = f" for {e.audience}" if e.audience else ""  # a codebook shows no one
+            out.record(data, f"{e.id:>4}  {data['at']}  {e.exported_by}  {e.kind} {e.subject!r}{audience}: "
+                             f"{where}  ({people} people{'; ' + e.anonymisation if e.anonymisation else ''})")
     return EXIT_OK

@@ -39,7 +39,7 @@ def cmd_present(lib, args, out) -> int:
         review_id = reviews.find(lib, args.continue_review)
     else:
         review_id = reviews.start(lib, reel=args.reel, prototype=args.prototype, event=args.event,
-                                  audience=args.audience, discuss=args.discuss)
+                                  audience=args.audience, discuss=args.discuss, note=out.note)
     if args.open_app is None:
         out.fail(f"review {review_id} is ready; presenting needs the app (run `protoreel present`)")
         return EXIT_FAILED

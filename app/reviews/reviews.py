@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.ways_out import consent_policy
 from app.ways_out.gate import Exit, way_out
-from app.ways_out.name_guard import Guard, NameRefused, Text
+from app.ways_out.name_guard import Guard, NameRefused, Note, Text, no_note
 from app.ways_out.name_texts import CLIP_FIX
 from app.prototypes import evidence
 from app import queries
@@ -52,7 +52,7 @@ def check_audience(audience: str) -> str:
 
 
 def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list[int] | None = None,
-          audience: str | None = None, discuss: str = "", title: str | None = None) -> int:
+          audience: str | None = None, discuss: str = "", title: str | None = None, note: Note = no_note) -> int:
     """Create a review of exactly one of: a reel, a prototype's evidence board, an event's
     films, or a list of clips (e.g. what the clip list shows). Returns the review's id.
     Refused (``NameRefused``) when a word the room would see names someone in the library."""
@@ -78,7 +78,7 @@ def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list
                 texts += screen_texts(item.clip_title, item.position + 1, len(items), item.caption, card,
                                       discuss_by_position.get(item.position) or discuss, [n for _k, n in item.tags],
                                       item.prototypes, item.warning)
-        Guard.of(s).check(texts)  # the room's screens: names refused before anything is shown
+        Guard.of(s).check(texts, note)  # the room's screens: names refused before anything is shown
     with lib.op(f"Start review {fields['title']}", undoable=False) as s:  # Delete removes one (undoably)
         review = Review(title=review_title, held_on=dt.date.today(), audience=audience,
                         source=fields["source"], reel_id=fields.get("reel_id"),

@@ -164,10 +164,14 @@ class Guard:
 
     @classmethod
     def of(cls, session: Session) -> "Guard":
-        """Everyone in the library: a name is guarded whoever's clip the words are on."""
+        """Everyone in the library: a name is guarded whoever's clip the words are on. (The
+        last guard is kept while the names are the same: a presentation asks for every slide.)"""
         from app.models import Person as PersonRow
 
-        return cls(session.scalars(select(PersonRow.name)))
+        names = tuple(sorted(session.scalars(select(PersonRow.name))))
+        if _last_guard[0] != names:
+            _last_guard[:] = [names, cls(names)]
+        return _last_guard[1]
 
     def _candidates(self, tokens: list[str], runs: list[str]) -> list[Person]:
         found = {i for w in set(tokens) for i in self.by_word.get(w, ())}
@@ -259,6 +263,9 @@ class Guard:
 
     def names_in(self, text: str) -> bool:
         return self.refusal(Text("", "", text)) is not None
+
+
+_last_guard: list = [None, None]  # (the names, their guard)
 
 
 def pseudonym_refusal(guard: Guard, name: str, pseudonym: str) -> str | None:

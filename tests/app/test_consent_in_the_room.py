@@ -194,7 +194,7 @@ def test_a_name_typed_during_the_meeting_withholds_the_item_from_the_room(room):
 TRICKS = {
     "zero-width space": "Jane Sm\u200bith",
     "soft hyphen": "Jane Smi\u00adth",
-    "zero-width joiner": "Ja\u200dne Smith",
+    "zero-width joiner": "Jane Sm\u200dith",
     "Cyrillic look-alikes": "J\u0430ne Sm\u0456th",
     "spaced letters": "S m i t h said",
     "run together": "JaneSmith",
