@@ -128,7 +128,8 @@ def cmd_person_withdraw(lib, args, out) -> int:
         people.reviews_said(report["reviews"]), report["reviews"])) or "none"))
     if report["exports"]:
         lines.append("Already exported (follow up with whoever received these):")
-        lines += [f"  {e['at']}  {e['kind']} {e['subject']!r} for {e['audience']}: {e['path']}" for e in report["exports"]]
+        lines += [f"  {e['at']}  {e['kind']} {e['subject']!r} for {e['audience']}: "
+                  f"{e['path'] or 'shown on the screen at the review'}" for e in report["exports"]]
     else:
         lines.append("Already exported: nothing")
     out.record(report, "\n".join(lines))
