@@ -56,15 +56,16 @@ class PeoplePanel(QWidget):
         add = QPushButton("Add person…", self)
         add.setToolTip("Add someone who appears on film, with their role and consent")
         add.clicked.connect(self.add_person)
-        preview = QPushButton("Preview clip anonymised", self)
+        preview = QPushButton("Preview anonymised", self)
         preview.setObjectName("previewAnonymised")
         preview.setToolTip("Play the selected clip as an anonymised export to the chosen audience shows it: the "
                            "faces it covers, and only those")
         preview.clicked.connect(lambda: self.preview_anonymised(self.preview_audience.currentData()))
         self.preview_audience = QComboBox(self)
         self.preview_audience.setObjectName("previewAudience")
+        self.preview_audience.setToolTip("The audience whose anonymised export the preview shows")
         for value in ("public", "collaborative", "team"):
-            self.preview_audience.addItem(f"for the {value}", value)
+            self.preview_audience.addItem(value, value)
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>People on film</b>", self))
         top.addStretch(1)
