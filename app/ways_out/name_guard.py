@@ -9,8 +9,9 @@ written or shown. Texts are compared as a reader sees them:
   hyphen, direction marks, variation selectors...): ``Jane Sm\\u200bith`` is "Jane Smith";
 - letters are folded to the Latin letter they look like (Unicode's confusables, from the
   ``confusable-homoglyphs`` package: Cyrillic ``а``, Greek ``ο``, fullwidth and mathematical
-  letters), accents dropped, case ignored, and ``i``/``l``/``1`` and ``o``/``0`` inside a word
-  taken as the same letter (``WiIliam``, ``0konkwo``);
+  letters), accents dropped, case ignored; a name is also looked for as a reader may take the
+  text: a capital I inside a lower-case word as an l (``WiIliam``), and in a word with letters a
+  1 as an l and a 0 as an o (``Wi11iam``, ``0konkwo``);
 - letters spaced out (``O k o n k w o``, ``O.k.o.n.k.w.o``) are read as the word they spell,
   and a name run together (``JaneSmith``) as the name.
 
@@ -73,8 +74,15 @@ class Text:
 @dataclass
 class Person:
     name: str
-    words: list[str]  # as read (compared)
-    shown: list[str]  # as written, for messages
+    words: list[str]  # as written (compared, and said in messages)
+    read: list[str]  # as read (compared)
+
+    @property
+    def shown(self) -> list[str]:
+        return self.words
+
+    def view(self, n: int) -> list[str]:
+        return self.words if n == 0 else self.read
 
 
 @lru_cache(maxsize=1)
@@ -108,29 +116,44 @@ def _visible(text: str) -> str:
     return unicodedata.normalize("NFKD", "".join(out))
 
 
-def _as_read(word: str) -> str:
-    """A word as a reader takes it: i/l/1 one letter, o/0 another (only inside words with letters)."""
-    word = word.replace("i", "l")
-    if any(ch.isalpha() for ch in word):
-        word = word.replace("1", "l").replace("0", "o")
-    return word
-
-
 def plain_words(text: str | None) -> list[str]:
     """Word tokens, case-folded, accents and invisible characters dropped, look-alike letters
     folded to Latin: ``"Zoë O'Néill"`` -> ``["zoe", "o", "neill"]``."""
+    return _tokens(text, read=False)
+
+
+def read_words(text: str | None) -> list[str]:
+    """The same tokens as a reader may take them: a capital I inside a lower-case word is an l
+    ("WiIliam"), and in a word with letters a 1 is an l and a 0 an o ("Wi11iam", "0konkwo")."""
+    return _tokens(text, read=True)
+
+
+def _tokens(text: str | None, read: bool) -> list[str]:
     plain = []
     table = _look_alikes()
+    previous = ""
     for ch in _visible(text or ""):
         if unicodedata.combining(ch):
             continue
-        plain.append(ch if ch.isascii() else table.get(ch, ch))
-    return re.findall(r"[^\W_]+", "".join(plain).casefold())
+        ch = ch if ch.isascii() else table.get(ch, ch)
+        if read and ch == "I" and previous.islower():
+            ch = "l"
+        plain.append(ch)
+        previous = ch[-1:] if ch else previous
+    tokens = re.findall(r"[^\W_]+", "".join(plain).casefold())
+    if read:
+        tokens = [t.replace("1", "l").replace("0", "o") if any(c.isalpha() for c in t) else t for t in tokens]
+    return tokens
 
 
 def words(text: str | None) -> list[str]:
-    """Word tokens as read, for comparing: ``plain_words`` with i/l/1 and o/0 taken alike."""
-    return [_as_read(w) for w in plain_words(text)]
+    """Word tokens as written (``plain_words``)."""
+    return plain_words(text)
+
+
+def _views(text: str | None) -> tuple[list[str], list[str]]:
+    """A text's tokens as written and as read: a name is found in either."""
+    return plain_words(text), read_words(text)
 
 
 def spelled_out(tokens: list[str]) -> list[str]:
@@ -153,12 +176,14 @@ def _has_run(tokens: list[str], name: list[str]) -> bool:
 
 class Guard:
     def __init__(self, names: Iterable[str]):
-        self.people = [Person(n, w, plain_words(n)) for n in names if len("".join(w := words(n))) >= 3]
-        # Word (or a whole name run together) -> the people whose names have it: a text is
-        # compared only with the people it shares a word with.
+        self.people = [Person(n, w, read_words(n)) for n in names if len("".join(w := plain_words(n))) >= 3]
+        # Word (or a whole name run together), as written or as read -> the people whose names
+        # have it: a text is compared only with the people it shares a word with.
         self.by_word: dict[str, list[int]] = {}
         for index, p in enumerate(self.people):
-            keys = [*p.words, "".join(p.words), "".join(reversed(p.words))] if len(p.words) > 1 else p.words
+            keys = []
+            for view in (p.words, p.read):
+                keys += [*view, "".join(view), "".join(reversed(view))] if len(view) > 1 else view
             for w in dict.fromkeys(keys):
                 self.by_word.setdefault(w, []).append(index)
 
@@ -180,27 +205,22 @@ class Guard:
         return [self.people[i] for i in sorted(found)]
 
     @staticmethod
-    def _surname(p: Person) -> tuple[str, str] | None:
-        """(as read, as written) of the surname the guard takes alone."""
-        if len(p.words) > 1 and len(p.words[-1]) >= MIN_SURNAME:
-            return p.words[-1], p.shown[-1]
-        return None
-
-    def _said(self, p: Person, tokens: list[str], runs: list[str]) -> str | None:
-        surname = self._surname(p)
-        joined = {"".join(p.words), "".join(reversed(p.words))} if len(p.words) > 1 else set()
-        if _has_run(tokens, p.words) or joined & set(tokens) or any(j in run for run in runs for j in joined):
+    def _said(p: Person, name: list[str], tokens: list[str], runs: list[str]) -> str | None:
+        """What ``tokens`` (one view of a text) say of ``p`` (``name``: the same view of theirs)."""
+        joined = {"".join(name), "".join(reversed(name))} if len(name) > 1 else set()
+        if _has_run(tokens, name) or joined & set(tokens) or any(j in run for run in runs for j in joined):
             return f"names {p.name}"
-        if surname and (surname[0] in tokens or any(surname[0] in run for run in runs)):
-            return f"has the word {surname[1]!r}, the surname of {p.name}"
+        surname = name[-1] if len(name) > 1 and len(name[-1]) >= MIN_SURNAME else None
+        if surname and (surname in tokens or any(surname in run for run in runs)):
+            return f"has the word {p.words[-1]!r}, the surname of {p.name}"
         return None
 
     def refusal(self, text: Text) -> str | None:
         """Why ``text`` may not leave (one line naming it, the person and what to do), or None."""
-        tokens = words(text.text)
-        runs = spelled_out(tokens)  # "O k o n k w o"
-        for p in self._candidates(tokens, runs):
-            said = self._said(p, tokens, runs)
+        views = _views(text.text)
+        runs = [spelled_out(tokens) for tokens in views]  # "O k o n k w o"
+        for p in self._candidates([*views[0], *views[1]], runs[0] + runs[1]):
+            said = next((said for n in (0, 1) if (said := self._said(p, p.view(n), views[n], runs[n]))), None)
             if said:
                 return (f"{text.where}: its {text.field} {said}, a person in this library; names never leave the "
                         f"library: {text.fix} and export again. Nothing was written.")
@@ -216,22 +236,30 @@ class Guard:
         for members in groups.values():
             if len(members) < 2:
                 continue
-            tokens_of = [(t, words(t.text)) for t in members]
-            every = {w for _t, tokens in tokens_of for w in tokens}
-            for p in self._candidates(list(every), []):
-                if len(p.words) < 2 or not all(w in every for w in p.words):
-                    continue
-                carriers = {}
-                for w, shown in zip(p.words, p.shown):
-                    t = next(t for t, tokens in tokens_of if w in tokens)
-                    carriers.setdefault(t.field, []).append(shown)
-                if len(carriers) < 2:
-                    continue
-                first = members[0]
-                fields = " and ".join(carriers)
-                spread = ", ".join(f"{' '.join(repr(w) for w in ws)} in the {f}" for f, ws in carriers.items())
-                return (f"{first.where}: its {fields} together name {p.name} ({spread}), a person in this "
-                        f"library; names never leave the library: {first.fix} and export again. Nothing was written.")
+            for n in (0, 1):
+                found = self._split(members, n)
+                if found:
+                    return found
+        return None
+
+    def _split(self, members: list[Text], n: int) -> str | None:
+        """A name spread over ``members`` (the texts of one thing), in view ``n``."""
+        tokens_of = [(t, _views(t.text)[n]) for t in members]
+        every = {w for _t, tokens in tokens_of for w in tokens}
+        for p in self._candidates(list(every), []):
+            name = p.view(n)
+            if len(name) < 2 or not all(w in every for w in name):
+                continue
+            carriers: dict[str, list[str]] = {}
+            for w, shown in zip(name, p.words):
+                t = next(t for t, tokens in tokens_of if w in tokens)
+                carriers.setdefault(t.field, []).append(shown)
+            if len(carriers) < 2:
+                continue
+            first = members[0]
+            spread = ", ".join(f"{' '.join(repr(w) for w in ws)} in the {f}" for f, ws in carriers.items())
+            return (f"{first.where}: its {' and '.join(carriers)} together name {p.name} ({spread}), a person in "
+                    f"this library; names never leave the library: {first.fix} and export again. Nothing was written.")
         return None
 
     def warning(self, text: Text) -> str | None:
@@ -273,9 +301,10 @@ def pseudonym_refusal(guard: Guard, name: str, pseudonym: str) -> str | None:
     name, any word of it, or anyone else's name in the library."""
     if not pseudonym.strip():
         return None
-    own = {w: shown for w, shown in zip(words(name), plain_words(name)) if len(w) >= 2}
-    said = [own[w] for w in words(pseudonym) if w in own]
-    joined = "".join(words(pseudonym))
+    own = {w: shown for w, shown in zip(read_words(name), plain_words(name)) if len(w) >= 2}
+    own.update({w: w for w in plain_words(name) if len(w) >= 2})
+    said = [own[w] for w in {*plain_words(pseudonym), *read_words(pseudonym)} if w in own]
+    joined = "".join(read_words(pseudonym))
     if said or (own and "".join(own) in joined):
         word = said[0] if said else " ".join(own.values())
         return (f"pseudonym {pseudonym!r}: has {word!r} from {name}'s own name; a pseudonym stands in for the "

@@ -213,6 +213,20 @@ def test_each_spelling_trick_is_refused_on_the_way_out(lib, two_films, out, tric
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize("text", ["WiIliam Hughes", "Wi11iam Hughes", "MCINTYRE said", "Mr 0konkwo",
+                                  "\U0001d409\U0001d41a\U0001d427\U0001d41e Smith", "J\uff41ne Smith"])
+def test_look_alike_letters_a_reader_takes_for_the_name_are_refused(text):
+    guard = Guard(["William Hughes", "Angus McIntyre", "Margaret Okonkwo", "Jane Smith"])
+    assert guard.refusal(Text("x", "title", text)) is not None
+
+
+@pytest.mark.parametrize("text", ["all of us waited", "still ill", "Li said", "B B C news", "Ali's desk was tidy"])
+def test_reading_as_a_reader_does_not_find_names_that_are_not_there(text):
+    guard = Guard(["Omar Ali", "Wei Li", "Bob Bell"])  # "ali" is a surname; "all" is not it
+    said = guard.refusal(Text("x", "title", text))
+    assert said is None or "Ali's" in text  # only the real word refuses
+
+
 def test_a_name_split_over_two_fields_is_refused_not_warned(lib, two_films, out):  # noqa: F811
     film = importing.import_file(lib, two_films[0]).film_id
     clip = clips.add(lib, film, 0, 1_000_000, title="Wei", quote="Li said nobody called back")
