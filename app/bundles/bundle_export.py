@@ -79,12 +79,14 @@ def export_bundle(lib: Library, out: Path | str, reel=None, event=None, prototyp
                                  "audience. Nothing was written.")
         uid = bundle_contents.library_uid(lib)  # made once, on the library's first bundle (not on a refusal)
         plan = ReelPlan(selection.reel_id or 0, selection.subject, "", selection.audience, going.items)
-        _apply_anonymisation(plan, passage.first, style, False, set(), mask_voice)
+        by_clip = {d.clip_id: d for d in passage.decisions}
+        decided = consent_policy.PolicyResult(selection.audience, [by_clip[i.clip_id] for i in going.items])
+        _apply_anonymisation(plan, decided, style, False, set(), mask_voice)
         work = lib.work_dir("bundle")
         try:
             if any(i.cover_faces for i in going.items):  # the reel export's face plan, the same readings
                 with lib.read() as s:
-                    face_plan.plan(s, going.items, passage.decisions, False, set(), work)
+                    face_plan.plan(s, going.items, decided.decisions, False, set(), work)
             face_plan.mark_covered(going.items)
             data = _data(going, uid)
             passage.items = [{"clip_id": i.clip_id, "clip": i.clip_title, "position": n + 1, "member": _member(n),
