@@ -59,3 +59,30 @@ def test_person_faces_upgrade_from_0006_and_downgrade(tmp_path):
     assert "person_faces" not in inspect(engine).get_table_names()
     with engine.connect() as conn:
         assert conn.execute(text("select name from people")).scalars().all() == ["Jane"]
+
+
+def test_showings_and_reel_cards_upgrade_from_0007_and_downgrade(tmp_path):
+    """0008: the export log keeps its rows and gains the review a showing belongs to; reviews
+    gain a reel's opening card, their items a reel item's own card; the step back drops only those."""
+    from alembic import command
+
+    url = db.sqlite_url(tmp_path / "s.db")
+    engine = db.create(url)
+    cfg = db.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007_person_faces")
+        conn.execute(text("insert into exports (path, format, audience, items_json, created_at, kind, subject, "
+                          "exported_by, anonymisation) values ('/x.mp4', 'mp4', 'team', '[]', '2026-12-01', 'reel', "
+                          "'R', 'me', '')"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        assert conn.execute(text("select path, review_id from exports")).all() == [("/x.mp4", None)]
+        assert "opening_title" in {c["name"] for c in inspect(conn).get_columns("reviews")}
+        assert "card" in {c["name"] for c in inspect(conn).get_columns("review_items")}
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007_person_faces")
+        assert conn.execute(text("select path from exports")).scalars().all() == ["/x.mp4"]
+        assert "review_id" not in {c["name"] for c in inspect(conn).get_columns("exports")}
