@@ -337,3 +337,17 @@ def test_an_event_bundle_with_a_withdrawn_person_can_leave_those_clips_out(lib, 
 
     data = bundle_format.read(out / "t.protoreel").data
     assert [c["title"] for c in data["clips"]] == ["At the desk"] and data["people"] == []
+
+
+def test_a_film_shown_whole_at_a_review_asks_the_gate_too(lib, two_films):  # noqa: F811
+    """An event's film nobody has marked is shown whole: the gate judges the stretch and logs it."""
+    film = importing.import_file(lib, two_films[0], event="Tuesday").film_id
+    people.add(lib, "Kim Park", "actor", "collaborative")
+    people.appears(lib, "Kim Park", [film], ranges=[(3_000_000, 3_500_000)])  # near its end
+    review = reviews.start(lib, event="Tuesday", audience="collaborative")
+    (item,) = review_records.detail(lib, review).items
+    assert item.clip_id is None and reviews.show_item(lib, review, item.id, log=True).logged
+    assert showings(lib)[0][:4] == ("showing", review, "collaborative", "screen") and showings(lib)[0][5] == [1]
+    report = people.withdraw(lib, "Kim Park")
+    assert [(r["id"], r["shown"]) for r in report["reviews"]] == [(review, True)]
+    assert reviews.show_item(lib, review, item.id, log=True).withheld
