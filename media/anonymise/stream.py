@@ -7,6 +7,10 @@ starts the decoder (which writes raw yuv420p frames to its stdout), covers every
 frame, and writes the frames to stdout, byte for byte the same size. The exporter only swaps
 the decoder's command for this one (``command``), so MP4 export needs no other change, and
 OpenCV stays out of the exporting process.
+
+A clip's caption band (``--caption``) is laid here, after the faces are covered, as the
+exporter lays it on a clip shown whole (``caption_margin`` above the frame's foot): covered
+first, a face under the band stays covered and the caption's words stay sharp.
 """
 
 from __future__ import annotations
@@ -21,10 +25,15 @@ from media import oslayer
 # numpy and OpenCV load only in the filter process, never in the exporter that builds the command.
 
 
-def command(decoder: list[str], width: int, height: int, fps: Fraction, style: str, known=None) -> list[str]:
+def command(decoder: list[str], width: int, height: int, fps: Fraction, style: str, known=None, caption=None,
+            caption_margin: int = 0) -> list[str]:
     """``known``: a file of face readings (``recognise.Known``): only faces not read as someone
-    who may be shown are covered; without it, every face."""
+    who may be shown are covered; without it, every face. ``caption``: a transparent PNG band
+    laid over each frame after the faces are covered, its foot ``caption_margin`` above the
+    frame's (the decoder then lays none)."""
     extra = ["--known", str(known)] if known else []
+    if caption:
+        extra += ["--caption", str(caption), "--caption-margin", str(caption_margin)]
     return oslayer.python_command("media.anonymise.stream", "--width", str(width), "--height", str(height),
                                   "--fps", str(fps), "--style", style, *extra, "--", *decoder)
 
@@ -45,7 +54,72 @@ def cover_yuv420p(frame: bytearray, width: int, height: int, boxes, style: str) 
         cover(plane, [(x, yy, min(w, cw - x), min(h, ch - yy)) for x, yy, w, h in half], style)
 
 
-def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, out=None, known=None) -> int:
+class Caption:
+    """A transparent PNG band, as yuv420p planes and alpha, laid over frames of ``width`` x
+    ``height`` with its foot ``margin`` above the frame's, as ffmpeg's overlay lays it (BT.601
+    limited range, chroma alpha the mean of each 2x2 block, ``(d * (255 - a) + s * a) / 255``)."""
+
+    def __init__(self, path, width: int, height: int, margin: int) -> None:
+        import cv2
+        import numpy as np
+
+        bgra = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+        if bgra is None:
+            raise ValueError(f"{path}: the caption picture could not be read")
+        if bgra.ndim == 2:
+            bgra = cv2.cvtColor(bgra, cv2.COLOR_GRAY2BGRA)
+        elif bgra.shape[2] == 3:
+            bgra = cv2.cvtColor(bgra, cv2.COLOR_BGR2BGRA)
+        band_h, band_w = bgra.shape[:2]
+        top = height - band_h - margin
+        # The band in frame rows, from an even row so that its chroma rows are the frame's.
+        y0, y1 = max(top, 0) & ~1, min(top + band_h, height)
+        if y1 % 2 and y1 < height:
+            y1 += 1
+        w = min(band_w, width) & ~1 if width > 1 else min(band_w, width)
+        rows = np.zeros((y1 - y0, w, 4), np.float32)  # B, G, R, A over the rows touched; alpha 0 elsewhere
+        src0 = y0 - top
+        rows[max(-src0, 0):min(band_h - src0, y1 - y0)] = bgra[max(src0, 0):min(band_h, y1 - top), :w]
+        b, g, r, a = (rows[..., k] for k in range(4))
+        self.y0, self.y1, self.w = y0, y1, w
+        self.luma = 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255
+        u = 128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255
+        v = 128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255
+        self.alpha = a
+        self.chroma_alpha = _quarter(a)
+        self.u, self.v = _quarter(u), _quarter(v)
+
+    def lay(self, frame: bytearray, width: int, height: int) -> None:
+        import numpy as np
+
+        if self.y1 <= self.y0 or self.w <= 0:
+            return
+        luma = width * height
+        y = np.frombuffer(frame, np.uint8, luma).reshape(height, width)
+        _blend(y[self.y0:self.y1, :self.w], self.luma, self.alpha)
+        cw, ch = width // 2, height // 2
+        rows = slice(self.y0 // 2, min(self.y1 // 2, ch))
+        n = rows.stop - rows.start
+        for offset, plane in ((luma, self.u), (luma + cw * ch, self.v)):
+            chroma = np.frombuffer(frame, np.uint8, cw * ch, offset).reshape(ch, cw)
+            cols = min(self.w // 2, cw)
+            _blend(chroma[rows, :cols], plane[:n, :cols], self.chroma_alpha[:n, :cols])
+
+
+def _quarter(plane):
+    """The mean of each 2x2 block: a plane at chroma size."""
+    return (plane[0::2, 0::2] + plane[1::2, 0::2] + plane[0::2, 1::2] + plane[1::2, 1::2]) / 4
+
+
+def _blend(dest, over, alpha) -> None:
+    import numpy as np
+
+    mixed = (dest.astype(np.float32) * (255 - alpha) + over * alpha) / 255
+    dest[...] = np.clip(np.rint(mixed), 0, 255).astype(np.uint8)
+
+
+def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, out=None, known=None,
+        caption=None, caption_margin: int = 0) -> int:
     import cv2
     import numpy as np
 
@@ -54,6 +128,7 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
 
     out = out or sys.stdout.buffer
     size = width * height * 3 // 2
+    band = Caption(caption, width, height, caption_margin) if caption else None
     try:
         tracker = FaceTracker(float(fps), known=Known.load(known) if known else None)
     except RecognitionUnavailable as error:  # never under-cover: every face, as without readings
@@ -70,6 +145,8 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
                 planes = np.frombuffer(frame, np.uint8).reshape(height * 3 // 2, width)
                 boxes = tracker.update(planes[:height], lambda: cv2.cvtColor(planes, cv2.COLOR_YUV2RGB_I420))
                 cover_yuv420p(frame, width, height, boxes, style)
+                if band is not None:  # after the faces: the words are never covered
+                    band.lay(frame, width, height)
             out.write(frame)
         out.flush()
     except BrokenPipeError:  # the exporter stopped reading (cancelled): stop the decoder too
@@ -86,10 +163,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fps", type=Fraction, required=True)
     parser.add_argument("--style", choices=["blur", "pixelate"], default="blur")
     parser.add_argument("--known", default=None, help="face readings of who may be shown (recognise.Known)")
+    parser.add_argument("--caption", default=None, help="a transparent PNG band laid over each frame after faces")
+    parser.add_argument("--caption-margin", type=int, default=0, help="the band's foot above the frame's, in pixels")
     parser.add_argument("decoder", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     decoder = args.decoder[1:] if args.decoder[:1] == ["--"] else args.decoder
-    return run(decoder, args.width, args.height, args.fps, args.style, known=args.known)
+    return run(decoder, args.width, args.height, args.fps, args.style, known=args.known, caption=args.caption,
+               caption_margin=args.caption_margin)
 
 
 if __name__ == "__main__":

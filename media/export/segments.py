@@ -160,7 +160,8 @@ class Segment:
             fd = float(s.fade_seconds)
             out_at = max(self.frames / fps - fd, 0)
             video += f",fade=t=in:st=0:d={fd},fade=t=out:st={float(out_at):.6f}:d={fd}"
-        if self.picture is not None:
+        anonymised = item is not None and bool(item.cover_faces) and item.has_video
+        if self.picture is not None and not anonymised:
             inputs += ["-i", str(self.picture)]
             # One picture (the caption band); overlay keeps showing it to the clip's end.
             graph = (f"{video}[base];[base][1:v]overlay=0:H-h-{caption_margin(s.height)}:eof_action=repeat,"
@@ -170,9 +171,11 @@ class Segment:
         # Finished frames wait for the encoder in a queue of two, not ffmpeg's eight.
         command = _decoder(*inputs) + ["-filter_complex", graph, "-map", "[v]", "-thread_queue_size", "2",
                                        "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]
-        if item is not None and item.cover_faces and item.has_video:  # anonymised: frames pass a face filter
+        if anonymised:  # frames pass a face filter, which then lays the caption on top: faces
+            # are covered in the picture, never the caption's words over them
             command = anonymise_stream.command(command, self.plan.width, s.height, s.fps, item.cover_faces,
-                                               known=item.known_faces)
+                                               known=item.known_faces, caption=self.picture,
+                                               caption_margin=caption_margin(s.height))
         return command
 
     def audio_command(self) -> list[str] | None:
