@@ -124,12 +124,10 @@ def cmd_person_withdraw(lib, args, out) -> int:
     report = people.withdraw(lib, args.name, on=args.date, how=args.how, notes=args.note)
     lines = [f"{report['person']}: consent withdrawn ({report['withdrawn_at']}); further export is blocked."]
     lines.append("Reels with them: " + (", ".join(f"{r['title']!r} (#{r['id']})" for r in report["reels"]) or "none"))
-    lines.append("Reviews with them: " + ("; ".join(f"{said} (#{r['id']})" for said, r in zip(
-        people.reviews_said(report["reviews"]), report["reviews"])) or "none"))
+    lines.append("Reviews with them: " + ("; ".join(people.reviews_said(report["reviews"], ids=True)) or "none"))
     if report["exports"]:
         lines.append("Already exported (follow up with whoever received these):")
-        lines += [f"  {e['at']}  {e['kind']} {e['subject']!r} for {e['audience']}: "
-                  f"{e['path'] or 'shown on the screen at the review'}" for e in report["exports"]]
+        lines += [f"  {people.export_said(e)}" for e in report["exports"]]
     else:
         lines.append("Already exported: nothing")
     out.record(report, "\n".join(lines))

@@ -9,6 +9,7 @@ Reinstating consent is a new record, made on purpose.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import func, select
 
@@ -207,9 +208,10 @@ def _reviews_with(session, person_id: int, their_clips: list[int], films: list[i
              "shown": r.id in shown} for r in rows]
 
 
-def reviews_said(reviews: list[dict]) -> list[str]:
+def reviews_said(reviews: list[dict], ids: bool = False) -> list[str]:
     """Each review as a withdrawal report names it, told apart: title and date (the time it
-    started when two share both), and whether the person was shown or only in its order."""
+    started when two share both), and whether the person was shown or only in its order.
+    ``ids``: each says its review number (the command line's way to pick it up)."""
     def counts(keys):
         return {k: keys.count(k) for k in keys}
 
@@ -219,10 +221,10 @@ def reviews_said(reviews: list[dict]) -> list[str]:
     same = counts([(r["title"], w) for r, w in zip(reviews, whens)])
     said = []
     for r, when in zip(reviews, whens):
-        if same[(r["title"], when)] > 1:
-            when += f", review {r['id']}"
+        numbered = ids or same[(r["title"], when)] > 1
         state = "shown" if r["shown"] else "in its running order, not shown"
-        said.append(f"“{r['title']}” of {when} ({state})")
+        number = f"; review {r['id']}" if numbered else ""
+        said.append(f"“{r['title']}” of {when} ({state}{number})")
     return said
 
 
@@ -246,5 +248,24 @@ def affected(session, person_id: int) -> dict:
         "reels": [{"id": r.id, "title": r.title} for r in reels],
         "reviews": reviews,
         "exports": [{"id": e.id, "kind": e.kind, "path": e.path, "reel_id": e.reel_id, "subject": e.subject,
-                     "audience": e.audience, "at": e.created_at.isoformat(timespec="seconds")} for e in exports],
+                     "audience": e.audience, "at": e.created_at.isoformat(timespec="seconds"),
+                     "review_id": e.review_id, "clips": _titles(e.items_json)} for e in exports],
     }
+
+
+def _titles(items_json: str) -> list[str]:
+    """The clips an export or showing carried, by the titles its log keeps (never names)."""
+    try:
+        return [i.get("clip") or "" for i in json.loads(items_json or "[]")]
+    except (ValueError, AttributeError):
+        return []
+
+
+def export_said(e: dict) -> str:
+    """One line of a withdrawal report's "already exported": when, what, for whom, where (a
+    showing: which clip was on the screen at which review)."""
+    if e["kind"] == "showing":
+        clips = ", ".join(f"“{c}”" for c in e.get("clips") or [] if c) or "a clip"
+        return (f"{e['at'][:16].replace('T', ' ')}  shown on the screen at the review “{e['subject']}” "
+                f"(review {e.get('review_id')}), for {e['audience']}: {clips}")
+    return f"{e['at'][:16].replace('T', ' ')}  {e['kind']} “{e['subject']}” for {e['audience'] or 'no audience'}: {e['path']}"

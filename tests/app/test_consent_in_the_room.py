@@ -83,6 +83,24 @@ def test_each_clip_shown_to_the_room_is_logged_and_a_withdrawal_lists_the_review
     assert [(e["kind"], e["subject"]) for e in report["exports"]] == [("showing", "Lambeth role-play highlights")]
 
 
+def test_exports_and_the_withdrawal_report_say_which_clip_the_room_saw_at_which_review(room, capsys):
+    """`protoreel exports` and `person withdraw` as a facilitator reads them: the showing names
+    the review and the clip shown on its screen (never a path, never "1 people")."""
+    lib, _film, _clip, review = room
+    (item,) = review_records.detail(lib, review).items
+    assert reviews.show_item(lib, review, item.id, log=True).logged
+    capsys.readouterr()
+    assert main(["exports", "--library", str(lib.root)]) == 0
+    (line,) = capsys.readouterr().out.strip().splitlines()
+    assert "showing 'Lambeth role-play highlights' for collaborative" in line
+    assert f"“Waiting room” on the screen at review {review}  (1 person)" in line
+    assert main(["person", "withdraw", "Jane Doe", "--library", str(lib.root)]) == 0
+    said = capsys.readouterr().out
+    assert f"Reviews with them: “Lambeth role-play highlights” of 20" in said and f"(shown; review {review})" in said
+    assert (f"shown on the screen at the review “Lambeth role-play highlights” (review {review}), for collaborative: "
+            f"“Waiting room”") in said
+
+
 def test_a_narrowed_consent_or_a_safeguarding_flag_takes_effect_at_the_next_item(room):
     lib, _film, clip, review = room
     (item,) = review_records.detail(lib, review).items

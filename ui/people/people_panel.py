@@ -419,8 +419,7 @@ def withdrawal_summary(report: dict) -> str:
     lines.append("Reviews with them: " + ("; ".join(people.reviews_said(report["reviews"])) or "none"))
     if report["exports"]:
         lines.append("Already exported — follow up with whoever received these:")
-        lines += [f"  • {e['at'][:16]}  {e['kind']} “{e['subject']}” for {e['audience']}: "
-                  f"{e['path'] or 'shown on the screen at the review'}" for e in report["exports"]]
+        lines += [f"  • {people.export_said(e)}" for e in report["exports"]]
     else:
         lines.append("Already exported: nothing.")
     return "\n".join(lines)
