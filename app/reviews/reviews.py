@@ -78,7 +78,11 @@ def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list
                 texts += screen_texts(item.clip_title, item.position + 1, len(items), item.caption, card,
                                       discuss_by_position.get(item.position) or discuss, [n for _k, n in item.tags],
                                       item.prototypes, item.warning)
-        Guard.of(s).check(texts, note)  # the room's screens: names refused before anything is shown
+        try:  # the room's screens: names refused before anything is shown
+            Guard.of(s).check(texts, note)
+        except NameRefused as exc:
+            raise NameRefused(str(exc).replace(" and export again. Nothing was written.",
+                                               " and present again. Nothing was shown.")) from None
     with lib.op(f"Start review {fields['title']}", undoable=False) as s:  # Delete removes one (undoably)
         review = Review(title=review_title, held_on=dt.date.today(), audience=audience,
                         source=fields["source"], reel_id=fields.get("reel_id"),

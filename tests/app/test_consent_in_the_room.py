@@ -188,6 +188,7 @@ def test_names_never_reach_the_projector(lib, two_films, capsys):  # noqa: F811
     code = main(["present", "Clean reel", "--discuss", "What did Yusuf Bashir need?", "--library", str(lib.root)])
     err = capsys.readouterr().err
     assert code == 2 and "question for the room names Yusuf Bashir" in err and len(err.strip().splitlines()) == 1
+    assert err.strip().endswith("and present again. Nothing was shown.")  # a meeting, not an export
     clips.update(lib, clip, title="Margaret Okonkwo at the desk")
     with pytest.raises(NameRefused, match="its title names Margaret Okonkwo"):
         reviews.start(lib, reel="Clean reel", audience="team")
