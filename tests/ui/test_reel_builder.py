@@ -192,3 +192,57 @@ def test_a_question_per_item_is_saved_at_once_undoable_and_asked_when_the_reel_i
         assert pres.presenter.discuss.text() == question
     finally:
         pres.leave()
+
+
+def test_a_reel_presented_from_the_builder_shows_its_opening_card_and_its_own_cards_as_its_mp4(qtbot, film_window):
+    """Issue 25 item 5, as a facilitator does it: a subtitle and a card typed in the builder,
+    F5, the Present button; the room sees the reel's opening card, then each item's own card
+    (none where the reel has none) before its clip: the same order as the MP4's segments."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
+
+    from app.reels import reel_plan
+    from app.reviews import present_sequence as seq
+    from tests.ui.helpers import pump, wait_until
+
+    w = film_window
+    make_clips(w)
+    builder = w.reel_builder
+    select_rows(w, [0, 1, 2])
+    builder.findChild(QPushButton, "newReel").click()
+    builder.subtitle.setFocus()
+    QTest.keyClicks(builder.subtitle, "Lambeth, 3 December")
+    QTest.keyClick(builder.subtitle, Qt.Key.Key_Return)
+    QTest.mouseClick(builder.items.viewport(), Qt.MouseButton.LeftButton,
+                     pos=builder.items.visualRect(builder.items_model.index(1)).center())  # Bravo
+    builder.card.setFocus()
+    QTest.keyClicks(builder.card, "At the front desk, ten minutes later")
+    QTest.keyClick(builder.card, Qt.Key.Key_Return)
+    assert builder.items_model.items[1].card_text == "At the front desk, ten minutes later"
+    with w.lib.read() as s:
+        plan = reel_plan.build(w.lib, s, builder.reel_id)
+    mp4 = [(kind, item.position if item else -1) for kind, item, _d in plan.segments()]
+    assert mp4 == [("opening", -1), ("clip", 0), ("card", 1), ("clip", 1), ("clip", 2)]
+
+    QTest.keyClick(w, Qt.Key.Key_F5)
+    dialog = w.presenting.dialog
+    assert dialog.choices["reel"][0].isChecked()
+    dialog.audience.setCurrentIndex(dialog.audience.findData("team"))
+    present = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    QTest.mouseClick(present, Qt.MouseButton.LeftButton)
+    pres = w.presenting.presentation
+    wait_until(lambda: pres is not None and pres.active, 5000)
+    try:
+        shown = [(s.kind, s.item) for s in pres.slides if s.kind != seq.END]
+        assert shown == mp4  # the room sees what the MP4 shows, in its order
+        room = pres.audience
+        assert room.slide.kind == seq.OPENING and room.opening == (builder.title.text(), "Lambeth, 3 December")
+        for expected in shown[1:3]:
+            wait_until(lambda: QApplication.activeWindow() is room or room.activateWindow(), 3000)
+            QTest.keyClick(room, Qt.Key.Key_Space)
+            pump(20)
+            assert (room.slide.kind, room.slide.item) == expected
+        assert room.item.card == "At the front desk, ten minutes later"  # the reel's card, not the clip card
+        assert "title card" in pres.presenter.now.text()
+    finally:
+        pres.leave()
