@@ -350,6 +350,8 @@ class Review(Base):
     # A reel's opening title card, as its MP4 has it (None: no opening card).
     opening_title: Mapped[str | None] = mapped_column(Text)
     opening_subtitle: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Its closing card's credits, as its MP4 has them (None: no closing card).
+    closing_credits: Mapped[str | None] = mapped_column(Text)
 
     notes: Mapped[list[ReviewNote]] = relationship(back_populates="review", cascade="all, delete-orphan")
     items: Mapped[list[ReviewItem]] = relationship(

@@ -3,7 +3,8 @@ card, the clip, then the "discuss" card when a question is set; a withheld item 
 "withheld" card instead; an end card closes the meeting. Keys move through this list.
 
 A reel is shown as its MP4 shows it: its opening title card first, and for each item the
-content warning, then the item's own card (none where the reel has none), then the clip.
+content warning, then the item's own card (none where the reel has none), then the clip; its
+closing card (the credits) last, before the end card.
 Other reviews show the meeting's clip card (title, tags, prototype), then the warning."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CARD, CLIP, DISCUSS, WITHHELD, WARNING, END = "card", "clip", "discuss", "withheld", "warning", "end"
-OPENING = "opening"
+OPENING, CLOSING = "opening", "closing"
 BEFORE_ITEMS = -1  # the opening card's item: before the first
 
 
@@ -21,9 +22,10 @@ class Slide:
     item: int  # index into the review's items (END: len(items))
 
 
-def slides(items, warn=lambda item: False, opening: bool = False) -> list[Slide]:
+def slides(items, warn=lambda item: False, opening: bool = False, closing: bool = False) -> list[Slide]:
     """``items`` are ``ItemRecord``s; ``warn(item)`` says a content warning comes before the clip;
-    ``opening``: a reel's opening title card comes first."""
+    ``opening``: a reel's opening title card comes first; ``closing``: its closing card (the
+    credits) comes last, before the end card."""
     out: list[Slide] = [Slide(OPENING, BEFORE_ITEMS)] if opening else []
     for n, item in enumerate(items):
         if item.withheld:
@@ -42,6 +44,8 @@ def slides(items, warn=lambda item: False, opening: bool = False) -> list[Slide]
         out.append(Slide(CLIP, n))
         if item.discuss.strip():
             out.append(Slide(DISCUSS, n))
+    if closing:
+        out.append(Slide(CLOSING, len(items)))
     out.append(Slide(END, len(items)))
     return out
 

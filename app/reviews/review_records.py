@@ -38,6 +38,7 @@ class ReviewRecord:
     last_position: int
     opening_title: str | None = None  # a reel's opening title card (None: none)
     opening_subtitle: str = ""
+    closing_credits: str | None = None  # a reel's closing card's credits (None: none)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -133,6 +134,7 @@ def review_records(session: Session, ids: list[int] | None = None) -> list[Revie
         withheld=withheld.get(r.id, 0), shown_items=shown.get(r.id, 0), shown_us=int(shown_us.get(r.id) or 0),
         notes=notes.get(r.id, 0), marks=marks.get(r.id, 0), actions=actions.get(r.id, 0),
         last_position=r.last_position, opening_title=r.opening_title, opening_subtitle=r.opening_subtitle or "",
+        closing_credits=r.closing_credits,
     ) for r in reviews]
 
 

@@ -1,9 +1,9 @@
 """Breakfast reviews: present clips to a room and keep what the room said and decided.
 
 A review fixes its running order when it starts: each item is a clip (or a whole film that
-has no clips), its caption, its card (a reel's own cards, and its opening title card, as its
-MP4 has them) and the question put to the room. Whether the meeting may see an item is asked
-of the one gate (``app.ways_out.gate``), with the meeting as the audience: when the review
+has no clips), its caption, its card (a reel's own cards, its opening title card and its
+closing card, as its MP4 has them) and the question put to the room. Whether the meeting may
+see an item is asked of the one gate (``app.ways_out.gate``), with the meeting as the audience: when the review
 starts (the words on its screens may name nobody: refused then, like an export), and again
 for every item the moment it is shown (``show_item``): a withdrawal, a narrowed consent or a
 new safeguarding flag from any window or command takes effect at the next item. A refused
@@ -68,10 +68,13 @@ def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list
         review_title = title or fields["title"]
         cards = fields.get("cards")  # a reel's own cards (None: the meeting's clip cards)
         opening = fields.get("opening")
+        closing = fields.get("closing")  # a reel's closing card's credits
         texts = [Text(f"review {review_title!r}", "title", review_title, "give the review another title")]
         if opening is not None:
             texts += [Text(f"reel {fields['title']!r}", "opening card", opening[0], "rename the reel"),
                       Text(f"reel {fields['title']!r}", "subtitle", opening[1], "edit the reel's subtitle")]
+        if closing is not None:
+            texts.append(Text(f"reel {fields['title']!r}", "closing card", closing, "edit the reel's credits"))
         for item in items:
             if item.position not in refused:
                 card = cards.get(item.position) if cards is not None else None
@@ -88,7 +91,7 @@ def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list
                         source=fields["source"], reel_id=fields.get("reel_id"),
                         prototype_id=fields.get("prototype_id"), event_id=fields.get("event_id"),
                         started_at=utcnow(), opening_title=opening[0] if opening else None,
-                        opening_subtitle=opening[1] if opening else "")
+                        opening_subtitle=opening[1] if opening else "", closing_credits=closing)
         s.add(review)
         s.flush()
         for item in items:
@@ -141,8 +144,9 @@ def _running_order(lib: Library, s: Session, reel, prototype, event, clip_ids):
         # The reel's own cards, as its MP4 has them: an opening title card, each item's card text.
         cards = {item.position: item.card_text if plan.settings.cards else "" for item in plan.items}
         opening = (plan.title, plan.subtitle) if plan.settings.cards and plan.opening_card else None
-        return ({"source": "reel", "title": found.title, "reel_id": found.id, "cards": cards, "opening": opening},
-                plan.items, discuss)
+        closing = plan.credits if plan.settings.cards and plan.credits else None  # its closing card
+        return ({"source": "reel", "title": found.title, "reel_id": found.id, "cards": cards, "opening": opening,
+                 "closing": closing}, plan.items, discuss)
     if prototype is not None:
         proto = lookup.prototype(s, prototype)
         board = evidence.board(lib, proto.id)

@@ -11,6 +11,9 @@ from media.export.plan import ReelPlan
 from media.jobs import CancelToken
 
 
+CLOSING_TITLE = "With thanks"  # the closing card's title above the credits (a presented reel's too)
+
+
 def stills_needed(plan: ReelPlan, work: Path) -> list[tuple]:
     """(kind, path, text, subtext) for every card and caption the reel needs, named by the
     segment's position in ``plan.segments()``."""
@@ -19,7 +22,7 @@ def stills_needed(plan: ReelPlan, work: Path) -> list[tuple]:
         if kind == "opening":
             jobs.append(("card", card_path(work, n), plan.title, plan.subtitle))
         elif kind == "closing":
-            jobs.append(("card", card_path(work, n), "With thanks", plan.credits))
+            jobs.append(("card", card_path(work, n), CLOSING_TITLE, plan.credits))
         elif kind == "card":
             jobs.append(("card", card_path(work, n), item.card_text, ""))
         elif kind == "warning":

@@ -182,7 +182,7 @@ def test_redo_in_one_process_cannot_change_what_someone_withdrawn_elsewhere_appe
 def test_names_never_reach_the_projector(lib, two_films, capsys):  # noqa: F811
     film = importing.import_file(lib, two_films[0]).film_id
     clip = clips.add(lib, film, 0, 1_000_000, title="At the desk")
-    reels.create(lib, "Clean reel", [clip], audience="team")
+    reel = reels.create(lib, "Clean reel", [clip], audience="team")
     people.add(lib, "Margaret Okonkwo", "lived_experience", "public")
     people.add(lib, "Yusuf Bashir", "lived_experience", "public")
     code = main(["present", "Clean reel", "--discuss", "What did Yusuf Bashir need?", "--library", str(lib.root)])
@@ -191,6 +191,10 @@ def test_names_never_reach_the_projector(lib, two_films, capsys):  # noqa: F811
     assert err.strip().endswith("and present again. Nothing was shown.")  # a meeting, not an export
     clips.update(lib, clip, title="Margaret Okonkwo at the desk")
     with pytest.raises(NameRefused, match="its title names Margaret Okonkwo"):
+        reviews.start(lib, reel="Clean reel", audience="team")
+    clips.update(lib, clip, title="At the desk")
+    reels.update(lib, reel, credits="With thanks to Margaret Okonkwo")  # the reel's closing card
+    with pytest.raises(NameRefused, match="its closing card names Margaret Okonkwo"):
         reviews.start(lib, reel="Clean reel", audience="team")
     with lib.read() as s:
         assert s.query(ReviewItem).count() == 0

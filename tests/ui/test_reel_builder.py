@@ -195,9 +195,10 @@ def test_a_question_per_item_is_saved_at_once_undoable_and_asked_when_the_reel_i
 
 
 def test_a_reel_presented_from_the_builder_shows_its_opening_card_and_its_own_cards_as_its_mp4(qtbot, film_window):
-    """Issue 25 item 5, as a facilitator does it: a subtitle and a card typed in the builder,
-    F5, the Present button; the room sees the reel's opening card, then each item's own card
-    (none where the reel has none) before its clip: the same order as the MP4's segments."""
+    """Issue 25 item 5, as a facilitator does it: a subtitle, a card and credits typed in the
+    builder, F5, the Present button; the room sees the reel's opening card, then each item's own
+    card (none where the reel has none) before its clip, and its closing card: the same order as
+    the MP4's segments."""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton
 
@@ -219,10 +220,14 @@ def test_a_reel_presented_from_the_builder_shows_its_opening_card_and_its_own_ca
     QTest.keyClicks(builder.card, "At the front desk, ten minutes later")
     QTest.keyClick(builder.card, Qt.Key.Key_Return)
     assert builder.items_model.items[1].card_text == "At the front desk, ten minutes later"
+    builder.credits.setFocus()
+    QTest.keyClicks(builder.credits, "The actors of the Thursday workshop")
+    QTest.keyClick(builder.credits, Qt.Key.Key_Return)
     with w.lib.read() as s:
         plan = reel_plan.build(w.lib, s, builder.reel_id)
-    mp4 = [(kind, item.position if item else -1) for kind, item, _d in plan.segments()]
-    assert mp4 == [("opening", -1), ("clip", 0), ("card", 1), ("clip", 1), ("clip", 2)]
+    after = len(plan.items)  # the closing card's place: after the last item
+    mp4 = [(kind, item.position if item else -1 if kind == "opening" else after) for kind, item, _d in plan.segments()]
+    assert mp4 == [("opening", -1), ("clip", 0), ("card", 1), ("clip", 1), ("clip", 2), ("closing", 3)]
 
     QTest.keyClick(w, Qt.Key.Key_F5)
     dialog = w.presenting.dialog
@@ -244,5 +249,8 @@ def test_a_reel_presented_from_the_builder_shows_its_opening_card_and_its_own_ca
             assert (room.slide.kind, room.slide.item) == expected
         assert room.item.card == "At the front desk, ten minutes later"  # the reel's card, not the clip card
         assert "title card" in pres.presenter.now.text()
+        pres.go(len(pres.slides) - 2)
+        assert room.slide.kind == seq.CLOSING and room.closing == "The actors of the Thursday workshop"
+        assert "closing card" in pres.presenter.now.text()
     finally:
         pres.leave()

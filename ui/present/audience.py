@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.reviews import present_sequence as seq
 from app.reels.reel_plan import DEFAULT_WARNING
+from media.export.stills import CLOSING_TITLE
 from app.reviews.review_records import ItemRecord
 from ui.kit import fonts
 
@@ -50,6 +51,7 @@ class AudienceScreen(QWidget):
         self.item: ItemRecord | None = None
         self.review_title = ""
         self.opening: tuple[str, str] = ("", "")  # a reel's opening card: title, subtitle
+        self.closing = ""  # a reel's closing card: its credits
         self.count = 0  # items, for the progress dots
         self.blackout = False
         self.paused = False
@@ -124,6 +126,8 @@ class AudienceScreen(QWidget):
                 self._paint_card(p)
             elif kind == seq.OPENING:
                 self._paint_title(p, self.opening[0], self.opening[1])
+            elif kind == seq.CLOSING:
+                self._paint_title(p, CLOSING_TITLE, self.closing)  # as the MP4's closing card
             elif kind == seq.DISCUSS:
                 self._paint_discuss(p)
             elif kind == seq.WITHHELD:

@@ -24,7 +24,7 @@ from ui.present.debounce import Debounced
 
 SLIDE_WORDS = {seq.CARD: "title card", seq.CLIP: "playing the clip", seq.DISCUSS: "discussion",
                seq.WITHHELD: "withheld", seq.WARNING: "content warning", seq.END: "end card",
-               seq.OPENING: "the reel's opening card"}
+               seq.OPENING: "the reel's opening card", seq.CLOSING: "the reel's closing card (credits)"}
 MARK_KEYS = {"matters": "1", "surprising": "2", "action": "3"}
 
 

@@ -68,6 +68,7 @@ class Presentation(QObject):
         self.audience.review_title = self.detail.review.title
         review = self.detail.review
         self.audience.opening = (review.opening_title or "", review.opening_subtitle or "")
+        self.audience.closing = review.closing_credits or ""
         # The main window's runner (errors shown in its one place); a runner of our own otherwise.
         self.runner = runner or OperationRunner(lib, self.audience)
         self.presenter = PresenterView(lib, review_id, self.runner)
@@ -105,7 +106,9 @@ class Presentation(QObject):
         for item in self.detail.items:
             if item.id in self._unchecked:
                 item.withheld = True
-        return seq.slides(self.detail.items, self.warn, opening=self.detail.review.opening_title is not None)
+        review = self.detail.review
+        return seq.slides(self.detail.items, self.warn, opening=review.opening_title is not None,
+                          closing=review.closing_credits is not None)
 
     # -- opening and leaving ---------------------------------------------------------------
     def start(self) -> "Presentation":

@@ -1,5 +1,5 @@
-"""exports: the review a showing belongs to; reviews: a reel's opening card; review items:
-a reel item's own card
+"""exports: the review a showing belongs to; reviews: a reel's opening and closing cards;
+review items: a reel item's own card
 
 Revision ID: 0008_showings_and_reel_cards
 Revises: 0007_person_faces
@@ -28,6 +28,7 @@ def upgrade() -> None:
         with op.batch_alter_table('reviews', schema=None) as batch_op:
             batch_op.add_column(sa.Column('opening_title', sa.Text(), nullable=True))
             batch_op.add_column(sa.Column('opening_subtitle', sa.Text(), server_default='', nullable=False))
+            batch_op.add_column(sa.Column('closing_credits', sa.Text(), nullable=True))
         with op.batch_alter_table('review_items', schema=None) as batch_op:
             batch_op.add_column(sa.Column('card', sa.Text(), nullable=True))
 
@@ -38,6 +39,7 @@ def downgrade() -> None:
         with op.batch_alter_table('review_items', schema=None) as batch_op:
             batch_op.drop_column('card')
         with op.batch_alter_table('reviews', schema=None) as batch_op:
+            batch_op.drop_column('closing_credits')
             batch_op.drop_column('opening_subtitle')
             batch_op.drop_column('opening_title')
         with op.batch_alter_table('exports', schema=None) as batch_op:
