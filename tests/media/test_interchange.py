@@ -80,7 +80,12 @@ def test_srt_captions_are_what_the_srt_package_writes(tmp_path, monkeypatch):
     cues = [(0, 2_000_999, "First — Waiting and delay"), (3_723_456_789, 3_725_000_000, "Two\nlines"),
             (36_000_000_000, 36_001_500_000, "Ten hours in")]
     monkeypatch.setattr(interchange, "caption_cues", lambda _plan: cues)
-    out = interchange.write_srt(None, tmp_path / "c.srt")
+    from media.export import atomic
+
+    work = tmp_path / ".tmp" / "srt"  # the format alone: written as a private working file (the gate is
+    work.mkdir(parents=True)  # for a user's file; tests/app/test_one_gate.py checks the .srt goes through it)
+    with atomic.scratch(work):
+        out = interchange.write_srt(None, work / "c.srt")
     reference = srt.compose([srt.Subtitle(n, dt.timedelta(microseconds=a), dt.timedelta(microseconds=b), text)
                              for n, (a, b, text) in enumerate(cues, 1)])
     assert out.read_text(encoding="utf-8") == reference
