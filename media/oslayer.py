@@ -463,3 +463,30 @@ def display_problem(env: dict[str, str] | None = None) -> str | None:
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
     return "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)"
+
+
+# -- opening files safely (media.safe_io) ------------------------------------------------------
+# POSIX: a temporary file is made with O_CREAT|O_EXCL (never an existing name, never through a
+# symbolic link: POSIX says an existing link fails with EEXIST) and O_NOFOLLOW besides; inputs
+# that might be a FIFO are opened with O_NONBLOCK, so opening one cannot hang. The portable path
+# (Windows has neither flag, nor FIFOs in the file system) keeps O_EXCL, which every system has.
+
+
+def _flag(name: str) -> int:
+    return getattr(os, name, 0)
+
+
+def exclusive_create_flags() -> int:
+    """Flags for ``os.open`` making a new file for writing that is certainly ours."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _flag("O_BINARY") | _flag("O_CLOEXEC")
+    if not portable():
+        flags |= _flag("O_NOFOLLOW")
+    return flags
+
+
+def input_flags() -> int:
+    """Flags for ``os.open`` reading a file the user named: never blocks on a FIFO."""
+    flags = os.O_RDONLY | _flag("O_BINARY") | _flag("O_CLOEXEC")
+    if not portable():
+        flags |= _flag("O_NONBLOCK")
+    return flags
