@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app import lookup
+from app import lookup, texts
 from app.films import events
 from app.library import Library
 from app.models import Film
@@ -62,9 +62,7 @@ def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | N
 
 
 def rename(lib: Library, film_id: int, title: str) -> None:
-    title = title.strip()
-    if not title:
-        raise BadInput("film title '': a film needs a title")
+    title = texts.name(title, "film title", texts.TITLE_CHARS)  # checked before the library is touched
     with lib.op("Rename film") as s:
         lookup.by_id(s, Film, film_id).title = title
 

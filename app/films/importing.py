@@ -32,6 +32,7 @@ from typing import Iterable
 
 from sqlalchemy import select
 
+from app import texts
 from app.films import events, placing
 from app.films.content import PENDING, film_facts, hash_and_analyse, same_content
 from app.films.import_order import expand_and_order, recorded_fields
@@ -109,7 +110,7 @@ def stage(lib: Library, info: MediaInfo, link: bool, progress: ProgressFn, cance
 
 
 def _new_film(lib: Library, s, info: MediaInfo, event: str | None, **fields) -> Film:
-    film = Film(title=info.path.stem, original_name=info.path.name, **film_facts(info),
+    film = Film(title=texts.from_file_name(info.path.stem), original_name=info.path.name, **film_facts(info),
                 **recorded_fields(info.recorded or recorded_time(info.path)), **fields)
     if event:
         film.event = events.get_or_create(s, event)
