@@ -57,12 +57,16 @@ class Library:
                            "(line breaks, tabs...)")
         # Checked, and made if new, before anything else: a folder that is not (and cannot become)
         # a library is refused with nothing made or changed in it.
-        private_files.prepare(self.root, db.sqlite_file(self.url))
+        made = private_files.prepare(self.root, db.sqlite_file(self.url))
         # Imports a crash or kill cut short: rolled back here (see app/films/placing.py).
         self.interrupted_imports: list[str] = []
         placed = self._clear_tmp()
         leftovers.clear_dead_system_exports()
-        self.engine = db.open_engine(self.url)
+        try:
+            self.engine = db.open_engine(self.url)
+        except BaseException:
+            private_files.unmake(made)  # a new library whose database cannot be used leaves nothing
+            raise
         self._sessions = db.session_factory(self.engine)
         self._lock = threading.RLock()
         self.undo_stack = UndoStack()

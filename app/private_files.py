@@ -31,11 +31,13 @@ DATABASE_FILES = ("library.db", "library.db-wal", "library.db-shm")
 LIBRARY_NAMES = {*PRIVATE_FOLDERS, *DATABASE_FILES, "library.db-journal"}
 
 
-def prepare(root: Path, database: Path | None) -> None:
+def prepare(root: Path, database: Path | None) -> list[Path]:
     """Make ``root`` a library folder, or check that it is one: refused (``BadInput``, nothing
     made or changed) when it cannot be one. Then its folders exist, 700, and a SQLite database
-    file inside it (or a new one elsewhere) exists, 600."""
+    file inside it (or a new one elsewhere) exists, 600. Returns what it made, in the order it
+    made it, for ``unmake`` should the library not open after all."""
     where = f"library folder {root}"
+    made: list[Path] = []
     _check_database(database)
     try:
         st = os.lstat(root)
@@ -45,7 +47,7 @@ def prepare(root: Path, database: Path | None) -> None:
         raise BadInput(f"{where}: cannot be used ({exc.strerror})") from exc
     if st is None:
         # New: every folder and file below is ours.
-        _make_new(root, where)
+        _make_new(root, where, made)
     elif not stat.S_ISDIR(st.st_mode):
         raise BadInput(f"{where}: is {kind_of(st.st_mode)}, not a folder")
     elif is_library(root):
@@ -61,10 +63,31 @@ def prepare(root: Path, database: Path | None) -> None:
         if hasattr(os, "getuid") and st.st_uid != os.getuid():
             raise BadInput(f"{where}: belongs to another user; a library needs a folder of your own")
         tighten(root)  # empty and yours: it becomes the library
-    for name in PRIVATE_FOLDERS:
-        _make_folder(root / name, where)
-    if database is not None and database.parent.is_dir():
-        _create_database_file(database, where)
+    try:
+        for name in PRIVATE_FOLDERS:
+            _make_folder(root / name, where, made)
+        if database is not None and database.parent.is_dir():
+            _create_database_file(database, where, made)
+    except BaseException:
+        unmake(made)
+        raise
+    return made
+
+
+def unmake(made: list[Path]) -> None:
+    """Take away what ``prepare`` made (a library that could not be opened leaves nothing):
+    its files (the database SQLite may have begun, with its -wal/-shm/-journal) and folders,
+    last made first; a folder something else was put into meanwhile stays."""
+    for path in reversed(made):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                for suffix in ("-wal", "-shm", "-journal"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def is_library(root: Path) -> bool:
@@ -108,31 +131,39 @@ def _check_database(database: Path | None) -> None:
                        "it was left as it is")
 
 
-def _make_new(root: Path, where: str) -> None:
+def _make_new(root: Path, where: str, made: list[Path]) -> None:
+    missing = [p for p in [root, *root.parents] if not os.path.lexists(p)]
     try:
-        root.parent.mkdir(parents=True, exist_ok=True)  # the folders above keep the usual modes
+        for above in reversed(missing[1:]):  # the folders above keep the usual modes
+            above.mkdir()
+            made.append(above)
     except OSError as exc:
+        unmake(made)
         raise BadInput(f"{where}: cannot be created or written ({exc.strerror or 'a file is in the way'})") from exc
     try:
         root.mkdir(mode=FOLDER_MODE)
     except FileExistsError:
+        unmake(made)
         raise BadInput(f"{where}: appeared while it was being made; try again") from None
     except OSError as exc:
+        unmake(made)
         raise BadInput(f"{where}: cannot be created or written ({exc.strerror})") from exc
+    made.append(root)
     os.chmod(root, FOLDER_MODE)  # whatever the umask
 
 
-def _make_folder(path: Path, where: str) -> None:
+def _make_folder(path: Path, where: str, made: list[Path]) -> None:
     try:
         path.mkdir(mode=FOLDER_MODE)
     except FileExistsError:
         return  # already there: tightened with the library, if it is a folder of ours
     except OSError as exc:
         raise BadInput(f"{where}: cannot be created or written ({exc.strerror})") from exc
+    made.append(path)
     os.chmod(path, FOLDER_MODE)
 
 
-def _create_database_file(path: Path, where: str) -> None:
+def _create_database_file(path: Path, where: str, made: list[Path]) -> None:
     """Create an empty database file 600 before SQLite does (it would use the umask, often 644;
     SQLite then gives the -wal and -shm files the database file's mode). An existing file is
     left as it is (inside a library, ``tighten`` took care of it)."""
@@ -142,6 +173,7 @@ def _create_database_file(path: Path, where: str) -> None:
         return
     except OSError as exc:
         raise BadInput(f"{where}: cannot be created or written ({exc.strerror})") from exc
+    made.append(path)
 
 
 def tighten(root: Path) -> None:

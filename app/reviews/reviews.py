@@ -35,7 +35,7 @@ from app.models import (
     MARK_KINDS, Clip, ClipPrototype, ClipTag, Film, Prototype, Review, ReviewAction, ReviewItem, ReviewMark,
     ReviewNote, Tag, utcnow,
 )
-from app import lookup
+from app import lookup, texts
 from app.queries import ClipFilter
 from media.errors import BadInput, ConsentRefused
 from media.export.plan import Person, PlanItem
@@ -191,7 +191,7 @@ def find(lib: Library, ref) -> int:
     """A review by id, or by exact title when only one review has it."""
     text = str(ref).strip()
     with lib.read() as s:
-        if text.isdigit() and s.get(Review, int(text)) is not None:
+        if texts.is_ascii_id(text) and s.get(Review, int(text)) is not None:  # not '١': ids are 0-9
             return int(text)
         ids = list(s.scalars(select(Review.id).where(Review.title == text)))
     if len(ids) == 1:

@@ -17,6 +17,7 @@ from pathlib import Path
 import av
 import av.error
 
+from media.safe_io import kind_of
 from media.errors import UnsupportedMedia
 from media.jobs import CancelToken
 from media.reading.orientation import Orientation
@@ -171,6 +172,8 @@ def probe(path: Path | str, cancel: CancelToken | None = None, quick: bool = Fal
         raise UnsupportedMedia(f"{path}: file not found")
     if path.is_dir():
         raise UnsupportedMedia(f"{path}: is a folder, not a file")
+    if not path.is_file():  # a FIFO would block the demuxer for ever; a device never ends
+        raise UnsupportedMedia(f"{path}: is {kind_of(path.stat().st_mode)}, not a file; films are read from files")
     size = path.stat().st_size
     if size == 0:
         raise _refuse(path, "the file is empty (0 bytes)")
