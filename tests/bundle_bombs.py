@@ -135,6 +135,11 @@ def deep_data(path: Path, depth: int) -> Path:
     return _plain(path, b"[" * depth + b"]" * depth, compress=zipfile.ZIP_STORED)  # stored: no ratio to catch it
 
 
+def plain(path: Path) -> Path:
+    """A well-formed bundle of one clip whose "film" is only an MP4's first box."""
+    return _plain(path, _data())
+
+
 def list_ref(path: Path) -> Path:
     people = [{"ref": "p1", "label": "Actor 1", "role": "actor", "consent": "team"}]
     clips = [{"member": "media/1.mp4", "title": "C", "start_us": 0, "end_us": 1_000_000,
