@@ -19,12 +19,15 @@ _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")  # ASCII digits only: int() woul
 _HOUR = re.compile(r"[0-9]{1,2}")
 
 
-def parse_clock(text: str, what: str = "--at ") -> int:
+def parse_clock(text: str, what: str = "--at ", hour_alone: bool = False) -> int:
     """Minutes after midnight from ``HH:MM`` (``what`` names the field in the message). An hour
-    alone is refused: "11" might be 11:00 or eleven minutes, so it says what it wants."""
+    alone ("11") is taken only with ``hour_alone`` (the Filmed-at box, which shows at once the
+    time it filters on); the command line says what it wants instead of guessing."""
     raw = str(text).strip()
     shown = repr(raw) if not raw.isprintable() or not raw.isascii() else raw
     if _HOUR.fullmatch(raw) and int(raw) <= 23:
+        if hour_alone:
+            return int(raw) * 60
         raise BadInput(f"{what}{raw}: give the time of day as HH:MM ({int(raw):02d}:00 for {int(raw)} o'clock)")
     match = _CLOCK.fullmatch(raw)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
