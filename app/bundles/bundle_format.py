@@ -22,11 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from media import oslayer
 from media.errors import BadInput
 from media.jobs import CancelToken
 from media.safe_io import regular_file
@@ -107,7 +109,7 @@ def read(path: Path | str, cancel: CancelToken | None = None) -> Bundle:
     if regular_file(path, "a bundle is read only from a file") is None:
         raise BadInput(f"{path}: no such file")
     try:
-        with open(path, "rb") as fh:
+        with _open_regular(path) as fh:
             _check_end_record(fh, name)
             with zipfile.ZipFile(fh) as zf:
                 infos = _check_directory(zf, name, os.fstat(fh.fileno()).st_size)
@@ -143,6 +145,16 @@ def read(path: Path | str, cancel: CancelToken | None = None) -> Bundle:
     except OSError as exc:
         raise BadInput(f"{name}: the bundle cannot be read ({exc.strerror or exc})") from None
     return Bundle(path, manifest, data)
+
+
+def _open_regular(path: Path):
+    """The bundle opened without blocking (had a FIFO taken its place since it was looked at)
+    and checked to be a regular file by what was opened."""
+    fd = os.open(path, oslayer.input_flags())
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise BadInput(f"{path}: is not a file; a bundle is read only from a file")
+    return os.fdopen(fd, "rb")
 
 
 _END = b"PK\x05\x06"

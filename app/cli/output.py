@@ -64,7 +64,7 @@ def progress_on_terminal():
         return lambda fraction, message="": None
 
     def show(fraction: float, message: str = "") -> None:
-        print(f"\r{fraction * 100:5.1f}%  {message[:70]:70}", end="", file=sys.stderr, flush=True)
+        print(f"\r{fraction * 100:5.1f}%  {shown(message)[:70]:70}", end="", file=sys.stderr, flush=True)
         if fraction >= 1.0:
             print(file=sys.stderr)
     return show

@@ -138,3 +138,24 @@ def test_the_known_libraries_list_is_not_written_through_a_planted_link(tmp_path
     known_libraries.remember(tmp_path / "some-library")
     assert victim.read_text() == "theirs"
     assert known_libraries.registry().read_text() == f"{tmp_path / 'some-library'}\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to make another user's folder")
+def test_a_dead_exports_folder_someone_else_planted_in_the_shared_temp_is_left_alone(tmp_path, monkeypatch):
+    """``/tmp`` is everyone's: a folder named like a dead export's but another user's (or a link)
+    names a file to delete; it is not ours to clear."""
+    import tempfile
+
+    from media.export import leftovers
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    victim = tmp_path / "home" / f"{PARTIAL_PREFIX}theirs.mp4"
+    victim.parent.mkdir()
+    victim.write_text("someone's film, half exported")
+    planted = tmp_path / f"{leftovers.SYSTEM_PREFIX}999999999-x"
+    planted.mkdir()
+    (planted / leftovers.NOTE).write_text(str(victim))
+    os.chown(planted, 65534, 65534)
+    (tmp_path / f"{leftovers.SYSTEM_PREFIX}999999998-y").symlink_to(planted)
+    assert leftovers.clear_dead_system_exports() == 0
+    assert victim.exists() and planted.is_dir()
