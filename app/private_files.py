@@ -19,6 +19,7 @@ import os
 import stat
 from pathlib import Path
 
+from media import oslayer
 from media.errors import BadInput
 from media.safe_io import kind_of
 
@@ -57,10 +58,10 @@ def prepare(root: Path, database: Path | None) -> list[Path]:
         if entries:
             raise BadInput(f"{where}: not a ProtoReel library and not empty ({len(entries)} thing(s) in it, "
                            f"such as {sorted(entries)[0]!r}); give a new or empty folder, or an existing library")
-        if st.st_mode & stat.S_IWOTH:
+        if oslayer.others_may_write(st):
             raise BadInput(f"{where}: anyone on this computer may write in it (mode {stat.S_IMODE(st.st_mode):o}); "
                            "a library needs a folder of your own (give a new folder inside it)")
-        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        if oslayer.someone_elses(st):
             raise BadInput(f"{where}: belongs to another user; a library needs a folder of your own")
         tighten(root)  # empty and yours: it becomes the library
     try:

@@ -490,3 +490,20 @@ def input_flags() -> int:
     if not portable():
         flags |= _flag("O_NONBLOCK")
     return flags
+
+
+# -- who may use a folder (app.private_files) -------------------------------------------------
+# POSIX mode bits and owners say who may write a folder. On Windows access is an ACL and Python
+# invents the mode bits (every folder reads 0o777): these questions then answer "no".
+
+
+def others_may_write(st: os.stat_result) -> bool:
+    """Whether anyone on this computer may create files in the folder ``st`` describes."""
+    import stat
+
+    return os.name == "posix" and bool(st.st_mode & stat.S_IWOTH)
+
+
+def someone_elses(st: os.stat_result) -> bool:
+    """Whether the file or folder ``st`` describes belongs to another user."""
+    return os.name == "posix" and hasattr(os, "geteuid") and st.st_uid != os.geteuid()

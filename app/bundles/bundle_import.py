@@ -28,7 +28,7 @@ from app.codebook import codebook
 from app.films import events, importing, placing
 from app.films.content import film_facts
 from app.films.importing import Staged
-from app import lookup
+from app import lookup, texts
 from media.errors import BadInput, ProtoReelError
 from media.jobs import CancelToken, ProgressFn, no_progress, sub_progress
 from media.oslayer import stored_path
@@ -257,6 +257,7 @@ def _prototype(s, pname: str, facts: dict, report: ImportReport) -> int:
 def _person(s, p, bundle_name: str, report: ImportReport) -> int:
     """The person this bundle's sender calls ``p.ref``: met before (a mapping in the library's
     meta), or new, named by their pseudonym (or role) as nobody here knows their name."""
+    bundle_name = texts.from_file_name(bundle_name, "a bundle")  # said in their notes: a name, never a control
     mapping = s.get(LibraryMeta, PERSON_KEY + p.ref)
     person = s.get(Person, int(mapping.value)) if mapping and mapping.value.isdigit() else None
     if person is not None:

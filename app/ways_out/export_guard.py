@@ -33,7 +33,7 @@ from media.safe_io import regular_file
 from app.library import Library, default_library_dir
 from app.models import Film
 
-MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; the hidden temporary name adds ~30
+MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; the hidden temporary name adds ~45
 MAX_PATH_CHARS = 3000
 
 

@@ -15,6 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from media import oslayer
 from media.export.atomic import PARTIAL_PREFIX
 from media.files import pid_alive
 
@@ -54,7 +55,7 @@ def _ours(folder: Path) -> bool:
         st = os.lstat(folder)
     except OSError:
         return False
-    return stat.S_ISDIR(st.st_mode) and (not hasattr(os, "getuid") or st.st_uid == os.getuid())
+    return stat.S_ISDIR(st.st_mode) and not oslayer.someone_elses(st)
 
 
 def clear_dead_system_exports() -> int:
