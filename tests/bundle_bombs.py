@@ -9,7 +9,8 @@ re-hashing a bundle would make them), so only limits can refuse it.
 - ``data_bomb``: a library.json that deflates to ``size`` bytes.
 - ``many_members``: ``count`` members, every one listed in the manifest with its hash.
 - ``deep_data``: a library.json nested ``depth`` lists deep.
-- ``list_ref``: a clip whose person reference is a list.
+- ``list_ref``, ``list_member``: a clip whose person, or film, reference is a list.
+- ``plain``: a well-formed bundle of one clip (its "film" only an MP4's first box).
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ def _archived(path: Path, n: int, value) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
-    text = value.strip().lower() if isinstance(value, str) else None
+    text = value.strip().lower() if isinstance(value, str) else str(value) if value in (0, 1) else None
     if text in TRUE or text in FALSE:
         return text in TRUE
     raise BadInput(f"{path}: entry {n}: archived {value!r} is not true or false; nothing was imported")
