@@ -82,7 +82,11 @@ def run(argv) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("writer", list(WRITERS))
-def test_a_planted_link_never_gets_written_through(writer, stocked, tmp_path, monkeypatch, capsys):
+def test_a_planted_link_never_gets_written_through(writer, stocked, tmp_path, monkeypatch, capsys, request):
+    if writer == "summary-pdf":
+        # The PDF writer makes a bare QGuiApplication when none is there, and it lives as long as
+        # the process: the widget tests run later in this process need a QApplication instead.
+        request.getfixturevalue("qapp")
     root, film = stocked
     argv, name = WRITERS[writer]
     out = tmp_path / "out"
@@ -111,7 +115,7 @@ def test_the_portable_path_refuses_a_planted_link_too(stocked, tmp_path, monkeyp
     """Without O_NOFOLLOW (Windows, or forced), O_CREAT|O_EXCL alone never opens a planted link."""
     monkeypatch.setenv(oslayer.FORCE_PORTABLE_ENV, "1")
     assert not oslayer.exclusive_create_flags() & getattr(os, "O_NOFOLLOW", 0)
-    test_a_planted_link_never_gets_written_through("codebook-csv", stocked, tmp_path, monkeypatch, capsys)
+    test_a_planted_link_never_gets_written_through("codebook-csv", stocked, tmp_path, monkeypatch, capsys, None)
 
 
 def test_a_dangling_planted_link_is_not_followed_either(tmp_path, monkeypatch):
