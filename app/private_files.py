@@ -150,7 +150,7 @@ def _make_new(root: Path, where: str, made: list[Path]) -> None:
         unmake(made)
         raise BadInput(f"{where}: cannot be created or written ({exc.strerror})") from exc
     made.append(root)
-    os.chmod(root, FOLDER_MODE)  # whatever the umask
+    oslayer.set_mode(root, FOLDER_MODE)  # whatever the umask
 
 
 def _make_folder(path: Path, where: str, made: list[Path]) -> None:
@@ -161,7 +161,7 @@ def _make_folder(path: Path, where: str, made: list[Path]) -> None:
     except OSError as exc:
         raise BadInput(f"{where}: cannot be created or written ({exc.strerror})") from exc
     made.append(path)
-    os.chmod(path, FOLDER_MODE)
+    oslayer.set_mode(path, FOLDER_MODE)
 
 
 def _create_database_file(path: Path, where: str, made: list[Path]) -> None:
@@ -169,7 +169,7 @@ def _create_database_file(path: Path, where: str, made: list[Path]) -> None:
     SQLite then gives the -wal and -shm files the database file's mode). An existing file is
     left as it is (inside a library, ``tighten`` took care of it)."""
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+        os.close(os.open(path, oslayer.exclusive_create_flags(), FILE_MODE))
     except FileExistsError:
         return
     except OSError as exc:
@@ -188,17 +188,7 @@ def tighten(root: Path) -> None:
 
 
 def _chmod(path: Path, mode: int) -> None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return
-    if stat.S_ISLNK(st.st_mode):
-        return
-    if stat.S_IMODE(st.st_mode) & ~mode:  # group or others may read: take that away
-        try:
-            os.chmod(path, stat.S_IMODE(st.st_mode) & mode)
-        except OSError:
-            pass  # not ours to change, or a read-only disk: the owner's choice stands
+    oslayer.narrow_mode(path, mode)  # group or others may read: taken away (never through a link)
 
 
 # -- the app's own files outside a library: logs, settings ------------------------------------
@@ -225,7 +215,7 @@ def private_file(path: Path) -> None:
     there (never through a link)."""
     path = Path(path)
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), FILE_MODE))
+        os.close(os.open(path, oslayer.own_file_flags(append=True), FILE_MODE))
     except OSError:
         return  # a link, or a folder that cannot be written: left as it is
     _chmod(path, FILE_MODE)
@@ -233,12 +223,9 @@ def private_file(path: Path) -> None:
 
 def open_private(path: Path, mode: str = "a", encoding: str | None = "utf-8", buffering: int = -1):
     """``open()`` for a file of the app's own, created 600 (not by the umask) and kept 600."""
-    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    flags |= os.O_APPEND if "a" in mode else os.O_TRUNC
-    fd = os.open(path, flags, FILE_MODE)
+    fd = os.open(path, oslayer.own_file_flags(append="a" in mode), FILE_MODE)
     try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, stat.S_IMODE(os.fstat(fd).st_mode) & FILE_MODE)
+        oslayer.narrow_open_file(fd, FILE_MODE)
         return os.fdopen(fd, mode, encoding=None if "b" in mode else encoding, buffering=buffering)
     except BaseException:
         os.close(fd)

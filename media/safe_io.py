@@ -9,7 +9,8 @@
 - ``read_bounded``: an input read whole, at most ``limit`` bytes, counted as they are read
   (``st_size`` is 0 for devices and may change while we read), opened without blocking.
 
-The flags differ by system; ``media.oslayer`` holds them, with a portable path.
+The flags differ by system; ``media.oslayer`` holds them, with a portable path (where a
+system has no O_NOFOLLOW or O_NONBLOCK, O_EXCL and the look before and after opening remain).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def create_exclusive(folder: Path, prefix: str, suffix: str = "", mode: int = 0o
         except FileExistsError:
             continue  # planted, or (once in 2^64) drawn twice: draw again
         except OSError as exc:
-            if exc.errno == errno.ELOOP:  # O_NOFOLLOW on a link some systems report this way
+            if oslayer.opened_through_a_link(exc):  # O_NOFOLLOW on a link, as some systems say it
                 continue
             raise
     raise FileExistsError(errno.EEXIST, "no free temporary name (something keeps making them)", str(folder))
