@@ -6,6 +6,7 @@ The bombs, each with its manifest's hashes right (as someone re-hashing a bundle
 - manifest bomb: a 1.5 MB zip whose manifest.json deflates to 1.5 GB
 - 3 GB of zeros as a film, deflated (a 3 MB zip)
 - 3 GB of zeros as a film, stored as films are (a 3 GB zip, sparse on this disk)
+- the same behind an MP4's first box (a glance at its first bytes takes it for a film)
 - library.json bomb: deflates to 1.5 GB
 - 100,000 members, every one listed in the manifest with its hash, none used by a clip
 
@@ -44,6 +45,7 @@ BOMBS = {
     "manifest bomb (1.5 GB manifest.json)": (bundle_bombs.manifest_bomb, int(1.5 * GB)),
     "3 GB of zeros as a film, deflated": (bundle_bombs.zeros_member, 3 * GB),
     "3 GB of zeros as a film, stored (sparse)": (bundle_bombs.stored_zeros, 3 * GB),
+    "3 GB: an MP4's first box, then zeros": (bundle_bombs.headed_zeros, 3 * GB),
     "library.json bomb (1.5 GB)": (bundle_bombs.data_bomb, int(1.5 * GB)),
     "100,000 members": (bundle_bombs.many_members, 100_000),
 }

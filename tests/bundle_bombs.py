@@ -5,16 +5,18 @@ re-hashing a bundle would make them), so only limits can refuse it.
 - ``manifest_bomb``: a manifest that deflates to ``size`` bytes (a long string in it).
 - ``zeros_member``: a "film" of ``size`` bytes of zeros, deflated.
 - ``stored_zeros``: a "film" of ``size`` bytes of zeros, stored as films are (a sparse file:
-  the zip says ``size`` bytes, the disk holds next to nothing), written by hand as zip64.
+  the zip says ``size`` bytes, the disk holds next to nothing), written by hand as zip64; with
+  ``head``, the zeros follow an MP4's first box (a glance at the start takes it for a film).
 - ``data_bomb``: a library.json that deflates to ``size`` bytes.
 - ``many_members``: ``count`` members, every one listed in the manifest with its hash.
 - ``deep_data``: a library.json nested ``depth`` lists deep.
 - ``list_ref``, ``list_member``: a clip whose person, or film, reference is a list.
-- ``plain``: a well-formed bundle of one clip (its "film" only an MP4's first box).
+- ``plain``: a well-formed bundle of one clip (its film two tiny frames).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import struct
@@ -52,7 +54,28 @@ def _write(path: Path, manifest: dict, data: bytes, films: dict[str, bytes],
     return path
 
 
-def _plain(path: Path, data: bytes, film: bytes = FILM_HEAD + bytes(100), compress: int = zipfile.ZIP_DEFLATED) -> Path:
+@functools.lru_cache(maxsize=1)
+def tiny_film() -> bytes:
+    """A real MP4 of two 16x16 frames (FFmpeg opens it: the importer reads films where they lie
+    in the bundle before anything else, so a bundle that must fail later needs a real one)."""
+    import io
+
+    import av
+    import numpy as np
+
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=25)
+        stream.width = stream.height = 16
+        stream.pix_fmt = "yuv420p"
+        for _ in range(2):
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(np.zeros((16, 16, 3), np.uint8), format="rgb24")))
+        container.mux(stream.encode())
+    return out.getvalue()
+
+
+def _plain(path: Path, data: bytes, film: bytes | None = None, compress: int = zipfile.ZIP_DEFLATED) -> Path:
+    film = tiny_film() if film is None else film
     members = {"library.json": _facts(data), "media/1.mp4": _facts(film)}
     return _write(path, _manifest(members), data, {"media/1.mp4": film}, compress)
 
@@ -137,7 +160,7 @@ def deep_data(path: Path, depth: int) -> Path:
 
 
 def plain(path: Path) -> Path:
-    """A well-formed bundle of one clip whose "film" is only an MP4's first box."""
+    """A well-formed bundle of one clip whose film is two tiny frames."""
     return _plain(path, _data())
 
 
@@ -155,11 +178,12 @@ def list_member(path: Path) -> Path:
 
 
 # -- a stored member of zeros, by hand: zip64, sparse on disk --------------------------------
-def stored_zeros(path: Path, size: int) -> Path:
+def stored_zeros(path: Path, size: int, head: bytes = b"") -> Path:
+    """``head`` (an MP4's first box, say) then zeros up to ``size`` bytes; only the head is written."""
     data = _data()
-    crc, digest = 0, hashlib.sha256()
+    crc, digest = zlib.crc32(head), hashlib.sha256(head)
     zeros = bytes(CHUNK)
-    left = size
+    left = size - len(head)
     while left > 0:
         block = zeros[:min(CHUNK, left)]
         crc = zlib.crc32(block, crc)
@@ -177,7 +201,8 @@ def stored_zeros(path: Path, size: int) -> Path:
         name = b"media/1.mp4"
         entries.append((name, offset, crc, size, True))
         fh.write(_local(name, crc, size, True))
-        fh.seek(size, 1)  # the zeros: a hole
+        fh.write(head)
+        fh.seek(size - len(head), 1)  # the zeros: a hole
         directory_at = fh.tell()
         for name, at, c, n, big in entries:
             fh.write(_central(name, at, c, n, big))
@@ -189,6 +214,11 @@ def stored_zeros(path: Path, size: int) -> Path:
         fh.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(entries), len(entries), 0xFFFFFFFF,
                                               0xFFFFFFFF, 0))
     return path
+
+
+def headed_zeros(path: Path, size: int) -> Path:
+    """``size`` bytes stored as a film: an MP4's first box, then zeros."""
+    return stored_zeros(path, size, FILM_HEAD)
 
 
 def _local(name: bytes, crc: int, size: int, big: bool) -> bytes:

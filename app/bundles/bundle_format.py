@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from media import oslayer
 from media.errors import BadInput
 from media.jobs import CancelToken
+from media.reading.probe import FileWindow, film_problem
 from media.safe_io import regular_file
 
 FORMAT = "protoreel-bundle"
@@ -134,6 +135,8 @@ def read(path: Path | str, cancel: CancelToken | None = None) -> Bundle:
                 _check_used(data, films, name)
                 for member in films:  # a glance at each film before any is read whole
                     _check_film_start(zf, infos[member], name)
+                for member in films:  # then FFmpeg opens it where it lies, reading a few packets
+                    _check_film_opens(fh, infos[member], name)
                 for member in films:
                     if _member_hash(zf, infos[member], cancel) != members[member]["sha256"]:
                         raise BadInput(f"{name}: {member} does not match its SHA-256 in the manifest "
@@ -259,6 +262,24 @@ def _check_film_start(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
     if head[4:8] not in FILM_SIGNATURES:
         raise BadInput(f"{name}: {info.filename} is not an MP4 film (the bundle is damaged or not from "
                        "ProtoReel); it is not imported")
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... name length, extra length (30 bytes)
+
+
+def _check_film_opens(fh, info: zipfile.ZipInfo, name: str) -> None:
+    """A stored film read in place (its bytes follow its local header in the bundle file): a
+    member that only starts like an MP4 (its first box, then gigabytes of zeros) is refused
+    here, in a moment, before it is hashed or copied out."""
+    fh.seek(info.header_offset)
+    head = fh.read(_LOCAL_HEADER.size)
+    if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        raise BadInput(f"{name}: {info.filename} cannot be found where the directory says (the bundle is damaged)")
+    name_len, extra_len = _LOCAL_HEADER.unpack(head)[1:]
+    start = info.header_offset + _LOCAL_HEADER.size + name_len + extra_len
+    problem = film_problem(FileWindow(fh, start, info.file_size))
+    if problem:
+        raise BadInput(f"{name}: {info.filename} is not a film ({problem}); nothing was imported")
 
 
 def _member_hash(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cancel: CancelToken) -> str:

@@ -55,6 +55,7 @@ def bundles(tmp_path_factory):
     bundle_bombs.manifest_bomb(folder / "manifest-bomb.protoreel", 200_000_000)
     bundle_bombs.zeros_member(folder / "zeros.protoreel", 200_000_000)
     bundle_bombs.stored_zeros(folder / "stored-zeros.protoreel", 3_000_000_000)  # sparse: 3 GB said, ~0 on disk
+    bundle_bombs.headed_zeros(folder / "headed-zeros.protoreel", 3_000_000_000)  # the same behind an MP4 box
     bundle_bombs.data_bomb(folder / "data-bomb.protoreel", 200_000_000)
     bundle_bombs.many_members(folder / "many.protoreel", 10_003)
     bundle_bombs.many_members(folder / "unused.protoreel", 50)
@@ -241,6 +242,7 @@ def cases(tmp, film, root=Path("/lib"), bombs=Path("/bombs")):
         "bundle-manifest-bomb": ["bundle", "import", str(bombs / "manifest-bomb.protoreel")],
         "bundle-zeros-member": ["bundle", "import", str(bombs / "zeros.protoreel")],
         "bundle-stored-zeros": ["bundle", "import", str(bombs / "stored-zeros.protoreel")],
+        "bundle-headed-zeros": ["bundle", "import", str(bombs / "headed-zeros.protoreel")],
         "bundle-data-bomb": ["bundle", "import", str(bombs / "data-bomb.protoreel")],
         "bundle-many-members": ["bundle", "import", str(bombs / "many.protoreel")],
         "bundle-unused-members": ["bundle", "import", str(bombs / "unused.protoreel")],
@@ -280,7 +282,7 @@ SAYS = {
     "codebook-empty-csv": "no tags", "codebook-header-only-csv": "no tags", "codebook-deep-json": "nested too deeply",
     "codebook-rlo-name": "direction override",
     "bundle-manifest-bomb": "manifest.json is", "bundle-zeros-member": "compressed",
-    "bundle-stored-zeros": "not an MP4 film", "bundle-data-bomb": "library.json is 200,000,000 bytes",
+    "bundle-stored-zeros": "not an MP4 film", "bundle-headed-zeros": "is not a film", "bundle-data-bomb": "library.json is 200,000,000 bytes",
     "bundle-many-members": "members", "bundle-unused-members": "no clip uses it",
     "bundle-deep-json": "nested too deeply", "bundle-list-ref": "person", "bundle-list-member": "its media",
 }

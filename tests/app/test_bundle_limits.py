@@ -79,3 +79,31 @@ def test_films_that_do_not_fit_on_the_disk_are_refused_before_any_is_copied(lib,
     with pytest.raises(BadInput, match="need 0.3 GB and the library's disk has 0.0 GB free"):
         bundle_import.import_bundle(lib, path)
     assert folder_bytes(lib.root) == before and not list(lib.tmp_dir.iterdir())
+
+
+def test_zeros_behind_an_mp4s_first_box_are_refused_before_they_are_hashed_or_copied(lib, tmp_path, monkeypatch):
+    """3 GB said, sparse on disk: FFmpeg opens the member where it lies and finds no film."""
+    path = bundle_bombs.headed_zeros(tmp_path / "headed.protoreel", 3_000_000_000)
+    monkeypatch.setattr(bundle_format, "_member_hash", lambda *a: pytest.fail("a film was hashed"))
+    assert refused(path, "media/1.mp4 is not a film") < 5
+    before = folder_bytes(lib.root)
+    with pytest.raises(BadInput, match="is not a film"):
+        bundle_import.import_bundle(lib, path)
+    assert folder_bytes(lib.root) == before and not list(lib.tmp_dir.iterdir())
+
+
+def test_a_real_film_in_a_bundle_is_read_where_it_lies(tmp_path):
+    """The in-place check reads the stored film's own bytes (not the zip's around them)."""
+    import io
+
+    path = bundle_bombs.plain(tmp_path / "plain.protoreel")
+    with zipfile.ZipFile(path) as zf, open(path, "rb") as fh:
+        info = zf.getinfo("media/1.mp4")
+        bundle_format._check_film_opens(fh, info, path.name)  # no error
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        fh.seek(start)
+        assert fh.read(info.file_size) == bundle_bombs.tiny_film()
+    from media.reading.probe import FileWindow
+
+    window = FileWindow(io.BytesIO(b"xx" + b"abcdef" + b"yy"), 2, 6)
+    assert window.read() == b"abcdef" and window.seek(-2, io.SEEK_END) == 4 and window.read(10) == b"ef"
