@@ -80,6 +80,16 @@ def prepare(tmp):
     (tmp / "home" / "Films").mkdir()
     (tmp / "someone.db").write_text("not ours")
     (tmp / "someone.db").chmod(0o644)
+    import sqlite3
+
+    for name, sql in (("someones-sqlite.db", ["CREATE TABLE accounts(name)", "INSERT INTO accounts VALUES ('theirs')"]),
+                      ("alien-schema.db", ["CREATE TABLE alembic_version(version_num VARCHAR(32))",
+                                           "INSERT INTO alembic_version VALUES ('ae1027a6acf')"])):
+        with sqlite3.connect(tmp / name) as conn:
+            for statement in sql:
+                conn.execute(statement)
+        conn.close()
+        (tmp / name).chmod(0o644)
     for name in ("fifo.mp4", "fifo.csv", "fifo-out.csv", "fifo.html", "fifo.protoreel"):
         os.mkfifo(tmp / name)
     (tmp / "zero.csv").symlink_to("/dev/zero")
@@ -183,6 +193,10 @@ def cases(tmp, film, root=Path("/lib"), bombs=Path("/bombs")):
         "own-sticky-folder-not-empty": ["films", "--library", str(tmp / "sticky-full")],
         "own-home-folder": ["films", "--library", str(tmp / "home")],
         "own-someones-db": ["films", "--library", str(tmp / "lib2"), "--database-url", f"sqlite:///{tmp}/someone.db"],
+        "own-someones-sqlite-db": ["films", "--library", str(tmp / "lib3"),
+                                   "--database-url", f"sqlite:///{tmp}/someones-sqlite.db"],
+        "own-unknown-schema-db": ["films", "--library", str(tmp / "lib4"),
+                                  "--database-url", f"sqlite:///{tmp}/alien-schema.db"],
         "own-library-newline": ["films", "--library", str(tmp / "a\nb")],
         "own-library-device": ["films", "--library", "/dev/null"],
         # item 4: FIFOs and devices
@@ -258,6 +272,7 @@ SAYS = {
     "own-dev-null-database": "is a device", "own-dev-null-database-new-library": "is a device",
     "own-sticky-folder": "anyone on this computer may write", "own-sticky-folder-not-empty": "not empty",
     "own-home-folder": "not empty", "own-someones-db": "not a ProtoReel library",
+    "own-someones-sqlite-db": "holds other tables", "own-unknown-schema-db": "not one this ProtoReel knows",
     "own-library-newline": "control characters", "own-library-device": "is a device",
     "fifo-import": "FIFO", "fifo-codebook-import": "FIFO", "device-codebook-import": "is a device",
     "fifo-reel-export-replace": "FIFO", "fifo-codebook-export-replace": "FIFO",
