@@ -113,3 +113,28 @@ def test_clips_never_prints_escape_sequences_raw(cli, counting_film):
     code, out, _ = cli("clips", "--json")
     assert not any(ch in out for ch in "\x1b\x07\r\u202e\x9b"), repr(out)
     assert json.loads(out.splitlines()[0])["title"] == "red\x1b[31m\x1b]0;pwned\x07\r\u202eexe.gpj\x9b2J"
+
+
+def test_questions_typed_for_a_review_follow_the_rule(lib, counting_film):
+    """The presenter's launcher types a question for every clip, the presenter view edits one:
+    people's text, refused as any other (they went in unchecked)."""
+    from app.models import ReviewItem
+    from app.reels import reels
+    from app.reviews import reviews
+
+    (film,) = importing.import_files(lib, [counting_film])
+    clip = clips.add(lib, film.film_id, 0, 1_000_000, title="C")
+    reels.create(lib, "R", [clip], audience="team")
+    before = library_state(lib)
+    for bad in ("what now?\u202e", "ring\x07", "x" * 20_001):
+        with pytest.raises(BadInput, match="question to discuss"):
+            reviews.start(lib, reel="R", audience="team", discuss=bad)
+    assert library_state(lib) == before
+    review = reviews.start(lib, reel="R", audience="team", discuss="What would help here?")
+    with lib.read() as s:
+        item = s.query(ReviewItem).filter_by(review_id=review).one()
+        assert item.discuss == "What would help here?"
+    with pytest.raises(BadInput, match="question to discuss .*direction override"):
+        reviews.set_discuss(lib, item.id, "gpj\u202eexe")
+    with lib.read() as s:
+        assert s.get(ReviewItem, item.id).discuss == "What would help here?"
