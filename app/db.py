@@ -71,6 +71,14 @@ def migrate(engine: Engine, what: str = "the database") -> None:
         command.upgrade(cfg, "head")
 
 
+def refuse_someone_elses(url: str) -> None:
+    """``BadInput`` if ``url`` is a SQLite file of another program (read-only look; see below):
+    asked before the library folder around it is made or tightened."""
+    file = sqlite_file(url)
+    if file is not None:
+        _check_sqlite_file(file, f"library database {file}")
+
+
 def _check_sqlite_file(file: Path, what: str) -> None:
     """Someone else's SQLite file is refused having only been read: opened read-only, its
     tables listed and, when they are not a ProtoReel library's, left with every byte as it

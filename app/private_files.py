@@ -29,7 +29,7 @@ PRIVATE_FOLDERS = ("media", "cache", "exports", ".tmp")
 DATABASE_FILES = ("library.db", "library.db-wal", "library.db-shm")
 # Everything a library folder holds of its own: a folder holding only these is a library that
 # was being made when something stopped it.
-LIBRARY_NAMES = {*PRIVATE_FOLDERS, *DATABASE_FILES, "library.db-journal"}
+LIBRARY_NAMES = {*PRIVATE_FOLDERS, *DATABASE_FILES, "library.db-journal", "recordings"}
 
 
 def prepare(root: Path, database: Path | None) -> list[Path]:
