@@ -57,7 +57,9 @@ class Library:
                            "(line breaks, tabs...)")
         # Checked, and made if new, before anything else: a folder that is not (and cannot become)
         # a library is refused with nothing made or changed in it.
-        db.refuse_someone_elses(self.url)  # another program's library.db: its folder is not ours to tighten
+        # Another program's library.db (here, or where the URL points): its folder is not ours to tighten.
+        for url in dict.fromkeys([self.url, db.sqlite_url(self.root / "library.db")]):
+            db.refuse_someone_elses(url)
         made = private_files.prepare(self.root, db.sqlite_file(self.url))
         # Imports a crash or kill cut short: rolled back here (see app/films/placing.py).
         self.interrupted_imports: list[str] = []

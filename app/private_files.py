@@ -92,10 +92,12 @@ def unmake(made: list[Path]) -> None:
 
 
 def is_library(root: Path) -> bool:
-    """Whether ``root`` already is a library: its database file is there, or (a library whose
-    database lives elsewhere) its media, cache and exports folders are; or it holds nothing but
-    a library's own names (one that was being made)."""
-    if _is(root / "library.db", stat.S_ISREG) or all(_is(root / n, stat.S_ISDIR) for n in ("media", "cache", "exports")):
+    """Whether ``root`` already is a library: its database file is there (checked to be a
+    ProtoReel database before this is asked: ``app.db.refuse_someone_elses``), or it holds
+    nothing but a library's own names (a library whose database lives elsewhere, or one that
+    was being made). A folder with media, cache and exports folders among other things
+    (someone's web project) is not one."""
+    if _is(root / "library.db", stat.S_ISREG):
         return True
     try:
         names = set(os.listdir(root))

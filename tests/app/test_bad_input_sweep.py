@@ -94,6 +94,11 @@ def prepare(tmp):
     (tmp / "photos" / "readme.txt").write_text("theirs")
     shutil.copy(tmp / "someones-sqlite.db", tmp / "photos" / "library.db")
     (tmp / "photos").chmod(0o755)
+    (tmp / "site").mkdir(mode=0o755)  # someone's web project: media, cache and exports among other things
+    for name in ("media", "cache", "exports"):
+        (tmp / "site" / name).mkdir(mode=0o755)
+    (tmp / "site" / "index.html").write_text("theirs")
+    (tmp / "site").chmod(0o755)
     for name in ("fifo.mp4", "fifo.csv", "fifo-out.csv", "fifo.html", "fifo.protoreel"):
         os.mkfifo(tmp / name)
     (tmp / "zero.csv").symlink_to("/dev/zero")
@@ -202,6 +207,7 @@ def cases(tmp, film, root=Path("/lib"), bombs=Path("/bombs")):
         "own-unknown-schema-db": ["films", "--library", str(tmp / "lib4"),
                                   "--database-url", f"sqlite:///{tmp}/alien-schema.db"],
         "own-folder-with-anothers-library-db": ["films", "--library", str(tmp / "photos")],
+        "own-web-project-folder": ["films", "--library", str(tmp / "site")],
         "own-library-newline": ["films", "--library", str(tmp / "a\nb")],
         "own-library-device": ["films", "--library", "/dev/null"],
         # item 4: FIFOs and devices
@@ -278,7 +284,8 @@ SAYS = {
     "own-sticky-folder": "anyone on this computer may write", "own-sticky-folder-not-empty": "not empty",
     "own-home-folder": "not empty", "own-someones-db": "not a ProtoReel library",
     "own-someones-sqlite-db": "holds other tables", "own-unknown-schema-db": "not one this ProtoReel knows",
-    "own-folder-with-anothers-library-db": "holds other tables", "own-library-newline": "control characters", "own-library-device": "is a device",
+    "own-folder-with-anothers-library-db": "holds other tables", "own-web-project-folder": "not empty",
+    "own-library-newline": "control characters", "own-library-device": "is a device",
     "fifo-import": "FIFO", "fifo-codebook-import": "FIFO", "device-codebook-import": "is a device",
     "fifo-reel-export-replace": "FIFO", "fifo-codebook-export-replace": "FIFO",
     "fifo-evidence-export-replace": "FIFO", "fifo-summary-replace": "FIFO", "fifo-bundle-import": "FIFO",
