@@ -86,12 +86,11 @@ def _check_sqlite_file(file: Path, what: str) -> None:
     it cannot be read so (a library in WAL mode on a read-only disk, a damaged file), the same
     check runs again, on the connection that migrates, and SQLite says what is wrong."""
     import sqlite3
-    from urllib.parse import quote
 
     try:
         if file.stat().st_size == 0:
             return  # SQLite's own "new database": ours to make
-        conn = sqlite3.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
+        conn = sqlite3.connect(file.absolute().as_uri() + "?mode=ro", uri=True)  # file:///C:/... on Windows
     except (OSError, sqlite3.Error):
         return
     try:
