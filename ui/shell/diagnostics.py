@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
 from app import private_files
 
 from ui.kit.errors import show_error
-from ui.kit.logs import log_file, open_log, private_log_dir
+from ui.kit.logs import log_dir, log_file, open_log, private_log_dir
 
 log = logging.getLogger("protoreel")
 _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
