@@ -123,14 +123,16 @@ def test_the_portable_path_refuses_a_planted_link_too(stocked, tmp_path, monkeyp
 
 def test_a_dangling_planted_link_is_not_followed_either(tmp_path, monkeypatch):
     """A link to a file that does not exist yet would be created by O_CREAT alone."""
-    from media.export.atomic import atomic_output
+    from media.export.atomic import atomic_output, scratch
 
     victim = tmp_path / "victim.txt"
-    (tmp_path / f"{PARTIAL_PREFIX}{os.getpid()}-{FORCED}-x.csv").symlink_to(victim)
+    work = tmp_path / ".tmp" / "work"  # a library's private working folder: written without the gate's pass
+    work.mkdir(parents=True)
+    (work / f"{PARTIAL_PREFIX}{os.getpid()}-{FORCED}-x.csv").symlink_to(victim)
     first_token_forced(monkeypatch)
-    with atomic_output(tmp_path / "x.csv") as partial:
+    with scratch(work), atomic_output(work / "x.csv") as partial:
         partial.write_text("data")
-    assert not victim.exists() and (tmp_path / "x.csv").read_text() == "data"
+    assert not victim.exists() and (work / "x.csv").read_text() == "data"
 
 
 def test_the_known_libraries_list_is_not_written_through_a_planted_link(tmp_path, monkeypatch):
