@@ -62,12 +62,75 @@ def alembic_config() -> Config:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, what: str = "the database") -> None:
     cfg = alembic_config()
     # One process at a time: two opening a new library at once must not both create it.
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        _check_ours(conn, what)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def refuse_someone_elses(url: str) -> None:
+    """``BadInput`` if ``url`` is a SQLite file of another program (read-only look; see below):
+    asked before the library folder around it is made or tightened."""
+    file = sqlite_file(url)
+    if file is not None:
+        _check_sqlite_file(file, f"library database {file}")
+
+
+def _check_sqlite_file(file: Path, what: str) -> None:
+    """Someone else's SQLite file is refused having only been read: opened read-only, its
+    tables listed and, when they are not a ProtoReel library's, left with every byte as it
+    was (our own connections would first switch it to WAL, which rewrites its header). Where
+    it cannot be read so (a library in WAL mode on a read-only disk, a damaged file), the same
+    check runs again, on the connection that migrates, and SQLite says what is wrong."""
+    import sqlite3
+
+    try:
+        if file.stat().st_size == 0:
+            return  # SQLite's own "new database": ours to make
+        conn = sqlite3.connect(file.absolute().as_uri() + "?mode=ro", uri=True)  # file:///C:/... on Windows
+    except (OSError, sqlite3.Error):
+        return
+    try:
+        names = sorted(row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        have = ({row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
+                if "alembic_version" in names else set())
+    except sqlite3.Error:
+        return
+    finally:
+        conn.close()
+    _refuse_if_not_ours(names, have, what)
+
+
+def _check_ours(conn: Connection, what: str) -> None:
+    """Hands off a database that is someone else's: one holding tables but no ProtoReel schema
+    (another program's SQLite file, a shared server database), or a schema revision this
+    version does not know, is refused before anything is written to it. A new, empty one is
+    ours to make a library in."""
+    from sqlalchemy import inspect, text
+
+    tables = sorted(inspect(conn).get_table_names())
+    have = ({row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+            if "alembic_version" in tables else set())
+    _refuse_if_not_ours(tables, have, what)
+
+
+def _refuse_if_not_ours(tables: list[str], have: set[str], what: str) -> None:
+    """``tables`` a database holds and the schema revisions it says it is at."""
+    from alembic.script import ScriptDirectory
+
+    if not tables:
+        return
+    if "alembic_version" not in tables:
+        raise BadInput(f"{what}: not a ProtoReel library (it holds other tables, such as {tables[0]!r}); "
+                       "it was left as it is")
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    strange = sorted(str(h) for h in have - known)
+    if strange:
+        raise BadInput(f"{what}: its schema ({strange[0][:40]!r}) is not one this ProtoReel knows (made by a newer "
+                       "version, or by another program); it was left as it is")
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -96,6 +159,10 @@ def open_engine(url: str) -> Engine:
     except ArgumentError as exc:
         raise BadInput(f"database URL {url!r}: not a database URL (for example "
                        "sqlite:////path/library.db or postgresql+psycopg://user@host/db)") from exc
+    file = sqlite_file(url)
+    what = f"library database {file}" if file else f"database {shown(url)}"
+    if file is not None:
+        _check_sqlite_file(file, what)  # before our connection's settings (WAL) write to its header
     try:
         engine = create(url)
     except NoSuchModuleError as exc:
@@ -104,12 +171,14 @@ def open_engine(url: str) -> Engine:
         raise BadInput(f"database URL {shown(url)}: its driver ({exc.name or parsed.drivername}) "
                        "is not installed") from exc
     try:
-        migrate(engine)
+        migrate(engine, what)
     except DBAPIError as exc:
         engine.dispose()
-        file = sqlite_file(url)
-        error = explain(exc, f"library database {file}" if file else f"database {shown(url)}", file)
+        error = explain(exc, what, file)
         raise (error if isinstance(error, BadInput) else BadInput(str(error))) from exc
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 

@@ -52,24 +52,24 @@ class Library:
     def __init__(self, root: Path, url: str | None = None) -> None:
         self.root = Path(root).expanduser().resolve()
         self.url = url or os.environ.get("PROTOREEL_DATABASE_URL") or db.sqlite_url(self.root / "library.db")
-        if self.root.exists() and not self.root.is_dir():
-            raise BadInput(f"library folder {self.root}: is a file, not a folder")
-        database = db.sqlite_file(self.url)
-        try:
-            private_files.make_folder(self.root)
-            for sub in private_files.PRIVATE_FOLDERS:
-                private_files.make_folder(self.root / sub)
-            if database is not None and database.parent.is_dir():
-                private_files.create_database_file(database)
-        except OSError as exc:
-            # The folder the user named cannot hold a library (missing, read-only, full): bad input.
-            raise BadInput(f"library folder {self.root}: cannot be created or written ({exc.strerror})") from exc
-        private_files.tighten(self.root, database)
+        if any(not ch.isprintable() for ch in str(self.root)):
+            raise BadInput(f"library folder {str(self.root)!r}: a library's path cannot hold control characters "
+                           "(line breaks, tabs...)")
+        # Checked, and made if new, before anything else: a folder that is not (and cannot become)
+        # a library is refused with nothing made or changed in it.
+        # Another program's library.db (here, or where the URL points): its folder is not ours to tighten.
+        for url in dict.fromkeys([self.url, db.sqlite_url(self.root / "library.db")]):
+            db.refuse_someone_elses(url)
+        made = private_files.prepare(self.root, db.sqlite_file(self.url))
         # Imports a crash or kill cut short: rolled back here (see app/films/placing.py).
         self.interrupted_imports: list[str] = []
         placed = self._clear_tmp()
         leftovers.clear_dead_system_exports()
-        self.engine = db.open_engine(self.url)
+        try:
+            self.engine = db.open_engine(self.url)
+        except BaseException:
+            private_files.unmake(made)  # a new library whose database cannot be used leaves nothing
+            raise
         self._sessions = db.session_factory(self.engine)
         self._lock = threading.RLock()
         self.undo_stack = UndoStack()

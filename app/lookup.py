@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import texts
 from media.errors import Ambiguous, BadInput, NotFound
 from app.models import Clip, Event, Film, Person, Prototype, Reel, Tag, TAG_KINDS
 
@@ -14,20 +15,14 @@ MAX_NAME_CHARS = 200
 
 
 def check_name(text, what: str, limit: int = MAX_NAME_CHARS) -> str:
-    """A name as people will see it in lists and files: not empty, one line, not huge."""
-    name = str(text or "").strip()
-    if not name:
-        raise BadInput(f"{what} '': a {what} needs a name")
-    if any(not ch.isprintable() for ch in name):
-        raise BadInput(f"{what} {name[:60]!r}: a name cannot hold control characters (line breaks, tabs...)")
-    if len(name) > limit:
-        raise BadInput(f"{what} {name[:40]!r}…: too long ({len(name)} characters; at most {limit})")
-    return name
+    """A name as people will see it in lists and files: not empty, one line, not huge, nothing
+    invisible or reversing (the one rule for text: ``app.texts``)."""
+    return texts.name(text, what, limit)
 
 
 def _is_id(text: str) -> bool:
     # str.isdigit() is true for '١٢' and '²', and int() takes the first: ids are ASCII digits.
-    return text.isascii() and text.isdigit() and len(text) <= 18
+    return texts.is_ascii_id(text)
 
 
 NAMES = {"Clip": "clip", "Film": "film", "Tag": "tag", "Prototype": "prototype", "Reel": "reel",

@@ -463,3 +463,105 @@ def display_problem(env: dict[str, str] | None = None) -> str | None:
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
     return "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)"
+
+
+# -- opening files safely (media.safe_io, app.private_files) ----------------------------------
+# A temporary file is made with O_CREAT|O_EXCL: never an existing name, and never through a
+# symbolic link (POSIX says an existing link fails with EEXIST; Windows' CREATE_NEW likewise).
+# O_NOFOLLOW is added where the system has it (Linux, macOS, the BSDs), and inputs that might be
+# a FIFO are opened with O_NONBLOCK there, so opening one cannot hang. The portable path is what
+# a system without them gets (Windows: no such flags, and no FIFOs in its file system): O_EXCL
+# for what we create, and a look (``stat``) before and after opening what we read
+# (``media.safe_io``). The flags are taken by what the system has, not by ``portable()``: macOS
+# takes the portable path for children and pipes, yet has FIFOs, so it needs both flags.
+
+
+def _flag(name: str) -> int:
+    return getattr(os, name, 0)
+
+
+def exclusive_create_flags() -> int:
+    """Flags for ``os.open`` making a new file for writing that is certainly ours."""
+    return os.O_WRONLY | os.O_CREAT | os.O_EXCL | _flag("O_BINARY") | _flag("O_CLOEXEC") | _flag("O_NOFOLLOW")
+
+
+def own_file_flags(append: bool) -> int:
+    """Flags for ``os.open`` writing a file of the app's own (a log) that may already be there:
+    never through a link where the system can tell (O_NOFOLLOW)."""
+    flags = os.O_WRONLY | os.O_CREAT | _flag("O_BINARY") | _flag("O_CLOEXEC") | _flag("O_NOFOLLOW")
+    return flags | (os.O_APPEND if append else os.O_TRUNC)
+
+
+def input_flags() -> int:
+    """Flags for ``os.open`` reading a file the user named: never blocks on a FIFO."""
+    return os.O_RDONLY | _flag("O_BINARY") | _flag("O_CLOEXEC") | _flag("O_NONBLOCK")
+
+
+def opened_through_a_link(exc: OSError) -> bool:
+    """Whether ``os.open`` with O_NOFOLLOW failed because the last part was a link (ELOOP on
+    Linux and macOS, EMLINK on FreeBSD, EFTYPE on NetBSD)."""
+    return exc.errno in {errno.ELOOP, getattr(errno, "EMLINK", -1), getattr(errno, "EFTYPE", -1)}
+
+
+# -- modes: only the owner may read the library, the logs, the settings ----------------------
+# POSIX systems (Linux, macOS) say who may read a file by its mode bits: these are narrowed.
+# Windows says it by an ACL (a user's profile folder is theirs alone by default); Python's
+# ``chmod`` there only sets the read-only flag and ``stat`` invents the bits, so the portable
+# answer is to leave modes alone (``modes_matter()`` is False).
+
+
+def modes_matter() -> bool:
+    return os.name == "posix"
+
+
+def narrow_mode(path: Path, allowed: int) -> None:
+    """Take away from ``path``'s mode every bit ``allowed`` does not have (never through a link;
+    only what is too open is changed; a file that is not ours, or a read-only disk, keeps its
+    mode: the owner's choice stands)."""
+    import stat
+
+    if not modes_matter():
+        return
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISLNK(st.st_mode) or not stat.S_IMODE(st.st_mode) & ~allowed:
+        return
+    try:
+        os.chmod(path, stat.S_IMODE(st.st_mode) & allowed)
+    except OSError:
+        pass
+
+
+def set_mode(path: Path, mode: int) -> None:
+    """``path`` (just made by us) given exactly ``mode``, whatever the umask (nothing on Windows)."""
+    if modes_matter():
+        os.chmod(path, mode)
+
+
+def narrow_open_file(fd: int, allowed: int) -> None:
+    """The same as ``narrow_mode`` for a file we hold open (no name to swap meanwhile)."""
+    import stat
+
+    if modes_matter() and hasattr(os, "fchmod"):
+        mode = stat.S_IMODE(os.fstat(fd).st_mode)
+        if mode & ~allowed:
+            os.fchmod(fd, mode & allowed)
+
+
+# -- who may use a folder (app.private_files) -------------------------------------------------
+# POSIX mode bits and owners say who may write a folder. On Windows access is an ACL and Python
+# invents the mode bits (every folder reads 0o777): these questions then answer "no".
+
+
+def others_may_write(st: os.stat_result) -> bool:
+    """Whether anyone on this computer may create files in the folder ``st`` describes."""
+    import stat
+
+    return os.name == "posix" and bool(st.st_mode & stat.S_IWOTH)
+
+
+def someone_elses(st: os.stat_result) -> bool:
+    """Whether the file or folder ``st`` describes belongs to another user."""
+    return os.name == "posix" and hasattr(os, "geteuid") and st.st_uid != os.geteuid()

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from app import texts
 from app.models import CONSENT_SCOPES, PROTOTYPE_STAGES, ROLES, TAG_KINDS
 from media.errors import BadInput
 
-MAX_TEXT = 100_000
+MAX_REF = 200
 TIME_SOURCES = ("phone", "container", "file")  # media.reading.recorded_time's: how a film's time was known
 
 
@@ -65,12 +66,24 @@ class _Checker:
         raise BadInput(f"{self.name}: {what} in its library.json is not valid (the bundle is damaged or not "
                        "from ProtoReel); nothing was imported")
 
-    def text(self, d: dict, key: str, where: str, required: bool = False) -> str:
+    def text(self, d: dict, key: str, where: str, required: bool = False, rule=texts.note) -> str:
+        """A text field under the one rule for text (``app.texts``): a name or title on one line,
+        notes on several; a control character, a direction override, an invisible-only or an
+        absurdly long text refuses the bundle."""
         value = d.get(key, "")
         if value is None and not required:
             value = ""
-        if not isinstance(value, str) or len(value) > MAX_TEXT or "\x00" in value or (required and not value.strip()):
+        if not isinstance(value, str) or (required and not value.strip()):
             self.fail(f"{where} {key}")
+        try:
+            return rule(value, f"{where} {key}")
+        except BadInput as exc:
+            raise BadInput(f"{self.name}: in its library.json, {exc}; nothing was imported") from None
+
+    def ref(self, value, among, where: str) -> str:
+        """A reference to another entry (a member, a person): a short string that is there."""
+        if not isinstance(value, str) or len(value) > MAX_REF or value not in among:
+            self.fail(where)
         return value
 
     def us(self, d: dict, key: str, where: str) -> int:
@@ -108,23 +121,26 @@ def parse(data, members: set[str], name: str) -> BundleData:
         c.fail("the top level")
     tags = {}
     for n, t in enumerate(c.listed(data, "tags", "the list of tags")):
-        if not isinstance(t, dict) or t.get("kind") not in TAG_KINDS:
+        if not isinstance(t, dict) or not isinstance(t.get("kind"), str) or t.get("kind") not in TAG_KINDS:
             c.fail(f"tag {n + 1}")
-        tags[(t["kind"], c.text(t, "name", f"tag {n + 1}", True).strip())] = {
-            "color": c.text(t, "color", f"tag {n + 1}"), "description": c.text(t, "description", f"tag {n + 1}")}
+        tags[(t["kind"], c.text(t, "name", f"tag {n + 1}", True, texts.name))] = {
+            "color": c.text(t, "color", f"tag {n + 1}", rule=texts.title),
+            "description": c.text(t, "description", f"tag {n + 1}")}
     prototypes = {}
     for n, p in enumerate(c.listed(data, "prototypes", "the list of prototypes")):
-        if not isinstance(p, dict) or p.get("stage", "idea") not in PROTOTYPE_STAGES:
+        if not isinstance(p, dict) or not isinstance(p.get("stage", "idea"), str) \
+                or p.get("stage", "idea") not in PROTOTYPE_STAGES:
             c.fail(f"prototype {n + 1}")
-        prototypes[c.text(p, "name", f"prototype {n + 1}", True).strip()] = {
+        prototypes[c.text(p, "name", f"prototype {n + 1}", True, texts.name)] = {
             "summary": c.text(p, "summary", f"prototype {n + 1}"), "stage": p.get("stage", "idea")}
     people = {}
     for n, p in enumerate(c.listed(data, "people", "the list of people")):
         where = f"person {n + 1}"
-        if not isinstance(p, dict) or p.get("role") not in ROLES or p.get("consent") not in CONSENT_SCOPES:
+        if not isinstance(p, dict) or not isinstance(p.get("role"), str) or p.get("role") not in ROLES \
+                or not isinstance(p.get("consent"), str) or p.get("consent") not in CONSENT_SCOPES:
             c.fail(where)
-        ref = c.text(p, "ref", where, True)
-        people[ref] = PersonIn(ref, c.text(p, "label", where, True).strip(), p["role"], p["consent"],
+        ref = c.text(p, "ref", where, True, texts.name)
+        people[ref] = PersonIn(ref, c.text(p, "label", where, True, texts.name), p["role"], p["consent"],
                                c.date(p.get("consent_given_on"), f"{where} consent date"))
     clips = [_clip(c, n, raw, members, tags, prototypes, people)
              for n, raw in enumerate(c.listed(data, "clips", "the list of clips"))]
@@ -135,28 +151,30 @@ def parse(data, members: set[str], name: str) -> BundleData:
 
 def _clip(c: _Checker, n: int, raw, members, tags, prototypes, people) -> ClipIn:
     where = f"clip {n + 1}"
-    if not isinstance(raw, dict) or raw.get("member") not in members:
-        c.fail(f"{where} (its media)")
+    if not isinstance(raw, dict):
+        c.fail(where)
+    c.ref(raw.get("member"), members, f"{where} (its media)")
     start, end = c.us(raw, "start_us", where), c.us(raw, "end_us", where)
     if end <= start:
         c.fail(f"{where} range")
     clip_tags = []
     for t in c.listed(raw, "tags", where):
-        key = (t.get("kind"), str(t.get("name", "")).strip()) if isinstance(t, dict) else None
+        key = (t.get("kind"), t.get("name").strip()) \
+            if isinstance(t, dict) and isinstance(t.get("kind"), str) and isinstance(t.get("name"), str) else None
         if key not in tags:
             c.fail(f"{where} tag")
         clip_tags.append(key)
     protos = c.listed(raw, "prototypes", where)
-    if any(not isinstance(p, str) or p.strip() not in prototypes for p in protos):
+    if any(not isinstance(p, str) or p.strip() not in prototypes for p in protos):  # a str before the lookup
         c.fail(f"{where} prototype")
     event = raw.get("event")
     if event is not None:
         if not isinstance(event, dict):
             c.fail(f"{where} event")
-        event = {"name": c.text(event, "name", f"{where} event", True).strip(),
+        event = {"name": c.text(event, "name", f"{where} event", True, texts.name),
                  "date": c.date(event.get("date"), f"{where} event date"),
-                 "place": c.text(event, "place", f"{where} event")}
-    clip = ClipIn(raw["member"], c.text(raw, "title", where), start, end, c.text(raw, "note", where),
+                 "place": c.text(event, "place", f"{where} event", rule=texts.title)}
+    clip = ClipIn(raw["member"], c.text(raw, "title", where, rule=texts.title), start, end, c.text(raw, "note", where),
                   c.text(raw, "quote", where), bool(raw.get("safeguarding")), c.text(raw, "safeguarding_note", where),
                   clip_tags, [p.strip() for p in protos], event, c.moment(raw.get("filmed_at"), f"{where} time"))
     if clip.filmed_at is not None:
@@ -164,10 +182,12 @@ def _clip(c: _Checker, n: int, raw, members, tags, prototypes, people) -> ClipIn
         if offset is not None and (not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 1440):
             c.fail(f"{where} time zone")
         clip.filmed_offset_min = offset
-        clip.filmed_from = raw.get("filmed_from") if raw.get("filmed_from") in TIME_SOURCES else "file"
+        source = raw.get("filmed_from")
+        clip.filmed_from = source if isinstance(source, str) and source in TIME_SOURCES else "file"
     for p in c.listed(raw, "people", where):
-        if not isinstance(p, dict) or p.get("person") not in people:
+        if not isinstance(p, dict):
             c.fail(f"{where} person")
+        c.ref(p.get("person"), people, f"{where} person")
         ranges = []
         for r in c.listed(p, "ranges", where):
             if (not isinstance(r, list) or len(r) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)

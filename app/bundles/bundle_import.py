@@ -28,8 +28,8 @@ from app.codebook import codebook
 from app.films import events, importing, placing
 from app.films.content import film_facts
 from app.films.importing import Staged
-from app import lookup
-from media.errors import ProtoReelError
+from app import lookup, texts
+from media.errors import BadInput, ProtoReelError
 from media.jobs import CancelToken, ProgressFn, no_progress, sub_progress
 from media.oslayer import stored_path
 from media.reading.probe import probe_quick
@@ -86,8 +86,9 @@ def import_bundle(lib: Library, path: Path | str, progress: ProgressFn = no_prog
         progress(1.0, "already in the library")
         return report
     staged: dict[str, Staged] = {}
+    wanted = [m for m in dict.fromkeys(c.member for c in data.clips) if shas[m] not in known]
+    _check_room(lib, bundle, wanted)
     try:
-        wanted = [m for m in dict.fromkeys(c.member for c in data.clips) if shas[m] not in known]
         for n, member in enumerate(wanted):
             step = sub_progress(progress, 0.3 + 0.65 * n / len(wanted), 0.3 + 0.65 * (n + 1) / len(wanted))
             staged[member] = _stage(lib, bundle, member, step, cancel)
@@ -98,6 +99,18 @@ def import_bundle(lib: Library, path: Path | str, progress: ProgressFn = no_prog
     finally:
         for st in staged.values():
             shutil.rmtree(st.work, ignore_errors=True)
+
+
+SPARE_BYTES = 256 << 20  # thumbnails, waveforms and the database's growth beside the films
+
+
+def _check_room(lib: Library, bundle, members: list[str]) -> None:
+    """The films must fit on the library's disk before the first one is copied out."""
+    needed = sum(bundle.manifest["members"][m]["size"] for m in members) + SPARE_BYTES
+    free = shutil.disk_usage(lib.tmp_dir).free
+    if needed > free:
+        raise BadInput(f"{bundle.path.name}: its films need {needed / 1e9:.1f} GB and the library's disk has "
+                       f"{free / 1e9:.1f} GB free; free some space and import it again")
 
 
 def _stage(lib: Library, bundle, member: str, progress: ProgressFn, cancel: CancelToken) -> Staged:
@@ -244,6 +257,7 @@ def _prototype(s, pname: str, facts: dict, report: ImportReport) -> int:
 def _person(s, p, bundle_name: str, report: ImportReport) -> int:
     """The person this bundle's sender calls ``p.ref``: met before (a mapping in the library's
     meta), or new, named by their pseudonym (or role) as nobody here knows their name."""
+    bundle_name = texts.from_file_name(bundle_name, "a bundle")  # said in their notes: a name, never a control
     mapping = s.get(LibraryMeta, PERSON_KEY + p.ref)
     person = s.get(Person, int(mapping.value)) if mapping and mapping.value.isdigit() else None
     if person is not None:

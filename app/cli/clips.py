@@ -50,7 +50,7 @@ def register(commands: Commands) -> None:
 
     safeguard = commands.command("safeguard", cmd_safeguard, help="flag clips as distressing (content warning)")
     safeguard.add_argument("clips", nargs="+")
-    safeguard.add_argument("--note", default="", help="the warning's text")
+    safeguard.add_argument("--note", default="", help="the warning's text (not with --off)")
     safeguard.add_argument("--off", action="store_true", help="remove the flag")
 
 
@@ -130,6 +130,9 @@ def cmd_clips(lib, args, out) -> int:
 def cmd_safeguard(lib, args, out) -> int:
     from app.clips import safeguarding
 
+    if args.off and args.note:
+        raise BadInput(f"--note {args.note[:40]!r}: not used with --off (a clip without the flag shows no warning); "
+                       "leave out --note (or leave out --off to flag the clip with this warning)")
     with lib.read() as s:
         ids = [lookup.clip(s, ref).id for ref in args.clips]
     safeguarding.flag(lib, ids, on=not args.off, note=args.note)

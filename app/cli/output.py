@@ -6,14 +6,37 @@ from __future__ import annotations
 import json
 import sys
 
+from app.texts import shown
 from media import timecode
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def one_line(message: str) -> str:
-    """Control characters (a newline in a file name...) shown escaped, so a message stays one line."""
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in str(message))
+    """Control characters (a newline in a file name...), direction overrides and invisible
+    characters shown escaped, so a message stays one line and reads as it is."""
+    return shown(message)
+
+
+def safe_text(text: str) -> str:
+    """A record's text for a terminal: its own line breaks kept, anything a value carries that
+    a terminal would act on (escape sequences, carriage returns, direction overrides) escaped."""
+    return "\n".join(shown(line) for line in str(text).split("\n"))
+
+
+def safe_json(data: dict) -> str:
+    """One JSON object on one line; characters JSON leaves raw that a terminal would act on
+    (C1 controls, direction overrides, line separators) written as \\u escapes too."""
+    text = json.dumps(data, ensure_ascii=False)
+    return "".join(ch if ch.isprintable() or ch == " " else _json_escape(ch) for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 class Out:
@@ -23,7 +46,7 @@ class Out:
         self.as_json = as_json
 
     def record(self, data: dict, text: str) -> None:
-        print(json.dumps(data, ensure_ascii=False) if self.as_json else text, flush=True)
+        print(safe_json(data) if self.as_json else safe_text(text), flush=True)
 
     @staticmethod
     def fail(message: str) -> None:
@@ -41,7 +64,7 @@ def progress_on_terminal():
         return lambda fraction, message="": None
 
     def show(fraction: float, message: str = "") -> None:
-        print(f"\r{fraction * 100:5.1f}%  {message[:70]:70}", end="", file=sys.stderr, flush=True)
+        print(f"\r{fraction * 100:5.1f}%  {shown(message)[:70]:70}", end="", file=sys.stderr, flush=True)
         if fraction >= 1.0:
             print(file=sys.stderr)
     return show

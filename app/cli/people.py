@@ -4,7 +4,7 @@ and their faces (picked once from a frame, so exports can tell them apart)."""
 from __future__ import annotations
 
 from app import lookup
-from app.cli.grammar import SCOPES, Commands
+from app.cli.grammar import SCOPES, Commands, whole_number
 from app.cli.output import EXIT_OK
 from media import timecode
 from media.errors import BadInput
@@ -45,7 +45,7 @@ def register(commands: Commands) -> None:
     face.add_argument("name")
     face.add_argument("film")
     face.add_argument("time", metavar="TC", help="a frame of the film where the person faces the camera")
-    face.add_argument("--pick", type=int, default=None, metavar="N",
+    face.add_argument("--pick", type=whole_number, default=None, metavar="N",
                       help="which face, numbered from the left (needed when the frame shows more than one)")
     commands.action("person", "faces", cmd_person_faces, help="the faces known for a person").add_argument("name")
 

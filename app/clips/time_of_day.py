@@ -15,15 +15,24 @@ from media.errors import BadInput
 from media.reading.recorded_time import RecordedTime
 
 WINDOW_MIN = 30  # a clip within half an hour either side counts
-_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")  # ASCII digits only: int() would take '١١' and '１１'
+_HOUR = re.compile(r"[0-9]{1,2}")
 
 
-def parse_clock(text: str, what: str = "--at ") -> int:
-    """Minutes after midnight from ``HH:MM`` or ``HH`` (``what`` names the field in the message)."""
-    match = _CLOCK.match(text.strip())
-    if not match or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
-        raise BadInput(f"{what}{text}: not a time of day (give HH:MM, e.g. 11:00)")
-    return int(match.group(1)) * 60 + int(match.group(2) or 0)
+def parse_clock(text: str, what: str = "--at ", hour_alone: bool = False) -> int:
+    """Minutes after midnight from ``HH:MM`` (``what`` names the field in the message). An hour
+    alone ("11") is taken only with ``hour_alone`` (the Filmed-at box, which shows at once the
+    time it filters on); the command line says what it wants instead of guessing."""
+    raw = str(text).strip()
+    shown = repr(raw) if not raw.isprintable() or not raw.isascii() else raw
+    if _HOUR.fullmatch(raw) and int(raw) <= 23:
+        if hour_alone:
+            return int(raw) * 60
+        raise BadInput(f"{what}{raw}: give the time of day as HH:MM ({int(raw):02d}:00 for {int(raw)} o'clock)")
+    match = _CLOCK.fullmatch(raw)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise BadInput(f"{what}{shown}: not a time of day (give HH:MM with digits 0-9, e.g. 11:00)")
+    return int(match.group(1)) * 60 + int(match.group(2))
 
 
 def film_recorded(film: Film) -> RecordedTime | None:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app import texts
 from media.export import csv_cells
+from media.safe_io import read_bounded
 from media.errors import BadInput
 from media.export.atomic import atomic_output
 from app.library import Library
@@ -85,43 +87,102 @@ def _read_rows(path: Path) -> list:
     if suffix not in (".json", ".csv"):
         raise BadInput(f"{path}: a codebook file is .json or .csv")
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(f"{path}: too big for a codebook (over {MAX_FILE_BYTES // 1_000_000} MB)")
+        # Read at most MAX_FILE_BYTES, counted as read (a device says it holds 0 bytes); a FIFO or
+        # a device is refused before it is opened.
+        raw = read_bounded(path, MAX_FILE_BYTES, "a codebook")
         # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark, which is not part of "kind".
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
         if suffix == ".json":
             rows = json.loads(text)["tags"]
         else:
             rows = [{k: csv_cells.unescape(v) if isinstance(v, str) else v for k, v in row.items()}
                     for row in csv.DictReader(text.splitlines())]
+    except RecursionError:
+        raise BadInput(f"{path}: not a codebook file (nested too deeply)") from None
     except (OSError, ValueError, KeyError, TypeError, csv.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         raise BadInput(f"{path}: not a codebook file ({reason})") from exc
     if not isinstance(rows, list):
         raise BadInput(f"{path}: not a codebook file (no list of tags)")
+    if not rows:
+        raise BadInput(f"{path}: no tags in it; nothing was imported")
     return rows
+
+
+SHORTCUTS = tuple("123456789")
+TRUE, FALSE = ("true", "yes", "1"), ("false", "no", "0")
+
+
+def _text(path: Path, n: int, row: dict, key: str, rule, what: str) -> str:
+    value = row.get(key)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise BadInput(f"{path}: entry {n}: {key} is not text; nothing was imported")
+    return rule(value, f"{path}: entry {n}: {what}")
+
+
+def _shortcut(path: Path, n: int, value) -> str | None:
+    """A key 1-9, or None when the entry gives none (the tag keeps its own)."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if text not in SHORTCUTS:
+        raise BadInput(f"{path}: entry {n}: shortcut {value!r} is not a key from 1 to 9; nothing was imported")
+    return text
+
+
+def _archived(path: Path, n: int, value) -> bool | None:
+    """True or False, or None when the entry does not say (the tag stays as it is)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else str(value) if value in (0, 1) else None
+    if text in TRUE or text in FALSE:
+        return text in TRUE
+    raise BadInput(f"{path}: entry {n}: archived {value!r} is not true or false; nothing was imported")
 
 
 def read_file(lib: Library, path) -> int:
     """Import tags: new ones are added, existing ones (same kind and name) take the file's
-    colour and description, parents are set. One undoable step; returns the count."""
+    colour, description, shortcut and archived state, parents are set. One undoable step;
+    returns the count. Anything in the file that cannot be taken refuses the whole file."""
     path = Path(path).expanduser()
     rows = _read_rows(path)
+    checked, keys = [], {}
     for n, row in enumerate(rows, 1):
         if not isinstance(row, dict) or not str(row.get("name") or "").strip():
             raise BadInput(f"{path}: entry {n} has no name")
-        check_kind(str(row.get("kind") or ""))
+        name = _text(path, n, row, "name", texts.name, "tag")
+        kind = check_kind(str(row.get("kind") or ""))
         if row.get("color"):
             check_color(str(row["color"]))
+        description = _text(path, n, row, "description", texts.note, "description")
+        key = _shortcut(path, n, row.get("shortcut"))
+        if key is not None and key in keys:
+            raise BadInput(f"{path}: entries {keys[key]} and {n} both have the shortcut {key}; nothing was imported")
+        if key is not None:
+            keys[key] = n
+        checked.append((name, kind, description, key, _archived(path, n, row.get("archived"))))
     with lib.op(f"Import codebook {path.name}") as s:
         made = []
-        for row in rows:
-            tag = get_or_create(s, str(row["name"]), str(row["kind"]), row.get("color") or None)
+        for row, (name, kind, description, key, archived) in zip(rows, checked):
+            tag = get_or_create(s, name, kind, row.get("color") or None)
             if row.get("color"):
                 tag.color = check_color(str(row["color"]))
-            if row.get("description"):
-                tag.description = str(row["description"])
+            if description:
+                tag.description = description
+            if archived is not None:
+                tag.archived = archived
             made.append(tag)
+        s.flush()
+        for tag, (_name, _kind, _description, key, _archived_) in zip(made, checked):
+            if key is not None:
+                for other in s.scalars(select(Tag).where(Tag.shortcut == key, Tag.id != tag.id)):
+                    other.shortcut = None
+                s.flush()
+                tag.shortcut = key
         every = list(s.scalars(select(Tag)))
         for n, (row, tag) in enumerate(zip(rows, made), 1):
             ref = str(row.get("parent") or "").strip()

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app import lookup
+from app import lookup, texts
 from app.films import events
 from app.library import Library
 from app.models import Film
 from media.errors import BadInput, StorageError
 from media.files import hash_file
+from media.safe_io import regular_file
 from media.jobs import CancelToken
 from media.oslayer import stored_path
 
@@ -38,7 +39,7 @@ def check_missing(lib: Library) -> list[int]:
 def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | None = None) -> int:
     """Point a film at its moved file. The content must be the same (same sha256)."""
     new_path = Path(new_path).expanduser().absolute()
-    if not new_path.is_file():
+    if regular_file(new_path, "a film is read from a file") is None:  # never a FIFO or a device
         raise BadInput(f"{new_path}: file not found")
     with lib.read() as s:
         film = lookup.film(s, film_ref)
@@ -62,9 +63,7 @@ def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | N
 
 
 def rename(lib: Library, film_id: int, title: str) -> None:
-    title = title.strip()
-    if not title:
-        raise BadInput("film title '': a film needs a title")
+    title = texts.name(title, "film title", texts.TITLE_CHARS)  # checked before the library is touched
     with lib.op("Rename film") as s:
         lookup.by_id(s, Film, film_id).title = title
 

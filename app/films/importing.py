@@ -32,9 +32,10 @@ from typing import Iterable
 
 from sqlalchemy import select
 
+from app import texts
 from app.films import events, placing
 from app.films.content import PENDING, film_facts, hash_and_analyse, same_content
-from app.films.import_order import expand_and_order, recorded_fields
+from app.films.import_order import expand_and_order, recorded_fields, refusals
 from app.library import Library
 from app.models import Film
 from media.errors import BadInput, ProtoReelError, StorageError
@@ -109,7 +110,7 @@ def stage(lib: Library, info: MediaInfo, link: bool, progress: ProgressFn, cance
 
 
 def _new_film(lib: Library, s, info: MediaInfo, event: str | None, **fields) -> Film:
-    film = Film(title=info.path.stem, original_name=info.path.name, **film_facts(info),
+    film = Film(title=texts.from_file_name(info.path.stem), original_name=info.path.name, **film_facts(info),
                 **recorded_fields(info.recorded or recorded_time(info.path)), **fields)
     if event:
         film.event = events.get_or_create(s, event)
@@ -148,9 +149,9 @@ def import_files(
     cleaning up the files in hand (files already imported stay). Results are in that order."""
     cancel = cancel or CancelToken()
     _check_event(event)
-    sources = expand_and_order(list(sources))
+    refused, sources = _refuse_and_expand(lib, list(sources))
     if not sources:
-        return []
+        return refused
     done = [0.0] * len(sources)
     # Films join the library in the batch's order (the same content twice: the first is kept,
     # whichever finished its decoding first).
@@ -178,7 +179,16 @@ def import_files(
         except BaseException:
             cancel.cancel()
             raise
-    return join_event(lib, results, event)
+    return refused + join_event(lib, results, event)
+
+
+def _refuse_and_expand(lib: Library, given: list) -> tuple[list[ImportResult], list[Path]]:
+    """A library (this one or another) or its insides, and a folder with no films, are refused
+    as a whole (one result each); the rest is expanded into the files to import."""
+    refused = refusals(given, lib.root)
+    skip = {path for path, _ in refused}
+    keep = [p for p in given if Path(p).expanduser().absolute() not in skip]
+    return [ImportResult(path, error=reason) for path, reason in refused], expand_and_order(keep)
 
 
 def import_file(
@@ -261,8 +271,7 @@ def register_files(
     a refused one is reported (``error``) and the batch goes on."""
     cancel = cancel or CancelToken()
     _check_event(event)
-    sources = expand_and_order(list(sources))
-    results = []
+    results, sources = _refuse_and_expand(lib, list(sources))
     for n, source in enumerate(sources):
         cancel.check()
         sub_progress(progress, n / len(sources), (n + 1) / len(sources))(0.0, f"{Path(source).name}: checking")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from fractions import Fraction
 
@@ -17,6 +18,7 @@ from media.errors import BadInput
 from media.export.plan import ExportSettings, Person, PlanItem, ReelPlan
 
 DEFAULT_FPS = Fraction(30)
+_RATE = re.compile(r"[0-9]{1,6}(\.[0-9]{1,6})?(/[0-9]{1,6})?")
 DEFAULT_WARNING = "The next clip shows distressing content."
 REEL_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
               Fraction(50), Fraction(60000, 1001), Fraction(60))
@@ -78,8 +80,9 @@ def parse_reel_rate(text: str) -> Fraction | None:
     text = (text or "").strip().lower()
     if text in ("", "auto"):
         return None
-    try:
-        fps = Fraction(text) if "/" in text else Fraction(text).limit_denominator(1001)
+    try:  # ASCII digits only: Fraction() and float() take '٢٥' and '２５' too
+        fps = None if not _RATE.fullmatch(text) else \
+            Fraction(text) if "/" in text else Fraction(text).limit_denominator(1001)
     except (ValueError, ZeroDivisionError):
         fps = None
     rate = standard_rate(fps) if fps else None

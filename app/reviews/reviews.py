@@ -29,13 +29,14 @@ from app.ways_out.name_guard import Guard, NameRefused, Note, Text, no_note
 from app.ways_out.name_texts import CLIP_FIX
 from app.prototypes import evidence
 from app import queries
+from app import texts as text_rule  # `texts` is a local name below (what the name guard reads)
 from app.reels import reel_plan
 from app.library import Library
 from app.models import (
     MARK_KINDS, Clip, ClipPrototype, ClipTag, Film, Prototype, Review, ReviewAction, ReviewItem, ReviewMark,
     ReviewNote, Tag, utcnow,
 )
-from app import lookup
+from app import lookup, texts
 from app.queries import ClipFilter
 from media.errors import BadInput, ConsentRefused
 from media.export.plan import Person, PlanItem
@@ -59,6 +60,9 @@ def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list
     given = [x is not None for x in (reel, prototype, event, clip_ids)]
     if sum(given) != 1:
         raise BadInput("present: give one of a reel, --prototype NAME, --event NAME or clips")
+    discuss = text_rule.note(discuss, "question to discuss")  # typed for every clip (copies of a reel's are not)
+    if title is not None:
+        title = text_rule.name(title, "review title", text_rule.TITLE_CHARS)
     audience = check_audience(audience or DEFAULT_AUDIENCE)
     with lib.read() as s:
         fields, items, discuss_by_position = _running_order(lib, s, reel, prototype, event, clip_ids)
@@ -191,7 +195,7 @@ def find(lib: Library, ref) -> int:
     """A review by id, or by exact title when only one review has it."""
     text = str(ref).strip()
     with lib.read() as s:
-        if text.isdigit() and s.get(Review, int(text)) is not None:
+        if texts.is_ascii_id(text) and s.get(Review, int(text)) is not None:  # not '١': ids are 0-9
             return int(text)
         ids = list(s.scalars(select(Review.id).where(Review.title == text)))
     if len(ids) == 1:
@@ -297,6 +301,7 @@ def delete_action(lib: Library, action_id: int) -> None:
 
 
 def set_discuss(lib: Library, item_id: int, question: str) -> None:
+    question = text_rule.note(question, "question to discuss")  # typed in the presenter view: people's text
     with lib.op("Discussion question", undoable=False) as s:
         s.get(ReviewItem, item_id).discuss = question
 

@@ -29,10 +29,11 @@ from media import oslayer
 from media.errors import BadInput, FolderUnusable
 from app.ways_out import known_libraries
 from media.reading import media_sniff
+from media.safe_io import regular_file
 from app.library import Library, default_library_dir
 from app.models import Film
 
-MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; the hidden temporary name adds ~30
+MAX_NAME_BYTES = 200  # a file name is at most 255 bytes; the hidden temporary name adds ~45
 MAX_PATH_CHARS = 3000
 
 
@@ -64,6 +65,7 @@ def _mode_writable(path: Path) -> bool:
 def _check_existing(out: Path, lib: Library, replace: bool) -> None:
     if not os.path.lexists(out):
         return
+    regular_file(out, "an export replaces only a file")  # a FIFO or a device: never opened, never replaced
     if not replace:
         raise BadInput(f"{out}: a file is already there; choose another name, or replace it (--replace)")
     if not _mode_writable(out):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from media.safe_io import create_exclusive
+
 MAX_REMEMBERED = 100
 
 
@@ -38,10 +40,12 @@ def remember(root: Path) -> None:
             return
         lines = [*lines, str(root)][-MAX_REMEMBERED:]
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(lines) + "\n")
-        os.replace(partial, path)
+        fd, partial = create_exclusive(path.parent, f".{path.name}.", mode=0o600)  # never through a link
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write("\n".join(lines) + "\n")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
     except (OSError, UnicodeDecodeError):
         pass

@@ -1,10 +1,16 @@
 """Exports appear whole or not at all: written to a hidden temporary file beside the target,
 renamed into place only when complete. A cancelled, failed or killed export leaves no file
-at the target path. Nothing is put in place for the user without the gate's pass."""
+at the target path. Nothing is put in place for the user without the gate's pass.
+
+The temporary file's name carries a random part nobody can guess, and it is made here, new
+(``media.safe_io.create_exclusive``: never an existing name, never through a link), before the
+writer opens it by name; a link planted beside the target under any name is left alone, and
+what is renamed into place must still be that plain file."""
 
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -13,6 +19,7 @@ from typing import Callable, Iterator
 from media import oslayer
 from media.errors import StorageError
 from media.files import pid_alive, storage_error
+from media.safe_io import create_exclusive
 
 PARTIAL_PREFIX = ".protoreel-partial-"
 
@@ -107,15 +114,23 @@ def atomic_output(target: Path) -> Iterator[Path]:
     if not os.access(folder, os.W_OK):
         raise StorageError(f"{folder}: this folder cannot be written to (permission denied)")
     clear_stale_partials(folder)
-    temp = folder / f"{PARTIAL_PREFIX}{os.getpid()}-{target.name}"
+    temp = None
     try:
+        fd, temp = create_exclusive(folder, f"{PARTIAL_PREFIX}{os.getpid()}-", f"-{target.name}")
+        os.close(fd)
         yield temp
-        if not temp.exists():
-            raise StorageError(f"{target}: the export produced no file")
+        try:
+            st = temp.lstat()
+        except FileNotFoundError:
+            raise StorageError(f"{target}: the export produced no file") from None
+        if not stat.S_ISREG(st.st_mode):  # replaced behind the writer's back: never put in place
+            raise StorageError(f"{target}: the export's temporary file was replaced by something else; "
+                               "nothing was written")
         with open(temp, "rb+") as fh:
             os.fsync(fh.fileno())
         _publish(token, temp, target)
     except OSError as exc:
         raise storage_error(exc, target) from exc
     finally:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
+from media import oslayer
 from media.export.atomic import PARTIAL_PREFIX
 from media.files import pid_alive
 
@@ -46,12 +48,22 @@ def owner(folder: Path, prefix: str) -> int | None:
     return int(pid) if pid.isdigit() else None
 
 
+def _ours(folder: Path) -> bool:
+    """A real folder of this user's (the system's temporary folder is shared: a folder someone
+    else made under our prefix, or a link, is not ours to clear)."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and not oslayer.someone_elses(st)
+
+
 def clear_dead_system_exports() -> int:
     """Work folders of dead exports in the system's temporary folder; returns how many."""
     cleared = 0
     for folder in Path(tempfile.gettempdir()).glob(SYSTEM_PREFIX + "*"):
         pid = owner(folder, SYSTEM_PREFIX)
-        if pid is not None and pid != os.getpid() and not pid_alive(pid) and folder.is_dir():
+        if pid is not None and pid != os.getpid() and not pid_alive(pid) and _ours(folder):
             clear_work_dir(folder)
             cleared += 1
     return cleared

@@ -4,7 +4,11 @@ replacing footage that ProtoReel does not know about."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
+
+from media import oslayer
 
 # What the import dialog offers (films and sound), and beyond it what else counts as footage.
 FILM_SUFFIXES = (".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mts", ".m2ts", ".ts", ".mpg", ".mpeg",
@@ -29,11 +33,18 @@ _SIGNATURES = [
 
 
 def is_media(path: Path) -> bool:
+    """Whether ``path`` holds footage. Only a regular file is read (a FIFO or a device is never
+    opened by name: opening a FIFO waits for a writer for ever); anything else is not media."""
     if Path(path).suffix.lower() in MEDIA_SUFFIXES:
         return True
     try:
-        with open(path, "rb") as f:
-            head = f.read(400)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        fd = os.open(path, oslayer.input_flags())  # non-blocking, should it have become a FIFO since
+        try:
+            head = os.read(fd, 400) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+        finally:
+            os.close(fd)
     except OSError:
         return False
     if any(head[at:at + len(sig)] == sig for at, sig in _SIGNATURES):

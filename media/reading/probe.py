@@ -9,6 +9,7 @@ thumbnail and waveform pass over the packets (``exact``), so the file is read on
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -17,6 +18,7 @@ from pathlib import Path
 import av
 import av.error
 
+from media.safe_io import kind_of
 from media.errors import UnsupportedMedia
 from media.jobs import CancelToken
 from media.reading.orientation import Orientation
@@ -171,6 +173,8 @@ def probe(path: Path | str, cancel: CancelToken | None = None, quick: bool = Fal
         raise UnsupportedMedia(f"{path}: file not found")
     if path.is_dir():
         raise UnsupportedMedia(f"{path}: is a folder, not a file")
+    if not path.is_file():  # a FIFO would block the demuxer for ever; a device never ends
+        raise UnsupportedMedia(f"{path}: is {kind_of(path.stat().st_mode)}, not a file; films are read from files")
     size = path.stat().st_size
     if size == 0:
         raise _refuse(path, "the file is empty (0 bytes)")
@@ -248,3 +252,59 @@ def _probe_audio(stream, info: MediaInfo, firsts: dict | None = None) -> bool:
     info.audio_rate = frame.sample_rate
     info.audio_channels = frame.layout.nb_channels if frame.layout else None
     return True
+
+
+class FileWindow(io.RawIOBase):
+    """``size`` bytes of an open file from ``start`` on, as a file of their own (a film stored
+    inside a bundle, read where it lies: nothing copied out)."""
+
+    def __init__(self, fh, start: int, size: int) -> None:
+        super().__init__()
+        self._fh, self._start, self._size, self._at = fh, start, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        want = max(0, min(len(buffer), self._size - self._at))
+        if not want:
+            return 0
+        self._fh.seek(self._start + self._at)
+        data = self._fh.read(want)
+        buffer[:len(data)] = data
+        self._at += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._at, io.SEEK_END: self._size}[whence]
+        self._at = max(0, base + offset)
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
+
+
+GLANCE_PACKETS = 50
+
+
+def film_problem(fileobj) -> str | None:
+    """Why ``fileobj`` is not a film FFmpeg can play (None: it is): it must open, hold a video
+    or audio stream, and give a packet with data among its first ones. Reads its header and a
+    few packets only, whatever its size (a bundle's member is checked so before it is hashed
+    or copied out: gigabytes of zeros behind an MP4's first box are refused in a moment)."""
+    try:
+        with av.open(fileobj, metadata_errors="ignore") as container:
+            video, audio = pick_streams(container)
+            if not video and not audio:
+                return "holds no video or audio stream"
+            for n, packet in enumerate(container.demux(*video, *audio)):
+                if packet.size:
+                    return None
+                if n >= GLANCE_PACKETS:
+                    break
+            return "holds no video frames or audio samples (damaged, or cut short while copying)"
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError, OSError):
+        return "not a video or audio file FFmpeg can open (unknown format, encrypted or damaged)"

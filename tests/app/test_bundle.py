@@ -304,7 +304,8 @@ def test_a_damaged_or_foreign_bundle_is_refused_and_the_library_is_unchanged(goo
         with zipfile.ZipFile(bad, "a") as zf:
             zf.writestr("media/3.mp4", b"smuggled")
     elif damage == "bad_data":  # a consistent manifest over nonsense: the hash is right, the data is not
-        data = json.dumps({"clips": [{"member": "media/1.mp4", "start_us": 5, "end_us": 1}]}).encode()
+        data = json.dumps({"clips": [{"member": m, "start_us": 5, "end_us": 1}
+                                     for m in manifest["members"] if m.startswith("media/")]}).encode()
         import hashlib
 
         manifest["members"]["library.json"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}

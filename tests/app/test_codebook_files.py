@@ -111,3 +111,28 @@ def test_a_library_that_already_has_a_loop_opens_and_lists_its_tags(tmp_path):
         assert shown[a] is None and shown[b] is None  # each loop member shown at the top
         with lib.read() as s:  # and the library itself was not changed by reading it
             assert s.get(Tag, a).parent_id == b
+
+
+def test_shortcuts_and_archived_travel_both_ways_and_bad_ones_refuse_the_file(lib, tmp_path):
+    """Issue 23: they used to be dropped on import, silently, whatever they said."""
+    codebook.add(lib, "Night buses", "challenge")
+    codebook.set_shortcut(lib, tag(lib, "challenge", "Night buses").id, "7")
+    codebook.set_archived(lib, tag(lib, "challenge", "Night buses").id, True)
+    for suffix in (".csv", ".json"):
+        out = tmp_path / f"book{suffix}"
+        codebook_files.write_file(lib, out)
+        with Library.open(tmp_path / f"other{suffix}") as other:
+            codebook_files.read_file(other, out)
+            moved = tag(other, "challenge", "Night buses")
+            assert moved.shortcut == "7" and moved.archived is True
+    before = library_state(lib)
+    for bad, reason in (('{"tags": [{"kind": "theme", "name": "A", "shortcut": "\u0661"}]}', "shortcut"),
+                        ('{"tags": [{"kind": "theme", "name": "A", "shortcut": 10}]}', "shortcut"),
+                        ('{"tags": [{"kind": "theme", "name": "A", "archived": "maybe"}]}', "archived"),
+                        ('{"tags": [{"kind": "theme", "name": "A", "shortcut": "3"}, '
+                         '{"kind": "theme", "name": "B", "shortcut": "3"}]}', "both have the shortcut 3"),
+                        ('{"tags": []}', "no tags")):
+        (tmp_path / "bad.json").write_text(bad, encoding="utf-8")
+        with pytest.raises(BadInput, match=reason):
+            codebook_files.read_file(lib, tmp_path / "bad.json")
+    assert library_state(lib) == before

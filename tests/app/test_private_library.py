@@ -125,3 +125,55 @@ def test_an_export_to_a_full_disk_exits_2_in_one_line(tmp_path, counting_film, c
             err = capsys.readouterr().err
             assert err.count("\n") == 1 and "disk is full" in err, err
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]  # no half-written file left
+
+
+# -- issue 23, item 1: hands off what is not ours ---------------------------------------------
+def test_an_empty_folder_of_yours_becomes_the_library(tmp_path, open_umask):
+    folder = tmp_path / "made-by-hand"
+    folder.mkdir(mode=0o755)
+    assert main(["films", "--library", str(folder)]) == 0
+    assert mode(folder) == 0o700 and (folder / "library.db").is_file()
+
+
+def test_a_library_cut_short_while_being_made_opens(tmp_path):
+    """A folder holding only a library's own names (a crash while it was being made) is one."""
+    root = tmp_path / "lib"
+    (root / ".tmp").mkdir(parents=True)
+    (root / "media").mkdir()
+    assert main(["films", "--library", str(root)]) == 0
+    assert (root / "library.db").is_file()
+
+
+def test_what_a_link_inside_a_library_points_at_is_not_tightened(tmp_path, open_umask):
+    """media/ moved to another disk and linked back: the other disk's folder keeps its mode."""
+    with Library.open(tmp_path / "lib"):
+        pass
+    root = tmp_path / "lib"
+    elsewhere = tmp_path / "big-disk" / "films"
+    elsewhere.mkdir(parents=True)
+    elsewhere.chmod(0o755)
+    (root / "media").rmdir()
+    (root / "media").symlink_to(elsewhere)
+    root.chmod(0o755)
+    assert main(["films", "--library", str(root)]) == 0
+    assert mode(root) == 0o700 and mode(elsewhere) == 0o755
+
+
+def test_a_database_file_elsewhere_keeps_its_owners_mode(tmp_path, open_umask):
+    """--database-url naming a file outside the library: a new one is made 600; an existing one
+    (the owner chose its mode) is used as it is."""
+    url = f"sqlite:///{tmp_path / 'team.db'}"
+    assert main(["films", "--library", str(tmp_path / "lib"), "--database-url", url]) == 0
+    assert mode(tmp_path / "team.db") == 0o600
+    (tmp_path / "team.db").chmod(0o640)
+    assert main(["films", "--library", str(tmp_path / "lib"), "--database-url", url]) == 0
+    assert mode(tmp_path / "team.db") == 0o640
+
+
+def test_a_new_library_whose_database_cannot_be_used_leaves_nothing(tmp_path, capsys):
+    (tmp_path / "not-a.db").write_text("someone's notes")
+    assert main(["films", "--library", str(tmp_path / "a" / "b" / "lib"),
+                 "--database-url", f"sqlite:///{tmp_path / 'not-a.db'}"]) == 2
+    assert "not a ProtoReel library" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a.db"]
+    assert (tmp_path / "not-a.db").read_text() == "someone's notes"

@@ -398,3 +398,75 @@ def test_a_display_that_cannot_be_reached_says_so_in_one_line(tmp_path):
     lines = [line for line in done.stderr.strip().splitlines() if "messages go to" not in line]
     assert len(lines) == 1 and lines[0].startswith("ProtoReel: no window could be opened (could not connect to "
                                                    "display :4321)"), done.stderr
+
+
+# -- files: modes, links, FIFOs ----------------------------------------------------------------
+
+def test_no_mode_or_open_flag_is_reached_for_outside_the_os_layer():
+    """chmod, fchmod, O_NOFOLLOW, O_NONBLOCK, mkfifo: only in media/oslayer.py (the portable path
+    decides there what a system without them does)."""
+    import ast
+
+    wanted = {"chmod", "fchmod", "lchmod", "mkfifo", "O_NOFOLLOW", "O_NONBLOCK", "splice"}
+    found = []
+    for folder in ("app", "media", "ui"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path.name == "oslayer.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                name = node.attr if isinstance(node, ast.Attribute) else node.value if (
+                    isinstance(node, ast.Constant) and isinstance(node.value, str)) else None
+                if name in wanted:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    assert found == []
+
+
+def test_a_system_with_the_flags_uses_them_whichever_path_it_takes(monkeypatch):
+    """macOS takes the portable path for children and pipes, yet has FIFOs and links: it keeps
+    O_NOFOLLOW and O_NONBLOCK. Without them (Windows) O_EXCL remains."""
+    nofollow, nonblock = os.O_NOFOLLOW, os.O_NONBLOCK
+    monkeypatch.setenv(oslayer.FORCE_PORTABLE_ENV, "1")
+    assert oslayer.exclusive_create_flags() & nofollow and oslayer.exclusive_create_flags() & os.O_EXCL
+    assert oslayer.input_flags() & nonblock and oslayer.own_file_flags(True) & nofollow
+    monkeypatch.delattr(os, "O_NOFOLLOW")
+    monkeypatch.delattr(os, "O_NONBLOCK")
+    assert not oslayer.exclusive_create_flags() & nofollow and oslayer.exclusive_create_flags() & os.O_EXCL
+    assert not oslayer.input_flags() & nonblock and not oslayer.own_file_flags(False) & nofollow
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs in this file system (Windows, or the portable run)")
+def test_a_fifo_opened_as_an_input_does_not_hang(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    fd = os.open(fifo, oslayer.input_flags())  # without O_NONBLOCK this waits for a writer for ever
+    os.close(fd)
+
+
+def test_modes_are_narrowed_never_widened_and_never_through_a_link(tmp_path):
+    theirs = tmp_path / "theirs.txt"
+    theirs.write_text("x")
+    theirs.chmod(0o644)
+    link = tmp_path / "link"
+    link.symlink_to(theirs)
+    oslayer.narrow_mode(link, 0o600)
+    assert theirs.stat().st_mode & 0o777 == 0o644
+    oslayer.narrow_mode(theirs, 0o600)
+    assert theirs.stat().st_mode & 0o777 == 0o600
+    theirs.chmod(0o400)
+    oslayer.narrow_mode(theirs, 0o600)  # already narrower: left as the owner set it
+    assert theirs.stat().st_mode & 0o777 == 0o400
+    oslayer.narrow_mode(tmp_path / "nothing", 0o600)  # nothing there: nothing to do
+
+
+def test_where_modes_are_invented_they_are_left_alone(tmp_path, monkeypatch):
+    """Windows: access is the profile folder's ACL; Python's chmod only flips read-only."""
+    path = tmp_path / "f"
+    path.write_text("x")
+    path.chmod(0o644)
+    monkeypatch.setattr(oslayer.os, "name", "nt")
+    oslayer.narrow_mode(path, 0o600)
+    oslayer.set_mode(path, 0o600)
+    assert path.stat().st_mode & 0o777 == 0o644
+    monkeypatch.undo()
+    oslayer.set_mode(path, 0o600)
+    assert path.stat().st_mode & 0o777 == 0o600

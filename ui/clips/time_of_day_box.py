@@ -31,7 +31,7 @@ class TimeOfDayBox(QLineEdit):
         if not text:
             return None
         try:
-            return parse_clock(text, what="filmed at ")
+            return parse_clock(text, what="filmed at ", hour_alone=True)
         except BadInput:
             return None
 
@@ -48,7 +48,7 @@ class TimeOfDayBox(QLineEdit):
         self.problem = ""
         if text.strip():
             try:
-                parse_clock(text, what="filmed at ")
+                parse_clock(text, what="filmed at ", hour_alone=True)
             except BadInput as exc:
                 self.problem = str(exc)
         self.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if self.problem else "")

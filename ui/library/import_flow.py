@@ -45,9 +45,11 @@ class ImportFlow(QObject):
         return self.job is not None and self.job.is_running()
 
     def start(self, paths: list[Path], event: str | None = None) -> Job | None:
-        paths = expand(paths)
         if not paths:
             return None
+        # The folders go to the core as dropped: a library, its insides or a folder with no films
+        # come back refused, and the summary says why (nothing silently ignored).
+        count = len(expand(paths)) or len(paths)
         if self.busy():
             self.bridge.runner.say("Films are still being added: these were not; drop them again in a moment.")
             return None
@@ -56,7 +58,7 @@ class ImportFlow(QObject):
             lambda progress, cancel: importing.register_files(lib, paths, event=event, progress=progress,
                                                                   cancel=cancel),
             parent=self.window, on_success=self._on_done, on_cancelled=lambda: self.finished.emit([]),
-            dialog=("Import", f"Adding {len(paths)} file(s)…", "importProgress"))
+            dialog=("Import", f"Adding {count} file(s)…", "importProgress"))
         return self.job
 
     def _on_done(self, results) -> None:

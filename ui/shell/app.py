@@ -14,6 +14,18 @@ from app.library import Library, default_library_dir
 from ui.kit import fonts
 
 
+def protect_settings() -> Path:
+    """The settings file (the window's layout, the last library's path, the last export folder)
+    made 600 in a 700 folder before anything is written to it: Qt keeps the mode of a file it
+    rewrites, but makes a new one by the umask (644). Call once the application has its name."""
+    from app import private_files
+
+    path = Path(QSettings().fileName())
+    private_files.private_folder(path.parent)  # the app's own folder (ProtoReel/)
+    private_files.private_file(path)
+    return path
+
+
 def library_to_open(explicit: Path | None) -> Path:
     if explicit:
         return explicit
@@ -61,6 +73,7 @@ def run(library: Path | None = None, database_url: str | None = None, present: i
     app.setOrganizationName("ProtoReel")
     app.setApplicationName("ProtoReel")
     fonts.ensure()  # the presentation and the PDF summary draw in the fonts that ship with the app
+    protect_settings()
     controller = AppController(database_url)
     diagnostics.install_excepthook(lambda: controller.window)
     if not controller.open(library_to_open(library)):

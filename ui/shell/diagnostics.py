@@ -18,8 +18,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
 
+from app import private_files
+
 from ui.kit.errors import show_error
-from ui.kit.logs import log_dir, log_file
+from ui.kit.logs import log_dir, log_file, open_log, private_log_dir
 
 log = logging.getLogger("protoreel")
 _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
@@ -27,11 +29,19 @@ _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.
               QtMsgType.QtFatalMsg: logging.CRITICAL}
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The rotating log, each of its files (the current one and every one rotated) 600."""
+
+    def _open(self):
+        return open_log(self.baseFilename)
+
+
 def setup_logging() -> Path:
     """Python logging and Qt messages into the log file; returns its path."""
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    folder = private_log_dir()
+    for old in folder.glob("*.log*"):  # written by an older version with the umask's mode
+        private_files.private_file(old)
+    handler = PrivateRotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
@@ -73,9 +83,8 @@ def redirect_native_output() -> Path:
 
     ``os.dup2`` works the same on Windows, macOS and Linux; Python's own ``sys.stderr`` follows
     the descriptor, so a stray print lands there too."""
-    path = log_dir() / "output.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    target = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - lives as long as the app
+    path = private_log_dir() / "output.log"
+    target = open_log(path, buffering=1)  # lives as long as the app
     sys.stderr.flush()
     if not _terminal:
         try:
