@@ -13,7 +13,7 @@ as mono 16 kHz; ``score.word_error_rate`` measures a transcript against a known 
 
 from media.speech.models import MODELS, Recogniser, SpeechUnavailable, available, load
 from media.speech.sound import RATE, has_sound, read_sound
-from media.speech.transcribe import transcribe
+from media.speech.engine import transcribe
 from media.speech.transcript import Segment, Transcript, Word
 
 __all__ = ["MODELS", "RATE", "Recogniser", "Segment", "SpeechUnavailable", "Transcript", "Word", "available",
