@@ -8,6 +8,10 @@ installed model (tiny.en when installed) on inputs of seconds, so they stay quic
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -16,7 +20,7 @@ from media.jobs import Cancelled, CancelToken
 from media.speech import available, load, transcribe
 from media.speech.score import normalise, word_error_rate
 from media.speech.sound import RATE, whole_sound
-from tests.conftest import sample
+from tests.conftest import ROOT, sample
 from tests.speech_films import JFK, SPEECH_SAMPLES, Timeline, write_film
 
 FRAME_US = 40_000  # one frame at 25 fps: how precisely a word's edge is asked to be placed
@@ -155,3 +159,24 @@ def test_a_journal_of_another_film_or_model_is_not_carried_on(recogniser, tmp_pa
                            {"text": "not said", "words": [["not", 0, 100, 1.0]]}]}) + "\n")
     transcript = transcribe(film, recogniser, journal=journal, film_key="sha256:abc")
     assert "not said" not in transcript.text and word_error_rate(JFK, transcript.text) <= 0.10
+
+
+def test_a_transcription_killed_mid_film_carries_on_from_its_last_chunk(recogniser, tmp_path):
+    film = talk(tmp_path)
+    whole = transcribe(film, recogniser, chunk_seconds=5)
+    journal = tmp_path / "killed.jsonl"
+    code = ("import sys; from pathlib import Path; from media.speech import load, transcribe; "
+            f"transcribe(Path(sys.argv[1]), load({recogniser.name!r}), journal=Path(sys.argv[2]), chunk_seconds=5)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(film), str(journal)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not journal.exists() or journal.read_text().count('"chunk"') < 2:  # two chunks written
+        assert time.monotonic() < deadline and proc.poll() is None, "the transcription never got going"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)  # like a battery dying
+    proc.wait()
+    kept = journal.read_text()
+    assert '"done"' not in kept
+    resumed = transcribe(film, recogniser, journal=journal, chunk_seconds=5)
+    assert as_rows(resumed) == as_rows(whole)
+    assert journal.read_text().startswith(kept.rsplit("\n", 1)[0])  # what was written stayed
