@@ -31,6 +31,7 @@ CHUNK_S = 60  # a chunk's usual length: what a crash can cost
 SEARCH_S = 20  # the cut is the longest pause within this many seconds before CHUNK_S + SEARCH_S / 2
 MIN_PAUSE_S = 0.2  # a gap in speech shorter than this is within a sentence, not a pause
 SPEECH_PAD_S = 0.02  # speech is taken to start and end this much beyond where the detector heard it
+TRIM_S = 0.15  # how far the detector's edges may be moved in to where the sound dies away
 JOURNAL_VERSION = 1
 
 
@@ -51,8 +52,34 @@ def speech_stretches(samples: np.ndarray) -> list[Stretch]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     found = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=round(MIN_PAUSE_S * 1000),
-                                                     speech_pad_ms=round(SPEECH_PAD_S * 1000)))
-    return [Stretch(int(s["start"]), int(s["end"])) for s in found]
+                                                     speech_pad_ms=0))
+    return _trimmed(samples, [Stretch(int(s["start"]), int(s["end"])) for s in found])
+
+
+def _trimmed(samples: np.ndarray, stretches: list[Stretch]) -> list[Stretch]:
+    """The detector's edges moved in (by TRIM_S at most) to where the sound rises above the
+    room: it hears in 32 ms windows and lets go of speech late (by up to 80 ms, measured on
+    espeak-ng sentences). The room is the quietest tenth of the chunk's 10 ms frames; sound
+    counts from 4x (12 dB) above it. Then SPEECH_PAD_S either side."""
+    step = RATE // 100
+    frames = samples[: len(samples) - len(samples) % step].reshape(-1, step)
+    if not len(frames):
+        return stretches
+    level = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
+    loud = level > max(4 * float(np.percentile(level, 10)), 1e-4)
+    pad, most = round(SPEECH_PAD_S * RATE), round(TRIM_S * RATE) // step
+    out = []
+    for stretch in stretches:
+        first, last = stretch.start // step, min(-(-stretch.end // step), len(loud))
+        start, end = first, last
+        while start < min(first + most, last) and not loud[start]:
+            start += 1
+        while end > max(last - most, start + 1) and not loud[end - 1]:
+            end -= 1
+        if start >= end:  # nothing above the room: the detector's word is kept
+            start, end = first, last
+        out.append(Stretch(max(start * step - pad, 0), min(end * step + pad, len(samples))))
+    return out
 
 
 def choose_cut(samples: np.ndarray, stretches: list[Stretch], earliest: int, latest: int) -> int:

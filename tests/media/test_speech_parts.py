@@ -12,7 +12,7 @@ import pytest
 from media.errors import UnsupportedMedia
 from media.speech.score import normalise, word_error_rate
 from media.speech.sound import RATE, has_sound, read_sound, whole_sound
-from media.speech.transcribe import Stretch, choose_cut, clamp_words
+from media.speech.engine import Stretch, choose_cut, clamp_words
 from tests.speech_films import write_film
 
 
