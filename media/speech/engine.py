@@ -27,7 +27,7 @@ from media.speech.sound import RATE, read_sound
 from media.speech.transcript import Segment, Transcript, Word
 
 US = 1_000_000
-CHUNK_S = 60  # a chunk's usual length: what a crash can cost
+CHUNK_S = 60  # a chunk's usual length: what a crash can cost (120 or 300 s took the same CPU time)
 SEARCH_S = 20  # the cut is the longest pause within this many seconds before CHUNK_S + SEARCH_S / 2
 MIN_PAUSE_S = 0.2  # a gap in speech shorter than this is within a sentence, not a pause
 SPEECH_PAD_S = 0.02  # speech is taken to start and end this much beyond where the detector heard it
@@ -253,9 +253,9 @@ def transcribe(path: Path | str, recogniser: Recogniser | None = None, *, journa
     buffer = np.zeros(0, np.float32)  # sound from ``start`` on
     heard = start
 
-    def finish_chunk(samples: np.ndarray, at: int) -> dict:
+    def finish_chunk(samples: np.ndarray, at: int, stretches: list[Stretch]) -> dict:
         nonlocal prompt
-        entry = _hear_chunk(recogniser, samples, at, prompt, total_us, progress, cancel)
+        entry = _hear_chunk(recogniser, samples, at, stretches, prompt, total_us, progress, cancel)
         if book is not None:
             book.append(entry)
         chunks.append(entry)
@@ -268,11 +268,13 @@ def transcribe(path: Path | str, recogniser: Recogniser | None = None, *, journa
         heard = first + len(block)
         while len(buffer) >= chunk + search // 2:
             window = buffer[: chunk + search // 2]
-            cut = choose_cut(window, speech_stretches(window), chunk - search // 2, chunk + search // 2)
-            finish_chunk(buffer[:cut], start)
+            stretches = speech_stretches(window)
+            cut = choose_cut(window, stretches, chunk - search // 2, chunk + search // 2)
+            before_cut = [Stretch(s.start, min(s.end, cut)) for s in stretches if s.start < cut]
+            finish_chunk(buffer[:cut], start, before_cut)
             buffer, start = buffer[cut:], start + cut
     if len(buffer):
-        finish_chunk(buffer, start)
+        finish_chunk(buffer, start, speech_stretches(buffer))
         start += len(buffer)
     end = max(heard, start)
     if book is not None:
@@ -281,10 +283,10 @@ def transcribe(path: Path | str, recogniser: Recogniser | None = None, *, journa
     return _assemble(chunks, recogniser.identity, end)
 
 
-def _hear_chunk(recogniser: Recogniser, samples: np.ndarray, at: int, prompt: str, total_us: int,
-                progress: ProgressFn, cancel: CancelToken) -> dict:
-    """One chunk's words (sample ``at`` of the film is sample 0 of ``samples``)."""
-    stretches = speech_stretches(samples)
+def _hear_chunk(recogniser: Recogniser, samples: np.ndarray, at: int, stretches: list[Stretch], prompt: str,
+                total_us: int, progress: ProgressFn, cancel: CancelToken) -> dict:
+    """One chunk's words (sample ``at`` of the film is sample 0 of ``samples``; ``stretches``:
+    where its speech is)."""
     entry = {"chunk": [at, at + len(samples)], "speech": [[at + s.start, at + s.end] for s in stretches],
              "segments": []}
     if not stretches:

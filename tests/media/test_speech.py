@@ -8,6 +8,8 @@ installed model (tiny.en when installed) on inputs of seconds, so they stay quic
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -93,24 +95,30 @@ def test_silence_and_faint_noise_give_no_words(recogniser, tmp_path):
     assert transcribe(film, recogniser).words == []
 
 
-def talk(tmp_path):
-    """About 25 s: the three dev sentences, each after a pause, twice over."""
+CHUNK = 8  # seconds: small chunks, so a 40 s film has several
+
+
+@pytest.fixture(scope="module")
+def talk(recogniser, tmp_path_factory):
+    """About 40 s: the three dev sentences, each after a pause, twice over; and its transcript
+    made in one go."""
     timeline = Timeline().pause(1.0)
     for _ in range(2):
         for key in ("jfk", "grid-woman", "grid-man1"):
             samples, text = sample_speech(key)
             timeline.say(samples, text).pause(1.0)
-    return write_film(tmp_path / "talk.mp4", timeline.samples(), channels=1)
+    film = write_film(tmp_path_factory.mktemp("talk") / "talk.mp4", timeline.samples(), channels=1)
+    whole = transcribe(film, recogniser, chunk_seconds=CHUNK)
+    assert len(whole.words) >= 40
+    return film, whole
 
 
 def as_rows(transcript):
     return [(w.text, w.start_us, w.end_us) for w in transcript.words]
 
 
-def test_cancel_stops_and_the_next_run_carries_on_to_the_same_transcript(recogniser, tmp_path):
-    film = talk(tmp_path)
-    whole = transcribe(film, recogniser, chunk_seconds=8)
-    assert len(whole.words) >= 40
+def test_cancel_stops_and_the_next_run_carries_on_to_the_same_transcript(recogniser, talk, tmp_path):
+    film, whole = talk
 
     journal, token, seen = tmp_path / "talk.jsonl", CancelToken(), []
 
@@ -120,7 +128,7 @@ def test_cancel_stops_and_the_next_run_carries_on_to_the_same_transcript(recogni
             token.cancel()
 
     with pytest.raises(Cancelled):
-        transcribe(film, recogniser, journal=journal, chunk_seconds=8, progress=progress, cancel=token)
+        transcribe(film, recogniser, journal=journal, chunk_seconds=CHUNK, progress=progress, cancel=token)
     kept = [json.loads(line) for line in journal.read_text().splitlines()[1:]]
     assert kept and all("chunk" in entry for entry in kept)  # finished chunks kept, no "done"
     assert kept[-1]["chunk"][1] < whole.sound_us * RATE // 1_000_000  # stopped before the end
@@ -129,7 +137,7 @@ def test_cancel_stops_and_the_next_run_carries_on_to_the_same_transcript(recogni
 
     resumed_from = kept[-1]["chunk"][1]
     seen.clear()
-    resumed = transcribe(film, recogniser, journal=journal, chunk_seconds=8, progress=progress_only(seen))
+    resumed = transcribe(film, recogniser, journal=journal, chunk_seconds=CHUNK, progress=progress_only(seen))
     assert seen[0][0] == pytest.approx(resumed_from / RATE / (whole.sound_us / 1e6), abs=0.05)  # not from zero
     assert as_rows(resumed) == as_rows(whole)
 
@@ -138,15 +146,15 @@ def progress_only(seen):
     return lambda fraction, message="": seen.append((fraction, message))
 
 
-def test_a_crash_mid_write_loses_at_most_the_chunk_under_way(recogniser, tmp_path):
-    film = talk(tmp_path)
+def test_a_crash_mid_write_loses_at_most_the_chunk_under_way(recogniser, talk, tmp_path):
+    film, whole = talk
     journal = tmp_path / "talk.jsonl"
-    whole = transcribe(film, recogniser, journal=journal, chunk_seconds=8)
+    assert as_rows(transcribe(film, recogniser, journal=journal, chunk_seconds=CHUNK)) == as_rows(whole)
     lines = journal.read_text().splitlines()
     assert len(lines) >= 5  # header, three or more chunks, done
     # The power went while the third chunk was being written.
     journal.write_text("\n".join(lines[:3]) + "\n" + lines[3][: len(lines[3]) // 2])
-    again = transcribe(film, recogniser, journal=journal, chunk_seconds=8)
+    again = transcribe(film, recogniser, journal=journal, chunk_seconds=CHUNK)
     assert as_rows(again) == as_rows(whole)
     assert journal.read_text().splitlines()[:3] == lines[:3]
 
@@ -161,12 +169,11 @@ def test_a_journal_of_another_film_or_model_is_not_carried_on(recogniser, tmp_pa
     assert "not said" not in transcript.text and word_error_rate(JFK, transcript.text) <= 0.10
 
 
-def test_a_transcription_killed_mid_film_carries_on_from_its_last_chunk(recogniser, tmp_path):
-    film = talk(tmp_path)
-    whole = transcribe(film, recogniser, chunk_seconds=5)
+def test_a_transcription_killed_mid_film_carries_on_from_its_last_chunk(recogniser, talk, tmp_path):
+    film, whole = talk
     journal = tmp_path / "killed.jsonl"
     code = ("import sys; from pathlib import Path; from media.speech import load, transcribe; "
-            f"transcribe(Path(sys.argv[1]), load({recogniser.name!r}), journal=Path(sys.argv[2]), chunk_seconds=5)")
+            f"transcribe(Path(sys.argv[1]), load({recogniser.name!r}), journal=Path(sys.argv[2]), chunk_seconds={CHUNK})")
     proc = subprocess.Popen([sys.executable, "-c", code, str(film), str(journal)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -177,6 +184,25 @@ def test_a_transcription_killed_mid_film_carries_on_from_its_last_chunk(recognis
     proc.wait()
     kept = journal.read_text()
     assert '"done"' not in kept
-    resumed = transcribe(film, recogniser, journal=journal, chunk_seconds=5)
+    resumed = transcribe(film, recogniser, journal=journal, chunk_seconds=CHUNK)
     assert as_rows(resumed) == as_rows(whole)
     assert journal.read_text().startswith(kept.rsplit("\n", 1)[0])  # what was written stayed
+
+
+def test_the_default_model_hears_the_jfk_sample_with_no_network_at_all(recogniser):
+    """The default (best installed) model, joined from its parts and checked, in a process with
+    no network (a namespace of its own: `unshare -n`, as root here)."""
+    jfk = sample("audio-speech-jfk-11s-44k-stereo.flac")
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode:
+        pytest.skip("cannot take the network away here (unshare -n needs root or user namespaces)")
+    code = ("import sys, socket; from media.speech import available, load, transcribe\n"
+            "try:\n socket.create_connection(('pypi.org', 443), timeout=3); print('NETWORK')\n"
+            "except OSError: pass\n"
+            "print(available()[0]); print(transcribe(sys.argv[1], load()).text)")
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
+    done = subprocess.run(["unshare", "-n", sys.executable, "-c", code, str(jfk)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "NETWORK" not in lines and lines[0] == available()[0]
+    assert word_error_rate(JFK, lines[1]) <= 0.10, lines[1]
