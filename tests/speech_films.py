@@ -8,6 +8,7 @@ so where speech is and is not is known exactly, independently of any detector.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -83,7 +84,7 @@ def espeak(text: str, voice: str = "en-gb", speed: int = 150) -> np.ndarray | No
         return None
     wav = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
                          capture_output=True, check=True).stdout
-    with av.open(__import__("io").BytesIO(wav)) as container:
+    with av.open(io.BytesIO(wav)) as container:
         resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
         out = [p.to_ndarray().reshape(-1) for f in container.decode(audio=0) for p in resampler.resample(f)]
         out += [p.to_ndarray().reshape(-1) for p in resampler.resample(None)]
