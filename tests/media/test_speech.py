@@ -7,6 +7,7 @@ installed model (tiny.en when installed) on inputs of seconds, so they stay quic
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -19,7 +20,8 @@ import numpy as np
 import pytest
 
 from media.jobs import Cancelled, CancelToken
-from media.speech import available, load, transcribe
+from media.speech import MODELS, SpeechUnavailable, available, load, transcribe
+from media.speech.models import _load
 from media.speech.score import normalise, word_error_rate
 from media.speech.sound import RATE, whole_sound
 from tests.conftest import ROOT, sample
@@ -195,7 +197,8 @@ def test_the_default_model_hears_the_jfk_sample_with_no_network_at_all(recognise
     jfk = sample("audio-speech-jfk-11s-44k-stereo.flac")
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode:
         pytest.skip("cannot take the network away here (unshare -n needs root or user namespaces)")
-    code = ("import sys, socket; from media.speech import available, load, transcribe\n"
+    code = ("import sys, socket; from media.speech import MODELS, SpeechUnavailable, available, load, transcribe
+from media.speech.models import _load\n"
             "try:\n socket.create_connection(('pypi.org', 443), timeout=3); print('NETWORK')\n"
             "except OSError: pass\n"
             "print(available()[0]); print(transcribe(sys.argv[1], load()).text)")
@@ -206,3 +209,14 @@ def test_the_default_model_hears_the_jfk_sample_with_no_network_at_all(recognise
     lines = done.stdout.splitlines()
     assert "NETWORK" not in lines and lines[0] == available()[0]
     assert word_error_rate(JFK, lines[1]) <= 0.10, lines[1]
+
+
+def test_a_model_whose_parts_do_not_join_into_the_known_model_is_refused(recogniser):
+    split = [m for m in MODELS.values() if len(m.parts) > 1 and m.installed()]
+    if not split:
+        pytest.skip("no model shipped in parts is installed")
+    wrong = dataclasses.replace(split[0], model_sha256="0" * 64)
+    with pytest.raises(SpeechUnavailable, match="do not join into the known model"):
+        _load(wrong, beam_size=1, threads=1, language="en")
+    with pytest.raises(SpeechUnavailable, match="not a speech model ProtoReel knows"):
+        load("large-v3")
