@@ -197,8 +197,7 @@ def test_the_default_model_hears_the_jfk_sample_with_no_network_at_all(recognise
     jfk = sample("audio-speech-jfk-11s-44k-stereo.flac")
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode:
         pytest.skip("cannot take the network away here (unshare -n needs root or user namespaces)")
-    code = ("import sys, socket; from media.speech import MODELS, SpeechUnavailable, available, load, transcribe
-from media.speech.models import _load\n"
+    code = ("import sys, socket; from media.speech import available, load, transcribe\n"
             "try:\n socket.create_connection(('pypi.org', 443), timeout=3); print('NETWORK')\n"
             "except OSError: pass\n"
             "print(available()[0]); print(transcribe(sys.argv[1], load()).text)")
