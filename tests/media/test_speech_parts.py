@@ -79,15 +79,18 @@ def test_reading_from_a_point_gives_the_same_samples_as_from_the_start(tmp_path)
     assert np.array_equal(block, whole[first:first + len(block)])
 
 
-def test_no_sound_and_no_streams_give_nothing_and_a_bad_file_says_why(tmp_path, samples):
+def test_a_film_with_no_sound_gives_nothing_and_a_missing_file_says_so(tmp_path):
     mute = write_film(tmp_path / "mute.mp4", np.zeros(RATE, np.float32), sound=False)
     assert not has_sound(mute) and list(read_sound(mute)) == []
+    with pytest.raises(UnsupportedMedia, match="file not found"):
+        list(read_sound(tmp_path / "nothing.mp4"))
+
+
+def test_no_streams_give_nothing_and_a_bad_file_says_why(samples):
     assert list(read_sound(samples / "edge-mp4-262-bytes-no-streams.mp4")) == []
     assert list(read_sound(samples / "edge-wav-44-bytes-header-only.wav")) == []
     with pytest.raises(UnsupportedMedia, match="edge-encrypted"):
         list(read_sound(samples / "edge-encrypted-cenc-clearkey-fragmented.mp4"))
-    with pytest.raises(UnsupportedMedia, match="file not found"):
-        list(read_sound(tmp_path / "nothing.mp4"))
 
 
 def test_words_are_clamped_into_their_speech_in_order():
