@@ -3,6 +3,7 @@
     .venv/bin/python bench/transcribe_bench.py                 # the default model and beam
     .venv/bin/python bench/transcribe_bench.py --model all --beam 1 5
     .venv/bin/python bench/transcribe_bench.py --dev-only      # hide the held-out sample
+    .venv/bin/python bench/transcribe_bench.py --minutes 12    # also a 12-minute film (speed, memory)
 
 References (independent of any recogniser):
 - the JFK excerpt (../shared/samples, openai/whisper's tests/jfk.flac): "And so my fellow
@@ -31,6 +32,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -79,8 +81,8 @@ def dev_pieces() -> list[tuple[np.ndarray, str]]:
     return out
 
 
-def talk_film(folder: Path) -> tuple[Path, str] | None:
-    """Minutes of talk: espeak-ng lines with the dev samples among them, twice over."""
+def talk_film(folder: Path, repeats: int = 2) -> tuple[Path, str] | None:
+    """Minutes of talk: espeak-ng lines with the dev samples among them, ``repeats`` times over."""
     dev = dev_pieces()
     lines = [(espeak(text, voice), text) for voice, text in LINES]
     if lines[0][0] is None:
@@ -88,13 +90,13 @@ def talk_film(folder: Path) -> tuple[Path, str] | None:
     if not dev and not lines:
         return None
     timeline = Timeline().pause(1.0)
-    for _ in range(2):
+    for _ in range(repeats):
         for i, (samples, text) in enumerate(lines or dev * 4):
             timeline.say(samples, text).pause(1.5)
             if lines and i % 4 == 3 and dev:
                 s, t = dev[(i // 4) % len(dev)]
                 timeline.say(s, t).pause(1.5)
-    path = write_film(folder / "talk.mp4", timeline.samples(), channels=2)
+    path = write_film(folder / f"talk{repeats}.mp4", timeline.samples(), channels=2)
     return path, timeline.text
 
 
@@ -161,13 +163,48 @@ def timing_errors(words, timeline: Timeline) -> dict:
             "end error median/90%/max s": [round(float(np.percentile(ends, q)), 3) for q in (50, 90, 100)]}
 
 
-def run(model: str, beam: int, dev_only: bool) -> dict:
+def rss_mb() -> int:
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmRSS"))
+    except (OSError, StopIteration):
+        return 0
+
+
+def long_run(folder: Path, recogniser, minutes: float) -> dict:
+    """The talk film repeated to about ``minutes``: speed, WER and memory over a long film."""
+    talk = talk_film(folder, repeats=max(1, round(minutes * 60 / 82)))
+    if talk is None:
+        return {"skipped": "no speech to make a film of"}
+    seen, done = [], threading.Event()
+
+    def watch():
+        while not done.wait(0.5):
+            seen.append(rss_mb())
+
+    threading.Thread(target=watch, daemon=True).start()
+    before = rss_mb()
+    transcript, wall, cpu = timed(talk[0], recogniser)
+    done.set()
+    seconds = transcript.sound_us / 1e6
+    quarter = max(len(seen) // 4, 1)
+    return {"minutes": round(seconds / 60, 1), "wall s": round(wall, 1), "cpu s": round(cpu, 1),
+            "x real time": round(seconds / wall, 1),
+            "WER %": round(100 * word_error_rate(talk[1], transcript.text), 1),
+            "RSS MB before / max first quarter / max last quarter": [before, max(seen[:quarter], default=0),
+                                                                    max(seen[-quarter:], default=0)]}
+
+
+def run(model: str, beam: int, dev_only: bool, minutes: float = 0) -> dict:
     report: dict = {"model": model, "beam": beam, "at start": load_average()}
     t = time.perf_counter()
     recogniser = load(model, beam_size=beam)
     report["load s"] = round(time.perf_counter() - t, 2)
+    report["peak MB after load"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if minutes:
+            report["long film"] = long_run(folder, recogniser, minutes)
         samples = {}
         for key, (name, text) in SPEECH_SAMPLES.items():
             if key in HELD_OUT and dev_only:
@@ -209,6 +246,7 @@ def main() -> int:
     parser.add_argument("--model", default=None, help="a shipped model (%s) or 'all'" % ", ".join(PREFERRED))
     parser.add_argument("--beam", type=int, nargs="+", default=[5])
     parser.add_argument("--dev-only", action="store_true", help="leave out the held-out sample")
+    parser.add_argument("--minutes", type=float, default=0, help="also a long film of about this many minutes")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a child run: one model, one beam
     args = parser.parse_args()
     models = available() if args.model == "all" else [args.model or (available() or ["none"])[0]]
@@ -217,13 +255,14 @@ def main() -> int:
         return 1
     print(f"{os.cpu_count()} cores; samples from {SAMPLES}")
     if args.one:
-        print(json.dumps(run(models[0], args.beam[0], args.dev_only)))
+        print(json.dumps(run(models[0], args.beam[0], args.dev_only, args.minutes)))
         return 0
     for model in models:
         for beam in args.beam:
             # Each in its own process: load time and peak memory are the model's own.
-            child = subprocess.run([sys.executable, __file__, "--one", "--model", model, "--beam", str(beam)]
-                                   + (["--dev-only"] if args.dev_only else []), capture_output=True, text=True)
+            child = subprocess.run([sys.executable, __file__, "--one", "--model", model, "--beam", str(beam),
+                                    "--minutes", str(args.minutes)] + (["--dev-only"] if args.dev_only else []),
+                                   capture_output=True, text=True)
             if child.returncode:
                 print(child.stderr[-2000:])
                 return 1
