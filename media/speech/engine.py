@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from media.jobs import CancelToken, ProgressFn, no_progress
-from media.probe import open_container, pick_streams
+from media.reading.probe import open_container, pick_streams
 from media.speech.models import Recogniser, load
 from media.speech.sound import RATE, read_sound
 from media.speech.transcript import Segment, Transcript, Word

@@ -20,7 +20,7 @@ import av.error
 import numpy as np
 
 from media.jobs import CancelToken
-from media.probe import open_container, pick_streams
+from media.reading.probe import open_container, pick_streams
 
 RATE = 16_000
 US = 1_000_000
