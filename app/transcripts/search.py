@@ -1,0 +1,149 @@
+"""Find the moments something was said, across the library.
+
+``matching_segments`` is the one place the database's own full-text search is asked: SQLite's
+FTS5 index (made by migration 0008, kept in step by triggers), else, on a database without it
+(PostgreSQL until the team library brings its full text), every word matched with LIKE. The
+rest works on what it returns: the moments, best first (the words together as typed first, then
+by the index's BM25 rank), each narrowed from its line to the words that match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import and_, exists, func, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from app.models import SEARCH_INDEX, Clip, Film, TranscriptSegment
+
+MAX_WORDS = 20  # words a search may hold
+CANDIDATES = 400  # lines ranked by the index before the words are looked at
+
+
+def tokens(text_: str) -> list[str]:
+    """Words as the index reads them: case-folded, accents dropped, split at anything that is
+    not a letter or a digit ("You'll" -> "you", "ll"), as FTS5's unicode61 tokenizer does."""
+    plain = unicodedata.normalize("NFKD", (text_ or "").casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.findall(r"[^\W_]+", plain)
+
+
+@dataclass
+class Moment:
+    film_id: int
+    film: str  # the film's title
+    segment_id: int
+    start_us: int  # where the words that match begin (film time)
+    end_us: int
+    text: str  # the whole line they were said in
+    speaker: str = ""
+    first_word: int = 0  # the matching words' place in the line, first and last
+    last_word: int = 0
+
+    def to_json(self) -> dict:
+        """One line of ``protoreel said WORDS --json``."""
+        return {"film": self.film_id, "start_us": self.start_us, "end_us": self.end_us, "text": self.text}
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _fts_query(words: list[str], prefix_last: bool) -> str:
+    """Each word quoted (nothing typed can be read as FTS5 syntax); all must be there."""
+    quoted = [f'"{w}"' for w in words]
+    if prefix_last:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def has_index(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def matching_segments(session: Session, words: list[str], prefix_last: bool = False):
+    """A query of (segment id, rank) for the lines holding every one of ``words`` (lower rank is
+    better). The only database-specific part of searching what was said."""
+    if has_index(session):
+        index = literal_column(SEARCH_INDEX)
+        return (select(literal_column("rowid").label("id"), literal_column("bm25(transcript_search)").label("rank"))
+                .select_from(text(SEARCH_INDEX))
+                .where(index.op("MATCH")(_fts_query(words, prefix_last))))
+    conds = []
+    for n, word in enumerate(words):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%" if prefix_last and n == len(words) - 1 else f"%{escaped}%"
+        conds.append(func.lower(TranscriptSegment.text).like(pattern, escape="\\"))
+    return select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(and_(*conds))
+
+
+def said(session: Session, query: str, limit: int = 50, prefix_last: bool = False,
+         film_ids: list[int] | None = None) -> list[Moment]:
+    """The moments ``query``'s words were said, best first: the words together in the order
+    typed before the words apart, then the index's rank. ``prefix_last``: the last word may be
+    the start of a word (as you type)."""
+    words = tokens(query)[:MAX_WORDS]
+    if not words:
+        return []
+    found = matching_segments(session, words, prefix_last).subquery()
+    rows_q = (select(TranscriptSegment, Film.title, found.c.rank)
+              .join(found, found.c.id == TranscriptSegment.id)
+              .join(Film, Film.id == TranscriptSegment.film_id)
+              .order_by(found.c.rank, TranscriptSegment.film_id, TranscriptSegment.start_us)
+              .limit(CANDIDATES))
+    if film_ids is not None:
+        rows_q = rows_q.where(TranscriptSegment.film_id.in_(film_ids))
+    moments = []
+    for order, (row, title, _rank) in enumerate(session.execute(rows_q)):
+        words_here = json.loads(row.words_json)
+        span, together = _span(words_here, words, prefix_last)
+        if span is None:
+            continue  # the index matched parts of words the line splits otherwise
+        first, last = span
+        moments.append((0 if together else 1, order, Moment(
+            row.film_id, title, row.id, int(words_here[first][1]), int(words_here[last][2]), row.text,
+            row.speaker or "", first, last)))
+    moments.sort(key=lambda m: (m[0], m[1]))
+    return [m for _t, _o, m in moments[:limit]]
+
+
+def _span(line: list[list], words: list[str], prefix_last: bool) -> tuple[tuple[int, int] | None, bool]:
+    """The shortest run of the line's words holding every searched word, and whether they
+    stand together in the order typed. Each of the line's words may hold several tokens
+    ("you'll"); the run is counted in the line's words."""
+    flat: list[tuple[str, int]] = [(t, i) for i, w in enumerate(line) for t in tokens(str(w[0]))]
+
+    def fits(token: str, wanted: str, last: bool) -> bool:
+        return token.startswith(wanted) if (last and prefix_last) else token == wanted
+
+    n = len(words)
+    for start in range(len(flat) - n + 1):  # together, in order
+        if all(fits(flat[start + k][0], words[k], k == n - 1) for k in range(n)):
+            return (flat[start][1], flat[start + n - 1][1]), True
+    best = None
+    for start in range(len(flat)):  # apart: the shortest window with each of them
+        missing = set(range(n))
+        for end in range(start, len(flat)):
+            missing -= {k for k in missing if fits(flat[end][0], words[k], k == n - 1)}
+            if not missing:
+                span = (flat[start][1], flat[end][1])
+                if best is None or span[1] - span[0] < best[1] - best[0]:
+                    best = span
+                break
+    return best, False
+
+
+def clips_saying(session: Session, query: str):
+    """A condition on ``Clip``: something said in the clip's stretch of its film holds every
+    word of ``query`` (a line of the transcript overlapping the clip). For the clip list's search,
+    beside titles, notes and quotes. None for a query with no words."""
+    words = tokens(query)[:MAX_WORDS]
+    if not words:
+        return None
+    ids = matching_segments(session, words).subquery()
+    return exists().where(
+        TranscriptSegment.film_id == Clip.film_id, TranscriptSegment.start_us < Clip.end_us,
+        TranscriptSegment.end_us > Clip.start_us,
+        TranscriptSegment.id.in_(select(ids.c.id))).correlate(Clip)
