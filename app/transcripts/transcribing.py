@@ -14,6 +14,7 @@ whole batch is refused with one plain sentence. A library with transcription swi
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -109,11 +110,15 @@ def wanted(lib: Library) -> list[int]:
     return [film_id for film_id, sha in rows if film_id not in done and (lib.cache_dir(sha) / WANTED).exists()]
 
 
+MODEL_ENV = "PROTOREEL_SPEECH_MODEL"  # a smaller installed model for a slow laptop ("tiny.en"); the tests use it
+
+
 def load_recogniser():
-    """The best speech model installed (``SpeechUnavailable``, a plain sentence, when none is)."""
+    """The best speech model installed, or the one ``$PROTOREEL_SPEECH_MODEL`` names
+    (``SpeechUnavailable``, a plain sentence, when none is)."""
     from media.speech import load
 
-    return load()
+    return load(os.environ.get(MODEL_ENV) or None)
 
 
 def check_on(lib: Library) -> None:
@@ -123,7 +128,7 @@ def check_on(lib: Library) -> None:
 
 def transcribe_films(lib: Library, film_ids: list[int], progress: ProgressFn = no_progress,
                      cancel: CancelToken | None = None, again: bool = False, recogniser=None,
-                     on_result=None) -> list[Result]:
+                     on_result=None, chunk_seconds: float | None = None) -> list[Result]:
     """Hear each film in turn and keep its transcript in the library. A film already
     transcribed is left as it is unless ``again``; a missing file or a film still importing is
     skipped, saying why. ``on_result(result)`` is called as each film is done. Raises
@@ -172,7 +177,7 @@ def transcribe_films(lib: Library, film_ids: list[int], progress: ProgressFn = n
                 journal.unlink(missing_ok=True)
             try:
                 heard = transcribe(c.path, recogniser, journal=journal, film_key=c.sha256, progress=said,
-                                   cancel=cancel)
+                                   cancel=cancel, **({"chunk_seconds": chunk_seconds} if chunk_seconds else {}))
             except ProtoReelError as exc:
                 raise type(exc)(f"film {c.film_id} {c.title!r}: {exc}") from exc
             words = transcripts.store(lib, c.film_id, heard)
