@@ -128,11 +128,14 @@ def check_on(lib: Library) -> None:
 
 def transcribe_films(lib: Library, film_ids: list[int], progress: ProgressFn = no_progress,
                      cancel: CancelToken | None = None, again: bool = False, recogniser=None,
-                     on_result=None, chunk_seconds: float | None = None) -> list[Result]:
+                     on_result=None, chunk_seconds: float | None = None,
+                     forget_on_cancel: bool = True) -> list[Result]:
     """Hear each film in turn and keep its transcript in the library. A film already
     transcribed is left as it is unless ``again``; a missing file or a film still importing is
     skipped, saying why. ``on_result(result)`` is called as each film is done. Raises
-    ``Cancelled`` (what was heard so far stays in the journals), ``SpeechUnavailable``."""
+    ``Cancelled`` (what was heard so far stays in the journals; with ``forget_on_cancel`` the
+    films are no longer asked for: the app closing keeps them, to carry on at its next start),
+    ``SpeechUnavailable``."""
     from media.speech import transcribe
 
     cancel = cancel or CancelToken()
@@ -187,7 +190,7 @@ def transcribe_films(lib: Library, film_ids: list[int], progress: ProgressFn = n
             tell(Result(c.film_id, c.title, "transcribed" if heard.sound_us else "no sound", words, heard.sound_us,
                         time.monotonic() - started))
     except BaseException:
-        if cancel.cancelled:  # asked to stop: the rest of the batch is not carried on by itself
+        if cancel.cancelled and forget_on_cancel:  # asked to stop: the batch is not carried on by itself
             unwant(lib, [c.film_id for c in todo])
         raise
     progress(1.0, "Transcripts ready")

@@ -38,6 +38,19 @@ def switch(lib: Library, on: bool) -> None:
             row.value = "on" if on else "off"
 
 
+def delete_all(lib: Library) -> int:
+    """Delete every transcript of the library (their words, corrections and speakers). Not
+    undoable (Settings asks first). Returns how many there were."""
+    with lib.op("Delete every transcript", undoable=False) as s:
+        heads = list(s.scalars(select(Transcript)))
+        s.execute(delete(TranscriptSegment))  # all at once (the heads below say what changed)
+        for head in heads:
+            s.delete(head)
+        count = len(heads)
+    lib.undo_stack.forget(lambda step: any(r.table in ("transcripts", "transcript_segments") for r in step.rows))
+    return count
+
+
 OFF_MESSAGE = ("Transcription is switched off for this library (turn it on in Settings, or: "
                "protoreel transcription on)")
 
