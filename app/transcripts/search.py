@@ -72,10 +72,9 @@ def matching_segments(session: Session, words: list[str], prefix_last: bool = Fa
                 .select_from(text(SEARCH_INDEX))
                 .where(index.op("MATCH")(_fts_query(words, prefix_last))))
     conds = []
-    for n, word in enumerate(words):
+    for word in words:  # parts of words match too: the fallback is looser than the index
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%" if prefix_last and n == len(words) - 1 else f"%{escaped}%"
-        conds.append(func.lower(TranscriptSegment.text).like(pattern, escape="\\"))
+        conds.append(func.lower(TranscriptSegment.text).like(f"%{escaped}%", escape="\\"))
     return select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(and_(*conds))
 
 
@@ -137,12 +136,13 @@ def _span(line: list[list], words: list[str], prefix_last: bool) -> tuple[tuple[
 
 def clips_saying(session: Session, query: str):
     """A condition on ``Clip``: something said in the clip's stretch of its film holds every
-    word of ``query`` (a line of the transcript overlapping the clip). For the clip list's search,
-    beside titles, notes and quotes. None for a query with no words."""
+    word of ``query`` (a line of the transcript overlapping the clip), the last one perhaps only
+    begun (as you type; titles, notes and quotes match parts of words too). For the clip list's
+    search, beside titles, notes and quotes. None for a query with no words."""
     words = tokens(query)[:MAX_WORDS]
     if not words:
         return None
-    ids = matching_segments(session, words).subquery()
+    ids = matching_segments(session, words, prefix_last=True).subquery()
     return exists().where(
         TranscriptSegment.film_id == Clip.film_id, TranscriptSegment.start_us < Clip.end_us,
         TranscriptSegment.end_us > Clip.start_us,

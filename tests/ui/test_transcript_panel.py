@@ -224,3 +224,29 @@ def test_films_cut_short_carry_on_at_the_next_start(window, monkeypatch):
     monkeypatch.setattr(w.transcribing, "_next", lambda: started.append(list(w.transcribing.queue)))
     w.transcribing.resume()
     assert started == [[film_id]] and "Carrying on transcribing 1 film" in w.feedback.last_text
+
+
+def test_searching_the_clip_list_finds_what_was_said_and_a_hit_jumps_to_the_moment(panel_window, counting_film):
+    from app.clips import clips
+
+    w = panel_window
+    clip_id = clips.add(w.lib, w.film_id, 2_000_000, 3_400_000, title="The desk")
+    w.open_film(None)
+    w.show_dock("clips")
+    search = w.clip_list.search
+    search.setFocus()
+    QTest.keyClicks(search, "nobody as")  # as you type: "as" is the start of "asked"
+    said = w.clip_list.said
+    wait_until(lambda: said.isVisible() and said.list.count() == 1)
+    assert w.clip_list.model.ids == [clip_id]  # the clip it was said in, though its title does not say it
+    assert said.title.text() == "Said in films: 1 moment"
+    item = said.list.item(0)
+    assert "“Nobody asked me.”" in item.text()
+    rect = said.list.visualItemRect(item)
+    QTest.mouseClick(said.list.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
+    wait_until(lambda: w.current_film_id() == w.film_id and w.player.position_us == 2_080_000)
+    panel = w.transcript_panel
+    assert [panel.view.placed[i].text for i in panel.view.words_selected()] == ["Nobody", "asked"]
+    QTest.mouseClick(panel.clip_button, Qt.MouseButton.LeftButton)
+    made = [i for i in reads.clip_ids(w.lib) if i != clip_id]
+    assert len(made) == 1 and reads.clip(w.lib, made[0]).quote == "Nobody asked"

@@ -27,6 +27,7 @@ from ui.kit.bridge import LibraryBridge
 from ui.kit.saying import plural, quoted
 from ui.clips.selection import ClipSelection
 from ui.clips.time_of_day_box import TimeOfDayBox
+from ui.transcripts.said_list import SaidList
 
 COLUMNS = ("Title", "Tags", "Filmed", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
 BATCH = 64  # records read at once as rows come into view: about two screens (200 took 0.1 s of GUI thread)
@@ -209,7 +210,7 @@ class ClipList(QWidget):
         self.model = ClipListModel(bridge)
         self.search = QLineEdit(self)
         self.search.setObjectName("clipSearch")
-        self.search.setPlaceholderText("Search titles, notes and quotes…")
+        self.search.setPlaceholderText("Search titles, notes, quotes and what was said…")
         self.search.setClearButtonEnabled(True)
         self.tag_box = QComboBox(self)
         self.tag_box.setObjectName("clipTagFilter")
@@ -271,6 +272,8 @@ class ClipList(QWidget):
         layout.addLayout(second)
         layout.addWidget(self.view)
         layout.addWidget(self.empty, 1)
+        self.said = SaidList(bridge, self)  # the moments the searched words were said, clipped or not
+        layout.addWidget(self.said)
         layout.addWidget(self.count)
         # Instant as you type, without a query per keystroke of a fast typist.
         self._debounce = QTimer(self, singleShot=True, interval=120)
@@ -376,6 +379,7 @@ class ClipList(QWidget):
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
         self._update_count()
+        self.said.search(self.search.text())
 
     def _update_count(self) -> None:
         n = self.model.rowCount()

@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         self.transcript_panel.clip_made.connect(self.selection.select)
         self.selection.changed.connect(lambda _ids: self.transcript_panel.show_clip(self.selection.current))
         self.library_panel.event_current.connect(lambda name: setattr(self, "current_event", name))
+        self.clip_list.said.moment_activated.connect(self.go_to_moment)
 
     # -- transcripts -----------------------------------------------------------------------
     def transcribe_film(self) -> None:
@@ -250,6 +251,17 @@ class MainWindow(QMainWindow):
             return
         self.show_dock("transcript")
         self.transcribing.request([film.id], f"“{film.title}”")
+
+    def go_to_moment(self, moment) -> None:
+        """A search hit in what was said: its film opened at the moment, its words chosen in the
+        Transcript panel (Make clip clips them)."""
+        if self.current_film_id() != moment.film_id:
+            self.library_panel.select_film(moment.film_id)
+            if self.current_film_id() != moment.film_id:
+                self.open_film(moment.film_id)
+        self.player.seek_us(moment.start_us)
+        self.show_dock("transcript")
+        self.transcript_panel.choose_words(moment.segment_id, moment.first_word, moment.last_word)
 
     def transcribe_event(self) -> None:
         from app.transcripts import transcribing

@@ -396,6 +396,19 @@ class TranscriptPanel(QWidget):
         self._paint_marks()
         self._update_buttons()
 
+    def choose_words(self, segment_id: int, first: int, last: int) -> None:
+        """Select words of a line (a search hit), in view."""
+        found = [p for p in self.view.placed if p.ref.segment_id == segment_id and first <= p.ref.index <= last]
+        if not found:
+            return
+        cursor = QTextCursor(self.view.document())
+        cursor.setPosition(found[0].at)
+        cursor.setPosition(found[-1].to, QTextCursor.MoveMode.KeepAnchor)
+        self.view.setTextCursor(cursor)
+        self._scrolled_at = time.monotonic()  # stay on the hit while the player gets there
+        self.view.ensureCursorVisible()
+        self._update_buttons()
+
     # -- acting on words ---------------------------------------------------------------------------
     def _chosen(self) -> list[Placed]:
         return [self.view.placed[i] for i in self.view.words_selected()]
