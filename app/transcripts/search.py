@@ -15,12 +15,15 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import and_, exists, func, literal_column, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.models import SEARCH_INDEX, Clip, Film, TranscriptSegment
+from app.transcripts.transcripts import MAX_LINE_US
 
 MAX_WORDS = 20  # words a search may hold
-CANDIDATES = 400  # lines ranked by the index before the words are looked at
+CANDIDATES = 200  # lines taken from the index before the words are looked at
+RANK_AT_MOST = 2000  # words said in more lines than this are not ranked (BM25 reads every line)
+FEW_LINES = 2000  # the clip list's search starts from the lines below this many, from the clips above
 
 
 def tokens(text_: str) -> list[str]:
@@ -63,45 +66,70 @@ def has_index(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def matching_segments(session: Session, words: list[str], prefix_last: bool = False):
-    """A query of (segment id, rank) for the lines holding every one of ``words`` (lower rank is
-    better). The only database-specific part of searching what was said."""
+def _phrase_query(words: list[str], prefix_last: bool) -> str:
+    """The words together, in order (an FTS5 phrase)."""
+    return '"' + " ".join(words) + '"' + (" *" if prefix_last else "")
+
+
+def matching_segments(session: Session, words: list[str], prefix_last: bool = False, *, ranked: bool = False,
+                      together: bool = False, limit: int | None = None):
+    """A query of (id, rank) for the lines holding every one of ``words`` (``together``: as a
+    run, in order), best first when ``ranked`` (BM25, lower is better), else in the order they
+    were stored (film, then time). The only database-specific part of searching what was said."""
     if has_index(session):
         index = literal_column(SEARCH_INDEX)
-        return (select(literal_column("rowid").label("id"), literal_column("bm25(transcript_search)").label("rank"))
-                .select_from(text(SEARCH_INDEX))
-                .where(index.op("MATCH")(_fts_query(words, prefix_last))))
-    conds = []
-    for word in words:  # parts of words match too: the fallback is looser than the index
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conds.append(func.lower(TranscriptSegment.text).like(f"%{escaped}%", escape="\\"))
-    return select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(and_(*conds))
+        match = _phrase_query(words, prefix_last) if together else _fts_query(words, prefix_last)
+        rank = literal_column(f"bm25({SEARCH_INDEX})") if ranked else literal_column("0")
+        query = (select(literal_column("rowid").label("id"), rank.label("rank")).select_from(text(SEARCH_INDEX))
+                 .where(index.op("MATCH")(match)))
+        if ranked:
+            query = query.order_by(literal_column("rank"))
+    else:
+        conds = []
+        for word in words:  # parts of words match too: the fallback is looser than the index
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conds.append(func.lower(TranscriptSegment.text).like(f"%{escaped}%", escape="\\"))
+        if together:
+            conds.append(func.lower(TranscriptSegment.text).like(f"%{' '.join(words)}%"))
+        query = select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(and_(*conds))
+    return query.limit(limit) if limit is not None else query
 
 
-def said(session: Session, query: str, limit: int = 50, prefix_last: bool = False,
-         film_ids: list[int] | None = None) -> list[Moment]:
+def how_many(session: Session, words: list[str], prefix_last: bool = False, at_most: int = 10_000) -> int:
+    """How many lines hold the words, counted up to ``at_most`` (the index stops there)."""
+    found = matching_segments(session, words, prefix_last, limit=at_most).subquery()
+    return session.scalar(select(func.count()).select_from(found)) or 0
+
+
+def said(session: Session, query: str, limit: int = 50, prefix_last: bool = False) -> list[Moment]:
     """The moments ``query``'s words were said, best first: the words together in the order
-    typed before the words apart, then the index's rank. ``prefix_last``: the last word may be
-    the start of a word (as you type)."""
+    typed before the words apart, then the index's rank (BM25). Words said in thousands of lines
+    ("the") are not worth ranking: their lines come in the order they were said, the words
+    together first. ``prefix_last``: the last word may be only begun (as you type)."""
     words = tokens(query)[:MAX_WORDS]
     if not words:
         return []
-    found = matching_segments(session, words, prefix_last).subquery()
-    rows_q = (select(TranscriptSegment, Film.title, found.c.rank)
-              .join(found, found.c.id == TranscriptSegment.id)
-              .join(Film, Film.id == TranscriptSegment.film_id)
-              .order_by(found.c.rank, TranscriptSegment.film_id, TranscriptSegment.start_us)
-              .limit(CANDIDATES))
-    if film_ids is not None:
-        rows_q = rows_q.where(TranscriptSegment.film_id.in_(film_ids))
+    candidates = max(CANDIDATES, limit * 4)
+    if how_many(session, words, prefix_last, RANK_AT_MOST + 1) <= RANK_AT_MOST:
+        ids = [i for i, _r in session.execute(matching_segments(session, words, prefix_last, ranked=True,
+                                                                limit=candidates))]
+    else:
+        ids = [] if len(words) == 1 else list(session.scalars(
+            select(literal_column("id")).select_from(
+                matching_segments(session, words, prefix_last, together=True, limit=candidates).subquery())))
+        ids += [i for i in session.scalars(select(literal_column("id")).select_from(
+            matching_segments(session, words, prefix_last, limit=candidates).subquery())) if i not in set(ids)]
+    order = {segment_id: n for n, segment_id in enumerate(ids)}
+    rows = session.execute(select(TranscriptSegment, Film.title).join(Film, Film.id == TranscriptSegment.film_id)
+                           .where(TranscriptSegment.id.in_(ids))) if ids else []
     moments = []
-    for order, (row, title, _rank) in enumerate(session.execute(rows_q)):
+    for row, title in rows:
         words_here = json.loads(row.words_json)
         span, together = _span(words_here, words, prefix_last)
         if span is None:
             continue  # the index matched parts of words the line splits otherwise
         first, last = span
-        moments.append((0 if together else 1, order, Moment(
+        moments.append((0 if together else 1, order[row.id], Moment(
             row.film_id, title, row.id, int(words_here[first][1]), int(words_here[last][2]), row.text,
             row.speaker or "", first, last)))
     moments.sort(key=lambda m: (m[0], m[1]))
@@ -142,8 +170,18 @@ def clips_saying(session: Session, query: str):
     words = tokens(query)[:MAX_WORDS]
     if not words:
         return None
-    ids = matching_segments(session, words, prefix_last=True).subquery()
+    if how_many(session, words, True, FEW_LINES + 1) <= FEW_LINES:
+        # From the few matching lines to the clips of their films that overlap them.
+        ids = matching_segments(session, words, prefix_last=True).subquery()
+        line, clip = aliased(TranscriptSegment), aliased(Clip)
+        saying = (select(clip.id).select_from(ids).join(line, line.id == ids.c.id)
+                  .join(clip, and_(clip.film_id == line.film_id, clip.start_us < line.end_us,
+                                   clip.end_us > line.start_us)))
+        return Clip.id.in_(saying)
+    # Everyday words: from each clip to the few lines about it (a line is never longer than
+    # MAX_LINE_US, so the film's index finds them), each looked up among the matching ones.
+    ids = select(literal_column("id")).select_from(matching_segments(session, words, prefix_last=True).subquery())
     return exists().where(
-        TranscriptSegment.film_id == Clip.film_id, TranscriptSegment.start_us < Clip.end_us,
-        TranscriptSegment.end_us > Clip.start_us,
-        TranscriptSegment.id.in_(select(ids.c.id))).correlate(Clip)
+        TranscriptSegment.film_id == Clip.film_id, TranscriptSegment.start_us > Clip.start_us - MAX_LINE_US,
+        TranscriptSegment.start_us < Clip.end_us, TranscriptSegment.end_us > Clip.start_us,
+        TranscriptSegment.id.in_(ids)).correlate(Clip)

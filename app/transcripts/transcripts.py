@@ -19,6 +19,7 @@ from media.errors import BadInput, NotFound
 
 SETTING = "transcription"  # LibraryMeta key: "off" switches transcription off for this library
 MAX_WORD_CHARS = 100
+MAX_LINE_US = 30_000_000  # a stored line is never longer (longer ones are split): searching relies on it
 MAX_SPEAKER_CHARS = 100
 
 
@@ -154,13 +155,24 @@ def store(lib: Library, film_id: int, heard) -> int:
         rows = []
         for segment in heard.segments:
             words = [[w.text, w.start_us, w.end_us, round(w.probability, 3)] for w in segment.words if w.text.strip()]
-            if not words:
-                continue
             count += len(words)
-            rows.append(TranscriptSegment(film_id=film_id, start_us=words[0][1], end_us=words[-1][2], speaker="",
-                                          text=_joined(words), words_json=json.dumps(words, ensure_ascii=False)))
+            for line in _lines(words):
+                rows.append(TranscriptSegment(film_id=film_id, start_us=line[0][1], end_us=line[-1][2], speaker="",
+                                              text=_joined(line), words_json=json.dumps(line, ensure_ascii=False)))
         s.add_all(rows)
         return count
+
+
+def _lines(words: list[list]) -> list[list[list]]:
+    """A segment's words as lines of at most MAX_LINE_US (a model's segment is ~30 s at most;
+    this makes it sure)."""
+    lines: list[list[list]] = []
+    for word in words:
+        if lines and word[2] - lines[-1][0][1] <= MAX_LINE_US:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
 
 
 def _joined(words: list[list]) -> str:
