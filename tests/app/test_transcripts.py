@@ -445,3 +445,40 @@ def test_cancel_keeps_the_journal_in_the_films_cache_and_the_next_run_resumes(ti
     assert not journal.exists() and transcribing.wanted(lib) == []
     again = transcribing.transcribe_films(lib, [film_id])
     assert [r.status for r in again] == ["already"]
+
+
+def test_a_speaker_named_after_someone_cannot_reach_a_caption(lib, film, tmp_path):
+    from app.people import people
+    from app.reels import export as reel_export
+    from app.reels import reels
+    from app.ways_out.name_guard import NameRefused
+
+    people.add(lib, "Margaret Okonkwo", role="carer", consent="public")
+    transcripts.name_speaker(lib, [segment_ids(lib, film)[1]], "Margaret Okonkwo")
+    reel = reels.create(lib, "Desk", [clip_ops.add(lib, film, 3_600_000, 6_000_000, title="Nobody asked")])
+    with pytest.raises(NameRefused, match="names Margaret Okonkwo"):
+        reel_export.export_reel(lib, reel, tmp_path / "desk.vtt")
+    transcripts.name_speaker(lib, [segment_ids(lib, film)[1]], "Carer")
+    reel_export.export_reel(lib, reel, tmp_path / "desk.vtt")
+    assert "Carer: Nobody asked me about it." in (tmp_path / "desk.vtt").read_text()
+
+
+def test_the_mp4s_burned_in_captions_show_what_is_said_when_it_is_said(lib, film, tmp_path):
+    """Frames of the exported reel: the caption band is over the picture while a cue is on, and
+    the picture is bare between cues (the film is plain grey: the band is all that can differ)."""
+    import av
+
+    from app.reels import export as reel_export
+    from app.reels import reels
+
+    clip = clip_ops.add(lib, film, 0, 6_000_000, title="Desk")  # "You'll…" 1.00-2.80 s, "Nobody…" 4.00-5.60 s
+    reel = reels.create(lib, "Desk", [clip])
+    out = reel_export.export_reel(lib, reel, tmp_path / "desk.mp4", cards=False)
+    with av.open(str(out)) as container:
+        frames = {round(f.time * 25): f.to_ndarray(format="gray") for f in container.decode(video=0)}
+    foot = {n: float(np.std(frame[-frame.shape[0] // 4:, :])) for n, frame in frames.items()}
+    bare = foot[10]  # 0.4 s: nothing said yet
+    for seconds in (1.2, 2.6, 4.2, 5.4):  # cues on
+        assert foot[round(seconds * 25)] > bare + 10, seconds
+    for seconds in (0.4, 3.4, 5.9):  # between cues
+        assert foot[round(seconds * 25)] < bare + 3, seconds

@@ -250,3 +250,39 @@ def test_searching_the_clip_list_finds_what_was_said_and_a_hit_jumps_to_the_mome
     QTest.mouseClick(panel.clip_button, Qt.MouseButton.LeftButton)
     made = [i for i in reads.clip_ids(w.lib) if i != clip_id]
     assert len(made) == 1 and reads.clip(w.lib, made[0]).quote == "Nobody asked"
+
+
+def test_the_presentation_shows_what_is_said_as_it_is_said(qtbot, lib, counting_film):
+    """The audience screen's caption, frame by frame while the clip plays: each line's words
+    while they are said (timed by the film's own frames), nothing between them; the title on the
+    card before."""
+    from PySide6.QtCore import Qt as Keys
+
+    from app.clips import clips
+    from app.films import importing
+    from app.reviews import reviews
+    from ui.present.session import Presentation
+
+    film_id = importing.import_file(lib, counting_film).film_id
+    store(lib, film_id)
+    clip_id = clips.add(lib, film_id, 0, 3_600_000, title="At the desk")
+    review_id = reviews.start(lib, clip_ids=[clip_id], audience="team")
+    pres = Presentation(lib, review_id).start()
+    try:
+        assert pres.audience.slide.kind == "card" and pres.audience.item.title == "At the desk"
+        seen = []
+        pres.playback.frame.connect(lambda frame: seen.append((frame.startTime(), pres.audience.caption_now())))
+        QTest.keyClick(pres.audience, Keys.Key.Key_Right)
+        wait_until(lambda: pres.audience.slide.kind != "clip" or (seen and seen[-1][0] > 3_300_000), 15_000)
+    finally:
+        pres.leave()
+    assert len(seen) > 20
+    for t, caption in seen:
+        if 200_000 <= t < 1_700_000:
+            assert caption == "You'll have to ring back at eight.", (t, caption)
+        elif 2_100_000 <= t < 3_300_000:
+            assert caption == "Nobody asked me.", (t, caption)
+        elif 1_700_000 <= t < 2_100_000:
+            assert caption in ("", "You'll have to ring back at eight."), (t, caption)  # held briefly at most
+        elif t < 200_000:
+            assert caption == "", (t, caption)

@@ -101,7 +101,8 @@ class ClipListModel(QAbstractTableModel):
                                                     for key in changes.ids_of(table)}
             stale |= {i for i, rec in self._rows.items() if rec.film_id in films}
         if changes.touches(*MEMBERSHIP) or (changes.touches("films", "events") and f.event_ids) or (
-                changes.touches("appearances", "people") and f.person_ids):
+                changes.touches("appearances", "people") and f.person_ids) or (
+                changes.touches("transcripts", "transcript_segments") and f.text.strip()):  # what was said
             self.refresh(changed=stale)
         else:
             self._redraw(list(self._rows) if stale is None else [i for i in stale if i in self._rows])
