@@ -176,6 +176,14 @@ def transcript(lib, film_id: int):
         return transcripts.transcript_record(s, film_id)
 
 
+def transcript_lines(lib, segment_ids: list[int]) -> list:
+    """Just these lines of a transcript (``SegmentRecord``s; lines no longer there are left out)."""
+    from app.transcripts import transcripts
+
+    with lib.read() as s:
+        return transcripts.lines(s, segment_ids)
+
+
 def said(lib, words: str, limit: int = 50, prefix_last: bool = False) -> list:
     """The moments ``words`` were said, best first (``app.transcripts.search.Moment``)."""
     from app.transcripts import search

@@ -116,6 +116,12 @@ def transcript_record(session: Session, film_id: int) -> TranscriptRecord | None
                             [segment_record(r) for r in rows])
 
 
+def lines(session: Session, segment_ids: list[int]) -> list[SegmentRecord]:
+    """Just these lines (those no longer there are left out)."""
+    rows = session.scalars(select(TranscriptSegment).where(TranscriptSegment.id.in_(list(segment_ids))))
+    return [segment_record(r) for r in rows]
+
+
 def transcribed(session: Session, film_ids: list[int] | None = None) -> set[int]:
     """Which of the films (all when None) have a transcript."""
     query = select(Transcript.film_id)
