@@ -145,6 +145,9 @@ def main() -> None:
                     ("planted phrase", "nobody asked me what he needs"),
                     ("two words", "duty worker"),
                     ("as you type", "duty wor"),
+                    ("typing, 1 letter", "d"),
+                    ("typing, 2", "du"),
+                    ("typing, 3", "dut"),
                     ("rare word", vocabulary[20_000]),
                     ("mid word", vocabulary[2000]),
                     ("common word", vocabulary[40]),
@@ -155,7 +158,7 @@ def main() -> None:
         print(f"{'query':<16} {'words':<30} {'said wall':>15} {'cpu':>6} {'hits':>5}   "
               f"{'clip list wall':>15} {'cpu':>6} {'clips':>6}   {'titles only':>11}")
         for label, words in queries_:
-            prefix = label == "as you type"
+            prefix = label.startswith(("as you type", "typing"))
             with lib.read() as s:
                 med, top, cpu, found = timed(lambda: search.said(s, words, limit=50, prefix_last=prefix))
                 cmed, ctop, ccpu, clips = timed(lambda: queries.clip_ids(s, ClipFilter(text=words)))

@@ -121,7 +121,7 @@ def speech_cues(words, start_us: int, end_us: int) -> list[tuple[int, int, str]]
 def _words(session: Session, clips) -> dict[int, list]:
     from app.transcripts import transcripts
 
-    return transcripts.words_between(session, sorted({c.film_id for c in clips}))
+    return transcripts.words_between(session, [(c.film_id, c.start_us, c.end_us) for c in clips])
 
 
 def _plan_item(lib: Library, position: int, clip: Clip, people: list[Person], card_text: str = "",

@@ -159,7 +159,7 @@ def review_detail(lib: Library, session: Session, review_id: int) -> ReviewDetai
     for clip_id, kind in session.execute(select(ReviewMark.clip_id, ReviewMark.kind)
                                          .where(ReviewMark.review_id == review_id)):
         marks.setdefault(clip_id, Counter())[kind] += 1
-    words = transcripts.words_between(session, sorted(films))
+    words = transcripts.words_between(session, [(r.film_id, r.start_us, r.end_us) for r in rows if r.film_id in films])
     items = []
     for row in rows:
         clip, film = clips.get(row.clip_id), films.get(row.film_id)

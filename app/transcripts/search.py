@@ -54,12 +54,20 @@ class Moment:
         return asdict(self)
 
 
+MIN_PREFIX = 2  # a word begun is looked for from its second letter (the index keeps 2- and 3-letter prefixes)
+
+
 def _fts_query(words: list[str], prefix_last: bool) -> str:
     """Each word quoted (nothing typed can be read as FTS5 syntax); all must be there."""
     quoted = [f'"{w}"' for w in words]
     if prefix_last:
         quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _begun(words: list[str], prefix_last: bool) -> bool:
+    """Whether the last word is taken as only begun: a single letter is taken as typed."""
+    return prefix_last and len(words[-1]) >= MIN_PREFIX
 
 
 def has_index(session: Session) -> bool:
@@ -109,6 +117,7 @@ def said(session: Session, query: str, limit: int = 50, prefix_last: bool = Fals
     words = tokens(query)[:MAX_WORDS]
     if not words:
         return []
+    prefix_last = _begun(words, prefix_last)
     candidates = max(CANDIDATES, limit * 4)
     if how_many(session, words, prefix_last, RANK_AT_MOST + 1) <= RANK_AT_MOST:
         ids = [i for i, _r in session.execute(matching_segments(session, words, prefix_last, ranked=True,
@@ -117,8 +126,9 @@ def said(session: Session, query: str, limit: int = 50, prefix_last: bool = Fals
         ids = [] if len(words) == 1 else list(session.scalars(
             select(literal_column("id")).select_from(
                 matching_segments(session, words, prefix_last, together=True, limit=candidates).subquery())))
+        together = set(ids)
         ids += [i for i in session.scalars(select(literal_column("id")).select_from(
-            matching_segments(session, words, prefix_last, limit=candidates).subquery())) if i not in set(ids)]
+            matching_segments(session, words, prefix_last, limit=candidates).subquery())) if i not in together]
     order = {segment_id: n for n, segment_id in enumerate(ids)}
     rows = session.execute(select(TranscriptSegment, Film.title).join(Film, Film.id == TranscriptSegment.film_id)
                            .where(TranscriptSegment.id.in_(ids))) if ids else []
@@ -170,9 +180,10 @@ def clips_saying(session: Session, query: str):
     words = tokens(query)[:MAX_WORDS]
     if not words:
         return None
-    if how_many(session, words, True, FEW_LINES + 1) <= FEW_LINES:
+    begun = _begun(words, True)
+    if how_many(session, words, begun, FEW_LINES + 1) <= FEW_LINES:
         # From the few matching lines to the clips of their films that overlap them.
-        ids = matching_segments(session, words, prefix_last=True).subquery()
+        ids = matching_segments(session, words, prefix_last=begun).subquery()
         line, clip = aliased(TranscriptSegment), aliased(Clip)
         saying = (select(clip.id).select_from(ids).join(line, line.id == ids.c.id)
                   .join(clip, and_(clip.film_id == line.film_id, clip.start_us < line.end_us,
@@ -180,7 +191,7 @@ def clips_saying(session: Session, query: str):
         return Clip.id.in_(saying)
     # Everyday words: from each clip to the few lines about it (a line is never longer than
     # MAX_LINE_US, so the film's index finds them), each looked up among the matching ones.
-    ids = select(literal_column("id")).select_from(matching_segments(session, words, prefix_last=True).subquery())
+    ids = select(literal_column("id")).select_from(matching_segments(session, words, prefix_last=begun).subquery())
     return exists().where(
         TranscriptSegment.film_id == Clip.film_id, TranscriptSegment.start_us > Clip.start_us - MAX_LINE_US,
         TranscriptSegment.start_us < Clip.end_us, TranscriptSegment.end_us > Clip.start_us,

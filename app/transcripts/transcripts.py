@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from app import lookup
@@ -130,15 +130,19 @@ def transcribed(session: Session, film_ids: list[int] | None = None) -> set[int]
     return set(session.scalars(query))
 
 
-def words_between(session: Session, film_ids: list[int]) -> dict[int, list[tuple[str, int, int, str]]]:
-    """Every word of these films as (text, start_us, end_us, speaker), in order, by film: what
-    captions are made from (one query for all of a reel's films)."""
-    out: dict[int, list[tuple[str, int, int, str]]] = {f: [] for f in film_ids}
-    if not film_ids:
+def words_between(session: Session, stretches) -> dict[int, list[tuple[str, int, int, str]]]:
+    """The words said in these stretches of films, ``(film_id, start_us, end_us)`` each, as
+    (text, start_us, end_us, speaker) in order, by film: what captions are made from (one query
+    for all of a reel's clips, reading only the lines about them, not their films' every word)."""
+    stretches = list(stretches)
+    out: dict[int, list[tuple[str, int, int, str]]] = {f: [] for f, _a, _b in stretches}
+    if not stretches:
         return out
+    about = or_(*(and_(TranscriptSegment.film_id == f, TranscriptSegment.start_us > a - MAX_LINE_US,
+                       TranscriptSegment.start_us < b, TranscriptSegment.end_us > a) for f, a, b in stretches))
     rows = session.execute(select(TranscriptSegment.film_id, TranscriptSegment.speaker, TranscriptSegment.words_json)
-                           .where(TranscriptSegment.film_id.in_(film_ids))
-                           .order_by(TranscriptSegment.film_id, TranscriptSegment.start_us, TranscriptSegment.id))
+                           .where(about).order_by(TranscriptSegment.film_id, TranscriptSegment.start_us,
+                                                  TranscriptSegment.id))
     for film_id, speaker, words_json in rows:
         out[film_id].extend((t, int(a), int(b), speaker or "") for t, a, b, _p in json.loads(words_json))
     return out

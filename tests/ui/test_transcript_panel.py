@@ -286,3 +286,15 @@ def test_the_presentation_shows_what_is_said_as_it_is_said(qtbot, lib, counting_
             assert caption in ("", "You'll have to ring back at eight."), (t, caption)  # held briefly at most
         elif t < 200_000:
             assert caption == "", (t, caption)
+
+
+def test_with_no_speech_model_installed_the_panel_and_the_menu_say_so_plainly(film_window, monkeypatch):
+    monkeypatch.setattr("media.speech.models.available", lambda: [])
+    w = film_window
+    w.show_dock("transcript")
+    panel = w.transcript_panel
+    panel.reload()
+    assert panel.status.text().startswith("Transcription is not installed here: no speech model is installed")
+    assert not panel.transcribe_button.isVisible()
+    w.actions_by_name["transcribeAll"].trigger()
+    assert w.feedback.last_text.startswith("Transcription is not installed here") and w.transcribing.current is None

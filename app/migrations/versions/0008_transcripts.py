@@ -56,7 +56,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_transcript_segments_film_start', ['film_id', 'start_us'], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         op.execute(f"CREATE VIRTUAL TABLE {INDEX} USING fts5(text, content='transcript_segments', "
-                   "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
+                   "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')")
         for sql in TRIGGERS.values():
             op.execute(sql)
 
