@@ -298,3 +298,14 @@ def test_with_no_speech_model_installed_the_panel_and_the_menu_say_so_plainly(fi
     assert not panel.transcribe_button.isVisible()
     w.actions_by_name["transcribeAll"].trigger()
     assert w.feedback.last_text.startswith("Transcription is not installed here") and w.transcribing.current is None
+
+
+def test_the_panel_lays_out_the_words_only_once_it_is_brought_forward(film_window):
+    w = film_window
+    store(w.lib, w.film_id)
+    w.show_dock("clips")  # the Transcript tab is behind the clip list
+    w.open_film(w.film_id)
+    panel = w.transcript_panel
+    assert not panel.on_screen() and panel.view.placed == []
+    w.show_dock("transcript")
+    wait_until(lambda: len(panel.view.placed) == 10)

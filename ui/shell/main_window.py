@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
         self.reviews_panel.continue_requested.connect(self.presenting.present)
         self.presenting.ended.connect(lambda review_id: (self.show_dock("reviews"), self.reviews_panel.select(review_id)))
         self.player.position_changed.connect(self.transcript_panel.set_playhead)
+        self.docks["transcript"].visibilityChanged.connect(self.transcript_panel.brought_forward)
         self.transcript_panel.seek_requested.connect(self.player.seek_us)
         self.transcript_panel.marks_requested.connect(self.timeline.mark_range)
         self.transcript_panel.clip_made.connect(self.selection.select)

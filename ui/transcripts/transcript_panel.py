@@ -124,6 +124,7 @@ class TranscriptPanel(QWidget):
         self._scrolled_at = 0.0
         self._programmatic_scroll = False
         self._times: list[int] = []
+        self._stale = True  # the film changed while the panel was out of sight
 
         self.status = QLabel(self)
         self.status.setObjectName("transcriptStatus")
@@ -211,9 +212,30 @@ class TranscriptPanel(QWidget):
             return
         self.film = film
         self.clip = None
+        self.record = None
         self.reload()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.brought_forward(True)
+
+    def brought_forward(self, shown: bool) -> None:
+        """The panel came on screen (shown, or its tab brought forward): read what it missed."""
+        if shown and self._stale:
+            self.reload()
+
+    def on_screen(self) -> bool:
+        # A tab behind another counts as visible to Qt; it shows nothing of itself.
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
     def reload(self) -> None:
+        """Read the film's transcript and lay it out: when the panel is on screen (a tab behind
+        another, it waits until it is brought forward; an hour of talk takes a moment to lay out)."""
+        if not self.on_screen():
+            self._stale = True
+            self._show_state()
+            return
+        self._stale = False
         lib = self.bridge.lib
         self.record = reads.transcript(lib, self.film.id) if self.film is not None else None
         scroll = self.view.verticalScrollBar().value()
