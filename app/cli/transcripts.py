@@ -4,6 +4,7 @@ something was said (``said``), switch transcription on or off for the library.""
 from __future__ import annotations
 
 from app import lookup
+from app.queries import MAX_SEARCH_CHARS
 from app.cli.grammar import Commands, nonempty, whole_number
 from app.cli.output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, cancel_on_interrupt, progress_on_terminal
 from media import timecode
@@ -96,6 +97,8 @@ def cmd_said(lib, args, out) -> int:
     from app.transcripts import search
 
     words = " ".join(args.words)
+    if len(words) > MAX_SEARCH_CHARS:
+        raise BadInput(f"said: {len(words)} characters to look for; at most {MAX_SEARCH_CHARS}")
     if not search.tokens(words):
         raise BadInput(f"said {words!r}: no words to look for (letters or digits)")
     if not 1 <= args.limit <= 1000:
