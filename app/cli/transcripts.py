@@ -21,7 +21,8 @@ def register(commands: Commands) -> None:
     hear.add_argument("--again", action="store_true",
                       help="hear films already transcribed again (their corrections and speakers are lost)")
 
-    show = commands.command("transcript", cmd_transcript, help="print what was said in a film")
+    show = commands.command("transcript", cmd_transcript,
+                            help="print what was said in a film (as captions: names said aloud are refused)")
     show.add_argument("film", help="film id or exact title")
     form = show.add_mutually_exclusive_group()
     form.add_argument("--srt", action="store_true", help="as SubRip captions")
@@ -81,8 +82,16 @@ def cmd_transcript(lib, args, out) -> int:
         out.fail(f"film {film.id} {title!r}: no transcript yet (protoreel transcribe {film.id})")
         return EXIT_BAD_INPUT
     if args.srt or args.vtt:
+        # Caption files are made to be published: a name said aloud stops them, as in a reel's.
+        from app.ways_out.name_guard import Guard, Text
+        from app.ways_out.name_texts import SPEECH_FIX
+
         words = [(w.text, w.start_us, w.end_us, seg.speaker) for seg in record.segments for w in seg.words]
         cues = captions.cues(words)
+        with lib.read() as s:
+            guard = Guard.of(s)
+        guard.check([Text(f"film {film.id} {title!r} at {timecode.format_short(c.start_us, 2)}", "transcript",
+                          c.text, SPEECH_FIX) for c in cues], out.note)
         print(captions.srt(cues) if args.srt else captions.vtt(cues), end="", flush=True)
         return EXIT_OK
     for segment in record.segments:

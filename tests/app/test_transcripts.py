@@ -256,6 +256,20 @@ def test_transcript_as_srt_and_vtt(cli, cli_film):
     assert code == 0 and out.startswith("WEBVTT\n\n00:00:01.000 --> 00:00:02.800\nYou'll have to ring back at eight.")
 
 
+def test_caption_files_of_a_film_refuse_a_name_said_aloud_the_text_shows_it(cli, cli_film):
+    from app.library import Library
+    from app.people import people
+
+    with Library.open(cli.library) as lib:
+        people.add(lib, "Margaret Okonkwo", role="carer", consent="public")
+        transcripts.correct_word(lib, segment_ids(lib, cli_film)[1], 2, "Margaret")
+        transcripts.correct_word(lib, segment_ids(lib, cli_film)[1], 3, "Okonkwo")
+    code, out, err = cli("transcript", str(cli_film), "--vtt")
+    assert code == 2 and out == "" and "names Margaret Okonkwo" in err and "at 0:04.00" in err
+    code, out, err = cli("transcript", str(cli_film))  # reading it here is not publishing it
+    assert code == 0 and "Nobody asked Margaret Okonkwo it." in out
+
+
 def test_said_prints_moments_best_first(cli, cli_film):
     code, out, err = cli("said", "ring", "back", "--json")
     assert code == 0, err
