@@ -97,6 +97,18 @@ def test_said_finds_the_words_together_first_and_narrows_to_them(lib, film):
     assert said(lib, '" OR * NEAR(') == []  # nothing typed is read as search syntax
 
 
+def test_without_the_full_text_index_words_are_still_found(lib, film, monkeypatch):
+    """A database with no FTS5 index (PostgreSQL until the team library brings its full text):
+    every word matched with LIKE, the same moments narrowed the same way."""
+    clip = clip_ops.add(lib, film, 800_000, 3_000_000, title="At the desk")
+    monkeypatch.setattr(search, "has_index", lambda _session: False)
+    found = said(lib, "ring back")
+    assert [(m.text, m.start_us, m.end_us) for m in found] == [
+        ("You'll have to ring back at eight.", 1_600_000, 2_200_000), ("Ring the desk and come back.", 8_000_000, 9_500_000)]
+    with lib.read() as s:
+        assert queries.clip_ids(s, ClipFilter(text="at eight")) == [clip]
+
+
 def test_said_as_you_type_takes_the_last_word_as_a_beginning(lib, film):
     assert said(lib, "nobody as") == []
     assert [m.text for m in said(lib, "nobody as", prefix_last=True)] == ["Nobody asked me about it."]
