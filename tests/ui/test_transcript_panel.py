@@ -203,11 +203,13 @@ def test_the_transcribe_button_hears_the_film_in_the_background(window, qtbot, m
     w.transcribing.progress.connect(lambda _f, fraction, message: seen.append((fraction, message)))
     QTest.mouseClick(panel.transcribe_button, Qt.MouseButton.LeftButton)
     assert panel.stop_button.isVisible() and not panel.transcribe_button.isVisible()
+    wait_until(lambda: w.transcribing_label.text().startswith("Transcribing: "), timeout_ms=60_000)
     wait_until(lambda: len(panel.view.placed) > 15, timeout_ms=120_000)
     assert "country" in panel.view.toPlainText()
     assert any("Transcribing" in m for _f, m in seen)
     wait_until(lambda: "Transcribed “audio-speech-jfk-11s-44k-stereo”" in w.feedback.last_text)
     wait_until(lambda: not panel.stop_button.isVisible())
+    assert not w.transcribing_label.isVisible()
     assert transcribing.wanted(w.lib) == []
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout, QWidget,
+    QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout,
+    QWidget,
 )
 
 from app import reads
@@ -237,6 +238,12 @@ class MainWindow(QMainWindow):
         self.presenting.ended.connect(lambda review_id: (self.show_dock("reviews"), self.reviews_panel.select(review_id)))
         self.player.position_changed.connect(self.transcript_panel.set_playhead)
         self.docks["transcript"].visibilityChanged.connect(self.transcript_panel.brought_forward)
+        self.transcribing_label = QLabel(self)  # how far the films asked for are, whichever film is open
+        self.transcribing_label.setObjectName("transcribingStatus")
+        self.transcribing_label.hide()
+        self.statusBar().addPermanentWidget(self.transcribing_label)
+        self.transcribing.progress.connect(lambda *_: self._show_transcribing())
+        self.transcribing.changed.connect(self._show_transcribing)
         self.transcript_panel.seek_requested.connect(self.player.seek_us)
         self.transcript_panel.marks_requested.connect(self.timeline.mark_range)
         self.transcript_panel.clip_made.connect(self.selection.select)
@@ -252,6 +259,11 @@ class MainWindow(QMainWindow):
             return
         self.show_dock("transcript")
         self.transcribing.request([film.id], f"“{film.title}”")
+
+    def _show_transcribing(self) -> None:
+        text = self.transcribing.summary()
+        self.transcribing_label.setText(text)
+        self.transcribing_label.setVisible(bool(text))
 
     def go_to_moment(self, moment) -> None:
         """A search hit in what was said: its film opened at the moment, its words chosen in the

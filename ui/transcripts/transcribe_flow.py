@@ -32,6 +32,7 @@ class TranscribeFlow(QObject):
         self.job: Job | None = None
         self.last: tuple[int, float, str] | None = None  # the latest progress, for a panel opened midway
         self._stopping = False
+        self.done_in_batch = 0  # films heard since the queue was last empty (for "2 of 5")
 
     # -- asking -------------------------------------------------------------------------
     def request(self, film_ids: list[int], what: str = "") -> int:
@@ -94,6 +95,14 @@ class TranscribeFlow(QObject):
     def busy(self) -> bool:
         return self.current is not None
 
+    def summary(self) -> str:
+        """One line for the status bar while films are being heard ("" when none is)."""
+        if self.current is None or self.last is None:
+            return ""
+        total = self.done_in_batch + 1 + len(self.queue)
+        of = f" ({self.done_in_batch + 1} of {total})" if total > 1 else ""
+        return f"Transcribing{of}: {self.last[1] * 100:.0f}%"
+
     def waiting_before(self, film_id: int) -> int | None:
         """How many films will be heard before this one (None: it is not waiting)."""
         if film_id not in self.queue:
@@ -147,5 +156,6 @@ class TranscribeFlow(QObject):
 
     def _finished(self) -> None:
         self.current, self.job, self.last, self._stopping = None, None, None, False
+        self.done_in_batch = self.done_in_batch + 1 if self.queue else 0
         self.changed.emit()
         self._next()
