@@ -65,7 +65,6 @@ class TranscriptView(QTextEdit):
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.placed: list[Placed] = []
         self._starts: list[int] = []
-        self._pressed_at: int | None = None
 
     def set_words(self, placed: list[Placed]) -> None:
         self.placed = placed
@@ -87,10 +86,6 @@ class TranscriptView(QTextEdit):
             return []
         a, b = cursor.selectionStart(), cursor.selectionEnd()
         return [i for i, p in enumerate(self.placed) if p.to > a and p.at < b]
-
-    def mousePressEvent(self, event) -> None:
-        self._pressed_at = event.position().toPoint().x(), event.position().toPoint().y()
-        super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
