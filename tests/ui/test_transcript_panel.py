@@ -210,6 +210,9 @@ def test_the_transcribe_button_hears_the_film_in_the_background(window, qtbot, m
     wait_until(lambda: "Transcribed “audio-speech-jfk-11s-44k-stereo”" in w.feedback.last_text)
     wait_until(lambda: not panel.stop_button.isVisible())
     assert not w.transcribing_label.isVisible()
+    from media.speech import models
+
+    assert models._cache == {}  # nothing more to hear: the model is let go
     assert transcribing.wanted(w.lib) == []
 
 

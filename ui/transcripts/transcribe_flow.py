@@ -158,4 +158,9 @@ class TranscribeFlow(QObject):
         self.current, self.job, self.last, self._stopping = None, None, None, False
         self.done_in_batch = self.done_in_batch + 1 if self.queue else 0
         self.changed.emit()
-        self._next()
+        if self.queue:
+            self._next()
+        else:  # nothing more to hear: the model's memory (~470 MB for base) goes back
+            from media.speech.models import unload
+
+            unload()
