@@ -2,9 +2,10 @@
 
 ``matching_segments`` is the one place the database's own full-text search is asked: SQLite's
 FTS5 index (made by migration 0008, kept in step by triggers), else, on a database without it
-(PostgreSQL until the team library brings its full text), every word matched with LIKE. The
-rest works on what it returns: the moments, best first (the words together as typed first, then
-by the index's BM25 rank), each narrowed from its line to the words that match.
+(PostgreSQL until the team library brings its full text, or a SQLite built without FTS5), every
+word matched with LIKE (portable SQL). The rest works on what it returns: the moments, best
+first (the words together as typed first, then by the index's BM25 rank), each narrowed from
+its line to the words that match.
 """
 
 from __future__ import annotations
@@ -71,7 +72,12 @@ def _begun(words: list[str], prefix_last: bool) -> bool:
 
 
 def has_index(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+    """Whether the library has the FTS5 index: a SQLite library made where SQLite has FTS5
+    (migration 0008 leaves it out elsewhere, and on PostgreSQL)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    return session.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                          {"name": SEARCH_INDEX}) is not None
 
 
 def _phrase_query(words: list[str], prefix_last: bool) -> str:

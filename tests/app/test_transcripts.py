@@ -109,6 +109,38 @@ def test_without_the_full_text_index_words_are_still_found(lib, film, monkeypatc
         assert queries.clip_ids(s, ClipFilter(text="at eight")) == [clip]
 
 
+def test_a_library_made_where_sqlite_has_no_fts5_opens_and_finds_words_said(tmp_path, film_file):
+    """A SQLite built without FTS5 (here: one that refuses to make an FTS5 table): the library is
+    made all the same, with no index and no triggers, and what was said is found by its words."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    from app.films import importing
+    from app.library import Library
+
+    def no_fts5(dbapi_conn, _record):
+        def refuse(action, arg1, arg2, _db, _trigger):
+            return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_CREATE_VTABLE and arg2 == "fts5" else sqlite3.SQLITE_OK
+        dbapi_conn.set_authorizer(refuse)
+
+    event.listen(Pool, "connect", no_fts5)
+    try:
+        with Library.open(tmp_path / "lib") as library:
+            (result,) = importing.import_files(library, [film_file])
+            transcripts.store(library, result.film_id, heard(*RECEPTION))
+            with library.read() as s:
+                assert not search.has_index(s)
+            assert [m.text for m in said(library, "ring back")] == [
+                "You'll have to ring back at eight.", "Ring the desk and come back."]
+            first = segment_ids(library, result.film_id)[0]
+            transcripts.correct_word(library, first, 3, "call")
+            assert [m.text for m in said(library, "call back")] == ["You'll have to call back at eight."]
+    finally:
+        event.remove(Pool, "connect", no_fts5)
+
+
 def test_said_as_you_type_takes_the_last_word_as_a_beginning(lib, film):
     assert said(lib, "nobody as") == []
     assert [m.text for m in said(lib, "nobody as", prefix_last=True)] == ["Nobody asked me about it."]

@@ -5,8 +5,9 @@ Revises: 0008_showings_and_reel_cards
 Create Date: 2026-12-07
 
 On SQLite the segments' text is indexed by an FTS5 table kept in step by triggers (so an undo,
-which writes rows directly, keeps it right too). Other databases get no index here: searching
-falls back to matching words (PostgreSQL's full text comes with the team library).
+which writes rows directly, keeps it right too). Other databases, and a SQLite built without
+FTS5, get no index here: searching falls back to matching words (app.transcripts.search looks
+for the table; PostgreSQL's full text comes with the team library).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,6 +29,20 @@ TRIGGERS = {
         INSERT INTO {INDEX}({INDEX}, rowid, text) VALUES ('delete', old.id, old.text);
         INSERT INTO {INDEX}(rowid, text) VALUES (new.id, new.text); END""",
 }
+
+
+def _sqlite_with_fts5() -> bool:
+    """Whether this database is SQLite and can make an FTS5 table (a SQLite may be built
+    without it): a throwaway one is made and dropped in the connection's temporary schema."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    try:
+        bind.exec_driver_sql("CREATE VIRTUAL TABLE temp.transcript_search_probe USING fts5(text)")
+    except sa.exc.DBAPIError:
+        return False
+    bind.exec_driver_sql("DROP TABLE temp.transcript_search_probe")
+    return True
 
 
 def upgrade() -> None:
@@ -54,7 +69,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('transcript_segments', schema=None) as batch_op:
         batch_op.create_index('ix_transcript_segments_film_start', ['film_id', 'start_us'], unique=False)
-    if op.get_bind().dialect.name == "sqlite":
+    if _sqlite_with_fts5():
         op.execute(f"CREATE VIRTUAL TABLE {INDEX} USING fts5(text, content='transcript_segments', "
                    "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')")
         for sql in TRIGGERS.values():
