@@ -62,6 +62,7 @@ def test_the_packaged_app_transcribes_with_its_own_model_and_finds_what_was_said
     home.mkdir()
     sound = home / "jfk.flac"
     sound.write_bytes(sample("audio-speech-jfk-11s-44k-stereo.flac").read_bytes())
+    stamp = time.time() - 1
     for args in (["import", str(sound)], ["transcribe", "1"]):
         done = protoreel(home, *args)
         assert done.returncode == 0, (args, done.stderr)
@@ -70,6 +71,8 @@ def test_the_packaged_app_transcribes_with_its_own_model_and_finds_what_was_said
     assert done.returncode == 0 and word_error_rate(JFK, heard) <= 0.10, done.stdout
     done = protoreel(home, "said", "ask not", "--json")
     assert done.returncode == 0 and '"start_us": 3' in done.stdout, done.stdout
+    # The model is read where it lies: nothing (no joined model, no cache) written in the app's folder.
+    assert [p for p in APP.parent.rglob("*") if p.stat().st_mtime > stamp and not p.is_dir()] == []
 
 
 def test_the_packaged_app_anonymises_on_the_portable_path(tmp_path):
