@@ -465,6 +465,48 @@ class ExportPerson(Base):
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+# SQLite's full-text index of what was said (FTS5: a virtual table and the shadow tables it makes),
+# made by migration 0008 and kept in step by triggers: not a model, so schema comparisons skip it.
+SEARCH_INDEX = "transcript_search"
+
+
+def is_search_index(table_name: str) -> bool:
+    return table_name == SEARCH_INDEX or table_name.startswith(SEARCH_INDEX + "_")
+
+
+class Transcript(Base):
+    """What was said in a film, heard on this computer (app/transcripts): which model heard it,
+    when, and how much sound it heard. Its words are in ``TranscriptSegment`` rows."""
+
+    __tablename__ = "transcripts"
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(60))  # the recogniser's identity ("base/beam5/en")
+    sound_us: Mapped[int] = mapped_column(BigInteger, default=0)  # how much sound was heard (0: none)
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TranscriptSegment(Base):
+    """A stretch of speech (a sentence or so) of a film: its words, each timed in film time.
+
+    ``text`` is the words joined, kept with them (the search index reads it); ``words_json`` holds
+    ``[[text, start_us, end_us, probability], ...]``. A corrected word changes both in one step
+    (undoable); ``speaker`` is what a facilitator named whoever says it ("Actor 1", "GP")."""
+
+    __tablename__ = "transcript_segments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    film_id: Mapped[int] = mapped_column(ForeignKey("transcripts.film_id", ondelete="CASCADE"))
+    start_us: Mapped[int] = mapped_column(BigInteger)
+    end_us: Mapped[int] = mapped_column(BigInteger)
+    speaker: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text)
+    words_json: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("start_us >= 0 AND end_us >= start_us", name="range"),
+        Index("ix_transcript_segments_film_start", "film_id", "start_us"),
+    )
+
+
 class LibraryMeta(Base):
     """Facts about the library itself (e.g. that the default codebook was loaded once)."""
 

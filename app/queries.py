@@ -24,7 +24,7 @@ class ClipFilter:
     event_ids: list[int] = field(default_factory=list)
     person_ids: list[int] = field(default_factory=list)
     film_ids: list[int] = field(default_factory=list)
-    text: str = ""  # every word must appear in the title, note or quote
+    text: str = ""  # every word must appear in the title, note or quote, or be said in the clip
     at_minute: int | None = None  # filmed around this time of day (minutes after midnight): nearest first
 
     def is_empty(self) -> bool:
@@ -38,7 +38,8 @@ def _has_tag(tag_ids):
     return exists().where(ClipTag.clip_id == Clip.id, ClipTag.tag_id.in_(tag_ids))
 
 
-def clip_conditions(filt: ClipFilter) -> list:
+def clip_conditions(filt: ClipFilter, session: Session | None = None) -> list:
+    """``session``: where the words are also looked for in what was said (its full-text search)."""
     conds = []
     for tag_id in dict.fromkeys(filt.tags_all):
         conds.append(exists().where(ClipTag.clip_id == Clip.id, ClipTag.tag_id == tag_id))
@@ -56,11 +57,13 @@ def clip_conditions(filt: ClipFilter) -> list:
         conds.append(Clip.film_id.in_(select(Film.id).where(Film.event_id.in_(filt.event_ids))))
     if filt.person_ids:
         conds.append(_shows_people(filt.person_ids))
-    for word in filt.text.split():
-        pattern = f"%{_escape_like(word.lower())}%"
-        conds.append(
-            or_(*(func.lower(col).like(pattern, escape="\\") for col in (Clip.title, Clip.note, Clip.quote)))
-        )
+    written = [or_(*(func.lower(col).like(f"%{_escape_like(word.lower())}%", escape="\\")
+                     for col in (Clip.title, Clip.note, Clip.quote))) for word in filt.text.split()]
+    if written:
+        from app.transcripts import search
+
+        said = search.clips_saying(session, filt.text) if session is not None else None
+        conds.append(or_(and_(*written), said) if said is not None else and_(*written))
     return conds
 
 
@@ -83,7 +86,7 @@ def clip_ids(session: Session, filt: ClipFilter | None = None) -> list[int]:
     """Ids of matching clips, by film then start time (by time of day, nearest first, when the
     filter asks for clips filmed around a time: app/clips/time_of_day.py)."""
     query = select(Clip.id).join(Film, Film.id == Clip.film_id)
-    conds = clip_conditions(filt) if filt else []
+    conds = clip_conditions(filt, session) if filt else []
     if conds:
         query = query.where(and_(*conds))
     ids = list(session.scalars(query.order_by(Film.title, Film.id, Clip.start_us, Clip.id)))

@@ -165,3 +165,48 @@ def reviews(lib, review_ids=None) -> list:
 
     with lib.read() as s:
         return review_records.review_records(s, None if review_ids is None else list(review_ids))
+
+
+# -- transcripts -------------------------------------------------------------------------
+def transcript(lib, film_id: int):
+    """The film's transcript (``app.transcripts.transcripts.TranscriptRecord``), or None."""
+    from app.transcripts import transcripts
+
+    with lib.read() as s:
+        return transcripts.transcript_record(s, film_id)
+
+
+def transcript_lines(lib, segment_ids: list[int]) -> list:
+    """Just these lines of a transcript (``SegmentRecord``s; lines no longer there are left out)."""
+    from app.transcripts import transcripts
+
+    with lib.read() as s:
+        return transcripts.lines(s, segment_ids)
+
+
+def said(lib, words: str, limit: int = 50, prefix_last: bool = False) -> list:
+    """The moments ``words`` were said, best first (``app.transcripts.search.Moment``)."""
+    from app.transcripts import search
+
+    with lib.read() as s:
+        return search.said(s, words, limit=limit, prefix_last=prefix_last)
+
+
+def transcription_on(lib) -> bool:
+    from app.transcripts import transcripts
+
+    return transcripts.is_on(lib)
+
+
+def speakers(lib, film_id: int | None = None) -> list[str]:
+    from app.transcripts import transcripts
+
+    with lib.read() as s:
+        return transcripts.speakers(s, film_id)
+
+
+def transcribed_count(lib) -> int:
+    from app.transcripts import transcripts
+
+    with lib.read() as s:
+        return len(transcripts.transcribed(s))

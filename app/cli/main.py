@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-from app.cli import bundles, clips, codebook, exports, films, people, prototypes, reels, reviews
+from app.cli import bundles, clips, codebook, exports, films, people, prototypes, reels, reviews, transcripts
 from app.cli.errors import unexpected
 from app.cli.grammar import Commands, Given
 from app.cli.output import EXIT_BAD_INPUT, EXIT_FAILED, Out
@@ -17,7 +17,7 @@ from media.errors import ProtoReelError
 from media.jobs import Cancelled
 
 # In the order ``protoreel --help`` lists them.
-GROUPS = (films, clips, codebook, prototypes, reels, people, bundles, reviews, exports)
+GROUPS = (films, clips, codebook, prototypes, reels, people, bundles, reviews, exports, transcripts)
 
 
 def build(given: Given) -> Commands:

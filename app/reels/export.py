@@ -79,7 +79,8 @@ def export_reel(
                 also=[manifest_path(out)] if mp4 else [], reading=[item.source for item in plan.items],
                 replace=replace, anonymise=anonymise, can_anonymise=out.suffix.lower() in ANONYMISING_SUFFIXES,
                 reel_id=plan.reel_id, note=note,
-                texts=lambda _s, _r: [name_texts.out_text(out), *name_texts.reel_texts(plan)])
+                texts=lambda _s, _r: [name_texts.out_text(out),
+                                       *name_texts.reel_texts(plan, name_texts.carries_speech(plan, out))])
 
     def write(passage: Passage) -> None:
         if out.suffix.lower() in name_texts.REFERENCE_SUFFIXES:

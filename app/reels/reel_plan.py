@@ -114,8 +114,21 @@ def plan_item(lib: Library, session: Session, clip: Clip, position: int, card_te
     return _plan_item(lib, position, clip, people, card_text, caption, fade)
 
 
+def speech_cues(words, start_us: int, end_us: int) -> list[tuple[int, int, str]]:
+    """What was said in [start_us, end_us) of a film as caption cues timed from ``start_us``."""
+    from app.transcripts import captions
+
+    return [(c.start_us - start_us, c.end_us - start_us, c.text) for c in captions.cues(words, start_us, end_us)]
+
+
+def _words(session: Session, clips) -> dict[int, list]:
+    from app.transcripts import transcripts
+
+    return transcripts.words_between(session, [(c.film_id, c.start_us, c.end_us) for c in clips])
+
+
 def _plan_item(lib: Library, position: int, clip: Clip, people: list[Person], card_text: str = "",
-               caption: str | None = None, fade: bool = False) -> PlanItem:
+               caption: str | None = None, fade: bool = False, words: list | None = None) -> PlanItem:
     film = clip.film
     tags = [(link.tag.kind, link.tag.name) for link in clip.tag_links]
     tags.sort(key=lambda t: ("challenge", "opportunity", "theme").index(t[0]))
@@ -130,6 +143,7 @@ def _plan_item(lib: Library, position: int, clip: Clip, people: list[Person], ca
         note=clip.note, quote=clip.quote, card_text=card_text,
         caption=caption if caption is not None else default_caption(clip.title, tags), fade=fade,
         warning=(clip.safeguarding_note.strip() or DEFAULT_WARNING) if clip.safeguarding else "",
+        speech=speech_cues(words, clip.start_us, clip.end_us) if words else [],
     )
 
 
@@ -149,8 +163,9 @@ def build(lib: Library, session: Session, reel_ref, height: int | None = None, c
     reel_items = list(reel.items)
     clips = _load_clips(session, [ri.clip_id for ri in reel_items])
     people = _people_by_clip(session, list(clips))
+    words = _words(session, clips.values())  # what was said: captions of speech
     items = [_plan_item(lib, n, clips[ri.clip_id], people.get(ri.clip_id, []),
-                        ri.card_text or "", ri.caption, ri.fade)
+                        ri.card_text or "", ri.caption, ri.fade, words.get(clips[ri.clip_id].film_id))
              for n, ri in enumerate(reel_items)]
     settings = ExportSettings(
         height=height or reel.height,

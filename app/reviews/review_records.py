@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.library import Library
+from app.transcripts import captions, transcripts
 from media.errors import BadInput
 from app.models import (
     MARK_KINDS, Clip, ClipPrototype, ClipTag, Film, Prototype, Review, ReviewAction, ReviewItem, ReviewMark,
@@ -71,6 +72,9 @@ class ItemRecord:
     has_audio: bool = True
     missing: bool = False
     card: str | None = None  # a reel item's own card text ("": none); None: the meeting's clip card
+    # What is said in the item's stretch, as caption cues (start_us, end_us, text) in film time: the
+    # audience screen shows these over the clip instead of its caption (its title stays on the card).
+    speech: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def duration_us(self) -> int:
@@ -155,6 +159,7 @@ def review_detail(lib: Library, session: Session, review_id: int) -> ReviewDetai
     for clip_id, kind in session.execute(select(ReviewMark.clip_id, ReviewMark.kind)
                                          .where(ReviewMark.review_id == review_id)):
         marks.setdefault(clip_id, Counter())[kind] += 1
+    words = transcripts.words_between(session, [(r.film_id, r.start_us, r.end_us) for r in rows if r.film_id in films])
     items = []
     for row in rows:
         clip, film = clips.get(row.clip_id), films.get(row.film_id)
@@ -172,6 +177,8 @@ def review_detail(lib: Library, session: Session, review_id: int) -> ReviewDetai
             film_path=str(lib.film_path(film)) if film else None, film_start_us=film.start_us if film else 0,
             rotation=film.rotation if film else 0, has_video=film.has_video if film else False,
             has_audio=film.has_audio if film else False, missing=film.missing if film else True, card=row.card,
+            speech=[(c.start_us, c.end_us, c.text) for c in captions.cues(words.get(row.film_id, []), row.start_us,
+                                                                          row.end_us)] if film else [],
         ))
     protos = {p.id: p.name for p in session.scalars(select(Prototype))}
     titles = {r.clip_id: r.title for r in rows if r.clip_id is not None}

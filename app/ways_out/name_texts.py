@@ -39,9 +39,19 @@ def out_text(out) -> Text:
     return Text(f"export {out.name!r}", "file name", out.stem, "choose another file name")
 
 
-def reel_texts(plan: ReelPlan) -> list[Text]:
+SPEECH_SUFFIXES = (".srt", ".vtt")  # carry what was said whatever the reel's captions setting
+
+
+def carries_speech(plan: ReelPlan, out) -> bool:
+    """Whether the file ``out`` carries what was said: captions files, and a video with captions."""
+    suffix = out.suffix.lower()
+    return suffix in SPEECH_SUFFIXES or (suffix == ".mp4" and plan.settings.captions)
+
+
+def reel_texts(plan: ReelPlan, speech: bool = True) -> list[Text]:
     """Everything a reel's formats carry between them: cards and captions burned into the MP4,
-    its title metadata and manifest, the subtitles, the CSV, OTIO and EDL."""
+    its title metadata and manifest, the subtitles, the CSV, OTIO and EDL; with ``speech``, what
+    was said in its clips (the captions of speech)."""
     where, fix = f"reel {plan.title!r}", "rename the reel or use their pseudonym there (edit the reel)"
     texts = [Text(where, "title", plan.title, fix), Text(where, "subtitle", plan.subtitle, fix),
              Text(where, "closing card", plan.credits, fix)]
@@ -53,7 +63,24 @@ def reel_texts(plan: ReelPlan) -> list[Text]:
         at = f"reel {plan.title!r} item {item.position + 1}"
         texts += [Text(at, "card", item.card_text, fix, clip), Text(at, "caption", item.caption, fix, clip),
                   Text(clip, "content warning", item.warning, CLIP_FIX, clip)]
+        if speech:
+            texts += speech_texts(item, clip)
     return texts
+
+
+SPEECH_FIX = "correct the words there in the Transcript panel (a name heard aloud: their pseudonym, or [name])"
+
+
+def speech_texts(item: PlanItem, clip: str = "") -> list[Text]:
+    """What was said in a clip, cue by cue, as its captions carry it: a name said aloud must not
+    reach a caption. Each names the film and the moment, where the Transcript panel shows it,
+    and the clip as the user sees it (``clip``: its place in what goes out and its title)."""
+    from media.timecode import format_short
+
+    clip = clip or clip_where(item.clip_title)
+    return [Text(f"film {item.film_title!r} at {format_short(item.start_us + a, 2)} ({clip})", "transcript",
+                 said, SPEECH_FIX)
+            for a, _b, said in item.speech]
 
 
 def neutral_name(item: PlanItem, sha256: str | None) -> str:

@@ -24,12 +24,19 @@ def cue_text(caption: str) -> str:
 
 
 def caption_cues(plan: ReelPlan) -> list[tuple[int, int, str]]:
-    """(start_us, end_us, text) in reel time for each clip with a caption."""
+    """(start_us, end_us, text) in reel time: what was said in each clip whose film has a
+    transcript (cue by cue, timed to the reel), else the clip's caption over the whole clip."""
     cues, t = [], 0
     for kind, item, duration in plan.segments():
-        text = cue_text(item.caption or "") if kind == "clip" else ""
-        if text:
-            cues.append((t, t + duration, text))
+        if kind == "clip" and item.speech:
+            for a, b, said in item.speech:
+                text = cue_text(said)
+                if text and a < duration:
+                    cues.append((t + a, t + min(b, duration), text))
+        elif kind == "clip":
+            text = cue_text(item.caption or "")
+            if text:
+                cues.append((t, t + duration, text))
         t += duration
     return cues
 

@@ -60,6 +60,9 @@ class PlanItem:
     mask_voice: bool = False  # pitch-shift the clip's sound so voices are not recognisable
     warning: str = ""  # a content-warning card shown before the clip ("" for none)
     source_name: str = ""  # the film's file as interchange files name it ("" for its own name)
+    # What was said in the clip as caption cues (start_us, end_us, text), timed from the clip's start
+    # (``app.transcripts.captions``); empty when its film has no transcript or nothing is said in it.
+    speech: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def source_ref(self) -> Path:
@@ -107,6 +110,15 @@ class ReelPlan:
             return self.settings.width
         return round(self.settings.height * 16 / 9 / 2) * 2
 
+    def card_text(self, item: PlanItem) -> str:
+        """The title card before ``item``: its own card text; else, where captions carry what was
+        said in it, its caption (the clip's title and tags): a clip's title stays on a card."""
+        return item.card_text or (item.caption if self.speech_captioned(item) else "")
+
+    def speech_captioned(self, item: PlanItem) -> bool:
+        """Whether the captions over ``item`` are what was said (else its caption, all along)."""
+        return self.settings.captions and bool(item.speech)
+
     def segments(self):
         """The reel in order as (kind, item, duration_us): kind is "opening", "warning",
         "card", "clip" or "closing"; what the MP4, EDL and captions all lay out alike."""
@@ -116,7 +128,7 @@ class ReelPlan:
         for item in self.items:
             if item.warning:  # safeguarding: shown even when cards are off
                 yield "warning", item, card_us
-            if self.settings.cards and item.card_text:
+            if self.settings.cards and self.card_text(item):
                 yield "card", item, card_us
             yield "clip", item, item.duration_us
         if self.settings.cards and self.credits:

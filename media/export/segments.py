@@ -25,7 +25,7 @@ from media.anonymise.voice import voice_filter
 from media.export import seeking
 from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece, snapped_in
 from media.export.plan import PlanItem, ReelPlan
-from media.export.stills import caption_margin, caption_path, card_path
+from media.export.stills import caption_margin, caption_path, card_path, speech_path
 from media.reading.orientation import Orientation
 
 US = 1_000_000
@@ -65,6 +65,7 @@ class Segment:
     samples: int
     plan: ReelPlan
     picture: Path | None = None  # a card's still, or a clip's caption
+    speech: list[tuple[Path, int, int]] = field(default_factory=list)  # a clip's cue bands, from/to µs of the clip
     piece: Piece | None = None  # the clip's packets copied out of its film (``pieces``), if they could be
     _access: seeking.Access | None = field(default=None, repr=False)
     _in_us: int | None = field(default=None, repr=False)
@@ -166,6 +167,17 @@ class Segment:
             # One picture (the caption band); overlay keeps showing it to the clip's end.
             graph = (f"{video}[base];[base][1:v]overlay=0:H-h-{caption_margin(s.height)}:eof_action=repeat,"
                      "format=yuv420p[v]")
+        elif self.speech:
+            # What is said: each cue's band laid over its own stretch of the clip (``t`` counts from
+            # the clip's first frame, which may begin a little before the in point).
+            shift = item.start_us - self.in_us if item.has_video else 0
+            chain, last = [f"{video}[s0]"], "s0"
+            for k, (band, a, b) in enumerate(self.speech, 1):
+                inputs += ["-i", str(band)]
+                chain.append(f"[{last}][{k}:v]overlay=0:H-h-{caption_margin(s.height)}:eof_action=repeat:"
+                             f"enable='between(t,{_sec(a + shift)},{_sec(b + shift - 1)})'[s{k}]")
+                last = f"s{k}"
+            graph = ";".join(chain) + f";[{last}]format=yuv420p[v]"
         else:
             graph = f"{video}[v]"
         # Finished frames wait for the encoder in a queue of two, not ffmpeg's eight.
@@ -235,7 +247,10 @@ def plan_segments(plan: ReelPlan, work: Path) -> list[Segment]:
         frames, samples = layout.next(duration)
         if kind == "clip":
             caption = caption_path(work, n)
-            segments.append(Segment(kind, item, frames, samples, plan, caption if caption.exists() else None))
+            bands = [(speech_path(work, n, k), a, b) for k, (a, b, _text) in enumerate(item.speech)]
+            bands = [band for band in bands if band[0].exists()] if plan.speech_captioned(item) else []
+            segments.append(Segment(kind, item, frames, samples, plan, caption if caption.exists() else None,
+                                    speech=bands))
         else:
             segments.append(Segment(kind, item, frames, samples, plan, card_path(work, n)))
     return segments

@@ -24,9 +24,12 @@ def stills_needed(plan: ReelPlan, work: Path) -> list[tuple]:
         elif kind == "closing":
             jobs.append(("card", card_path(work, n), CLOSING_TITLE, plan.credits))
         elif kind == "card":
-            jobs.append(("card", card_path(work, n), item.card_text, ""))
+            jobs.append(("card", card_path(work, n), plan.card_text(item), ""))
         elif kind == "warning":
             jobs.append(("card", card_path(work, n), "Content warning", item.warning))
+        elif plan.speech_captioned(item):  # what was said: a band per cue
+            for k, (_a, _b, said) in enumerate(item.speech):
+                jobs.append(("caption", speech_path(work, n, k), said, ""))
         elif plan.settings.captions and item.caption:
             jobs.append(("caption", caption_path(work, n), item.caption, ""))
     return jobs
@@ -43,6 +46,11 @@ def caption_margin(height: int) -> int:
 
 def caption_path(work: Path, n: int) -> Path:
     return work / f"caption{n}.png"
+
+
+def speech_path(work: Path, n: int, k: int) -> Path:
+    """The band of cue ``k`` of what is said in segment ``n``."""
+    return work / f"speech{n}-{k}.png"
 
 
 def _render(jobs: list, width: int, height: int) -> None:

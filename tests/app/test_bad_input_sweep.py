@@ -190,6 +190,17 @@ def cases(tmp, film, root=Path("/lib"), bombs=Path("/bombs")):
         "url-unknown-database": ["films", "--database-url", "nosuchdb://u@h/d"],
         "url-driver-not-installed": ["films", "--database-url", "postgresql+psycopg2://u@h/d"],
         "url-mysql-driver": ["tags", "--database-url", "mysql://u@h/d"],
+        # transcripts (issue 27)
+        "said-huge": ["said", HUGE],
+        "said-no-words": ["said", "?!"],
+        "said-limit-arabic": ["said", "desk", "--limit", "١٠"],
+        "said-control": ["said", "a\x00b"],
+        "transcript-arabic-id": ["transcript", "١"],
+        "transcript-huge": ["transcript", HUGE],
+        "transcribe-unknown-film": ["transcribe", "no such film"],
+        "transcribe-unknown-event": ["transcribe", "--event", "no such event"],
+        "transcribe-empty-event": ["transcribe", "--event", ""],
+        "transcription-unknown-state": ["transcription", "maybe"],
         # usage
         "usage-unknown-command": ["frobnicate"],
         "usage-unknown-option": ["films", "--frobnicate"],

@@ -5,15 +5,19 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from app import db
-from app.models import Base
+from app.models import Base, is_search_index
 
 
 def test_migrations_match_models(tmp_path):
     engine = db.open_engine(db.sqlite_url(tmp_path / "m.db"))
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True, "include_name": lambda name, type_, _p: not (type_ == "table" and is_search_index(name))})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
-    assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
+    tables = set(inspect(engine).get_table_names())
+    assert {t for t in tables if not is_search_index(t)} == set(Base.metadata.tables) | {"alembic_version"}
+    assert "transcript_search" in tables  # the full-text index of what was said (SQLite)
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(lib):
@@ -86,3 +90,39 @@ def test_showings_and_reel_cards_upgrade_from_0007_and_downgrade(tmp_path):
         command.downgrade(cfg, "0007_person_faces")
         assert conn.execute(text("select path from exports")).scalars().all() == ["/x.mp4"]
         assert "review_id" not in {c["name"] for c in inspect(conn).get_columns("exports")}
+
+
+def test_transcripts_upgrade_from_0007_with_their_search_index_and_downgrade(tmp_path):
+    """A library made before transcripts gains them and the full-text index, which triggers keep
+    in step with every write (an undo writes rows directly); the step back removes just those."""
+    from alembic import command
+
+    url = db.sqlite_url(tmp_path / "t.db")
+    engine = db.create(url)
+    cfg = db.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007_person_faces")
+        conn.execute(text("insert into films (title, path, linked, original_name, sha256, size_bytes, container, "
+                          "duration_us, start_us, has_video, video_codec, rotation, mirror, sar_num, sar_den, vfr, "
+                          "has_audio, audio_codec, missing, imported_at) values ('Desk', 'a.mp4', 0, '', 'x', 1, '', "
+                          "10, 0, 0, '', 0, 0, 1, 1, 0, 1, '', 0, '2026-12-07')"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.execute(text("insert into transcripts (film_id, model, sound_us, made_at) values (1, 'm', 10, '2026-12-07')"))
+        conn.execute(text("insert into transcript_segments (film_id, start_us, end_us, speaker, text, words_json) "
+                          "values (1, 0, 5, '', 'ring back at eight', '[]')"))
+        found = "select rowid from transcript_search where transcript_search match 'eight'"
+        assert conn.execute(text(found)).scalars().all() == [1]
+        conn.execute(text("update transcript_segments set text = 'ring back at nine' where id = 1"))
+        assert conn.execute(text(found)).scalars().all() == []
+        conn.execute(text("delete from transcript_segments"))
+        assert conn.execute(text("select rowid from transcript_search where transcript_search match 'nine'")).all() == []
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007_person_faces")
+    tables = set(inspect(engine).get_table_names())
+    assert not {t for t in tables if t.startswith("transcript")}
+    with engine.connect() as conn:
+        assert conn.execute(text("select title from films")).scalars().all() == ["Desk"]

@@ -52,6 +52,29 @@ def test_the_packaged_app_imports_cuts_and_exports_from_a_bare_environment(tmp_p
     assert written == []
 
 
+def test_the_packaged_app_transcribes_with_its_own_model_and_finds_what_was_said(tmp_path):
+    """The speech model ships inside the app (no download: the network is not asked), is checked
+    against its known SHA-256 and hears the JFK sample word for word."""
+    from media.speech.score import word_error_rate
+    from tests.speech_films import JFK
+
+    home = tmp_path / "home"
+    home.mkdir()
+    sound = home / "jfk.flac"
+    sound.write_bytes(sample("audio-speech-jfk-11s-44k-stereo.flac").read_bytes())
+    stamp = time.time() - 1
+    for args in (["import", str(sound)], ["transcribe", "1"]):
+        done = protoreel(home, *args)
+        assert done.returncode == 0, (args, done.stderr)
+    done = protoreel(home, "transcript", "1")
+    heard = " ".join(line.strip().split("  ", 1)[1] for line in done.stdout.splitlines())
+    assert done.returncode == 0 and word_error_rate(JFK, heard) <= 0.10, done.stdout
+    done = protoreel(home, "said", "ask not", "--json")
+    assert done.returncode == 0 and '"start_us": 3' in done.stdout, done.stdout
+    # The model is read where it lies: nothing (no joined model, no cache) written in the app's folder.
+    assert [p for p in APP.parent.rglob("*") if p.stat().st_mtime > stamp and not p.is_dir()] == []
+
+
 def test_the_packaged_app_anonymises_on_the_portable_path(tmp_path):
     """The face filter runs in a child started by the app's own executable (no python -m)."""
     home = tmp_path / "home"

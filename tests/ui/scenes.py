@@ -388,6 +388,7 @@ SCENES = {"workspace": scene_workspace, "reel_builder": scene_reel_builder, "saf
           "record_devices": scene_record_devices, "event_day": scene_event_day}
 SCENES.update(__import__("tests.ui.scenes_consent", fromlist=["SCENES"]).SCENES)  # people and anonymising
 SCENES.update(__import__("tests.ui.scenes_faces", fromlist=["SCENES"]).SCENES)  # telling faces apart
+SCENES.update(__import__("tests.ui.scenes_transcripts", fromlist=["SCENES"]).SCENES)  # what was said
 
 
 def play_in_app(argv: list[str], scene) -> int:

@@ -7,7 +7,7 @@ from tests.ui.xvfb import SCREENSHOTS, run_scene
 
 pytestmark = pytest.mark.xvfb
 NEEDS_SAMPLES = {"workspace", "reel_builder", "safeguarding", "evidence", "people", "anonymised", "reel_export",
-                 "face_picker", "chosen_faces"}  # they film real people from ../shared/samples
+                 "face_picker", "chosen_faces", "transcript"}  # they film real people from ../shared/samples
 
 
 @pytest.mark.parametrize("scene,name", [
@@ -22,10 +22,18 @@ NEEDS_SAMPLES = {"workspace", "reel_builder", "safeguarding", "evidence", "peopl
     ("reel_export", "reel-export.png"),  # the Export dialog offering to cover faces where consent falls short
     ("face_picker", "face-picker.png"),  # People panel, Add face…: the faces in a frame, one clicked
     ("chosen_faces", "chosen-faces.png"),  # only the restricted person's face covered, the facilitator's shown
+    ("transcript", "transcript.png"),  # a role-play heard on this computer: speakers, a clip of words, the word said
 ])
 def test_screenshot(tmp_path, scene, name):
     if scene in NEEDS_SAMPLES and not SAMPLES.is_dir():
         pytest.skip(f"scene {scene} films the sample media, not found at {SAMPLES}")
+    if scene == "transcript":
+        import shutil
+
+        from media.speech.models import available
+
+        if shutil.which("espeak-ng") is None or not available():
+            pytest.skip("the transcript scene needs espeak-ng (scripts/setup.sh test) and a speech model")
     out = SCREENSHOTS / name
     run_scene(scene, str(tmp_path / "lib"), str(out))
     assert out.stat().st_size > 50_000

@@ -27,6 +27,7 @@ from ui.kit.bridge import LibraryBridge
 from ui.kit.saying import plural, quoted
 from ui.clips.selection import ClipSelection
 from ui.clips.time_of_day_box import TimeOfDayBox
+from ui.transcripts.said_list import SaidList
 
 COLUMNS = ("Title", "Tags", "Filmed", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
 BATCH = 64  # records read at once as rows come into view: about two screens (200 took 0.1 s of GUI thread)
@@ -100,7 +101,8 @@ class ClipListModel(QAbstractTableModel):
                                                     for key in changes.ids_of(table)}
             stale |= {i for i, rec in self._rows.items() if rec.film_id in films}
         if changes.touches(*MEMBERSHIP) or (changes.touches("films", "events") and f.event_ids) or (
-                changes.touches("appearances", "people") and f.person_ids):
+                changes.touches("appearances", "people") and f.person_ids) or (
+                changes.touches("transcripts", "transcript_segments") and f.text.strip()):  # what was said
             self.refresh(changed=stale)
         else:
             self._redraw(list(self._rows) if stale is None else [i for i in stale if i in self._rows])
@@ -209,7 +211,7 @@ class ClipList(QWidget):
         self.model = ClipListModel(bridge)
         self.search = QLineEdit(self)
         self.search.setObjectName("clipSearch")
-        self.search.setPlaceholderText("Search titles, notes and quotes…")
+        self.search.setPlaceholderText("Search titles, notes, quotes and what was said…")
         self.search.setClearButtonEnabled(True)
         self.tag_box = QComboBox(self)
         self.tag_box.setObjectName("clipTagFilter")
@@ -271,6 +273,8 @@ class ClipList(QWidget):
         layout.addLayout(second)
         layout.addWidget(self.view)
         layout.addWidget(self.empty, 1)
+        self.said = SaidList(bridge, self)  # the moments the searched words were said, clipped or not
+        layout.addWidget(self.said)
         layout.addWidget(self.count)
         # Instant as you type, without a query per keystroke of a fast typist.
         self._debounce = QTimer(self, singleShot=True, interval=120)
@@ -376,6 +380,7 @@ class ClipList(QWidget):
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
         self._update_count()
+        self.said.search(self.search.text())
 
     def _update_count(self) -> None:
         n = self.model.rowCount()

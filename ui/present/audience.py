@@ -13,6 +13,7 @@ from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QWidget
 
 from app.reviews import present_sequence as seq
+from app.transcripts import captions
 from app.reels.reel_plan import DEFAULT_WARNING
 from media.export.stills import CLOSING_TITLE
 from app.reviews.review_records import ItemRecord
@@ -62,10 +63,12 @@ class AudienceScreen(QWidget):
         self._prepared: tuple[int, QSize, QImage] | None = None  # (frame start µs, size, picture ready to draw)
         self._drawn: QImage | None = None  # the prepared picture of the frame on screen
         self.painted = 0  # paint count: the bench waits for the next one
+        self.time_us = 0
 
     # -- what to show ------------------------------------------------------------------
     def show_slide(self, slide: seq.Slide, item: ItemRecord | None, count: int, warning: str = "") -> None:
         self.slide, self.item, self.count = slide, item, count
+        self.time_us = item.start_us if item is not None else 0
         self.warning = warning
         if slide.kind != seq.CLIP:
             self._frame = self._image = self._drawn = None
@@ -73,6 +76,7 @@ class AudienceScreen(QWidget):
 
     def set_frame(self, frame: QVideoFrame) -> None:
         self._frame, self._image, self._drawn = frame, None, None
+        self.time_us = frame.startTime()  # film time of the picture on screen: which words are said
         ready = self._prepared
         if ready is not None and ready[0] == frame.startTime() and ready[1] == self.size():
             self._drawn = ready[2]  # converted and scaled while the card was up: the key only draws it
@@ -216,11 +220,20 @@ class AudienceScreen(QWidget):
         elif self.item is not None and (self.item.missing or not self.item.has_video):
             what = "The film of this clip is missing." if self.item.missing else "Sound only"
             self._text(p, QRectF(0, h * 0.4, w, h * 0.2), what, h / 20, DIM)
-        caption = self.item.caption if self.item is not None else ""
+        caption = self.caption_now()
         if caption:
             self._paint_caption(p, caption)
         if self.paused:
             self._paint_pause(p)
+
+    def caption_now(self) -> str:
+        """What was said at the picture on screen, where the clip's film has a transcript (its
+        title is on the card before it); else the clip's caption, all along."""
+        if self.item is None:
+            return ""
+        if self.item.speech:
+            return captions.at([captions.Cue(*c) for c in self.item.speech], self.time_us)
+        return self.item.caption
 
     def _paint_caption(self, p: QPainter, caption: str) -> None:
         w, h = self.width(), self.height()

@@ -72,6 +72,8 @@ class ReelItemsModel(QAbstractListModel):
             details = [f"{item.duration_us / timecode.US:.1f} s"]
             if item.card_text:
                 details.append(f"card “{item.card_text}” first")
+            if item.speech:
+                details.append("captions: what is said")
             if item.warning:
                 details.append("content warning first")
             if item.fade:
@@ -82,6 +84,9 @@ class ReelItemsModel(QAbstractListModel):
             return f"{index.row() + 1}. {item.clip_title}\n     {' · '.join(details)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             people = ", ".join(f"{p.label} ({p.consent})" for p in item.people) or "nobody recorded"
+            if item.speech:  # the captions carry what was said; the title goes on a card
+                return (f"Captions: what is said ({len(item.speech)} cues, from the transcript)\n"
+                        f"Title card (with cards on): {item.card_text or item.caption or '—'}\nPeople: {people}")
             return f"Caption: {item.caption or '—'}\nPeople: {people}"
         if role == Qt.ItemDataRole.UserRole:
             return self.item_ids[index.row()]

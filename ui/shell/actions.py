@@ -42,6 +42,8 @@ def build_menus(w) -> dict[str, QAction]:
     file_menu.addSeparator()
     add(file_menu, "&Relink Missing Film…", w.relink_current, name="relink")
     file_menu.addSeparator()
+    add(file_menu, "&Settings…", w.open_settings, QKeySequence.StandardKey.Preferences, name="settings")
+    file_menu.addSeparator()
     add(file_menu, "&Quit", w.close, QKeySequence.StandardKey.Quit, name="quit")
 
     edit = bar.addMenu("&Edit")
@@ -83,6 +85,12 @@ def build_menus(w) -> dict[str, QAction]:
     mark.addSeparator()
     add(mark, "Zoom In", t.zoom_in, "+", "=", name="zoomIn")
     add(mark, "Zoom Out", t.zoom_out, "-", name="zoomOut")
+
+    said = bar.addMenu("&Transcripts")
+    add(said, "Transcribe This &Film", w.transcribe_film, name="transcribeFilm")
+    add(said, "Transcribe the &Event's Films", w.transcribe_event, name="transcribeEvent")
+    add(said, "Transcribe the &Whole Library", w.transcribe_all, name="transcribeAll")
+    add(said, "&Stop Transcribing", w.transcribing.stop, name="transcribeStop")
 
     record = bar.addMenu("&Record")
     add(record, "Start / Stop Recording", lambda: (w.show_dock("record"), w.record_view.toggle()), "Ctrl+R",

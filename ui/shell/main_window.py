@@ -7,7 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout, QWidget,
+    QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout,
+    QWidget,
 )
 
 from app import reads
@@ -41,6 +42,8 @@ from ui.timeline import Timeline
 from ui.player.transport import TransportBar
 from ui.player.video_view import VideoView
 from ui.shell.window_size import fit_to_screen
+from ui.transcripts.transcribe_flow import TranscribeFlow
+from ui.transcripts.transcript_panel import TranscriptPanel
 from ui.kit.workers import Job
 
 DOCK_LEFT, DOCK_RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
@@ -87,6 +90,9 @@ class MainWindow(QMainWindow):
                                           reel_id=lambda: self.reel_builder.reel_id)
         self.bundles = BundleFlow(self.bridge, self, reel_id=lambda: self.reel_builder.reel_id,
                                   prototype_id=self.prototypes_panel.current_id)
+        self.transcribing = TranscribeFlow(self.bridge, self)
+        self.transcript_panel = TranscriptPanel(self.bridge, self.transcribing, self)
+        self.current_event = ""  # the event selected in the library (what Transcribe Event hears)
 
         player_box = QWidget(self)
         box = QVBoxLayout(player_box)
@@ -116,6 +122,7 @@ class MainWindow(QMainWindow):
         # left side, and a tab's height holds up the whole stack of tabs (and the library above).
         self.add_dock("clip", "Clip", self._scrolling(self.clip_details), DOCK_LEFT, tab_with="codebook")
         self.add_dock("reviews", "Reviews", self.reviews_panel, DOCK_RIGHT, tab_with="clips")
+        self.add_dock("transcript", "Transcript", self.transcript_panel, DOCK_RIGHT, tab_with="clips")
         self.add_dock("people", "People", self.people_panel, DOCK_LEFT, tab_with="codebook")
         self.docks["clips"].raise_()
         self.docks["codebook"].raise_()
@@ -136,6 +143,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.offer_recovery)
         QTimer.singleShot(0, self.import_flow.background.resume)  # imports a crash or closing cut short
         QTimer.singleShot(0, self.reopen_last_film)
+        QTimer.singleShot(0, self.transcribing.resume)  # transcriptions a crash or closing cut short
 
     def _scrolling(self, widget: QWidget) -> QScrollArea:
         scroll = QScrollArea(self)
@@ -228,6 +236,70 @@ class MainWindow(QMainWindow):
         self.bridge.changed_elsewhere.connect(self.catch_up)
         self.reviews_panel.continue_requested.connect(self.presenting.present)
         self.presenting.ended.connect(lambda review_id: (self.show_dock("reviews"), self.reviews_panel.select(review_id)))
+        self.player.position_changed.connect(self.transcript_panel.set_playhead)
+        self.docks["transcript"].visibilityChanged.connect(self.transcript_panel.brought_forward)
+        self.transcribing_label = QLabel(self)  # how far the films asked for are, whichever film is open
+        self.transcribing_label.setObjectName("transcribingStatus")
+        self.transcribing_label.hide()
+        self.statusBar().addPermanentWidget(self.transcribing_label)
+        self.transcribing.progress.connect(lambda *_: self._show_transcribing())
+        self.transcribing.changed.connect(self._show_transcribing)
+        self.transcript_panel.seek_requested.connect(self.player.seek_us)
+        self.transcript_panel.marks_requested.connect(self.timeline.mark_range)
+        self.transcript_panel.clip_made.connect(self.selection.select)
+        self.selection.changed.connect(lambda _ids: self.transcript_panel.show_clip(self.selection.current))
+        self.library_panel.event_current.connect(lambda name: setattr(self, "current_event", name))
+        self.clip_list.said.moment_activated.connect(self.go_to_moment)
+
+    # -- transcripts -----------------------------------------------------------------------
+    def transcribe_film(self) -> None:
+        film = self.player.film
+        if film is None:
+            self.feedback.say("Transcribe: open a film first (or choose Transcribe the Event's Films).")
+            return
+        self.show_dock("transcript")
+        self.transcribing.request([film.id], f"“{film.title}”")
+
+    def _show_transcribing(self) -> None:
+        text = self.transcribing.summary()
+        self.transcribing_label.setText(text)
+        self.transcribing_label.setVisible(bool(text))
+
+    def go_to_moment(self, moment) -> None:
+        """A search hit in what was said: its film opened at the moment, its words chosen in the
+        Transcript panel (Make clip clips them)."""
+        if self.current_film_id() != moment.film_id:
+            self.library_panel.select_film(moment.film_id)
+            if self.current_film_id() != moment.film_id:
+                self.open_film(moment.film_id)
+        self.player.seek_us(moment.start_us)
+        self.show_dock("transcript")
+        self.transcript_panel.choose_words(moment.segment_id, moment.first_word, moment.last_word)
+
+    def transcribe_event(self) -> None:
+        from app.transcripts import transcribing
+
+        if not self.current_event:
+            self.feedback.say("Transcribe the event's films: select an event (or one of its films) in the Library first.")
+            return
+        name = self.current_event
+        film_ids = self.runner.run(lambda lib: transcribing.event_films(lib, name))
+        if film_ids is not None:
+            self.transcribing.request(film_ids, f"the event “{name}”")
+
+    def transcribe_all(self) -> None:
+        from app.transcripts import transcribing
+
+        film_ids = self.runner.run(transcribing.all_films)
+        if film_ids is not None:
+            self.transcribing.request(film_ids, "the whole library")
+
+    def open_settings(self) -> None:
+        from ui.shell.settings_dialog import SettingsDialog
+
+        self.settings_dialog = dialog = SettingsDialog(self.bridge, self)
+        dialog.accepted.connect(lambda: None if reads.transcription_on(self.lib) else self.transcribing.stop())
+        dialog.open()
 
     # -- breakfast review ----------------------------------------------------------------
     def present_review(self, review_id: int, start_item: int | None = None) -> None:
@@ -247,6 +319,7 @@ class MainWindow(QMainWindow):
         record = reads.film_or_none(self.lib, film_id) if film_id is not None else None
         self.player.load(record, start_us)
         self.timeline.set_film(record)
+        self.transcript_panel.set_film(record)
         self.timeline.set_playhead(start_us)
         self.actions_by_name["relink"].setEnabled(bool(record and record.missing))
 
@@ -325,6 +398,7 @@ class MainWindow(QMainWindow):
             lambda: self.reel_builder.fill_reels(select=self.reel_builder.reel_id),
             self.people_panel.refresh,
             self.reviews_panel.reload,
+            self.transcript_panel.reload,
             lambda: self._caught_up(film_id),
         ]
         self._catching_up = steps  # a further change outside meanwhile starts the round again

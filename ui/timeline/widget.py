@@ -206,6 +206,14 @@ class Timeline(QWidget):
         self.marks_changed.emit()
         self.update()
 
+    def mark_range(self, start_us: int, end_us: int) -> None:
+        """In and Out around a stretch (words chosen in the transcript): In at the start of the
+        frame on screen when it begins, Out at the end of the frame on screen when it ends."""
+        self.marks.in_us = self.marks.frame_start(start_us)
+        self.marks.out_us = max(self.marks.frame_end(max(end_us - 1, start_us)), self.marks.in_us + 1)
+        self.marks_changed.emit()
+        self.update()
+
     def clear_marks(self) -> bool:
         had = self.marks.clear()
         self.marks_changed.emit()

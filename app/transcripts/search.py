@@ -1,0 +1,204 @@
+"""Find the moments something was said, across the library.
+
+``matching_segments`` is the one place the database's own full-text search is asked: SQLite's
+FTS5 index (made by migration 0008, kept in step by triggers), else, on a database without it
+(PostgreSQL until the team library brings its full text, or a SQLite built without FTS5), every
+word matched with LIKE (portable SQL). The rest works on what it returns: the moments, best
+first (the words together as typed first, then by the index's BM25 rank), each narrowed from
+its line to the words that match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import and_, exists, func, literal_column, select, text
+from sqlalchemy.orm import Session, aliased
+
+from app.models import SEARCH_INDEX, Clip, Film, TranscriptSegment
+from app.transcripts.transcripts import MAX_LINE_US
+
+MAX_WORDS = 20  # words a search may hold
+CANDIDATES = 200  # lines taken from the index before the words are looked at
+RANK_AT_MOST = 2000  # words said in more lines than this are not ranked (BM25 reads every line)
+FEW_LINES = 2000  # the clip list's search starts from the lines below this many, from the clips above
+
+
+def tokens(text_: str) -> list[str]:
+    """Words as the index reads them: case-folded, accents dropped, split at anything that is
+    not a letter or a digit ("You'll" -> "you", "ll"), as FTS5's unicode61 tokenizer does."""
+    plain = unicodedata.normalize("NFKD", (text_ or "").casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.findall(r"[^\W_]+", plain)
+
+
+@dataclass
+class Moment:
+    film_id: int
+    film: str  # the film's title
+    segment_id: int
+    start_us: int  # where the words that match begin (film time)
+    end_us: int
+    text: str  # the whole line they were said in
+    speaker: str = ""
+    first_word: int = 0  # the matching words' place in the line, first and last
+    last_word: int = 0
+
+    def to_json(self) -> dict:
+        """One line of ``protoreel said WORDS --json``."""
+        return {"film": self.film_id, "start_us": self.start_us, "end_us": self.end_us, "text": self.text}
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+MIN_PREFIX = 2  # a word begun is looked for from its second letter (the index keeps 2- and 3-letter prefixes)
+
+
+def _fts_query(words: list[str], prefix_last: bool) -> str:
+    """Each word quoted (nothing typed can be read as FTS5 syntax); all must be there."""
+    quoted = [f'"{w}"' for w in words]
+    if prefix_last:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _begun(words: list[str], prefix_last: bool) -> bool:
+    """Whether the last word is taken as only begun: a single letter is taken as typed."""
+    return prefix_last and len(words[-1]) >= MIN_PREFIX
+
+
+def has_index(session: Session) -> bool:
+    """Whether the library has the FTS5 index: a SQLite library made where SQLite has FTS5
+    (migration 0008 leaves it out elsewhere, and on PostgreSQL)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    return session.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                          {"name": SEARCH_INDEX}) is not None
+
+
+def _phrase_query(words: list[str], prefix_last: bool) -> str:
+    """The words together, in order (an FTS5 phrase)."""
+    return '"' + " ".join(words) + '"' + (" *" if prefix_last else "")
+
+
+def matching_segments(session: Session, words: list[str], prefix_last: bool = False, *, ranked: bool = False,
+                      together: bool = False, limit: int | None = None):
+    """A query of (id, rank) for the lines holding every one of ``words`` (``together``: as a
+    run, in order), best first when ``ranked`` (BM25, lower is better), else in the order they
+    were stored (film, then time). The only database-specific part of searching what was said."""
+    if has_index(session):
+        index = literal_column(SEARCH_INDEX)
+        match = _phrase_query(words, prefix_last) if together else _fts_query(words, prefix_last)
+        rank = literal_column(f"bm25({SEARCH_INDEX})") if ranked else literal_column("0")
+        query = (select(literal_column("rowid").label("id"), rank.label("rank")).select_from(text(SEARCH_INDEX))
+                 .where(index.op("MATCH")(match)))
+        if ranked:
+            query = query.order_by(literal_column("rank"))
+    else:
+        conds = []
+        for word in words:  # parts of words match too: the fallback is looser than the index
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conds.append(func.lower(TranscriptSegment.text).like(f"%{escaped}%", escape="\\"))
+        if together:
+            conds.append(func.lower(TranscriptSegment.text).like(f"%{' '.join(words)}%"))
+        query = select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(and_(*conds))
+    return query.limit(limit) if limit is not None else query
+
+
+def how_many(session: Session, words: list[str], prefix_last: bool = False, at_most: int = 10_000) -> int:
+    """How many lines hold the words, counted up to ``at_most`` (the index stops there)."""
+    found = matching_segments(session, words, prefix_last, limit=at_most).subquery()
+    return session.scalar(select(func.count()).select_from(found)) or 0
+
+
+def said(session: Session, query: str, limit: int = 50, prefix_last: bool = False) -> list[Moment]:
+    """The moments ``query``'s words were said, best first: the words together in the order
+    typed before the words apart, then the index's rank (BM25). Words said in thousands of lines
+    ("the") are not worth ranking: their lines come in the order they were said, the words
+    together first. ``prefix_last``: the last word may be only begun (as you type)."""
+    words = tokens(query)[:MAX_WORDS]
+    if not words:
+        return []
+    prefix_last = _begun(words, prefix_last)
+    candidates = max(CANDIDATES, limit * 4)
+    if how_many(session, words, prefix_last, RANK_AT_MOST + 1) <= RANK_AT_MOST:
+        ids = [i for i, _r in session.execute(matching_segments(session, words, prefix_last, ranked=True,
+                                                                limit=candidates))]
+    else:
+        ids = [] if len(words) == 1 else list(session.scalars(
+            select(literal_column("id")).select_from(
+                matching_segments(session, words, prefix_last, together=True, limit=candidates).subquery())))
+        together = set(ids)
+        ids += [i for i in session.scalars(select(literal_column("id")).select_from(
+            matching_segments(session, words, prefix_last, limit=candidates).subquery())) if i not in together]
+    order = {segment_id: n for n, segment_id in enumerate(ids)}
+    rows = session.execute(select(TranscriptSegment, Film.title).join(Film, Film.id == TranscriptSegment.film_id)
+                           .where(TranscriptSegment.id.in_(ids))) if ids else []
+    moments = []
+    for row, title in rows:
+        words_here = json.loads(row.words_json)
+        span, together = _span(words_here, words, prefix_last)
+        if span is None:
+            continue  # the index matched parts of words the line splits otherwise
+        first, last = span
+        moments.append((0 if together else 1, order[row.id], Moment(
+            row.film_id, title, row.id, int(words_here[first][1]), int(words_here[last][2]), row.text,
+            row.speaker or "", first, last)))
+    moments.sort(key=lambda m: (m[0], m[1]))
+    return [m for _t, _o, m in moments[:limit]]
+
+
+def _span(line: list[list], words: list[str], prefix_last: bool) -> tuple[tuple[int, int] | None, bool]:
+    """The shortest run of the line's words holding every searched word, and whether they
+    stand together in the order typed. Each of the line's words may hold several tokens
+    ("you'll"); the run is counted in the line's words."""
+    flat: list[tuple[str, int]] = [(t, i) for i, w in enumerate(line) for t in tokens(str(w[0]))]
+
+    def fits(token: str, wanted: str, last: bool) -> bool:
+        return token.startswith(wanted) if (last and prefix_last) else token == wanted
+
+    n = len(words)
+    for start in range(len(flat) - n + 1):  # together, in order
+        if all(fits(flat[start + k][0], words[k], k == n - 1) for k in range(n)):
+            return (flat[start][1], flat[start + n - 1][1]), True
+    best = None
+    for start in range(len(flat)):  # apart: the shortest window with each of them
+        missing = set(range(n))
+        for end in range(start, len(flat)):
+            missing -= {k for k in missing if fits(flat[end][0], words[k], k == n - 1)}
+            if not missing:
+                span = (flat[start][1], flat[end][1])
+                if best is None or span[1] - span[0] < best[1] - best[0]:
+                    best = span
+                break
+    return best, False
+
+
+def clips_saying(session: Session, query: str):
+    """A condition on ``Clip``: something said in the clip's stretch of its film holds every
+    word of ``query`` (a line of the transcript overlapping the clip), the last one perhaps only
+    begun (as you type; titles, notes and quotes match parts of words too). For the clip list's
+    search, beside titles, notes and quotes. None for a query with no words."""
+    words = tokens(query)[:MAX_WORDS]
+    if not words:
+        return None
+    begun = _begun(words, True)
+    if how_many(session, words, begun, FEW_LINES + 1) <= FEW_LINES:
+        # From the few matching lines to the clips of their films that overlap them.
+        ids = matching_segments(session, words, prefix_last=begun).subquery()
+        line, clip = aliased(TranscriptSegment), aliased(Clip)
+        saying = (select(clip.id).select_from(ids).join(line, line.id == ids.c.id)
+                  .join(clip, and_(clip.film_id == line.film_id, clip.start_us < line.end_us,
+                                   clip.end_us > line.start_us)))
+        return Clip.id.in_(saying)
+    # Everyday words: from each clip to the few lines about it (a line is never longer than
+    # MAX_LINE_US, so the film's index finds them), each looked up among the matching ones.
+    ids = select(literal_column("id")).select_from(matching_segments(session, words, prefix_last=begun).subquery())
+    return exists().where(
+        TranscriptSegment.film_id == Clip.film_id, TranscriptSegment.start_us > Clip.start_us - MAX_LINE_US,
+        TranscriptSegment.start_us < Clip.end_us, TranscriptSegment.end_us > Clip.start_us,
+        TranscriptSegment.id.in_(ids)).correlate(Clip)
