@@ -6,11 +6,12 @@ checked and corrected by eye: bench/face_truth_fix.py), who each face is and how
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "faces"
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(os.environ.get("PROTOREEL_SAMPLES") or Path(__file__).resolve().parents[2] / "shared" / "samples")
 FACE_SAMPLES = (
     "face-man-office-1080x720p29.97-h264-aac-1s.mp4",
     "faces-tos-actors-640x360p24-h264-noaudio.mp4",

@@ -84,17 +84,39 @@ class FaceReader:
         return np.asarray(self.net.compute_face_descriptor(chip), np.float32)
 
 
+SHOW, HIDE, UNSURE = "show", "hide", "unsure"
+# A reading counts for "may be shown" only when it is this much closer to someone who may be shown
+# than to anyone who may not (two look-alikes 0.53 apart: each one's own readings sit 0.2-0.4 from
+# their registrations, so the margin still tells them apart where an absolute limit of 0.6 could not).
+MARGIN = 0.1
+ALIKE = 0.6  # two people whose nearest readings are closer than this are too alike to be told apart well
+
+
 @dataclass
 class Known:
-    """The readings of the people who may be shown in a clip and of those who may not."""
+    """The readings of the people who may be shown in a clip and of those who may not (several
+    readings a person: each face is compared with every one of them, nearest counts)."""
 
     shown: list[np.ndarray] = field(default_factory=list)
     hidden: list[np.ndarray] = field(default_factory=list)
 
+    def distances(self, reading: np.ndarray) -> tuple[float, float]:
+        """(nearest reading of someone who may be shown, of someone who may not)."""
+        return _nearest(reading, self.shown), _nearest(reading, self.hidden)
+
+    def judge(self, reading: np.ndarray, turned: bool = False) -> str:
+        """One reading's vote: SHOW (close to someone who may be shown and clearly closer to them
+        than to anyone who may not), HIDE (as close to someone who may not be shown as to anyone
+        who may), or UNSURE. A track is shown only on SHOW votes and no HIDE (faces.Track)."""
+        near_shown, near_hidden = self.distances(reading)
+        if near_hidden < UNLIKE and near_hidden < near_shown + MARGIN:
+            return HIDE
+        if near_shown < (TURNED_SAME if turned else SAME) and near_hidden - near_shown >= MARGIN:
+            return SHOW
+        return UNSURE
+
     def may_show(self, reading: np.ndarray, turned: bool = False) -> bool:
-        near_shown = min((float(np.linalg.norm(reading - r)) for r in self.shown), default=np.inf)
-        near_hidden = min((float(np.linalg.norm(reading - r)) for r in self.hidden), default=np.inf)
-        return near_shown < (TURNED_SAME if turned else SAME) and near_hidden >= UNLIKE
+        return self.judge(reading, turned) == SHOW
 
     def save(self, path: Path) -> Path:
         data = {"model": MODEL_NAME, "shown": [r.tolist() for r in self.shown],
@@ -107,6 +129,55 @@ class Known:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls([np.asarray(r, np.float32) for r in data["shown"]],
                    [np.asarray(r, np.float32) for r in data["hidden"]])
+
+
+def _nearest(reading: np.ndarray, readings: list[np.ndarray]) -> float:
+    if not readings:
+        return float("inf")
+    return float(np.min(np.linalg.norm(np.asarray(readings, np.float32) - reading, axis=1)))
+
+
+def separation(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    """How far apart two people's faces read: the distance between their nearest readings."""
+    return min((_nearest(r, b) for r in a), default=float("inf"))
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    first: str
+    second: str
+    distance: float
+
+    def sentence(self, shown: str | None = None) -> str:
+        """What to tell the facilitator; ``shown``: the one of the two who may be shown."""
+        said = (f"{self.first} and {self.second} look alike to the recogniser "
+                f"({self.distance:.2f} apart; people are told apart from about {ALIKE})")
+        if shown in (self.first, self.second):
+            return f"{said}: {shown} will often stay covered. Add more faces of each, from other shots or films."
+        return f"{said}. Add more faces of each, from other shots or films."
+
+
+def too_alike(people: dict[str, list[np.ndarray]], limit: float = ALIKE) -> list[LookAlike]:
+    """The pairs of people (name -> readings) too alike to be told apart reliably, closest first.
+    Adding readings of one of them (from other shots or films) can only bring the pair closer:
+    the warning stays until the recogniser sees them apart from every angle the readings show."""
+    names = sorted(people)
+    pairs = [LookAlike(a, b, separation(people[a], people[b])) for i, a in enumerate(names) for b in names[i + 1:]]
+    return sorted((p for p in pairs if p.distance < limit), key=lambda p: p.distance)
+
+
+def spread(readings: list[np.ndarray], count: int) -> list[int]:
+    """``count`` readings (their positions) as unlike each other as possible: which of the
+    readings of a person's stretches of film to keep (the farthest one from those kept, each time)."""
+    if not readings:
+        return []
+    chosen = [0]
+    while len(chosen) < min(count, len(readings)):
+        far = max(range(len(readings)), key=lambda i: min(float(np.linalg.norm(readings[i] - readings[j])) for j in chosen))
+        if far in chosen:
+            break
+        chosen.append(far)
+    return chosen
 
 
 def to_bytes(reading: np.ndarray) -> bytes:
