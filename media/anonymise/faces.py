@@ -21,8 +21,9 @@ either side.
 
 With ``known`` (``recognise.Known``: the readings of who may be shown and who may not) only some
 faces are covered. Each followed face (a track) is read when first found readable and again
-after ``RECHECK_FRAMES`` until it is decided, then every ``CONFIRM_SECONDS`` and at once when its
-box jumps or its picture changes (someone else may stand there now): every reading is a vote
+every ``RECHECK_FRAMES`` until it is decided (or ``UNDECIDED_READS`` readings leave it undecided:
+someone nobody registered), then every ``CONFIRM_SECONDS``; it is read anew at once when its box
+jumps or its picture changes (someone else may stand there now). Every reading is a vote
 (``Known.judge``). A track is left visible only after ``SHOW_VOTES`` readings say it is someone
 who may be shown and none says it may be someone who may not; one such reading covers it for the
 rest of the track. The decision is kept across the track (a turn to profile does not undo it);
@@ -40,8 +41,8 @@ import numpy as np
 
 from media.anonymise.recognise import HIDE, SHOW, FaceReader, Known, readable
 
-DETECT_EVERY = 3  # frames between full looks (faces are followed in between)
-TILES_EVERY = 12  # frames between closer looks for small faces
+DETECT_EVERY = 4  # frames between full looks (faces are followed in between; the look-ahead covers the frames before a find)
+TILES_EVERY = 36  # frames between closer looks for the smallest faces (CenterFace at 960 px: ~4x the cost)
 NOBODY_EVERY = 2  # frames between full looks while nobody is followed
 TRACK_WIDTH = 640  # following works on the picture scaled to this width
 HOLD_SECONDS = 1.0  # a face no longer found stays covered this long while it matches
@@ -56,7 +57,8 @@ PAD_BACK = 0.35  # ... and this much more towards the back of a head turned in p
 GROW_PER_FRAME = 0.02  # an unconfirmed box grows this much per frame since a detector last found it
 GROW_MAX = 0.3
 SHOW_VOTES = 2  # readings that must agree before a face is left visible
-RECHECK_FRAMES = 3  # an undecided face is read again this often
+RECHECK_FRAMES = 2  # an undecided face is read again this often (at the next look) ...
+UNDECIDED_READS = 4  # ... for this many readings; then every CONFIRM_SECONDS (each reading costs 40-80 ms)
 CONFIRM_SECONDS = 1.0  # a decided face is read again this often
 JUMP = 0.3  # a box whose centre moved this share of its width since the last look is read anew
 # A decided face (shown or not) whose picture changed this much since the last frame (mean absolute difference of
@@ -93,16 +95,18 @@ class Track:
     hits: int = 1  # times a detector found it
     unseen: int = 0  # frames since a detector last found it
     missed: int = 0  # frames since it was last found or matched
+    points: np.ndarray | None = None  # the key points of the last detection
     profile: float = 0.0  # -1: turned to the picture's left (back of the head on the right), 1: right, 0: facing
     shown: bool = False  # decided: someone who may be shown (only with ``known``)
     votes: int = 0  # SHOW readings since the track (or its identity) began
     hidden: bool = False  # a reading said it may be someone who may not be shown: covered for good
     read_at: int = -1  # frame of the last reading (-1: never read)
+    reads: int = 0  # readings since the track (or its identity) began
     thumb: np.ndarray | None = None  # the face's picture in the last frame, 16x16 (only while shown)
 
     def forget(self) -> None:
         """Someone else may be here now: read anew, covered until then."""
-        self.shown, self.votes, self.hidden, self.read_at, self.thumb = False, 0, False, -1, None
+        self.shown, self.votes, self.hidden, self.read_at, self.thumb, self.reads = False, 0, False, -1, None, 0
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class FaceTracker:
         self.previous: np.ndarray | None = None
         self.seen: list[Seen] = []  # the faces of the last frame (for the look-ahead)
         self.cut = False  # the last frame began a new shot
+        self.look_again = -1  # a frame to look at out of turn
 
     def update(self, luma: np.ndarray, rgb: Callable[[], np.ndarray]) -> list[tuple[int, int, int, int]]:
         """The padded boxes to cover in this frame. ``luma``: the picture's grey; ``rgb()``
@@ -157,15 +162,20 @@ class FaceTracker:
             if (track.shown or track.hidden) and self._changed(track, small, k):
                 track.forget()  # shown or not, someone else may stand here now: read anew
                 changed = True
-        full = cut or self.count % DETECT_EVERY == 0 or (not self.tracks and self.count % NOBODY_EVERY == 0)
+        full = (cut or self.count % DETECT_EVERY == 0 or self.count == self.look_again
+                or (not self.tracks and self.count % NOBODY_EVERY == 0))
         quick = not full and (changed or any(t.missed for t in self.tracks))
         if full or quick:
             # The closer look for small faces: now and then, and at once when a small one is lost.
             tiles = full and (self.count % TILES_EVERY == 0 or
                               any(t.missed and t.box[2] < w / 16 for t in self.tracks))
             picture = rgb()
+            before = len(self.tracks)
             found = self._match(self._detect(picture, tiles, quick), small, k, picture)
             self.looks += 1
+            if self.known is not None and (cut or len(self.tracks) > before):
+                # A new shot or a new face: a second reading soon, so it is decided within the look-ahead.
+                self.look_again = self.count + RECHECK_FRAMES
             if cut:  # a new shot: only the faces found in it
                 self.tracks = [t for t in self.tracks if t.id in found]
         self.count += 1
@@ -230,7 +240,7 @@ class FaceTracker:
             if jumped and self.known is not None:  # maybe someone else now: covered until read again
                 track.forget()
             track.box, track.unseen, track.missed = tuple(det), 0, 0
-            track.profile = _profile(points)
+            track.profile, track.points = _profile(points), points
             if self.known is not None and self._due(track):
                 self._read(track, picture, points)
             found.add(track.id)
@@ -243,7 +253,9 @@ class FaceTracker:
         if track.read_at < 0:
             return True
         since = self.count - track.read_at
-        return since >= (self.confirm if track.shown or track.hidden else self.recheck)
+        # Decided, or still undecided after a few readings (someone nobody registered): now and then.
+        settled = track.shown or track.hidden or track.reads >= UNDECIDED_READS
+        return since >= (self.confirm if settled else self.recheck)
 
     def _read(self, track: Track, picture: np.ndarray, points: np.ndarray) -> None:
         """Read the face and count its vote (see the module's docstring)."""
@@ -251,6 +263,7 @@ class FaceTracker:
         if not view:  # covered until it can be read (or, decided, as decided)
             return
         track.read_at = self.count
+        track.reads += 1
         self.readings += 1
         vote = self.known.judge(self.reader.read(picture, points), turned=view == "turned")
         if vote == HIDE:
@@ -322,5 +335,5 @@ def cover_faces_in_still(rgb: np.ndarray, style: str = "blur") -> np.ndarray:
     from media.anonymise.finder import FaceFinder
 
     h, w = rgb.shape[:2]
-    found = FaceFinder().detect_faces(np.ascontiguousarray(rgb), tiles=True)
+    found = FaceFinder(blaze_tiles=True).detect_faces(np.ascontiguousarray(rgb), tiles=True)
     return cover(rgb, [pad(box, PAD + GROW_MAX / 2, w, h, _profile(points)) for box, points in found], style)

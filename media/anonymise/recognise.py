@@ -33,7 +33,7 @@ CHIP = 150
 TEMPLATE = np.float32([[46.4, 47.3], [100.6, 47.3], [73.5, 78.5], [73.5, 109.3]])
 # Distances on the sample films (tests/data/faces): the same person 0.04-0.24 between frames,
 # two different people 0.64-1.11. dlib's author uses 0.6 as "same person".
-SAME = 0.45  # closer than this to someone who may be shown: it is them
+SAME = 0.5  # closer than this to someone who may be shown (and clearly closer than to anyone who may not): them
 # A face turned away (nose outside the eyes) reads less alike: on Tears of Steel a man turned 3/4
 # was 0.12-0.54 from his own frontal reading, and another man in profile 0.63-0.69 from it.
 TURNED_SAME = 0.35
@@ -89,6 +89,7 @@ SHOW, HIDE, UNSURE = "show", "hide", "unsure"
 # than to anyone who may not (two look-alikes 0.53 apart: each one's own readings sit 0.2-0.4 from
 # their registrations, so the margin still tells them apart where an absolute limit of 0.6 could not).
 MARGIN = 0.1
+HIDE_MARGIN = 0.05  # a reading less than this much closer to someone who may be shown counts against showing
 ALIKE = 0.6  # two people whose nearest readings are closer than this are too alike to be told apart well
 
 
@@ -109,7 +110,7 @@ class Known:
         than to anyone who may not), HIDE (as close to someone who may not be shown as to anyone
         who may), or UNSURE. A track is shown only on SHOW votes and no HIDE (faces.Track)."""
         near_shown, near_hidden = self.distances(reading)
-        if near_hidden < UNLIKE and near_hidden < near_shown + MARGIN:
+        if near_hidden < UNLIKE and near_hidden < near_shown + HIDE_MARGIN:
             return HIDE
         if near_shown < (TURNED_SAME if turned else SAME) and near_hidden - near_shown >= MARGIN:
             return SHOW
@@ -186,3 +187,32 @@ def to_bytes(reading: np.ndarray) -> bytes:
 
 def from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, "<f4").astype(np.float32)
+
+
+def suggest_readings(frames, box, fps: float = 25.0, count: int = 3, reader: FaceReader | None = None,
+                     every: int = 3) -> list[tuple[int, np.ndarray]]:
+    """Readings of the face a facilitator picked (``box`` in the first of ``frames``), suggested
+    from the stretch of film where it stays in view: the face is followed (``faces.FaceTracker``)
+    through ``frames`` (RGB pictures, in order, starting at the picked one) until it is lost or
+    the shot cuts; every ``every`` frames where it is found readable it is read, and the
+    ``count`` readings most unlike each other are kept: (frame index, reading). Several readings
+    from one stretch (turned a little, lit differently) tell the person apart better than one."""
+    import cv2
+
+    from media.anonymise.faces import FaceTracker, iou
+
+    reader = reader or FaceReader()
+    taken: list[tuple[int, np.ndarray]] = []
+    tracker = FaceTracker(fps)
+    followed = None
+    for n, rgb in enumerate(frames):
+        tracker.update(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), lambda rgb=rgb: rgb)
+        if n == 0:
+            followed = max(tracker.tracks, key=lambda t: iou(t.box, box), default=None)
+            if followed is None or iou(followed.box, box) <= 0.2:
+                return []
+        elif tracker.cut or followed not in tracker.tracks:
+            break
+        if n % every == 0 and followed.unseen == 0 and followed.points is not None and readable(followed.points):
+            taken.append((n, reader.read(rgb, followed.points)))
+    return [taken[i] for i in spread([r for _n, r in taken], count)]

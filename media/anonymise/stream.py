@@ -27,7 +27,7 @@ from media import oslayer
 
 # numpy and OpenCV load only in the filter process, never in the exporter that builds the command.
 
-AHEAD = 3  # frames each frame is held back, so later frames can add to what it covers
+AHEAD = 4  # frames each frame is held back, so later frames can add to what it covers (>= DETECT_EVERY)
 
 
 @dataclass

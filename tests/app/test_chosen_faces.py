@@ -122,11 +122,15 @@ def test_unknown_faces_in_a_restricted_range_stay_covered(tmp_path):
     jane, sam = (reader.read(pictures[5], points) for _box, points in found)
 
     def covered(known):
-        tracker = FaceTracker(25, known=known, reader=reader)
+        from media.anonymise.stream import Covering  # the filter as the export runs it (with its look-ahead)
+
+        covering = Covering(25, tracker=FaceTracker(25, known=known, reader=reader), rgb_of=lambda rgb: rgb)
+        covers = []
+        for rgb in pictures:
+            covers += [boxes for _rgb, boxes in covering.push(rgb, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))]
+        covers += [boxes for _rgb, boxes in covering.flush()]
         out = []
-        for n, rgb in enumerate(pictures):
-            grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-            boxes = tracker.update(grey, lambda rgb=rgb: rgb)
+        for n, boxes in enumerate(covers):
             woman, man = (letterbox(b, (720, 288), (1280, 720)) for b in truth(n))
             out.append((hidden_share(woman, boxes), hidden_share(man, boxes)))
         return out
