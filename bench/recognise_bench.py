@@ -101,13 +101,15 @@ def main() -> int:
             known = Known([r for w in shown for r in registered[w]], list(registered[restricted.who]))
             covering = Covering(fps, known=known, rgb_of=lambda item: cv2.cvtColor(item, cv2.COLOR_YUV2RGB_I420))
             started = time.process_time()
-            covers = []
+            covers, states = [], []
             for rgb in frames:
                 yuv = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
                 covers += [boxes for _item, boxes in covering.push(yuv, yuv[:rgb.shape[0]])]
+                states.append([(t.box, t.shown, t.hidden, t.reads, t.votes) for t in covering.tracker.tracks])
             covers += [boxes for _item, boxes in covering.flush()]
             cpu = time.process_time() - started
             counts = defaultdict(lambda: [0, 0])
+            why: dict[str, int] = defaultdict(int)
             runs: dict[str, int] = defaultdict(int)
             longest = 0
             owner = {t: p for p in cast for t in p.tracks}
@@ -125,6 +127,8 @@ def main() -> int:
                         longest = max(longest, runs[track])
                     elif box[3] >= READABLE_PX and n not in person.turned:
                         kind, ok = "consenting readable", hidden < VISIBLE_MAX
+                        if not ok:
+                            why[why_not(box, states[n])] += 1
                     else:
                         continue
                     counts[kind][0] += ok
@@ -140,6 +144,8 @@ def main() -> int:
                   f"consenting readable visible {share(counts['consenting readable'])}; never registered covered "
                   f"{share(counts['never registered'])}; {covering.tracker.readings} readings; "
                   f"{1000 * cpu / len(frames):.0f} ms CPU a frame")
+            if why:
+                print("      consenting faces covered because: " + ", ".join(f"{k} {v}" for k, v in sorted(why.items())))
     for name in ("tuning", "held-out"):
         if name not in totals:
             continue
@@ -153,6 +159,21 @@ def main() -> int:
     print("\nreference: tests/data/faces truth and people.tsv (dlib CNN MMOD + HOG, checked by eye); covered: >= 80% of "
           "the truth box hidden; visible: < 20% hidden")
     return 0
+
+
+def why_not(box, tracks) -> str:
+    """Why a consenting face was covered, from the tracker's state in that frame."""
+    from media.anonymise.faces import iou
+
+    track = max(tracks, key=lambda t: iou(t[0], box), default=None)
+    if track is None or iou(track[0], box) < 0.1:
+        return "no track"
+    _box, shown, hidden, reads, votes = track
+    if hidden:
+        return "a reading said restricted"
+    if shown:
+        return "shown (box of another face over it)"
+    return f"undecided ({reads} readings, {votes} say shown)" if reads else "not read yet"
 
 
 def share(pair) -> str:

@@ -60,6 +60,7 @@ SHOW_VOTES = 2  # readings that must agree before a face is left visible
 RECHECK_FRAMES = 2  # an undecided face is read again this often (at the next look) ...
 UNDECIDED_READS = 4  # ... for this many readings; then every CONFIRM_SECONDS (each reading costs 40-80 ms)
 CONFIRM_SECONDS = 1.0  # a decided face is read again this often
+DOUBLE = 0.5  # two tracks' boxes overlapping this much (IoU) are one face
 JUMP = 0.3  # a box whose centre moved this share of its width since the last look is read anew
 # A decided face (shown or not) whose picture changed this much since the last frame (mean absolute difference of
 # 16x16 pictures, 0-1; a talking face changes <= 0.005 a frame, the GRID woman to man 2 at the same
@@ -178,6 +179,7 @@ class FaceTracker:
                 self.look_again = self.count + RECHECK_FRAMES
             if cut:  # a new shot: only the faces found in it
                 self.tracks = [t for t in self.tracks if t.id in found]
+            self._merge_doubles()
         self.count += 1
         self.tracks = [t for t in self.tracks if t.missed <= self.lost
                        and t.unseen <= (self.hold if t.hits > 1 else self.once)]
@@ -187,6 +189,24 @@ class FaceTracker:
             decided = self.known is None or t.shown or t.hidden
             self.seen.append(Seen(t.id, pad(t.box, PAD + grow, w, h, t.profile), t.shown, decided))
         return [s.box for s in self.seen if not s.shown]
+
+    def _merge_doubles(self) -> None:
+        """Two tracks on one face (one followed on, one found anew): the older is kept, covered
+        for good if either was (an unread double over a face left visible would cover it)."""
+        keep: list[Track] = []
+        for track in sorted(self.tracks, key=lambda t: t.id):
+            twin = next((k for k in keep if iou(k.box, track.box) > DOUBLE), None)
+            if twin is None:
+                keep.append(track)
+                continue
+            twin.hidden |= track.hidden
+            if twin.hidden:
+                twin.shown = False
+            if track.unseen < twin.unseen:  # the newer find is where the face is now
+                twin.box, twin.unseen, twin.missed, twin.template = track.box, track.unseen, track.missed, track.template
+                twin.points, twin.profile = track.points, track.profile
+            twin.hits += track.hits
+        self.tracks = keep
 
     def _detect(self, picture, tiles: bool, quick: bool):
         if quick and hasattr(self.detector, "center"):
@@ -265,13 +285,16 @@ class FaceTracker:
         track.read_at = self.count
         track.reads += 1
         self.readings += 1
-        vote = self.known.judge(self.reader.read(picture, points), turned=view == "turned")
+        reading = self.reader.read(picture, points)
+        vote = self.known.judge(reading, turned=view == "turned")
         if vote == HIDE:
-            track.hidden, track.shown, track.thumb = True, False, None
+            track.hidden = True
         elif vote == SHOW and not track.hidden:
-            track.votes += 1
+            track.votes += 1 if view == "turned" or not self.known.sure(reading) else SHOW_VOTES
             if track.votes >= SHOW_VOTES and not track.shown:
                 track.shown, track.thumb = True, None
+        if track.hidden:
+            track.shown, track.thumb = False, None
 
 
 def _profile(points: np.ndarray) -> float:

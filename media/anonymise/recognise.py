@@ -90,6 +90,7 @@ SHOW, HIDE, UNSURE = "show", "hide", "unsure"
 # their registrations, so the margin still tells them apart where an absolute limit of 0.6 could not).
 MARGIN = 0.1
 HIDE_MARGIN = 0.05  # a reading less than this much closer to someone who may be shown counts against showing
+SURE, SURE_MARGIN = 0.4, 0.25  # a frontal reading this near someone who may be shown, this much nearer: decides alone
 ALIKE = 0.6  # two people whose nearest readings are closer than this are too alike to be told apart well
 
 
@@ -115,6 +116,12 @@ class Known:
         if near_shown < (TURNED_SAME if turned else SAME) and near_hidden - near_shown >= MARGIN:
             return SHOW
         return UNSURE
+
+    def sure(self, reading: np.ndarray) -> bool:
+        """A reading so near someone who may be shown, and so much nearer them than anyone who may
+        not, that it decides alone (no restricted person's reading came near this on the tuning set)."""
+        near_shown, near_hidden = self.distances(reading)
+        return near_shown < SURE and near_hidden - near_shown >= SURE_MARGIN
 
     def may_show(self, reading: np.ndarray, turned: bool = False) -> bool:
         return self.judge(reading, turned) == SHOW

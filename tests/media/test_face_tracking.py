@@ -121,12 +121,14 @@ class Scripted:
         return [((x, y, w, h, 0.9), points)]
 
 
-def noise_frames(count, seed=5):
-    """Frames of noise (nothing for template matching to follow), each numbered in its corner."""
+def noise_frames(count, seed=5, still=False):
+    """Frames of noise, each numbered in its corner: new noise every frame (nothing for template
+    matching to follow), or ``still``: the same picture every frame (a face that stays as it is)."""
     rng = np.random.default_rng(seed)
+    picture = rng.integers(0, 255, (720, 1280, 3), dtype=np.uint8)
     frames = []
     for n in range(count):
-        rgb = rng.integers(0, 255, (720, 1280, 3), dtype=np.uint8)
+        rgb = picture.copy() if still else rng.integers(0, 255, (720, 1280, 3), dtype=np.uint8)
         rgb[0, 0] = n
         frames.append(rgb)
     return frames
