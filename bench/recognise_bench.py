@@ -7,7 +7,7 @@ of the set with two or more people, each person in turn is the one who may not b
 other person may be shown, except one (the last, in a film of three or more) whom nobody
 registered. Each registered person gets up to ``READINGS`` readings, suggested from the
 stretches of the film where they appear (as the app suggests them: the face the detectors find
-on their truth box, every few frames, readable, then the most unlike each other,
+on their truth box, every few frames, frontal, then the most unlike each other,
 ``recognise.spread``), as a facilitator's clicks would give. Every frame is turned upright,
 letterboxed into 1280x720 (as MP4 export does) and given to the export's face filter
 (``stream.Covering``) with those readings.
@@ -57,7 +57,7 @@ def suggest(finder, reader, frames, truth, tracks: set[str], every: int = 5) -> 
         box = next(b for b, t in truth[n] if t in tracks)
         found = finder.detect_faces(np.ascontiguousarray(frames[n]))
         best = max(found, key=lambda f: hidden_share(box, [f[0][:4]]), default=None)
-        if best is None or hidden_share(box, [best[0][:4]]) < 0.3 or not readable(best[1]):
+        if best is None or hidden_share(box, [best[0][:4]]) < 0.3 or readable(best[1]) != "frontal":
             continue
         readings.append(reader.read(frames[n], best[1]))
     return [readings[i] for i in spread(readings, READINGS)]

@@ -25,8 +25,9 @@ every ``RECHECK_FRAMES`` until it is decided (or ``UNDECIDED_READS`` readings le
 someone nobody registered), then every ``CONFIRM_SECONDS``; it is read anew at once when its box
 jumps or its picture changes (someone else may stand there now). Every reading is a vote
 (``Known.judge``). A track is left visible only after ``SHOW_VOTES`` readings say it is someone
-who may be shown and none says it may be someone who may not; one such reading covers it for the
-rest of the track. The decision is kept across the track (a turn to profile does not undo it);
+who may be shown (one very near reading, ``Known.sure``, is enough) and none says it may be
+someone who may not; one such reading covers it for the rest of the track. A reading of a face
+smaller than ``recognise.MIN_EYES_TO_SHOW`` (about 60 px tall) never counts for showing it. The decision is kept across the track (a turn to profile does not undo it);
 a new face, a face that cannot be read, and a cut start covered.
 """
 
@@ -39,7 +40,8 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from media.anonymise.recognise import HIDE, SHOW, FaceReader, Known, readable
+from media.anonymise.recognise import (HIDE, MIN_EYES_TO_SHOW, SHOW, UNSURE, FaceReader, Known, eyes_apart,
+                                      readable)
 
 DETECT_EVERY = 4  # frames between full looks (faces are followed in between; the look-ahead covers the frames before a find)
 TILES_EVERY = 36  # frames between closer looks for the smallest faces (CenterFace at 960 px: ~4x the cost)
@@ -287,6 +289,8 @@ class FaceTracker:
         self.readings += 1
         reading = self.reader.read(picture, points)
         vote = self.known.judge(reading, turned=view == "turned")
+        if vote == SHOW and eyes_apart(points) < MIN_EYES_TO_SHOW:
+            vote = UNSURE  # too small to be shown on: it may count against showing, never for it
         if vote == HIDE:
             track.hidden = True
         elif vote == SHOW and not track.hidden:

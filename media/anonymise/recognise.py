@@ -39,10 +39,19 @@ SAME = 0.5  # closer than this to someone who may be shown (and clearly closer t
 TURNED_SAME = 0.35
 UNLIKE = 0.6  # closer than this to someone who may not be shown: never shown
 MIN_EYES = 16  # pixels between the eyes; a smaller face is not read (it stays covered)
+# A face may be shown only on readings of it at least this big (eyes this far apart: a face about
+# 60 px tall): smaller, a face reads about as near anyone as its own registrations (a half-hidden
+# woman nobody registered, 50 px and backlit, read 0.39-0.46 from two other people).
+MIN_EYES_TO_SHOW = 22
 
 
 class RecognitionUnavailable(ProtoReelError):
     """The face recogniser cannot run here (model or dlib missing): faces stay covered."""
+
+
+def eyes_apart(points: np.ndarray) -> float:
+    (lx, ly), (rx, ry) = points[:2]
+    return float(np.hypot(rx - lx, ry - ly))
 
 
 def readable(points: np.ndarray) -> str:
@@ -202,7 +211,8 @@ def suggest_readings(frames, box, fps: float = 25.0, count: int = 3, reader: Fac
     from the stretch of film where it stays in view: the face is followed (``faces.FaceTracker``)
     through ``frames`` (RGB pictures, in order, starting at the picked one) until it is lost or
     the shot cuts; every ``every`` frames where it is found readable it is read, and the
-    ``count`` readings most unlike each other are kept: (frame index, reading). Several readings
+    ``count`` readings most unlike each other are kept: (frame index, reading). Only frontal views
+    are read. Several readings
     from one stretch (turned a little, lit differently) tell the person apart better than one."""
     import cv2
 
@@ -220,6 +230,9 @@ def suggest_readings(frames, box, fps: float = 25.0, count: int = 3, reader: Fac
                 return []
         elif tracker.cut or followed not in tracker.tracks:
             break
-        if n % every == 0 and followed.unseen == 0 and followed.points is not None and readable(followed.points):
+        # Only frontal views become readings: a turned face reads less like itself and more like
+        # anyone (a three-quarter registration let a never-registered face read as that person).
+        if n % every == 0 and followed.unseen == 0 and followed.points is not None \
+                and readable(followed.points) == "frontal":
             taken.append((n, reader.read(rgb, followed.points)))
     return [taken[i] for i in spread([r for _n, r in taken], count)]
