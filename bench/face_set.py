@@ -13,7 +13,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from media.probe import probe  # noqa: E402
+from media.reading.probe import probe  # noqa: E402
 from tests.face_truth import (LOW_LIGHT, SAMPLES, base, letterbox, letterboxed, load_tracks, low_light,  # noqa: E402
                               variant)
 

@@ -37,7 +37,7 @@ import face_recognition_models
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from media.probe import probe  # noqa: E402
+from media.reading.probe import probe  # noqa: E402
 
 
 def iou(a, b) -> float:

@@ -41,7 +41,7 @@ import cv2
 import numpy as np
 
 from media.anonymise.recognise import (HIDE, MIN_EYES_TO_SHOW, SHOW, UNSURE, FaceReader, Known, eyes_apart,
-                                      readable)
+                                      readable, spread)
 
 DETECT_EVERY = 4  # frames between full looks (faces are followed in between; the look-ahead covers the frames before a find)
 TILES_EVERY = 36  # frames between closer looks for the smallest faces (CenterFace at 960 px: ~4x the cost)
@@ -364,3 +364,34 @@ def cover_faces_in_still(rgb: np.ndarray, style: str = "blur") -> np.ndarray:
     h, w = rgb.shape[:2]
     found = FaceFinder(blaze_tiles=True).detect_faces(np.ascontiguousarray(rgb), tiles=True)
     return cover(rgb, [pad(box, PAD + GROW_MAX / 2, w, h, _profile(points)) for box, points in found], style)
+
+
+def suggest_readings(frames, box, fps: float = 25.0, count: int = 3, reader: FaceReader | None = None,
+                     every: int = 3) -> list[tuple[int, np.ndarray]]:
+    """Readings of the face a facilitator picked (``box`` in the first of ``frames``), suggested
+    from the stretch of film where it stays in view: the face is followed (``faces.FaceTracker``)
+    through ``frames`` (RGB pictures, in order, starting at the picked one) until it is lost or
+    the shot cuts; where it is found frontal (at least ``every`` frames apart) it is read, and the
+    ``count`` readings most unlike each other are kept: (frame index, reading). Only frontal views
+    are read. Several readings
+    from one stretch (turned a little, lit differently) tell the person apart better than one."""
+    reader = reader or FaceReader()
+    taken: list[tuple[int, np.ndarray]] = []
+    tracker = FaceTracker(fps)
+    followed = None
+    for n, rgb in enumerate(frames):
+        tracker.update(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), lambda rgb=rgb: rgb)
+        if n == 0:
+            followed = max(tracker.tracks, key=lambda t: iou(t.box, box), default=None)
+            if followed is None or iou(followed.box, box) <= 0.2:
+                return []
+        elif tracker.cut or followed not in tracker.tracks:
+            break
+        # Only frontal views become readings: a turned face reads less like itself and more like
+        # anyone (a three-quarter registration let a never-registered face read as that person).
+        # Read where the face was just found (not where it was only followed), ``every`` frames apart
+        # at least: a whole-frame look comes every DETECT_EVERY frames, so "every n-th frame" met it rarely.
+        if followed.unseen == 0 and followed.points is not None and (not taken or n - taken[-1][0] >= every) \
+                and readable(followed.points) == "frontal":
+            taken.append((n, reader.read(rgb, followed.points)))
+    return [taken[i] for i in spread([r for _n, r in taken], count)]

@@ -203,36 +203,3 @@ def to_bytes(reading: np.ndarray) -> bytes:
 
 def from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, "<f4").astype(np.float32)
-
-
-def suggest_readings(frames, box, fps: float = 25.0, count: int = 3, reader: FaceReader | None = None,
-                     every: int = 3) -> list[tuple[int, np.ndarray]]:
-    """Readings of the face a facilitator picked (``box`` in the first of ``frames``), suggested
-    from the stretch of film where it stays in view: the face is followed (``faces.FaceTracker``)
-    through ``frames`` (RGB pictures, in order, starting at the picked one) until it is lost or
-    the shot cuts; every ``every`` frames where it is found readable it is read, and the
-    ``count`` readings most unlike each other are kept: (frame index, reading). Only frontal views
-    are read. Several readings
-    from one stretch (turned a little, lit differently) tell the person apart better than one."""
-    import cv2
-
-    from media.anonymise.faces import FaceTracker, iou
-
-    reader = reader or FaceReader()
-    taken: list[tuple[int, np.ndarray]] = []
-    tracker = FaceTracker(fps)
-    followed = None
-    for n, rgb in enumerate(frames):
-        tracker.update(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), lambda rgb=rgb: rgb)
-        if n == 0:
-            followed = max(tracker.tracks, key=lambda t: iou(t.box, box), default=None)
-            if followed is None or iou(followed.box, box) <= 0.2:
-                return []
-        elif tracker.cut or followed not in tracker.tracks:
-            break
-        # Only frontal views become readings: a turned face reads less like itself and more like
-        # anyone (a three-quarter registration let a never-registered face read as that person).
-        if n % every == 0 and followed.unseen == 0 and followed.points is not None \
-                and readable(followed.points) == "frontal":
-            taken.append((n, reader.read(rgb, followed.points)))
-    return [taken[i] for i in spread([r for _n, r in taken], count)]
