@@ -26,8 +26,9 @@ class CenterFace:
     """Face boxes (x, y, w, h, score) and key points in an RGB picture."""
 
     def __init__(self, score: float = SCORE) -> None:
-        if not MODEL.exists():
-            raise RuntimeError(f"{MODEL}: the face model is missing from this installation")
+        from media.anonymise import model_files
+
+        self.model = model_files.path(MODEL.name)  # refused if missing or altered
         # One network per picture size: OpenCV's DNN module (4.14) reads this model wrongly once it
         # is given a picture of another size than the first (hundreds of false faces, measured).
         self.nets: dict[tuple[int, int], cv2.dnn.Net] = {}
@@ -44,7 +45,7 @@ class CenterFace:
         small = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA if nw < w else cv2.INTER_LINEAR)
         net = self.nets.get((nw, nh))
         if net is None:
-            net = self.nets[(nw, nh)] = cv2.dnn.readNetFromONNX(str(MODEL))
+            net = self.nets[(nw, nh)] = cv2.dnn.readNetFromONNX(str(self.model))
         net.setInput(cv2.dnn.blobFromImage(small))  # RGB as given, 0-255, no mean: as the model wants
         heat, size, offset, marks = net.forward(OUTPUTS)
         heat = heat[0, 0]

@@ -72,13 +72,17 @@ class FaceReader:
     """128 numbers for a face, from its picture and BlazeFace's key points."""
 
     def __init__(self) -> None:
-        if not MODEL.exists():
-            raise RecognitionUnavailable(f"{MODEL.name}: the face recogniser is missing from this installation")
+        from media.anonymise import model_files
+
+        try:
+            model = model_files.path(MODEL.name)  # refused if missing or altered: faces stay covered
+        except model_files.ModelUnusable as error:
+            raise RecognitionUnavailable(str(error)) from None
         try:
             import dlib
         except ImportError as error:  # pragma: no cover - dlib-bin is a dependency
             raise RecognitionUnavailable(f"dlib: cannot load the face recogniser ({error})") from None
-        self.net = dlib.face_recognition_model_v1(str(MODEL))
+        self.net = dlib.face_recognition_model_v1(str(model))
 
     @staticmethod
     def chip(rgb: np.ndarray, points: np.ndarray) -> np.ndarray:

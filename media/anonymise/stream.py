@@ -247,8 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("decoder", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     decoder = args.decoder[1:] if args.decoder[:1] == ["--"] else args.decoder
-    return run(decoder, args.width, args.height, args.fps, args.style, known=args.known, caption=args.caption,
-               caption_margin=args.caption_margin)
+    from media.anonymise.model_files import ModelUnusable
+
+    try:
+        return run(decoder, args.width, args.height, args.fps, args.style, known=args.known)
+    except ModelUnusable as error:  # a face model missing or altered: nothing passes uncovered; one line says why
+        print(error, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
