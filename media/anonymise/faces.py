@@ -366,17 +366,26 @@ def cover_faces_in_still(rgb: np.ndarray, style: str = "blur") -> np.ndarray:
     return cover(rgb, [pad(box, PAD + GROW_MAX / 2, w, h, _profile(points)) for box, points in found], style)
 
 
+@dataclass(frozen=True)
+class Suggested:
+    frame: int  # index in the frames given
+    reading: np.ndarray
+    box: tuple  # x, y, w, h of the face in that frame
+    picture: np.ndarray  # the face cut from that frame (RGB)
+
+
 def suggest_readings(frames, box, fps: float = 25.0, count: int = 3, reader: FaceReader | None = None,
-                     every: int = 3) -> list[tuple[int, np.ndarray]]:
+                     every: int = 3) -> list[Suggested]:
     """Readings of the face a facilitator picked (``box`` in the first of ``frames``), suggested
     from the stretch of film where it stays in view: the face is followed (``faces.FaceTracker``)
     through ``frames`` (RGB pictures, in order, starting at the picked one) until it is lost or
     the shot cuts; where it is found frontal (at least ``every`` frames apart) it is read, and the
-    ``count`` readings most unlike each other are kept: (frame index, reading). Only frontal views
+    ``count`` readings most unlike each other are kept. ``frames`` may be any iterable (a film
+decoded as it goes). Only frontal views
     are read. Several readings
     from one stretch (turned a little, lit differently) tell the person apart better than one."""
     reader = reader or FaceReader()
-    taken: list[tuple[int, np.ndarray]] = []
+    taken: list[Suggested] = []
     tracker = FaceTracker(fps)
     followed = None
     for n, rgb in enumerate(frames):
@@ -391,7 +400,9 @@ def suggest_readings(frames, box, fps: float = 25.0, count: int = 3, reader: Fac
         # anyone (a three-quarter registration let a never-registered face read as that person).
         # Read where the face was just found (not where it was only followed), ``every`` frames apart
         # at least: a whole-frame look comes every DETECT_EVERY frames, so "every n-th frame" met it rarely.
-        if followed.unseen == 0 and followed.points is not None and (not taken or n - taken[-1][0] >= every) \
+        if followed.unseen == 0 and followed.points is not None and (not taken or n - taken[-1].frame >= every) \
                 and readable(followed.points) == "frontal":
-            taken.append((n, reader.read(rgb, followed.points)))
-    return [taken[i] for i in spread([r for _n, r in taken], count)]
+            x, y, w, h = (int(round(v)) for v in followed.box[:4])
+            taken.append(Suggested(n, reader.read(rgb, followed.points), (x, y, w, h),
+                                   rgb[max(y, 0):max(y, 0) + h, max(x, 0):max(x, 0) + w].copy()))
+    return [taken[i] for i in spread([s.reading for s in taken], count)]

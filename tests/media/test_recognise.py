@@ -166,8 +166,8 @@ def test_readings_are_suggested_from_the_stretch_where_the_picked_face_stays():
     suggested = suggest_readings(frames[70:], box, fps=24, count=3)
     # Only frontal views are read, and he is turned three-quarters for most of the shot (frontal
     # from about frame 84 to 90 of it): two readings, not the three asked for.
-    assert len(suggested) == 2 and all(n + 70 < 185 for n, _r in suggested)
-    readings = [r for _n, r in suggested]
+    assert len(suggested) == 2 and all(s.frame + 70 < 185 for s in suggested)
+    readings = [s.reading for s in suggested]
     assert min(np.linalg.norm(a - b) for i, a in enumerate(readings) for b in readings[i + 1:]) > 0.05
     finder, reader = FaceFinder(), FaceReader()
     (hologram_box, hologram_points), = [f for f in finder.detect_faces(frames[232])
