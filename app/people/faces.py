@@ -206,15 +206,18 @@ def _suggested(lib: Library, film_ref, frame: FramePick, box, reader, more: int)
     return [(times[f.frame], f.box, f.reading, f.picture) for f in found if f.frame > 0][:more]
 
 
-def look_alikes(lib: Library) -> list[str]:
+def look_alikes(lib: Library, person_ref=None) -> list[str]:
     """Sentences for the facilitator: the known people the recogniser finds too alike to tell
-    apart well (closest first). The one of a pair who may be shown will often stay covered."""
+    apart well (closest first; only the pairs with ``person_ref`` in them when given). The one
+    of a pair who may be shown will often stay covered."""
     from media.anonymise.recognise import too_alike
 
     with lib.read() as s:
+        name = lookup.person(s, person_ref).name if person_ref is not None else None
         known = known_people(s)
         every = readings(s, known)
-    return [pair.sentence() for pair in too_alike({known[pid]: rs for pid, rs in every.items()})]
+    pairs = too_alike({known[pid]: rs for pid, rs in every.items()})
+    return [pair.sentence() for pair in pairs if name is None or name in (pair.first, pair.second)]
 
 
 def remove_face(lib: Library, face_id: int) -> None:
