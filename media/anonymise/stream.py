@@ -12,6 +12,10 @@ Each frame leaves the filter ``AHEAD`` frames after it came in (``Covering``): a
 later frame is covered in the frames before it where it had not been found yet, each face's box
 covers where it is in the frames either side, and a face decided "may be shown" a few frames
 after it was first found is shown from its first frame on the same track.
+
+A clip's caption band (``--caption``) is laid here, after the faces are covered, as the
+exporter lays it on a clip shown whole (``caption_margin`` above the frame's foot): covered
+first, a face under the band stays covered and the caption's words stay sharp.
 """
 
 from __future__ import annotations
@@ -199,6 +203,7 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
 
     out = out or sys.stdout.buffer
     size = width * height * 3 // 2
+    band = Caption(caption, width, height, caption_margin) if caption else None
 
     def rgb_of(frame: bytearray):
         return cv2.cvtColor(np.frombuffer(frame, np.uint8).reshape(height * 3 // 2, width), cv2.COLOR_YUV2RGB_I420)
@@ -213,6 +218,8 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
     def write(ready) -> None:
         for frame, boxes in ready:
             cover_yuv420p(frame, width, height, boxes, style)
+            if band is not None:  # after the faces: the words are never covered
+                band.lay(frame, width, height)
             out.write(frame)
 
     try:
@@ -250,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     from media.anonymise.model_files import ModelUnusable
 
     try:
-        return run(decoder, args.width, args.height, args.fps, args.style, known=args.known)
+        return run(decoder, args.width, args.height, args.fps, args.style, known=args.known, caption=args.caption,
+                   caption_margin=args.caption_margin)
     except ModelUnusable as error:  # a face model missing or altered: nothing passes uncovered; one line says why
         print(error, file=sys.stderr)
         return 2

@@ -239,3 +239,54 @@ def test_people_the_recogniser_finds_too_alike_are_named_when_a_face_is_added(wo
     out, err = capsys.readouterr()
     assert code == 0 and "more view(s) of it" in out
     assert err.strip().splitlines() == ["note: " + said[0]]
+
+
+def test_an_anonymised_bundle_and_reel_and_the_preview_cover_the_same_faces(workshop, tmp_path):
+    """Issue 21: the bundle used to blur everyone. The bundle's cut clip, the reel's MP4 and the
+    People panel's preview of the same clip, frame by frame: Jane (team) covered, Sam (public)
+    visible in all three; the bundle's data says so truthfully."""
+    import zipfile
+
+    from app.bundles import bundle_export
+    from app.people import anonymise_preview
+
+    lib, film, reel = workshop
+    faces.add_face(lib, "Jane", film, 400_000, pick=1)
+    faces.add_face(lib, "Sam", film, 400_000, pick=2)
+    reel_mp4 = export.export_reel(lib, reel, tmp_path / "r.mp4", cards=False, captions=False, anonymise=True)
+    bundle = bundle_export.export_bundle(lib, tmp_path / "b.protoreel", reel=reel, anonymise=True)
+    with zipfile.ZipFile(bundle) as zf:
+        (tmp_path / "cut.mp4").write_bytes(zf.read("media/1.mp4"))
+        data = json.loads(zf.read("library.json"))
+    with lib.read() as s:
+        from app.models import Reel
+
+        clip_id = s.get(Reel, reel).items[0].clip_id
+    preview = anonymise_preview.preview(lib, clip_id, audience="public", cover_all=False)
+    assert preview.covered and preview.notes == [
+        "Jane's face is known: in their clips their face, and any face that cannot be told apart, will be covered; "
+        "people who may be shown stay visible"]
+    plain = frames_of(two_people(tmp_path))
+    shown = {"reel": frames_of(reel_mp4), "bundle": frames_of(tmp_path / "cut.mp4"),
+             "preview": frames_of(preview.path)}
+    assert all(abs(len(frames) - 24) <= 1 for frames in shown.values())
+    assert shown["bundle"][0].shape[:2] == (288, 720)  # the film's own shape: the truth boxes as they are
+    checked = 0
+    for n in range(0, 23, 2):
+        covered = {}
+        for way, frames in shown.items():
+            frame = frames[n]
+            before = letterboxed(plain[n], frame.shape[1], frame.shape[0])
+            boxes = [letterbox(b, (720, 288), (frame.shape[1], frame.shape[0])) for b in truth(n)]
+            covered[way] = [detail(frame, box) < 0.1 * detail(before, box) for box in boxes]
+            shown_well = detail(frame, boxes[1]) > 0.3 * detail(before, boxes[1])
+            assert shown_well, (way, n)  # Sam's face: visible
+        assert covered["reel"] == covered["bundle"] == covered["preview"] == [True, False], n
+        checked += 1
+    assert checked == 12
+    (clip,) = data["clips"]
+    people_said = {p["ref"]: p for p in data["people"]}
+    assert sorted((people_said[p["person"]]["label"], p["anonymised"]) for p in clip["people"]) == [
+        ("facilitator", False), ("lived experience", True)]  # Sam shown, Jane covered: as the frames show
+    assert sorted((p["label"], p["anonymised"]) for p in data["people"]) == [("facilitator", False),
+                                                                          ("lived experience", True)]
