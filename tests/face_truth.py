@@ -1,11 +1,17 @@
-"""Truth boxes of faces in the sample films (tests/data/faces/, made by bench/face_truth.py
-and checked by eye), and how well a set of covered boxes hides them."""
+"""Truth boxes of faces in the sample films (tests/data/faces/, made by bench/face_truth.py,
+checked and corrected by eye: bench/face_truth_fix.py), who each face is and how it looks
+(tests/data/faces/people.tsv), which films are for tuning and which are held out
+(tests/data/faces/films.tsv), and how well a set of covered boxes hides a face."""
 
 from __future__ import annotations
 
+import csv
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "faces"
+SAMPLES = Path(os.environ.get("PROTOREEL_SAMPLES") or Path(__file__).resolve().parents[2] / "shared" / "samples")
 FACE_SAMPLES = (
     "face-man-office-1080x720p29.97-h264-aac-1s.mp4",
     "faces-tos-actors-640x360p24-h264-noaudio.mp4",
@@ -14,22 +20,89 @@ FACE_SAMPLES = (
     "people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg",
 )
 COVERED_ENOUGH = 0.8  # a face counts as covered when this share of its truth box is hidden
+VISIBLE_MAX = 0.2  # ... and as visible when less than this share of it is hidden
+LOW_LIGHT = "lowlight"  # a film's variant: its picture made dark and noisy (``low_light``)
 
 
 def load(name: str) -> tuple[dict[int, list[tuple[int, int, int, int]]], set[int]]:
-    """(faces by frame, frames whose truth is unknown) for a sample film."""
+    """(faces by frame, frames whose truth is unknown) for a sample film (its variants share
+    its truth)."""
+    tracks, unknown = load_tracks(name)
+    return {n: [box for box, _t in faces] for n, faces in tracks.items()}, unknown
+
+
+def load_tracks(name: str) -> tuple[dict[int, list[tuple[tuple[int, int, int, int], str]]], set[int]]:
+    """(faces by frame as (box, track), unknown frames); a track names one face through the
+    film (people.tsv says whose); files without tracks have one track, "1"."""
     faces: dict[int, list] = {}
     unknown: set[int] = set()
-    for line in (DATA / f"{name}.txt").read_text().splitlines():
+    for line in (DATA / f"{base(name)}.txt").read_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split()
         if parts[0] == "skip":
             unknown.add(int(parts[1]))
             continue
-        n, x, y, w, h = map(int, parts)
-        faces.setdefault(n, []).append((x, y, w, h))
+        n, x, y, w, h = map(int, parts[:5])
+        faces.setdefault(n, []).append(((x, y, w, h), parts[5] if len(parts) > 5 else "1"))
     return faces, unknown
+
+
+def base(name: str) -> str:
+    """The sample film a (variant) name is made from: "film.mp4#lowlight" -> "film.mp4"."""
+    return name.split("#", 1)[0]
+
+
+def variant(name: str) -> str:
+    return name.split("#", 1)[1] if "#" in name else ""
+
+
+@dataclass(frozen=True)
+class Film:
+    name: str  # a sample film, or "film#variant"
+    set: str  # "tuning" or "held-out"
+    what: str
+
+
+@dataclass(frozen=True)
+class Person:
+    film: str  # as in films.tsv (a variant has its own rows)
+    who: str  # a name for the person within the film's set (the same person across films: the same name)
+    tracks: frozenset[str]
+    skin: str  # "lighter", "medium", "darker" (by eye: see README)
+    light: str  # "even", "backlit", "shade", "dim", "low (simulated)"
+    turned: frozenset[int]  # frames where the face is turned more than 45 degrees from frontal, or down
+
+
+def films() -> list[Film]:
+    return [Film(r["film"], r["set"], r["what"]) for r in _rows("films.tsv")]
+
+
+def people() -> list[Person]:
+    out = []
+    for r in _rows("people.tsv"):
+        turned: set[int] = set()
+        for span in filter(None, r["turned"].split(",")):
+            a, _, b = span.partition("-")
+            turned |= set(range(int(a), int(b or a) + 1))
+        out.append(Person(r["film"], r["who"], frozenset(r["tracks"].split(",")), r["skin"], r["light"],
+                          frozenset(turned)))
+    return out
+
+
+def _rows(name: str) -> list[dict]:
+    lines = [line for line in (DATA / name).read_text().splitlines() if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def low_light(rgb, n: int):
+    """The picture as a dim room would give it: a quarter of the light and the sensor's noise
+    (the same noise for the same frame number ``n``)."""
+    import numpy as np
+
+    rng = np.random.default_rng(n)
+    dark = rgb.astype(np.float32) * 0.25 + rng.normal(0, 3.0, rgb.shape).astype(np.float32)
+    return np.clip(dark, 0, 255).astype(np.uint8)
 
 
 def letterbox(box, source: tuple[int, int], frame: tuple[int, int]):

@@ -166,7 +166,11 @@ def cmd_person_face(lib, args, out) -> int:
         film = lookup.film(s, args.film)
         name, fps = person.name, film.fps
     face = faces.add_face(lib, person.id, film.id, timecode.parse(args.time, fps), pick=args.pick)
-    out.record(_face_json(face, name), _face_text(face, name) + "  (added: exports now tell this face apart)")
+    more = f"; {face.suggested} more view(s) of it from the same shot kept beside it" if face.suggested else ""
+    out.record({**_face_json(face, name), "suggested": face.suggested},
+               _face_text(face, name) + f"  (added: exports now tell this face apart{more})")
+    for sentence in faces.look_alikes(lib):
+        out.note(sentence)
     return EXIT_OK
 
 

@@ -28,9 +28,9 @@ class BlazeFace:
     """Face boxes (x, y, w, h, score) in an RGB picture."""
 
     def __init__(self, score: float = SCORE) -> None:
-        if not MODEL.exists():
-            raise RuntimeError(f"{MODEL}: the face model is missing from this installation")
-        self.net = cv2.dnn.readNetFromTFLite(str(MODEL))
+        from media.anonymise import model_files
+
+        self.net = cv2.dnn.readNetFromTFLite(str(model_files.path(MODEL.name)))  # refused if missing or altered
         self.outputs = self.net.getUnconnectedOutLayersNames()
         self.score = score
 

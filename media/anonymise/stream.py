@@ -8,6 +8,11 @@ frame, and writes the frames to stdout, byte for byte the same size. The exporte
 the decoder's command for this one (``command``), so MP4 export needs no other change, and
 OpenCV stays out of the exporting process.
 
+Each frame leaves the filter ``AHEAD`` frames after it came in (``Covering``): a face found in a
+later frame is covered in the frames before it where it had not been found yet, each face's box
+covers where it is in the frames either side, and a face decided "may be shown" a few frames
+after it was first found is shown from its first frame on the same track.
+
 A clip's caption band (``--caption``) is laid here, after the faces are covered, as the
 exporter lays it on a clip shown whole (``caption_margin`` above the frame's foot): covered
 first, a face under the band stays covered and the caption's words stay sharp.
@@ -18,11 +23,82 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from collections import deque
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from media import oslayer
 
 # numpy and OpenCV load only in the filter process, never in the exporter that builds the command.
+
+AHEAD = 4  # frames each frame is held back, so later frames can add to what it covers (>= DETECT_EVERY)
+
+
+@dataclass
+class _Pending:
+    item: object
+    faces: dict  # track -> faces.Seen
+    cut: bool  # this frame began a new shot
+
+
+class Covering:
+    """The face filter for a stream of frames: ``push`` each frame (any ``item``, its grey
+    picture); frames come back, in order, ``AHEAD`` frames later, each with the boxes to cover
+    in it; ``flush`` at the end gives the rest. ``rgb_of(item)``: the frame in colour."""
+
+    def __init__(self, fps: float, known=None, rgb_of=None, tracker=None, ahead: int = AHEAD) -> None:
+        from media.anonymise.faces import FaceTracker
+
+        self.tracker = tracker or FaceTracker(fps, known=known)
+        self.rgb_of = rgb_of
+        self.ahead = ahead
+        self.pending: deque[_Pending] = deque()
+        self.last: dict = {}  # the faces of the frame handed back last
+
+    def push(self, item, luma) -> list:
+        self.tracker.update(luma, lambda: self.rgb_of(item))
+        seen = {s.track: s for s in self.tracker.seen}
+        cut = self.tracker.cut
+        if not cut:
+            for face in seen.values():
+                for entry in reversed(self.pending):  # back to where this face was last seen
+                    if face.track in entry.faces:
+                        break
+                    entry.faces[face.track] = replace(face, shown=False, decided=False)
+                    if entry.cut:  # never into the shot before
+                        break
+        for face in seen.values():  # decided "may be shown": shown since its track began
+            if face.shown:
+                for entry in self.pending:
+                    earlier = entry.faces.get(face.track)
+                    if earlier is not None and not earlier.decided:
+                        entry.faces[face.track] = replace(earlier, shown=True, decided=True)
+        self.pending.append(_Pending(item, seen, cut))
+        out = []
+        while len(self.pending) > self.ahead:
+            out.append(self._emit())
+        return out
+
+    def flush(self) -> list:
+        return [self._emit() for _ in range(len(self.pending))]
+
+    def _emit(self):
+        from media.anonymise.faces import union
+
+        entry = self.pending.popleft()
+        after = self.pending[0].faces if self.pending and not self.pending[0].cut else {}
+        before = self.last if not entry.cut else {}
+        boxes = []
+        for track, face in entry.faces.items():
+            if face.shown:
+                continue
+            box = face.box
+            for other in (before.get(track), after.get(track)):  # where the face is either side
+                if other is not None:
+                    box = union(box, other.box)
+            boxes.append(box)
+        self.last = entry.faces
+        return entry.item, boxes
 
 
 def command(decoder: list[str], width: int, height: int, fps: Fraction, style: str, known=None, caption=None,
@@ -123,31 +199,41 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
     import cv2
     import numpy as np
 
-    from media.anonymise.faces import FaceTracker
     from media.anonymise.recognise import Known, RecognitionUnavailable
 
     out = out or sys.stdout.buffer
     size = width * height * 3 // 2
     band = Caption(caption, width, height, caption_margin) if caption else None
+
+    def rgb_of(frame: bytearray):
+        return cv2.cvtColor(np.frombuffer(frame, np.uint8).reshape(height * 3 // 2, width), cv2.COLOR_YUV2RGB_I420)
+
     try:
-        tracker = FaceTracker(float(fps), known=Known.load(known) if known else None)
+        covering = Covering(float(fps), known=Known.load(known) if known else None, rgb_of=rgb_of)
     except RecognitionUnavailable as error:  # never under-cover: every face, as without readings
         print(f"{error}: covering every face", file=sys.stderr)
-        tracker = FaceTracker(float(fps))
+        covering = Covering(float(fps), rgb_of=rgb_of)
     proc = oslayer.spawn(decoder, stdout=subprocess.PIPE)  # dies with this filter where the system allows
+
+    def write(ready) -> None:
+        for frame, boxes in ready:
+            cover_yuv420p(frame, width, height, boxes, style)
+            if band is not None:  # after the faces: the words are never covered
+                band.lay(frame, width, height)
+            out.write(frame)
+
     try:
         while True:
             data = proc.stdout.read(size)
             if not data:
                 break
             frame = bytearray(data)
-            if len(frame) == size:
-                planes = np.frombuffer(frame, np.uint8).reshape(height * 3 // 2, width)
-                boxes = tracker.update(planes[:height], lambda: cv2.cvtColor(planes, cv2.COLOR_YUV2RGB_I420))
-                cover_yuv420p(frame, width, height, boxes, style)
-                if band is not None:  # after the faces: the words are never covered
-                    band.lay(frame, width, height)
-            out.write(frame)
+            if len(frame) != size:  # a short last read: passed on as it came, after the others
+                write(covering.flush())
+                out.write(frame)
+                continue
+            write(covering.push(frame, np.frombuffer(frame, np.uint8, width * height).reshape(height, width)))
+        write(covering.flush())
         out.flush()
     except BrokenPipeError:  # the exporter stopped reading (cancelled): stop the decoder too
         proc.kill()
@@ -168,8 +254,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("decoder", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     decoder = args.decoder[1:] if args.decoder[:1] == ["--"] else args.decoder
-    return run(decoder, args.width, args.height, args.fps, args.style, known=args.known, caption=args.caption,
-               caption_margin=args.caption_margin)
+    from media.anonymise.model_files import ModelUnusable
+
+    try:
+        return run(decoder, args.width, args.height, args.fps, args.style, known=args.known, caption=args.caption,
+                   caption_margin=args.caption_margin)
+    except ModelUnusable as error:  # a face model missing or altered: nothing passes uncovered; one line says why
+        print(error, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -101,3 +101,112 @@ def test_a_tilted_face_is_found(angle):
     cx, cy = cv2.getRotationMatrix2D((540, 360), angle, 1) @ centre
     found = BlazeFace().detect(turned)
     assert any(x <= cx <= x + w and y <= cy <= y + h for x, y, w, h, _s in found)
+
+
+# -- recall first: the filter as the export runs it (both detectors, look-ahead) -------------------
+
+class Scripted:
+    """A detector that finds one face at a fixed place in the frames listed, nowhere else."""
+
+    def __init__(self, frames, box=(600.0, 300.0, 80.0, 80.0)):
+        self.frames, self.box, self.calls = set(frames), box, 0
+
+    def detect_faces(self, rgb, tiles=False):
+        n = int(rgb[0, 0, 0])  # the frame number is written into the picture's corner
+        self.calls += 1
+        if n not in self.frames:
+            return []
+        x, y, w, h = self.box
+        points = np.array([[x + 20, y + 30], [x + 60, y + 30], [x + 40, y + 45], [x + 40, y + 62]], float)
+        return [((x, y, w, h, 0.9), points)]
+
+
+def noise_frames(count, seed=5, still=False):
+    """Frames of noise, each numbered in its corner: new noise every frame (nothing for template
+    matching to follow), or ``still``: the same picture every frame (a face that stays as it is)."""
+    rng = np.random.default_rng(seed)
+    picture = rng.integers(0, 255, (720, 1280, 3), dtype=np.uint8)
+    frames = []
+    for n in range(count):
+        rgb = picture.copy() if still else rng.integers(0, 255, (720, 1280, 3), dtype=np.uint8)
+        rgb[0, 0] = n
+        frames.append(rgb)
+    return frames
+
+
+def filtered(frames, detector, fps=25, known=None, reader=None):
+    from media.anonymise.stream import Covering
+
+    covering = Covering(fps, tracker=FaceTracker(fps, detector=detector, known=known, reader=reader),
+                        rgb_of=lambda rgb: rgb)
+    out = []
+    for rgb in frames:
+        out += [boxes for _rgb, boxes in covering.push(rgb, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))]
+    return out + [boxes for _rgb, boxes in covering.flush()]
+
+
+def test_a_face_found_before_and_after_a_frame_is_covered_in_it():
+    """Found in frames 0-5 and 7-12, missed in 6 (and nothing to follow it by): covered in 6 too."""
+    frames = noise_frames(13)
+    covers = filtered(frames, Scripted([*range(0, 6), *range(7, 13)]))
+    assert len(covers) == 13
+    face = (610, 310, 60, 60)
+    assert all(hidden_share(face, boxes) >= COVERED_ENOUGH for boxes in covers), \
+        [round(hidden_share(face, b), 2) for b in covers]
+
+
+def test_a_face_is_covered_from_the_frame_it_appears_in_not_when_it_is_first_found():
+    """The face comes in at frame 10; the detectors only find it from frame 12: frames 10-11 are
+    covered as well (the filter looks ahead), frames before 10 are not."""
+    frames = noise_frames(20)
+    covers = filtered(frames, Scripted(range(12, 20)))
+    face = (610, 310, 60, 60)
+    from media.anonymise.stream import AHEAD
+
+    first = next(n for n, boxes in enumerate(covers) if hidden_share(face, boxes) >= COVERED_ENOUGH)
+    assert 12 - AHEAD <= first <= 10
+    assert all(hidden_share(face, boxes) >= COVERED_ENOUGH for boxes in covers[10:])
+
+
+def test_centerface_reads_every_picture_size_the_same():
+    """OpenCV's DNN module reads the model wrongly once it is given a second picture size (it found
+    340 faces in a frame with one): each size gets its own network."""
+    from media.anonymise.centerface import CenterFace
+
+    rgb = reel_frame(frames_of(MAN)[12])
+    detector = CenterFace()
+    counts = [len(detector.detect_faces(rgb, width)) for width in (480, 960, 480, 1280)]
+    assert counts == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("name", ["faces-classroom-seated-group-wide-from-gif-480x270p17.mp4",
+                                  "faces-classroom-seated-group-wide-from-gif-480x270p17.mp4#lowlight",
+                                  "faces-hands-over-face-asl-signers-480p30.mp4"])
+def test_small_backlit_dark_half_hidden_and_edge_faces_are_covered(name):
+    """Four men 15-25 px tall by a bright window (66% covered by BlazeFace alone), the same made dark,
+    and signers with hands over their faces and half a face at the frame's edge (85%): every face in
+    at least 99% of its frames, no face uncovered more than 2 frames in a row. Truth: another
+    detector, checked and corrected by eye (tests/data/faces)."""
+    from media.anonymise.stream import Covering
+    from tests.face_truth import base
+    from bench.face_set import reel_film
+
+    sample(base(name))
+    frames, fps, truth, unknown = reel_film(name)
+    covering = Covering(fps, rgb_of=lambda rgb: rgb)
+    covers = []
+    for rgb in frames:
+        covers += [boxes for _rgb, boxes in covering.push(rgb, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))]
+    covers += [boxes for _rgb, boxes in covering.flush()]
+    done = total = 0
+    runs: dict = {}
+    for n, faces in truth.items():
+        if n in unknown:
+            continue
+        for box, track in faces:
+            ok = hidden_share(box, covers[n]) >= COVERED_ENOUGH
+            done += ok
+            total += 1
+            runs[track] = 0 if ok else runs.get(track, 0) + 1
+            assert runs[track] <= 2, (name, track, n)
+    assert done / total >= 0.99, (name, done, total)

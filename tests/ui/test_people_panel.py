@@ -148,11 +148,44 @@ def test_add_face_picks_a_face_in_a_frame_and_lists_it_with_undo(window, qtbot, 
 
     monkeypatch.setattr(FacePickerDialog, "exec", pick_left_face)
     panel.add_face()
-    (known,) = faces.faces_of(window.lib, jane)
-    assert panel.faces.list.count() == 1 and "Known faces (1)" in panel.faces.title.text()
+    known = faces.faces_of(window.lib, jane)  # the picked face and more views of it from the same shot
+    assert len(known) == 1 + faces.MORE_READINGS
+    assert panel.faces.list.count() == len(known) and f"Known faces ({len(known)})" in panel.faces.title.text()
     with window.lib.read() as s:
         from app.models import PersonFace
 
-        assert s.get(PersonFace, known.id).x < 360  # the face on the left: hers
+        assert all(s.get(PersonFace, k.id).x < 360 for k in known)  # the face on the left: hers
+    assert panel.faces.alike.isHidden()
     window.lib.undo()
     qtbot.waitUntil(lambda: panel.faces.list.count() == 0, timeout=5_000)
+
+
+def test_the_known_faces_row_names_people_too_alike_to_tell_apart(window, qtbot, tmp_path):
+    """Rosa's known face reads 0.55 from Jane's (people are told apart from about 0.6): Jane's
+    Known faces row names Rosa; Sam's (far from both) names nobody."""
+    import numpy as np
+
+    from app.models import Person, PersonFace
+    from app.people import faces
+    from app.films import importing
+    from media.anonymise.recognise import MODEL_NAME, from_bytes, to_bytes
+    from tests.app.test_chosen_faces import two_people
+
+    lib = window.lib
+    film = importing.import_file(lib, two_people(tmp_path)).film_id
+    jane, rosa, sam = (people.add(lib, n, "lived_experience", "team") for n in ("Jane", "Rosa", "Sam"))
+    faces.add_face(lib, jane, film, 400_000, pick=1, more=0)
+    faces.add_face(lib, sam, film, 400_000, pick=2, more=0)
+    with lib.op("Rosa's face") as s:
+        reading = from_bytes(s.query(PersonFace).filter_by(person_id=jane).one().reading)
+        nudge = np.zeros(128, np.float32)
+        nudge[0] = 0.55
+        s.add(PersonFace(person_id=rosa, film_id=film, time_us=0, x=0, y=0, w=1, h=1, model=MODEL_NAME,
+                         reading=to_bytes(reading + nudge), picture=b""))
+    panel = window.people_panel
+    panel.select(jane)
+    qtbot.waitUntil(lambda: panel.faces.list.count() == 1, timeout=5_000)
+    assert not panel.faces.alike.isHidden()
+    assert panel.faces.alike.text().startswith("Jane and Rosa look alike to the recogniser (0.55 apart")
+    panel.select(sam)
+    qtbot.waitUntil(lambda: panel.faces.alike.isHidden(), timeout=5_000)

@@ -34,6 +34,11 @@ class KnownFaces:
         self.list.setFlow(QListView.Flow.LeftToRight)
         self.list.setWrapping(False)
         self.list.setFixedHeight(84)
+        # People the recogniser finds too alike to this one: the one who may be shown will often stay covered.
+        self.alike = QLabel(parent)
+        self.alike.setObjectName("lookAlikes")
+        self.alike.setWordWrap(True)
+        self.alike.hide()
 
     def show_person(self, lib, person_id: int, name: str) -> None:
         self.list.clear()
@@ -50,6 +55,9 @@ class KnownFaces:
                               f"Without a known face, exports cannot tell {name}'s face from others': where "
                               f"{name} may not be shown, every face in their clips is covered")
         self.remove_button.setEnabled(bool(known))
+        alike = faces.look_alikes(lib, person_id) if known else []
+        self.alike.setText("\n".join(alike))
+        self.alike.setVisible(bool(alike))
 
     def current_face(self) -> int | None:
         item = self.list.currentItem()

@@ -140,6 +140,7 @@ class PeoplePanel(QWidget):
         details_layout.addWidget(self.appearances, 2)
         details_layout.addLayout(self.faces.row)
         details_layout.addWidget(self.faces.list)
+        details_layout.addWidget(self.faces.alike)
         form.addRow(details_layout)
 
         self.flags = QListWidget(self)
@@ -384,7 +385,8 @@ class PeoplePanel(QWidget):
             return
         film_id, time_us, number = self.face_dialog.values()
         self._run(faces.add_face, p.id, film_id, time_us, pick=number,
-                  say=f"{quoted(p.name)}'s face is known: exports cover it and leave people who may be shown visible.")
+                  say=f"{quoted(p.name)}'s face is known (with more views of it from the same shot): exports cover "
+                      "it and leave people who may be shown visible.")
 
     def remove_face(self) -> None:
         p = self.records.get(self.current_id())
