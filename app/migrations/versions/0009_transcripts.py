@@ -1,6 +1,6 @@
 """transcripts: what was said in each film, word by word, and a full-text index of it
 
-Revision ID: 0008_transcripts
+Revision ID: 0009_transcripts
 Revises: 0008_showings_and_reel_cards
 Create Date: 2026-12-07
 
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_transcripts'
-down_revision = '0008_showings_and_reel_cards'  # main's head when rebased (the lead renumbers)
+revision = '0009_transcripts'
+down_revision = '0008_showings_and_reel_cards'
 branch_labels = None
 depends_on = None
 
