@@ -52,7 +52,9 @@ class ReviewsPanel(QWidget):
                                  ("export", "Export summary…", self.export), ("delete", "Delete", self.delete)):
             button = QPushButton(text, self, objectName=f"review_{name}")
             button.setToolTip(REVIEW_TIPS[name])
-            button.clicked.connect(slot)
+            # clicked(bool) carries `checked`: a slot with an optional argument must not get it
+            # (export(path=False) returned at once: the button did nothing).
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
             row.addWidget(button)
             self.buttons[name] = button
         layout = QVBoxLayout(self)
