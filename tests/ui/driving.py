@@ -107,3 +107,45 @@ def save_as(path) -> Callable[[QDialog], None]:
         ok(dialog)
 
     return answer
+
+
+def choose(text: str) -> Callable[[QDialog], None]:
+    """An answer for a question dialog (Qt's QInputDialog): ``text`` picked in its list, or typed
+    into its field, then OK."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    def answer(dialog: QDialog) -> None:
+        combo = dialog.findChild(QComboBox)
+        if combo is not None and combo.isVisible():
+            index = combo.findText(text)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+            else:
+                assert combo.isEditable(), f"“{text}” is not among {[combo.itemText(i) for i in range(combo.count())]}"
+                type_into(combo.lineEdit(), text)
+        else:
+            type_into(dialog.findChild(QLineEdit), text)
+        ok(dialog)
+
+    return answer
+
+
+def answer_in_turn(*answers: Callable[[QDialog], None]) -> Callable[[QDialog], None]:
+    """For a click that opens several dialogs one after the other (kind, then name)."""
+    pending = list(answers)
+
+    def answer(dialog: QDialog) -> None:
+        pending.pop(0)(dialog)
+        if pending:  # the next one opens once this one is answered
+            QTimer.singleShot(0, lambda: _next(pending))
+
+    def _next(rest) -> None:
+        def look() -> None:
+            modal = QApplication.activeModalWidget()
+            if modal is None:
+                QTimer.singleShot(20, look)
+            else:
+                answer(modal)
+        look()
+
+    return answer

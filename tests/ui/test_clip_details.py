@@ -8,6 +8,7 @@ from app import queries
 from app.clips import clips
 from app.people import people
 from app.prototypes import prototypes
+from tests.ui.driving import button, click
 
 
 def record(lib, clip_id):
@@ -38,11 +39,12 @@ def test_edit_a_clip_through_its_details(qtbot, film_window):
     d.quote.editingFinished.emit()
     rec = record(w.lib, clip_id)
     assert (rec.note, rec.quote) == ("She waits 40 minutes", "Someone will call you")
-    d.link_prototype()
+    w.show_dock("clip")
+    click(button(d, "Link"))
     assert record(w.lib, clip_id).prototypes == ["Welcome desk"]
     d.protos.setCurrentRow(0)
-    d.unlink_prototype()
+    click(button(d, "Unlink"))
     assert record(w.lib, clip_id).prototypes == []
     d.tags.setCurrentRow(0)
-    d.remove_tag()
+    click(button(d, "Remove tag"))
     assert record(w.lib, clip_id).tags == []

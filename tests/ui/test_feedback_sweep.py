@@ -1,15 +1,18 @@
 """Every action that changes the library says what it did in the status bar, naming what it
 changed, with Undo beside it (all of these can be undone). The walk goes through the panels'
-own widgets and slots, as a facilitator's clicks and typing reach them."""
+own widgets, as a facilitator's clicks and typing reach them: buttons clicked, dialogs answered,
+menu actions triggered (never the method behind a button)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from app import reads
 from app.clips import clips
 from app.people import people
 from app.prototypes import prototypes
+from tests.ui.driving import answer_in_turn, answering, button, choose, click
 
 
 def tag_item(panel, name):
@@ -23,18 +26,17 @@ def actions(w, clip_id, other_id, monkeypatch):
     peers = next(t.id for t in reads.tags(w.lib) if t.name == "Peer support")
 
     def add_tag():
-        answers = iter([("Challenges", True)])
-        monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: next(answers)))
-        monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Lost letters", True)))
-        cb.add_tag()
+        w.show_dock("codebook")
+        with answering(answer_in_turn(choose("Challenges"), choose("Lost letters"))):
+            click(button(cb, "Add…"))
 
     def rename_tag():
         tag_item(cb, "Lost letters").setText(0, "Lost post")
 
     def set_parent():
         cb.select_tag(next(t.id for t in reads.tags(w.lib) if t.name == "Lost post"))
-        monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: ("Waiting and delay", True)))
-        cb.choose_parent()
+        with answering(choose("Waiting and delay")):
+            click(button(cb, "Sub-tag of…"))
 
     def set_key():
         cb.select_tag(waiting)
@@ -47,7 +49,7 @@ def actions(w, clip_id, other_id, monkeypatch):
 
     def archive():
         cb.select_tag(next(t.id for t in reads.tags(w.lib) if t.name == "Lost post"))
-        cb.archive()
+        click(button(cb, "Archive"))
 
     def prototype_field(widget, text):
         def edit():
@@ -60,7 +62,8 @@ def actions(w, clip_id, other_id, monkeypatch):
 
     def new_reel():
         w.selection.select(clip_id)
-        builder.new_reel()
+        w.show_dock("reel")
+        click(button(builder, "New from selected clips"))
 
     def choose_audience():
         builder.audience.setCurrentIndex(2)
@@ -95,7 +98,7 @@ def actions(w, clip_id, other_id, monkeypatch):
 
     def delete_clip():
         w.selection.select(other_id)
-        w.delete_clip()
+        w.actions_by_name["deleteClip"].trigger()  # Edit → Delete Clip
 
     return [
         ("add a tag", add_tag, ["Lost letters"]),
@@ -106,7 +109,7 @@ def actions(w, clip_id, other_id, monkeypatch):
         ("reorder the codebook", move_tag, ["Waiting and delay", "down"]),
         ("archive a tag", archive, ["Archived", "Lost post"]),
         ("merge tags", lambda: cb.merge_into(peers, waiting), ["Peer support", "Waiting and delay"]),
-        ("new prototype", protos.new_prototype, ["New prototype"]),
+        ("new prototype", lambda: (w.show_dock("prototypes"), click(button(protos, "New prototype"))), ["New prototype"]),
         ("prototype name", prototype_field(protos.name, "Same-day callback"), ["Same-day callback"]),
         ("prototype summary", prototype_field(protos.summary, "Call back within the day"), ["summary"]),
         ("link clips to a prototype", lambda: protos.link(protos.current_id(), [clip_id]), ["Same-day callback"]),
