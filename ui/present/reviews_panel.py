@@ -21,6 +21,7 @@ from ui.kit.name_notes import NameNotes
 from ui.kit.operations import OperationRunner
 from ui.present.presenter import PresenterView
 from ui.kit.save_dialog import ask_save_path, replace_agreed
+from ui.kit.text_keys import is_text_input
 
 COLUMNS = ("Date", "Review", "For", "Shown", "Notes · marks · actions", "")
 
@@ -135,9 +136,17 @@ class ReviewsPanel(QWidget):
 
     def reopen(self) -> None:
         if self.current_id() is not None:
-            window = ReviewNotesWindow(self.bridge, self.runner, self.current_id())
+            # A window of the main window's: it closes with it (Quit used to leave the process
+            # running with this window open), and is never the app's last window.
+            window = ReviewNotesWindow(self.bridge, self.runner, self.current_id(), self.window())
             window.show()
             self.windows.append(window)
+            window.closed.connect(lambda w=window: self.windows.remove(w) if w in self.windows else None)
+
+    def close_windows(self) -> None:
+        """The notes windows opened again close with the workspace (what was typed is saved)."""
+        for window in list(self.windows):
+            window.close()
 
     def continue_(self) -> None:
         r = self.current()
@@ -181,9 +190,13 @@ class ReviewNotesWindow(QWidget):
     """A finished (or interrupted) review opened again: pick an item, read and edit what was
     captured, add actions; saved as typed, like during the meeting."""
 
-    def __init__(self, bridge: LibraryBridge, runner: OperationRunner, review_id: int) -> None:
-        super().__init__()
+    closed = Signal()
+
+    def __init__(self, bridge: LibraryBridge, runner: OperationRunner, review_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("reviewNotesWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.lib, self.review_id, self.runner = bridge.lib, review_id, runner
         self.detail = review_records.detail(self.lib, review_id)
         self.setWindowTitle(f"Review — {self.detail.review.title} ({self.detail.review.held_on})")
@@ -200,7 +213,21 @@ class ReviewNotesWindow(QWidget):
         self._unsubscribe = self.lib.subscribe(self._on_changed)
         self._fill()
         self._pick(0)
+        self.presenter.keys_help.setText("Pick an item on the left to read and edit what was captured; saved as you "
+                                         "type · Esc leave (in a text field: leave the field first)")
         self.resize(1200, 700)
+
+    def keyPressEvent(self, event) -> None:
+        """Esc leaves, as the help line says: from a text field, first the field (what was typed
+        stays), then the window."""
+        if event.key() == Qt.Key.Key_Escape:
+            focus = self.focusWidget()
+            if is_text_input(focus) and focus.hasFocus():
+                self.items.setFocus()
+            else:
+                self.close()
+            return
+        super().keyPressEvent(event)
 
     def _fill(self) -> None:
         row = self.items.currentRow()
@@ -237,3 +264,4 @@ class ReviewNotesWindow(QWidget):
         self.presenter.flush()
         self._unsubscribe()
         super().closeEvent(event)
+        self.closed.emit()

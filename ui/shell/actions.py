@@ -42,7 +42,11 @@ def build_menus(w) -> dict[str, QAction]:
     file_menu.addSeparator()
     add(file_menu, "&Relink Missing Film…", w.relink_current, name="relink")
     file_menu.addSeparator()
-    add(file_menu, "&Quit", w.close, QKeySequence.StandardKey.Quit, name="quit")
+    # Ctrl+Q written out: Windows (and Qt's offscreen platform) have no standard Quit key, so
+    # StandardKey.Quit was no key at all there. On a Mac Ctrl reads as Cmd: Cmd+Q.
+    add(file_menu, "&Quit", w.close, "Ctrl+Q", name="quit")
+    # Ctrl+Q quits from any of the app's windows (a review's notes window in front too).
+    acts["quit"].setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
     edit = bar.addMenu("&Edit")
     edit.addAction(w.undo_actions.undo)

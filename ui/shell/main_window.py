@@ -448,6 +448,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
         if self.presenting.presentation is not None:
             self.presenting.presentation.leave()  # what was typed is saved first
+        self.reviews_panel.close_windows()  # a review's notes window must not keep the app running
         # Every job is on the one runner: a take in progress is finished and kept, background
         # imports stop (their films stay registered and finish on the next start), exports and
         # reports are cancelled; each is waited for.
