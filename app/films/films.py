@@ -69,7 +69,13 @@ def rename(lib: Library, film_id: int, title: str) -> None:
         lookup.by_id(s, Film, film_id).title = title
 
 
-def set_event(lib: Library, film_id: int, event: str | None) -> None:
-    with lib.op("Move film to event") as s:
-        film = lookup.by_id(s, Film, film_id)
-        film.event = events.get_or_create(s, event) if event else None
+def set_event(lib: Library, film_ids: int | list[int], event: str | None) -> None:
+    """Put one film, or many at once (one undoable step), in ``event`` (None: in no event)."""
+    ids = [film_ids] if isinstance(film_ids, int) else list(dict.fromkeys(film_ids))
+    if not ids:
+        raise BadInput("move to event: no film chosen")
+    what = "film" if len(ids) == 1 else f"{len(ids)} films"
+    with lib.op(f"Move {what} to event “{event}”" if event else f"Take {what} out of their event") as s:
+        target = events.get_or_create(s, event) if event else None
+        for film_id in ids:
+            lookup.by_id(s, Film, film_id).event = target

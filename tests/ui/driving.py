@@ -149,3 +149,20 @@ def answer_in_turn(*answers: Callable[[QDialog], None]) -> Callable[[QDialog], N
         look()
 
     return answer
+
+
+def film_menu(window, film_id: int):
+    """Right-click a film's row in the library: its menu (Rename, Move to event…, Relink)."""
+    from PySide6.QtGui import QContextMenuEvent
+
+    panel = window.library_panel
+    window.show_dock("library")
+    index = panel.model.index_of(film_id)
+    panel.view.scrollTo(index)
+    QApplication.sendEvent(panel.view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse,
+                                                                    panel.view.visualRect(index).center()))
+    return panel.last_menu
+
+
+def menu_item(menu, starts: str):
+    return next(a for a in menu.actions() if a.text().replace("&", "").startswith(starts))

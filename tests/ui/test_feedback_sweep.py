@@ -12,7 +12,7 @@ from app import reads
 from app.clips import clips
 from app.people import people
 from app.prototypes import prototypes
-from tests.ui.driving import answer_in_turn, answering, button, choose, click
+from tests.ui.driving import answer_in_turn, answering, button, choose, click, film_menu, menu_item
 
 
 def tag_item(panel, name):
@@ -78,6 +78,12 @@ def actions(w, clip_id, other_id, monkeypatch):
         model = w.library_panel.model
         model.setData(model.index_of(w.film_id), "Morning role-play")
 
+    def move_film():
+        menu = film_menu(w, w.film_id)
+        with answering(choose("Day 2")):
+            menu_item(menu, "Move the film to event").trigger()
+        menu.close()
+
     def clip_title():
         w.selection.select(clip_id)
         details.title.setText("Receptionist listens")
@@ -119,7 +125,7 @@ def actions(w, clip_id, other_id, monkeypatch):
         ("reel audience", choose_audience, ["audience", "public"]),
         ("reel item card", item_card, ["title card", "What good looks like"]),
         ("rename a film", rename_film, ["Morning role-play"]),
-        ("move a film to an event", lambda: w.library_panel.move_to_event(w.film_id, "Day 2"), ["Day 2"]),
+        ("move a film to an event", move_film, ["Day 2", "Morning role-play"]),
         ("clip title", clip_title, ["Receptionist listens"]),
         ("clip quote", clip_quote, ["quote", "I can see you now"]),
         ("tag a clip in the Clip panel", clip_tag, ["Carers left out"]),

@@ -351,7 +351,8 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.import_flow.start(paths)
+            # After the drop has ended (the event dialog must not hold up the dragging program).
+            QTimer.singleShot(0, self, lambda: self.import_flow.import_paths(paths))
 
     def _after_import(self, results) -> None:
         new = [r for r in results if r.film_id is not None and not r.existed]
