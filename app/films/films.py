@@ -3,6 +3,7 @@ relink a moved one (the same content required). Importing is ``app.films.importi
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select
@@ -79,3 +80,22 @@ def set_event(lib: Library, film_ids: int | list[int], event: str | None) -> Non
         target = events.get_or_create(s, event) if event else None
         for film_id in ids:
             lookup.by_id(s, Film, film_id).event = target
+
+
+def set_recorded_time(lib: Library, film_id: int, when: dt.datetime) -> None:
+    """Correct when a film was recorded (a phone whose clock was set wrong): ``when`` is the
+    time it started, aware of the zone it was filmed in (naive: this computer's zone). Undoable;
+    the film then says its time was set by hand (``recorded_source`` "corrected")."""
+    if when.tzinfo is None:
+        when = when.astimezone()
+    offset = when.utcoffset()
+    utc = when.astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    if not dt.datetime(1990, 1, 1) < utc < dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(days=1):
+        raise BadInput(f"recorded time {when:%Y-%m-%d %H:%M}: not a time a film can have been recorded at")
+    with lib.read() as s:
+        title = lookup.by_id(s, Film, film_id).title
+    with lib.op(f"Correct when “{title}” was recorded") as s:
+        film = lookup.by_id(s, Film, film_id)
+        film.recorded_at = utc
+        film.recorded_offset_min = int(offset.total_seconds() // 60) if offset is not None else None
+        film.recorded_source = "corrected"

@@ -47,3 +47,11 @@ def test_the_event_day_on_a_laptop(tmp_path):
     run_scene("event_day", str(tmp_path / "lib"), str(out), "fit", screen=(1366, 768))
     assert out.stat().st_size > 50_000
 
+
+
+def test_the_event_day_with_a_wrong_clock_on_a_laptop(tmp_path):
+    """One phone's clock three years out: shown above the day with "Correct time…", the day
+    itself readable with its hours (issue 25: eight films were squeezed against an edge)."""
+    out = SCREENSHOTS / "event-day-wrong-clock-1366x768.png"
+    run_scene("event_day", str(tmp_path / "lib"), str(out), "fit", "wrong_clock", screen=(1366, 768))
+    assert out.stat().st_size > 50_000

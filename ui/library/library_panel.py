@@ -44,7 +44,8 @@ def recorded_text(film: FilmRecord) -> str:
     """'Recorded Sat 28 Nov 2026 11:02 (UTC+01:00, from the phone's clock)'."""
     when = dt.datetime.fromisoformat(film.recorded_at)
     source = {"phone": "the phone's clock", "container": "the file's creation time",
-              "file": "the file's date: a copy may have changed it"}.get(film.recorded_from or "", "")
+              "file": "the file's date: a copy may have changed it",
+              "corrected": "a time set by hand (its camera's clock was wrong)"}.get(film.recorded_from or "", "")
     zone = when.strftime("UTC%z")
     zone = zone[:-2] + ":" + zone[-2:] if len(zone) == 8 else zone
     return f"Recorded {when.strftime('%a %d %b %Y %H:%M')} ({zone}, from {source})"
