@@ -116,7 +116,9 @@ class MainWindow(QMainWindow):
         # left side, and a tab's height holds up the whole stack of tabs (and the library above).
         self.add_dock("clip", "Clip", self._scrolling(self.clip_details), DOCK_LEFT, tab_with="codebook")
         self.add_dock("reviews", "Reviews", self.reviews_panel, DOCK_RIGHT, tab_with="clips")
-        self.add_dock("people", "People", self.people_panel, DOCK_LEFT, tab_with="codebook")
+        # On the right, as tall as the window: a person's details, consent history, appearances
+        # and known faces do not fit the left side's lower two fifths on a laptop.
+        self.add_dock("people", "People", self.people_panel, DOCK_RIGHT, tab_with="clips")
         self.docks["clips"].raise_()
         self.docks["codebook"].raise_()
         self.docks["library"].raise_()
