@@ -40,6 +40,7 @@ def type_into(field: QWidget, text: str, enter: bool = False) -> None:
     """Select what the field holds and type ``text`` over it, key by key (then Enter)."""
     field.setFocus()
     QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(field, Qt.Key.Key_Backspace)
     QTest.keyClicks(field, text)
     if enter:
         QTest.keyClick(field, Qt.Key.Key_Return)

@@ -362,7 +362,11 @@ class ReelBuilder(QWidget):
             return
         item_id, item = current
         self.card.setText(item.card_text)
-        self.caption.setText(item.caption)
+        # The default caption (the clip's title and tags) is shown as the field's hint, not as
+        # text typed in it: typing starts a caption of one's own, emptying it goes back.
+        default = default_caption(item.clip_title, item.tags)
+        self.caption.setPlaceholderText(f"{default}  (the default: the clip's title and tags)")
+        self.caption.setText("" if item.caption == default else item.caption)
         self.discuss.setText(self.items_model.questions.get(item_id, ""))
         self.fade.setChecked(item.fade)
 
