@@ -19,6 +19,7 @@ from app.reviews import reviews
 from ui.kit.bridge import LibraryBridge
 from ui.kit.name_notes import NameNotes
 from ui.kit.operations import OperationRunner
+from ui.present import summary_pdf
 from ui.present.presenter import PresenterView
 from ui.kit.save_dialog import ask_save_path, replace_agreed
 from ui.kit.text_keys import is_text_input
@@ -42,6 +43,7 @@ class ReviewsPanel(QWidget):
     def __init__(self, bridge: LibraryBridge, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewsPanel")
+        summary_pdf.register()  # the window writes PDFs however it was started (not only by `protoreel`)
         self.bridge, self.runner = bridge, runner
         self.tree = QTreeWidget(self, objectName="reviewList")
         self.tree.setHeaderLabels(COLUMNS)
