@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.library import Library
 from app.models import Event, Film
 from app.lookup import check_name
+from app.wording import plural
 
 
 def get_or_create(session: Session, name: str) -> Event:
@@ -45,7 +46,7 @@ def adopt(lib: Library, film_ids: list[int], name: str) -> dict[int, str]:
             if f.event_id is not None and (wanted is None or f.event_id != wanted.id):
                 notes[f.id] = f"in event {f.event.name!r}, left there"
     if free:
-        with lib.op(f"Put {len(free)} film(s) in event {name}") as s:
+        with lib.op(f"Put {plural(len(free), 'film')} in event “{name}”") as s:
             event = get_or_create(s, name)
             for film in s.scalars(select(Film).where(Film.id.in_(free))):
                 film.event = event

@@ -54,7 +54,7 @@ def test_export_then_import_from_the_file_menu(reel_window, qtbot, monkeypatch, 
         assert [(e.kind, e.audience) for e in s.query(ExportRecord)] == [("bundle", "team")]
 
     wait(qtbot, w.bundles.import_from(tmp_path / "partners.protoreel"))
-    assert "1 clip(s) imported" in w.feedback.last_text
+    assert "1 clip imported" in w.feedback.last_text
     with w.lib.read() as s:
         assert s.query(Clip).filter(Clip.title == "At the desk").count() == 2
         assert [p.name for p in s.query(Person)] == ["Jane Realname"]  # its own bundle: the same person

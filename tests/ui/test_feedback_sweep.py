@@ -5,7 +5,8 @@ menu actions triggered (never the method behind a button)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 
 from app import reads
@@ -157,10 +158,36 @@ def test_every_library_change_says_what_it_did_with_undo(film_window, monkeypatc
 def test_undo_beside_a_message_takes_that_change_back_and_says_so(film_window):
     w = film_window
     tag = next(t for t in reads.tags(w.lib) if t.name == "Waiting and delay")
+    w.show_dock("codebook")
     w.codebook_panel.recolor_to(tag.id, "#123456")
-    w.feedback.button("Undo").click()
+    said = w.feedback.last_text
+    click(w.feedback.button("Undo"))
     assert reads.tag(w.lib, tag.id).color == tag.color
-    assert w.feedback.last_text == "Undo Change tag colour: done."
+    assert w.feedback.last_text == f"Undone: {said}"  # naming what (it was "Undo Change tag colour: done.")
+    assert "Waiting and delay" in said
+
+
+def test_undo_and_redo_name_what_they_take_back(film_window, qtbot):
+    """Edit → Undo after linking clips to a prototype said "Undo Link clips to prototype: done."
+    without naming the clips or the prototype (issue 25)."""
+    w = film_window
+    clip_id = clips.add(w.lib, w.film_id, 0, 1_000_000, title="At the desk")
+    proto = prototypes.add(w.lib, "Welcome desk")
+    w.show_dock("prototypes")
+    panel = w.prototypes_panel
+    panel.select(proto)
+    model = w.clip_list.model
+    qtbot.waitUntil(lambda: model.row_of(clip_id) is not None)
+    mime = model.mimeData([model.index(model.row_of(clip_id), 0)])  # the clip dragged from the list
+    target = panel.list.visualItemRect(panel.list.item(0)).center()
+    panel.list.dropEvent(QDropEvent(QPointF(target), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                    Qt.KeyboardModifier.NoModifier))
+    said = w.feedback.last_text
+    assert "Welcome desk" in said
+    w.undo_actions.undo.trigger()
+    assert w.feedback.last_text == f"Undone: {said}" and reads.clip(w.lib, clip_id).prototypes == []
+    w.undo_actions.redo.trigger()
+    assert w.feedback.last_text == f"Redone: {said}" and reads.clip(w.lib, clip_id).prototypes == ["Welcome desk"]
 
 
 def test_a_refused_change_says_nothing_and_shows_why(film_window, monkeypatch):

@@ -166,6 +166,7 @@ def test_add_face_picks_a_face_in_a_frame_and_lists_it_with_undo(window, qtbot, 
     window.show_dock("people")
     click(panel.faces.add_button)
     (known,) = faces.faces_of(window.lib, jane)
+    assert window.feedback.last_text.startswith("Jane's face is known")  # not “Jane”'s face
     assert panel.faces.list.count() == 1 and "Known faces (1)" in panel.faces.title.text()
     with window.lib.read() as s:
         from app.models import PersonFace

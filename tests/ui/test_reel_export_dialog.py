@@ -57,7 +57,7 @@ def test_a_reel_beyond_consent_is_offered_anonymised_and_exports_covered(restric
     assert (tmp_path / "everyone.mp4").exists()
     with w.lib.read() as s:
         (record,) = s.query(ExportRecord).all()
-        assert record.anonymisation == "faces pixelated in item(s) 1; voices masked in item(s) 1"
+        assert record.anonymisation == "faces pixelated in item 1; voices masked in item 1"
 
 
 
@@ -118,7 +118,7 @@ def test_a_reel_everyone_consented_to_exports_plain_unless_asked(film_window, qt
         pass
     with w.lib.read() as s:
         (record,) = s.query(ExportRecord).all()
-        assert record.anonymisation == "faces blurred in item(s) 1"
+        assert record.anonymisation == "faces blurred in item 1"
 
 
 def test_the_anonymised_preview_opens_from_the_dialog(restricted_reel, qtbot):

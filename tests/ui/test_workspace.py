@@ -223,6 +223,8 @@ def test_dropping_files_imports_them_on_a_worker_and_lists_refusals(qtbot, windo
     assert [r.error is None for r in results] == [True, False]
     assert window.library_panel.model.film_count() == 1
     summary = window.import_flow.last_summary
+    assert summary.text().startswith("1 film added; 0 already in the library (skipped); 1 file could not be imported")
+    assert "(s)" not in summary.text() and "that one" in summary.text()
     assert "broken-webm-vp9-invalid-bitstream.webm" in summary.detailedText()
     assert len(ticks) > 0  # the GUI thread kept running while the import worked
 

@@ -18,6 +18,7 @@ from media.reading.recorded_time import recorded_time
 from ui.library.background_imports import BackgroundImports
 from ui.library.import_event_dialog import ImportEventDialog
 from ui.kit.bridge import LibraryBridge
+from ui.kit.saying import plural
 from ui.kit.workers import Job
 
 VIDEO_FILTER = f"Films and sound ({' '.join('*' + s for s in FILM_SUFFIXES)});;All files (*)"
@@ -88,7 +89,7 @@ class ImportFlow(QObject):
             lambda progress, cancel: importing.register_files(lib, paths, event=event, progress=progress,
                                                                   cancel=cancel),
             parent=self.window, on_success=self._on_done, on_cancelled=lambda: self.finished.emit([]),
-            dialog=("Import", f"Adding {len(paths)} file(s)…", "importProgress"))
+            dialog=("Import", f"Adding {plural(len(paths), 'file')}…", "importProgress"))
         return self.job
 
     def _on_done(self, results) -> None:
@@ -100,8 +101,10 @@ class ImportFlow(QObject):
             lines = [r.error for r in refused] + [f"{r.source.name}: already in the library (same content), skipped"
                                                   for r in known]
             box = QMessageBox(QMessageBox.Icon.Information, "Import",
-                              f"{added} film(s) added; {len(known)} already in the library (skipped); "
-                              f"{len(refused)} file(s) could not be imported. Your library is unchanged for those.",
+                              f"{plural(added, 'film')} added; {len(known)} already in the library (skipped); "
+                              f"{plural(len(refused), 'file')} could not be imported. Your library is unchanged for "
+                              f"{'that one' if len(refused) == 1 else 'those'}." if refused else
+                              f"{plural(added, 'film')} added; {len(known)} already in the library (skipped).",
                               QMessageBox.StandardButton.Ok, self.window)
             box.setObjectName("importSummary")
             box.setDetailedText("\n".join(lines))

@@ -22,7 +22,7 @@ from app.people.people_records import ROLES, PersonRecord, film_rate, films_to_c
 from media import timecode
 from ui.kit.bridge import LibraryBridge
 from ui.people.known_faces import KnownFaces
-from ui.kit.saying import edit_said, quoted
+from ui.kit.saying import edit_said, possessive, quoted
 from ui.people.people_dialogs import SCOPE_TITLES, AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog, role_title
 
 WITHDRAWN = QColor("#c0392b")
@@ -331,7 +331,7 @@ class PeoplePanel(QWidget):
             return
         if all(getattr(p, k) == v for k, v in fields.items()):
             return
-        self._run(people.edit, p.id, say=edit_said(quoted(p.name), fields), **fields)
+        self._run(people.edit, p.id, say=edit_said(p.name, fields), **fields)
 
     def add_person(self) -> None:
         dialog = AddPersonDialog(self)
@@ -352,7 +352,7 @@ class PeoplePanel(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             v = dialog.values()
             self._run(people.give_consent, p.id, v["scope"], given_on=v["given_on"], how=v["how"], notes=v["notes"],
-                      say=f"Recorded {quoted(p.name)}'s consent: {v['scope']}.")
+                      say=f"Recorded {possessive(p.name)} consent: {v['scope']}.")
 
     def withdraw(self) -> dict | None:
         p = self.records.get(self.current_id())
@@ -363,7 +363,7 @@ class PeoplePanel(QWidget):
             return None
         v = dialog.values()
         report = self._run(people.withdraw, p.id, on=v["on"], how=v["how"], notes=v["notes"],
-                           say=f"{quoted(p.name)}'s consent is withdrawn (final: it cannot be undone).")
+                           say=f"{possessive(p.name)} consent is withdrawn (final: it cannot be undone).")
         if report is not None:
             QMessageBox.information(self, "Consent withdrawn", withdrawal_summary(report))
         return report
@@ -377,6 +377,7 @@ class PeoplePanel(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.values()["film_id"] is None:
             return
         v = dialog.values()
+        film_title = dict(films).get(v["film_id"], "the film")
         ranges = None
         if v["start"] is not None:
             try:
@@ -386,7 +387,7 @@ class PeoplePanel(QWidget):
                 self.bridge.runner.show_error(exc, self, "People")
                 return
         self._run(people.appears, p.id, [v["film_id"]], ranges=ranges,
-                  say=f"{quoted(p.name)} appears in the film{' (the times given)' if ranges else ''}.")
+                  say=f"{p.name} appears in {quoted(film_title)}{' (the times given)' if ranges else ''}.")
 
     def add_face(self) -> None:
         """Pick this person's face in a frame (films they appear in first); exports then tell it apart."""
@@ -403,13 +404,13 @@ class PeoplePanel(QWidget):
             return
         film_id, time_us, number = self.face_dialog.values()
         self._run(faces.add_face, p.id, film_id, time_us, pick=number,
-                  say=f"{quoted(p.name)}'s face is known: exports cover it and leave people who may be shown visible.")
+                  say=f"{possessive(p.name)} face is known: exports cover it and leave people who may be shown visible.")
 
     def remove_face(self) -> None:
         p = self.records.get(self.current_id())
         face_id = self.faces.current_face()
         if p is not None and face_id is not None:
-            self._run(faces.remove_face, face_id, say=f"A face of {quoted(p.name)} removed.")
+            self._run(faces.remove_face, face_id, say=f"Removed a known face of {p.name}.")
 
     def preview_anonymised(self, audience: str = "public") -> None:
         """The selected clip as an anonymised export to ``audience`` covers it (the same consent
@@ -429,7 +430,7 @@ class PeoplePanel(QWidget):
         row = self.appearances.currentItem()
         if p is not None and row is not None:
             self._run(people.remove_appearance, p.id, row.data(0, Qt.ItemDataRole.UserRole),
-                      say=f"{quoted(p.name)} no longer listed in {quoted(row.text(0))}.")
+                      say=f"{p.name} is no longer listed in {quoted(row.text(0))}.")
 
 
 def withdrawal_summary(report: dict) -> str:

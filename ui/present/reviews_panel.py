@@ -22,6 +22,7 @@ from ui.kit.operations import OperationRunner
 from ui.present import summary_pdf
 from ui.present.presenter import PresenterView
 from ui.kit.save_dialog import ask_save_path, replace_agreed
+from ui.kit.saying import plural
 from ui.kit.text_keys import is_text_input
 
 COLUMNS = ("Date", "Review", "For", "Shown", "Notes · marks · actions", "")
@@ -238,7 +239,7 @@ class ReviewNotesWindow(QWidget):
         for item in self.detail.items:
             marks = sum(item.marks.values())
             text = f"{item.position + 1}. {item.title}" + ("  (withheld)" if item.withheld else "") + \
-                (f"  · {marks} mark(s)" if marks else "")
+                (f"  · {plural(marks, 'mark')}" if marks else "")
             self.items.addItem(QListWidgetItem(text))
         self.items.addItem(QListWidgetItem("The meeting as a whole"))
         self.items.setCurrentRow(max(row, 0))

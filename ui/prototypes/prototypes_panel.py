@@ -179,7 +179,7 @@ class PrototypesPanel(QWidget):
 
     def _fill(self, item: QListWidgetItem, proto) -> None:
         self.names[proto.id] = proto.name
-        item.setText(f"{proto.name}  ·  {proto.stage}  ·  {proto.clip_count} clips")
+        item.setText(f"{proto.name}  ·  {proto.stage}  ·  {plural(proto.clip_count, 'clip')}")
         item.setToolTip(f"{proto.summary}\n\nDrop clips here to link them to “{proto.name}”."
                         if proto.summary else f"Drop clips here to link them to “{proto.name}”.")
 

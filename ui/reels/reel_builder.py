@@ -250,7 +250,7 @@ class ReelBuilder(QWidget):
         self.reel_box.blockSignals(True)
         self.reel_box.clear()
         for reel in reads.reels(self.bridge.lib):
-            self.reel_box.addItem(f"{reel.title}  ({reel.item_count} clips)", reel.id)
+            self.reel_box.addItem(f"{reel.title}  ({plural(reel.item_count, 'clip')})", reel.id)
         index = self.reel_box.findData(current) if current is not None else 0
         self.reel_box.setCurrentIndex(max(index, 0))
         self.reel_box.blockSignals(False)
@@ -282,7 +282,7 @@ class ReelBuilder(QWidget):
         auto = reel_plan.reel_rate(plan.items)
         self.rate_box.setItemText(0, f"Automatic ({float(auto):.3f}".rstrip("0").rstrip(".") + " fps)")
         self.rate_box.setCurrentIndex(max(self.rate_box.findData(options.get("fps")), 0))
-        self.length.setText(f"{len(plan.items)} clips, {timecode.format_short(plan.duration_us)} with cards, "
+        self.length.setText(f"{plural(len(plan.items), 'clip')}, {timecode.format_short(plan.duration_us)} with cards, "
                             f"for {dict(AUDIENCES)[plan.audience].lower()}")
         if 0 <= row < self.items_model.rowCount():
             self.items.setCurrentIndex(self.items_model.index(row))

@@ -29,7 +29,7 @@ from ui.library.library_panel import LibraryPanel
 from ui.player.player import Player
 from ui.present.launcher import PresentLauncher
 from ui.present.reviews_panel import ReviewsPanel
-from ui.kit.saying import plural
+from ui.kit.saying import plural, plural_of
 from ui.people.people_panel import PeoplePanel
 from ui.prototypes.prototypes_panel import PrototypesPanel
 from ui.capture.record_view import RecordView
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
         if not waiting:
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Recover recordings",
-                          f"{len(waiting)} recording(s) were interrupted (the app closed or the computer stopped "
+                          f"{plural(len(waiting), 'recording')} {plural_of('was', len(waiting))} interrupted (the app closed or the computer stopped "
                           "while recording). Bring what was recorded into the library now?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("recoverBox")
