@@ -65,6 +65,8 @@ def run(library: Path | None = None, database_url: str | None = None, present: i
     diagnostics.install_excepthook(lambda: controller.window)
     if not controller.open(library_to_open(library)):
         return 1
+    if not os.environ.get("PROTOREEL_LOG_TO_TERMINAL"):
+        diagnostics.quiet_qt_ffmpeg()  # the window's player has loaded Qt's FFmpeg by now
     if present is not None:  # `protoreel present`: straight into the review
         controller.window.present_review(present)
     try:
