@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout, QWidget,
 )
@@ -40,10 +40,32 @@ from ui.kit.text_keys import TextFieldKeys
 from ui.timeline import Timeline
 from ui.player.transport import TransportBar
 from ui.player.video_view import VideoView
+from ui.shell import startup_trace
 from ui.shell.window_size import fit_to_screen
 from ui.kit.workers import Job
 
 DOCK_LEFT, DOCK_RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+
+
+class FirstPaint(QObject):
+    """Calls ``then`` once, after the first paint of anything in ``window`` (its first pixels)."""
+
+    def __init__(self, window: QWidget, then) -> None:
+        super().__init__(window)
+        self.window, self.then = window, then
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if (event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window() is self.window
+                and self.then is not None):
+            then, self.then = self.then, None
+            QTimer.singleShot(0, self.window, then)  # after this paint has reached the screen
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        self.then = None
+        QApplication.instance().removeEventFilter(self)
 
 
 class MainWindow(QMainWindow):
@@ -134,10 +156,37 @@ class MainWindow(QMainWindow):
         if not self._default_layout:
             self.restoreState(settings.value("window/state"))
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
-        self.runner.start(lambda progress, cancel: films.check_missing(lib))
-        QTimer.singleShot(0, self.offer_recovery)
-        QTimer.singleShot(0, self.import_flow.background.resume)  # imports a crash or closing cut short
-        QTimer.singleShot(0, self.reopen_last_film)
+        # The start-up work waits for the window's first paint (reopening a long film decodes it:
+        # before the paint, the window stayed black for seconds), one task per event-loop turn.
+        self._after_paint = [
+            lambda: self.runner.start(lambda progress, cancel: films.check_missing(lib)),
+            self.offer_recovery,
+            self.import_flow.background.resume,  # imports a crash or closing cut short
+            self.reopen_last_film,
+        ]
+        self._first_paint = FirstPaint(self, self._start_up)
+        QTimer.singleShot(3000, self, self._start_up)  # a window never painted (hidden, minimised) still starts up
+
+    def _start_up(self) -> None:
+        """The deferred start-up tasks, each in its own turn, then "interactive"."""
+        if self._after_paint is None:
+            return
+        tasks, self._after_paint = self._after_paint, None
+        self._first_paint.stop()
+        startup_trace.mark("window-painted")
+
+        def next_task() -> None:
+            if self._closed:
+                return
+            if tasks:
+                tasks.pop(0)()
+                QTimer.singleShot(0, self, next_task)
+            else:
+                startup_trace.mark("interactive")
+                if startup_trace.quit_when_interactive():
+                    QTimer.singleShot(200, self, self.close)
+
+        QTimer.singleShot(0, self, next_task)
 
     def _scrolling(self, widget: QWidget) -> QScrollArea:
         scroll = QScrollArea(self)
@@ -443,6 +492,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return super().closeEvent(event)
         self._closed = True
+        self._after_paint = None  # closed before it started up: nothing to start
+        self._first_paint.stop()
         settings = QSettings()
         if self.player.film is not None:
             settings.setValue(f"{self._place_key()}/film", self.player.film.id)
