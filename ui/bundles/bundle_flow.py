@@ -24,13 +24,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import reads
-from app.bundles import bundle_export, bundle_import
 from ui.kit.bridge import LibraryBridge
 from ui.kit.name_notes import NameNotes
 from ui.kit.save_dialog import ask_save_path, last_folder, remember, replace_agreed
 from ui.kit.workers import Job
 from media.oslayer import safe_file_name
 from media.errors import ProtoReelError
+
+
+def _bundles():
+    """The bundle writer and reader, loaded when first used (with the import pipeline they
+    bring numpy and the film decoders: more than half a second of every start-up)."""
+    from app.bundles import bundle_export, bundle_import  # noqa: F401
+
+    import app.bundles as bundles
+    return bundles
 
 BUNDLE_FILTER = "ProtoReel bundle (*.protoreel)"
 COVER_LABEL = "Cover the faces of people whose consent does not reach them"
@@ -196,7 +204,7 @@ class BundleFlow(QObject):
         runner, lib = self.runner, self.bridge.lib
         notes = NameNotes()
         self.job = runner.start(
-            lambda progress, cancel: bundle_export.export_bundle(lib, path, replace=replace_agreed(path),
+            lambda progress, cancel: _bundles().bundle_export.export_bundle(lib, path, replace=replace_agreed(path),
                                                                  progress=progress, cancel=cancel, note=notes,
                                                                  cover_hint=COVER_HINT, **choice),
             parent=self.window, on_success=lambda out: (runner.announce_file(out, "Bundle exported"),
@@ -215,7 +223,7 @@ class BundleFlow(QObject):
     def import_from(self, path: Path) -> Job:
         runner, lib = self.runner, self.bridge.lib
         self.job = runner.start(
-            lambda progress, cancel: bundle_import.import_bundle(lib, path, progress=progress, cancel=cancel),
+            lambda progress, cancel: _bundles().bundle_import.import_bundle(lib, path, progress=progress, cancel=cancel),
             parent=self.window, on_success=self._imported,
             on_cancelled=lambda: runner.say(f"Import of {path.name} cancelled: nothing was added."),
             dialog=("Import bundle", f"Importing {path.name}…", "bundleImportProgress"), title="Import bundle")

@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
 
 from app.reviews import present_sequence as seq
 from app import reads
-from app.reviews import review_records, review_summary
+from app.reviews import review_records
 from app.reviews import reviews
 from ui.kit.bridge import LibraryBridge
 from ui.kit.name_notes import NameNotes
 from ui.kit.operations import OperationRunner
-from ui.present import summary_pdf
 from ui.present.presenter import PresenterView
 from ui.kit.save_dialog import ask_save_path, replace_agreed
 from ui.kit.saying import plural
@@ -44,7 +43,6 @@ class ReviewsPanel(QWidget):
     def __init__(self, bridge: LibraryBridge, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewsPanel")
-        summary_pdf.register()  # the window writes PDFs however it was started (not only by `protoreel`)
         self.bridge, self.runner = bridge, runner
         self.tree = QTreeWidget(self, objectName="reviewList")
         self.tree.setHeaderLabels(COLUMNS)
@@ -165,6 +163,10 @@ class ReviewsPanel(QWidget):
                                  "PDF (*.pdf);;Web page (*.html)", self.bridge.lib.exports_dir)
         if not path:
             return
+        from app.reviews import review_summary  # (stills: the film decoders, loaded when first used)
+        from ui.present import summary_pdf
+
+        summary_pdf.register()  # the window writes PDFs however it was started (not only by `protoreel`)
         lib = self.bridge.lib
         notes = NameNotes()
         job = self.runner.start(  # stills are decoded: on a worker
