@@ -38,6 +38,11 @@ def tighten(root: Path, database: Path | None = None) -> None:
             _chmod(Path(str(database) + suffix), FILE_MODE)
 
 
+def tighten_file(path: Path) -> None:
+    """One file only its owner may read (600), if it is more open than that."""
+    _chmod(path, FILE_MODE)
+
+
 def _chmod(path: Path, mode: int) -> None:
     try:
         st = path.stat()

@@ -37,11 +37,16 @@ def test_a_line_said_again_and_again_is_written_once_then_counted():
 def test_the_file_is_capped(tmp_path):
     from ui.shell.quiet_output import CappedFile
 
-    log = CappedFile(tmp_path / "output.log", max_bytes=10_000, backups=2)
-    for n in range(2000):
-        log.write([f"line {n} of news nobody has seen before {'x' * 20}"])
+    old = os.umask(0o022)
+    try:
+        log = CappedFile(tmp_path / "output.log", max_bytes=10_000, backups=2)
+        for n in range(2000):
+            log.write([f"line {n} of news nobody has seen before {'x' * 20}"])
+    finally:
+        os.umask(old)
     sizes = sorted(p.stat().st_size for p in tmp_path.iterdir())
     assert len(sizes) == 3 and max(sizes) <= 10_000
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.iterdir()} == {"0o600"}  # rotated ones too
 
 
 SESSION = textwrap.dedent("""
@@ -87,11 +92,15 @@ SESSION = textwrap.dedent("""
 def test_a_session_with_mpeg_films_leaves_short_readable_logs(tmp_path):
     films = [sample("container-mpegps-mpeg2-mp2-640x426p25.mpg"), sample("people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg")]
     logs = tmp_path / "log"
+    logs.mkdir(mode=0o755)
+    (logs / "protoreel.log.1").write_text("an older session's log, written 644\n")
+    os.chmod(logs, 0o755)
+    os.chmod(logs / "protoreel.log.1", 0o644)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PROTOREEL_LOG_DIR": str(logs),
            "XDG_CONFIG_HOME": str(tmp_path / "config"), "PYTHONPATH": str(ROOT)}
     env.pop("PROTOREEL_LOG_TO_TERMINAL", None)
     done = subprocess.run([sys.executable, "-c", SESSION, str(tmp_path / "lib"), *map(str, films)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, preexec_fn=lambda: os.umask(0o022))
     assert done.returncode == 0, done.stderr[-3000:]
     output = (logs / "output.log").read_text()
     header_missing = [line for line in output.splitlines() if "Header missing" in line]
@@ -103,3 +112,8 @@ def test_a_session_with_mpeg_films_leaves_short_readable_logs(tmp_path):
     assert "No HW decoder found" not in app_log and "setup plugin" not in app_log
     assert app_log.count("No audio device detected") <= 1
     assert len(output.splitlines()) + len(app_log.splitlines()) < 60
+    # the logs name films and folders: kept as the library is (issue 25: folder 755, files 644)
+    assert oct(logs.stat().st_mode & 0o777) == "0o700"
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in logs.iterdir()}
+    assert {"protoreel.log", "output.log", "crash.log", "protoreel.log.1"} <= set(modes)
+    assert set(modes.values()) == {"0o600"}, modes

@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
 
 from ui.kit.errors import show_error
-from ui.kit.logs import log_dir, log_file
+from ui.kit.logs import log_dir, log_file, private_log_dir, private_opener
 
 log = logging.getLogger("protoreel")
 _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
@@ -56,6 +56,14 @@ class SaidOnce(logging.Filter):
         return True
 
 
+class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
+    """``protoreel.log`` and its rotated copies made 600 (the logs name films and folders)."""
+
+    def _open(self):
+        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,  # noqa: SIM115
+                    opener=private_opener)
+
+
 class _MigrationsOnly(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return record.levelno >= logging.WARNING or record.getMessage().startswith("Running upgrade")
@@ -65,9 +73,8 @@ def setup_logging() -> Path:
     """Python logging and Qt messages into the log file; returns its path."""
     from PySide6.QtCore import QLoggingCategory
 
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    private_log_dir()
+    handler = _PrivateRotatingFile(log_file(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(SaidOnce())
     root = logging.getLogger()
@@ -121,15 +128,14 @@ def redirect_native_output() -> Path:
 
     from ui.shell.quiet_output import NativeOutput
 
-    path = log_dir() / "output.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = private_log_dir() / "output.log"
     sys.stderr.flush()
     if not _terminal:
         try:
             _terminal.append(os.dup(2))  # for a last word (``fatal_line``)
         except OSError:
             pass
-    crash = open(log_dir() / "crash.log", "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the app
+    crash = open(log_dir() / "crash.log", "a", encoding="utf-8", opener=private_opener)  # noqa: SIM115 - lives as long as the app
     faulthandler.enable(crash)  # a fatal error's traceback straight to a file, not through the pipe
     _keep.append(crash)
     output = NativeOutput(path)

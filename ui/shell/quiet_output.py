@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+from ui.kit.logs import private_opener
+
 MAX_BYTES = 1_000_000
 BACKUPS = 2
 QUIET_S = 60.0  # a repeat unsaid for this long is said at the next line (or the end)
@@ -86,7 +88,7 @@ class CappedFile:
 
     def __init__(self, path: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
         self.path, self.max_bytes, self.backups = path, max_bytes, backups
-        self.fh = open(path, "a", encoding="utf-8", errors="replace")  # noqa: SIM115 - lives with the app
+        self.fh = open(path, "a", encoding="utf-8", errors="replace", opener=private_opener)  # noqa: SIM115 - lives with the app (600: names films)
 
     def write(self, lines: list[str]) -> None:
         if not lines:
@@ -104,7 +106,7 @@ class CappedFile:
             newer = self.path.with_name(f"{self.path.name}.{n - 1}") if n > 1 else self.path
             if newer.exists():
                 os.replace(newer, older)
-        self.fh = open(self.path, "a", encoding="utf-8", errors="replace")  # noqa: SIM115
+        self.fh = open(self.path, "a", encoding="utf-8", errors="replace", opener=private_opener)  # noqa: SIM115
 
 
 class NativeOutput:
