@@ -128,6 +128,10 @@ def test_a_phone_with_a_wrong_clock_is_shown_apart_and_its_time_corrected_in_pla
     row = day.outside_rect(odd)
     assert img.pixelColor(row.center().toPoint()).name() != "#1d2025"  # the odd film's row is drawn
     assert "outside this day" in day.title and "through the day of Sat 28 Nov 2026" in day.title
+    # the day's last hour is labelled whole, left of its line (a lone "1" was cut at the right edge)
+    last_x = int(day.x_of(day.day_end)) + 1
+    band = [(x, y) for x in range(last_x + 1, img.width()) for y in range(max(0, day.ruler_h - 18), day.ruler_h - 4)]
+    assert band and all(img.pixelColor(x, y).name() == "#1d2025" for x, y in band)
 
     proposed = []
 

@@ -287,6 +287,7 @@ class EventDay(QWidget):
             per_hour = (self.width() - 2 * MARGIN) / max(hours, 1)
             # every hour where there is room; else every 2, 3, 4, 6 or 12 (a narrow tab, a long day)
             step = next((s for s in (1, 2, 3, 4, 6, 12, 24) if per_hour * s >= 48), 48)
+            label_end = -1.0
             for h in range(0, hours + 1, step):
                 when = self.day_start + dt.timedelta(hours=h)
                 x = self.x_of(when)
@@ -296,7 +297,14 @@ class EventDay(QWidget):
                 # a day of more than one date names the date where it turns
                 text = when.strftime("%H:%M") if when.date() == self.day_start.date() or when.hour else \
                     when.strftime("%d %b")
-                p.drawText(QPointF(x + 3, ruler - 7), text)
+                wide = p.fontMetrics().horizontalAdvance(text)
+                left = x + 3
+                if left + wide > self.width():  # the day's last hour: left of its line, whole, or not at all
+                    left = x - 3 - wide
+                    if left < label_end + 6:
+                        continue  # it would run into the hour before: the line alone
+                p.drawText(QPointF(left, ruler - 7), text)
+                label_end = left + wide
         zones = {a.strftime("%z") for a, _b in self.spans.values()}
         if len(zones) == 1:
             z = self.day_start.strftime("%z")
