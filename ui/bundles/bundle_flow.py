@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app import reads
 from ui.kit.bridge import LibraryBridge
 from ui.kit.name_notes import NameNotes
+from ui.kit.saying import plural
 from ui.kit.save_dialog import ask_save_path, last_folder, remember, replace_agreed
 from ui.kit.workers import Job
 from media.oslayer import safe_file_name
@@ -133,7 +134,7 @@ class BundleDialog(QDialog):
             return
         key, value, _text = self.subject()
         try:
-            self.said = bundle_export.bundle_consent(self.lib, audience=self.audience.currentData(),
+            self.said = _bundles().bundle_export.bundle_consent(self.lib, audience=self.audience.currentData(),
                                                      anonymise=self.anonymise.isChecked(), **{key: str(value)})
         except ProtoReelError as exc:  # nothing to bundle there
             self.said = None
@@ -144,12 +145,12 @@ class BundleDialog(QDialog):
         said = self.said
         short = said.cannot_go
         if not short:
-            self.consent.setText(f"All {said.count} clip(s) can go to {said.audience}.")
+            self.consent.setText(f"{'The' if said.count == 1 else 'All'} {plural(said.count, 'clip')} can go to {said.audience}.")
         else:
             listing = "<br>".join(html.escape(f"{c.position}. {c.title} — {', '.join(c.who)}") for c in short)
             could = (" Covering faces would let the clips without a withdrawal go."
                      if said.covering_helps and not self.anonymise.isChecked() else "")
-            self.consent.setText(f"<b>{len(short)} of {said.count} clip(s) cannot go to {said.audience}:</b><br>"
+            self.consent.setText(f"<b>{len(short)} of {plural(said.count, 'clip')} cannot go to {said.audience}:</b><br>"
                                  f"{listing}<br>{html.escape(could)}")
         self.leave_out.setEnabled(bool(short) and len(short) < said.count)
         if not self.leave_out.isEnabled():
