@@ -78,9 +78,13 @@ class PeoplePanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>People on film</b>", self))
         top.addStretch(1)
-        top.addWidget(preview)
-        top.addWidget(self.preview_audience)
         top.addWidget(add)
+        # under the list: on a 1366x768 laptop the panel's width has no room for all four in a row
+        preview_row = QHBoxLayout()
+        preview_row.addStretch(1)
+        preview_row.addWidget(preview)
+        preview_row.addWidget(QLabel("for", self))
+        preview_row.addWidget(self.preview_audience)
 
         self.details = QWidget(self)
         self.details.setObjectName("personDetails")
@@ -177,6 +181,7 @@ class PeoplePanel(QWidget):
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(top)
         column.addWidget(self.list, 2)
+        column.addLayout(preview_row)
         column.addWidget(self.details, 8)
         column.addWidget(self.flags_title)
         column.addWidget(self.flags, 1)
