@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-import platformdirs
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,15 +36,9 @@ from app.models import Film, LibraryMeta
 from media.export import leftovers
 from media.files import pid_alive
 from app.undo import JOURNAL_KEY, Step, UndoStack, apply_redo, apply_undo
+from app.library_place import default_library_dir  # noqa: F401 - here too, as it always was
 
 Listener = Callable[[Changes], None]
-
-
-def default_library_dir() -> Path:
-    env = os.environ.get("PROTOREEL_LIBRARY")
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir("ProtoReel", appauthor=False)) / "Library"
 
 
 class Library:

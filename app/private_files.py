@@ -189,6 +189,11 @@ def tighten(root: Path) -> None:
         _chmod(root / name, FILE_MODE)
 
 
+def tighten_file(path: Path) -> None:
+    """One file only its owner may read (600), if it is more open than that."""
+    _chmod(path, FILE_MODE)
+
+
 def _chmod(path: Path, mode: int) -> None:
     oslayer.narrow_mode(path, mode)  # group or others may read: taken away (never through a link)
 

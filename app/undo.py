@@ -248,6 +248,15 @@ class UndoStack:
         self._undone.clear()
 
     @property
+    def next_undo(self) -> Step | None:
+        """The step Undo would take back (None: nothing to undo)."""
+        return self._done[-1] if self._done else None
+
+    @property
+    def next_redo(self) -> Step | None:
+        return self._undone[-1] if self._undone else None
+
+    @property
     def undo_name(self) -> str | None:
         return self._done[-1].name if self._done else None
 

@@ -12,7 +12,7 @@ from app.models import CONSENT_SCOPES, PROTOTYPE_STAGES, ROLES, TAG_KINDS
 from media.errors import BadInput
 
 MAX_REF = 200
-TIME_SOURCES = ("phone", "container", "file")  # media.reading.recorded_time's: how a film's time was known
+TIME_SOURCES = ("phone", "container", "file", "corrected")  # media.reading.recorded_time's: how a film's time was known
 
 
 @dataclass

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from app.bundles import bundle_contents, bundle_data, bundle_format
 from app.bundles.bundle_data import BundleData, ClipIn
 from app.library import Library
+from app.wording import plural, plural_of
 from app.models import (CONSENT_SCOPES, Appearance, AppearanceRange, Clip, ClipPrototype, ClipTag, ConsentRecord, Film,
                         LibraryMeta, Person, Prototype)
 from app.codebook import codebook
@@ -54,12 +55,14 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.already:
-            return f"{self.bundle}: already in the library ({len(self.clips)} clip(s)); nothing was added"
-        said = (f"{self.bundle}: {self.new_clips} clip(s) imported ({self.new_films} new film(s), {self.new_tags} new "
-                f"tag(s), {self.new_prototypes} new prototype(s), {self.new_people} new person(s))")
+            return f"{self.bundle}: already in the library ({plural(len(self.clips), 'clip')}); nothing was added"
+        new = [f"{n} new {plural_of(word, n)}" for n, word in ((self.new_films, "film"), (self.new_tags, "tag"),
+                                                                (self.new_prototypes, "prototype"),
+                                                                (self.new_people, "person"))]
+        said = f"{self.bundle}: {plural(self.new_clips, 'clip')} imported ({', '.join(new)})"
         if self.relabelled:
-            said += (f"; {len(self.relabelled)} person(s) came with a label that is the name of someone in this "
-                     "library, so they are called by their role here")
+            said += (f"; {plural(len(self.relabelled), 'person')} came with a label that is the name of someone "
+                     "in this library, so they are called by their role here")
         return said
 
 

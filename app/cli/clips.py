@@ -5,7 +5,7 @@ from __future__ import annotations
 from app import lookup, queries
 from app.cli.grammar import TAG_KINDS, Commands
 from app.cli.output import EXIT_OK, clip_line
-from app.wording import plural
+from app.wording import numbered, plural
 from media import timecode
 from media.errors import BadInput
 
@@ -137,5 +137,5 @@ def cmd_safeguard(lib, args, out) -> int:
         ids = [lookup.clip(s, ref).id for ref in args.clips]
     safeguarding.flag(lib, ids, on=not args.off, note=args.note)
     state = "no content warning" if args.off else "content warning before each"
-    out.record({"clips": ids, "safeguarding": not args.off, "note": args.note}, f"clip(s) {ids}: {state}")
+    out.record({"clips": ids, "safeguarding": not args.off, "note": args.note}, f"{numbered('clip', ids)}: {state}")
     return EXIT_OK

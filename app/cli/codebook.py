@@ -5,6 +5,7 @@ from __future__ import annotations
 from app import queries
 from app.cli.grammar import TAG_KINDS, Commands, add_replace, nonempty, path
 from app.cli.output import EXIT_OK
+from app.wording import plural
 
 
 def register(commands: Commands) -> None:
@@ -41,7 +42,7 @@ def _print_tags(lib, out, ids) -> int:
                 data = {"id": t.id, "name": t.name, "kind": t.kind, "color": t.color, "shortcut": t.shortcut,
                         "clips": counts.get(t.id, 0), "archived": t.archived}
                 key = f" [{t.shortcut}]" if t.shortcut else ""
-                out.record(data, f"{t.id:>4}  {t.kind:<11} {t.name}{key}  {t.color}  {counts.get(t.id, 0)} clips")
+                out.record(data, f"{t.id:>4}  {t.kind:<11} {t.name}{key}  {t.color}  {plural(counts.get(t.id, 0), 'clip')}")
     return EXIT_OK
 
 
@@ -49,7 +50,7 @@ def cmd_codebook_import(lib, args, out) -> int:
     from app.codebook import codebook_files
 
     count = codebook_files.read_file(lib, args.file)
-    out.record({"file": str(args.file), "tags": count}, f"{args.file}: {count} tag(s) imported")
+    out.record({"file": str(args.file), "tags": count}, f"{args.file}: {plural(count, 'tag')} imported")
     return EXIT_OK
 
 

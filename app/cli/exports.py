@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.cli.grammar import Commands
 from app.cli.output import EXIT_OK
+from app.wording import plural
 
 
 def register(commands: Commands) -> None:
@@ -41,6 +42,6 @@ def cmd_exports(lib, args, out) -> int:
                 where = e.path
             audience = f" for {e.audience}" if e.audience else ""  # a codebook shows no one
             out.record(data, f"{e.id:>4}  {data['at']}  {e.exported_by}  {e.kind} {e.subject!r}{audience}: "
-                             f"{where}  ({'1 person' if people == 1 else f'{people} people'}"
+                             f"{where}  ({plural(people, 'person')}"
                              f"{'; ' + e.anonymisation if e.anonymisation else ''})")
     return EXIT_OK

@@ -23,7 +23,7 @@ def register(commands: Commands) -> None:
                               help="films (or stretches of them) a person is in")
     appears.add_argument("name")
     appears.add_argument("films", nargs="+")
-    appears.add_argument("--from", dest="start", help="only from this timecode of the film(s)")
+    appears.add_argument("--from", dest="start", help="only from this timecode of the films given")
     appears.add_argument("--to", dest="end", help="... up to this timecode")
 
     consent = commands.action("person", "consent", cmd_person_consent,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app import lookup
 from app.cli.grammar import AUDIENCES, Commands, add_replace, path
 from app.cli.output import EXIT_OK
+from app.wording import plural
 from media.errors import BadInput
 
 
@@ -45,7 +46,7 @@ def cmd_prototype_link(lib, args, out) -> int:
         clip_ids = [lookup.clip(s, ref).id for ref in args.clips]
     new = prototypes.link(lib, proto_id, clip_ids)
     out.record({"prototype": name, "clips": clip_ids, "new_links": new},
-               f"{name}: {len(clip_ids)} clip(s) linked ({new} new)")
+               f"{name}: {plural(len(clip_ids), 'clip')} linked ({new} new)")
     return EXIT_OK
 
 

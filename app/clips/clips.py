@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media.reading import frame_times
@@ -48,21 +51,64 @@ def snap(lib: Library, film: Film, start_us: int, end_us: int) -> tuple[int, int
     return start, end
 
 
-def default_title(film_title: str, start_us: int) -> str:
+def default_title(film_title: str, start_us: int, taken=lambda title: False) -> str:
     """A title that tells clips apart in a list: the film's short name and where the clip starts
-    (``Kitchen role-play 2 · 3:05``)."""
-    return f"{short_name(film_title)} · {timecode.format_short(start_us, 0)}"
+    (``Kitchen role-play 2 · 3:05``). ``taken(title)`` says a title is already a clip's: then the
+    film's whole title, the start to the hundredth, and a number are tried in turn, so two takes
+    (or two clips a moment apart) never get the same name."""
+    whole = " ".join(film_title.replace("_", " ").split()) or "Clip"
+    candidates = [f"{short_name(film_title)} · {timecode.format_short(start_us, 0)}",
+                  f"{whole} · {timecode.format_short(start_us, 0)}",
+                  f"{whole} · {timecode.format_short(start_us)}"]
+    for title in dict.fromkeys(candidates):
+        if not taken(title):
+            return title
+    n = 2
+    while taken(f"{candidates[-1]} ({n})"):
+        n += 1
+    return f"{candidates[-1]} ({n})"
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+# What tells takes apart at a title's end: a bracket group ("(take 2)") or a number ("take 2", "2").
+_TAKE = re.compile(r"(?<!\S)(\([^()]*\)|\[[^\[\]]*\]|(?:(?:take|part|scene|version|v|no\.?|#)\s*)?\d+)$",
+                   re.IGNORECASE)
+
+
+def _balanced(text: str) -> bool:
+    return all(text.count(o) <= text.count(c) for o, c in zip(_OPEN, _CLOSE))
 
 
 def short_name(title: str, limit: int = 28) -> str:
-    """The first words of a film's title, up to ``limit`` characters (file-name dashes read as spaces)."""
+    """The first words of a film's title, up to about ``limit`` characters (file-name dashes read
+    as spaces), never cut inside a bracket, and keeping what tells takes apart at its end:
+    ``Rôle play – GP surgery (take 1)`` stays whole (it was ``Rôle play – GP surgery (take``,
+    the same for take 2); ``Reception role play at the GP surgery 2`` is ``Reception role play at
+    the GP … 2``."""
     words = title.replace("_", " ").replace("-", " ").split()
-    out = ""
+    whole = " ".join(words)
+    if len(whole) <= limit:
+        return whole or "Clip"
+    kept: list[str] = []
     for word in words:
-        if out and len(out) + 1 + len(word) > limit:
+        if kept and len(" ".join(kept + [word])) > limit:
             break
-        out = f"{out} {word}".strip()
-    return out[:limit] or "Clip"
+        kept.append(word)
+    while len(kept) > 1 and not _balanced(" ".join(kept)):  # an open bracket: its words go
+        kept.pop()
+    head = " ".join(kept)
+    if not _balanced(head):
+        head = head.strip(_OPEN)
+    tail = _TAKE.search(whole)
+    if tail and not head.endswith(tail.group(1)):
+        rest = whole[len(head):].strip()
+        return f"{head} {tail.group(1)}" if rest == tail.group(1) else f"{head} … {tail.group(1)}"
+    return head or "Clip"
+
+
+def _taken(session: Session, clip_id: int):
+    """Whether another clip of the library already has a title."""
+    return lambda title: session.scalars(select(Clip.id).where(Clip.title == title, Clip.id != clip_id)).first() is not None
 
 
 def resolve_tags(session: Session, refs: list[str]):
@@ -100,7 +146,7 @@ def add(
         for tag in {t.id: t for t in resolve_tags(s, list(tags))}.values():
             s.add(ClipTag(clip_id=clip.id, tag_id=tag.id))
         if not clip.title:
-            clip.title = default_title(film.title, start_us)
+            clip.title = default_title(film.title, start_us, _taken(s, clip.id))
         return clip.id
 
 
@@ -140,7 +186,7 @@ def edit(lib: Library, clip_id: int, start_us: int | None = None, end_us: int | 
         for key, value in fields.items():
             setattr(clip, key, value.strip() if key == "title" else value)
         if "title" in fields and not clip.title:
-            clip.title = default_title(clip.film.title, clip.start_us)
+            clip.title = default_title(clip.film.title, clip.start_us, _taken(s, clip.id))
         for tag in resolve_tags(s, list(add_tags)):
             if s.get(ClipTag, (clip.id, tag.id)) is None:
                 s.add(ClipTag(clip_id=clip.id, tag_id=tag.id))

@@ -3,6 +3,7 @@ relink a moved one (the same content required). Importing is ``app.films.importi
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select
@@ -68,7 +69,32 @@ def rename(lib: Library, film_id: int, title: str) -> None:
         lookup.by_id(s, Film, film_id).title = title
 
 
-def set_event(lib: Library, film_id: int, event: str | None) -> None:
-    with lib.op("Move film to event") as s:
+def set_event(lib: Library, film_ids: int | list[int], event: str | None) -> None:
+    """Put one film, or many at once (one undoable step), in ``event`` (None: in no event)."""
+    ids = [film_ids] if isinstance(film_ids, int) else list(dict.fromkeys(film_ids))
+    if not ids:
+        raise BadInput("move to event: no film chosen")
+    what = "film" if len(ids) == 1 else f"{len(ids)} films"
+    with lib.op(f"Move {what} to event “{event}”" if event else f"Take {what} out of their event") as s:
+        target = events.get_or_create(s, event) if event else None
+        for film_id in ids:
+            lookup.by_id(s, Film, film_id).event = target
+
+
+def set_recorded_time(lib: Library, film_id: int, when: dt.datetime) -> None:
+    """Correct when a film was recorded (a phone whose clock was set wrong): ``when`` is the
+    time it started, aware of the zone it was filmed in (naive: this computer's zone). Undoable;
+    the film then says its time was set by hand (``recorded_source`` "corrected")."""
+    if when.tzinfo is None:
+        when = when.astimezone()
+    offset = when.utcoffset()
+    utc = when.astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    if not dt.datetime(1990, 1, 1) < utc < dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(days=1):
+        raise BadInput(f"recorded time {when:%Y-%m-%d %H:%M}: not a time a film can have been recorded at")
+    with lib.read() as s:
+        title = lookup.by_id(s, Film, film_id).title
+    with lib.op(f"Correct when “{title}” was recorded") as s:
         film = lookup.by_id(s, Film, film_id)
-        film.event = events.get_or_create(s, event) if event else None
+        film.recorded_at = utc
+        film.recorded_offset_min = int(offset.total_seconds() // 60) if offset is not None else None
+        film.recorded_source = "corrected"

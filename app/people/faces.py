@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.library import Library
 from app.models import Film, Person, PersonFace
 from app import lookup
+from app.wording import plural
 from media.errors import BadInput
 from media.reading.orientation import Orientation
 from media.timecode import format_clock
@@ -120,7 +121,7 @@ def add_face(lib: Library, person_ref, film_ref, time_us: int, pick: int | None 
                            "(numbered from the left)")
         pick = 1
     if not 1 <= pick <= len(frame.faces):
-        raise BadInput(f"--pick {pick}: {at} shows {len(frame.faces)} face(s), numbered 1-{len(frame.faces)} "
+        raise BadInput(f"--pick {pick}: {at} shows {plural(len(frame.faces), 'face')}, numbered 1-{len(frame.faces)} "
                        "from the left")
     face, points = frame.faces[pick - 1], frame.points[pick - 1]
     if not readable(points):

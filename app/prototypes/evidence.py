@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.ways_out import name_texts
 from app import queries
+from app.wording import numbered, plural
 from app.ways_out.name_guard import Note, Text, no_note
 from app.models import Film
 from app.ways_out.gate import Exit, Passage, way_out
@@ -113,7 +114,7 @@ def write_csv(b: Board, path: Path, lib: Library | None = None, audience: str = 
                                          timecode.format_clock(c.start_us), timecode.format_clock(c.end_us),
                                          c.quote, c.note])
                 if withheld:
-                    writer.writerow([shown.name, "", f"{withheld} clip(s) withheld: consent does not cover a "
+                    writer.writerow([shown.name, "", f"{plural(withheld, 'clip')} withheld: consent does not cover a "
                                      f"{audience} audience", "", "", "", "", "", "", "", ""])
 
     way_out(lib, exit, write)
@@ -133,7 +134,7 @@ def write_html(lib: Library, b: Board, path: Path, progress=None, cancel=None, a
     def write(passage: Passage) -> None:
         shown, withheld = _shown(b, passage.first, lib), len(passage.left_out)
         covered = set(passage.first.anonymised_ids)
-        passage.anonymisation = f"faces {style} in the stills of clip(s) {sorted(covered)}" if covered else ""
+        passage.anonymisation = f"faces {style} in the stills of {numbered('clip', sorted(covered))}" if covered else ""
         ids = {c.film_id for g in shown.groups for c in g.clips}
         with lib.read() as s:
             films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror)))

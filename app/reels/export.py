@@ -13,6 +13,7 @@ from app.people import face_plan
 from app.reels import reel_plan
 from app.ways_out.name_guard import Guard, Note, no_note
 from app.library import Library
+from app.wording import numbered
 from app.models import Film
 from app import lookup
 from app.ways_out.gate import Exit, Passage, way_out
@@ -129,11 +130,11 @@ def _describe(plan: ReelPlan, style: str) -> str:
         return ""
     voices = [i.position + 1 for i in plan.items if i.mask_voice]
     done = {"blur": "blurred", "pixelate": "pixelated"}[style]
-    text = f"faces {done} in item(s) {', '.join(map(str, covered))}"
+    text = f"faces {done} in {numbered('item', covered)}"
     told = [i.position + 1 for i in plan.items if i.cover_faces and i.known_faces]
     if told:
-        text += f" (in item(s) {', '.join(map(str, told))} only faces not recognised as people who may be shown)"
-    return text + (f"; voices masked in item(s) {', '.join(map(str, voices))}" if voices else "")
+        text += f" (in {numbered('item', told)} only faces not recognised as people who may be shown)"
+    return text + (f"; voices masked in {numbered('item', voices)}" if voices else "")
 
 
 def manifest_path(out: Path) -> Path:

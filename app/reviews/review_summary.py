@@ -20,6 +20,7 @@ from typing import Callable
 
 from app.ways_out import consent_policy
 from app.library import Library
+from app.wording import plural
 from app.ways_out.name_guard import Note, Text, no_note
 from app.ways_out.name_texts import out_text
 from app.ways_out.gate import Exit, Passage, way_out
@@ -27,7 +28,7 @@ from app.reviews.review_records import MARK_LABELS, ReviewDetail, detail
 from media.errors import BadInput
 from media.export.atomic import atomic_output
 from media.export.report import still
-from media.timecode import format_clock
+from media.timecode import format_short
 
 Writer = Callable[[str, Path], None]  # (html text with stills beside it, out path)
 WRITERS: dict[str, Writer] = {}
@@ -61,20 +62,26 @@ def _e(text) -> str:
     return html.escape(str(text or ""))
 
 
-def build_html(d: ReviewDetail, sources: dict[int, str]) -> str:
-    """The summary page; ``sources`` gives each still's ``src`` by item id."""
+def build_html(d: ReviewDetail, sources: dict[int, str], withdrawn: frozenset[int] | set[int] = frozenset()) -> str:
+    """The summary page; ``sources`` gives each still's ``src`` by item id; ``withdrawn``: the
+    items withheld because someone on them withdrew consent (the others: their consent does
+    not reach the audience). Times read as everywhere in the app (``M:SS.ff``); each item is
+    set apart from the next (stills touching read as one tall picture)."""
     r = d.review
     shown = [i for i in d.items if i.shown_us > 0]
+    withheld = sum(1 for i in d.items if i.withheld)  # as consent stands now (a withdrawal since counts)
     head = (f"<h1 style='font-size:20pt;margin:0'>{_e(r.title)}</h1>"
             f"<p style='color:#555;margin:2pt 0 8pt 0'>Breakfast review · {_e(r.held_on)} · for a {_e(r.audience)} "
-            f"audience · {len(shown)} of {r.items} item(s) shown for {_duration(r.shown_us)}"
-            f"{f' · {r.withheld} withheld (consent)' if r.withheld else ''}</p>")
+            f"audience · {len(shown)} of {plural(r.items, 'item')} shown for {_duration(r.shown_us)}"
+            f"{f' · {withheld} withheld (consent)' if withheld else ''}</p>")
     if d.meeting_note.strip():
         head += f"<p style='margin:0 0 8pt 0'><b>Meeting notes:</b> {_e(d.meeting_note)}</p>"
     rows = []
     for item in d.items:
         if item.id in sources:
             picture = f"<img src='{_e(sources[item.id])}' width='{STILL_WIDTH}' alt='{_e(item.title)}'>"
+        elif item.withheld and item.id in withdrawn:  # nobody named: the summary goes to the room
+            picture = "<div style='color:#a33'><b>Withheld</b><br>someone on it withdrew consent</div>"
         elif item.withheld:
             picture = "<div style='color:#a33'><b>Withheld</b><br>consent does not cover this audience</div>"
         else:
@@ -83,7 +90,7 @@ def build_html(d: ReviewDetail, sources: dict[int, str]) -> str:
         tags = ", ".join(_e(t["name"]) for t in item.tags)
         on_screen = f"on screen {_duration(item.shown_us)}" if item.shown_us else "not shown"
         text = [f"<b>{item.position + 1}. {_e(item.title)}</b>",
-                f"<span style='color:#666'>{format_clock(item.start_us, 0)}–{format_clock(item.end_us, 0)} · "
+                f"<span style='color:#666'>{format_short(item.start_us)}–{format_short(item.end_us)} · "
                 f"{on_screen}{' · ' + tags if tags else ''}</span>"]
         if item.discuss and not item.withheld:
             text.append(f"<i>Asked: {_e(item.discuss)}</i>")
@@ -91,8 +98,13 @@ def build_html(d: ReviewDetail, sources: dict[int, str]) -> str:
             text.append(_e(item.note).replace("\n", "<br>"))
         if marks:
             text.append(f"<span style='color:#1d5fa8'>{marks}</span>")
-        rows.append(f"<tr><td style='padding:3pt 8pt 3pt 0' valign='top' width='{STILL_WIDTH + 8}'>{picture}</td>"
-                    f"<td style='padding:3pt 0' valign='top'>{'<br>'.join(text)}</td></tr>")
+        # Room (and a rule) between items: stills touching read as one tall picture.
+        rule = "border-bottom:1px solid #d5d8dc;" if rows else ""
+        rows.append(f"<tr><td colspan='2' style='padding:0;{rule}font-size:5pt'>&nbsp;</td></tr>"
+                    "<tr><td colspan='2' style='padding:0;font-size:5pt'>&nbsp;</td></tr>" if rows else
+                    "<tr><td colspan='2' style='padding:0;font-size:5pt'>&nbsp;</td></tr>")
+        rows.append(f"<tr><td style='padding:0 10pt 0 0' valign='top' width='{STILL_WIDTH + 10}'>{picture}</td>"
+                    f"<td style='padding:0' valign='top'>{'<br>'.join(text)}</td></tr>")
     actions = "".join(
         f"<tr><td style='padding:2pt 6pt 2pt 0'>{_e(a.text)}</td><td style='padding:2pt 6pt'>{_e(a.owner) or '—'}</td>"
         f"<td style='padding:2pt 6pt'>{_e(a.due) or '—'}</td><td style='padding:2pt 6pt'>{_e(a.prototype) or '—'}</td>"
@@ -105,7 +117,7 @@ def build_html(d: ReviewDetail, sources: dict[int, str]) -> str:
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{_e(r.title)} — review summary</title></head>"
             "<body style=\"font-family:'DejaVu Sans',Arial,sans-serif;font-size:9.5pt;color:#1d2025\">"
-            f"{head}<table cellspacing='0' cellpadding='3' style='border-collapse:collapse'>{''.join(rows)}</table>"
+            f"{head}<table cellspacing='0' cellpadding='0' style='border-collapse:collapse'>{''.join(rows)}</table>"
             f"{actions_block}</body></html>")
 
 
@@ -140,6 +152,30 @@ def _texts(d: ReviewDetail, out: Path) -> list[Text]:
                   Text(at, "owner", a.owner, "give the owner by role or as a member of staff", group=at),
                   Text(at, "prototype", a.prototype or "", "rename the prototype")]
     return texts
+
+
+def _withdrawn(s, d: ReviewDetail) -> set[int]:
+    """Items withheld because someone seen on them has withdrawn consent (said as such on the
+    page: "consent does not cover this audience" told the room the wrong thing)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from app.models import Appearance, Person
+
+    clip_ids = [i.clip_id for i in d.items if i.withheld and i.clip_id is not None]
+    on = consent_policy.people_on_clips(s, clip_ids) if clip_ids else {}
+    out = {i.id for i in d.items if i.withheld and i.clip_id is not None and any(p.withdrawn for p in on.get(i.clip_id, []))}
+    films = {i.film_id for i in d.items if i.withheld and i.clip_id is None and i.film_id is not None}
+    if films:
+        gone = list(s.scalars(select(Appearance).join(Appearance.person).where(
+            Appearance.film_id.in_(films), Person.consent_withdrawn_at.is_not(None)).options(
+            selectinload(Appearance.ranges))))
+        for item in d.items:
+            if item.withheld and item.clip_id is None and any(
+                    a.film_id == item.film_id and (not a.ranges or any(r.start_us < item.end_us and item.start_us < r.end_us
+                                                                       for r in a.ranges)) for a in gone):
+                out.add(item.id)
+    return out
 
 
 def _withhold_changed(lib: Library, d: ReviewDetail) -> None:
@@ -182,6 +218,8 @@ def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool =
         for item in d.items:  # consent changed between the two looks: left out too
             if item.clip_id is not None and item.clip_id in {x.clip_id for x in passage.left_out}:
                 item.withheld = True
+        with lib.read() as s:
+            withdrawn = _withdrawn(s, d)
         work = lib.work_dir("summary")
         try:  # stills are made in the library's scratch space and dropped once embedded
             names = stills(d, work)
@@ -189,7 +227,7 @@ def write_summary(lib: Library, review_id: int, out: Path | str, replace: bool =
                 sources = {item: _inline(work / name) for item, name in names.items()}
             else:
                 sources = {item: str(work / name) for item, name in names.items()}
-            WRITERS[suffix](build_html(d, sources), exit.out)
+            WRITERS[suffix](build_html(d, sources, withdrawn), exit.out)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -24,7 +24,8 @@ import av.error
 PHONE_KEYS = ("com.apple.quicktime.creationdate",)
 CONTAINER_KEYS = ("creation_time", "date")
 SOURCES = {"phone": "the phone's own clock and zone", "container": "the file's creation time",
-           "file": "the file's modification time, less its length"}
+           "file": "the file's modification time, less its length",
+           "corrected": "set by hand (the camera's clock was wrong)"}
 _OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})$")
 
 

@@ -175,10 +175,10 @@ def test_a_clip_beyond_someones_consent_is_refused_naming_pseudonym_and_clip_or_
         manifest = json.loads(zf.read("manifest.json"))
     covered = {c["title"]: c["faces_covered"] for c in data["clips"]}
     assert covered == {"Kitchen talk": "blur", "At the desk": None}
-    assert manifest["anonymisation"] == "faces blurred in item(s) 1"
+    assert manifest["anonymisation"] == "faces blurred in item 1"
     with lib.read() as s:
         (record,) = s.scalars(select(ExportRecord))
-        assert (record.kind, record.audience, record.anonymisation) == ("bundle", "public", "faces blurred in item(s) 1")
+        assert (record.kind, record.audience, record.anonymisation) == ("bundle", "public", "faces blurred in item 1")
         assert {(p.person_id, p.anonymised) for p in record.people} == {(1, True), (2, False)}
 
 

@@ -69,7 +69,7 @@ def test_an_mp4_shows_a_restricted_person_only_anonymised(man_reel, tmp_path):
     # The log says what was covered; the manifest marks the person as anonymised, by role.
     with lib.read() as s:
         (record,) = s.query(ExportRecord).all()
-        assert record.anonymisation == "faces blurred in item(s) 1" and [p.anonymised for p in record.people] == [True]
+        assert record.anonymisation == "faces blurred in item 1" and [p.anonymised for p in record.people] == [True]
     manifest = json.loads(export.manifest_path(out).read_text())
     assert manifest["items"][0]["people"] == [{"label": "lived experience", "role": "lived_experience",
                                                "consent": "team", "anonymised": True}]

@@ -328,9 +328,10 @@ def _tag(lib, name: str) -> int:
         return lookup.tag(s, name).id
 
 
-def scene_event_day(library: Path, out: Path, fit: str = "") -> None:
+def scene_event_day(library: Path, out: Path, fit: str = "", wrong_clock: str = "") -> None:
     """A workshop day: a camera left running three hours, and phones' films around it; the
-    Event day tab in front, and the clip list finding the 11:00 role-play."""
+    Event day tab in front, and the clip list finding the 11:00 role-play. ``wrong_clock``: one
+    more phone whose clock was three years out, shown apart above the day."""
     import datetime as dt
 
     from app.library import Library
@@ -352,6 +353,9 @@ def scene_event_day(library: Path, out: Path, fit: str = "") -> None:
         make_long_film(phones / f"IMG_{4100 + n * 7}.mov", seconds, size=size, fps=5,
                        creation_time=utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
                        extra_metadata={"com.apple.quicktime.creationdate": local})
+    if wrong_clock:  # an iPhone whose date was never set right: 2023
+        make_long_film(phones / "IMG_4200.mov", 120, size=(160, 90), fps=5, creation_time="2023-05-09T10:40:00Z",
+                       extra_metadata={"com.apple.quicktime.creationdate": "2023-05-09T10:40:00+0000"})
     lib = Library.open(library)
     results = importing.import_files(lib, [camera, phones], event="Living well workshop day", link=True)
     assert all(r.error is None for r in results), [r.error for r in results]
@@ -366,9 +370,10 @@ def scene_event_day(library: Path, out: Path, fit: str = "") -> None:
     window.clip_list.at_box.setText("11:00")
     wait_until(app, lambda: len(window.clip_list.model.ids) == 2)
     wait_until(app, lambda: window.library_panel.model.index_of(results[-1].film_id).isValid())
-    window.library_panel.select_film(results[0].film_id)
+    window.library_panel.select_film(by_name["Hall camera.mkv"])
     wait_until(app, lambda: window.event_day.event_name == "Living well workshop day")
     wait_until(app, lambda: len(window.event_day.spans) == 12)
+    wait_until(app, lambda: len(window.event_day.outside) == (1 if wrong_clock else 0))
     wait_until(app, lambda: window.video.current_image() is not None)
     shown = []
     window.video.frame_shown.connect(shown.append)

@@ -36,14 +36,17 @@ def people_library(lib):
     return ids, made
 
 
-def scene_people(library: Path, out: Path) -> None:
+def scene_people(library: Path, out: Path, fit: str = "") -> None:
+    """``fit``: the window at the size it takes on the screen (a 1366x768 laptop): every part of
+    a person (details, consent history, Withdraw, Appears in, Known faces) shown whole."""
     from app.library import Library
+    from tests.ui.test_people_panel import assert_readable
 
     s = _helpers()
     app = QApplication.instance()
     lib = Library.open(library)
     ids, _made = people_library(lib)
-    window = s.open_window(lib)
+    window = s.open_window(lib, fit=bool(fit))
     window.show_dock("people")
     panel = window.people_panel
     panel.select(1)  # Dana: two consent records, a whole film and two stretches of another
@@ -51,6 +54,9 @@ def scene_people(library: Path, out: Path) -> None:
     s.wait_until(app, lambda: window.video.current_image() is not None)
     assert panel.history.topLevelItemCount() == 2 and panel.appearances.topLevelItemCount() == 2
     assert panel.flags.count() == 1, panel.flags.count()  # the reel with Marcus, who withdrew
+    if fit:
+        s.pump(300)
+        assert_readable(panel)
     image = s.grab(app, window, out)
     s.assert_shows(image, window, panel.history, 2, "the consent history is empty")
     window.close()

@@ -54,7 +54,7 @@ def test_export_then_import_from_the_file_menu(reel_window, qtbot, monkeypatch, 
         assert [(e.kind, e.audience) for e in s.query(ExportRecord)] == [("bundle", "team")]
 
     wait(qtbot, w.bundles.import_from(tmp_path / "partners.protoreel"))
-    assert "1 clip(s) imported" in w.feedback.last_text
+    assert "1 clip imported" in w.feedback.last_text
     with w.lib.read() as s:
         assert s.query(Clip).filter(Clip.title == "At the desk").count() == 2
         assert [p.name for p in s.query(Person)] == ["Jane Realname"]  # its own bundle: the same person
@@ -138,7 +138,7 @@ def test_an_event_with_a_withdrawn_person_says_which_clips_first_and_can_leave_t
     w.actions_by_name["exportBundle"].trigger()
     dialog = w.findChild(BundleDialog)
     assert dialog.choices["event"][0].isChecked()
-    assert "1 of 2 clip(s) cannot go to collaborative" in dialog.consent.text()
+    assert "1 of 2 clips cannot go to collaborative" in dialog.consent.text()
     assert "2. Kim at the door — Speaker K (withdrew consent)" in dialog.consent.text()
     assert not dialog.export_button.isEnabled() and dialog.leave_out.isEnabled()
     QTest.mouseClick(dialog.leave_out, Qt.MouseButton.LeftButton, pos=dialog.leave_out.rect().center())

@@ -12,6 +12,7 @@ from app import queries
 from media.reading.probe import probe
 from tests.media_factory import frame_image, read_index
 from ui.capture.capture_devices import SCREEN, DeviceCapture, fit_size, frame_to_rgb
+from tests.ui.driving import click
 
 
 def video_frame(rgb: np.ndarray) -> QVideoFrame:
@@ -57,7 +58,8 @@ def test_a_camera_that_stops_mid_take_leaves_the_take_in_the_library(qtbot, wind
     timer = QTimer(interval=33, timerType=Qt.TimerType.PreciseTimer)
     timer.timeout.connect(deliver)
     timer.start()
-    view.toggle()
+    window.show_dock("record")
+    click(view.button)
     assert view.recording
     with qtbot.waitSignal(view.recorded, timeout=30_000) as got:
         pass

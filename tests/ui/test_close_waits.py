@@ -11,6 +11,7 @@ from app.clips import clips
 from app.films import takes, importing
 from media.capture.recorder import interrupted
 from tests.media_factory import make_long_film
+from tests.ui.driving import click
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,8 @@ def test_closing_during_a_recording_finishes_the_take_and_keeps_it(qtbot, window
     view.camera.setCurrentIndex(view.camera.findData("test"))  # the built-in test pattern and tone
     view.countdown.setChecked(False)
     films_before = len(reads.films(window.lib))
-    view.toggle()
+    window.show_dock("record")
+    click(view.button)
     qtbot.waitUntil(lambda: view.recording, timeout=5_000)
     assert view.job in window.runner.jobs  # the take runs on the one runner, not beside it
     qtbot.waitUntil(lambda: view.elapsed.text() >= "00:01", timeout=15_000)

@@ -9,6 +9,7 @@ from app.clips import clips
 from app.codebook import codebook, codebook_files
 from app import lookup
 from tests.ui.test_workspace import wait_frame
+from tests.ui.driving import button, click
 
 
 def tag(lib, name):
@@ -111,10 +112,11 @@ def test_export_replaces_only_what_the_save_dialog_agreed_and_never_footage(qtbo
     film_named_csv.write_bytes(counting_film.read_bytes())
     chosen = {"path": notes}
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen["path"]), ""))
-    window.codebook_panel.export_file()
+    window.show_dock("codebook")
+    click(button(window.codebook_panel, "Export…"))
     assert notes.read_text() != "my own notes\n" and "Waiting" in notes.read_text()
     chosen["path"] = film_named_csv
-    window.codebook_panel.export_file()
+    click(button(window.codebook_panel, "Export…"))
     qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox, "errorBox")))
     texts = [b.text() for b in window.findChildren(QMessageBox, "errorBox")]
     assert any("ProtoReel did not export" in t for t in texts), texts

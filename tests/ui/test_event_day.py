@@ -94,3 +94,57 @@ def test_short_phone_films_on_a_long_day_can_be_seen_pointed_at_and_hovered(qtbo
     with qtbot.waitSignal(day.film_activated, timeout=2_000) as clicked:
         QTest.mouseClick(day, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a.center().toPoint())
     assert clicked.args == [ids["phone a.mp4"]]
+
+
+def test_a_phone_with_a_wrong_clock_is_shown_apart_and_its_time_corrected_in_place(qtbot, window, tmp_path):
+    """An iPhone film dated three years early stretched the day over three years: eight films
+    squeezed against the right edge, no hour labels, nothing saying which film was odd. It is
+    shown above the day ("filmed 2023-05-09, outside this day"); the day keeps its hours; its
+    "Correct time…" button proposes the same time on the event's day (one undoable step)."""
+    from tests.ui.driving import answering, click, ok
+
+    folder = tmp_path / "wrong clock"
+    folder.mkdir()
+    make_long_film(folder / "camera.mkv", 3 * 3600, audio=False, creation_time="2026-11-28T09:00:00Z")
+    for n, at in enumerate(("09:20", "09:45", "10:05", "10:30", "11:00", "11:25", "11:50")):
+        make_long_film(folder / f"phone {n + 1}.mp4", 60, creation_time=f"2026-11-28T{at}:00Z")
+    make_long_film(folder / "IMG_0003.mp4", 60, creation_time="2023-05-09T10:40:00Z")
+    ids = {r.source.name: r.film_id for r in importing.import_files(window.lib, [folder], event="Lambeth", link=True)}
+    odd = ids["IMG_0003.mp4"]
+    model = window.library_panel.model
+    qtbot.waitUntil(lambda: model.film_count() == 9, timeout=5_000)
+    window.show_dock("event")
+    window.library_panel.select_film(ids["camera.mkv"])
+    day = window.event_day
+    qtbot.waitUntil(lambda: day.event_name == "Lambeth" and len(day.spans) + len(day.outside) == 9, timeout=5_000)
+    assert list(day.outside) == [odd] and len(day.spans) == 8
+    assert day.outside_text(next(f for f in day.films if f.id == odd)) == \
+        "IMG_0003: filmed 2023-05-09 10:40, outside this day"
+    assert (day.day_end - day.day_start).total_seconds() <= 4 * 3600  # the day: 09:00 to 12:00, in hours
+    camera, last = day.film_rect(ids["camera.mkv"]), day.film_rect(ids["phone 7.mp4"])
+    assert camera.width() > 0.7 * (day.width() - 16)  # 3 of the day's 4 hours, not squeezed against an edge
+    assert 0.6 * day.width() < last.left() < 0.8 * day.width()  # 11:50 of 09:00-13:00
+    img = day.grab().toImage()
+    row = day.outside_rect(odd)
+    assert img.pixelColor(row.center().toPoint()).name() != "#1d2025"  # the odd film's row is drawn
+    assert "outside this day" in day.title and "through the day of Sat 28 Nov 2026" in day.title
+    # the day's last hour is labelled whole, left of its line (a lone "1" was cut at the right edge)
+    last_x = int(day.x_of(day.day_end)) + 1
+    band = [(x, y) for x in range(last_x + 1, img.width()) for y in range(max(0, day.ruler_h - 18), day.ruler_h - 4)]
+    assert band and all(img.pixelColor(x, y).name() == "#1d2025" for x, y in band)
+
+    proposed = []
+
+    def correct(dialog):
+        proposed.append(dialog.when.dateTime().toString("yyyy-MM-dd HH:mm:ss"))
+        ok(dialog)
+
+    with answering(correct):
+        click(day, day.correct_rect(odd).center().toPoint())
+    assert proposed == ["2026-11-28 10:40:00"]
+    qtbot.waitUntil(lambda: not day.outside and len(day.spans) == 9, timeout=5_000)
+    moved = day.film_rect(odd)
+    assert camera.left() < moved.left() < camera.right()  # at 10:40 on the day, where it belongs
+    assert "IMG_0003" in window.feedback.last_text and "10:40" in window.feedback.last_text
+    window.undo_actions.undo.trigger()
+    qtbot.waitUntil(lambda: list(day.outside) == [odd], timeout=5_000)

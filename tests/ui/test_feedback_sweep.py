@@ -1,15 +1,19 @@
 """Every action that changes the library says what it did in the status bar, naming what it
 changed, with Undo beside it (all of these can be undone). The walk goes through the panels'
-own widgets and slots, as a facilitator's clicks and typing reach them."""
+own widgets, as a facilitator's clicks and typing reach them: buttons clicked, dialogs answered,
+menu actions triggered (never the method behind a button)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
 
 from app import reads
 from app.clips import clips
 from app.people import people
 from app.prototypes import prototypes
+from tests.ui.driving import answer_in_turn, answering, button, choose, click, film_menu, menu_item
 
 
 def tag_item(panel, name):
@@ -23,18 +27,17 @@ def actions(w, clip_id, other_id, monkeypatch):
     peers = next(t.id for t in reads.tags(w.lib) if t.name == "Peer support")
 
     def add_tag():
-        answers = iter([("Challenges", True)])
-        monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: next(answers)))
-        monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Lost letters", True)))
-        cb.add_tag()
+        w.show_dock("codebook")
+        with answering(answer_in_turn(choose("Challenges"), choose("Lost letters"))):
+            click(button(cb, "Add…"))
 
     def rename_tag():
         tag_item(cb, "Lost letters").setText(0, "Lost post")
 
     def set_parent():
         cb.select_tag(next(t.id for t in reads.tags(w.lib) if t.name == "Lost post"))
-        monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: ("Waiting and delay", True)))
-        cb.choose_parent()
+        with answering(choose("Waiting and delay")):
+            click(button(cb, "Sub-tag of…"))
 
     def set_key():
         cb.select_tag(waiting)
@@ -47,7 +50,7 @@ def actions(w, clip_id, other_id, monkeypatch):
 
     def archive():
         cb.select_tag(next(t.id for t in reads.tags(w.lib) if t.name == "Lost post"))
-        cb.archive()
+        click(button(cb, "Archive"))
 
     def prototype_field(widget, text):
         def edit():
@@ -60,7 +63,8 @@ def actions(w, clip_id, other_id, monkeypatch):
 
     def new_reel():
         w.selection.select(clip_id)
-        builder.new_reel()
+        w.show_dock("reel")
+        click(button(builder, "New from selected clips"))
 
     def choose_audience():
         builder.audience.setCurrentIndex(2)
@@ -74,6 +78,12 @@ def actions(w, clip_id, other_id, monkeypatch):
     def rename_film():
         model = w.library_panel.model
         model.setData(model.index_of(w.film_id), "Morning role-play")
+
+    def move_film():
+        menu = film_menu(w, w.film_id)
+        with answering(choose("Day 2")):
+            menu_item(menu, "Move the film to event").trigger()
+        menu.close()
 
     def clip_title():
         w.selection.select(clip_id)
@@ -95,7 +105,7 @@ def actions(w, clip_id, other_id, monkeypatch):
 
     def delete_clip():
         w.selection.select(other_id)
-        w.delete_clip()
+        w.actions_by_name["deleteClip"].trigger()  # Edit → Delete Clip
 
     return [
         ("add a tag", add_tag, ["Lost letters"]),
@@ -106,7 +116,7 @@ def actions(w, clip_id, other_id, monkeypatch):
         ("reorder the codebook", move_tag, ["Waiting and delay", "down"]),
         ("archive a tag", archive, ["Archived", "Lost post"]),
         ("merge tags", lambda: cb.merge_into(peers, waiting), ["Peer support", "Waiting and delay"]),
-        ("new prototype", protos.new_prototype, ["New prototype"]),
+        ("new prototype", lambda: (w.show_dock("prototypes"), click(button(protos, "New prototype"))), ["New prototype"]),
         ("prototype name", prototype_field(protos.name, "Same-day callback"), ["Same-day callback"]),
         ("prototype summary", prototype_field(protos.summary, "Call back within the day"), ["summary"]),
         ("link clips to a prototype", lambda: protos.link(protos.current_id(), [clip_id]), ["Same-day callback"]),
@@ -116,7 +126,7 @@ def actions(w, clip_id, other_id, monkeypatch):
         ("reel audience", choose_audience, ["audience", "public"]),
         ("reel item card", item_card, ["title card", "What good looks like"]),
         ("rename a film", rename_film, ["Morning role-play"]),
-        ("move a film to an event", lambda: w.library_panel.move_to_event(w.film_id, "Day 2"), ["Day 2"]),
+        ("move a film to an event", move_film, ["Day 2", "Morning role-play"]),
         ("clip title", clip_title, ["Receptionist listens"]),
         ("clip quote", clip_quote, ["quote", "I can see you now"]),
         ("tag a clip in the Clip panel", clip_tag, ["Carers left out"]),
@@ -148,10 +158,36 @@ def test_every_library_change_says_what_it_did_with_undo(film_window, monkeypatc
 def test_undo_beside_a_message_takes_that_change_back_and_says_so(film_window):
     w = film_window
     tag = next(t for t in reads.tags(w.lib) if t.name == "Waiting and delay")
+    w.show_dock("codebook")
     w.codebook_panel.recolor_to(tag.id, "#123456")
-    w.feedback.button("Undo").click()
+    said = w.feedback.last_text
+    click(w.feedback.button("Undo"))
     assert reads.tag(w.lib, tag.id).color == tag.color
-    assert w.feedback.last_text == "Undo Change tag colour: done."
+    assert w.feedback.last_text == f"Undone: {said}"  # naming what (it was "Undo Change tag colour: done.")
+    assert "Waiting and delay" in said
+
+
+def test_undo_and_redo_name_what_they_take_back(film_window, qtbot):
+    """Edit → Undo after linking clips to a prototype said "Undo Link clips to prototype: done."
+    without naming the clips or the prototype (issue 25)."""
+    w = film_window
+    clip_id = clips.add(w.lib, w.film_id, 0, 1_000_000, title="At the desk")
+    proto = prototypes.add(w.lib, "Welcome desk")
+    w.show_dock("prototypes")
+    panel = w.prototypes_panel
+    panel.select(proto)
+    model = w.clip_list.model
+    qtbot.waitUntil(lambda: model.row_of(clip_id) is not None)
+    mime = model.mimeData([model.index(model.row_of(clip_id), 0)])  # the clip dragged from the list
+    target = panel.list.visualItemRect(panel.list.item(0)).center()
+    panel.list.dropEvent(QDropEvent(QPointF(target), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                    Qt.KeyboardModifier.NoModifier))
+    said = w.feedback.last_text
+    assert "Welcome desk" in said
+    w.undo_actions.undo.trigger()
+    assert w.feedback.last_text == f"Undone: {said}" and reads.clip(w.lib, clip_id).prototypes == []
+    w.undo_actions.redo.trigger()
+    assert w.feedback.last_text == f"Redone: {said}" and reads.clip(w.lib, clip_id).prototypes == ["Welcome desk"]
 
 
 def test_a_refused_change_says_nothing_and_shows_why(film_window, monkeypatch):

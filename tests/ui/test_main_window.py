@@ -1,4 +1,5 @@
 from app.films import importing
+from tests.ui.driving import answering, choose, film_menu, menu_item
 from ui.shell.main_window import MainWindow
 
 
@@ -23,7 +24,10 @@ def test_rename_and_move_films_between_events_from_the_library(qtbot, window, co
     index = panel.model.index_of(film_id)
     assert panel.model.setData(index, "Role-play 1: reception")
     assert panel.model.film(panel.model.index_of(film_id)).title == "Role-play 1: reception"
-    panel.move_to_event(film_id, "Breakfast review")
+    menu = film_menu(window, film_id)
+    with answering(choose("Breakfast review")):
+        menu_item(menu, "Move the film to event").trigger()
+    menu.close()
     assert panel.model.film(panel.model.index_of(film_id)).event == "Breakfast review"
     window.undo_actions.undo.trigger()
     window.undo_actions.undo.trigger()

@@ -7,59 +7,74 @@ from app.clips import clips
 from app.people import people
 from app.reels import reels
 from ui.people import people_panel
+from tests.ui.driving import answer_in_turn, answering, button, click, ok, type_into
 from ui.people.people_dialogs import AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog
 
 
-def accept_with(monkeypatch, dialog_class, **values):
-    def exec_(self):
-        for name, value in values.items():
-            widget = getattr(self, name) if not name.startswith("consent.") else getattr(self.consent, name[8:])
-            if hasattr(widget, "setChecked"):
-                widget.setChecked(value)
-            elif hasattr(widget, "findData"):
-                index = widget.findData(value)
-                widget.setCurrentIndex(index) if index >= 0 else widget.setEditText(value)
-            else:
-                widget.setText(value)
-        return QDialog.DialogCode.Accepted
+def filled(dialog_class, **values):
+    """An answer for the dialog a button opens: its real fields set (a tick clicked, a choice
+    picked, text typed), then its OK button clicked."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit
 
-    monkeypatch.setattr(dialog_class, "exec", exec_)
+    from tests.ui.driving import click, ok, type_into
+
+    def answer(dialog):
+        assert isinstance(dialog, dialog_class), f"{dialog.windowTitle()!r} opened, not a {dialog_class.__name__}"
+        for name, value in values.items():
+            widget = getattr(dialog, name) if not name.startswith("consent.") else getattr(dialog.consent, name[8:])
+            if isinstance(widget, QCheckBox):
+                if widget.isChecked() != value:
+                    click(widget)
+            elif isinstance(widget, QDateEdit):
+                widget.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+            elif isinstance(widget, QComboBox):
+                index = widget.findData(value)
+                widget.setCurrentIndex(index) if index >= 0 else type_into(widget.lineEdit(), value)
+            else:
+                type_into(widget, value)
+        ok(dialog)
+
+    return answer
 
 
 def test_people_panel_adds_edits_records_consent_and_withdraws(film_window, monkeypatch, qtbot):
     w = film_window
     panel = w.people_panel
     w.show_dock("people")
-    accept_with(monkeypatch, AddPersonDialog, name="Jane Realname", pseudonym="", role="lived_experience",
-                **{"consent.scope": "team"})
-    panel.add_person()
+    panel.window().resize(1366, 738)
+    with answering(filled(AddPersonDialog, name="Jane Realname", role="lived_experience",
+                          **{"consent.scope": "team"})):
+        click(button(panel, "Add person…"))
     assert panel.list.count() == 1 and "Jane Realname" in panel.list.item(0).text()
     assert "Team review" in panel.consent.text() and "exports call them “lived experience”" in panel.consent.text()
 
-    panel.pseudonym.setText("Speaker A")
-    panel.pseudonym.editingFinished.emit()
+    type_into(panel.pseudonym, "Speaker A", enter=True)
     assert "“Speaker A”" in panel.consent.text()
 
-    accept_with(monkeypatch, AppearanceDialog, only=True, start="00:01", end="00:02")
-    panel.add_appearance()
-    assert panel.appearances.topLevelItem(0).text(1) == "00:00:01.000–00:00:02.000"
+    with answering(filled(AppearanceDialog, only=True, start="00:01", end="00:02")):
+        click(button(panel, "Appears in…"))
+    assert panel.appearances.topLevelItem(0).text(1) == "0:01.00–0:02.00"  # times as everywhere else
 
     inside = clips.add(w.lib, w.film_id, 1_500_000, 2_500_000, title="Inside her stretch")
     outside = clips.add(w.lib, w.film_id, 3_000_000, 3_500_000, title="After she left")
     reel = reels.create(w.lib, "For everyone", [inside, outside], audience="public")
     assert panel.flags.count() == 1 and "For everyone" in panel.flags.item(0).text()
 
-    accept_with(monkeypatch, ConsentDialog, **{"consent.scope": "public", "consent.how": "written form"})
-    monkeypatch.setattr(ConsentDialog, "values", lambda self: {"scope": "public", "given_on": "2026-11-20",
-                                                               "how": "written form", "notes": ""})
-    panel.new_consent()
+    with answering(filled(ConsentDialog, **{"consent.scope": "public", "consent.date": "2026-11-20",
+                                            "consent.how": "written form"})):
+        click(button(panel, "New record…"))
     assert panel.history.topLevelItemCount() == 2 and panel.flags.count() == 0
 
     shown = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
-    accept_with(monkeypatch, WithdrawDialog, sure=True)
-    report = panel.withdraw()
-    assert [r["id"] for r in report["reels"]] == [reel] and "For everyone" in shown[0]
+
+    def read_and_close(box):
+        shown.append(box.text())
+        ok(box)
+
+    with answering(answer_in_turn(filled(WithdrawDialog, sure=True), read_and_close)):
+        click(panel.withdraw_button)
+    assert "Reels with them: For everyone" in shown[0]
     assert panel.history.topLevelItemCount() == 3 and panel.history.topLevelItem(2).text(1) == "Withdrawn"
     assert "WITHDRAWN" in panel.list.item(0).text() and not panel.withdraw_button.isEnabled()
     assert panel.flags.count() == 1 and "withdrew consent" in panel.flags.item(0).text()
@@ -98,6 +113,7 @@ def test_a_clip_is_previewed_anonymised_before_any_export(film_window, qtbot):
     people.add(w.lib, "Kim Park", "actor", "team")
     people.appears(w.lib, "Kim Park", [w.film_id])
     w.selection.set([clip])
+    w.show_dock("people")
     panel = w.people_panel
     panel.preview_audience.setCurrentIndex(panel.preview_audience.findData("collaborative"))
     QTest.mouseClick(panel.findChild(QPushButton, "previewAnonymised"), Qt.MouseButton.LeftButton)
@@ -146,10 +162,12 @@ def test_add_face_picks_a_face_in_a_frame_and_lists_it_with_undo(window, qtbot, 
         assert self.ok.isEnabled()
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(FacePickerDialog, "exec", pick_left_face)
-    panel.add_face()
+    monkeypatch.setattr(FacePickerDialog, "exec", pick_left_face)  # the picker's own clicks, then OK
+    window.show_dock("people")
+    click(panel.faces.add_button)
     known = faces.faces_of(window.lib, jane)  # the picked face and more views of it from the same shot
     assert len(known) == 1 + faces.MORE_READINGS
+    assert window.feedback.last_text.startswith("Jane's face is known")  # not “Jane”'s face
     assert panel.faces.list.count() == len(known) and f"Known faces ({len(known)})" in panel.faces.title.text()
     with window.lib.read() as s:
         from app.models import PersonFace
@@ -189,3 +207,41 @@ def test_the_known_faces_row_names_people_too_alike_to_tell_apart(window, qtbot,
     assert panel.faces.alike.text().startswith("Jane and Rosa look alike to the recogniser (0.55 apart")
     panel.select(sam)
     qtbot.waitUntil(lambda: panel.faces.alike.isHidden(), timeout=5_000)
+def assert_readable(panel) -> None:
+    """Every part of the person shown whole on screen: not cut by a scroll area, the consent
+    history and appearances three lines tall or more (they were in a 50 px scroll area)."""
+    from PySide6.QtWidgets import QLabel
+
+    faces_title = panel.faces.title
+    parts = {"name": panel.name, "pseudonym": panel.pseudonym, "role": panel.role, "consent now": panel.consent,
+             "consent history": panel.history, "withdraw": panel.withdraw_button, "appears in": panel.appearances,
+             "known faces": panel.faces.list, "add face": panel.faces.add_button, "faces title": faces_title}
+    cut = [name for name, widget in parts.items()
+           if not widget.isVisible() or widget.visibleRegion().boundingRect() != widget.rect()]
+    assert cut == [], f"cut off or hidden at {panel.window().width()}x{panel.window().height()}: {cut}"
+    line = panel.fontMetrics().lineSpacing()
+    for tree in (panel.history, panel.appearances):
+        assert tree.viewport().height() >= 3 * line, f"{tree.objectName()}: {tree.viewport().height()} px"
+    assert isinstance(panel.consent, QLabel)
+
+
+def test_a_person_reads_whole_on_a_1366x768_laptop(window, qtbot, counting_film):
+    """The People panel at the layout a 1366x768 laptop gets (View → Reset Layout): details,
+    consent history, Withdraw, Appears in and Known faces all on screen, nothing in a tiny
+    scroll area (issue 25)."""
+    from app.films import importing
+
+    film = importing.import_file(window.lib, counting_film).film_id
+    dana = people.add(window.lib, "Dana Whitfield", "lived_experience", "team", given_on="2026-10-01",
+                      how="written form")
+    people.give_consent(window.lib, dana, "collaborative", given_on="2026-11-02", how="verbal, witnessed")
+    people.appears(window.lib, dana, [film])
+    people.add(window.lib, "Sam Ortiz", "actor", "public")
+    window.resize(1366, 768 - 30)  # a laptop's screen less the desktop's bar
+    window.reset_layout()
+    window.show_dock("people")
+    panel = window.people_panel
+    panel.select(dana)
+    qtbot.waitUntil(lambda: panel.history.topLevelItemCount() == 2)
+    qtbot.wait(50)
+    assert_readable(panel)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.reviews import review_records
 from app.prototypes import prototypes
+from tests.ui.driving import answering, click, save_as
 from tests.ui.test_present import stock, wait_until
 
 
@@ -35,17 +36,19 @@ def test_f5_presents_a_prototype_then_the_reviews_panel_continues_and_exports(wi
     wait_until(lambda: panel.tree.topLevelItemCount() == 1)
     record = panel.current()
     assert (record.source, record.items, record.withheld, record.marks) == ("prototype", 2, 1, 1)
-    panel.continue_()  # picks up where it stopped: the first item
+    window.show_dock("reviews")
+    click(panel.buttons["continue"])  # picks up where it stopped: the first item
     again = window.presenting.presentation
     assert again is not pres and again.active and again.slide.item == record.last_position
     again.leave()
-    panel.reopen()
+    click(panel.buttons["reopen"])
     notes = panel.windows[-1]
     assert notes.items.count() == 3  # two items and the meeting as a whole
     assert notes.presenter.mark_buttons["matters"].text() == "This matters (1)"
     notes.close()
     out = tmp_path / "summary.html"
-    panel.export(str(out))
+    with answering(save_as(out)):  # the button opens the save dialog (it did nothing: issue 25)
+        click(panel.buttons["export"])
     wait_until(lambda: not panel.jobs, 20_000)
     assert "Welcome desk" in out.read_text(encoding="utf-8")
     assert review_records.detail(lib, record.id).review.ended_at is not None

@@ -43,7 +43,7 @@ def test_a_new_log_folder_and_its_files_are_private(tmp_path):
     child(LOGGING, {"PROTOREEL_LOG_DIR": str(logs)})
     assert mode(logs) == 0o700
     names = sorted(p.name for p in logs.iterdir())
-    assert names == ["output.log", "protoreel.log", "protoreel.log.1"], names
+    assert names == ["crash.log", "output.log", "protoreel.log", "protoreel.log.1"], names
     for name in names:
         assert mode(logs / name) == 0o600, name
     assert "ffmpeg says something" in (logs / "output.log").read_text()

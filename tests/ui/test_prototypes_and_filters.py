@@ -9,6 +9,7 @@ from app.clips import clips
 from app import lookup
 from app.people import people
 from app.prototypes import prototypes
+from tests.ui.driving import button, click
 
 
 def add_clips(w):
@@ -126,8 +127,9 @@ def test_a_reel_from_the_evidence_board(qtbot, film_window):
     proto = prototypes.add(w.lib, "Welcome desk", "A peer at the front desk")
     prototypes.link(w.lib, proto, ids)
     w.prototypes_panel.select(proto)
-    reel_id = w.prototypes_panel.make_reel()
-    assert w.reel_builder.reel_id == reel_id
+    w.show_dock("prototypes")
+    click(button(w.prototypes_panel, "Make a reel"))
+    assert w.reel_builder.reel_id is not None
     titles = [i.clip_title for i in w.reel_builder.items_model.items]
     assert sorted(titles) == sorted(["Front desk", "Peer welcome", "Both at once"]) and len(titles) == 3
     assert w.reel_builder.subtitle.text() == "A peer at the front desk"
@@ -143,7 +145,8 @@ def test_the_report_is_written_on_a_worker(qtbot, film_window, tmp_path, monkeyp
     w.prototypes_panel.select(proto)
     out = tmp_path / "board.html"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    w.prototypes_panel.export("html")
+    w.show_dock("prototypes")
+    click(button(w.prototypes_panel, "Export report…"))
     with qtbot.waitSignal(w.prototypes_panel.job.done, timeout=30_000):
         pass
     import re

@@ -6,6 +6,7 @@ from PySide6.QtTest import QTest
 from app import queries
 from app.films import takes
 from media.capture.recorder import Recorder, TestSource
+from tests.ui.driving import click
 
 
 def test_no_devices_is_a_clear_message_and_the_test_source_records(qtbot, window):
@@ -35,10 +36,11 @@ def test_no_devices_is_a_clear_message_and_the_test_source_records(qtbot, window
 def test_the_countdown_can_be_cancelled(qtbot, window):
     view = window.record_view
     view.countdown.setChecked(True)
-    view.toggle()
+    window.show_dock("record")
+    click(view.button)
     assert "Starting in 3" in view.button.text()
     assert view._tick.isActive()
-    view.toggle()
+    click(view.button)
     # Cancelled: the count-in's clock is stopped, so nothing can start the take later.
     assert not view._tick.isActive() and not view.recording and "Record" in view.button.text()
 

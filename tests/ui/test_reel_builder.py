@@ -6,6 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from app.models import Reel
 from app.clips import clips
 from ui.reels.reel_builder import ITEM_MIME
+from tests.ui.driving import button, click
 
 
 def make_clips(window):
@@ -114,7 +115,8 @@ def test_preview_crosses_from_one_film_to_the_next(qtbot, film_window, tmp_path)
     started = []
     w.reel_preview.item_started.connect(started.append)
     with qtbot.waitSignal(w.reel_preview.finished, timeout=30_000):
-        w.reel_builder.preview()
+        w.show_dock("reel")
+        click(button(w.reel_builder, "Preview"))
     assert started == [0, 1]
     assert w.player.film.id == other and w.player.position_us >= 1_300_000
 

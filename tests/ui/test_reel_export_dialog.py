@@ -13,6 +13,7 @@ from app.reels import reels
 from ui.reels import reel_builder
 from ui.people.preview_window import PreviewDialog
 from ui.reels.reel_export_dialog import ReelExportDialog
+from tests.ui.driving import button, click
 
 
 @pytest.fixture
@@ -56,12 +57,20 @@ def test_a_reel_beyond_consent_is_offered_anonymised_and_exports_covered(restric
     assert (tmp_path / "everyone.mp4").exists()
     with w.lib.read() as s:
         (record,) = s.query(ExportRecord).all()
-        assert record.anonymisation == "faces pixelated in item(s) 1; voices masked in item(s) 1"
+        assert record.anonymisation == "faces pixelated in item 1; voices masked in item 1"
+
+
+
+def export_dialog(w):
+    """The reel builder's Export… button, clicked: the dialog it opens."""
+    w.show_dock("reel")
+    click(button(w.reel_builder, "Export…"))
+    return w.reel_builder.export_dialog
 
 
 def test_unticking_covering_warns_that_the_export_will_refuse(restricted_reel):
     w, _reel = restricted_reel
-    dialog = w.reel_builder.choose_export()
+    dialog = export_dialog(w)
     dialog.anonymise.setChecked(False)
     assert "cannot go to the public" in dialog.warning.text()
     dialog.reject()
@@ -85,7 +94,7 @@ def test_a_refused_plain_export_offers_the_anonymised_one(restricted_reel, qtbot
 def test_a_withdrawal_cannot_be_exported_even_anonymised(restricted_reel):
     w, _reel = restricted_reel
     people.withdraw(w.lib, "Jane Realname", on="2026-11-26")
-    dialog = w.reel_builder.choose_export()
+    dialog = export_dialog(w)
     assert "cannot be exported to the public, even anonymised" in dialog.summary.text()
     assert "Jane Realname withdrew consent" in dialog.summary.text()
     assert not dialog.export_button.isEnabled()
@@ -98,7 +107,7 @@ def test_a_reel_everyone_consented_to_exports_plain_unless_asked(film_window, qt
     people.add(w.lib, "Actor A", "actor", "public")
     people.appears(w.lib, "Actor A", [w.film_id])
     w.reel_builder.fill_reels(select=reels.create(w.lib, "Open", [a], audience="public"))
-    dialog = w.reel_builder.choose_export()
+    dialog = export_dialog(w)
     assert "Everyone who appears in this reel has consented to the public" in dialog.summary.text()
     assert not dialog.anonymise.isChecked()
     dialog.anonymise.setChecked(True)  # cover every face all the same
@@ -109,12 +118,12 @@ def test_a_reel_everyone_consented_to_exports_plain_unless_asked(film_window, qt
         pass
     with w.lib.read() as s:
         (record,) = s.query(ExportRecord).all()
-        assert record.anonymisation == "faces blurred in item(s) 1"
+        assert record.anonymisation == "faces blurred in item 1"
 
 
 def test_the_anonymised_preview_opens_from_the_dialog(restricted_reel, qtbot):
     w, _reel = restricted_reel
-    dialog = w.reel_builder.choose_export()
+    dialog = export_dialog(w)
     assert dialog.preview_clip.currentText() == "1. At the desk"
     dialog.preview_button.click()
     qtbot.waitUntil(lambda: w.reel_builder.findChild(PreviewDialog) is not None, timeout=120_000)

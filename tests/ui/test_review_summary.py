@@ -98,3 +98,4 @@ def test_html_summary_in_headless_chromium_every_still_loads(review, capsys, tmp
                    capture_output=True, timeout=120)
     assert cv2.imread(str(shot)) is not None
     shutil.copy(shot, SCREENSHOTS / "review-summary-html.png")
+

@@ -55,3 +55,21 @@ def test_the_event_day_on_a_laptop(tmp_path):
     run_scene("event_day", str(tmp_path / "lib"), str(out), "fit", screen=(1366, 768))
     assert out.stat().st_size > 50_000
 
+
+
+def test_the_event_day_with_a_wrong_clock_on_a_laptop(tmp_path):
+    """One phone's clock three years out: shown above the day with "Correct time…", the day
+    itself readable with its hours (issue 25: eight films were squeezed against an edge)."""
+    out = SCREENSHOTS / "event-day-wrong-clock-1366x768.png"
+    run_scene("event_day", str(tmp_path / "lib"), str(out), "fit", "wrong_clock", screen=(1366, 768))
+    assert out.stat().st_size > 50_000
+
+
+def test_the_people_panel_on_a_laptop(tmp_path):
+    """A person whole at 1366x768: details, consent history, Withdraw, Appears in, Known faces
+    (the scene checks nothing is cut off; issue 25: they sat in a 50 px scroll area)."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"the scene films the sample media, not found at {SAMPLES}")
+    out = SCREENSHOTS / "people-1366x768.png"
+    run_scene("people", str(tmp_path / "lib"), str(out), "fit", screen=(1366, 768))
+    assert out.stat().st_size > 50_000

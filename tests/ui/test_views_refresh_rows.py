@@ -126,7 +126,7 @@ def test_the_prototypes_panel_leaves_the_board_alone_for_another_prototype(film_
     prototypes.update(w.lib, other, summary="Phone back the same day")
     assert boards == []  # the board shown is not about that prototype
     assert rows[shown] is panel.list.item(0) and rows[other] is panel.list.item(1)
-    assert "1 clips" in rows[other].text() and "Phone back" in rows[other].toolTip()
+    assert "1 clip" in rows[other].text() and "1 clips" not in rows[other].text() and "Phone back" in rows[other].toolTip()
     clips.update(w.lib, clip, quote="I can see you now")  # a clip on the board shown
     assert len(boards) == 1
 

@@ -24,13 +24,22 @@ from PySide6.QtWidgets import (
 )
 
 from app import reads
-from app.bundles import bundle_export, bundle_import
 from ui.kit.bridge import LibraryBridge
 from ui.kit.name_notes import NameNotes
+from ui.kit.saying import plural
 from ui.kit.save_dialog import ask_save_path, last_folder, remember, replace_agreed
 from ui.kit.workers import Job
 from media.oslayer import safe_file_name
 from media.errors import ProtoReelError
+
+
+def _bundles():
+    """The bundle writer and reader, loaded when first used (with the import pipeline they
+    bring numpy and the film decoders: more than half a second of every start-up)."""
+    from app.bundles import bundle_export, bundle_import  # noqa: F401
+
+    import app.bundles as bundles
+    return bundles
 
 BUNDLE_FILTER = "ProtoReel bundle (*.protoreel)"
 COVER_LABEL = "Cover the faces of people whose consent does not reach them"
@@ -125,7 +134,7 @@ class BundleDialog(QDialog):
             return
         key, value, _text = self.subject()
         try:
-            self.said = bundle_export.bundle_consent(self.lib, audience=self.audience.currentData(),
+            self.said = _bundles().bundle_export.bundle_consent(self.lib, audience=self.audience.currentData(),
                                                      anonymise=self.anonymise.isChecked(), **{key: str(value)})
         except ProtoReelError as exc:  # nothing to bundle there
             self.said = None
@@ -136,12 +145,12 @@ class BundleDialog(QDialog):
         said = self.said
         short = said.cannot_go
         if not short:
-            self.consent.setText(f"All {said.count} clip(s) can go to {said.audience}.")
+            self.consent.setText(f"{'The' if said.count == 1 else 'All'} {plural(said.count, 'clip')} can go to {said.audience}.")
         else:
             listing = "<br>".join(html.escape(f"{c.position}. {c.title} — {', '.join(c.who)}") for c in short)
             could = (" Covering faces would let the clips without a withdrawal go."
                      if said.covering_helps and not self.anonymise.isChecked() else "")
-            self.consent.setText(f"<b>{len(short)} of {said.count} clip(s) cannot go to {said.audience}:</b><br>"
+            self.consent.setText(f"<b>{len(short)} of {plural(said.count, 'clip')} cannot go to {said.audience}:</b><br>"
                                  f"{listing}<br>{html.escape(could)}")
         self.leave_out.setEnabled(bool(short) and len(short) < said.count)
         if not self.leave_out.isEnabled():
@@ -196,7 +205,7 @@ class BundleFlow(QObject):
         runner, lib = self.runner, self.bridge.lib
         notes = NameNotes()
         self.job = runner.start(
-            lambda progress, cancel: bundle_export.export_bundle(lib, path, replace=replace_agreed(path),
+            lambda progress, cancel: _bundles().bundle_export.export_bundle(lib, path, replace=replace_agreed(path),
                                                                  progress=progress, cancel=cancel, note=notes,
                                                                  cover_hint=COVER_HINT, **choice),
             parent=self.window, on_success=lambda out: (runner.announce_file(out, "Bundle exported"),
@@ -215,7 +224,7 @@ class BundleFlow(QObject):
     def import_from(self, path: Path) -> Job:
         runner, lib = self.runner, self.bridge.lib
         self.job = runner.start(
-            lambda progress, cancel: bundle_import.import_bundle(lib, path, progress=progress, cancel=cancel),
+            lambda progress, cancel: _bundles().bundle_import.import_bundle(lib, path, progress=progress, cancel=cancel),
             parent=self.window, on_success=self._imported,
             on_cancelled=lambda: runner.say(f"Import of {path.name} cancelled: nothing was added."),
             dialog=("Import bundle", f"Importing {path.name}…", "bundleImportProgress"), title="Import bundle")

@@ -52,6 +52,9 @@ class ClipDetails(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.tag_entry.setCompleter(completer)
+        self.completer = completer
+        # A suggestion picked in the list (click, or arrow and Enter) tags the clip at once.
+        completer.activated.connect(lambda text: self.add_typed_tag(text))
         remove = QPushButton("Remove tag", self)
         remove.setToolTip("Take the selected tag off this clip")
         remove.clicked.connect(self.remove_tag)
@@ -97,7 +100,7 @@ class ClipDetails(QWidget):
         layout.addStretch(1)
         self.title.editingFinished.connect(lambda: self._save(title=self.title.text()))
         self.quote.editingFinished.connect(lambda: self._save(quote=self.quote.text()))
-        self.tag_entry.returnPressed.connect(self.add_typed_tag)
+        self.tag_entry.returnPressed.connect(lambda: self.add_typed_tag())
         bridge.changed.connect(self._on_changed)
         self.rec = None
         self.people_ids: set[int] = set()
@@ -201,14 +204,38 @@ class ClipDetails(QWidget):
         self.bridge.runner.run(save, parent=self,
                                say=lambda _d: edit_said(f"Clip {quoted(titled[0])}", fields))
 
-    def add_typed_tag(self) -> None:
-        text = self.tag_entry.text().strip()
-        if self.clip_id is None or not text:
+    def typed_tag(self, text: str) -> str | None:
+        """What Enter in the tag box means: a tag of the codebook named so (any case), a new
+        ``kind:name``, or else the first suggestion the list shows for what was typed ("Plain"
+        is "Plain language"); None when nothing in the codebook matches."""
+        text = text.strip()
+        names = {n.lower(): n for n in self.completions.stringList()}
+        if text.lower() in names:
+            return names[text.lower()]
+        if ":" in text:
+            return text  # kind:name makes a new tag (the core refuses a near miss, naming it)
+        self.completer.setCompletionPrefix(text)
+        if self.completer.completionCount():
+            self.completer.setCurrentRow(0)
+            return self.completer.currentCompletion()
+        return None
+
+    def add_typed_tag(self, text: str | None = None) -> None:
+        typed = (self.tag_entry.text() if text is None else text).strip()
+        if self.clip_id is None or not typed:
+            return
+        ref = self.typed_tag(typed)
+        self.completer.popup().hide()
+        if ref is None:  # said beside the box, not in a window to close
+            self.bridge.runner.say(f"No tag {quoted(typed)} in the codebook: pick one from the list, or type "
+                                   "kind:name (challenge:, opportunity:, theme:) to make one.")
             return
         clip_id = self.clip_id
-        if self.bridge.runner.run(lambda lib: clips.tag_with(lib, [clip_id], text) or True, parent=self,
-                                  say=f"Tagged the clip {quoted(text)}."):
-            self.tag_entry.clear()
+        name = ref.split(":", 1)[1] if ":" in ref else ref
+        self.tag_entry.clear()
+        if not self.bridge.runner.run(lambda lib: clips.tag_with(lib, [clip_id], ref) or True, parent=self,
+                                      say=f"Tagged the clip {quoted(name)}."):
+            self.tag_entry.setText(typed)
 
     def remove_tag(self) -> None:
         item = self.tags.currentItem()

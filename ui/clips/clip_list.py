@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QEvent, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QStyle, QTableView,
@@ -248,11 +248,16 @@ class ClipList(QWidget):
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        # A title too long for its column loses its middle, not its end (where a take's number
+        # and the clip's time are): cut at the right, two takes read the same.
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         # Times wide enough for a clip hours into a day-long recording, in this screen's font.
         timed = self.view.fontMetrics().horizontalAdvance(short_time(5 * 3_600_000_000 + 59 * 60_000_000)) + 14
-        for col, width in ((1, 150), (2, 52), (3, timed), (4, timed), (5, 64), (6, 110), (7, 110)):
+        self.widths = {1: 150, 2: 52, 3: timed, 4: timed, 5: 64, 6: 110, 7: 110}  # as wide as they need
+        for col, width in self.widths.items():
             header.resizeSection(col, width)
+        self.view.viewport().installEventFilter(self)  # the Title takes the room as the panel resizes
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
@@ -389,6 +394,36 @@ class ClipList(QWidget):
             self.empty.setText(NO_MATCH if not self.current_filter().is_empty() else NO_CLIPS)
         self.empty.setVisible(n == 0)
         self.view.setVisible(n > 0)
+
+    TITLE_SHARE = 0.45  # of the list's width, at least: the column that tells clips apart
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.share_columns()
+        return super().eventFilter(obj, event)
+
+    def share_columns(self) -> None:
+        """The Title gets the room (it was the one column left to stretch into, so the narrowest
+        in a laptop's panel): at least ``TITLE_SHARE`` of the width; the times and length keep
+        theirs; Tags, Film and Prototypes share what is left (down to a few letters each, their
+        whole text in the tooltip). A wide panel gives every column what it needs and the
+        Title the rest."""
+        width = self.view.viewport().width()
+        header = self.view.horizontalHeader()
+        fixed = sum(self.widths[c] for c in (2, 3, 4, 5))
+        loose = (1, 6, 7)
+        wanted = sum(self.widths[c] for c in loose)
+        title = max(int(width * self.TITLE_SHARE), width - fixed - wanted)
+        room = max(width - title - fixed, 0)
+        scale = min(1.0, room / wanted) if wanted else 1.0
+        header.blockSignals(True)
+        try:
+            for col in loose:
+                header.resizeSection(col, max(int(self.widths[col] * scale), 48))
+            used = sum(header.sectionSize(c) for c in range(1, len(COLUMNS)))
+            header.resizeSection(0, max(width - used, int(width * self.TITLE_SHARE)))
+        finally:
+            header.blockSignals(False)
 
     def _on_double_click(self, index: QModelIndex) -> None:
         # Double-click plays; rename with F2 or a second click on a selected title.

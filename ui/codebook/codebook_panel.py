@@ -76,7 +76,7 @@ class CodebookPanel(QWidget):
             button = QPushButton(text, self)
             button.setToolTip(tips[text])
             button.setObjectName(f"codebook{text.strip('…↑↓ ') or ('Up' if text == '↑' else 'Down')}")
-            button.clicked.connect(slot)
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())  # `checked` is not an argument
             (row1 if n < 5 else row2).addWidget(button)
         row2.addWidget(self.key_box)
         self.clip_length = QDoubleSpinBox(self)

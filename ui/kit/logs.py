@@ -33,3 +33,8 @@ def private_log_dir() -> Path:
 def open_log(path: Path, buffering: int = -1):
     """A log file opened for appending, created 600 and kept 600."""
     return private_files.open_private(path, "a", buffering=buffering)
+
+
+def private_opener(path, flags: int) -> int:
+    """``open(..., opener=private_opener)``: a new file is made 600, not by the umask."""
+    return os.open(path, flags, private_files.FILE_MODE)

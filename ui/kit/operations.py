@@ -35,6 +35,7 @@ class OperationRunner(QObject):
         self.jobs: list[Job] = []
         self.closing = False
         self.feedback = None  # ui.kit.feedback.Feedback, set by the main window
+        self._said: dict[int, tuple[object, str]] = {}  # id(step) -> (step, what was said when it was done)
 
     # -- saying what happened ------------------------------------------------------------
     def say(self, text: str, actions=()) -> None:
@@ -42,8 +43,32 @@ class OperationRunner(QObject):
             self.feedback.say(text, list(actions))
 
     def undo(self) -> None:
-        """Undo the last step (the Undo button beside a message) and say what was undone."""
-        self.run(lambda lib: lib.undo(), say=lambda changes: f"{changes.name}: done.")
+        """Undo the last step (the Undo button beside a message, Edit → Undo) and say what was
+        undone, in the words said when it was done ("Undone: Linked the clip to “Welcome desk”."),
+        not the step's bare name ("Undo Link clips to prototype: done." named nothing)."""
+        self._step_back_or_forth(self.lib.undo_stack.next_undo, lambda lib: lib.undo(), "Undone")
+
+    def redo(self) -> None:
+        self._step_back_or_forth(self.lib.undo_stack.next_redo, lambda lib: lib.redo(), "Redone")
+
+    def _step_back_or_forth(self, step, op, word: str) -> None:
+        said = self._said.get(id(step), (None, None)) if step is not None else (None, None)
+        what = said[1] if said[0] is step else None
+
+        def saying(changes) -> str:
+            if what:
+                return f"{word}: {what}"
+            name = changes.name.split(" ", 1)[1] if " " in changes.name else changes.name  # "Undo X" -> "X"
+            return f"{word}: {name[0].lower()}{name[1:]}."
+        self.run(op, say=saying, remember=False)
+
+    def _remember(self, text: str) -> None:
+        """The words said for the step just pushed, for its Undo and Redo to say again."""
+        step = self.lib.undo_stack.next_undo
+        if step is not None:
+            self._said[id(step)] = (step, text)
+            while len(self._said) > 500:  # the history keeps fewer steps than this
+                self._said.pop(next(iter(self._said)))
 
     def announce_file(self, path: Path, what: str) -> None:
         """Every export and report ends here: what was written, where, and a way to it."""
@@ -52,7 +77,7 @@ class OperationRunner(QObject):
         self.say(f"{what}: {Path(path).name} in {Path(path).parent}", [("Show in folder", lambda: show_in_folder(path))])
 
     def run(self, op: Callable[[Library], T], parent: QWidget | None = None,
-            on_success: Callable[[T], Any] | None = None, say: Say = None) -> T | None:
+            on_success: Callable[[T], Any] | None = None, say: Say = None, remember: bool = True) -> T | None:
         """Run a quick change now; returns its result, or None after showing why it failed.
 
         Every change says what it did in the status bar, with Undo when it can be undone:
@@ -74,6 +99,8 @@ class OperationRunner(QObject):
         if reported and say is not False:
             text = say(result) if callable(say) else say or f"{reported[-1].name}: done."
             undoable = self.lib.undo_stack.pushed > before
+            if undoable and remember:
+                self._remember(text)
             self.say(text, [("Undo", self.undo)] if undoable else ())
         return result
 

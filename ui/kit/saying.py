@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from app.wording import plural  # noqa: F401 - the panels say counts through here too
+from app.wording import numbered, plural, plural_of, possessive  # noqa: F401 - the panels say words through here
 
 LABELS = {
     "card_text": "title card", "fps": "frame rate", "height": "size", "note": "notes", "quote": "quote",

@@ -8,13 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from app.films import importing
+from app import reads
+from app.films import events, importing
 from media.reading.media_sniff import FILM_SUFFIXES
 from app.films.import_order import expand_and_order
+from media.reading.recorded_time import recorded_time
 from ui.library.background_imports import BackgroundImports
+from ui.library.import_event_dialog import ImportEventDialog
 from ui.kit.bridge import LibraryBridge
+from ui.kit.saying import plural
 from ui.kit.workers import Job
 
 VIDEO_FILTER = f"Films and sound ({' '.join('*' + s for s in FILM_SUFFIXES)});;All files (*)"
@@ -34,12 +38,41 @@ class ImportFlow(QObject):
         self.window = parent
         self.job: Job | None = None
         self.last_summary: QMessageBox | None = None
+        self.event_dialog: QDialog | None = None
         self.background = BackgroundImports(bridge, self)
 
     def choose_and_import(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self.window, "Import films", "", VIDEO_FILTER)
         if names:
-            self.start([Path(n) for n in names])
+            self.import_paths([Path(n) for n in names])
+
+    def choose_folder_and_import(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of films (an event's, a phone's)")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> QDialog | Job | None:
+        """The window's way in (a drop, File → Import): a folder, or several films, belong to an
+        event: which is asked first, with a proposal (the event already holding films of their
+        day, the folder's name, or the day). One film alone is imported at once, as before."""
+        paths = [Path(p) for p in paths]
+        folders = [p for p in paths if p.is_dir()]
+        files = expand(paths)
+        if not files:
+            self.bridge.runner.say("Nothing to import: no files there.")
+            return None
+        if not folders and len(files) == 1:
+            return self.start(files)
+        lib = self.bridge.lib
+        times = [recorded_time(f) for f in files]
+        proposal = events.propose(lib, folders, [t.local().date() for t in times])
+        wrong = sorted({f"{t.local():%Y-%m-%d}" for t in times if t.local().date() != proposal.day})
+        dialog = ImportEventDialog(proposal, [e.name for e in reads.events(lib)], [f.name for f in folders],
+                                   self.window, wrong_days=wrong)
+        dialog.accepted.connect(lambda: self.start(files, event=dialog.chosen()))
+        dialog.open()
+        self.event_dialog = dialog
+        return dialog
 
     def busy(self) -> bool:
         return self.job is not None and self.job.is_running()
@@ -58,7 +91,7 @@ class ImportFlow(QObject):
             lambda progress, cancel: importing.register_files(lib, paths, event=event, progress=progress,
                                                                   cancel=cancel),
             parent=self.window, on_success=self._on_done, on_cancelled=lambda: self.finished.emit([]),
-            dialog=("Import", f"Adding {count} file(s)…", "importProgress"))
+            dialog=("Import", f"Adding {plural(count, 'file')}…", "importProgress"))
         return self.job
 
     def _on_done(self, results) -> None:
@@ -70,8 +103,10 @@ class ImportFlow(QObject):
             lines = [r.error for r in refused] + [f"{r.source.name}: already in the library (same content), skipped"
                                                   for r in known]
             box = QMessageBox(QMessageBox.Icon.Information, "Import",
-                              f"{added} film(s) added; {len(known)} already in the library (skipped); "
-                              f"{len(refused)} file(s) could not be imported. Your library is unchanged for those.",
+                              f"{plural(added, 'film')} added; {len(known)} already in the library (skipped); "
+                              f"{plural(len(refused), 'file')} could not be imported. Your library is unchanged for "
+                              f"{'that one' if len(refused) == 1 else 'those'}." if refused else
+                              f"{plural(added, 'film')} added; {len(known)} already in the library (skipped).",
                               QMessageBox.StandardButton.Ok, self.window)
             box.setObjectName("importSummary")
             box.setDetailedText("\n".join(lines))

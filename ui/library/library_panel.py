@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QItemSelection, QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QInputDialog, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget,
@@ -18,7 +18,7 @@ from app.films import films
 from app.records import FilmRecord
 from ui.kit.bridge import LibraryBridge
 from ui.library.film_pictures import FilmPictures
-from ui.kit.saying import quoted
+from ui.kit.saying import plural, quoted
 
 NO_EVENT = "Not in an event"
 COLUMNS = ("Film", "Length")
@@ -44,7 +44,8 @@ def recorded_text(film: FilmRecord) -> str:
     """'Recorded Sat 28 Nov 2026 11:02 (UTC+01:00, from the phone's clock)'."""
     when = dt.datetime.fromisoformat(film.recorded_at)
     source = {"phone": "the phone's clock", "container": "the file's creation time",
-              "file": "the file's date: a copy may have changed it"}.get(film.recorded_from or "", "")
+              "file": "the file's date: a copy may have changed it",
+              "corrected": "a time set by hand (its camera's clock was wrong)"}.get(film.recorded_from or "", "")
     zone = when.strftime("UTC%z")
     zone = zone[:-2] + ":" + zone[-2:] if len(zone) == 8 else zone
     return f"Recorded {when.strftime('%a %d %b %Y %H:%M')} ({zone}, from {source})"
@@ -301,6 +302,8 @@ class LibraryPanel(QWidget):
         self.view.setObjectName("filmTree")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # Many films at once (Ctrl+A, Shift-click, Ctrl-click): moved to an event in one step.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setIconSize(QSize(ICON_W, ICON_H))
         # Uniform rows of one line beside a small picture: the view then never measures 500
         # rows to select or scroll to one (a GUI stall after an import), and a laptop's panel
@@ -328,14 +331,67 @@ class LibraryPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty_hint)
         layout.addWidget(self.view)
+        self.collapsed: set[str] = set()  # events folded away: they stay so when the tree is read again
+        self.view.collapsed.connect(lambda index: self._fold(index, True))
+        self.view.expanded.connect(lambda index: self._fold(index, False))
+        self.model.modelAboutToBeReset.connect(self._before_reset)
         self.model.modelReset.connect(self._after_reset)
         self.model.rowsInserted.connect(lambda *_a: self.empty_hint.setVisible(self.model.film_count() == 0))
         self._after_reset()
         self.setMinimumWidth(280)
 
+    def _fold(self, index: QModelIndex, folded: bool) -> None:
+        if index.isValid() and index.internalId() == 0 and not self._resetting:
+            name = self.model.groups[index.row()][0]
+            (self.collapsed.add if folded else self.collapsed.discard)(name)
+
+    _resetting = False
+    _kept: tuple[list[int], int | None, int] = ([], None, 0)
+
+    def _before_reset(self) -> None:
+        """The tree is read again (films moved, removed): what was selected, the current film
+        and the scroll position are put back after, and folded events stay folded."""
+        self._resetting = True
+        self._kept = (self.selected_film_ids(), self.model.film(self.view.currentIndex()),
+                      self.view.verticalScrollBar().value())
+
     def _after_reset(self) -> None:
         self.empty_hint.setVisible(self.model.film_count() == 0)
-        self.view.expandAll()
+        for row, (name, _films) in enumerate(self.model.groups):
+            self.view.setExpanded(self.model.index(row, 0), name not in self.collapsed)
+        selected, current, scrolled = self._kept
+        if selected or current is not None:
+            selection = self.view.selectionModel()
+            selection.blockSignals(True)  # the same film stays open: nothing to announce
+            try:
+                if current is not None and self.model.index_of(current.id).isValid():
+                    selection.setCurrentIndex(self.model.index_of(current.id),
+                                              QItemSelectionModel.SelectionFlag.NoUpdate)
+                chosen = QItemSelection()
+                for film_id in selected:
+                    index = self.model.index_of(film_id)
+                    if index.isValid():
+                        chosen.select(index, index.siblingAtColumn(len(COLUMNS) - 1))
+                selection.select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            finally:
+                selection.blockSignals(False)
+            self.view.viewport().update()
+        self.view.verticalScrollBar().setValue(scrolled)
+        self._kept = ([], None, 0)
+        self._resetting = False
+
+    def selected_film_ids(self) -> list[int]:
+        """The films selected (Ctrl+A, Shift-click, Ctrl-click), in the order they are listed;
+        an event's row selected stands for its films."""
+        ids: list[int] = []
+        for index in self.view.selectionModel().selectedRows(0):
+            film = self.model.film(index)
+            if film is not None:
+                ids.append(film.id)
+            elif index.isValid() and index.internalId() == 0:
+                ids += [f.id for f in self.model.groups[index.row()][1]]
+        order = {f.id: n for n, f in enumerate(f for _g, films_ in self.model.groups for f in films_)}
+        return sorted(dict.fromkeys(ids), key=lambda i: order.get(i, 0))
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         film = self.model.film(current)
@@ -347,29 +403,41 @@ class LibraryPanel(QWidget):
             self.event_current.emit("" if name == NO_EVENT else name)
 
     def _menu(self, pos) -> None:
-        """Right-click a film: rename (F2), move to an event, relink when its file is missing."""
+        """Right-click a film: rename (F2), move it (or every film selected) to an event,
+        relink when its file is missing."""
         index = self.view.indexAt(pos)
         film = self.model.film(index)
         if film is None:
             return
+        chosen = self.selected_film_ids()
+        ids = chosen if film.id in chosen else [film.id]
         menu = QMenu(self)
+        menu.setObjectName("filmMenu")
         menu.addAction("Rename (F2)", lambda: self.view.edit(index.siblingAtColumn(0)))
-        menu.addAction("Move to event…", lambda: self.move_to_event(film.id))
+        what = "film" if len(ids) == 1 else plural(len(ids), "film")
+        menu.addAction(f"Move {'the ' if len(ids) == 1 else ''}{what} to event…", lambda: self.move_to_event(ids))
         relink = menu.addAction("Relink missing file…", lambda: self.relink_requested.emit(film.id))
         relink.setEnabled(film.missing)
         self.last_menu = menu
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
-    def move_to_event(self, film_id: int, name: str | None = None) -> None:
+    def move_to_event(self, film_ids: int | list[int], name: str | None = None) -> None:
+        ids = [film_ids] if isinstance(film_ids, int) else list(film_ids)
+        if not ids:
+            return
+        lib = self.model.bridge.lib
+        titles = {f.id: f.title for f in reads.films(lib, ids)}
+        what = quoted(titles.get(ids[0], "the film")) if len(ids) == 1 else plural(len(ids), "film")
         if name is None:
-            names = [e.name for e in reads.events(self.model.bridge.lib)]
-            name, ok = QInputDialog.getItem(self, "Move to event", "Event (type a new name to create one):",
-                                            ["(none)"] + names, 0, True)
+            names = [e.name for e in reads.events(lib)]
+            name, ok = QInputDialog.getItem(self, "Move to event", f"Move {what} to the event (type a new name to "
+                                            "make one):", ["(none)"] + names, 0, True)
             if not ok:
                 return
-        event = None if name in ("", "(none)") else name.strip()
-        self.model.bridge.runner.run(lambda lib: films.set_event(lib, film_id, event), parent=self,
-                                     say=f"Moved the film to {quoted(event)}." if event else "The film is in no event now.")
+        event = None if name.strip() in ("", "(none)") else name.strip()
+        self.model.bridge.runner.run(lambda lib: films.set_event(lib, ids, event), parent=self,
+                                     say=f"Moved {what} to the event {quoted(event)}." if event
+                                     else f"{what[0].upper()}{what[1:]} {'is' if len(ids) == 1 else 'are'} in no event now.")
 
     def reload(self, keep_film: int | None = None) -> None:
         """Read every film again, keeping ``keep_film`` current without opening it anew (the

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.people import faces
 from media import timecode
+from ui.kit.saying import plural, possessive
 
 PICKED = QColor("#2f9e6e")
 CAN_PICK = QColor("#f1c40f")
@@ -194,7 +195,7 @@ class FacePickerDialog(QDialog):
             self.status.setText("The faces here are turned away or too small to recognise (dashed): try a moment "
                                 "where the person faces the camera.")
         else:
-            self.status.setText(f"{len(pick.faces)} face(s) found. Click {self.name}'s face.")
+            self.status.setText(f"{plural(len(pick.faces), 'face')} found. Click {possessive(self.name)} face.")
         if len(readable) == 1 and len(pick.faces) == 1:
             self.frame.choice = readable[0].number
             self._picked(readable[0].number)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
-    QPushButton, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+    QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from app.changes import Changes
@@ -22,7 +22,7 @@ from app.people.people_records import ROLES, PersonRecord, film_rate, films_to_c
 from media import timecode
 from ui.kit.bridge import LibraryBridge
 from ui.people.known_faces import KnownFaces
-from ui.kit.saying import edit_said, quoted
+from ui.kit.saying import edit_said, possessive, quoted
 from ui.people.people_dialogs import SCOPE_TITLES, AddPersonDialog, AppearanceDialog, ConsentDialog, WithdrawDialog, role_title
 
 WITHDRAWN = QColor("#c0392b")
@@ -36,6 +36,15 @@ def consent_text(p: PersonRecord) -> str:
     given = f", {current.given_on}" if current and current.given_on else ""
     how = f", {current.how}" if current and current.how else ""
     return f"{SCOPE_TITLES[p.consent]}{given}{how}"
+
+
+class _Column(QVBoxLayout):
+    """The panel's column in its scroll area: as tall as the panel (its lists share the height),
+    not the preferred height of its word-wrapped labels' layout (a scroll area follows a layout
+    with a height for its width: that put half the panel below the window's edge)."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class PeoplePanel(QWidget):
@@ -69,12 +78,17 @@ class PeoplePanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>People on film</b>", self))
         top.addStretch(1)
-        top.addWidget(preview)
-        top.addWidget(self.preview_audience)
         top.addWidget(add)
+        # under the list: on a 1366x768 laptop the panel's width has no room for all four in a row
+        preview_row = QHBoxLayout()
+        preview_row.addStretch(1)
+        preview_row.addWidget(preview)
+        preview_row.addWidget(QLabel("for", self))
+        preview_row.addWidget(self.preview_audience)
 
         self.details = QWidget(self)
-        form = QFormLayout(self.details)
+        self.details.setObjectName("personDetails")
+        form = QFormLayout()
         self.name = QLineEdit(self.details)
         self.pseudonym = QLineEdit(self.details)
         self.pseudonym.setPlaceholderText("exports use the role when empty")
@@ -89,20 +103,25 @@ class PeoplePanel(QWidget):
         self.pseudonym.editingFinished.connect(lambda: self._edit(pseudonym=self.pseudonym.text()))
         self.notes.editingFinished.connect(lambda: self._edit(notes=self.notes.text()))
         self.role.activated.connect(lambda _i: self._edit(role=self.role.currentData()))
-        form.addRow("Name", self.name)
-        form.addRow("Pseudonym", self.pseudonym)
-        form.addRow("Role", self.role)
-        form.addRow("Notes", self.notes)
+        # Two fields a row: a laptop's panel keeps its height for the history and appearances.
+        fields = QGridLayout()
+        fields.setColumnStretch(1, 1)
+        fields.setColumnStretch(3, 1)
+        for n, (label, widget) in enumerate((("Name", self.name), ("Pseudonym", self.pseudonym),
+                                             ("Role", self.role), ("Notes", self.notes))):
+            fields.addWidget(QLabel(label, self.details), n // 2, (n % 2) * 2)
+            fields.addWidget(widget, n // 2, (n % 2) * 2 + 1)
+        form.addRow(fields)
         form.addRow("Consent now", self.consent)
 
         self.history = QTreeWidget(self.details)
         self.history.setObjectName("consentHistory")
         self.history.setHeaderLabels(["Date", "Consent", "How", "Notes"])
         self.history.setRootIsDecorated(False)
-        record = QPushButton("New consent record…", self.details)
+        record = QPushButton("New record…", self.details)  # under "Consent history": short for a laptop's panel
         record.setToolTip("Record consent given, widened, narrowed or reinstated, with its date and how it was given")
         record.clicked.connect(self.new_consent)
-        self.withdraw_button = QPushButton("Withdraw consent…", self.details)
+        self.withdraw_button = QPushButton("Withdraw…", self.details)
         self.withdraw_button.setObjectName("withdrawConsent")
         self.withdraw_button.setToolTip("Withdraw this person's consent (dated and final): lists every reel, review "
                                         "and export that included them and blocks further export")
@@ -133,44 +152,48 @@ class PeoplePanel(QWidget):
         self.faces.add_button.clicked.connect(self.add_face)
         self.faces.remove_button.clicked.connect(self.remove_face)
 
-        details_layout = QVBoxLayout()
+        # Each list at least three lines tall (a consent history of three records reads whole).
+        for tree in (self.history, self.appearances):
+            tree.setMinimumHeight(tree.header().sizeHint().height() + 3 * self.fontMetrics().lineSpacing() + 14)
+        details_layout = QVBoxLayout(self.details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addLayout(form)
         details_layout.addLayout(consent_row)
-        details_layout.addWidget(self.history, 2)
+        details_layout.addWidget(self.history, 3)
         details_layout.addLayout(appear_row)
         details_layout.addWidget(self.appearances, 2)
         details_layout.addLayout(self.faces.row)
         details_layout.addWidget(self.faces.list)
         details_layout.addWidget(self.faces.alike)
-        form.addRow(details_layout)
 
         self.flags = QListWidget(self)
         self.flags.setObjectName("reelFlags")
         self.flags.itemDoubleClicked.connect(lambda item: self.reel_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.flags_title = QLabel(self)
 
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        top_box = QWidget(split)
-        top_layout = QVBoxLayout(top_box)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addLayout(top)
-        top_layout.addWidget(self.list)
-        split.addWidget(top_box)
-        # Scrolls rather than making the dock (and so the window) taller than a laptop screen.
-        details_scroll = QScrollArea(split)
-        details_scroll.setWidgetResizable(True)
-        details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        details_scroll.setWidget(self.details)
-        split.addWidget(details_scroll)
-        flag_box = QWidget(split)
-        flag_layout = QVBoxLayout(flag_box)
-        flag_layout.setContentsMargins(0, 0, 0, 0)
-        flag_layout.addWidget(self.flags_title)
-        flag_layout.addWidget(self.flags)
-        split.addWidget(flag_box)
-        split.setSizes([160, 420, 90])
+        # One column, no inner scroll area: the details took about 50 px of a laptop's panel, with
+        # the history, Withdraw, Appears in and Known faces in a tiny scroll area (issue 25). The
+        # panel sits on the right, as tall as the window; only a window smaller than a laptop's
+        # scrolls, the whole panel at once.
+        self.list.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 12)
+        self.flags.setMinimumHeight(2 * self.fontMetrics().lineSpacing() + 12)
+        inner = QWidget(self)
+        column = _Column(inner)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addLayout(top)
+        column.addWidget(self.list, 2)
+        column.addLayout(preview_row)
+        column.addWidget(self.details, 8)
+        column.addWidget(self.flags_title)
+        column.addWidget(self.flags, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        self.scroll = scroll
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(split)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
         bridge.changed.connect(self._on_changed)
         self.refresh()
@@ -290,11 +313,12 @@ class PeoplePanel(QWidget):
                 for col in range(4):
                     row.setForeground(col, QBrush(WITHDRAWN))
         for a in p.appearances:
-            where = ", ".join(f"{timecode.format_clock(s)}–{timecode.format_clock(e)}" for s, e in a.ranges)
+            where = ", ".join(f"{timecode.format_short(s)}–{timecode.format_short(e)}" for s, e in a.ranges)
             row = QTreeWidgetItem(self.appearances, [a.film, where or "the whole film"])
             row.setData(0, Qt.ItemDataRole.UserRole, a.film_id)
-        for tree in (self.history, self.appearances):
-            tree.resizeColumnToContents(0)
+        for col in range(3):  # date, consent, how: whole; the notes take the rest
+            self.history.resizeColumnToContents(col)
+        self.appearances.resizeColumnToContents(0)
         self.faces.show_person(self.bridge.lib, p.id, p.name)
         self._loading = False
 
@@ -313,7 +337,7 @@ class PeoplePanel(QWidget):
             return
         if all(getattr(p, k) == v for k, v in fields.items()):
             return
-        self._run(people.edit, p.id, say=edit_said(quoted(p.name), fields), **fields)
+        self._run(people.edit, p.id, say=edit_said(p.name, fields), **fields)
 
     def add_person(self) -> None:
         dialog = AddPersonDialog(self)
@@ -334,7 +358,7 @@ class PeoplePanel(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             v = dialog.values()
             self._run(people.give_consent, p.id, v["scope"], given_on=v["given_on"], how=v["how"], notes=v["notes"],
-                      say=f"Recorded {quoted(p.name)}'s consent: {v['scope']}.")
+                      say=f"Recorded {possessive(p.name)} consent: {v['scope']}.")
 
     def withdraw(self) -> dict | None:
         p = self.records.get(self.current_id())
@@ -345,7 +369,7 @@ class PeoplePanel(QWidget):
             return None
         v = dialog.values()
         report = self._run(people.withdraw, p.id, on=v["on"], how=v["how"], notes=v["notes"],
-                           say=f"{quoted(p.name)}'s consent is withdrawn (final: it cannot be undone).")
+                           say=f"{possessive(p.name)} consent is withdrawn (final: it cannot be undone).")
         if report is not None:
             QMessageBox.information(self, "Consent withdrawn", withdrawal_summary(report))
         return report
@@ -359,6 +383,7 @@ class PeoplePanel(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.values()["film_id"] is None:
             return
         v = dialog.values()
+        film_title = dict(films).get(v["film_id"], "the film")
         ranges = None
         if v["start"] is not None:
             try:
@@ -368,7 +393,7 @@ class PeoplePanel(QWidget):
                 self.bridge.runner.show_error(exc, self, "People")
                 return
         self._run(people.appears, p.id, [v["film_id"]], ranges=ranges,
-                  say=f"{quoted(p.name)} appears in the film{' (the times given)' if ranges else ''}.")
+                  say=f"{p.name} appears in {quoted(film_title)}{' (the times given)' if ranges else ''}.")
 
     def add_face(self) -> None:
         """Pick this person's face in a frame (films they appear in first); exports then tell it apart."""
@@ -385,14 +410,14 @@ class PeoplePanel(QWidget):
             return
         film_id, time_us, number = self.face_dialog.values()
         self._run(faces.add_face, p.id, film_id, time_us, pick=number,
-                  say=f"{quoted(p.name)}'s face is known (with more views of it from the same shot): exports cover "
+                  say=f"{possessive(p.name)} face is known (with more views of it from the same shot): exports cover "
                       "it and leave people who may be shown visible.")
 
     def remove_face(self) -> None:
         p = self.records.get(self.current_id())
         face_id = self.faces.current_face()
         if p is not None and face_id is not None:
-            self._run(faces.remove_face, face_id, say=f"A face of {quoted(p.name)} removed.")
+            self._run(faces.remove_face, face_id, say=f"Removed a known face of {p.name}.")
 
     def preview_anonymised(self, audience: str = "public") -> None:
         """The selected clip as an anonymised export to ``audience`` covers it (the same consent
@@ -412,7 +437,7 @@ class PeoplePanel(QWidget):
         row = self.appearances.currentItem()
         if p is not None and row is not None:
             self._run(people.remove_appearance, p.id, row.data(0, Qt.ItemDataRole.UserRole),
-                      say=f"{quoted(p.name)} no longer listed in {quoted(row.text(0))}.")
+                      say=f"{p.name} is no longer listed in {quoted(row.text(0))}.")
 
 
 def withdrawal_summary(report: dict) -> str:

@@ -19,6 +19,7 @@ from app import reads
 from app.reviews import reviews
 from ui.kit.bridge import LibraryBridge
 from ui.kit.operations import OperationRunner
+from ui.kit.saying import plural
 
 
 class PresentDialog(QDialog):
@@ -50,7 +51,7 @@ class PresentDialog(QDialog):
             self.group.addButton(radio)
             form.addRow(radio, box)
             self.choices[key] = (radio, box)
-        clips = QRadioButton(f"The {len(clip_ids)} clip(s) the clip list shows", self, objectName="present_clips")
+        clips = QRadioButton(f"The {plural(len(clip_ids), 'clip')} the clip list shows", self, objectName="present_clips")
         clips.setEnabled(bool(clip_ids))
         self.group.addButton(clips)
         form.addRow(clips)

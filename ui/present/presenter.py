@@ -121,7 +121,9 @@ class PresenterView(QWidget):
         layout.addLayout(columns, 1)
         keys = QLabel("→ / Space / PageDown next · ← / PageUp back · R replay · P pause · B blackout · "
                       "F5 resume · 1 2 3 marks · Tab notes overlay · Esc leave", self)
+        keys.setObjectName("presenterKeys")
         keys.setStyleSheet("color: #666")
+        self.keys_help = keys  # a review's notes window opened again says its own keys
         layout.addWidget(keys)
         layout.addWidget(self.status)
 

@@ -14,13 +14,15 @@ from PySide6.QtWidgets import (
 
 from app.reviews import present_sequence as seq
 from app import reads
-from app.reviews import review_records, review_summary
+from app.reviews import review_records
 from app.reviews import reviews
 from ui.kit.bridge import LibraryBridge
 from ui.kit.name_notes import NameNotes
 from ui.kit.operations import OperationRunner
 from ui.present.presenter import PresenterView
 from ui.kit.save_dialog import ask_save_path, replace_agreed
+from ui.kit.saying import plural
+from ui.kit.text_keys import is_text_input
 
 COLUMNS = ("Date", "Review", "For", "Shown", "Notes · marks · actions", "")
 
@@ -52,7 +54,9 @@ class ReviewsPanel(QWidget):
                                  ("export", "Export summary…", self.export), ("delete", "Delete", self.delete)):
             button = QPushButton(text, self, objectName=f"review_{name}")
             button.setToolTip(REVIEW_TIPS[name])
-            button.clicked.connect(slot)
+            # clicked(bool) carries `checked`: a slot with an optional argument must not get it
+            # (export(path=False) returned at once: the button did nothing).
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
             row.addWidget(button)
             self.buttons[name] = button
         layout = QVBoxLayout(self)
@@ -133,9 +137,17 @@ class ReviewsPanel(QWidget):
 
     def reopen(self) -> None:
         if self.current_id() is not None:
-            window = ReviewNotesWindow(self.bridge, self.runner, self.current_id())
+            # A window of the main window's: it closes with it (Quit used to leave the process
+            # running with this window open), and is never the app's last window.
+            window = ReviewNotesWindow(self.bridge, self.runner, self.current_id(), self.window())
             window.show()
             self.windows.append(window)
+            window.closed.connect(lambda w=window: self.windows.remove(w) if w in self.windows else None)
+
+    def close_windows(self) -> None:
+        """The notes windows opened again close with the workspace (what was typed is saved)."""
+        for window in list(self.windows):
+            window.close()
 
     def continue_(self) -> None:
         r = self.current()
@@ -151,6 +163,10 @@ class ReviewsPanel(QWidget):
                                  "PDF (*.pdf);;Web page (*.html)", self.bridge.lib.exports_dir)
         if not path:
             return
+        from app.reviews import review_summary  # (stills: the film decoders, loaded when first used)
+        from ui.present import summary_pdf
+
+        summary_pdf.register()  # the window writes PDFs however it was started (not only by `protoreel`)
         lib = self.bridge.lib
         notes = NameNotes()
         job = self.runner.start(  # stills are decoded: on a worker
@@ -179,9 +195,13 @@ class ReviewNotesWindow(QWidget):
     """A finished (or interrupted) review opened again: pick an item, read and edit what was
     captured, add actions; saved as typed, like during the meeting."""
 
-    def __init__(self, bridge: LibraryBridge, runner: OperationRunner, review_id: int) -> None:
-        super().__init__()
+    closed = Signal()
+
+    def __init__(self, bridge: LibraryBridge, runner: OperationRunner, review_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("reviewNotesWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.lib, self.review_id, self.runner = bridge.lib, review_id, runner
         self.detail = review_records.detail(self.lib, review_id)
         self.setWindowTitle(f"Review — {self.detail.review.title} ({self.detail.review.held_on})")
@@ -198,7 +218,21 @@ class ReviewNotesWindow(QWidget):
         self._unsubscribe = self.lib.subscribe(self._on_changed)
         self._fill()
         self._pick(0)
+        self.presenter.keys_help.setText("Pick an item on the left to read and edit what was captured; saved as you "
+                                         "type · Esc leave (in a text field: leave the field first)")
         self.resize(1200, 700)
+
+    def keyPressEvent(self, event) -> None:
+        """Esc leaves, as the help line says: from a text field, first the field (what was typed
+        stays), then the window."""
+        if event.key() == Qt.Key.Key_Escape:
+            focus = self.focusWidget()
+            if is_text_input(focus) and focus.hasFocus():
+                self.items.setFocus()
+            else:
+                self.close()
+            return
+        super().keyPressEvent(event)
 
     def _fill(self) -> None:
         row = self.items.currentRow()
@@ -207,7 +241,7 @@ class ReviewNotesWindow(QWidget):
         for item in self.detail.items:
             marks = sum(item.marks.values())
             text = f"{item.position + 1}. {item.title}" + ("  (withheld)" if item.withheld else "") + \
-                (f"  · {marks} mark(s)" if marks else "")
+                (f"  · {plural(marks, 'mark')}" if marks else "")
             self.items.addItem(QListWidgetItem(text))
         self.items.addItem(QListWidgetItem("The meeting as a whole"))
         self.items.setCurrentRow(max(row, 0))
@@ -235,3 +269,4 @@ class ReviewNotesWindow(QWidget):
         self.presenter.flush()
         self._unsubscribe()
         super().closeEvent(event)
+        self.closed.emit()

@@ -14,7 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+    QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPushButton,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -107,6 +108,15 @@ class PrototypesPanel(QWidget):
         self.board.setHeaderLabels(["Evidence", "Quote"])
         self.board.setIconSize(QSize(80, 45))
         self.board.setColumnWidth(0, 260)
+        # A title wraps beside its picture (two or three lines fit its height), and a title too
+        # long even so loses its middle, not its end: two takes cut at the right looked the same.
+        self.board.setWordWrap(True)
+        self.board.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.board.setUniformRowHeights(False)
+        self.board.header().setStretchLastSection(False)
+        self.board.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.board.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.board.header().resizeSection(1, 150)
         self.board.itemDoubleClicked.connect(self._board_activated)
         play = QPushButton("Play group", self)
         play.setToolTip("Play the clips of the selected group (a challenge or opportunity) one after another")
@@ -169,7 +179,7 @@ class PrototypesPanel(QWidget):
 
     def _fill(self, item: QListWidgetItem, proto) -> None:
         self.names[proto.id] = proto.name
-        item.setText(f"{proto.name}  ·  {proto.stage}  ·  {proto.clip_count} clips")
+        item.setText(f"{proto.name}  ·  {proto.stage}  ·  {plural(proto.clip_count, 'clip')}")
         item.setToolTip(f"{proto.summary}\n\nDrop clips here to link them to “{proto.name}”."
                         if proto.summary else f"Drop clips here to link them to “{proto.name}”.")
 
@@ -271,7 +281,7 @@ class PrototypesPanel(QWidget):
                 child = QTreeWidgetItem(top, [clip.title, f"“{clip.quote}”" if clip.quote else ""])
                 child.setData(0, Qt.ItemDataRole.UserRole, clip.id)
                 child.setIcon(0, self._picture(clip))
-                child.setToolTip(0, f"{clip.film}\n{clip.note}" if clip.note else clip.film)
+                child.setToolTip(0, f"{clip.title}\n{clip.film}" + (f"\n{clip.note}" if clip.note else ""))
         self.board.expandAll()
 
     def _picture(self, clip) -> QIcon:

@@ -255,7 +255,7 @@ class ReelBuilder(QWidget):
         self.reel_box.blockSignals(True)
         self.reel_box.clear()
         for reel in reads.reels(self.bridge.lib):
-            self.reel_box.addItem(f"{reel.title}  ({reel.item_count} clips)", reel.id)
+            self.reel_box.addItem(f"{reel.title}  ({plural(reel.item_count, 'clip')})", reel.id)
         index = self.reel_box.findData(current) if current is not None else 0
         self.reel_box.setCurrentIndex(max(index, 0))
         self.reel_box.blockSignals(False)
@@ -287,7 +287,7 @@ class ReelBuilder(QWidget):
         auto = reel_plan.reel_rate(plan.items)
         self.rate_box.setItemText(0, f"Automatic ({float(auto):.3f}".rstrip("0").rstrip(".") + " fps)")
         self.rate_box.setCurrentIndex(max(self.rate_box.findData(options.get("fps")), 0))
-        self.length.setText(f"{len(plan.items)} clips, {timecode.format_short(plan.duration_us)} with cards, "
+        self.length.setText(f"{plural(len(plan.items), 'clip')}, {timecode.format_short(plan.duration_us)} with cards, "
                             f"for {dict(AUDIENCES)[plan.audience].lower()}")
         if 0 <= row < self.items_model.rowCount():
             self.items.setCurrentIndex(self.items_model.index(row))
@@ -367,7 +367,11 @@ class ReelBuilder(QWidget):
             return
         item_id, item = current
         self.card.setText(item.card_text)
-        self.caption.setText(item.caption)
+        # The default caption (the clip's title and tags) is shown as the field's hint, not as
+        # text typed in it: typing starts a caption of one's own, emptying it goes back.
+        default = default_caption(item.clip_title, item.tags)
+        self.caption.setPlaceholderText(f"{default}  (the default: the clip's title and tags)")
+        self.caption.setText("" if item.caption == default else item.caption)
         self.discuss.setText(self.items_model.questions.get(item_id, ""))
         self.fade.setChecked(item.fade)
 

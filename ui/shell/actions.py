@@ -35,6 +35,7 @@ def build_menus(w) -> dict[str, QAction]:
     file_menu = bar.addMenu("&File")
     add(file_menu, "&Open or Create Library…", w.choose_library, QKeySequence.StandardKey.Open, name="openLibrary")
     add(file_menu, "&Import Films…", w.import_flow.choose_and_import, "Ctrl+I", name="import")
+    add(file_menu, "Import &Folder…", w.import_flow.choose_folder_and_import, "Ctrl+Shift+I", name="importFolder")
     add(file_menu, "&Present…", w.presenting.choose, "F5", name="present")
     file_menu.addSeparator()
     add(file_menu, "Export &Bundle…", w.bundles.choose_export, name="exportBundle")
@@ -44,7 +45,11 @@ def build_menus(w) -> dict[str, QAction]:
     file_menu.addSeparator()
     add(file_menu, "&Settings…", w.open_settings, QKeySequence.StandardKey.Preferences, name="settings")
     file_menu.addSeparator()
-    add(file_menu, "&Quit", w.close, QKeySequence.StandardKey.Quit, name="quit")
+    # Ctrl+Q written out: Windows (and Qt's offscreen platform) have no standard Quit key, so
+    # StandardKey.Quit was no key at all there. On a Mac Ctrl reads as Cmd: Cmd+Q.
+    add(file_menu, "&Quit", w.close, "Ctrl+Q", name="quit")
+    # Ctrl+Q quits from any of the app's windows (a review's notes window in front too).
+    acts["quit"].setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
     edit = bar.addMenu("&Edit")
     edit.addAction(w.undo_actions.undo)

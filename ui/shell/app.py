@@ -1,4 +1,10 @@
-"""Start the GUI: the QApplication, the library to open, the main window."""
+"""Start the GUI: the QApplication, the library to open, the main window.
+
+What a facilitator waits for is paid for in order: Qt, then a window painted at once (the
+start window, ``ui.shell.start_window``), then the database layer and the workspace's modules
+and the library (seconds on a busy laptop), then the workspace, shown where the start window
+was; reopening the last film and the other start-up work wait for its first paint
+(``MainWindow.after_first_paint``). ``bench/window_startup_bench.py`` measures each stage."""
 
 from __future__ import annotations
 
@@ -9,9 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from media.errors import ProtoReelError
-from app.library import Library, default_library_dir
+from app.library_place import default_library_dir
 from ui.kit import fonts
+from ui.shell import startup_trace
 
 
 def protect_settings() -> Path:
@@ -38,28 +44,47 @@ class AppController:
 
     def __init__(self, database_url: str | None = None) -> None:
         self.database_url = database_url
-        self.lib: Library | None = None
+        self.lib = None
         self.window = None
+        self.start_window = None
 
     def open(self, folder: Path) -> bool:
-        from ui.shell.main_window import MainWindow
+        say = self.start_window.say if self.start_window is not None else (lambda _stage: None)
+        say("Loading the library's tools…")
+        from app.library import Library  # the database layer: a second or more on a busy laptop
+        from media.errors import ProtoReelError
 
+        say("Reading the library…")
         try:
             lib = Library.open(folder, self.database_url)
         except ProtoReelError as exc:
+            self._close_start_window()
             QMessageBox.warning(self.window, "ProtoReel", str(exc))
             return False
+        startup_trace.mark("library-open")
+        say("Laying out the workspace…")
+        from ui.shell.main_window import MainWindow
+
         old_window, old_lib = self.window, self.lib
         self.lib, self.window = lib, MainWindow(lib)
+        startup_trace.mark("window-built")
         self.window.library_requested.connect(self.open)
         QSettings().setValue("library/last", str(lib.root))
         self.window.show()
+        startup_trace.mark("window-shown")
+        self._close_start_window()
         if old_window is not None:
             old_window.close()
             old_window.deleteLater()
         if old_lib is not None:
             old_lib.close()
         return True
+
+    def _close_start_window(self) -> None:
+        if self.start_window is not None:
+            self.start_window.close()
+            self.start_window.deleteLater()
+            self.start_window = None
 
 
 def run(library: Path | None = None, database_url: str | None = None, present: int | None = None) -> int:
@@ -72,12 +97,21 @@ def run(library: Path | None = None, database_url: str | None = None, present: i
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("ProtoReel")
     app.setApplicationName("ProtoReel")
+    startup_trace.mark("qt")
     fonts.ensure()  # the presentation and the PDF summary draw in the fonts that ship with the app
     protect_settings()
     controller = AppController(database_url)
     diagnostics.install_excepthook(lambda: controller.window)
-    if not controller.open(library_to_open(library)):
+    folder = library_to_open(library)
+    if database_url is None:  # a team library's database is elsewhere: no start window to paint for it
+        from ui.shell.start_window import StartWindow
+
+        controller.start_window = StartWindow(Path(folder), new=not (Path(folder) / "library.db").exists())
+        controller.start_window.show_now()
+    if not controller.open(folder):
         return 1
+    if not os.environ.get("PROTOREEL_LOG_TO_TERMINAL"):
+        diagnostics.quiet_qt_ffmpeg()  # the window's player has loaded Qt's FFmpeg by now
     if present is not None:  # `protoreel present`: straight into the review
         controller.window.present_review(present)
     try:

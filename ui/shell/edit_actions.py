@@ -29,15 +29,13 @@ class UndoActions:
         self.redo.setEnabled(lib.redo_name is not None)
 
     def _undo(self) -> None:
+        # Through the one runner: a refusal (another window's work in the way) is shown the one
+        # way, and what was undone is said in the status bar in the words it was done with.
         if self.bridge.lib.undo_name is not None:
-            self._step(lambda lib: lib.undo())
+            self.bridge.runner.undo()
+        self.refresh()  # a step refused for another window's work has left the history
 
     def _redo(self) -> None:
         if self.bridge.lib.redo_name is not None:
-            self._step(lambda lib: lib.redo())
-
-    def _step(self, step) -> None:
-        # Through the one runner: a refusal (another window's work in the way) is shown the one
-        # way, and what was undone is said in the status bar.
-        self.bridge.runner.run(step, self.parent, say=lambda changes: f"{changes.name}: done.")
-        self.refresh()  # a step refused for another window's work has left the history
+            self.bridge.runner.redo()
+        self.refresh()

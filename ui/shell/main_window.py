@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout,
     QWidget,
@@ -30,7 +30,7 @@ from ui.library.library_panel import LibraryPanel
 from ui.player.player import Player
 from ui.present.launcher import PresentLauncher
 from ui.present.reviews_panel import ReviewsPanel
-from ui.kit.saying import plural
+from ui.kit.saying import plural, plural_of
 from ui.people.people_panel import PeoplePanel
 from ui.prototypes.prototypes_panel import PrototypesPanel
 from ui.capture.record_view import RecordView
@@ -41,12 +41,34 @@ from ui.kit.text_keys import TextFieldKeys
 from ui.timeline import Timeline
 from ui.player.transport import TransportBar
 from ui.player.video_view import VideoView
+from ui.shell import startup_trace
 from ui.shell.window_size import fit_to_screen
 from ui.transcripts.transcribe_flow import TranscribeFlow
 from ui.transcripts.transcript_panel import TranscriptPanel
 from ui.kit.workers import Job
 
 DOCK_LEFT, DOCK_RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+
+
+class FirstPaint(QObject):
+    """Calls ``then`` once, after the first paint of anything in ``window`` (its first pixels)."""
+
+    def __init__(self, window: QWidget, then) -> None:
+        super().__init__(window)
+        self.window, self.then = window, then
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if (event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window() is self.window
+                and self.then is not None):
+            then, self.then = self.then, None
+            QTimer.singleShot(0, self.window, then)  # after this paint has reached the screen
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        self.then = None
+        QApplication.instance().removeEventFilter(self)
 
 
 class MainWindow(QMainWindow):
@@ -123,7 +145,9 @@ class MainWindow(QMainWindow):
         self.add_dock("clip", "Clip", self._scrolling(self.clip_details), DOCK_LEFT, tab_with="codebook")
         self.add_dock("reviews", "Reviews", self.reviews_panel, DOCK_RIGHT, tab_with="clips")
         self.add_dock("transcript", "Transcript", self.transcript_panel, DOCK_RIGHT, tab_with="clips")
-        self.add_dock("people", "People", self.people_panel, DOCK_LEFT, tab_with="codebook")
+        # On the right, as tall as the window: a person's details, consent history, appearances
+        # and known faces do not fit the left side's lower two fifths on a laptop.
+        self.add_dock("people", "People", self.people_panel, DOCK_RIGHT, tab_with="clips")
         self.docks["clips"].raise_()
         self.docks["codebook"].raise_()
         self.docks["library"].raise_()
@@ -139,11 +163,38 @@ class MainWindow(QMainWindow):
         if not self._default_layout:
             self.restoreState(settings.value("window/state"))
         self.statusBar().showMessage("Drop films here to import them. Space plays, I/O mark, Enter makes a clip.")
-        self.runner.start(lambda progress, cancel: films.check_missing(lib))
-        QTimer.singleShot(0, self.offer_recovery)
-        QTimer.singleShot(0, self.import_flow.background.resume)  # imports a crash or closing cut short
-        QTimer.singleShot(0, self.reopen_last_film)
-        QTimer.singleShot(0, self.transcribing.resume)  # transcriptions a crash or closing cut short
+        # The start-up work waits for the window's first paint (reopening a long film decodes it:
+        # before the paint, the window stayed black for seconds), one task per event-loop turn.
+        self._after_paint = [
+            lambda: self.runner.start(lambda progress, cancel: films.check_missing(lib)),
+            self.offer_recovery,
+            self.import_flow.background.resume,  # imports a crash or closing cut short
+            self.reopen_last_film,
+            self.transcribing.resume,  # transcriptions a crash or closing cut short
+        ]
+        self._first_paint = FirstPaint(self, self._start_up)
+        QTimer.singleShot(3000, self, self._start_up)  # a window never painted (hidden, minimised) still starts up
+
+    def _start_up(self) -> None:
+        """The deferred start-up tasks, each in its own turn, then "interactive"."""
+        if self._after_paint is None:
+            return
+        tasks, self._after_paint = self._after_paint, None
+        self._first_paint.stop()
+        startup_trace.mark("window-painted")
+
+        def next_task() -> None:
+            if self._closed:
+                return
+            if tasks:
+                tasks.pop(0)()
+                QTimer.singleShot(0, self, next_task)
+            else:
+                startup_trace.mark("interactive")
+                if startup_trace.quit_when_interactive():
+                    QTimer.singleShot(200, self, self.close)
+
+        QTimer.singleShot(0, self, next_task)
 
     def _scrolling(self, widget: QWidget) -> QScrollArea:
         scroll = QScrollArea(self)
@@ -425,7 +476,8 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.import_flow.start(paths)
+            # After the drop has ended (the event dialog must not hold up the dragging program).
+            QTimer.singleShot(0, self, lambda: self.import_flow.import_paths(paths))
 
     def _after_import(self, results) -> None:
         new = [r for r in results if r.film_id is not None and not r.existed]
@@ -467,7 +519,7 @@ class MainWindow(QMainWindow):
         if not waiting:
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Recover recordings",
-                          f"{len(waiting)} recording(s) were interrupted (the app closed or the computer stopped "
+                          f"{plural(len(waiting), 'recording')} {plural_of('was', len(waiting))} interrupted (the app closed or the computer stopped "
                           "while recording). Bring what was recorded into the library now?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("recoverBox")
@@ -514,6 +566,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return super().closeEvent(event)
         self._closed = True
+        self._after_paint = None  # closed before it started up: nothing to start
+        self._first_paint.stop()
         settings = QSettings()
         if self.player.film is not None:
             settings.setValue(f"{self._place_key()}/film", self.player.film.id)
@@ -522,6 +576,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
         if self.presenting.presentation is not None:
             self.presenting.presentation.leave()  # what was typed is saved first
+        self.reviews_panel.close_windows()  # a review's notes window must not keep the app running
         # Every job is on the one runner: a take in progress is finished and kept, background
         # imports stop (their films stay registered and finish on the next start), exports and
         # reports are cancelled; each is waited for.
