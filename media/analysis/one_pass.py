@@ -18,8 +18,9 @@ import av
 import av.error
 
 from media.jobs import CancelToken, ProgressFn, no_progress
+from media.reading.frame_index import INDEX_FILE, FrameIndex
 from media.reading.packet_timing import FilmTiming, StreamTiming
-from media.reading.probe import MediaInfo, exact, open_container, pick_streams
+from media.reading.probe import MediaInfo, declared_rate, exact, open_container, pick_streams
 from media.analysis.thumbnails import StripCollector
 from media.analysis.waveform import PeakCollector
 
@@ -41,6 +42,11 @@ def analyse(
     timing = FilmTiming()
     strip = _one_pass(info, folder, progress, cancel, timing)
     facts = exact(info, timing, cancel)
+    if facts.has_video and timing.sure and timing.video is not None:
+        # Every frame's time, kept beside the pictures: the one frame rule (media.reading.frame_index).
+        index = FrameIndex.from_timing(timing.video, facts.start_us)
+        if index is not None:
+            index.save(folder / INDEX_FILE, facts.start_us)
     if strip is not None:
         strip.finish(facts.duration_us)
     progress(1.0, MESSAGE)
@@ -64,7 +70,7 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
         timers: dict[int, StreamTiming] = {}
         if video is not None:
             video.thread_type = "AUTO"
-            timing.video = timers[video.index] = StreamTiming(video.time_base)
+            timing.video = timers[video.index] = StreamTiming(video.time_base, declared_rate(video))
         if audio is not None:
             timing.audio = timers[audio.index] = StreamTiming(audio.time_base)
         video_index = video.index if video is not None else -1

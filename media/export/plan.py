@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from media.reading.orientation import Orientation
+from media.timecode import FrameRange
 
 
 @dataclass
@@ -60,6 +61,12 @@ class PlanItem:
     mask_voice: bool = False  # pitch-shift the clip's sound so voices are not recognisable
     warning: str = ""  # a content-warning card shown before the clip ("" for none)
     source_name: str = ""  # the film's file as interchange files name it ("" for its own name)
+    # The clip's own frames in its film's frame index (start_us/end_us are their span): what
+    # OTIO and EDL say the clip is. None for sound only, or a film whose frames cannot be read.
+    frames: FrameRange | None = None
+    film_frames: int | None = None  # every frame the film has (its available range)
+    field_order: str = ""  # "tff" or "bff": interlaced, deinterlaced wherever it is read
+    vfr: bool = False  # the film's frames come at a variable rate
 
     @property
     def source_ref(self) -> Path:

@@ -23,7 +23,7 @@ import imageio_ffmpeg
 from media.anonymise import stream as anonymise_stream
 from media.anonymise.voice import voice_filter
 from media.export import seeking
-from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece, snapped_in
+from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece
 from media.export.plan import PlanItem, ReelPlan
 from media.export.stills import caption_margin, caption_path, card_path
 from media.reading.orientation import Orientation
@@ -93,16 +93,10 @@ class Segment:
 
     @property
     def in_us(self) -> int:
-        """Where the clip starts: the start of the film's frame on screen at its in point. New
-        clips are snapped when marked; this keeps older mid-frame in points right too."""
-        item = self.item
+        """Where the clip starts: the start of the film's frame on screen at its in point (the
+        plan comes snapped to the film's own frames: ``media.reading.frame_index``)."""
         if self._in_us is None:
-            found = None
-            if item.has_video:
-                from media.reading import frame_times  # only where ``pieces`` could not read the film
-
-                found = frame_times.frame_start_at(item.source, item.film_start_us, item.start_us)
-            self._in_us = snapped_in(found, item.start_us, item.fps)
+            self._in_us = self.item.start_us
         return self._in_us
 
     def set_measured(self, found: Measured) -> None:
@@ -149,9 +143,12 @@ class Segment:
             turn = item.orientation.ffmpeg_filter()
             origin = self.origin_us
             # Frames are picked (rate, held end, count) at the film's size and only then turned
-            # and scaled: the frames the rate filter and the pad hold stay small.
+            # and scaled: the frames the rate filter and the pad hold stay small. Each reel frame
+            # shows the film's frame on screen at its time (the one frame rule): the rate filter
+            # rounds a frame's time up to the reel's grid and keeps the latest frame there, so a
+            # 59.94 frame starting 16.7 ms after a 25 fps reel frame's time waits for the next.
             video = (f"[0:v]trim=start={float(Fraction(origin, US) - tol):.6f},setpts=PTS-{_sec(origin)}/TB,"
-                     f"fps={fps}:start_time=0,tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
+                     f"fps={fps}:start_time=0:round=up,tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
                      f"trim=end_frame={self.frames},{turn + ',' if turn else ''}{fit(self.plan, item)},format=yuv420p")
         else:  # sound only: black picture under it
             inputs = ["-f", "lavfi", "-i", f"color=c=black:s={self.plan.width}x{s.height}:r={fps}"]

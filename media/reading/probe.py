@@ -54,6 +54,10 @@ class MediaInfo:
     audio_duration_us: int | None = None
     video_duration_us: int | None = None
     recorded: RecordedTime | None = None  # when it was filmed, as the file says
+    field_order: str = ""  # interlaced: "tff" or "bff" (media.reading.interlace); "" progressive
+    # Film time where the sound really stops, when its last packets do not decode (damaged):
+    # what the export can use. None: as long as its packets.
+    sound_end_us: int | None = None
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -86,6 +90,13 @@ def open_container(path: Path):
         raise _refuse(path, "not a video or audio file FFmpeg can open (unknown format, encrypted or damaged)") from exc
 
 
+def declared_rate(stream):
+    """The frame rate a picture stream's header declares (None for sound)."""
+    if stream.type != "video":
+        return None
+    return stream.average_rate or stream.guessed_rate or stream.base_rate or None
+
+
 def pick_streams(container):
     """The main video stream (ignoring cover art and empty tracks) and the main audio stream."""
     video = [
@@ -100,7 +111,7 @@ def _measure(container, streams, cancel: CancelToken | None, limit: int | None =
              firsts: dict | None = None) -> dict[int, StreamTiming]:
     """Time the packets of ``streams`` (the first ``limit`` only, if given). With ``firsts``
     (a dict), also decode each stream's first frame into it, from the same packets."""
-    timings = {s.index: StreamTiming(s.time_base) for s in streams}
+    timings = {s.index: StreamTiming(s.time_base, declared_rate(s)) for s in streams}
     tries = {s.index: 0 for s in streams}
     for i, packet in enumerate(container.demux(streams)):
         if limit is not None and i >= limit:
