@@ -78,6 +78,14 @@ class PlanItem:
     def duration_us(self) -> int:
         return self.end_us - self.start_us
 
+    def frame_for_frame(self, reel_fps: Fraction) -> bool:
+        """Whether the reel shows this clip's own frames one for one: a film at the reel's
+        rate, constant, whose clip is all picture. Then the reel gives it exactly its frames
+        (``segments.Layout``) and the EDL names exactly those frames."""
+        if not (self.has_video and self.frames and self.fps == reel_fps and not self.vfr):
+            return False
+        return abs(Fraction(self.duration_us, 1_000_000) * reel_fps - self.frames.count) < Fraction(1, 2)
+
     @property
     def orientation(self) -> Orientation:
         return Orientation(self.rotation, self.mirror)

@@ -40,17 +40,23 @@ def _sec(us: int | Fraction) -> str:
 
 class Layout:
     """Frames and samples per segment by cumulative rounding: the reel stays within half a
-    frame of the exact sum however many items it has, and sound ends where picture does."""
+    frame of the exact sum however many items it has, and sound ends where picture does. A
+    clip the reel shows frame for frame (its film at the reel's rate) gets exactly its own
+    frames (``PlanItem.frame_for_frame``), so the MP4, the OTIO and the EDL agree on it."""
 
     def __init__(self, fps: Fraction) -> None:
         self.fps = fps
-        self.elapsed_us = 0
+        self.elapsed = Fraction(0)  # seconds
         self.frames_done = 0
         self.samples_done = 0
 
-    def next(self, duration_us: int) -> tuple[int, int]:
-        self.elapsed_us += duration_us
-        frames_end = max(round(Fraction(self.elapsed_us, US) * self.fps), self.frames_done + 1)
+    def next(self, duration_us: int, item: PlanItem | None = None, kind: str = "clip") -> tuple[int, int]:
+        if kind == "clip" and item is not None and item.frame_for_frame(self.fps):
+            frames_end = self.frames_done + item.frames.count
+            self.elapsed = Fraction(frames_end) / self.fps
+        else:
+            self.elapsed += Fraction(duration_us, US)
+            frames_end = max(round(self.elapsed * self.fps), self.frames_done + 1)
         samples_end = round(Fraction(frames_end) / self.fps * RATE)
         out = (frames_end - self.frames_done, samples_end - self.samples_done)
         self.frames_done, self.samples_done = frames_end, samples_end
@@ -229,7 +235,7 @@ def plan_segments(plan: ReelPlan, work: Path) -> list[Segment]:
     layout = Layout(plan.settings.fps)
     segments = []
     for n, (kind, item, duration) in enumerate(plan.segments()):
-        frames, samples = layout.next(duration)
+        frames, samples = layout.next(duration, item, kind)
         if kind == "clip":
             caption = caption_path(work, n)
             segments.append(Segment(kind, item, frames, samples, plan, caption if caption.exists() else None))

@@ -171,7 +171,7 @@ def _check_reel(lib, folder, made, reel_id, cases, expect_fps, cards):
     assert plan.settings.fps == expect_fps
     layout, segments, t = Layout(plan.settings.fps), [], 0
     for kind, item, duration in plan.segments():
-        frames, _ = layout.next(duration)
+        frames, _ = layout.next(duration, item, kind)
         segments.append((kind, item, t, frames))
         t += frames
     total = t
