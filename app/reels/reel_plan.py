@@ -121,7 +121,7 @@ def _plan_item(lib: Library, position: int, clip: Clip, people: list[Person], ca
     return PlanItem(
         position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,
         source=lib.film_path(film), start_us=start_us, end_us=end_us, fps=film.fps, vfr=bool(film.vfr),
-        frames=frames, film_frames=film_frames, field_order=film.field_order or "",
+        frames=frames, film_frames=film_frames, field_order=film.field_order or "", sound_end_us=film.sound_end_us,
         has_video=film.has_video, has_audio=film.has_audio, width=film.width, height=film.height,
         rotation=film.rotation, mirror=bool(film.mirror), film_start_us=film.start_us,
         film_duration_us=film.duration_us,

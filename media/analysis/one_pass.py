@@ -12,12 +12,15 @@ meanwhile, and imports run two films at a time.
 
 from __future__ import annotations
 
+import dataclasses
+from fractions import Fraction
 from pathlib import Path
 
 import av
 import av.error
 
 from media.jobs import CancelToken, ProgressFn, no_progress
+from media.reading import interlace
 from media.reading.frame_index import INDEX_FILE, FrameIndex
 from media.reading.packet_timing import FilmTiming, StreamTiming
 from media.reading.probe import MediaInfo, declared_rate, exact, open_container, pick_streams
@@ -39,9 +42,15 @@ def analyse(
     return the film's exact facts (``info`` may come from ``probe_quick``): its length is known
     only once every packet is read, so the strip's last marks are settled after that."""
     cancel = cancel or CancelToken()
+    if info.has_video:  # interlaced? The flags, and the picture itself when they may lie
+        info = dataclasses.replace(info, field_order=interlace.detect(
+            info.path, info.field_order, info.fps, info.vfr, info.height, info.duration_us))
     timing = FilmTiming()
     strip = _one_pass(info, folder, progress, cancel, timing)
     facts = exact(info, timing, cancel)
+    facts.field_order = info.field_order
+    if facts.has_audio and timing.audio is not None and timing.heard is not None:
+        _damaged_sound(facts, timing)
     if facts.has_video and timing.sure and timing.video is not None:
         # Every frame's time, kept beside the pictures: the one frame rule (media.reading.frame_index).
         index = FrameIndex.from_timing(timing.video, facts.start_us)
@@ -67,6 +76,7 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
             return None
         strip = StripCollector(info, folder) if video is not None else None
         peaks = PeakCollector(folder) if audio is not None else None
+        heard = timing.heard = SoundHeard()
         timers: dict[int, StreamTiming] = {}
         if video is not None:
             video.thread_type = "AUTO"
@@ -85,6 +95,7 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
                 else:
                     for frame in _decode(audio.codec_context, packet):
                         peaks.add(frame)
+                        heard.add(frame, audio.time_base)
             if strip is not None:
                 for frame in _decode(video.codec_context, None):
                     _offer(strip, frame, video.time_base)
@@ -94,6 +105,48 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
             if peaks is not None:
                 peaks.close()
     return strip
+
+
+class SoundHeard:
+    """Where the decoded sound really is (stream seconds), beside where its packets say it is:
+    a damaged recording's packets that do not decode leave holes, or end the sound early."""
+
+    GAP = Fraction(1, 20)  # holes shorter than this are a decoder's rounding, not damage
+    SHORT = Fraction(1, 1000)  # the sound ends this much before its packets: its last ones do not decode
+
+    def __init__(self) -> None:
+        self.end: Fraction | None = None
+        self.holes: list[tuple[Fraction, Fraction]] = []
+
+    def add(self, frame, time_base) -> None:
+        base = frame.time_base or time_base
+        if frame.pts is None or base is None or not frame.sample_rate:
+            return
+        start = Fraction(frame.pts) * Fraction(base)
+        if self.end is not None and start - self.end > self.GAP:
+            self.holes.append((self.end, start))
+        end = start + Fraction(frame.samples, frame.sample_rate)
+        self.end = end if self.end is None else max(self.end, end)
+
+
+def _damaged_sound(facts: MediaInfo, timing: FilmTiming) -> None:
+    """Say what of the sound is damaged; where its end does not decode, the sound ends where
+    decoding stops (``sound_end_us``: the export treats the rest as sound the film lacks, as
+    for a film whose sound stops before its picture). Holes inside are played as silence by
+    every decoder (they keep time by the timestamps) and are said too."""
+    from media.timecode import format_short
+
+    heard, packets = timing.heard, timing.audio
+    zero = Fraction(facts.start_us, US)
+    for begin, end in heard.holes[:3]:
+        facts.warnings.append(f"its sound is damaged from {format_short(round((begin - zero) * US))} to "
+                              f"{format_short(round((end - zero) * US))} and cannot be decoded: silence there")
+    if heard.end is None:
+        return
+    if packets.end is not None and packets.end - heard.end > SoundHeard.SHORT:
+        facts.sound_end_us = max(round((heard.end - zero) * US), 0)
+        facts.warnings.append(f"its sound is damaged from {format_short(facts.sound_end_us)} to the end and "
+                              "cannot be decoded: the sound stops there")
 
 
 def _packets(container, streams, info: MediaInfo, progress: ProgressFn, cancel: CancelToken,

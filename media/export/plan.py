@@ -67,6 +67,7 @@ class PlanItem:
     film_frames: int | None = None  # every frame the film has (its available range)
     field_order: str = ""  # "tff" or "bff": interlaced, deinterlaced wherever it is read
     vfr: bool = False  # the film's frames come at a variable rate
+    sound_end_us: int | None = None  # film time where a damaged film's sound stops (import found it)
 
     @property
     def source_ref(self) -> Path:

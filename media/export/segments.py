@@ -26,6 +26,7 @@ from media.export import seeking
 from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece
 from media.export.plan import PlanItem, ReelPlan
 from media.export.stills import caption_margin, caption_path, card_path
+from media.reading import interlace
 from media.reading.orientation import Orientation
 
 US = 1_000_000
@@ -153,7 +154,12 @@ class Segment:
             # shows the film's frame on screen at its time (the one frame rule): the rate filter
             # rounds a frame's time up to the reel's grid and keeps the latest frame there, so a
             # 59.94 frame starting 16.7 ms after a 25 fps reel frame's time waits for the next.
-            video = (f"[0:v]trim=start={float(Fraction(origin, US) - tol):.6f},setpts=PTS-{_sec(origin)}/TB,"
+            # Interlaced: deinterlaced first (bwdif needs the fields around the in point), one
+            # picture a field when the reel shows more pictures a second than the film has
+            # frames, else one a frame (media.reading.interlace says why).
+            fields = f"{interlace.ffmpeg_filter(item.field_order, interlace.field_rate(item.fps, fps))}," \
+                if item.field_order else ""
+            video = (f"[0:v]{fields}trim=start={float(Fraction(origin, US) - tol):.6f},setpts=PTS-{_sec(origin)}/TB,"
                      f"fps={fps}:start_time=0:round=up,tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
                      f"trim=end_frame={self.frames},{turn + ',' if turn else ''}{fit(self.plan, item)},format=yuv420p")
         else:  # sound only: black picture under it
@@ -189,8 +195,12 @@ class Segment:
         access = self.access()
         lead = min(access.lead_us, self.in_us)
         lacking = 0
-        if access.audio_end_us is not None and access.audio_end_us < item.end_us:
-            lacking = math.ceil(Fraction(item.end_us - access.audio_end_us, US) * RATE)
+        # Where the sound ends: its last packet, or (a damaged film, found at import) where
+        # decoding stops. Past it the film has no sound: silence, as for any film whose sound
+        # stops before its picture.
+        ends = [e for e in (access.audio_end_us, item.sound_end_us) if e is not None]
+        if ends and min(ends) < item.end_us:
+            lacking = math.ceil(Fraction(item.end_us - min(ends), US) * RATE)
         frame_samples = math.ceil(RATE / self.plan.settings.fps)
         origin = self.origin_us
         mask = voice_filter() + "," if item.mask_voice else ""  # anonymised: voices pitch-shifted

@@ -108,6 +108,12 @@ class FrameIndex:
         """A time well inside frame ``index``: where to seek a decoder to land on it."""
         return (self.start(index) + self.end(index)) // 2
 
+    def nearest_boundary(self, t_us: int) -> int:
+        """The frame boundary nearest to ``t_us`` (where a dragged edge lands)."""
+        i = self.at(t_us)
+        start, end = self.start(i), self.end(i)
+        return start if t_us - start <= end - t_us else end
+
     def frames(self, start_us: int, end_us: int) -> FrameRange:
         """The frames of a clip ``[start_us, end_us)``: the frame on screen at its in point, and
         every later frame that starts before its out point (at least one)."""

@@ -76,6 +76,7 @@ class FilmTiming:
     audio: StreamTiming | None = None
     container_start_us: int | None = None
     sure: bool = True
+    heard: object | None = None  # where the sound decoded (media.analysis.one_pass.SoundHeard)
 
 
 def rate_and_vfr(timing: StreamTiming) -> tuple[Fraction | None, bool, int]:

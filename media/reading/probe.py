@@ -19,6 +19,7 @@ import av.error
 
 from media.errors import UnsupportedMedia
 from media.jobs import CancelToken
+from media.reading import interlace
 from media.reading.orientation import Orientation
 from media.reading.packet_timing import US, FilmTiming, StreamTiming, settle
 from media.reading.recorded_time import RecordedTime, recorded_time
@@ -243,6 +244,7 @@ def _probe_video(path: Path, stream, info: MediaInfo, firsts: dict | None = None
         raise _refuse(path, f"its video is {frame.width}×{frame.height} pixels, too small to be a film")
     info.has_video = True
     info.video_codec = ctx.name
+    info.field_order = interlace.flagged(stream, frame)  # what the flags say; the import asks the picture too
     info.width, info.height = frame.width, frame.height
     orientation = Orientation.of_frame(frame)
     info.rotation, info.mirror = orientation.rotation, orientation.mirror

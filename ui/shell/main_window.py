@@ -245,10 +245,26 @@ class MainWindow(QMainWindow):
                 self.reel_preview.index].film_id:
             self.reel_preview.stop()
         record = reads.film_or_none(self.lib, film_id) if film_id is not None else None
-        self.player.load(record, start_us)
-        self.timeline.set_film(record)
+        index = reads.frame_index(self.lib, record) if record is not None and record.has_video else None
+        self.player.load(record, start_us, index)
+        self.timeline.set_film(record, index)
         self.timeline.set_playhead(start_us)
+        if record is not None and record.has_video and index is None and not record.missing:
+            self._read_frame_index(record)
         self.actions_by_name["relink"].setEnabled(bool(record and record.missing))
+
+    def _read_frame_index(self, record) -> None:
+        """A film imported before frame indexes were kept (or still importing): its index is
+        read on a worker and settles the player and the timeline when it comes."""
+        lib = self.lib
+
+        def arrived(index) -> None:
+            if index is not None:
+                self.player.set_index(record.id, index)
+                self.timeline.set_index(record.id, index)
+
+        self.runner.start(lambda _progress, _cancel: reads.frame_index(lib, record, build=True),
+                          on_success=arrived, on_failure=lambda _exc: None)
 
     def play_clip(self, clip_id: int) -> None:
         clip = self.runner.run(lambda lib: reads.clip(lib, clip_id))
