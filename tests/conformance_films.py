@@ -46,6 +46,7 @@ class FilmSpec:
     mirror: bool = False
     sar: Fraction | None = None
     audio_delay: float = 0.0  # sound starts this long after the picture
+    video_delay_frames: int = 0  # the picture starts this many frames after the sound (an MP4's edit list)
     zero_delay: bool = False  # MPEG program stream: no mux preload (picture and sound from 0, as GRID's)
     times: list[float] = field(default_factory=list)  # filled in: each frame's film time (s)
 
@@ -62,7 +63,7 @@ def beep_tone(first_sample: int, count: int) -> np.ndarray:
 def frame_times(spec: FilmSpec) -> list[float]:
     count = int(spec.seconds * spec.fps)
     if not spec.vfr:
-        return [float(i / spec.fps) for i in range(count)]
+        return [float((i + spec.video_delay_frames) / spec.fps) for i in range(count - spec.video_delay_frames)]
     # A phone's variable rate: mostly 30 fps, with every fifth gap twice as long.
     t, out = 0.0, []
     while t < spec.seconds - 1e-9:
@@ -106,7 +107,7 @@ def make_film(folder: Path, spec: FilmSpec) -> Path:
             if spec.vfr:
                 frame.pts, frame.time_base = round(t * 90000), Fraction(1, 90000)
             else:
-                frame.pts, frame.time_base = i, 1 / spec.fps
+                frame.pts, frame.time_base = i + spec.video_delay_frames, 1 / spec.fps
             for packet in video.encode(frame):
                 out.mux(packet)
         if video is not None:
