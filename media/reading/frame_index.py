@@ -76,8 +76,10 @@ class FrameIndex:
     @classmethod
     def grid(cls, fps: Fraction, duration_us: int) -> "FrameIndex":
         """A stand-in on the nominal grid, for a film whose own index is not read yet."""
+        fps = Fraction(fps)
         count = max(1, math.ceil(Fraction(duration_us) * fps / US))
-        starts = [math.ceil(Fraction(i) * US / fps) for i in range(count)]
+        i = np.arange(count, dtype=np.int64)
+        starts = -((-i * (US * fps.denominator)) // fps.numerator)  # ceil(i / fps), exact, for hours of frames
         return cls(starts, duration_us)
 
     # -- the rule -------------------------------------------------------------------------
