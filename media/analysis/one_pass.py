@@ -93,7 +93,12 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
                     for frame in _decode(video.codec_context, packet):
                         _offer(strip, frame, video.time_base)
                 else:
-                    for frame in _decode(audio.codec_context, packet):
+                    try:
+                        frames = audio.codec_context.decode(packet)
+                    except (av.error.FFmpegError, ValueError):
+                        heard.failed(packet)  # a damaged packet: the rest of the film still counts
+                        frames = []
+                    for frame in frames:
                         peaks.add(frame)
                         heard.add(frame, audio.time_base)
             if strip is not None:
@@ -108,43 +113,50 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
 
 
 class SoundHeard:
-    """Where the decoded sound really is (stream seconds), beside where its packets say it is:
-    a damaged recording's packets that do not decode leave holes, or end the sound early."""
-
-    GAP = Fraction(1, 20)  # holes shorter than this are a decoder's rounding, not damage
-    SHORT = Fraction(1, 1000)  # the sound ends this much before its packets: its last ones do not decode
+    """Which of the sound's packets did not decode (stream seconds), and where the decoded
+    sound ends: a damaged recording's bad packets leave holes, or end the sound early. (A
+    decoder that trims encoder padding at the end, as MP3 and Opus do, fails no packet.)"""
 
     def __init__(self) -> None:
-        self.end: Fraction | None = None
-        self.holes: list[tuple[Fraction, Fraction]] = []
+        self.end: Fraction | None = None  # the end of the last decoded sound
+        self.bad: list[tuple[Fraction, Fraction]] = []  # packets that did not decode, merged when touching
 
     def add(self, frame, time_base) -> None:
         base = frame.time_base or time_base
         if frame.pts is None or base is None or not frame.sample_rate:
             return
-        start = Fraction(frame.pts) * Fraction(base)
-        if self.end is not None and start - self.end > self.GAP:
-            self.holes.append((self.end, start))
-        end = start + Fraction(frame.samples, frame.sample_rate)
+        end = Fraction(frame.pts) * Fraction(base) + Fraction(frame.samples, frame.sample_rate)
         self.end = end if self.end is None else max(self.end, end)
+
+    def failed(self, packet) -> None:
+        if packet.pts is None or packet.time_base is None:
+            return
+        begin = Fraction(packet.pts) * Fraction(packet.time_base)
+        end = begin + Fraction(packet.duration or 0) * Fraction(packet.time_base)
+        if self.bad and begin <= self.bad[-1][1] + Fraction(1, 100):
+            self.bad[-1] = (self.bad[-1][0], max(end, self.bad[-1][1]))
+        else:
+            self.bad.append((begin, end))
 
 
 def _damaged_sound(facts: MediaInfo, timing: FilmTiming) -> None:
-    """Say what of the sound is damaged; where its end does not decode, the sound ends where
-    decoding stops (``sound_end_us``: the export treats the rest as sound the film lacks, as
-    for a film whose sound stops before its picture). Holes inside are played as silence by
-    every decoder (they keep time by the timestamps) and are said too."""
+    """Say what of the sound is damaged. Bad packets after the last sound that decodes: the
+    sound ends there (``sound_end_us``: the export treats the rest as sound the film lacks, as
+    for a film whose sound stops before its picture). Bad packets inside: said; every decoder
+    plays them as silence, in time (it keeps time by the timestamps)."""
     from media.timecode import format_short
 
-    heard, packets = timing.heard, timing.audio
+    heard = timing.heard
     zero = Fraction(facts.start_us, US)
-    for begin, end in heard.holes[:3]:
-        facts.warnings.append(f"its sound is damaged from {format_short(round((begin - zero) * US))} to "
-                              f"{format_short(round((end - zero) * US))} and cannot be decoded: silence there")
-    if heard.end is None:
-        return
-    if packets.end is not None and packets.end - heard.end > SoundHeard.SHORT:
-        facts.sound_end_us = max(round((heard.end - zero) * US), 0)
+    film = lambda t: max(round((t - zero) * US), 0)  # noqa: E731
+    inside = [(b, e) for b, e in heard.bad if heard.end is not None and b < heard.end]
+    for begin, end in inside[:3]:
+        facts.warnings.append(f"its sound is damaged from {format_short(film(begin))} to {format_short(film(end))} "
+                              "and cannot be decoded: silence there")
+    if len(inside) > 3:
+        facts.warnings.append(f"its sound is damaged in {len(inside) - 3} more places: silence there")
+    if heard.bad and (heard.end is None or heard.bad[-1][1] > heard.end):
+        facts.sound_end_us = film(heard.end) if heard.end is not None else 0
         facts.warnings.append(f"its sound is damaged from {format_short(facts.sound_end_us)} to the end and "
                               "cannot be decoded: the sound stops there")
 

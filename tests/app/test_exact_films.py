@@ -114,7 +114,7 @@ def test_a_damaged_transport_stream_is_imported_with_what_export_can_use_and_say
     """Its sound's last packets do not decode: the import says from where, and the film's sound
     ends there, so every export of it works (silence where the film has no sound, as for a
     film whose sound stops early). A hole inside is said, and played as silence in time."""
-    from tests.media.test_conformance import _audio, _beeps
+    from tests.media.test_conformance import _audio, _beeps, read_back, source_frames
 
     spec = FilmSpec("ts", ".ts", Fraction(25), seconds=4)
     path = _damage_sound(make_film(tmp_path, spec), tmp_path / f"damaged-{where}.ts", where)
@@ -128,7 +128,8 @@ def test_a_damaged_transport_stream_is_imported_with_what_export_can_use_and_say
         assert sound_end is not None and 3_000_000 < sound_end < duration
     else:
         assert sound_end is None and any("silence there" in w for w in result.warnings)
-    clip_id = clips.add(lib, result.film_id, 500_000, duration - 100_000)  # over the damage
+    title = f"over the damage {where}"
+    clip_id = clips.add(lib, result.film_id, 500_000, duration - 100_000, title=title)
     reel_id = reels.create(lib, f"Damaged {where}", [str(clip_id)])
     reels.update(lib, reel_id, cards=False, captions=False)
     out = export.export_reel(lib, reel_id, tmp_path / f"reel-{where}.mp4")  # used to fail: "sound ended early"
@@ -139,6 +140,10 @@ def test_a_damaged_transport_stream_is_imported_with_what_export_can_use_and_say
         assert any(abs(o - due) <= 1 / 25 for o in onsets), (second, onsets[:8])
     if where == "tail":
         assert np.abs(sound[int((sound_end / 1e6 - 0.5 + 0.05) * 48000):]).max() < 1e-3  # silence after it
+    otio_clips, edl_clips = read_back(lib, tmp_path, reel_id, Fraction(25))  # its OTIO and EDL read back
+    first = int((0.5 - 1024 / 48000) * 25)  # the frame on screen at 0.5 s: the picture starts at the AAC's delay
+    assert source_frames(otio_clips[title]) == source_frames(edl_clips[title])
+    assert source_frames(otio_clips[title])[0] == first
 
 
 def test_the_cli_says_what_is_damaged_at_import(tmp_path, cli):

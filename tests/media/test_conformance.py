@@ -263,6 +263,25 @@ def own_frames(times: list[float], start_us: int, end_us: int) -> tuple[int, int
     return first, last - first + 1
 
 
+def read_back(lib, folder, reel_id, fps):
+    """The reel exported as OTIO and EDL and read by OpenTimelineIO's own readers (the EDL by
+    ``cmx_3600`` at the reel's rate: an event whose source and record lengths differ is an
+    EDLParseError): the picture clips of each, by title."""
+    import opentimelineio as otio
+
+    otio_path = export.export_reel(lib, reel_id, folder / f"reel{reel_id}.otio")
+    edl_path = export.export_reel(lib, reel_id, folder / f"reel{reel_id}.edl")
+    timeline = otio.adapters.read_from_file(str(otio_path))
+    edl = otio.adapters.read_from_file(str(edl_path), adapter_name="cmx_3600", rate=float(fps))
+    tracks = list(edl.tracks)
+    return ({c.name: c for c in timeline.tracks[0].find_clips()},
+            {c.name: c for t in tracks if t.kind == otio.schema.TrackKind.Video for c in t.find_clips()})
+
+
+def source_frames(clip) -> tuple[int, int]:
+    return round(clip.source_range.start_time.value), round(clip.source_range.duration.value)
+
+
 def _check_interchange(lib, folder, made, reel_id, plan, specs, segments):
     """The reel as OTIO and EDL, read back by OpenTimelineIO's own readers: every clip is its
     own frames (OTIO at its film's rate, with the film's true frame count as available range;

@@ -25,6 +25,7 @@ from media.export.segments import fit
 from media.reading.frames import FrameReader
 from media.reading.probe import probe
 from tests.conformance_films import make_interlaced
+from tests.media.test_conformance import own_frames, read_back, source_frames
 from tests.media_factory import read_index
 
 W, H = 1280, 720
@@ -150,6 +151,14 @@ def test_reel_of_an_interlaced_film_combs_no_more_than_bwdif(films, name, rate, 
     print(f"combing {name} at {rate} fps: reel {ours:.3f}, bwdif {bwdif:.3f} ({ours / bwdif:.2f}x), woven {raw:.3f}")
     assert ours <= WITHIN * bwdif, (ours, bwdif)
     assert raw >= 3 * bwdif, (raw, bwdif)  # the measure tells woven frames apart
+    # OTIO and EDL, read back by OpenTimelineIO: the clip's own frames, by the decoded frames' times.
+    with av.open(str(made[name])) as c:
+        times = sorted(float(f.pts * f.time_base) - film.start_us / 1e6 for f in c.decode(video=0))
+    own = own_frames(times, item.start_us, item.end_us)
+    otio_clips, edl_clips = read_back(lib, folder, reel, plan.settings.fps)
+    assert source_frames(otio_clips[f"{name} clip"]) == own
+    if item.frame_for_frame(plan.settings.fps):  # the 25 fps reels: the EDL names its frames exactly
+        assert source_frames(edl_clips[f"{name} clip"]) == own
 
 
 def test_stills_and_thumbnails_of_an_interlaced_film_do_not_comb(films):
