@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -31,11 +32,18 @@ def check_range(film, start_us: int, end_us: int) -> None:
 def snap(lib: Library, film, start_us: int, end_us: int) -> tuple[int, int]:
     """In and out points moved onto the film's own frames (``FrameIndex.snap``: the in point at
     the start of the frame on screen there, the out point at the start of the frame on screen
-    there), which is where the player shows them and every export cuts. Films without picture,
-    or whose file is away and never indexed, keep the times as given."""
+    there), which is where the player shows them and every export cuts. The film's kept frame
+    index answers at once; a film without one (still importing, or imported before indexes were
+    kept) has its frames read near the two points only. Films without picture, or whose file is
+    away and never indexed, keep the times as given."""
     if not film.has_video or start_us < 0 or end_us <= start_us:
         return start_us, end_us
-    index = frame_indexes.frame_index(lib, film)
+    index = frame_indexes.frame_index(lib, film, build=False)
+    if index is None:  # not kept yet (importing, or an older film): its frames near the two points
+        from media.reading.frame_index import read_near
+
+        path = lib.film_path(film) if isinstance(film, Film) else Path(film.path)
+        index = read_near(path, film.start_us, [start_us, end_us]) if path.is_file() else None
     if index is None:
         return start_us, end_us
     start, end = index.snap(start_us, end_us)

@@ -14,14 +14,14 @@ from collections import OrderedDict
 from pathlib import Path
 
 from app.library import Library
-from media.reading.frame_index import INDEX_FILE, FrameIndex, read_index
 
+INDEX_FILE = "frames.idx"  # as media.reading.frame_index (imported when needed: numpy stays out of an export's process)
 KEEP = 16  # indexes kept in memory (a 3-hour film's is ~2.6 MB)
-_memo: OrderedDict[tuple[str, str, int], FrameIndex] = OrderedDict()
+_memo: OrderedDict = OrderedDict()  # (library, sha256, start_us) -> FrameIndex
 _lock = threading.Lock()
 
 
-def frame_index(lib: Library, film, build: bool = True) -> FrameIndex | None:
+def frame_index(lib: Library, film, build: bool = True):
     """The frame index of ``film`` (a ``Film`` or a ``FilmRecord``); None for a film without
     picture, or whose file cannot be read. ``build`` False: only what is already kept (no
     reading of the film: for the GUI thread)."""
@@ -32,6 +32,8 @@ def frame_index(lib: Library, film, build: bool = True) -> FrameIndex | None:
         if key in _memo:
             _memo.move_to_end(key)
             return _memo[key]
+    from media.reading.frame_index import FrameIndex, read_index
+
     kept = lib.cache_dir(film.sha256) / INDEX_FILE
     index = FrameIndex.load(kept, film.start_us)
     if index is None:

@@ -210,3 +210,70 @@ def read_index(path: Path, film_start_us: int, cancel=None) -> FrameIndex | None
         return None
     rate_and_vfr(timing)  # sets the end of a last packet that carries no duration
     return FrameIndex.from_timing(timing, film_start_us)
+
+
+BACKOFFS_US = (1_000_000, 4_000_000, 15_000_000, None)  # None: from the start
+LOOK_AHEAD_US = 1_000_000  # pictures come in decoding order: read this far past a time
+
+
+def read_near(path: Path, film_start_us: int, times_us: list[int]) -> FrameIndex | None:
+    """The film's frames around ``times_us`` only (a clip's in and out), read from its packets
+    with the film opened once: for snapping a clip on a film whose whole index is not kept yet
+    (still importing, or imported before indexes were kept) without reading hours of packets.
+    Its frame numbers are not the film's (use it for times: ``snap``), and where nothing was
+    read past the last time, the picture is taken to go on."""
+    import av
+    import av.error
+
+    starts: set[int] = set()
+    ended = None
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            streams = [s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)]
+            if not streams:
+                return None
+            stream = max(streams, key=lambda s: s.frames or 0)
+            for t in sorted(times_us):
+                found, end = _around(path, container, stream, film_start_us, t)
+                starts.update(found)
+                ended = end if end is not None else ended
+    except (av.error.FFmpegError, OSError):
+        return None
+    if not starts:
+        return None
+    ordered = sorted(starts)
+    return FrameIndex(ordered, ended if ended is not None else max(times_us) + 3600 * US)
+
+
+def _around(path, container, stream, film_start_us: int, t_us: int) -> tuple[list[int], int | None]:
+    """Frame starts (film time) from a keyframe at or before ``t_us`` to a little past it, and
+    the picture's end if the film ended meanwhile. Formats without an index (MPEG program
+    streams) may seek late: back off further, and read from the start if need be (opened
+    afresh: a seek to 0 there may skip the first packet)."""
+    import av
+
+    for backoff in BACKOFFS_US:
+        if backoff is None or t_us - backoff <= 0:
+            with av.open(str(path), metadata_errors="ignore") as fresh:
+                return _read(fresh, fresh.streams[stream.index], film_start_us, t_us)
+        container.seek(t_us - backoff + film_start_us, backward=True, any_frame=False)
+        found, end = _read(container, stream, film_start_us, t_us)
+        if found and min(found) <= t_us:
+            return found, end
+    return [], None
+
+
+def _read(container, stream, film_start_us: int, t_us: int) -> tuple[list[int], int | None]:
+    found, last_end = [], None
+    for packet in container.demux(stream):
+        if packet.pts is None or not packet.size or packet.is_discard:
+            if packet.size == 0 and packet.pts is None:  # the end of the film
+                return found, last_end
+            continue
+        start = stream_us(packet.pts, packet.time_base) - film_start_us
+        found.append(start)
+        if packet.duration:
+            last_end = max(last_end or 0, stream_us(packet.pts + packet.duration, packet.time_base) - film_start_us)
+        if start > t_us + LOOK_AHEAD_US:
+            return found, None
+    return found, last_end

@@ -51,11 +51,17 @@ def test_lengths_leave_out_the_sound_encoders_priming(tmp_path):
     assert 2_000_000 <= probe(webm).duration_us <= 2_001_000  # was 2.008 s (the last Opus packet: 1 ms ticks)
 
 
-def test_the_first_frame_of_a_grid_mpeg1_film_is_an_in_point(lib):
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_first_frame_of_a_grid_mpeg1_film_is_an_in_point(lib, kept):
     """GRID's MPEG-1 program stream: the first packet read after a seek to 0 has pts 3600, so
-    reading near the in point took frame 1 (40,000 µs) for 0; the film's frame index has it."""
+    reading near the in point took frame 1 (40,000 µs) for 0; the film's frame index has it,
+    and a film without a kept index (imported before) is read from its start there."""
     film_id = importing.import_file(lib, sample("people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg"),
                                     link=True).film_id
+    if not kept:
+        with lib.read() as s:
+            (lib.cache_dir(s.get(Film, film_id).sha256) / frame_indexes.INDEX_FILE).unlink()
+        frame_indexes._memo.clear()
     clip_id = clips.add(lib, film_id, 0, 1_000_000)
     with lib.read() as s:
         assert (s.get(Clip, clip_id).start_us, s.get(Clip, clip_id).end_us) == (0, 1_000_000)
