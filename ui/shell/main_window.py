@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         background.progress.connect(self.library_panel.model.set_import_progress)
         background.arrived.connect(self.library_panel.model.refresh_picture)
         background.arrived.connect(self.timeline.media_arrived)
+        background.film_done.connect(self._imported)
         self.reel_builder.preview_requested.connect(self.reel_preview.start)
         self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
         self.prototypes_panel.clip_activated.connect(self.play_clip)
@@ -249,9 +250,21 @@ class MainWindow(QMainWindow):
         self.player.load(record, start_us, index)
         self.timeline.set_film(record, index)
         self.timeline.set_playhead(start_us)
-        if record is not None and record.has_video and index is None and not record.missing:
+        # Not kept yet: an older film's is read on a worker; a film still importing gets its own
+        # when its import completes (its pass over the packets writes it: ``_imported``).
+        if record is not None and record.has_video and index is None and not record.missing and not record.importing:
             self._read_frame_index(record)
         self.actions_by_name["relink"].setEnabled(bool(record and record.missing))
+
+    def _imported(self, film_id: int) -> None:
+        """A film completed importing: if it is open, its frame index is now kept."""
+        if self.current_film_id() != film_id:
+            return
+        record = reads.film_or_none(self.lib, film_id)
+        index = reads.frame_index(self.lib, record) if record is not None and record.has_video else None
+        if index is not None:
+            self.player.set_index(film_id, index)
+            self.timeline.set_index(film_id, index)
 
     def _read_frame_index(self, record) -> None:
         """A film imported before frame indexes were kept (or still importing): its index is
