@@ -159,6 +159,12 @@ class Player(QObject):
 
     def _on_frame(self, start_us: int) -> None:
         if start_us is not None and start_us >= 0:
+            if self._qt_drives and self.film is not None and self.film.has_video:
+                # Qt rounds a frame's time down to the microsecond, the frame index up (a 30 fps
+                # frame at 33,333.3 µs: Qt 33,333, the index 33,334): the same frame either way.
+                nearest = self.index.start(self.index.at(start_us + 1))
+                if 0 < nearest - start_us <= 1:
+                    start_us = nearest
             self._position_us = start_us
             self.position_changed.emit(start_us)
 
