@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from app.films import frame_indexes
 from media import timecode
-from media.timecode import US
 from media.errors import BadInput
 from app.library import Library
 from app.models import Clip, ClipTag, Film, Tag
