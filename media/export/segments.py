@@ -159,8 +159,15 @@ class Segment:
             # frames, else one a frame (media.reading.interlace says why).
             fields = f"{interlace.ffmpeg_filter(item.field_order, interlace.field_rate(item.fps, fps))}," \
                 if item.field_order else ""
-            video = (f"[0:v]{fields}trim=start={float(Fraction(origin, US) - tol):.6f},setpts=PTS-{_sec(origin)}/TB,"
-                     f"fps={fps}:start_time=0:round=up,tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
+            # A clip the reel shows frame for frame (its film at the reel's rate) takes its own
+            # frames one after another: a WebM's millisecond times (3.033, 3.067, 3.100 s) put
+            # by time on a 30 fps grid would show frame 91 twice and never frame 93.
+            if item.frame_for_frame(fps):
+                timing = f"setpts=N/({fps}*TB)"
+            else:
+                timing = f"setpts=PTS-{_sec(origin)}/TB,fps={fps}:start_time=0:round=up"
+            video = (f"[0:v]{fields}trim=start={float(Fraction(origin, US) - tol):.6f},{timing},"
+                     f"tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
                      f"trim=end_frame={self.frames},{turn + ',' if turn else ''}{fit(self.plan, item)},format=yuv420p")
         else:  # sound only: black picture under it
             inputs = ["-f", "lavfi", "-i", f"color=c=black:s={self.plan.width}x{s.height}:r={fps}"]

@@ -228,6 +228,8 @@ def _check_reel(lib, folder, made, reel_id, cases, expect_fps, cards):
             assert abs(index - due) <= 1, f"{spec.name}: reel frame {k} shows {index}, due {due}"
             assert abs(green - (index * 7) % 256) <= 16, f"{spec.name}: frame {k} is not source frame {index}"
         assert got == sorted(got)
+        if item.frame_for_frame(plan.settings.fps):  # its own frames one for one, as its EDL says
+            assert got == list(range(shown, shown + count)), f"{spec.name}: reel shows {got}"
         rows.append((spec, item, first, count, times))
     with pytest.raises(StopIteration):
         next(frames)  # exactly the reel's length
