@@ -97,6 +97,17 @@ def field_rate(film_fps: Fraction | None, reel_fps: Fraction) -> bool:
     return bool(film_fps) and reel_fps > film_fps * Fraction(101, 100)
 
 
+def describe(order: str, film_fps: Fraction | None, reel_fps: Fraction) -> str:
+    """What the export does with an interlaced film, and why, in words for the facilitator."""
+    first = {"tff": "top", "bff": "bottom"}.get(order, order)
+    rate = lambda r: f"{float(r):g}"  # noqa: E731
+    if field_rate(film_fps, reel_fps):
+        return (f"interlaced ({first} field first): deinterlaced to a picture per field, {rate(2 * film_fps)} a "
+                f"second, because the reel's {rate(reel_fps)} fps has room for every moment filmed")
+    return (f"interlaced ({first} field first): deinterlaced to a picture per frame, {rate(film_fps)} a second, "
+            f"because the reel's {rate(reel_fps)} fps shows no more pictures a second than the film has frames")
+
+
 def ffmpeg_filter(order: str, per_field: bool = False) -> str:
     """The filter that deinterlaces (ffmpeg's ``bwdif``) a film of field order ``order``."""
     mode = "send_field" if per_field else "send_frame"

@@ -158,3 +158,25 @@ def test_the_cli_says_what_is_damaged_at_import(tmp_path, cli):
     code, _out, err = cli("import", str(path), "--link")
     assert code == 0
     assert "note: damaged.ts: its sound is damaged from" in err
+
+
+def test_the_cli_says_how_an_interlaced_film_was_deinterlaced_and_why(tmp_path, cli):
+    """A reel with more pictures a second than the film has frames gets a picture per field;
+    at the film's rate, a picture per frame: the export says which and why (issue 24, 2)."""
+    import json
+
+    from tests.conformance_films import make_interlaced
+
+    path = make_interlaced(tmp_path, "camcorder", "bff", ".mp4", seconds=2)
+    assert cli("import", str(path), "--link")[0] == 0
+    assert cli("clip", "add", "camcorder", "--start", "0.4", "--end", "1.2", "--title", "moving")[0] == 0
+    assert cli("reel", "create", "Fields", "--clip", "moving")[0] == 0
+    for rate, how, why in (("50", "per field", "has room for every moment filmed"),
+                           ("25", "per frame", "shows no more pictures a second than the film has frames")):
+        out = tmp_path / f"fields-{rate}.mp4"
+        code, _out, err = cli("reel", "export", "Fields", str(out), "--rate", rate, "--no-cards", "--no-captions")
+        assert code == 0, err
+        assert (f"note: film 'camcorder' is interlaced (bottom field first): deinterlaced to a picture {how}"
+                in err and why in err), err
+        manifest = json.loads(out.with_name(out.stem + ".manifest.json").read_text())
+        assert manifest["items"][0]["deinterlaced"] == how

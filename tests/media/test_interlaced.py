@@ -11,7 +11,9 @@ picture. The reference is ffmpeg's own ``bwdif`` run on the same frames (and the
 
 from __future__ import annotations
 
+import json
 import subprocess
+
 import av
 import cv2
 import numpy as np
@@ -126,11 +128,16 @@ def test_reel_of_an_interlaced_film_combs_no_more_than_bwdif(films, name, rate, 
     clip = clips.add(lib, ids[name], 800_000, 2_000_000, title=f"{name} clip")
     reel = reels.create(lib, f"Interlaced {name}", [str(clip)])
     reels.update(lib, reel, cards=False, captions=False, fps=rate)
-    out = export.export_reel(lib, reel, folder / f"reel-{name}.mp4")
+    told = []
+    out = export.export_reel(lib, reel, folder / f"reel-{name}.mp4", told=told)
     with lib.read() as s:
         plan = reel_plan.build(lib, s, reel)
     item = plan.items[0]
     assert item.field_order == film.field_order
+    # The export says which (a picture per field or per frame) and why, and its manifest keeps it.
+    how = "per field" if per_field else "per frame"
+    assert len(told) == 1 and f"film {film.title!r} is interlaced" in told[0] and f"a picture {how}" in told[0], told
+    assert json.loads(export.manifest_path(out).read_text())["items"][0]["deinterlaced"] == how
     reference = _reference(made[name], film.field_order, per_field, plan, item)
     woven = _reference(made[name], "", False, plan, item)  # shown as it is stored
     with av.open(str(out)) as c:
