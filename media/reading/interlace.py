@@ -97,14 +97,19 @@ def field_rate(film_fps: Fraction | None, reel_fps: Fraction) -> bool:
     return bool(film_fps) and reel_fps > film_fps * Fraction(101, 100)
 
 
+def said(order: str) -> str:
+    """The field order in words: "interlaced (top field first)"; "" for progressive."""
+    first = {"tff": "top", "bff": "bottom"}.get(order)
+    return f"interlaced ({first} field first)" if first else ""
+
+
 def describe(order: str, film_fps: Fraction | None, reel_fps: Fraction) -> str:
     """What the export does with an interlaced film, and why, in words for the facilitator."""
-    first = {"tff": "top", "bff": "bottom"}.get(order, order)
     rate = lambda r: f"{float(r):g}"  # noqa: E731
     if field_rate(film_fps, reel_fps):
-        return (f"interlaced ({first} field first): deinterlaced to a picture per field, {rate(2 * film_fps)} a "
+        return (f"{said(order)}: deinterlaced to a picture per field, {rate(2 * film_fps)} a "
                 f"second, because the reel's {rate(reel_fps)} fps has room for every moment filmed")
-    return (f"interlaced ({first} field first): deinterlaced to a picture per frame, {rate(film_fps)} a second, "
+    return (f"{said(order)}: deinterlaced to a picture per frame, {rate(film_fps)} a second, "
             f"because the reel's {rate(reel_fps)} fps shows no more pictures a second than the film has frames")
 
 

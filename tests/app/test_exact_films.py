@@ -168,7 +168,8 @@ def test_the_cli_says_how_an_interlaced_film_was_deinterlaced_and_why(tmp_path, 
     from tests.conformance_films import make_interlaced
 
     path = make_interlaced(tmp_path, "camcorder", "bff", ".mp4", seconds=2)
-    assert cli("import", str(path), "--link")[0] == 0
+    code, out, _err = cli("import", str(path), "--link")
+    assert code == 0 and "25 fps interlaced (bottom field first)" in out, out
     assert cli("clip", "add", "camcorder", "--start", "0.4", "--end", "1.2", "--title", "moving")[0] == 0
     assert cli("reel", "create", "Fields", "--clip", "moving")[0] == 0
     for rate, how, why in (("50", "per field", "has room for every moment filmed"),
