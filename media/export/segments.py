@@ -165,7 +165,11 @@ class Segment:
             if item.frame_for_frame(fps):
                 timing = f"setpts=N/({fps}*TB)"
             else:
-                timing = f"setpts=PTS-{_sec(origin)}/TB,fps={fps}:start_time=0:round=up"
+                # Rounded, not cut toward zero as setpts does: in a stream ticking once a frame
+                # (an AVI at 23.976) the in point's frame is 0.00001 ticks before the in point
+                # (its start rounded up to the microsecond), the next one 0.99999 after, and
+                # cut both landed on 0: the reel began a frame late.
+                timing = f"setpts=round(PTS-{_sec(origin)}/TB),fps={fps}:start_time=0:round=up"
             video = (f"[0:v]{fields}trim=start={float(Fraction(origin, US) - tol):.6f},{timing},"
                      f"tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
                      f"trim=end_frame={self.frames},{turn + ',' if turn else ''}{fit(self.plan, item)},format=yuv420p")

@@ -18,7 +18,8 @@ Cases (film -> what it covers):
         WebM (millisecond times: the issue's 3.05-4.05 s, frames 91-120), MKV, MPEG-TS whose
         first picture is at 21 ms (clip from 0), MP4 whose sound starts 0.1 s before the
         picture (clip from 0), MPEG-2 program stream, MPEG-1 program stream from 0, VFR phone
-    mixed-rates reel, 25 fps: 25, 29.97, 23.976 and 59.94 clips (each starts on its in point)
+    mixed-rates reel, 25 fps: 25, 29.97, 23.976 and 59.94 clips, and a 23.976 AVI (each starts
+        on its in point)
 
 Every reel is also exported as OTIO and EDL and read back by OpenTimelineIO's own readers
 (cmx_3600 for the EDL): each clip's source range is its own frames (the index of its first
@@ -92,6 +93,9 @@ MIXED_REEL = [  # a 25 fps reel: every clip's first reel frame is its in point's
     (RATES_REEL[0][0], 0.9, 1.8),  # 23.976 MP4
     (RATES_REEL[6][0], 0.72, 1.5),  # 59.94 MKV
     (FilmSpec("m5994", ".mp4", F(60000, 1001)), 0.71, 1.4),  # 59.94 MP4
+    # An AVI ticks once a frame: frame 34 starts at 1.4180833 s, 1,418,084 µs rounded up; the
+    # reel began on frame 35 (the offset cut toward zero put both frames on the reel's 0).
+    (FilmSpec("avi23976", ".avi", F(24000, 1001)), 1.42, 2.2),
 ]
 
 
