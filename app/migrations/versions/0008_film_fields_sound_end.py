@@ -2,7 +2,7 @@
 films.sound_end_us (where a damaged film's sound really stops, if before its last sound packet)
 
 Revision ID: 0008_film_fields_sound_end
-Revises: 0007_person_faces
+Revises: 0008_showings_and_reel_cards
 Create Date: 2026-12-07
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_film_fields_sound_end'
-down_revision = '0007_person_faces'
+down_revision = '0008_showings_and_reel_cards'
 branch_labels = None
 depends_on = None
 
