@@ -97,10 +97,16 @@ class Film(Base):
     fps_den: Mapped[int | None] = mapped_column(Integer)
     frame_count: Mapped[int | None] = mapped_column(Integer)
     vfr: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Interlaced pictures: "tff" or "bff" (which field comes first); "" progressive. Every
+    # reader of its frames deinterlaces (media.reading.interlace).
+    field_order: Mapped[str] = mapped_column(String(3), default="", server_default="")
     has_audio: Mapped[bool] = mapped_column(Boolean)
     audio_codec: Mapped[str] = mapped_column(String(50), default="")
     audio_rate: Mapped[int | None] = mapped_column(Integer)
     audio_channels: Mapped[int | None] = mapped_column(Integer)
+    # Film time where the sound really stops when its last packets do not decode (a damaged
+    # recording, found at import); None: the sound lasts as long as its packets.
+    sound_end_us: Mapped[int | None] = mapped_column(BigInteger)
     missing: Mapped[bool] = mapped_column(Boolean, default=False)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC

@@ -41,6 +41,14 @@ def film(lib, film_id: int) -> FilmRecord:
     return found
 
 
+def frame_index(lib, film: FilmRecord, build: bool = False):
+    """The film's own frame index (``app.films.frame_indexes``): ``build`` False only what is
+    already kept (quick: for the GUI thread), True reads the film once if need be (a worker)."""
+    from app.films import frame_indexes
+
+    return frame_indexes.frame_index(lib, film, build=build)
+
+
 def clip_ids(lib, filt: ClipFilter | None = None) -> list[int]:
     with lib.read() as s:
         return queries.clip_ids(s, filt)

@@ -35,6 +35,7 @@ class FilmRecord:
     importing: bool = False  # registered, still being hashed, copied and analysed
     recorded_at: str | None = None  # ISO 8601 with the UTC offset where it was filmed (or this computer's)
     recorded_from: str | None = None  # "phone", "container" or "file" (media.reading.recorded_time)
+    interlaced: str = ""  # field order of interlaced pictures ("tff", "bff"); "" progressive
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -88,6 +89,7 @@ def film_record(film: Film, absolute_path: str) -> FilmRecord:
         importing=film.import_state is not None,
         recorded_at=_recorded_iso(film),
         recorded_from=film.recorded_source if film.recorded_at is not None else None,
+        interlaced=film.field_order or "",
     )
 
 

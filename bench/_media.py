@@ -31,3 +31,28 @@ def camera_like_film(seconds: int = 120, name: str = "film-1080p30.mp4", freq: i
     )
     tmp.rename(path)
     return path
+
+
+def long_film(hours: float, name: str | None = None) -> Path:
+    """A camera left running ``hours``: 320x180 30 fps H.264 (2 s GOP) + AAC, made as 10 minutes
+    and joined end to end by stream copy (minutes, not hours, to make). What costs a clip on
+    it is its packet index (frames and sound packets an hour), not its picture size."""
+    OUT.mkdir(exist_ok=True)
+    path = OUT / (name or f"long-{hours:g}h-180p30.mp4")
+    if path.exists():
+        return path
+    piece = OUT / "long-piece-10min.mp4"
+    if not piece.exists():
+        subprocess.run(
+            [FFMPEG, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "600",
+             "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
+             "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-ac", "2", str(piece)], check=True)
+    pieces = max(1, round(hours * 6))
+    listing = OUT / "long-pieces.txt"
+    listing.write_text("".join(f"file '{piece.name}'\n" for _ in range(pieces)))
+    tmp = path.with_suffix(".part.mp4")
+    subprocess.run([FFMPEG, "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy",
+                    str(tmp)], check=True)
+    tmp.rename(path)
+    return path

@@ -18,6 +18,11 @@ Every film of the big library has the seed film's thumbnails and waveform, as a 
 Goals (issues 3/4/12): start <= 1.5 s, filter <= 50 ms, seek <= 80 ms, stall <= 50 ms.
 
     .venv/bin/python bench/workspace_bench.py --stall-only   # just the stalls
+    .venv/bin/python bench/workspace_bench.py --long-film-hours 3 --clips 2000   # making clips on a 3-hour film
+
+With ``--long-film-hours H``: only the stall of making a clip (as Enter or a tag key does, on
+the GUI thread) on a film H hours long (320x180 30 fps + AAC, imported as a film is), open in
+the window, at five places along it; and how long each change held the library's write lock.
 """
 
 from __future__ import annotations
@@ -248,6 +253,60 @@ def other_stalls(window, lib: Library) -> dict[str, StallReport]:
     return out
 
 
+def long_film_clips(lib: Library, hours: float) -> None:
+    """Making a clip on a long film, in the real window: the GUI stall of each and how long the
+    library's write lock was held (the film read inside it before issue 24)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.clips import clips
+    from bench._media import long_film
+
+    made = time.perf_counter()
+    film = long_film(hours)
+    print(f"{hours:g}-hour film ({film.stat().st_size / 1e6:.0f} MB): made or found in {time.perf_counter() - made:.1f} s")
+    started = time.perf_counter()
+    film_id = importing.import_file(lib, film, link=True).film_id
+    print(f"imported (linked) in {time.perf_counter() - started:.1f} s")
+    held: list[float] = []
+    original = type(lib).op
+
+    from contextlib import contextmanager
+
+    @contextmanager
+    def timed_op(self, *args, **kwargs):
+        with original(self, *args, **kwargs) as session:
+            begun = time.perf_counter()  # the write lock is held from here
+            yield session
+        held.append(time.perf_counter() - begun)
+
+    window = open_window(lib)
+    window.library_panel.select_film(film_id)
+    _spin(1500)
+    window.player.pause()
+    _spin(300)
+    type(lib).op = timed_op
+    try:
+        duration = window.player.film.duration_us
+        reports, locks = [], []
+        for n in range(5):
+            at = int(duration * (n + 0.5) / 5)
+            held.clear()
+            reports.append(stall_of(lambda at=at: window.runner.run(
+                lambda l: clips.add(l, film_id, at, at + 4_000_000, title="bench clip"), say="Made a clip.")))
+            locks.append(max(held) if held else float("nan"))
+    finally:
+        type(lib).op = original
+    for n, (report, lock) in enumerate(zip(reports, locks)):
+        _print_report(f"make a clip at {(n + 0.5) / 5:.0%} of the {hours:g}-hour film (write lock held "
+                      f"{lock * 1000:.1f} ms)", report, 2)
+    walls = sorted(r.worst_wall.wall_s for r in reports)
+    cpus = sorted(r.worst_wall.cpu_s for r in reports)
+    print(f"make a clip on the {hours:g}-hour film: worst GUI stall median {walls[2] * 1000:.0f} ms wall "
+          f"(GUI thread CPU {cpus[2] * 1000:.0f} ms), write lock held median {sorted(locks)[2] * 1000:.1f} ms")
+    window.close()
+    QApplication.instance().processEvents()
+
+
 def _print_report(name: str, report: StallReport, culprits: int = 4) -> None:
     wall, cpu = report.worst_wall, report.worst_cpu
     stretch, what = report.longest_stretch_in(wall)
@@ -281,6 +340,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stall-only", action="store_true", help="measure only the GUI stalls (import, everyday actions)")
     parser.add_argument("--clips", type=int, default=20_000, help="clips in the library (default 20,000)")
+    parser.add_argument("--long-film-hours", type=float, default=0,
+                        help="only: making clips on a film this many hours long (say 3)")
     args = parser.parse_args()
     stall_only, n_clips = args.stall_only, args.clips
     with tempfile.TemporaryDirectory() as tmp:
@@ -288,6 +349,9 @@ def main() -> None:
         t = time.perf_counter()
         lib = build_library(root, n_clips=n_clips)
         print(f"built library: 500 films, {n_clips:,} clips in {time.perf_counter() - t:.1f} s")
+        if args.long_film_hours:
+            long_film_clips(lib, args.long_film_hours)
+            return lib.close()
         if stall_only:
             report_stall(lib)
             return lib.close()

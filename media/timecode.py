@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 
 from media.errors import BadInput
@@ -24,6 +25,23 @@ DROP_FRAME_RATES = {Fraction(30000, 1001): 2, Fraction(60000, 1001): 4}  # frame
 # re.ASCII: \d would also match '١٢' (Arabic-Indic digits), which int() then reads as 12.
 _CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d+):)?(\d+)(?:\.(\d{1,6}))?$", re.ASCII)
 _FRAMES = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})[:;](\d+)$", re.ASCII)
+
+
+@dataclass(frozen=True)
+class FrameRange:
+    """Frames ``[first, first + count)`` of one film, counted in the film's own frame index
+    (``media.reading.frame_index``): the one range type for a clip's frames."""
+
+    first: int
+    count: int
+
+    @property
+    def end(self) -> int:
+        """The first frame after the range."""
+        return self.first + self.count
+
+    def __contains__(self, index: int) -> bool:
+        return self.first <= index < self.end
 
 
 def fps_str(fps: Fraction | None) -> str | None:

@@ -10,6 +10,7 @@ PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider)
 PORTABLE_TESTS=(
   tests/media/test_oslayer.py tests/media/test_export.py tests/media/test_conformance.py
   tests/media/test_export_producers.py tests/media/test_export_pieces.py tests/media/test_kill_exports.py
+  tests/media/test_interlaced.py
   tests/app/test_export_replace.py tests/media/test_anonymise.py tests/app/test_chosen_faces.py
   tests/app/test_bundle.py tests/app/test_cli_bundle.py tests/app/test_bundle_limits.py tests/app/test_planted_links.py
 )

@@ -46,6 +46,8 @@ class FilmSpec:
     mirror: bool = False
     sar: Fraction | None = None
     audio_delay: float = 0.0  # sound starts this long after the picture
+    video_delay_frames: int = 0  # the picture starts this many frames after the sound (an MP4's edit list)
+    zero_delay: bool = False  # MPEG program stream: no mux preload (picture and sound from 0, as GRID's)
     times: list[float] = field(default_factory=list)  # filled in: each frame's film time (s)
 
 
@@ -61,7 +63,7 @@ def beep_tone(first_sample: int, count: int) -> np.ndarray:
 def frame_times(spec: FilmSpec) -> list[float]:
     count = int(spec.seconds * spec.fps)
     if not spec.vfr:
-        return [float(i / spec.fps) for i in range(count)]
+        return [float((i + spec.video_delay_frames) / spec.fps) for i in range(count - spec.video_delay_frames)]
     # A phone's variable rate: mostly 30 fps, with every fifth gap twice as long.
     t, out = 0.0, []
     while t < spec.seconds - 1e-9:
@@ -76,7 +78,8 @@ def make_film(folder: Path, spec: FilmSpec) -> Path:
     upright_first = spec.rotation or spec.mirror
     target = path.with_name(spec.name + ".upright.mp4") if upright_first else path
     spec.times = frame_times(spec) if spec.video else []
-    with av.open(str(target), "w", format=fmt if not upright_first else "mp4") as out:
+    options = {"preload": "0", "max_delay": "0"} if spec.zero_delay else {}
+    with av.open(str(target), "w", format=fmt if not upright_first else "mp4", options=options) as out:
         video = sound = None
         if spec.video:
             video = out.add_stream(vcodec, rate=spec.fps if not spec.vfr else 30)
@@ -104,7 +107,7 @@ def make_film(folder: Path, spec: FilmSpec) -> Path:
             if spec.vfr:
                 frame.pts, frame.time_base = round(t * 90000), Fraction(1, 90000)
             else:
-                frame.pts, frame.time_base = i, 1 / spec.fps
+                frame.pts, frame.time_base = i + spec.video_delay_frames, 1 / spec.fps
             for packet in video.encode(frame):
                 out.mux(packet)
         if video is not None:
@@ -125,4 +128,40 @@ def make_film(folder: Path, spec: FilmSpec) -> Path:
     if upright_first:
         store_oriented(target, path, spec.rotation, spec.mirror)
         target.unlink()
+    return path
+
+
+def interlaced_source(index: int, width: int, height: int) -> np.ndarray:
+    """Progressive frame ``index`` at the field rate: the bar code and a bright bar sweeping
+    across (fast motion, so two fields of one frame differ and comb when woven)."""
+    img = frame_image(index, width, height)
+    x = (index * 9) % (width - 16)
+    img[height // 3:, x:x + 16] = 235
+    return img
+
+
+def make_interlaced(folder: Path, name: str, order: str = "tff", suffix: str = ".ts", flagged: bool = True,
+                    seconds: float = 3.0, size: tuple[int, int] = (384, 288), fields_per_second: int = 50) -> Path:
+    """An interlaced H.264 film, as a broadcast camera writes it: each frame weaves two fields
+    filmed 1/50 s apart (``order``: which comes first), encoded interlaced (``-flags
+    +ilme+ildct``) with its field order flagged, or (``flagged`` False) encoded as if
+    progressive: the flags then lie and only the picture tells. Field-rate frame ``k`` of the
+    source carries bar code ``k``: the film's frame ``i`` holds fields ``2i`` (first) and ``2i+1``."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    width, height = size
+    path = folder / f"{name}{suffix}"
+    weave = "interleave_top" if order == "tff" else "interleave_bottom"
+    codec = ["-flags", "+ilme+ildct", "-x264-params", f"{order}=1:keyint=12:min-keyint=12:scenecut=0"] if flagged else \
+        ["-x264-params", "keyint=12:min-keyint=12:scenecut=0"]
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y",
+               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(fields_per_second), "-i", "-",
+               "-f", "lavfi", "-i", f"sine=f=440:beep_factor=4:sample_rate={RATE}:d={seconds}",
+               "-vf", f"tinterlace=mode={weave},setfield={order}", "-c:v", "libx264", "-preset", "ultrafast",
+               "-crf", "16", "-pix_fmt", "yuv420p", *codec, "-c:a", "aac", "-ac", "2", "-shortest", str(path)]
+    frames = int(seconds * fields_per_second)
+    data = b"".join(interlaced_source(k, width, height).tobytes() for k in range(frames))
+    subprocess.run(command, input=data, check=True)
     return path

@@ -52,6 +52,8 @@ def cmd_import(lib, args, out) -> int:
         where = f"; {result.note}" if result.note else ""
         _print_film(lib, out, result.film_id, f"  (already in the library{where})" if result.existed else "",
                     {"already_in_library": result.existed})
+        for warning in result.warnings:  # damage found and how the film is kept
+            out.note(f"{result.source.name}: {warning}")
     return status
 
 

@@ -8,6 +8,7 @@ import sys
 
 from app.texts import shown
 from media import timecode
+from media.reading import interlace
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -74,6 +75,7 @@ def film_line(f) -> str:
     size = f"{f.width}×{f.height}" if f.width else "audio only"
     rot = f" rot {f.rotation}°" if f.rotation else ""
     fps = f" {f.fps} fps{' VFR' if f.vfr else ''}" if f.fps else ""
+    fps += f" {interlace.said(f.interlaced)}" if getattr(f, "interlaced", "") else ""
     state = "  [MISSING]" if f.missing else ""
     return f"{f.id:>5}  {f.title}  {timecode.format_clock(f.duration_us)}  {size}{rot}{fps}{state}"
 

@@ -116,15 +116,16 @@ def cmd_reel_export(lib, args, out) -> int:
     from app.reels import export
 
     notes: list[str] = []
+    told: list[str] = []
     path = export.export_reel(lib, args.reel, args.out, height=args.height,
                               cards=False if args.no_cards else None, captions=False if args.no_captions else None,
                               anonymise=args.anonymise, fps=args.rate, progress=progress_on_terminal(),
                               cancel=cancel_on_interrupt(), style=args.style, cover_all=args.cover_all,
                               cover_people=args.cover, mask_voice=args.mask_voice, replace=args.replace,
-                              notes=notes, note=out.note)
-    for note in notes:  # whose faces could be told apart, and whose not yet
+                              notes=notes, note=out.note, told=told)
+    for note in notes + told:  # whose faces could be told apart, and whose not yet; interlaced films
         out.note(note)
-    data = {"reel": args.reel, "path": str(path), "faces": notes}
+    data = {"reel": args.reel, "path": str(path), "faces": notes, "deinterlaced": told}
     if path.suffix.lower() == ".mp4":
         data["manifest"] = str(export.manifest_path(path))
     out.record(data, f"exported {path}")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from media.reading import frame_times
+from app.films import frame_indexes
 from media import timecode
-from media.timecode import US
 from media.errors import BadInput
 from app.library import Library
 from app.models import Clip, ClipTag, Film, Tag
@@ -17,7 +18,7 @@ from app.codebook import codebook
 from app import lookup
 
 
-def check_range(film: Film, start_us: int, end_us: int) -> None:
+def check_range(film, start_us: int, end_us: int) -> None:
     where = f"clip {timecode.format_clock(start_us)}–{timecode.format_clock(end_us)} of {film.title!r}"
     if start_us < 0:
         raise BadInput(f"{where}: starts before the film")
@@ -29,26 +30,53 @@ def check_range(film: Film, start_us: int, end_us: int) -> None:
         raise BadInput(f"{where}: ends after the film ends ({timecode.format_clock(film.duration_us)})")
 
 
-def snap(lib: Library, film: Film, start_us: int, end_us: int) -> tuple[int, int]:
-    """In and out points moved to the start of the film's frame on screen at each time (what
-    the player shows there, and where the export will cut). Films without picture, or whose
-    file is away, keep the times as given."""
+def snap(lib: Library, film, start_us: int, end_us: int) -> tuple[int, int]:
+    """In and out points moved onto the film's own frames (``FrameIndex.snap``: the in point at
+    the start of the frame on screen there, the out point at the start of the frame on screen
+    there), which is where the player shows them and every export cuts. The film's kept frame
+    index answers at once; a film without one (still importing, or imported before indexes were
+    kept) has its frames read near the two points only. Films without picture, or whose file is
+    away and never indexed, keep the times as given."""
     if not film.has_video or start_us < 0 or end_us <= start_us:
         return start_us, end_us
-    path = lib.film_path(film)
-    if not path.is_file():
+    index = frame_indexes.frame_index(lib, film, build=False)
+    if index is None:  # not kept yet (importing, or an older film): its frames near the two points
+        from media.reading.frame_index import read_near
+
+        path = lib.film_path(film) if isinstance(film, Film) else Path(film.path)
+        index = read_near(path, film.start_us, [start_us, end_us]) if path.is_file() else None
+    if index is None:
         return start_us, end_us
-    if end_us < film.duration_us:  # one opening of the film for both points
-        start, end = frame_times.frame_starts_at(path, film.start_us, [start_us, end_us])
-    else:
-        start, end = frame_times.frame_start_at(path, film.start_us, start_us), end_us
-    # Past the last picture (a sound tail) there is no frame boundary to snap to.
-    longest = US if film.vfr or not film.fps else 2 * timecode.frame_duration_us(film.fps)
-    start = start_us if start is None or start_us - start > longest else max(start, 0)
-    end = end_us if end is None or end_us - end > longest else end
-    if end <= start:  # both inside one frame: keep that frame
-        end = end_us
-    return start, end
+    start, end = index.snap(start_us, end_us)
+    return max(start, 0), end
+
+
+@dataclass(frozen=True)
+class _FilmFacts:
+    """What snapping needs of a film, read before the write lock is taken."""
+
+    id: int
+    title: str
+    path: str
+    sha256: str
+    start_us: int
+    duration_us: int
+    has_video: bool
+
+
+def _facts(lib: Library, film_id: int) -> _FilmFacts:
+    with lib.read() as s:
+        film = lookup.by_id(s, Film, film_id)
+        return _FilmFacts(film.id, film.title, str(lib.film_path(film)), film.sha256, film.start_us,
+                          film.duration_us, film.has_video)
+
+
+def _snapped(lib: Library, film: _FilmFacts, start_us: int, end_us: int) -> tuple[int, int]:
+    """Checked and snapped, reading the film (its frame index, or its packets once) outside
+    any write transaction: the GUI thread never holds the library's write lock while a long
+    film is read."""
+    check_range(film, start_us, end_us)
+    return snap(lib, film, start_us, end_us)
 
 
 def default_title(film_title: str, start_us: int, taken=lambda title: False) -> str:
@@ -136,10 +164,10 @@ def add(
     note: str = "",
     quote: str = "",
 ) -> int:
+    start_us, end_us = _snapped(lib, _facts(lib, film_id), start_us, end_us)
     with lib.op("Add clip") as s:
         film = lookup.by_id(s, Film, film_id)
         check_range(film, start_us, end_us)
-        start_us, end_us = snap(lib, film, start_us, end_us)
         clip = Clip(film_id=film_id, start_us=start_us, end_us=end_us, title=title.strip(), note=note, quote=quote)
         s.add(clip)
         s.flush()
@@ -151,10 +179,13 @@ def add(
 
 
 def set_range(lib: Library, clip_id: int, start_us: int, end_us: int) -> None:
+    with lib.read() as s:
+        film_id = lookup.by_id(s, Clip, clip_id).film_id
+    start_us, end_us = _snapped(lib, _facts(lib, film_id), start_us, end_us)
     with lib.op("Change clip in/out") as s:
         clip = lookup.by_id(s, Clip, clip_id)
         check_range(clip.film, start_us, end_us)
-        clip.start_us, clip.end_us = snap(lib, clip.film, start_us, end_us)
+        clip.start_us, clip.end_us = start_us, end_us
 
 
 def update(lib: Library, clip_id: int, **fields) -> None:
@@ -176,13 +207,19 @@ def edit(lib: Library, clip_id: int, start_us: int | None = None, end_us: int | 
     unknown = set(fields) - {"title", "note", "quote"}
     if unknown:
         raise BadInput(f"clip fields {sorted(unknown)}: cannot be changed this way")
-    with lib.op("Edit clip") as s:
-        clip = lookup.by_id(s, Clip, clip_id)
-        if start_us is not None or end_us is not None:
+    snapped = None
+    if start_us is not None or end_us is not None:
+        with lib.read() as s:
+            clip = lookup.by_id(s, Clip, clip_id)
             start = clip.start_us if start_us is None else start_us
             end = clip.end_us if end_us is None else end_us
-            check_range(clip.film, start, end)
-            clip.start_us, clip.end_us = snap(lib, clip.film, start, end)
+            film_id = clip.film_id
+        snapped = _snapped(lib, _facts(lib, film_id), start, end)
+    with lib.op("Edit clip") as s:
+        clip = lookup.by_id(s, Clip, clip_id)
+        if snapped is not None:
+            check_range(clip.film, *snapped)
+            clip.start_us, clip.end_us = snapped
         for key, value in fields.items():
             setattr(clip, key, value.strip() if key == "title" else value)
         if "title" in fields and not clip.title:

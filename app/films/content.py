@@ -46,6 +46,8 @@ def film_facts(info: MediaInfo) -> dict:
         audio_codec=info.audio_codec,
         audio_rate=info.audio_rate,
         audio_channels=info.audio_channels,
+        field_order=info.field_order,
+        sound_end_us=info.sound_end_us,
     )
 
 

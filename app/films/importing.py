@@ -26,7 +26,7 @@ import shutil
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -61,6 +61,7 @@ class ImportResult:
     existed: bool = False  # the same content was already in the library
     error: str | None = None  # why the file was refused (None: imported)
     note: str = ""  # where a film already in the library is (it joined the event, or stayed in its own)
+    warnings: list[str] = field(default_factory=list)  # what of the film is damaged and how it is kept
 
 
 @dataclass
@@ -220,7 +221,7 @@ def import_file(
             cancel.check()
             film_id = _record(lib, staged, link, event)
         progress(1.0, "done")
-        return ImportResult(source, film_id)
+        return ImportResult(source, film_id, warnings=list(staged.info.warnings))
     finally:
         shutil.rmtree(staged.work, ignore_errors=True)
 
@@ -321,7 +322,7 @@ def complete(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     progress(1.0, "done")
-    return ImportResult(source, film_id)
+    return ImportResult(source, film_id, warnings=list(info.warnings))
 
 
 def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool) -> None:

@@ -83,10 +83,11 @@ def faces_at(lib: Library, film_ref, time_us: int) -> FramePick:
             raise BadInput(f"time {format_clock(time_us)}: film {film.title!r} is only "
                            f"{format_clock(film.duration_us)} long")
         path, start, orientation = lib.film_path(film), film.start_us, Orientation(film.rotation, bool(film.mirror))
+        fields = film.field_order or ""
         film_id, title = film.id, film.title
     from media.reading.frames import FrameReader  # here: PyAV and numpy stay out of every export's process
 
-    reader = FrameReader(path, start, orientation)
+    reader = FrameReader(path, start, orientation, fields)  # interlaced: faces found in whole pictures
     try:
         still = reader.frame_at(time_us)
     finally:

@@ -137,7 +137,8 @@ def write_html(lib: Library, b: Board, path: Path, progress=None, cancel=None, a
         passage.anonymisation = f"faces {style} in the stills of {numbered('clip', sorted(covered))}" if covered else ""
         ids = {c.film_id for g in shown.groups for c in g.clips}
         with lib.read() as s:
-            films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror)))
+            films = {f.id: (str(lib.film_path(f)), f.start_us, Orientation(f.rotation, bool(f.mirror)),
+                           f.field_order or "")
                      for f in s.query(Film).filter(Film.id.in_(ids))}
         with atomic_output(exit.out) as partial:
             write_report(shown, films, partial, progress, cancel, covered=covered,

@@ -21,6 +21,7 @@ from media.errors import BadInput
 from media.export import adapter_for
 from media.export.atomic import atomic_output
 from media.export.plan import ReelPlan
+from media.reading import interlace
 from media.jobs import CancelToken, ProgressFn, no_progress
 
 COVER_STYLES = ("blur", "pixelate")
@@ -46,6 +47,7 @@ def export_reel(
     replace: bool = False,
     notes: list | None = None,
     note: Note = no_note,
+    told: list | None = None,
 ) -> Path:
     """Export a reel. ``anonymise``: people whose consent does not reach the audience are
     shown with every face in their clips covered (``style``); ``cover_all`` covers every
@@ -57,7 +59,8 @@ def export_reel(
     shown are covered (``app.people.face_plan``); ``notes`` receives what the facilitator is told
     about it ("Jane's face is not known yet: every face in their clips will be covered").
     ``note`` hears what is worth knowing about the words but does not stop the export (a
-    first name in them)."""
+    first name in them). ``told`` receives what the video export did that is worth saying
+    (an interlaced film deinterlaced: a picture per field or per frame, and why)."""
     out = Path(out).expanduser().absolute()
     writer = adapter_for(out)
     if height is not None and height not in (720, 1080):
@@ -110,7 +113,20 @@ def export_reel(
                 shutil.rmtree(readings, ignore_errors=True)
 
     way_out(lib, exit, write)
+    if mp4 and told is not None:
+        told.extend(_deinterlaced(plan))
     return exit.out
+
+
+def _deinterlaced(plan: ReelPlan) -> list[str]:
+    """One line per interlaced film in a video export: how it was deinterlaced, and why."""
+    said, seen = [], set()
+    for item in plan.items:
+        if item.has_video and item.field_order and item.film_id not in seen:
+            seen.add(item.film_id)
+            said.append(f"film {item.film_title!r} is "
+                        f"{interlace.describe(item.field_order, item.fps, plan.settings.fps)}")
+    return said
 
 
 def _apply_anonymisation(plan: ReelPlan, result, style: str, cover_all: bool, chosen: set, mask_voice: bool) -> None:
@@ -169,6 +185,9 @@ def _manifest(plan: ReelPlan, out: Path, hashes: dict[int, str]) -> dict:
                 # True: only faces not recognised as someone who may be shown; False: every face.
                 "faces_recognised": bool(item.cover_faces and item.known_faces),
                 "voice_masked": item.mask_voice,
+                # An interlaced film: "per field" or "per frame" (media.reading.interlace); None: progressive.
+                "deinterlaced": (("per field" if interlace.field_rate(item.fps, plan.settings.fps) else "per frame")
+                                 if item.has_video and item.field_order else None),
                 "caption": item.caption,
             }
             for item in plan.items

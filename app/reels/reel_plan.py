@@ -10,6 +10,7 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.films import frame_indexes
 from app.library import Library
 from app.ways_out import consent_policy
 from app.models import Clip, ClipPrototype, ClipTag, Reel, ReelItem
@@ -130,11 +131,13 @@ def _words(session: Session, clips) -> dict[int, list]:
 def _plan_item(lib: Library, position: int, clip: Clip, people: list[Person], card_text: str = "",
                caption: str | None = None, fade: bool = False, words: list | None = None) -> PlanItem:
     film = clip.film
+    start_us, end_us, frames, film_frames = _own_frames(lib, film, clip.start_us, clip.end_us)
     tags = [(link.tag.kind, link.tag.name) for link in clip.tag_links]
     tags.sort(key=lambda t: ("challenge", "opportunity", "theme").index(t[0]))
     return PlanItem(
         position=position, clip_id=clip.id, clip_title=clip.title, film_id=film.id, film_title=film.title,
-        source=lib.film_path(film), start_us=clip.start_us, end_us=clip.end_us, fps=film.fps,
+        source=lib.film_path(film), start_us=start_us, end_us=end_us, fps=film.fps, vfr=bool(film.vfr),
+        frames=frames, film_frames=film_frames, field_order=film.field_order or "", sound_end_us=film.sound_end_us,
         has_video=film.has_video, has_audio=film.has_audio, width=film.width, height=film.height,
         rotation=film.rotation, mirror=bool(film.mirror), film_start_us=film.start_us,
         film_duration_us=film.duration_us,
@@ -145,6 +148,18 @@ def _plan_item(lib: Library, position: int, clip: Clip, people: list[Person], ca
         warning=(clip.safeguarding_note.strip() or DEFAULT_WARNING) if clip.safeguarding else "",
         speech=speech_cues(words, clip.start_us, clip.end_us) if words else [],
     )
+
+
+def _own_frames(lib: Library, film, start_us: int, end_us: int):
+    """The clip's range on its film's own frames (a clip made before in and out points were
+    snapped, or snapped by an older rule, is cut where the player shows it now), its frames,
+    and how many frames the film has."""
+    index = frame_indexes.frame_index(lib, film) if film.has_video else None
+    if index is None:
+        return start_us, end_us, None, None
+    start, end = index.snap(start_us, end_us)
+    start = max(start, 0)
+    return start, end, index.frames(start, end), index.count
 
 
 def clip_items(lib: Library, session: Session, clip_ids: list[int]) -> list[PlanItem]:

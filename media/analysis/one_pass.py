@@ -12,14 +12,18 @@ meanwhile, and imports run two films at a time.
 
 from __future__ import annotations
 
+import dataclasses
+from fractions import Fraction
 from pathlib import Path
 
 import av
 import av.error
 
 from media.jobs import CancelToken, ProgressFn, no_progress
+from media.reading import interlace
+from media.reading.frame_index import INDEX_FILE, FrameIndex
 from media.reading.packet_timing import FilmTiming, StreamTiming
-from media.reading.probe import MediaInfo, exact, open_container, pick_streams
+from media.reading.probe import MediaInfo, declared_rate, exact, open_container, pick_streams
 from media.analysis.thumbnails import StripCollector
 from media.analysis.waveform import PeakCollector
 
@@ -38,9 +42,20 @@ def analyse(
     return the film's exact facts (``info`` may come from ``probe_quick``): its length is known
     only once every packet is read, so the strip's last marks are settled after that."""
     cancel = cancel or CancelToken()
+    if info.has_video:  # interlaced? The flags, and the picture itself when they may lie
+        info = dataclasses.replace(info, field_order=interlace.detect(
+            info.path, info.field_order, info.fps, info.vfr, info.height, info.duration_us))
     timing = FilmTiming()
     strip = _one_pass(info, folder, progress, cancel, timing)
     facts = exact(info, timing, cancel)
+    facts.field_order = info.field_order
+    if facts.has_audio and timing.audio is not None and timing.heard is not None:
+        _damaged_sound(facts, timing)
+    if facts.has_video and timing.sure and timing.video is not None:
+        # Every frame's time, kept beside the pictures: the one frame rule (media.reading.frame_index).
+        index = FrameIndex.from_timing(timing.video, facts.start_us)
+        if index is not None:
+            index.save(folder / INDEX_FILE, facts.start_us)
     if strip is not None:
         strip.finish(facts.duration_us)
     progress(1.0, MESSAGE)
@@ -61,10 +76,11 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
             return None
         strip = StripCollector(info, folder) if video is not None else None
         peaks = PeakCollector(folder) if audio is not None else None
+        heard = timing.heard = SoundHeard()
         timers: dict[int, StreamTiming] = {}
         if video is not None:
             video.thread_type = "AUTO"
-            timing.video = timers[video.index] = StreamTiming(video.time_base)
+            timing.video = timers[video.index] = StreamTiming(video.time_base, declared_rate(video))
         if audio is not None:
             timing.audio = timers[audio.index] = StreamTiming(audio.time_base)
         video_index = video.index if video is not None else -1
@@ -77,8 +93,14 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
                     for frame in _decode(video.codec_context, packet):
                         _offer(strip, frame, video.time_base)
                 else:
-                    for frame in _decode(audio.codec_context, packet):
+                    try:
+                        frames = audio.codec_context.decode(packet)
+                    except (av.error.FFmpegError, ValueError):
+                        heard.failed(packet)  # a damaged packet: the rest of the film still counts
+                        frames = []
+                    for frame in frames:
                         peaks.add(frame)
+                        heard.add(frame, audio.time_base)
             if strip is not None:
                 for frame in _decode(video.codec_context, None):
                     _offer(strip, frame, video.time_base)
@@ -88,6 +110,55 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
             if peaks is not None:
                 peaks.close()
     return strip
+
+
+class SoundHeard:
+    """Which of the sound's packets did not decode (stream seconds), and where the decoded
+    sound ends: a damaged recording's bad packets leave holes, or end the sound early. (A
+    decoder that trims encoder padding at the end, as MP3 and Opus do, fails no packet.)"""
+
+    def __init__(self) -> None:
+        self.end: Fraction | None = None  # the end of the last decoded sound
+        self.bad: list[tuple[Fraction, Fraction]] = []  # packets that did not decode, merged when touching
+
+    def add(self, frame, time_base) -> None:
+        base = frame.time_base or time_base
+        if frame.pts is None or base is None or not frame.sample_rate:
+            return
+        end = Fraction(frame.pts) * Fraction(base) + Fraction(frame.samples, frame.sample_rate)
+        self.end = end if self.end is None else max(self.end, end)
+
+    def failed(self, packet) -> None:
+        if packet.pts is None or packet.time_base is None:
+            return
+        begin = Fraction(packet.pts) * Fraction(packet.time_base)
+        end = begin + Fraction(packet.duration or 0) * Fraction(packet.time_base)
+        if self.bad and begin <= self.bad[-1][1] + Fraction(1, 100):
+            self.bad[-1] = (self.bad[-1][0], max(end, self.bad[-1][1]))
+        else:
+            self.bad.append((begin, end))
+
+
+def _damaged_sound(facts: MediaInfo, timing: FilmTiming) -> None:
+    """Say what of the sound is damaged. Bad packets after the last sound that decodes: the
+    sound ends there (``sound_end_us``: the export treats the rest as sound the film lacks, as
+    for a film whose sound stops before its picture). Bad packets inside: said; every decoder
+    plays them as silence, in time (it keeps time by the timestamps)."""
+    from media.timecode import format_short
+
+    heard = timing.heard
+    zero = Fraction(facts.start_us, US)
+    film = lambda t: max(round((t - zero) * US), 0)  # noqa: E731
+    inside = [(b, e) for b, e in heard.bad if heard.end is not None and b < heard.end]
+    for begin, end in inside[:3]:
+        facts.warnings.append(f"its sound is damaged from {format_short(film(begin))} to {format_short(film(end))} "
+                              "and cannot be decoded: silence there")
+    if len(inside) > 3:
+        facts.warnings.append(f"its sound is damaged in {len(inside) - 3} more places: silence there")
+    if heard.bad and (heard.end is None or heard.bad[-1][1] > heard.end):
+        facts.sound_end_us = film(heard.end) if heard.end is not None else 0
+        facts.warnings.append(f"its sound is damaged from {format_short(facts.sound_end_us)} to the end and "
+                              "cannot be decoded: the sound stops there")
 
 
 def _packets(container, streams, info: MediaInfo, progress: ProgressFn, cancel: CancelToken,

@@ -27,6 +27,7 @@ from av.video.reformatter import VideoReformatter
 from PIL import Image
 
 from media import oslayer
+from media.reading import interlace
 from media.reading.probe import MediaInfo
 
 TILE_HEIGHT = 90
@@ -176,6 +177,11 @@ class StripCollector:
     def _tile(self, frame) -> np.ndarray:
         rotated = self.info.orientation.swaps_axes
         w, h = (self.tile_h, self.tile_w) if rotated else (self.tile_w, self.tile_h)
+        if self.info.field_order:  # interlaced: one field, scaled down, never combs
+            from av import VideoFrame
+
+            field = interlace.one_field(frame.to_ndarray(format="bgr24"), self.info.field_order)
+            frame = VideoFrame.from_ndarray(np.ascontiguousarray(field), format="bgr24")
         img = self._scaler.reformat(frame, width=w, height=h, format="bgr24").to_ndarray()
         return self.info.orientation.upright(img)
 

@@ -49,17 +49,11 @@ class Piece:
 
 @dataclass(frozen=True)
 class Measured:
-    in_us: int  # the clip's in point snapped to its frame's start
+    in_us: int  # the clip's in point (on its frame's start: ``PlanItem`` comes snapped)
     lead_us: int  # as ``seeking.Access``
     video_end_us: int | None
     audio_end_us: int | None
     piece: Piece | None
-
-
-def snapped_in(found: int | None, start_us: int, fps: Fraction | None) -> int:
-    """The start of the frame on screen at the in point, if the film said where it is."""
-    near = found is not None and fps and start_us - found < 2 * US / fps
-    return found if near else start_us
 
 
 def cut_all(segments: list, work: Path, cancel: CancelToken) -> None:
@@ -71,7 +65,6 @@ def cut_all(segments: list, work: Path, cancel: CancelToken) -> None:
         if segment.kind == "clip" and (item.has_video or item.has_audio):
             jobs.append({"n": n, "source": str(item.source), "film_start_us": item.film_start_us,
                          "start_us": item.start_us, "end_us": item.end_us,
-                         "fps": str(item.fps) if item.fps else None,
                          "video": item.has_video, "audio": item.has_audio,
                          "cut": not item.film_duration_us or item.film_duration_us >= PIECES_FROM_US})
     if not jobs:
@@ -116,12 +109,9 @@ def measure_and_cut(jobs: list[dict], work: Path) -> dict[int, dict]:
 
 
 def _one(container, job: dict, path: Path) -> dict:
-    from media.reading import frame_times
     from media.export import seeking
 
-    fps = Fraction(job["fps"]) if job["fps"] else None
-    found = frame_times.frame_start_in(container, job["film_start_us"], job["start_us"]) if job["video"] else None
-    in_us = snapped_in(found, job["start_us"], fps)
+    in_us = job["start_us"]  # the start of the frame on screen there (media.reading.frame_index)
     access = seeking.measure_in(container, job["film_start_us"], in_us, job["end_us"], job["video"], job["audio"])
     streams = [s for s in (seeking.video_stream(container) if job["video"] else None,
                            seeking.audio_stream(container) if job["audio"] else None) if s is not None]

@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from media.reading.orientation import Orientation
+from media.timecode import FrameRange
 
 
 @dataclass
@@ -63,6 +64,13 @@ class PlanItem:
     # What was said in the clip as caption cues (start_us, end_us, text), timed from the clip's start
     # (``app.transcripts.captions``); empty when its film has no transcript or nothing is said in it.
     speech: list[tuple[int, int, str]] = field(default_factory=list)
+    # The clip's own frames in its film's frame index (start_us/end_us are their span): what
+    # OTIO and EDL say the clip is. None for sound only, or a film whose frames cannot be read.
+    frames: FrameRange | None = None
+    film_frames: int | None = None  # every frame the film has (its available range)
+    field_order: str = ""  # "tff" or "bff": interlaced, deinterlaced wherever it is read
+    vfr: bool = False  # the film's frames come at a variable rate
+    sound_end_us: int | None = None  # film time where a damaged film's sound stops (import found it)
 
     @property
     def source_ref(self) -> Path:
@@ -73,6 +81,14 @@ class PlanItem:
     @property
     def duration_us(self) -> int:
         return self.end_us - self.start_us
+
+    def frame_for_frame(self, reel_fps: Fraction) -> bool:
+        """Whether the reel shows this clip's own frames one for one: a film at the reel's
+        rate, constant, whose clip is all picture. Then the reel gives it exactly its frames
+        (``segments.Layout``) and the EDL names exactly those frames."""
+        if not (self.has_video and self.frames and self.fps == reel_fps and not self.vfr):
+            return False
+        return abs(Fraction(self.duration_us, 1_000_000) * reel_fps - self.frames.count) < Fraction(1, 2)
 
     @property
     def orientation(self) -> Orientation:

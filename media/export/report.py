@@ -25,20 +25,22 @@ h2 { border-bottom: 3px solid var(--c); padding-bottom: 0.2em; margin-top: 1.6em
 KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888"}
 
 
-def still(source: Path, start_us: int, time_us: int, orientation, out: Path) -> bool:
+def still(source: Path, start_us: int, time_us: int, orientation, out: Path, field_order: str | None = None) -> bool:
     """The exact frame at ``time_us`` as a 640-px-wide JPEG file; False if it cannot be decoded."""
-    jpeg = still_jpeg(source, start_us, time_us, orientation)
+    jpeg = still_jpeg(source, start_us, time_us, orientation, field_order=field_order)
     if jpeg is None:
         return False
     Path(out).write_bytes(jpeg)
     return True
 
 
-def still_jpeg(source: Path, start_us: int, time_us: int, orientation, cover=None) -> bytes | None:
+def still_jpeg(source: Path, start_us: int, time_us: int, orientation, cover=None,
+               field_order: str | None = None) -> bytes | None:
     """The exact frame at ``time_us`` as a 640-px-wide JPEG (None if it cannot be decoded);
-    ``cover`` (an RGB frame -> RGB frame function) hides faces first."""
+    ``cover`` (an RGB frame -> RGB frame function) hides faces first. ``field_order``: an
+    interlaced film as the library found it (None: as its flags say), deinterlaced."""
     try:
-        reader = FrameReader(source, start_us, orientation)
+        reader = FrameReader(source, start_us, orientation, field_order)
         reader.box = (640, 640)
         frame = reader.frame_at(time_us)
         reader.close()
@@ -53,7 +55,7 @@ def still_jpeg(source: Path, start_us: int, time_us: int, orientation, cover=Non
 
 def write_report(board, films: dict, out: Path, progress=None, cancel=None, covered=frozenset(), cover=None,
                  withheld: int = 0) -> Path:
-    """``films`` maps film id to (path, start_us, orientation). Stills are inside the page (one
+    """``films`` maps film id to (path, start_us, orientation, field order). Stills are inside the page (one
     file, so it is published whole or not at all); clips in ``covered`` have ``cover`` applied
     to their still; ``withheld`` clips were left out by the consent check and are counted."""
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(board.name)}"
@@ -75,9 +77,10 @@ def write_report(board, films: dict, out: Path, progress=None, cancel=None, cove
             if clip.id not in done:
                 if cancel is not None:
                     cancel.check()
-                path, start_us, orientation = films[clip.film_id]
+                path, start_us, orientation, fields = films[clip.film_id]
                 middle = (clip.start_us + clip.end_us) // 2
-                jpeg = still_jpeg(Path(path), start_us, middle, orientation, cover if clip.id in covered else None)
+                jpeg = still_jpeg(Path(path), start_us, middle, orientation, cover if clip.id in covered else None,
+                                  fields)
                 done[clip.id] = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii") if jpeg else ""
                 if progress is not None:
                     progress(len(done) / total, f"still {len(done)} of {total}")

@@ -23,9 +23,10 @@ import imageio_ffmpeg
 from media.anonymise import stream as anonymise_stream
 from media.anonymise.voice import voice_filter
 from media.export import seeking
-from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece, snapped_in
+from media.export.pieces import EXTRA_SOURCE_US, Measured, Piece
 from media.export.plan import PlanItem, ReelPlan
 from media.export.stills import caption_margin, caption_path, card_path, speech_path
+from media.reading import interlace
 from media.reading.orientation import Orientation
 
 US = 1_000_000
@@ -40,17 +41,23 @@ def _sec(us: int | Fraction) -> str:
 
 class Layout:
     """Frames and samples per segment by cumulative rounding: the reel stays within half a
-    frame of the exact sum however many items it has, and sound ends where picture does."""
+    frame of the exact sum however many items it has, and sound ends where picture does. A
+    clip the reel shows frame for frame (its film at the reel's rate) gets exactly its own
+    frames (``PlanItem.frame_for_frame``), so the MP4, the OTIO and the EDL agree on it."""
 
     def __init__(self, fps: Fraction) -> None:
         self.fps = fps
-        self.elapsed_us = 0
+        self.elapsed = Fraction(0)  # seconds
         self.frames_done = 0
         self.samples_done = 0
 
-    def next(self, duration_us: int) -> tuple[int, int]:
-        self.elapsed_us += duration_us
-        frames_end = max(round(Fraction(self.elapsed_us, US) * self.fps), self.frames_done + 1)
+    def next(self, duration_us: int, item: PlanItem | None = None, kind: str = "clip") -> tuple[int, int]:
+        if kind == "clip" and item is not None and item.frame_for_frame(self.fps):
+            frames_end = self.frames_done + item.frames.count
+            self.elapsed = Fraction(frames_end) / self.fps
+        else:
+            self.elapsed += Fraction(duration_us, US)
+            frames_end = max(round(self.elapsed * self.fps), self.frames_done + 1)
         samples_end = round(Fraction(frames_end) / self.fps * RATE)
         out = (frames_end - self.frames_done, samples_end - self.samples_done)
         self.frames_done, self.samples_done = frames_end, samples_end
@@ -94,16 +101,10 @@ class Segment:
 
     @property
     def in_us(self) -> int:
-        """Where the clip starts: the start of the film's frame on screen at its in point. New
-        clips are snapped when marked; this keeps older mid-frame in points right too."""
-        item = self.item
+        """Where the clip starts: the start of the film's frame on screen at its in point (the
+        plan comes snapped to the film's own frames: ``media.reading.frame_index``)."""
         if self._in_us is None:
-            found = None
-            if item.has_video:
-                from media.reading import frame_times  # only where ``pieces`` could not read the film
-
-                found = frame_times.frame_start_at(item.source, item.film_start_us, item.start_us)
-            self._in_us = snapped_in(found, item.start_us, item.fps)
+            self._in_us = self.item.start_us
         return self._in_us
 
     def set_measured(self, found: Measured) -> None:
@@ -150,9 +151,28 @@ class Segment:
             turn = item.orientation.ffmpeg_filter()
             origin = self.origin_us
             # Frames are picked (rate, held end, count) at the film's size and only then turned
-            # and scaled: the frames the rate filter and the pad hold stay small.
-            video = (f"[0:v]trim=start={float(Fraction(origin, US) - tol):.6f},setpts=PTS-{_sec(origin)}/TB,"
-                     f"fps={fps}:start_time=0,tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
+            # and scaled: the frames the rate filter and the pad hold stay small. Each reel frame
+            # shows the film's frame on screen at its time (the one frame rule): the rate filter
+            # rounds a frame's time up to the reel's grid and keeps the latest frame there, so a
+            # 59.94 frame starting 16.7 ms after a 25 fps reel frame's time waits for the next.
+            # Interlaced: deinterlaced first (bwdif needs the fields around the in point), one
+            # picture a field when the reel shows more pictures a second than the film has
+            # frames, else one a frame (media.reading.interlace says why).
+            fields = f"{interlace.ffmpeg_filter(item.field_order, interlace.field_rate(item.fps, fps))}," \
+                if item.field_order else ""
+            # A clip the reel shows frame for frame (its film at the reel's rate) takes its own
+            # frames one after another: a WebM's millisecond times (3.033, 3.067, 3.100 s) put
+            # by time on a 30 fps grid would show frame 91 twice and never frame 93.
+            if item.frame_for_frame(fps):
+                timing = f"setpts=N/({fps}*TB)"
+            else:
+                # Rounded, not cut toward zero as setpts does: in a stream ticking once a frame
+                # (an AVI at 23.976) the in point's frame is 0.00001 ticks before the in point
+                # (its start rounded up to the microsecond), the next one 0.99999 after, and
+                # cut both landed on 0: the reel began a frame late.
+                timing = f"setpts=round(PTS-{_sec(origin)}/TB),fps={fps}:start_time=0:round=up"
+            video = (f"[0:v]{fields}trim=start={float(Fraction(origin, US) - tol):.6f},{timing},"
+                     f"tpad=stop_mode=clone:stop={lacking + END_SLACK_FRAMES},"
                      f"trim=end_frame={self.frames},{turn + ',' if turn else ''}{fit(self.plan, item)},format=yuv420p")
         else:  # sound only: black picture under it
             inputs = ["-f", "lavfi", "-i", f"color=c=black:s={self.plan.width}x{s.height}:r={fps}"]
@@ -198,8 +218,12 @@ class Segment:
         access = self.access()
         lead = min(access.lead_us, self.in_us)
         lacking = 0
-        if access.audio_end_us is not None and access.audio_end_us < item.end_us:
-            lacking = math.ceil(Fraction(item.end_us - access.audio_end_us, US) * RATE)
+        # Where the sound ends: its last packet, or (a damaged film, found at import) where
+        # decoding stops. Past it the film has no sound: silence, as for any film whose sound
+        # stops before its picture.
+        ends = [e for e in (access.audio_end_us, item.sound_end_us) if e is not None]
+        if ends and min(ends) < item.end_us:
+            lacking = math.ceil(Fraction(item.end_us - min(ends), US) * RATE)
         frame_samples = math.ceil(RATE / self.plan.settings.fps)
         origin = self.origin_us
         mask = voice_filter() + "," if item.mask_voice else ""  # anonymised: voices pitch-shifted
@@ -244,7 +268,7 @@ def plan_segments(plan: ReelPlan, work: Path) -> list[Segment]:
     layout = Layout(plan.settings.fps)
     segments = []
     for n, (kind, item, duration) in enumerate(plan.segments()):
-        frames, samples = layout.next(duration)
+        frames, samples = layout.next(duration, item, kind)
         if kind == "clip":
             caption = caption_path(work, n)
             bands = [(speech_path(work, n, k), a, b) for k, (a, b, _text) in enumerate(item.speech)]

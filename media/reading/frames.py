@@ -17,6 +17,8 @@ import av
 import av.error
 import numpy as np
 
+from media.reading import interlace
+from media.reading.interlace import Deinterlacer
 from media.reading.orientation import Orientation
 
 US = 1_000_000
@@ -33,7 +35,8 @@ class Still:
 
 
 class FrameReader:
-    def __init__(self, path: Path | str, start_us: int = 0, orientation: Orientation | int = 0) -> None:
+    def __init__(self, path: Path | str, start_us: int = 0, orientation: Orientation | int = 0,
+                 field_order: str | None = None) -> None:
         self.path = Path(path)
         self.start_us = start_us
         # A bare int is a rotation (older callers); mirrored films pass an Orientation.
@@ -45,6 +48,9 @@ class FrameReader:
         ).index
         self.stream = self.container.streams[index]
         self.stream.thread_type = "AUTO"
+        # Interlaced: every frame comes out deinterlaced (bwdif). The library's finding
+        # (``Film.field_order``: the picture asked too) when given, else the stream's flags.
+        self.field_order = interlace.flagged(self.stream) if field_order is None else field_order
         rate = self.stream.average_rate or self.stream.guessed_rate or 25
         self.margin_us = max(SKIP_MARGIN_US, int(REORDER_FRAMES * US / rate))
         self._frames = None  # the decoding generator, positioned after ``_last``
@@ -63,6 +69,8 @@ class FrameReader:
 
     def _decode(self):
         ctx = self.stream.codec_context
+        # Interlaced: each frame through bwdif, which gives it back once the next is in.
+        fields = Deinterlacer(self.stream, self.field_order) if self.field_order else None
         for packet in self.container.demux(self.stream):
             # Frames nothing refers to and far before the target need not be decoded at all
             # (about a third of the work in a long GOP). Decided per packet, by its own time,
@@ -71,9 +79,16 @@ class FrameReader:
                 round(packet.pts * packet.time_base * US) - self.start_us < self._target_us - self.margin_us)
             ctx.skip_frame = "NONREF" if far else "DEFAULT"
             try:
-                yield from packet.decode()
+                frames = packet.decode()
             except (av.error.FFmpegError, ValueError):
                 continue
+            if fields is None:
+                yield from frames
+            else:
+                for frame in frames:
+                    yield from fields.push(frame)
+        if fields is not None:
+            yield from fields.flush()
 
     def _seek(self, film_us: int) -> None:
         """Position the decoder at or before ``film_us``. Formats without an index (MPEG

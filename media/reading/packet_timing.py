@@ -23,8 +23,10 @@ class StreamTiming:
     """Packet times of one stream, in its own ticks: 8 bytes a packet (a list of Python ints
     took ~5x that, 100+ MB for a 6-hour film; Fractions per packet cost seconds)."""
 
-    def __init__(self, time_base) -> None:
+    def __init__(self, time_base, rate=None) -> None:
         self.time_base = Fraction(time_base) if time_base else Fraction(1, US)
+        # The rate the stream's header declares: the only rate a one-frame film has.
+        self.declared_rate = Fraction(rate) if rate else None
         self.pts = array("q")
         self._end_ticks: int | None = None
         self._end_override: Fraction | None = None
@@ -74,6 +76,7 @@ class FilmTiming:
     audio: StreamTiming | None = None
     container_start_us: int | None = None
     sure: bool = True
+    heard: object | None = None  # where the sound decoded (media.analysis.one_pass.SoundHeard)
 
 
 def rate_and_vfr(timing: StreamTiming) -> tuple[Fraction | None, bool, int]:
@@ -83,7 +86,8 @@ def rate_and_vfr(timing: StreamTiming) -> tuple[Fraction | None, bool, int]:
     pts = np.unique(np.frombuffer(timing.pts, dtype=np.int64))  # sorted, each once
     count = len(pts)
     if count < 2 or pts[-1] == pts[0]:
-        return None, False, count
+        # One picture: no gap to measure; the header's rate (what ffprobe says) is all there is.
+        return _standard(timing.declared_rate) if timing.declared_rate else None, False, count
     # From the timestamps themselves: a missing last-packet duration (common in MKV) must
     # not bend the rate.
     measured = Fraction(count - 1) / (int(pts[-1] - pts[0]) * time_base)
@@ -105,6 +109,11 @@ def rate_and_vfr(timing: StreamTiming) -> tuple[Fraction | None, bool, int]:
     return measured.limit_denominator(1001), vfr, count
 
 
+def _standard(rate: Fraction) -> Fraction:
+    nearest = min(STANDARD_RATES, key=lambda r: abs(rate / r - 1))
+    return nearest if abs(rate / nearest - 1) <= SNAP_TOLERANCE else rate.limit_denominator(1001)
+
+
 def settle(info, video: StreamTiming | None, audio: StreamTiming | None, container_start_us: int | None) -> None:
     """Set ``info``'s timing fields (a ``MediaInfo`` whose streams are already known) from
     the packets of its picture and sound streams. ``audio`` is None where the sound does
@@ -112,17 +121,22 @@ def settle(info, video: StreamTiming | None, audio: StreamTiming | None, contain
     starts, ends = [], []
     if video is not None and info.has_video:
         info.fps, info.vfr, info.frame_count = rate_and_vfr(video)
-        info.video_start_us = round(video.start * US)
-        info.video_duration_us = round((video.end - video.start) * US)
         starts.append(video.start)
         ends.append(video.end)
     if audio is not None and len(audio):
         starts.append(audio.start)
         ends.append(audio.end)
-        info.audio_duration_us = round((audio.end - audio.start) * US)
     if not starts:
         info.duration_us = 0
         return
-    # Time zero is FFmpeg's container start (what Qt's player counts from too).
-    info.start_us = container_start_us if container_start_us is not None else round(min(starts) * US)
-    info.duration_us = max(0, round((max(ends) - min(starts)) * US))
+    # Time zero is FFmpeg's container start (what Qt's player counts from too). Sound before
+    # it is encoder priming (an MKV's AAC at -21 ms, a WebM's Opus at -7 ms): never heard,
+    # so not part of the film's length.
+    zero = Fraction(container_start_us, US) if container_start_us is not None else min(starts)
+    info.start_us = round(zero * US)
+    if video is not None and info.has_video:
+        info.video_start_us = round(video.start * US)
+        info.video_duration_us = max(0, round((video.end - max(video.start, zero)) * US))
+    if audio is not None and len(audio):
+        info.audio_duration_us = max(0, round((audio.end - max(audio.start, zero)) * US))
+    info.duration_us = max(0, round((max(ends) - max(min(starts), zero)) * US))

@@ -21,6 +21,7 @@ import av.error
 from media.safe_io import kind_of
 from media.errors import UnsupportedMedia
 from media.jobs import CancelToken
+from media.reading import interlace
 from media.reading.orientation import Orientation
 from media.reading.packet_timing import US, FilmTiming, StreamTiming, settle
 from media.reading.recorded_time import RecordedTime, recorded_time
@@ -56,6 +57,10 @@ class MediaInfo:
     audio_duration_us: int | None = None
     video_duration_us: int | None = None
     recorded: RecordedTime | None = None  # when it was filmed, as the file says
+    field_order: str = ""  # interlaced: "tff" or "bff" (media.reading.interlace); "" progressive
+    # Film time where the sound really stops, when its last packets do not decode (damaged):
+    # what the export can use. None: as long as its packets.
+    sound_end_us: int | None = None
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -88,6 +93,13 @@ def open_container(path: Path):
         raise _refuse(path, "not a video or audio file FFmpeg can open (unknown format, encrypted or damaged)") from exc
 
 
+def declared_rate(stream):
+    """The frame rate a picture stream's header declares (None for sound)."""
+    if stream.type != "video":
+        return None
+    return stream.average_rate or stream.guessed_rate or stream.base_rate or None
+
+
 def pick_streams(container):
     """The main video stream (ignoring cover art and empty tracks) and the main audio stream."""
     video = [
@@ -102,7 +114,7 @@ def _measure(container, streams, cancel: CancelToken | None, limit: int | None =
              firsts: dict | None = None) -> dict[int, StreamTiming]:
     """Time the packets of ``streams`` (the first ``limit`` only, if given). With ``firsts``
     (a dict), also decode each stream's first frame into it, from the same packets."""
-    timings = {s.index: StreamTiming(s.time_base) for s in streams}
+    timings = {s.index: StreamTiming(s.time_base, declared_rate(s)) for s in streams}
     tries = {s.index: 0 for s in streams}
     for i, packet in enumerate(container.demux(streams)):
         if limit is not None and i >= limit:
@@ -236,6 +248,7 @@ def _probe_video(path: Path, stream, info: MediaInfo, firsts: dict | None = None
         raise _refuse(path, f"its video is {frame.width}×{frame.height} pixels, too small to be a film")
     info.has_video = True
     info.video_codec = ctx.name
+    info.field_order = interlace.flagged(stream, frame)  # what the flags say; the import asks the picture too
     info.width, info.height = frame.width, frame.height
     orientation = Orientation.of_frame(frame)
     info.rotation, info.mirror = orientation.rotation, orientation.mirror

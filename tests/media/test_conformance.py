@@ -14,6 +14,18 @@ Cases (film -> what it covers):
         MPEG-2 program stream (starts at 0.53 s, in point mid-GOP), MPEG-1 program stream, AVI
         (MPEG-4 + MP3), anamorphic PAL (720x576, 64:45), rotation 90/180/270, rotation 90 +
         mirror, sound starting 0.5 s after the picture, sound only (M4A), picture only
+    off-grid reel, 30 fps (frame times off the nominal grid; issue 24):
+        WebM (millisecond times: the issue's 3.05-4.05 s, frames 91-120), MKV, MPEG-TS whose
+        first picture is at 21 ms (clip from 0), MP4 whose sound starts 0.1 s before the
+        picture (clip from 0), MPEG-2 program stream, MPEG-1 program stream from 0, VFR phone
+    mixed-rates reel, 25 fps: 25, 29.97, 23.976 and 59.94 clips, and a 23.976 AVI (each starts
+        on its in point)
+
+Every reel is also exported as OTIO and EDL and read back by OpenTimelineIO's own readers
+(cmx_3600 for the EDL): each clip's source range is its own frames (the index of its first
+frame and how many), against the truth read from the film's decoded bar codes.
+Interlaced films (TFF, BFF, and TFF flagged progressive) and a damaged MPEG-TS have their
+own tests below.
 """
 
 from __future__ import annotations
@@ -65,6 +77,26 @@ SOURCES_REEL = [
     (FilmSpec("sound", ".m4a", video=False), 0.7, 1.4),
     (FilmSpec("silent", audio=False), 0.7, 1.3),
 ]
+VFR = RATES_REEL[-1][0]
+OFFGRID_REEL = [
+    (FilmSpec("webm30", ".webm", F(30), seconds=5), 3.05, 4.05),  # the issue's repro: frames 91-120
+    (FilmSpec("mkv30", ".mkv", F(30)), 1.05, 2.05),
+    (FilmSpec("tslate", ".ts", F(30)), 0.0, 1.0),  # the AAC's delay puts the first picture at 21 ms
+    (FilmSpec("mp4late", ".mp4", F(30), video_delay_frames=3), 0.0, 1.0),  # sound 0.1 s before the picture
+    (FilmSpec("ps30", ".mpg", F(30), seconds=4, gop=15), 1.1, 2.0),
+    (FilmSpec("m1at0", ".m1v.mpg", F(30), seconds=3, gop=15), 0.0, 0.8),
+    (VFR, 0.3, 1.1),
+]
+MIXED_REEL = [  # a 25 fps reel: every clip's first reel frame is its in point's frame
+    (FilmSpec("m25", ".mp4", F(25)), 0.5, 1.3),
+    (RATES_REEL[3][0], 0.9, 1.7),  # 29.97 MOV
+    (RATES_REEL[0][0], 0.9, 1.8),  # 23.976 MP4
+    (RATES_REEL[6][0], 0.72, 1.5),  # 59.94 MKV
+    (FilmSpec("m5994", ".mp4", F(60000, 1001)), 0.71, 1.4),  # 59.94 MP4
+    # An AVI ticks once a frame: frame 34 starts at 1.4180833 s, 1,418,084 µs rounded up; the
+    # reel began on frame 35 (the offset cut toward zero put both frames on the reel's 0).
+    (FilmSpec("avi23976", ".avi", F(24000, 1001)), 1.42, 2.2),
+]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +106,7 @@ def library(tmp_path_factory):
     folder = tmp_path_factory.mktemp("conformance")
     with Library.open(folder / "lib") as lib:
         made = {}
-        for spec, start, end in RATES_REEL + SOURCES_REEL:
+        for spec, start, end in RATES_REEL + SOURCES_REEL + OFFGRID_REEL + MIXED_REEL:
             if spec.name not in made:
                 path = make_film(folder, spec)
                 film_id = importing.import_file(lib, path, link=True).film_id
@@ -171,7 +203,7 @@ def _check_reel(lib, folder, made, reel_id, cases, expect_fps, cards):
     assert plan.settings.fps == expect_fps
     layout, segments, t = Layout(plan.settings.fps), [], 0
     for kind, item, duration in plan.segments():
-        frames, _ = layout.next(duration)
+        frames, _ = layout.next(duration, item, kind)
         segments.append((kind, item, t, frames))
         t += frames
     total = t
@@ -200,6 +232,8 @@ def _check_reel(lib, folder, made, reel_id, cases, expect_fps, cards):
             assert abs(index - due) <= 1, f"{spec.name}: reel frame {k} shows {index}, due {due}"
             assert abs(green - (index * 7) % 256) <= 16, f"{spec.name}: frame {k} is not source frame {index}"
         assert got == sorted(got)
+        if item.frame_for_frame(plan.settings.fps):  # its own frames one for one, as its EDL says
+            assert got == list(range(shown, shown + count)), f"{spec.name}: reel shows {got}"
         rows.append((spec, item, first, count, times))
     with pytest.raises(StopIteration):
         next(frames)  # exactly the reel's length
@@ -222,7 +256,83 @@ def _check_reel(lib, folder, made, reel_id, cases, expect_fps, cards):
             near = [o for o in onsets if abs(o - due) < 0.2]
             assert near, f"{spec.name}: no beep near {due:.3f} s"
             assert abs(near[0] - due) <= 1 / fps, f"{spec.name}: beep {1000 * (near[0] - due):+.1f} ms off"
+    _check_interchange(lib, folder, made, reel_id, plan, specs, segments)
     return total
+
+
+def own_frames(times: list[float], start_us: int, end_us: int) -> tuple[int, int]:
+    """A clip's frames by the film's truth (the times its decoded bar codes are shown): the
+    frame on screen at its in point and every frame that starts before its out point."""
+    start, end = start_us / 1e6, end_us / 1e6
+    first = max(i for i, t in enumerate(times) if t <= start + 1e-6)
+    last = max(i for i, t in enumerate(times) if t < end - 1e-6)
+    return first, last - first + 1
+
+
+def read_back(lib, folder, reel_id, fps):
+    """The reel exported as OTIO and EDL and read by OpenTimelineIO's own readers (the EDL by
+    ``cmx_3600`` at the reel's rate: an event whose source and record lengths differ is an
+    EDLParseError): the picture clips of each, by title."""
+    import opentimelineio as otio
+
+    otio_path = export.export_reel(lib, reel_id, folder / f"reel{reel_id}.otio")
+    edl_path = export.export_reel(lib, reel_id, folder / f"reel{reel_id}.edl")
+    timeline = otio.adapters.read_from_file(str(otio_path))
+    edl = otio.adapters.read_from_file(str(edl_path), adapter_name="cmx_3600", rate=float(fps))
+    tracks = list(edl.tracks)
+    return ({c.name: c for c in timeline.tracks[0].find_clips()},
+            {c.name: c for t in tracks if t.kind == otio.schema.TrackKind.Video for c in t.find_clips()})
+
+
+def source_frames(clip) -> tuple[int, int]:
+    return round(clip.source_range.start_time.value), round(clip.source_range.duration.value)
+
+
+def _check_interchange(lib, folder, made, reel_id, plan, specs, segments):
+    """The reel as OTIO and EDL, read back by OpenTimelineIO's own readers: every clip is its
+    own frames (OTIO at its film's rate, with the film's true frame count as available range;
+    the EDL, at the reel's one rate, exactly where the reel shows the clip frame for frame and
+    in its ``SOURCE FRAMES`` comment always), and the EDL's record side is the MP4's."""
+    import opentimelineio as otio
+
+    fps = plan.settings.fps
+    otio_path = export.export_reel(lib, reel_id, folder / f"reel{reel_id}.otio")
+    edl_path = export.export_reel(lib, reel_id, folder / f"reel{reel_id}.edl")
+    timeline = otio.adapters.read_from_file(str(otio_path))
+    edl = otio.adapters.read_from_file(str(edl_path), adapter_name="cmx_3600", rate=float(fps))  # no EDLParseError
+    picture = {c.name: c for c in timeline.tracks[0].find_clips()}
+    edl_tracks = list(edl.tracks)
+    edl_picture = {c.name: c for t in edl_tracks if t.kind == otio.schema.TrackKind.Video for c in t.find_clips()}
+    edl_any = {c.name: c for t in edl_tracks for c in t.find_clips()}
+    checked = 0
+    for kind, item, first_frame, count in segments:
+        if kind != "clip":
+            continue
+        spec = specs[item.clip_title.split()[0]]
+        name = item.clip_title
+        event = edl_any[name]
+        record = event.range_in_parent()
+        assert round(record.duration.value) == count, f"{name}: EDL record {record.duration.value}, MP4 {count}"
+        if not spec.video:
+            continue
+        _, times = made[spec.name]
+        want = own_frames(times, item.start_us, item.end_us)
+        clip = picture[name]
+        got = (round(clip.source_range.start_time.value), round(clip.source_range.duration.value))
+        assert got == want, f"{name}: OTIO source {got}, its own frames {want}"
+        assert clip.source_range.start_time.rate == pytest.approx(float(item.fps))
+        assert round(clip.media_reference.available_range.duration.value) == len(times), f"{name}: available range"
+        comments = event.metadata.get("cmx_3600", {}).get("comments", [])
+        assert f"SOURCE FRAMES: {want[0]} +{want[1]} AT {timecode.fps_str(item.fps)}" in comments, comments
+        edl_clip = edl_picture[name]
+        edl_source = (round(edl_clip.source_range.start_time.value), round(edl_clip.source_range.duration.value))
+        if item.frame_for_frame(fps):
+            assert edl_source == want, f"{name}: EDL source {edl_source}, its own frames {want}"
+        else:  # another rate: its in point's time at the reel's rate, as long as the MP4 shows it
+            assert abs(edl_source[0] / float(fps) - times[want[0]]) <= 0.5 / float(fps) + 1e-6, name
+            assert edl_source[1] == count
+        checked += 1
+    assert checked
 
 
 def test_rates_reel_with_cards_and_captions(library):
@@ -240,3 +350,29 @@ def test_sources_reel_without_cards_or_captions(library):
     lib, folder, made = library
     reel_id, _ = _make_reel(lib, made, SOURCES_REEL, "Sources", cards=False, captions=False)
     _check_reel(lib, folder, made, reel_id, SOURCES_REEL, F(25), cards=False)
+
+
+def test_off_grid_films_reel_and_interchange_name_each_clips_own_frames(library):
+    """Frame times off the nominal grid (WebM/MKV milliseconds, a picture starting after the
+    sound, MPEG program streams, a phone's variable rate): the MP4 starts every clip on its
+    in point's frame, and the OTIO and EDL say exactly those frames (issue 24, 1 and 3)."""
+    lib, folder, made = library
+    reel_id, ids = _make_reel(lib, made, OFFGRID_REEL, "Off the grid", cards=False, captions=False)
+    from app.models import Clip
+
+    with lib.read() as s:
+        webm, tslate, mp4late, m1 = (s.get(Clip, ids[n]) for n in (0, 2, 3, 5))
+        assert (webm.start_us, webm.end_us) == (3_033_000, 4_033_000)  # frames 91-120 of the WebM
+        for clip, spec in ((tslate, OFFGRID_REEL[2][0]), (mp4late, OFFGRID_REEL[3][0]), (m1, OFFGRID_REEL[5][0])):
+            # A clip from 0 starts at the film's first frame (where its first picture is).
+            first = made[spec.name][1][0]
+            assert abs(clip.start_us - first * 1e6) <= 1, (spec.name, clip.start_us, first)
+    _check_reel(lib, folder, made, reel_id, OFFGRID_REEL, F(30), cards=False)
+
+
+def test_mixed_rates_reel_starts_every_clip_on_its_in_point(library):
+    """A 25 fps reel of 25, 29.97, 23.976 and 59.94 clips: the 59.94 clip's first reel frame
+    used to be the frame after its in point (issue 24, 4)."""
+    lib, folder, made = library
+    reel_id, _ = _make_reel(lib, made, MIXED_REEL, "Mixed rates", cards=False, captions=False, fps="25")
+    _check_reel(lib, folder, made, reel_id, MIXED_REEL, F(25), cards=False)

@@ -59,12 +59,32 @@ def test_transport_stream_times_count_from_the_film_start():
     assert reader.frame_at(0).time_us < 50_000
 
 
-def test_several_frame_starts_read_with_one_opening_match_one_at_a_time(bframe_film):
-    """A clip's in and out are snapped with the film opened once (long MP4s are slow to open):
-    the answers, in any order (a later time first), are those of separate openings."""
-    from media.reading import frame_times
+def test_the_frame_index_read_from_packets_is_the_frames_the_reader_decodes(bframe_film):
+    """The one frame rule (media.reading.frame_index) from the packets alone agrees with the
+    frames a decoder shows: B-frames come out of order in the file, never in the index."""
+    from media.reading.frame_index import read_index
 
-    times = [2_510_000, 300_000, 1_010_000, 0, 3_990_000]
-    one_by_one = [frame_times.frame_start_at(bframe_film, 0, t) for t in times]
-    assert frame_times.frame_starts_at(bframe_film, 0, times) == one_by_one
-    assert one_by_one[2] == timecode.frame_start_us(30, Fraction(30))  # 1.01 s shows frame 30 (1.000 s)
+    index = read_index(bframe_film, 0)
+    reader = FrameReader(bframe_film, 0)
+    for t in (2_510_000, 300_000, 1_010_000, 0, 3_990_000):
+        assert reader.frame_at(t).time_us == index.start(index.at(t))
+    assert index.at(1_010_000) == 30 and index.start(30) == timecode.frame_start_us(30, Fraction(30))
+
+
+def test_frames_read_near_two_points_snap_as_the_whole_index_does(bframe_film):
+    """A film whose index is not kept yet (importing, or older) is snapped from its frames near
+    the in and out points only: the same boundaries as the whole index."""
+    from media.reading.frame_index import read_index, read_near
+
+    whole = read_index(bframe_film, 0)
+    for start, end in ((0, 1_000_000), (2_510_000, 3_990_000), (1_010_000, 1_020_000), (300_000, 4_000_000)):
+        near = read_near(bframe_film, 0, [start, end])
+        assert near.snap(start, end) == whole.snap(start, end), (start, end)
+
+
+def test_the_first_frame_of_an_mpeg1_program_stream_is_read_near_0():
+    """GRID's MPEG-1: a seek to 0 skips its first packet (pts 0); read from the start instead."""
+    from media.reading.frame_index import read_near
+
+    path = sample("people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg")
+    assert read_near(path, probe(path).start_us, [0, 1_000_000]).snap(0, 1_000_000) == (0, 1_000_000)

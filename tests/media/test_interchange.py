@@ -1,5 +1,6 @@
-"""OTIO and EDL: every clip in its own film's rate, with the film's available range; the EDL
-has sound events and SMPTE drop-frame where the rate calls for it; both read back."""
+"""OTIO and EDL: every clip is its own frames (the index of its first frame in its film and
+how many), read back by OpenTimelineIO's own readers; the EDL at the reel's one rate, with
+sound events and SMPTE drop-frame where the rate calls for it."""
 
 from fractions import Fraction
 from pathlib import Path
@@ -10,62 +11,72 @@ import pytest
 from media import timecode
 from media.export.plan import ExportSettings, PlanItem, ReelPlan
 from media.export.otio_edl import edl_text, timeline
+from media.timecode import FrameRange
 
 NTSC = Fraction(30000, 1001)
 
 
-def _item(n, title, fps, start_us, end_us, video=True, audio=True):
+def _item(n, title, fps, start_us, end_us, video=True, audio=True, frames=None, film_frames=None):
     return PlanItem(position=n, clip_id=n + 1, clip_title=title, film_id=n + 1, film_title=f"{title} film",
                     source=Path(f"/films/{title}.mp4"), start_us=start_us, end_us=end_us, fps=fps, has_video=video,
-                    has_audio=audio, width=640, height=360, rotation=0, film_duration_us=10_000_000)
+                    has_audio=audio, width=640, height=360, rotation=0, film_duration_us=10_000_000,
+                    frames=frames, film_frames=film_frames)
 
 
 @pytest.fixture
 def plan():
     items = [
-        _item(0, "ntsc", NTSC, timecode.frame_start_us(144, NTSC), timecode.frame_start_us(204, NTSC)),
-        _item(1, "thirty", Fraction(30), 2_421_300, 4_000_000, audio=False),  # 2.4213 s: frame 72
+        _item(0, "ntsc", NTSC, timecode.frame_start_us(144, NTSC), timecode.frame_start_us(204, NTSC),
+              frames=FrameRange(144, 60), film_frames=299),
+        # A WebM's millisecond times: frame 91 starts at 3.033 s (the 30 fps grid says frame 90).
+        _item(1, "webm", Fraction(30), 3_033_000, 4_033_000, audio=False, frames=FrameRange(91, 30), film_frames=500),
         _item(2, "voice", None, 1_000_000, 2_500_000, video=False),
     ]
-    return ReelPlan(1, "Board", "", "team", items, ExportSettings(fps=Fraction(25)), opening_card=True)
+    return ReelPlan(1, "Board", "", "team", items, ExportSettings(fps=Fraction(30)), opening_card=True)
 
 
-def test_otio_source_ranges_are_in_each_films_own_rate(plan, tmp_path):
-    tl = timeline(plan)
+def _read_edl(text: str, rate: Fraction):
+    return otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=float(rate))
+
+
+def test_otio_source_ranges_are_each_clips_own_frames_in_its_films_rate(plan, tmp_path):
     path = tmp_path / "r.otio"
-    otio.adapters.write_to_file(tl, str(path))
-    back = otio.adapters.read_from_file(str(path))
-    picture, sound = back.tracks
+    otio.adapters.write_to_file(timeline(plan), str(path))
+    picture, sound = otio.adapters.read_from_file(str(path)).tracks
     clips = {c.name: c for c in picture.find_clips()}
     assert clips["ntsc"].source_range.start_time.rate == pytest.approx(float(NTSC))
-    assert clips["ntsc"].source_range.start_time.value == 144  # whole frames, never 143.86
-    assert clips["ntsc"].source_range.duration.value == 60
-    assert clips["thirty"].source_range.start_time.value == 72 and clips["thirty"].source_range.start_time.rate == 30
-    available = clips["ntsc"].media_reference.available_range
-    assert available.duration.value == timecode.frame_index_at(10_000_000 - 1, NTSC) + 1
+    assert (clips["ntsc"].source_range.start_time.value, clips["ntsc"].source_range.duration.value) == (144, 60)
+    assert (clips["webm"].source_range.start_time.value, clips["webm"].source_range.duration.value) == (91, 30)
+    assert clips["webm"].media_reference.available_range.duration.value == 500  # the film's frames, not 501
     assert [c.name for c in sound.find_clips()] == ["ntsc", "voice"]  # the silent clip has no sound event
-    # Both tracks are as long as the MP4 at the reel's rate (3 s card + clips).
     assert picture.duration().to_seconds() == pytest.approx(sound.duration().to_seconds(), abs=0.04)
 
 
-def test_edl_has_sound_events_and_timecode_in_each_films_rate(plan):
-    lines = [line.split() for line in edl_text(plan).splitlines() if line[:3].isdigit()]
+def test_edl_reads_back_with_the_clips_own_frames_where_the_reel_shows_them_one_for_one(plan):
+    text = edl_text(plan)
+    back = _read_edl(text, Fraction(30))  # no EDLParseError: every event's lengths agree
+    picture = next(t for t in back.tracks if t.kind == otio.schema.TrackKind.Video)
+    webm = next(c for c in picture.find_clips() if c.name == "webm")
+    assert (webm.source_range.start_time.value, webm.source_range.duration.value) == (91, 30)
+    lines = [line.split() for line in text.splitlines() if line[:3].isdigit()]
     assert [(e[1], e[2]) for e in lines] == [("BL", "V"), ("AX", "AA/V"), ("AX", "V"), ("AX", "AA")]
-    # 29.97 source: drop-frame timecode; frame 144 = 00:00:04;24, back through opentime.
-    assert lines[1][4] == "00:00:04;24"
-    assert otio.opentime.from_timecode(lines[1][4], float(NTSC)).value == 144
-    assert otio.opentime.from_timecode(lines[2][4], 30).value == 72
-    # Record side: continuous, at the reel's 25 fps, starting after the 3 s card.
+    assert lines[2][4:6] == ["00:00:03:01", "00:00:04:01"]  # frames 91-120, as the MP4 has them
+    # The 29.97 clip in a 30 fps reel: its time at the reel's rate, and its own frames said exactly.
+    assert "* SOURCE FRAMES: 144 +60 AT 30000/1001" in text
     assert lines[1][6] == "00:00:03:00" and lines[1][7] == lines[2][6] and lines[2][7] == lines[3][6]
-    assert "FCM: NON-DROP FRAME" in edl_text(plan)
+    assert "FCM: NON-DROP FRAME" in text
 
 
-def test_edl_record_side_is_drop_frame_for_a_29_97_reel(plan):
+def test_edl_of_a_29_97_reel_is_drop_frame_and_exact_for_its_29_97_clips(plan):
     plan.settings.fps = NTSC
     text = edl_text(plan)
     assert "FCM: DROP FRAME" in text
     first = [line.split() for line in text.splitlines() if line.startswith("002")][0]
-    assert first[6] == "00:00:03;00"
+    assert first[4] == "00:00:04;24" and first[6] == "00:00:03;00"  # frame 144 in drop-frame
+    tracks = _read_edl(text, NTSC).tracks
+    picture = next(t for t in tracks if t.kind == otio.schema.TrackKind.Video)
+    ntsc = next(c for c in picture.find_clips() if c.name == "ntsc")
+    assert (ntsc.source_range.start_time.value, ntsc.source_range.duration.value) == (144, 60)
 
 
 def test_srt_captions_are_what_the_srt_package_writes(tmp_path, monkeypatch):

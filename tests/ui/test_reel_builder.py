@@ -256,3 +256,32 @@ def test_a_reel_presented_from_the_builder_shows_its_opening_card_and_its_own_ca
         assert "closing card" in pres.presenter.now.text()
     finally:
         pres.leave()
+
+
+def test_an_interlaced_films_export_says_how_it_was_deinterlaced(qtbot, window, tmp_path):
+    """The library's tooltip says the film is interlaced; the export's status message says it
+    was deinterlaced a picture per frame, and why (issue 24, 2)."""
+    from app.films import importing
+    from app.reels import reels
+    from tests.conformance_films import make_interlaced
+
+    w = window
+    path = make_interlaced(tmp_path, "camcorder", "tff", ".ts", seconds=2)
+    film_id = importing.import_file(w.lib, path, link=True).film_id
+    w.library_panel.select_film(film_id)
+    view = w.library_panel.view
+    qtbot.waitUntil(lambda: view.model().data(view.currentIndex(), Qt.ItemDataRole.UserRole) == film_id)
+    tip = view.model().data(view.currentIndex(), Qt.ItemDataRole.ToolTipRole)
+    assert "25 fps, interlaced (top field first)" in tip, tip
+    clip = clips.add(w.lib, film_id, 400_000, 1_200_000, title="Moving")
+    reel_id = reels.create(w.lib, "Camcorder", [clip])
+    reels.update(w.lib, reel_id, fps="25", cards=False, captions=False)
+    w.reel_builder.fill_reels(select=reel_id)
+    job = w.reel_builder.export_to(tmp_path / "camcorder-reel.mp4")
+    with qtbot.waitSignal(job.done, timeout=120_000):
+        pass
+    qtbot.waitUntil(lambda: w.feedback.button("Show in folder") is not None)
+    said = w.feedback.last_text
+    assert "Reel exported: camcorder-reel.mp4" in said, said
+    assert ("Film 'camcorder' is interlaced (top field first): deinterlaced to a picture per frame, 25 a second, "
+            "because the reel's 25 fps shows no more pictures a second") in said, said

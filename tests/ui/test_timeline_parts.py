@@ -2,10 +2,14 @@
 
 from fractions import Fraction
 
+from media.reading.frame_index import FrameIndex
+from media.timecode import FrameRange
+
 import numpy as np
 from PySide6.QtGui import QPainter, QPixmap
 
 from app.records import ClipRecord
+from ui.timeline import interaction
 from ui.timeline.film_media import FilmMedia
 from ui.timeline.lanes import pack_lanes, sort_clips
 from ui.timeline.marks import Marks
@@ -49,7 +53,7 @@ def test_following_the_playhead_scrolls_only_when_zoomed_and_off_screen():
 
 
 def test_out_before_in_is_refused_with_the_reason_and_keeps_in():
-    m = Marks(Fraction(25), 10_000_000)
+    m = Marks(FrameIndex.grid(Fraction(25), 10_000_000), 10_000_000)
     assert m.set_in(2_010_000) is None and m.in_us == 2_000_000
     why = m.set_out(1_000_000)
     assert why.startswith("Out not set: it must come after In (0:02.00)")
@@ -59,6 +63,23 @@ def test_out_before_in_is_refused_with_the_reason_and_keeps_in():
     assert m.clip_range(0) == (2_000_000, 3_040_000)
     assert m.clear() and not m.clear()
     assert "press I" in m.clip_range(0)
+
+
+def test_marks_and_trims_land_on_the_films_own_frames_not_the_nominal_grid():
+    """A 30 fps WebM keeps milliseconds: frame 91 starts at 3.033 s, where the 30 fps grid
+    says 3.0334 (frame 90 at 3.05 s: one frame early)."""
+    starts = [round(i * 1000 / 30) * 1000 for i in range(150)]  # what the muxer wrote, in ms
+    index = FrameIndex(starts, 5_000_000)
+    m = Marks(index, 5_000_000)
+    assert m.set_in(3_050_000) is None and m.in_us == 3_033_000
+    assert m.set_out(4_030_000) is None and m.out_us == 4_033_000  # the end of frame 120 on screen
+    assert index.frames(m.in_us, m.out_us) == FrameRange(91, 30)
+    v = Viewport(index=index)
+    v.resize(1000)
+    v.reset(5_000_000, Fraction(30))
+    drag = interaction.EdgeDrag(1, "start", 1_000_000, 2_000_000)
+    interaction.drag_to(drag, v, v.x_of(1_517_000))  # nearer frame 46's start (1.533) than 45's (1.500)
+    assert drag.start_us == 1_533_000
 
 
 def test_waveform_columns_take_the_loudest_peak_of_each_column():

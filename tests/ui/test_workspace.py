@@ -243,3 +243,31 @@ def test_a_missing_film_shows_a_relink_state_not_a_crash(qtbot, window, counting
     moved.write_bytes(counting_film.read_bytes())
     films.relink(window.lib, film_id, moved)
     assert not window.player.film.missing
+
+
+def test_marks_on_a_webm_are_the_frames_on_screen_not_the_nominal_grid(qtbot, window, tmp_path):
+    """A 30 fps WebM keeps milliseconds: frame 91 starts at 3.033 s, where the 30 fps grid
+    says 3.0334. Typed 3.05, the player shows frame 91 and says 91; I marks it (the grid
+    said 90, one frame early), and a clip marked on frames 91-120 is those 30 frames."""
+    from tests.conformance_films import FilmSpec, make_film
+
+    path = make_film(tmp_path, FilmSpec("webm30", ".webm", Fraction(30), seconds=5))
+    film_id = importing.import_file(window.lib, path, link=True).film_id
+    window.library_panel.select_film(film_id)
+    qtbot.waitUntil(lambda: window.video.current_image() is not None, timeout=10_000)
+    field = window.transport.timecode
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, "3.05")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    wait_frame(qtbot, window, 91)
+    window.setFocus()
+    key(qtbot, window, Qt.Key.Key_I)
+    assert window.timeline.in_us == 3_033_000
+    for _ in range(29):
+        key(qtbot, window, Qt.Key.Key_Right)
+    wait_frame(qtbot, window, 120)
+    key(qtbot, window, Qt.Key.Key_O)
+    key(qtbot, window, Qt.Key.Key_Return)
+    (clip,) = clip_rows(window.lib)
+    assert (clip.start_us, clip.end_us) == (3_033_000, 4_033_000)

@@ -57,7 +57,7 @@ class KeyTagger:
         if film.missing:
             say(f"Key {key}: “{film.title}” is missing; relink it (File menu) to tag it.")
             return None
-        end = min(timecode.frame_start_us(self.player.frame_index + 1, self.player.fps), film.duration_us)
+        end = self.player.frame_end_us
         start = max(0, end - int(clip_seconds() * timecode.US))
         return self.runner.run(
             lambda lib: clips.add(lib, film.id, start, end, tags=[str(tag_id)]),

@@ -70,11 +70,13 @@ class OperationRunner(QObject):
             while len(self._said) > 500:  # the history keeps fewer steps than this
                 self._said.pop(next(iter(self._said)))
 
-    def announce_file(self, path: Path, what: str) -> None:
-        """Every export and report ends here: what was written, where, and a way to it."""
+    def announce_file(self, path: Path, what: str, after: str = "") -> None:
+        """Every export and report ends here: what was written, where, and a way to it
+        (``after``: what else is worth saying about it)."""
         from ui.kit.desktop import show_in_folder
 
-        self.say(f"{what}: {Path(path).name} in {Path(path).parent}", [("Show in folder", lambda: show_in_folder(path))])
+        self.say(f"{what}: {Path(path).name} in {Path(path).parent}{after}",
+                 [("Show in folder", lambda: show_in_folder(path))])
 
     def run(self, op: Callable[[Library], T], parent: QWidget | None = None,
             on_success: Callable[[T], Any] | None = None, say: Say = None, remember: bool = True) -> T | None:

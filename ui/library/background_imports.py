@@ -62,6 +62,7 @@ class BackgroundImports(QObject):
                 parent=self.window,
                 on_progress=lambda fraction, message, f=film_id: self._progress(f, fraction, message),
                 on_failure=lambda exc, f=film_id: self._failed(f, exc),
+                on_success=self._said,
                 on_done=lambda f=film_id: self._done(f))
 
     def _progress(self, film_id: int, fraction: float, message: str) -> None:
@@ -71,6 +72,11 @@ class BackgroundImports(QObject):
         if now - self._arrived_at.get(film_id, 0.0) >= ARRIVALS_EVERY_S:
             self._arrived_at[film_id] = now
             self.arrived.emit(film_id)
+
+    def _said(self, result) -> None:
+        """What the import found damaged in the film and how it is kept, in the status bar."""
+        if result is not None and result.warnings:
+            self.bridge.runner.say(f"{result.source.name}: " + "; ".join(result.warnings) + ".")
 
     def _failed(self, film_id: int, exc: BaseException) -> None:
         self.errors[film_id] = str(exc)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from app import reads
 from media import timecode
+from media.reading import interlace
 from app.changes import Changes
 from app.films import films
 from app.records import FilmRecord
@@ -249,6 +250,8 @@ class FilmTreeModel(QAbstractItemModel):
             facts = "audio only" if not film.has_video else f"{film.width}×{film.height}, {film.fps} fps"
             if film.rotation:
                 facts += f", turned {film.rotation}°"
+            if film.has_video and film.interlaced:
+                facts += f", {interlace.said(film.interlaced)}"
             tip = f"{film.title}\n{facts}\n{film.path}"
             if film.recorded_at:
                 tip += "\n" + recorded_text(film)

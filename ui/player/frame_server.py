@@ -18,9 +18,10 @@ class FrameServer(QObject):
     ready = Signal(int, "qlonglong", QImage)  # request number, frame time (µs, 64-bit), picture
     failed = Signal(str)
 
-    def __init__(self, path: str, start_us: int, orientation, parent: QObject | None = None) -> None:
+    def __init__(self, path: str, start_us: int, orientation, parent: QObject | None = None,
+                 field_order: str | None = None) -> None:
         super().__init__(parent)
-        self._args = (path, start_us, orientation)
+        self._args = (path, start_us, orientation, field_order)
         self._wanted: tuple[int, int] | None = None
         self._cond = threading.Condition()
         self._stop = False

@@ -1,9 +1,13 @@
 """The player: QMediaPlayer for playback, exact PyAV frames whenever it is paused.
 
 Times are integer microseconds of film time, like the core. The position we report is the
-start of the frame on screen (what you see), not the player's clock. Qt's player seeks to
-keyframes in some formats, so while paused every frame comes from the frame server
-(ui.player.frame_server → media.reading.frames), which decodes exactly; playback uses Qt's player.
+start of the frame on screen (what you see), not the player's clock. Which frame that is, and
+where frames begin, is the film's own frame index (``media.reading.frame_index``: the one
+frame rule marks, clips and every export use); until a film's index is read, a grid at its
+nominal rate stands in. Qt's player seeks to keyframes in some formats, so while paused every
+frame comes from the frame server (ui.player.frame_server → media.reading.frames), which
+decodes exactly (and deinterlaces); playback uses Qt's player (an interlaced film shows one
+field a frame: ``VideoView``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from PySide6.QtCore import Q_ARG, QObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
 
 from media import timecode
+from media.reading.frame_index import FrameIndex
 from media.reading.orientation import Orientation
 from app.records import FilmRecord
 from ui.player.frame_server import FrameServer
@@ -38,6 +43,7 @@ class Player(QObject):
         self.view = view
         self.film: FilmRecord | None = None
         self.fps: Fraction = DEFAULT_FPS
+        self.index: FrameIndex = FrameIndex.grid(DEFAULT_FPS, 1)
         self.media = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
         self.media.setAudioOutput(self.audio)
@@ -61,13 +67,16 @@ class Player(QObject):
         self._qt_drives = False  # True while playing: Qt's frames go on screen
 
     # -- loading -----------------------------------------------------------------------
-    def load(self, film: FilmRecord | None, start_us: int = 0) -> None:
+    def load(self, film: FilmRecord | None, start_us: int = 0, index: FrameIndex | None = None) -> None:
+        """Open ``film`` at ``start_us``; ``index``: its frame index (``set_index`` gives it
+        later when it is still being read)."""
         self._stop_media()
         if self.frames is not None:
             self.frames.stop()
             self.frames = None
         self.film = film
         self._shuttle = 0
+        self.view.field_order = ""
         if film is None:
             self._set_source(QUrl())
             self.view.clear("")
@@ -77,10 +86,13 @@ class Player(QObject):
                             "Use File → Relink Missing Film to point to where it is now.")
         else:
             self.fps = Fraction(film.fps) if film.fps else DEFAULT_FPS
+            self.index = index or FrameIndex.grid(self.fps, max(film.duration_us, 1))
             self.view.clear("" if film.has_video else "Audio only")
+            self.view.field_order = film.interlaced
             self._set_source(QUrl.fromLocalFile(film.path))
             if film.has_video:
-                self.frames = FrameServer(film.path, film.start_us, Orientation(film.rotation, film.mirror), self)
+                self.frames = FrameServer(film.path, film.start_us, Orientation(film.rotation, film.mirror), self,
+                                          field_order=film.interlaced)
                 self.frames.set_box(*self.view.picture_box())
                 self.frames.ready.connect(self._on_still)
                 self.frames.failed.connect(self.error)
@@ -90,6 +102,15 @@ class Player(QObject):
         if film is not None and not film.missing:
             self.seek_us(start_us)
         self.position_changed.emit(start_us)
+
+    def set_index(self, film_id: int, index: FrameIndex) -> None:
+        """The film's own frame index, read after it was opened: the frame on screen is
+        settled by it."""
+        if self.film is None or self.film.id != film_id:
+            return
+        self.index = index
+        if not self.is_playing() and self.film.has_video:
+            self.seek_us(self._position_us)
 
     def close(self) -> None:
         self.load(None)
@@ -110,7 +131,13 @@ class Player(QObject):
 
     @property
     def frame_index(self) -> int:
-        return timecode.frame_index_at(self._position_us, self.fps)
+        """The film's frame on screen (its index in the film)."""
+        return self.index.at(self._position_us)
+
+    @property
+    def frame_end_us(self) -> int:
+        """When the frame on screen gives way to the next (where an out point there goes)."""
+        return min(self.index.end(self.frame_index), self.duration_us)
 
     def is_playing(self) -> bool:
         return self.media.playbackState() == QMediaPlayer.PlaybackState.PlayingState
@@ -132,6 +159,12 @@ class Player(QObject):
 
     def _on_frame(self, start_us: int) -> None:
         if start_us is not None and start_us >= 0:
+            if self._qt_drives and self.film is not None and self.film.has_video:
+                # Qt rounds a frame's time down to the microsecond, the frame index up (a 30 fps
+                # frame at 33,333.3 µs: Qt 33,333, the index 33,334): the same frame either way.
+                nearest = self.index.start(self.index.at(start_us + 1))
+                if 0 < nearest - start_us <= 1:
+                    start_us = nearest
             self._position_us = start_us
             self.position_changed.emit(start_us)
 
@@ -153,7 +186,8 @@ class Player(QObject):
         if rate is None:
             self._shuttle = 0
         self._set_media_rate(rate or self._base_rate)
-        if self._position_us >= self.duration_us - timecode.frame_duration_us(self.fps):
+        if self._position_us >= self.duration_us - timecode.frame_duration_us(self.fps) or (
+                self.film.has_video and self.frame_index >= self.index.count - 1):
             self._position_us = 0
         self.media.setPosition(self._position_us // 1000)
         self._qt_drives = True
@@ -210,15 +244,14 @@ class Player(QObject):
         self.seek_us(self._position_us + int(seconds * timecode.US))
 
     def seek_frame(self, index: int) -> None:
-        last = max(timecode.frame_index_at(max(self.duration_us - 1, 0), self.fps), 0)
-        index = min(max(index, 0), last)
-        self._go(timecode.frame_start_us(index, self.fps))
+        index = min(max(index, 0), self.index.count - 1)
+        self._go(self.index.start(index))
 
     def seek_us(self, us: int) -> None:
         """Show the frame at ``us`` (clamped to the film)."""
         us = min(max(us, 0), max(self.duration_us - 1, 0))
         if self.film is not None and self.film.has_video:
-            self.seek_frame(timecode.frame_index_at(us, self.fps))
+            self.seek_frame(self.index.at(us))
         else:
             self._go(us)
 
@@ -239,8 +272,8 @@ class Player(QObject):
         if self.frames is None:
             return
         self._request += 1
-        index = timecode.frame_index_at(us, self.fps)
-        self.frames.request(self._request, timecode.seek_target_us(index, self.fps))
+        # The middle of the frame: a decoder asked for a frame's very start may give the one before.
+        self.frames.request(self._request, self.index.middle(self.index.at(us)))
 
     # -- speed and sound ---------------------------------------------------------------
     def set_rate(self, rate: float) -> None:

@@ -26,6 +26,7 @@ class VideoView(QWidget):
         self._image: QImage | None = None
         self._message = ""
         self.frame_time_us: int | None = None
+        self.field_order = ""  # the film playing is interlaced: "tff" or "bff"
 
     def sizeHint(self) -> QSize:
         return QSize(800, 450)
@@ -59,6 +60,8 @@ class VideoView(QWidget):
     def current_image(self) -> QImage | None:
         if self._image is None and self._frame is not None:
             self._image = self._frame.toImage()  # applies the film's rotation: upright
+            if self.field_order and not self._image.isNull():
+                self._image = one_field_image(self._image, self.field_order)
         return self._image
 
     def paintEvent(self, _event) -> None:
@@ -66,7 +69,10 @@ class VideoView(QWidget):
         painter.fillRect(self.rect(), QColor("#111"))
         image = self.current_image()
         if image is not None and not image.isNull():
-            size = image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            shape = image.size()
+            if image.text("field") == "1":  # one field: the picture is twice as tall as its lines
+                shape.setHeight(shape.height() * 2)
+            size = shape.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
             x = (self.width() - size.width()) / 2
             y = (self.height() - size.height()) / 2
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -76,3 +82,18 @@ class VideoView(QWidget):
             painter.drawText(self.rect().adjusted(20, 20, -20, -20),
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
         painter.end()
+
+
+def one_field_image(image: QImage, order: str) -> QImage:
+    """The first field of a woven frame (every other line, from the top for "tff", the second
+    line for "bff"): drawn at the frame's height it shows the moment the field was filmed,
+    without combs. Marked (text "field") so it is drawn at twice its height."""
+    import numpy as np
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height = rgb.width(), rgb.height()
+    lines = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=rgb.sizeInBytes()).reshape(height, rgb.bytesPerLine())
+    field = np.ascontiguousarray(lines[(0 if order == "tff" else 1)::2, : width * 4])
+    out = QImage(field.data, width, field.shape[0], width * 4, QImage.Format.Format_RGB32).copy()
+    out.setText("field", "1")
+    return out

@@ -439,12 +439,15 @@ class ReelBuilder(QWidget):
             path = path.with_suffix(".mp4")
         runner, reel_id = self.bridge.runner, self.reel_id
         notes = NameNotes()
+        told: list[str] = []  # interlaced films: how they were deinterlaced, and why
         self.job = runner.start(
             lambda progress, cancel: export_ops.export_reel(
                 runner.lib, reel_id, path, anonymise=choice.anonymise, cover_all=choice.cover_all,
                 style=choice.style, mask_voice=choice.mask_voice, progress=progress, cancel=cancel,
-                replace=replace_agreed(path), note=notes),
-            parent=self, on_success=lambda out: (runner.announce_file(out, "Reel exported"), notes.show(self)),
+                replace=replace_agreed(path), note=notes, told=told),
+            parent=self, on_success=lambda out: (
+                runner.announce_file(out, "Reel exported", "".join(f". {t[0].upper()}{t[1:]}" for t in told)),
+                notes.show(self)),
             on_failure=lambda exc: self._export_failed(exc, path),
             on_cancelled=lambda: runner.say(f"Export cancelled: no {path.name} was written."),
             dialog=("Export", f"Exporting {path.name}…", "exportProgress"))

@@ -50,7 +50,9 @@ class ReelPreview(QObject):
         self._advancing = True
         try:
             if self.player.film is None or self.player.film.id != item.film_id:
-                self.player.load(reads.film_or_none(self.lib, item.film_id), item.start_us)
+                record = reads.film_or_none(self.lib, item.film_id)
+                index = reads.frame_index(self.lib, record) if record is not None and record.has_video else None
+                self.player.load(record, item.start_us, index)
             else:
                 self.player.seek_us(item.start_us)
             self.item_started.emit(self.index)

@@ -45,7 +45,6 @@ from ui.shell import startup_trace
 from ui.shell.window_size import fit_to_screen
 from ui.transcripts.transcribe_flow import TranscribeFlow
 from ui.transcripts.transcript_panel import TranscriptPanel
-from ui.kit.workers import Job
 
 DOCK_LEFT, DOCK_RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 
@@ -272,6 +271,7 @@ class MainWindow(QMainWindow):
         background.progress.connect(self.library_panel.model.set_import_progress)
         background.arrived.connect(self.library_panel.model.refresh_picture)
         background.arrived.connect(self.timeline.media_arrived)
+        background.film_done.connect(self._imported)
         self.reel_builder.preview_requested.connect(self.reel_preview.start)
         self.codebook_panel.tag_activated.connect(self.clip_list.show_tag)
         self.prototypes_panel.clip_activated.connect(self.play_clip)
@@ -368,11 +368,39 @@ class MainWindow(QMainWindow):
                 self.reel_preview.index].film_id:
             self.reel_preview.stop()
         record = reads.film_or_none(self.lib, film_id) if film_id is not None else None
-        self.player.load(record, start_us)
-        self.timeline.set_film(record)
+        index = reads.frame_index(self.lib, record) if record is not None and record.has_video else None
+        self.player.load(record, start_us, index)
+        self.timeline.set_film(record, index)
         self.transcript_panel.set_film(record)
         self.timeline.set_playhead(start_us)
+        # Not kept yet: an older film's is read on a worker; a film still importing gets its own
+        # when its import completes (its pass over the packets writes it: ``_imported``).
+        if record is not None and record.has_video and index is None and not record.missing and not record.importing:
+            self._read_frame_index(record)
         self.actions_by_name["relink"].setEnabled(bool(record and record.missing))
+
+    def _imported(self, film_id: int) -> None:
+        """A film completed importing: if it is open, its frame index is now kept."""
+        if self.current_film_id() != film_id:
+            return
+        record = reads.film_or_none(self.lib, film_id)
+        index = reads.frame_index(self.lib, record) if record is not None and record.has_video else None
+        if index is not None:
+            self.player.set_index(film_id, index)
+            self.timeline.set_index(film_id, index)
+
+    def _read_frame_index(self, record) -> None:
+        """A film imported before frame indexes were kept (or still importing): its index is
+        read on a worker and settles the player and the timeline when it comes."""
+        lib = self.lib
+
+        def arrived(index) -> None:
+            if index is not None:
+                self.player.set_index(record.id, index)
+                self.timeline.set_index(record.id, index)
+
+        self.runner.start(lambda _progress, _cancel: reads.frame_index(lib, record, build=True),
+                          on_success=arrived, on_failure=lambda _exc: None)
 
     def play_clip(self, clip_id: int) -> None:
         clip = self.runner.run(lambda lib: reads.clip(lib, clip_id))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF
 
 from app.records import ClipRecord
-from media import timecode
 from ui.timeline.bands import clip_rect
 from ui.timeline.viewport import Viewport
 
@@ -45,10 +44,11 @@ def clamped(view: Viewport, us: int) -> int:
 def drag_to(drag: EdgeDrag, view: Viewport, x: float) -> int:
     """Move the dragged edge to ``x`` (snapped, at least one frame long); returns where to seek
     so the picture shows the clip's new first or last frame."""
-    edge_us = timecode.snap_to_frame(clamped(view, view.us_at(x)), view.fps)
-    one = timecode.frame_duration_us(view.fps)
+    index = view.index
+    edge_us = index.nearest_boundary(clamped(view, view.us_at(x)))
     if drag.edge == "start":
-        drag.start_us = min(max(edge_us, 0), drag.end_us - one)
+        last = index.at(drag.end_us - 1)  # at least the clip's last frame stays
+        drag.start_us = min(max(edge_us, 0), index.start(last))
         return drag.start_us
-    drag.end_us = max(min(edge_us, view.duration_us), drag.start_us + one)
-    return max(drag.end_us - one, 0)
+    drag.end_us = max(min(edge_us, view.duration_us), index.end(index.at(drag.start_us)))
+    return index.start(index.at(max(drag.end_us - 1, 0)))

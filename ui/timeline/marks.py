@@ -1,4 +1,5 @@
-"""In and out marks, on frame boundaries: In is the start of the frame on screen, Out its end.
+"""In and out marks, on frame boundaries: In is the start of the frame on screen, Out its end,
+by the film's own frame index (``media.reading.frame_index``: the one frame rule).
 
 A mark that would make an empty or backwards range is refused with the reason, so pressing O
 before the In point says why nothing happened instead of silently dropping In.
@@ -6,25 +7,25 @@ before the In point says why nothing happened instead of silently dropping In.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from media import timecode
+from media.reading.frame_index import FrameIndex
 
 
 @dataclass
 class Marks:
-    fps: Fraction = Fraction(25)
+    index: FrameIndex = field(default_factory=lambda: FrameIndex.grid(Fraction(25), 1))
     duration_us: int = 1
     in_us: int | None = None
     out_us: int | None = None
 
     def frame_start(self, us: int) -> int:
-        return timecode.frame_start_us(timecode.frame_index_at(us, self.fps), self.fps)
+        return self.index.start(self.index.at(us))
 
     def frame_end(self, us: int) -> int:
-        nxt = timecode.frame_start_us(timecode.frame_index_at(us, self.fps) + 1, self.fps)
-        return min(nxt, self.duration_us)
+        return min(self.index.end(self.index.at(us)), self.duration_us)
 
     def set_in(self, playhead_us: int) -> str | None:
         """Returns why the mark was refused, or None when it was set."""

@@ -6,10 +6,11 @@ is the zoom level; ``left_us`` the time at the left edge. "Fit" shows the whole 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from media import timecode
+from media.reading.frame_index import FrameIndex
 
 MAX_PX_PER_FRAME = 24  # zooming in stops when one frame is this wide
 
@@ -22,6 +23,8 @@ class Viewport:
     left_us: int = 0
     fit: bool = True
     fps: Fraction = Fraction(25)
+    # The film's own frames: where trims snap (media.reading.frame_index).
+    index: FrameIndex = field(default_factory=lambda: FrameIndex.grid(Fraction(25), 1))
 
     def x_of(self, us: int) -> float:
         return (us - self.left_us) / self.us_per_px

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from app import reads
 from app.changes import Changes
 from media import timecode
+from media.reading.frame_index import FrameIndex
 from app.clips import clips as clip_ops
 from app.records import ClipRecord, FilmRecord
 from ui.kit.bridge import LibraryBridge
@@ -92,18 +93,25 @@ class Timeline(QWidget):
     def select_clip(self, clip_id: int | None) -> None:
         self.selection.select(clip_id)
 
-    def set_film(self, film: FilmRecord | None) -> None:
+    def set_film(self, film: FilmRecord | None, index: FrameIndex | None = None) -> None:
+        """``index``: the film's frame index (``set_index`` gives it later if still being read)."""
         self.film = film
         fps = Fraction(film.fps) if film and film.fps else Fraction(25)
         self.view.resize(self.width())
         self.view.reset(film.duration_us if film else 1, fps)
-        self.marks = Marks(fps, self.view.duration_us)
+        self.view.index = index or FrameIndex.grid(fps, self.view.duration_us)
+        self.marks = Marks(self.view.index, self.view.duration_us)
         media = load_film_media(self.bridge.lib, film) if film else None
         if media is not None:
             media.loader = self.pages
         self.media_band.set_media(media)
         self.reload_clips()
         self.marks_changed.emit()
+
+    def set_index(self, film_id: int, index: FrameIndex) -> None:
+        """The film's own frame index, read after it was opened: marks and trims snap to it."""
+        if self.film is not None and self.film.id == film_id:
+            self.view.index = self.marks.index = index
 
     def _page_loaded(self, path: str, page: QPixmap) -> None:
         media = self.media_band.media

@@ -1,0 +1,183 @@
+"""Exact facts and in points on the films issue 24 found wrong: a one-frame film's rate, lengths
+without encoder priming, an MPEG-1 film's first frame as an in point, a damaged MPEG-TS, and
+clips worked out before the library's write lock is taken."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from app.clips import clips
+from app.films import frame_indexes, importing
+from app.models import Clip, Film
+from app.reels import export, reels
+from media.reading.probe import probe
+from tests.conftest import sample
+from tests.conformance_films import FilmSpec, make_film
+
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run([FFMPEG, "-v", "error", "-y", *args], check=True)
+
+
+def _lavfi(seconds: float, rate: int = 30) -> list[str]:
+    return ["-f", "lavfi", "-i", f"testsrc2=s=160x120:r={rate}:d={seconds}",
+            "-f", "lavfi", "-i", f"sine=f=440:beep_factor=4:sample_rate=48000:d={seconds}"]
+
+
+def test_a_one_frame_film_has_the_rate_its_header_declares(tmp_path):
+    path = tmp_path / "one.mp4"
+    _ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x120:r=30", "-frames:v", "1", "-c:v", "libx264", str(path))
+    info = probe(path)
+    assert (info.frame_count, info.fps) == (1, Fraction(30))  # was None
+
+
+def test_lengths_leave_out_the_sound_encoders_priming(tmp_path):
+    """An MKV's AAC tracks start 21-23 ms before zero and a WebM's Opus 7 ms: never heard, not
+    part of the film (picture and sound end at 2.000 s)."""
+    mkv, webm = tmp_path / "two-tracks.mkv", tmp_path / "opus.webm"
+    _ffmpeg(*_lavfi(2), "-map", "0", "-map", "1", "-map", "1", "-c:v", "libx264", "-preset", "ultrafast",
+            "-c:a", "aac", str(mkv))
+    _ffmpeg(*_lavfi(2), "-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus", str(webm))
+    assert probe(mkv).duration_us == 2_000_000  # was 2.023 s
+    assert 2_000_000 <= probe(webm).duration_us <= 2_001_000  # was 2.008 s (the last Opus packet: 1 ms ticks)
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_first_frame_of_a_grid_mpeg1_film_is_an_in_point(lib, kept):
+    """GRID's MPEG-1 program stream: the first packet read after a seek to 0 has pts 3600, so
+    reading near the in point took frame 1 (40,000 µs) for 0; the film's frame index has it,
+    and a film without a kept index (imported before) is read from its start there."""
+    film_id = importing.import_file(lib, sample("people-talking-grid-woman-360x288p25-mpeg1-mp2.mpg"),
+                                    link=True).film_id
+    if not kept:
+        with lib.read() as s:
+            (lib.cache_dir(s.get(Film, film_id).sha256) / frame_indexes.INDEX_FILE).unlink()
+        frame_indexes._memo.clear()
+    clip_id = clips.add(lib, film_id, 0, 1_000_000)
+    with lib.read() as s:
+        assert (s.get(Clip, clip_id).start_us, s.get(Clip, clip_id).end_us) == (0, 1_000_000)
+
+
+def test_clips_are_worked_out_before_the_write_lock_is_taken(lib, tmp_path, monkeypatch):
+    """Reading a film (its frame index; a long film's packets the first time) never happens
+    inside the write transaction: a GUI's clip on a 3-hour film held the lock 0.2 s."""
+    path = make_film(tmp_path, FilmSpec("plain", ".mp4", Fraction(25)))
+    film_id = importing.import_file(lib, path, link=True).film_id
+    real = frame_indexes.frame_index
+    opened = []  # changes begun so far
+    original_op = type(lib).op
+
+    def op(self, *args, **kwargs):
+        opened.append(True)
+        return original_op(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(lib), "op", op)
+    calls = []  # how many changes had begun each time the film was read
+    monkeypatch.setattr(frame_indexes, "frame_index", lambda *a, **k: (calls.append(len(opened)), real(*a, **k))[1])
+    clip_id = clips.add(lib, film_id, 1_010_000, 2_000_000)
+    clips.set_range(lib, clip_id, 1_050_000, 2_100_000)
+    clips.edit(lib, clip_id, start_us=500_000, title="moved")
+    assert calls == [0, 1, 2]  # each read before that change's transaction began (none was open yet)
+    with lib.read() as s:
+        clip = s.get(Clip, clip_id)
+        assert (clip.start_us, clip.end_us) == (480_000, 2_080_000)  # frames 12-51 at 25 fps
+
+
+def _damage_sound(ts: Path, out: Path, where: str) -> Path:
+    """Scramble the sound's transport packets: its last 40 (``tail``: the sound's end does not
+    decode) or drop a tenth of them in the middle (``hole``)."""
+    data = ts.read_bytes()
+    packets = [bytearray(data[i:i + 188]) for i in range(0, len(data), 188)]
+    pid = lambda p: ((p[1] & 0x1F) << 8) | p[2]  # noqa: E731
+    import av
+
+    with av.open(str(ts)) as container:
+        sound = container.streams.audio[0].id  # its transport stream PID
+    mine = [n for n, p in enumerate(packets) if pid(p) == sound]
+    rng = random.Random(1)
+    if where == "tail":
+        for n in mine[-40:]:
+            packets[n][8:] = bytes(rng.randrange(256) for _ in range(180))
+        kept = packets
+    else:
+        gone = set(mine[len(mine) * 4 // 10:len(mine) * 5 // 10])
+        kept = [p for n, p in enumerate(packets) if n not in gone]
+    out.write_bytes(b"".join(bytes(p) for p in kept))
+    return out
+
+
+@pytest.mark.parametrize("where", ["tail", "hole"])
+def test_a_damaged_transport_stream_is_imported_with_what_export_can_use_and_says_so(lib, tmp_path, where):
+    """Its sound's last packets do not decode: the import says from where, and the film's sound
+    ends there, so every export of it works (silence where the film has no sound, as for a
+    film whose sound stops early). A hole inside is said, and played as silence in time."""
+    from tests.media.test_conformance import _audio, _beeps, read_back, source_frames
+
+    spec = FilmSpec("ts", ".ts", Fraction(25), seconds=4)
+    path = _damage_sound(make_film(tmp_path, spec), tmp_path / f"damaged-{where}.ts", where)
+    result = importing.import_file(lib, path, link=True)
+    assert result.error is None
+    assert any("sound is damaged" in w for w in result.warnings), result.warnings
+    with lib.read() as s:
+        film = s.get(Film, result.film_id)
+        sound_end, duration = film.sound_end_us, film.duration_us
+    if where == "tail":
+        assert sound_end is not None and 3_000_000 < sound_end < duration
+    else:
+        assert sound_end is None and any("silence there" in w for w in result.warnings)
+    title = f"over the damage {where}"
+    clip_id = clips.add(lib, result.film_id, 500_000, duration - 100_000, title=title)
+    reel_id = reels.create(lib, f"Damaged {where}", [str(clip_id)])
+    reels.update(lib, reel_id, cards=False, captions=False)
+    out = export.export_reel(lib, reel_id, tmp_path / f"reel-{where}.mp4")  # used to fail: "sound ended early"
+    sound = _audio(out)
+    onsets = _beeps(sound)
+    for second in (1, 2):  # before the damage, the beeps are where the film has them (moved by the TS's AAC delay)
+        due = second - 0.5 + 1024 / 48000
+        assert any(abs(o - due) <= 1 / 25 for o in onsets), (second, onsets[:8])
+    if where == "tail":
+        assert np.abs(sound[int((sound_end / 1e6 - 0.5 + 0.05) * 48000):]).max() < 1e-3  # silence after it
+    otio_clips, edl_clips = read_back(lib, tmp_path, reel_id, Fraction(25))  # its OTIO and EDL read back
+    first = int((0.5 - 1024 / 48000) * 25)  # the frame on screen at 0.5 s: the picture starts at the AAC's delay
+    assert source_frames(otio_clips[title]) == source_frames(edl_clips[title])
+    assert source_frames(otio_clips[title])[0] == first
+
+
+def test_the_cli_says_what_is_damaged_at_import(tmp_path, cli):
+    path = _damage_sound(make_film(tmp_path, FilmSpec("ts", ".ts", Fraction(25), seconds=4)),
+                         tmp_path / "damaged.ts", "tail")
+    code, _out, err = cli("import", str(path), "--link")
+    assert code == 0
+    assert "note: damaged.ts: its sound is damaged from" in err
+
+
+def test_the_cli_says_how_an_interlaced_film_was_deinterlaced_and_why(tmp_path, cli):
+    """A reel with more pictures a second than the film has frames gets a picture per field;
+    at the film's rate, a picture per frame: the export says which and why (issue 24, 2)."""
+    import json
+
+    from tests.conformance_films import make_interlaced
+
+    path = make_interlaced(tmp_path, "camcorder", "bff", ".mp4", seconds=2)
+    code, out, _err = cli("import", str(path), "--link")
+    assert code == 0 and "25 fps interlaced (bottom field first)" in out, out
+    assert cli("clip", "add", "camcorder", "--start", "0.4", "--end", "1.2", "--title", "moving")[0] == 0
+    assert cli("reel", "create", "Fields", "--clip", "moving")[0] == 0
+    for rate, how, why in (("50", "per field", "has room for every moment filmed"),
+                           ("25", "per frame", "shows no more pictures a second than the film has frames")):
+        out = tmp_path / f"fields-{rate}.mp4"
+        code, _out, err = cli("reel", "export", "Fields", str(out), "--rate", rate, "--no-cards", "--no-captions")
+        assert code == 0, err
+        assert (f"note: film 'camcorder' is interlaced (bottom field first): deinterlaced to a picture {how}"
+                in err and why in err), err
+        manifest = json.loads(out.with_name(out.stem + ".manifest.json").read_text())
+        assert manifest["items"][0]["deinterlaced"] == how
