@@ -19,6 +19,7 @@ import os
 import stat
 from pathlib import Path
 
+from app.wording import plural
 from media import oslayer
 from media.errors import BadInput
 from media.safe_io import kind_of
@@ -56,7 +57,7 @@ def prepare(root: Path, database: Path | None) -> list[Path]:
     else:
         entries = _entries(root, where)
         if entries:
-            raise BadInput(f"{where}: not a ProtoReel library and not empty ({len(entries)} thing(s) in it, "
+            raise BadInput(f"{where}: not a ProtoReel library and not empty ({plural(len(entries), 'thing')} in it, "
                            f"such as {sorted(entries)[0]!r}); give a new or empty folder, or an existing library")
         if oslayer.others_may_write(st):
             raise BadInput(f"{where}: anyone on this computer may write in it (mode {stat.S_IMODE(st.st_mode):o}); "

@@ -4,6 +4,7 @@ and their faces (picked once from a frame, so exports can tell them apart)."""
 from __future__ import annotations
 
 from app import lookup
+from app.wording import plural
 from app.cli.grammar import SCOPES, Commands, whole_number
 from app.cli.output import EXIT_OK
 from media import timecode
@@ -166,7 +167,7 @@ def cmd_person_face(lib, args, out) -> int:
         film = lookup.film(s, args.film)
         name, fps = person.name, film.fps
     face = faces.add_face(lib, person.id, film.id, timecode.parse(args.time, fps), pick=args.pick)
-    more = f"; {face.suggested} more view(s) of it from the same shot kept beside it" if face.suggested else ""
+    more = f"; {plural(face.suggested, 'more view')} of it from the same shot kept beside it" if face.suggested else ""
     out.record({**_face_json(face, name), "suggested": face.suggested},
                _face_text(face, name) + f"  (added: exports now tell this face apart{more})")
     for sentence in faces.look_alikes(lib):
