@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from media.reading import frame_times
 from media import timecode
 from media.timecode import US
-from media.errors import BadInput
+from media.errors import BadInput, EditConflict
 from app.library import Library
 from app.models import Clip, ClipTag, Film, Tag
 from app.codebook import codebook
@@ -104,15 +104,33 @@ def add(
         return clip.id
 
 
-def set_range(lib: Library, clip_id: int, start_us: int, end_us: int) -> None:
+def unchanged_since(clip: Clip, version: int | None, read: dict | None, fields) -> None:
+    """Refuse (``EditConflict``) an edit of ``fields`` made from the clip as it was at ``version``
+    (``read``: those fields as they were then) when someone else has since changed any of those
+    fields: two people editing the same clip at once never silently overwrite each other. A
+    change of other fields meanwhile (their title, your note) is no conflict. No ``version``:
+    the edit is made from the clip as it is now (a command)."""
+    if version is None or clip.version == version:
+        return
+    theirs = sorted(f for f in fields if read is None or f not in read or getattr(clip, f) != read[f])
+    if theirs:
+        what = ", ".join("in and out" if f in ("start_us", "end_us") else f for f in dict.fromkeys(
+            "start_us" if f in ("start_us", "end_us") else f for f in theirs))
+        raise EditConflict(f"clip {clip.title!r}: someone else changed its {what} a moment ago (another window "
+                           "or computer); your change was not saved: look at it again and redo it if it still applies")
+
+
+def set_range(lib: Library, clip_id: int, start_us: int, end_us: int,
+              version: int | None = None, read: dict | None = None) -> None:
     with lib.op("Change clip in/out") as s:
         clip = lookup.by_id(s, Clip, clip_id)
+        unchanged_since(clip, version, read, ("start_us", "end_us"))
         check_range(clip.film, start_us, end_us)
         clip.start_us, clip.end_us = snap(lib, clip.film, start_us, end_us)
 
 
-def update(lib: Library, clip_id: int, **fields) -> None:
-    """Change title, note or quote."""
+def update(lib: Library, clip_id: int, version: int | None = None, read: dict | None = None, **fields) -> None:
+    """Change title, note or quote (made from the clip at ``version``: ``unchanged_since``)."""
     allowed = {"title", "note", "quote"}
     unknown = set(fields) - allowed
     if unknown:
@@ -120,18 +138,22 @@ def update(lib: Library, clip_id: int, **fields) -> None:
     name = "Rename clip" if set(fields) == {"title"} else "Edit clip"
     with lib.op(name) as s:
         clip = lookup.by_id(s, Clip, clip_id)
+        unchanged_since(clip, version, read, fields)
         for key, value in fields.items():
             setattr(clip, key, value.strip() if key == "title" else value)
 
 
 def edit(lib: Library, clip_id: int, start_us: int | None = None, end_us: int | None = None,
-         add_tags: list[str] = (), remove_tags: list[str] = (), **fields) -> None:
+         add_tags: list[str] = (), remove_tags: list[str] = (), version: int | None = None,
+         read: dict | None = None, **fields) -> None:
     """Change a clip's range, text fields and tags as one undoable step: all of it or none."""
     unknown = set(fields) - {"title", "note", "quote"}
     if unknown:
         raise BadInput(f"clip fields {sorted(unknown)}: cannot be changed this way")
     with lib.op("Edit clip") as s:
         clip = lookup.by_id(s, Clip, clip_id)
+        ranged = ("start_us", "end_us") if start_us is not None or end_us is not None else ()
+        unchanged_since(clip, version, read, (*ranged, *fields))
         if start_us is not None or end_us is not None:
             start = clip.start_us if start_us is None else start_us
             end = clip.end_us if end_us is None else end_us

@@ -79,11 +79,30 @@ class Staged:
 
 
 # -- stages shared by every way in ------------------------------------------------------------
-def _check(lib: Library, source: Path, cancel: CancelToken | None, quick: bool = True) -> tuple[MediaInfo, int | None]:
+def _check(lib: Library, source: Path, cancel: CancelToken | None, quick: bool = True,
+           link: bool = False) -> tuple[MediaInfo, int | None]:
     """The file's facts (refused: ``BadInput``, nothing written) and the film already holding
-    its content, if any."""
+    its content, if any. A team library links only files in its shared media folder."""
+    if link and lib.team:
+        lib.stored_path(source)  # BadInput outside the shared folder
     info = probe_quick(source, cancel) if quick else probe(source, cancel)
     return info, same_content(lib, source, info.size_bytes)
+
+
+def _found(lib: Library, source: Path, film_id: int) -> ImportResult:
+    """Content already in the library. On a team library whose film this computer cannot
+    reach in the shared media folder (a second computer, the film's copy not there), this
+    computer plays the film from this file from now on: kept on this computer only."""
+    result = ImportResult(source, film_id, existed=True)
+    if lib.team:
+        with lib.read() as s:
+            film = s.get(Film, film_id)
+            sha = film.sha256 if film is not None and not lib.film_path(film).is_file() else None
+        if sha is not None and not sha.startswith(PENDING):
+            lib.machine.play_here(sha, source)
+            lib.found_here({film_id: False})
+            result.note = "not in the shared media folder on this computer: played here from this file"
+    return result
 
 
 def work_folder(lib: Library, name: str) -> Path:
@@ -194,10 +213,10 @@ def import_file(
     source = Path(source).expanduser().absolute()
     progress(0.0, "checking")
     # The header and first packets; the exact length and frame count come with the thumbnails.
-    info, existing = _check(lib, source, cancel)
+    info, existing = _check(lib, source, cancel, link=link)
     if existing is not None:
         progress(1.0, "already in the library")
-        return ImportResult(source, existing, existed=True)
+        return _found(lib, source, existing)
     staged = stage(lib, info, link, progress, cancel)
     try:
         if before_commit is not None:
@@ -206,7 +225,7 @@ def import_file(
             with lib.read() as s:
                 existing = s.scalars(select(Film.id).where(Film.sha256 == staged.sha)).first()
             if existing is not None:
-                return ImportResult(source, existing, existed=True)
+                return _found(lib, source, existing)
             cancel.check()
             film_id = _record(lib, staged, link, event)
         progress(1.0, "done")
@@ -220,7 +239,7 @@ def _record(lib: Library, staged: Staged, link: bool, event: str | None) -> int:
     copy, placed = placing.place(lib, staged.work, staged.sha, staged.cache, staged.copy(link), info.path)
     try:
         with lib.op(f"Import {info.path.name}") as s:
-            path = stored_path(info.path if link else copy.relative_to(lib.root))
+            path = lib.stored_path(info.path if link else copy)
             return _new_film(lib, s, info, event, path=path, linked=link, sha256=staged.sha).id
     except BaseException:
         placing.remove(placed)
@@ -240,12 +259,19 @@ def register(
     source = Path(source).expanduser().absolute()
     # A long film opens at once from its header and first packets; ``complete`` corrects the facts.
     quick = source.is_file() and source.stat().st_size > QUICK_ABOVE_BYTES
-    info, existing = _check(lib, source, cancel, quick=quick)
+    info, existing = _check(lib, source, cancel, quick=quick, link=link)
     if existing is not None:
-        return ImportResult(source, existing, existed=True)
+        return _found(lib, source, existing)
+    key = PENDING + uuid.uuid4().hex
+    path = stored_path(source)
+    if lib.team:
+        # This computer imports it (and plays it meanwhile) from its own file: the others see it
+        # importing, its file not yet in the shared folder, until it is copied there.
+        lib.machine.play_here(key, source)
+        path = "" if not source.is_relative_to(lib.root) else lib.stored_path(source)
     with lib.op(f"Import {source.name}") as s:
-        film = _new_film(lib, s, info, event, path=stored_path(source), linked=True,  # until complete: the source plays
-                         sha256=PENDING + uuid.uuid4().hex, import_state="link" if link else "copy")
+        film = _new_film(lib, s, info, event, path=path, linked=True,  # until complete: the source plays
+                         sha256=key, import_state="link" if link else "copy")
         return ImportResult(source, film.id)
 
 
@@ -277,7 +303,9 @@ def register_files(
 def pending(lib: Library) -> list[int]:
     """Films registered but not yet complete (an import running, or cut short by a crash)."""
     with lib.read() as s:
-        return list(s.scalars(select(Film.id).where(Film.import_state.is_not(None)).order_by(Film.id)))
+        films = s.scalars(select(Film).where(Film.import_state.is_not(None)).order_by(Film.id))
+        # A team library: only this computer's (the others' files are on their computers).
+        return [f.id for f in films if not lib.team or lib.machine.local_file(f.sha256) is not None]
 
 
 def complete(
@@ -293,7 +321,7 @@ def complete(
         film = s.get(Film, film_id)
         if film is None or film.import_state is None:
             return ImportResult(Path(film.path) if film else Path(), film_id, existed=film is not None)
-        source, key, link = Path(film.path), film.sha256, film.import_state == "link"
+        source, key, link = lib.film_path(film), film.sha256, film.import_state == "link"
     if not source.is_file():
         raise BadInput(f"{source}: file not found; the film stays in the library as it was "
                        "imported so far (reconnect the drive or relink it)")
@@ -331,11 +359,14 @@ def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool)
             film = s.get(Film, film_id)
             for name, value in film_facts(info).items():
                 setattr(film, name, value)
+            key = film.sha256
             film.sha256 = staged.sha
             film.import_state = None
             if copy is not None:
-                film.path = stored_path(copy.relative_to(lib.root))
+                film.path = lib.stored_path(copy)
                 film.linked = False
     except BaseException:
         placing.remove(placed)
         raise
+    if lib.team:
+        lib.machine.forget(key)

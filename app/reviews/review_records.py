@@ -166,7 +166,7 @@ def review_detail(lib: Library, session: Session, review_id: int) -> ReviewDetai
             clip_note=clip.note if clip else "", quote=clip.quote if clip else "",
             film_path=str(lib.film_path(film)) if film else None, film_start_us=film.start_us if film else 0,
             rotation=film.rotation if film else 0, has_video=film.has_video if film else False,
-            has_audio=film.has_audio if film else False, missing=film.missing if film else True,
+            has_audio=film.has_audio if film else False, missing=lib.missing(film) if film else True,
         ))
     protos = {p.id: p.name for p in session.scalars(select(Prototype))}
     titles = {r.clip_id: r.title for r in rows if r.clip_id is not None}

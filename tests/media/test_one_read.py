@@ -89,7 +89,7 @@ def test_an_import_reads_every_packet_once(lib, tmp_path, monkeypatch):
     with lib.read() as s:
         from app import queries
 
-        (r,) = queries.film_records(s, lib.root, [result.film_id])
+        (r,) = queries.film_records(s, lib, [result.film_id])
     assert (r.duration_us, r.frame_count, r.fps) == (full.duration_us, full.frame_count, str(full.fps))
     assert full.duration_us != probe_quick(film).duration_us  # the header is not the film's length
     strip = load_strip(lib.cache_dir(r.sha256))

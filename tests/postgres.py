@@ -1,0 +1,110 @@
+"""The tests' PostgreSQL databases, when ``PROTOREEL_TEST_POSTGRES`` names a server (the URL of
+its maintenance database, as ``scripts/test-postgres.sh start`` prints it).
+
+Every library a test opens gets a database of its own, empty and at the newest schema, as a
+new library would: databases are made once (from a migrated template) and handed out again
+after their test, emptied (``DELETE`` and sequences restarted: ids start at 1 again).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+SERVER_ENV = "PROTOREEL_TEST_POSTGRES"
+TEMPLATE = "protoreel_test_template"
+
+
+def server_url() -> str | None:
+    return os.environ.get(SERVER_ENV) or None
+
+
+class Databases:
+    def __init__(self, server: str) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        self._url = make_url(server)
+        self._admin = psycopg.connect(self._conninfo("postgres"), autocommit=True)
+        self._free: list[str] = []
+        self._count = 0
+        self._lock = threading.Lock()
+        self.by_root: dict[Path, str] = {}
+        self._make_template()
+
+    def _conninfo(self, name: str) -> str:
+        q = self._url.query
+        return f"host={q.get('host', '')} port={q.get('port', 5432)} user={self._url.username or 'postgres'} dbname={name}"
+
+    def url(self, name: str) -> str:
+        return self._url.set(database=name).render_as_string(hide_password=False)
+
+    def _make_template(self) -> None:
+        from app import db
+
+        for (name,) in self._admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'protoreel_test_%'"):
+            self._admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        self._admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        engine = db.open_engine(self.url(TEMPLATE))  # every migration, as a new library runs them
+        engine.dispose()
+
+    def _reset(self, name: str) -> None:
+        import psycopg
+        from app.models import Base
+
+        with psycopg.connect(self._conninfo(name), autocommit=True) as conn:
+            conn.execute("SET lock_timeout = '5s'")
+            seqs = [r[0] for r in conn.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")]
+            statements = [f"DELETE FROM {t.name}" for t in reversed(Base.metadata.sorted_tables)]
+            statements += [f"ALTER SEQUENCE {s} RESTART" for s in seqs]
+            try:
+                with conn.transaction():
+                    conn.execute("; ".join(statements))
+            except psycopg.errors.LockNotAvailable:
+                # A library a test left open, in a transaction: end its connections, then again.
+                self._admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+                with conn.transaction():
+                    conn.execute("; ".join(statements))
+
+    def take(self) -> str:
+        """The URL of an empty database at the newest schema."""
+        with self._lock:
+            if self._free:
+                name = self._free.pop()
+                self._reset(name)
+            else:
+                self._count += 1
+                name = f"protoreel_test_{self._count}"
+                self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+            return self.url(name)
+
+    def for_root(self, root: Path | str) -> str:
+        """The database of the library folder ``root`` (the same folder, the same database)."""
+        root = Path(root).expanduser().resolve()
+        with self._lock:
+            found = self.by_root.get(root)
+        if found is None:
+            found = self.take()
+            with self._lock:
+                self.by_root[root] = found
+        return found
+
+    def give_back(self, under: Path) -> None:
+        """Databases of the folders under ``under`` (a test's tmp_path) are free again."""
+        from sqlalchemy.engine import make_url
+
+        under = Path(under).resolve()
+        with self._lock:
+            for root in [r for r in self.by_root if r.is_relative_to(under)]:
+                self._free.append(make_url(self.by_root.pop(root)).database)
+
+    def give_back_url(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        with self._lock:
+            self._free.append(make_url(url).database)
+
+    def close(self) -> None:
+        self._admin.close()
