@@ -87,6 +87,16 @@ def database_of_this_test(request, postgres_databases, tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def team_database(postgres_databases):
+    """A team library's database: empty, at the newest schema (needs a PostgreSQL server)."""
+    if postgres_databases is None:
+        pytest.skip("needs a PostgreSQL server (PROTOREEL_TEST_POSTGRES; scripts/run-tests.sh starts one)")
+    url = postgres_databases.take()
+    yield url
+    postgres_databases.give_back_url(url)
+
+
+@pytest.fixture
 def samples() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip(f"no sample media at {SAMPLES}")

@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 SERVER_ENV = "PROTOREEL_TEST_POSTGRES"
-TEMPLATE = "protoreel_test_template"
 
 
 def server_url() -> str | None:
@@ -31,6 +30,9 @@ class Databases:
         self._count = 0
         self._lock = threading.Lock()
         self.by_root: dict[Path, str] = {}
+        # Named after this run: two runs on one server (two checkouts) never touch each other's.
+        self._prefix = f"protoreel_test_{os.getpid()}_"
+        self._template = self._prefix + "template"
         self._make_template()
 
     def _conninfo(self, name: str) -> str:
@@ -43,10 +45,8 @@ class Databases:
     def _make_template(self) -> None:
         from app import db
 
-        for (name,) in self._admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'protoreel_test_%'"):
-            self._admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        self._admin.execute(f"CREATE DATABASE {TEMPLATE}")
-        engine = db.open_engine(self.url(TEMPLATE))  # every migration, as a new library runs them
+        self._admin.execute(f"CREATE DATABASE {self._template}")
+        engine = db.open_engine(self.url(self._template))  # every migration, as a new library runs them
         engine.dispose()
 
     def _reset(self, name: str) -> None:
@@ -76,9 +76,17 @@ class Databases:
                 self._reset(name)
             else:
                 self._count += 1
-                name = f"protoreel_test_{self._count}"
-                self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+                name = f"{self._prefix}{self._count}"
+                self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {self._template}")
             return self.url(name)
+
+    def empty(self) -> str:
+        """The URL of a new database with nothing in it, not even the schema (dropped at close)."""
+        with self._lock:
+            self._count += 1
+            name = f"{self._prefix}empty_{self._count}"
+        self._admin.execute(f"CREATE DATABASE {name} TEMPLATE template0")
+        return self.url(name)
 
     def for_root(self, root: Path | str) -> str:
         """The database of the library folder ``root`` (the same folder, the same database)."""
@@ -107,4 +115,11 @@ class Databases:
             self._free.append(make_url(url).database)
 
     def close(self) -> None:
+        """Every database of this run goes (libraries left open lose their connections)."""
+        for (name,) in self._admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                           (self._prefix.replace("_", "\\_") + "%",)).fetchall():
+            try:
+                self._admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            except Exception:  # noqa: BLE001 - a throwaway server: what stays goes with it
+                pass
         self._admin.close()

@@ -112,12 +112,19 @@ def unchanged_since(clip: Clip, version: int | None, read: dict | None, fields) 
     the edit is made from the clip as it is now (a command)."""
     if version is None or clip.version == version:
         return
-    theirs = sorted(f for f in fields if read is None or f not in read or getattr(clip, f) != read[f])
+    theirs = [f for f in fields if read is None or f not in read or getattr(clip, f) != read[f]]
     if theirs:
-        what = ", ".join("in and out" if f in ("start_us", "end_us") else f for f in dict.fromkeys(
-            "start_us" if f in ("start_us", "end_us") else f for f in theirs))
-        raise EditConflict(f"clip {clip.title!r}: someone else changed its {what} a moment ago (another window "
-                           "or computer); your change was not saved: look at it again and redo it if it still applies")
+        said = []
+        for f in theirs:
+            if f in ("start_us", "end_us"):
+                said.append(f"in and out (now {timecode.format_clock(clip.start_us)}–"
+                            f"{timecode.format_clock(clip.end_us)})")
+            else:
+                now = " ".join(str(getattr(clip, f)).split())
+                said.append(f"{f} (now {now[:60] + ('…' if len(now) > 60 else '')!r})")
+        raise EditConflict(f"clip {clip.title!r}: someone else changed its {', '.join(dict.fromkeys(said))} a moment "
+                           "ago (another window or computer); your change was not saved: look at it again, and "
+                           "make it again if it still applies")
 
 
 def set_range(lib: Library, clip_id: int, start_us: int, end_us: int,

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 FILE = "team-libraries.json"
@@ -33,9 +33,11 @@ def settings_file() -> Path:
 def library_key(url: str) -> str:
     """The URL as it is remembered: no password, ever."""
     try:
-        return make_url(url).set(password=None).render_as_string(hide_password=False)
+        parsed = make_url(url)
     except ArgumentError:
         return url
+    return URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port, parsed.database,
+                      parsed.query).render_as_string(hide_password=False)
 
 
 def machine_name() -> str:
