@@ -14,7 +14,7 @@ A team library (``team``) is a PostgreSQL database instead of ``library.db``, an
 the team's shared media folder as this computer reaches it (its media root, ``app.team``): film
 paths are stored relative to it with ``/``; whether a film's file is missing is this computer's
 own finding (``missing``), never written to the shared database; half-done work goes to
-``.tmp/<this computer>``; every change tells the other computers (``app.team.notices``).
+``.tmp-<this computer>``; every change tells the other computers (``app.team.notices``).
 
 Changes happen inside ``with lib.op("Add clip") as s:``: one transaction, committed at once,
 journalled for undo, and reported to every subscriber as a ``Changes``. Writes are
@@ -120,7 +120,7 @@ class Library:
     @property
     def tmp_dir(self) -> Path:
         # In a shared folder each computer clears only its own half-done work (by process id).
-        return self.root / ".tmp" / machine_name() if self.team else self.root / ".tmp"
+        return self.root / f".tmp-{machine_name()}" if self.team else self.root / ".tmp"
 
     @property
     def exports_dir(self) -> Path:
@@ -154,20 +154,16 @@ class Library:
         if flips:
             self._notify(Changes("Check for missing files", {"films": frozenset(flips)}))
 
-    def stored_path(self, path: Path) -> str:
+    def shared_path(self, path: Path) -> str | None:
         """How a film's file at ``path`` is written in the database: relative to the library
-        with ``/`` when inside it, else absolute (never on a team library: one computer's path
-        means nothing to the others, ``BadInput``)."""
+        with ``/`` when inside it, else absolute; on a team library a file outside the shared
+        folder is None: one computer's path means nothing to the others, so this computer
+        keeps it (``machine``) and the database none."""
         path = Path(path).absolute()
-        if path.is_relative_to(self.root):
-            return stored_path(path.relative_to(self.root))
-        resolved = path.resolve()
-        if resolved.is_relative_to(self.root):
-            return stored_path(resolved.relative_to(self.root))
-        if self.team:
-            raise BadInput(f"{path}: outside the team's shared media folder ({self.root}); the other computers "
-                           "could not reach it there: put it in that folder, or import it (copied in)")
-        return stored_path(path)
+        for candidate in (path, path.resolve()):
+            if candidate.is_relative_to(self.root):
+                return stored_path(candidate.relative_to(self.root))
+        return None if self.team else stored_path(path)
 
     def work_dir(self, purpose: str) -> Path:
         """A fresh folder under ``.tmp/`` for half-done work, named after this process so

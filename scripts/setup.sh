@@ -17,6 +17,7 @@ TEST_DEBIAN_PACKAGES=(
   pulseaudio pulseaudio-utils   # a private sound server with a virtual microphone (tests/ui/sound_server.py)
   xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils   # two monitors (laptop + projector): Xorg's dummy driver, xrandr
   chromium poppler-utils        # the review summary checked in a real browser; its PDF rendered (pdftoppm)
+  postgresql                    # the core's tests again on PostgreSQL, a team library's database (scripts/test-postgres.sh)
 )
 [ "${1:-}" = test ] && DEBIAN_PACKAGES+=("${TEST_DEBIAN_PACKAGES[@]}")
 

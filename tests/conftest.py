@@ -87,6 +87,19 @@ def database_of_this_test(request, postgres_databases, tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def copy_library(postgres_databases):
+    """``copy_library(source, target)``: a library folder copied, with its database."""
+    import shutil
+
+    def copy(source, target) -> None:
+        shutil.copytree(source, target)
+        if postgres_databases is not None:
+            postgres_databases.copy(source, target)
+
+    return copy
+
+
+@pytest.fixture
 def team_database(postgres_databases):
     """A team library's database: empty, at the newest schema (needs a PostgreSQL server)."""
     if postgres_databases is None:

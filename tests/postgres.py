@@ -19,6 +19,21 @@ def server_url() -> str | None:
     return os.environ.get(SERVER_ENV) or None
 
 
+def work_folder(root: Path) -> Path:
+    """Where a library folder's half-done work goes (``Library.tmp_dir``): a team library's is
+    this computer's own."""
+    if not on_postgres():
+        return Path(root) / ".tmp"
+    from app.team.machine import machine_name
+
+    return Path(root) / f".tmp-{machine_name()}"
+
+
+def on_postgres() -> bool:
+    """This run puts every library on PostgreSQL (no ``library.db`` in their folders)."""
+    return server_url() is not None
+
+
 class Databases:
     def __init__(self, server: str) -> None:
         import psycopg
@@ -98,6 +113,20 @@ class Databases:
             with self._lock:
                 self.by_root[root] = found
         return found
+
+    def copy(self, source: Path | str, target: Path | str) -> None:
+        """The library folder ``source`` copied to ``target``: its database copied too."""
+        from sqlalchemy.engine import make_url
+
+        name = make_url(self.for_root(source)).database
+        with self._lock:
+            self._count += 1
+            new = f"{self._prefix}{self._count}"
+        self._admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+        self._admin.execute(f"CREATE DATABASE {new} TEMPLATE {name}")
+        with self._lock:
+            self.by_root[Path(target).expanduser().resolve()] = self.url(new)
 
     def give_back(self, under: Path) -> None:
         """Databases of the folders under ``under`` (a test's tmp_path) are free again."""

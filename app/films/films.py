@@ -60,17 +60,16 @@ def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | N
             f"{new_path}: not the same file as film {title!r} (its content differs); "
             "import it as a new film instead"
         )
+    stored = lib.shared_path(new_path)
     if lib.team:
-        try:
-            lib.stored_path(new_path)
-        except BadInput:  # outside the shared folder: where this computer plays it from
+        if stored is None:  # outside the shared folder: where this computer plays it from
             lib.machine.play_here(expected, new_path)
             lib.found_here({film_id: False})
             return film_id
         lib.machine.forget(expected)
     with lib.op(f"Relink {title}") as s:
         film = lookup.by_id(s, Film, film_id)
-        film.path = lib.stored_path(new_path)
+        film.path = stored
         film.linked = Path(film.path).is_absolute()
         if not lib.team:
             film.missing = False

@@ -79,12 +79,9 @@ class Staged:
 
 
 # -- stages shared by every way in ------------------------------------------------------------
-def _check(lib: Library, source: Path, cancel: CancelToken | None, quick: bool = True,
-           link: bool = False) -> tuple[MediaInfo, int | None]:
+def _check(lib: Library, source: Path, cancel: CancelToken | None, quick: bool = True) -> tuple[MediaInfo, int | None]:
     """The file's facts (refused: ``BadInput``, nothing written) and the film already holding
-    its content, if any. A team library links only files in its shared media folder."""
-    if link and lib.team:
-        lib.stored_path(source)  # BadInput outside the shared folder
+    its content, if any."""
     info = probe_quick(source, cancel) if quick else probe(source, cancel)
     return info, same_content(lib, source, info.size_bytes)
 
@@ -213,7 +210,7 @@ def import_file(
     source = Path(source).expanduser().absolute()
     progress(0.0, "checking")
     # The header and first packets; the exact length and frame count come with the thumbnails.
-    info, existing = _check(lib, source, cancel, link=link)
+    info, existing = _check(lib, source, cancel)
     if existing is not None:
         progress(1.0, "already in the library")
         return _found(lib, source, existing)
@@ -238,8 +235,13 @@ def _record(lib: Library, staged: Staged, link: bool, event: str | None) -> int:
     info = staged.info
     copy, placed = placing.place(lib, staged.work, staged.sha, staged.cache, staged.copy(link), info.path)
     try:
+        path = lib.shared_path(info.path if link else copy)
+        if path is None:
+            # Linked on a team library from outside the shared folder: this computer plays it
+            # from there; the others see it missing until they import or relink their own copy.
+            lib.machine.play_here(staged.sha, info.path)
+            path = ""
         with lib.op(f"Import {info.path.name}") as s:
-            path = lib.stored_path(info.path if link else copy)
             return _new_film(lib, s, info, event, path=path, linked=link, sha256=staged.sha).id
     except BaseException:
         placing.remove(placed)
@@ -259,7 +261,7 @@ def register(
     source = Path(source).expanduser().absolute()
     # A long film opens at once from its header and first packets; ``complete`` corrects the facts.
     quick = source.is_file() and source.stat().st_size > QUICK_ABOVE_BYTES
-    info, existing = _check(lib, source, cancel, quick=quick, link=link)
+    info, existing = _check(lib, source, cancel, quick=quick)
     if existing is not None:
         return _found(lib, source, existing)
     key = PENDING + uuid.uuid4().hex
@@ -268,7 +270,7 @@ def register(
         # This computer imports it (and plays it meanwhile) from its own file: the others see it
         # importing, its file not yet in the shared folder, until it is copied there.
         lib.machine.play_here(key, source)
-        path = "" if not source.is_relative_to(lib.root) else lib.stored_path(source)
+        path = lib.shared_path(source) or ""
     with lib.op(f"Import {source.name}") as s:
         film = _new_film(lib, s, info, event, path=path, linked=True,  # until complete: the source plays
                          sha256=key, import_state="link" if link else "copy")
@@ -346,24 +348,28 @@ def complete(
 def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool) -> None:
     info = staged.info
     with lib.read() as s:
-        if s.get(Film, film_id) is None:  # the import was undone meanwhile: keep nothing
+        film = s.get(Film, film_id)
+        if film is None:  # the import was undone meanwhile: keep nothing
             shutil.rmtree(cache, ignore_errors=True)
             return
+        key, path = film.sha256, film.path
         other = s.scalars(select(Film.id).where(Film.sha256 == staged.sha)).first()
     if other is not None:
         raise StorageError(f"{info.path.name}: the same content was imported meanwhile (film {other}); "
                            "this copy stays linked to its file")
     copy, placed = placing.place(lib, staged.work, staged.sha, cache, staged.copy(link), info.path)
+    if lib.team and copy is None and not path:
+        # Linked from outside a team's shared folder: this computer's own file, by its content now.
+        lib.machine.play_here(staged.sha, info.path)
     try:
         with lib.op(f"Finish importing {info.path.name}", undoable=False) as s:
             film = s.get(Film, film_id)
             for name, value in film_facts(info).items():
                 setattr(film, name, value)
-            key = film.sha256
             film.sha256 = staged.sha
             film.import_state = None
             if copy is not None:
-                film.path = lib.stored_path(copy)
+                film.path = lib.shared_path(copy)
                 film.linked = False
     except BaseException:
         placing.remove(placed)

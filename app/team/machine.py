@@ -41,7 +41,7 @@ def library_key(url: str) -> str:
 
 
 def machine_name() -> str:
-    """This computer, as a folder name (its half-done work in the shared folder's ``.tmp/``)."""
+    """This computer, as a folder name (its half-done work in the shared folder: ``.tmp-NAME``)."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", socket.gethostname() or "computer")[:60] or "computer"
 
 

@@ -174,9 +174,30 @@ def test_relinking_never_writes_one_computers_path_into_the_shared_database(team
     with Library.open(share, team_database) as lib, lib.read() as s:
         assert s.scalars(select(Film.path)).one() == "sorted/day one/film.mp4"
     assert films_seen(a, team_database)[0]["path"] == str(moved)
-    # A linked import from outside the share would be one computer's path: refused in one line.
-    done = computer(a, team_database, None, "import", "--link", str(own))
-    assert done.returncode == 2 and "outside the team's shared media folder" in done.stderr
+
+
+def test_a_linked_import_from_outside_the_share_plays_on_that_computer_only(team_database, tmp_path):
+    from fractions import Fraction
+
+    from tests.media_factory import make_counting_film
+
+    share = tmp_path / "share"
+    share.mkdir()
+    a, b = tmp_path / "config-a", tmp_path / "config-b"
+    own = tmp_path / "a-disk" / "own.mp4"
+    own.parent.mkdir()
+    make_counting_film(own, seconds=2, fps=Fraction(25), gop=25)
+    done = computer(a, team_database, share, "import", "--link", str(own))
+    assert done.returncode == 0, done.stderr
+    (on_a,) = films_seen(a, team_database)
+    assert on_a["path"] == str(own) and not on_a["missing"]  # A plays it from its own file
+    assert computer(b, team_database, share, "films").returncode == 0  # B's way to the share, once
+    (on_b,) = films_seen(b, team_database)
+    assert on_b["missing"]  # B cannot reach A's disk: missing on B, and only there
+    assert not films_seen(a, team_database)[0]["missing"]
+    with Library.open(share, team_database) as lib, lib.read() as s:
+        assert s.scalars(select(Film.path)).one() == ""  # A's own path never in the shared database
+        assert str(own) not in json.dumps([list(r) for r in s.execute(text("SELECT * FROM films"))], default=str)
 
 
 def test_two_clients_adding_the_same_new_tag_at_once_both_get_the_one_tag(team_database, tmp_path, counting_film):
@@ -226,3 +247,31 @@ def test_get_or_create_meets_a_tag_made_a_moment_before_it_and_takes_it(team_dat
         t.join(30)
         assert result["tag"] == made.id
         first.close()
+
+
+def test_a_withdrawal_on_another_computer_during_an_export_wins(team_database, tmp_path, counting_film, monkeypatch):
+    from app.people import people
+    from app.reels import export, reels
+    from app.ways_out.gate import Gate
+    from media.errors import ConsentRefused
+
+    share = tmp_path / "share"
+    with Library.open(share, team_database) as lib:
+        (film,) = importing.import_files(lib, [counting_film])
+        clip = clips.add(lib, film.film_id, 0, 1_000_000, title="At the desk")
+        people.add(lib, "Ali Other", "carer", "team")
+        people.appears(lib, "Ali Other", [film.film_id])
+        reel = reels.create(lib, "Desk", [clip], audience="team")
+        first_check = Gate.check
+
+        def check_then_withdraw_elsewhere(self, what):
+            result = first_check(self, what)  # passes: Ali consented to the team
+            done = computer(tmp_path / "config-b", team_database, tmp_path / "b-share", "person", "withdraw", "Ali Other")
+            assert done.returncode == 0, done.stderr  # ... and withdraws on another computer meanwhile
+            return result
+
+        (tmp_path / "b-share").mkdir()
+        monkeypatch.setattr(Gate, "check", check_then_withdraw_elsewhere)
+        with pytest.raises(ConsentRefused, match="Ali Other withdrew consent"):
+            export.export_reel(lib, reel, tmp_path / "desk.srt")
+        assert not (tmp_path / "desk.srt").exists()

@@ -91,3 +91,38 @@ def test_the_same_clip_renamed_in_two_windows_at_once_is_a_clear_conflict(two_wi
     assert reads.clip(ann.lib, clip_id).title == "At the front desk"  # never silently written over
     QTest.keyClick(bo.clip_details.title, Qt.Key.Key_Return)  # seen theirs, and means it: saved
     assert reads.clip(ann.lib, clip_id).title == "Waiting" and len(shown) == 1
+
+
+def test_file_open_team_library_asks_for_the_media_root_once(qtbot, window, team_database, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    monkeypatch.setenv("PROTOREEL_CONFIG_DIR", str(tmp_path / "config"))
+    share = tmp_path / "share"
+    share.mkdir()
+    asked = []
+    window.team_library_requested.connect(lambda url, root: asked.append((url, root)))
+    window.actions_by_name["openTeamLibrary"].trigger()
+    dialog = window.team_chooser
+    qtbot.waitExposed(dialog)
+    open_button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Open)
+    dialog.url.clear()  # (a window on a team library offers its own)
+    QTest.keyClicks(dialog.url, team_database.replace("postgresql+psycopg://", "postgresql://"))
+    QTest.mouseClick(open_button, Qt.MouseButton.LeftButton)
+    assert "shared media folder" in dialog.note.text() and asked == []
+    QTest.keyClicks(dialog.media_root, str(tmp_path / "not-there"))
+    QTest.mouseClick(open_button, Qt.MouseButton.LeftButton)
+    assert "no such folder" in dialog.note.text() and asked == []
+    dialog.media_root.clear()
+    QTest.keyClicks(dialog.media_root, str(share))
+    QTest.mouseClick(open_button, Qt.MouseButton.LeftButton)
+    assert asked == [(team_database, share)] and not dialog.isVisible()
+    # Next time on this computer: the URL alone, the media root filled in.
+    window.actions_by_name["openTeamLibrary"].trigger()
+    again = window.team_chooser
+    qtbot.waitExposed(again)
+    again.url.clear()
+    QTest.keyClicks(again.url, team_database)
+    assert again.media_root.text() == str(share)
+    QTest.mouseClick(again.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Open),
+                     Qt.MouseButton.LeftButton)
+    assert asked[-1] == (team_database, share)

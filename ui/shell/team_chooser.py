@@ -72,9 +72,17 @@ class TeamChooser(QDialog):
             self.media_root.setText(folder)
 
     def _open(self) -> None:
+        if not self.url.text().strip():
+            self.note.setText("Type the team library's database, for example "
+                              "postgresql+psycopg://you@server/protoreel.")
+            return
         try:
             url = opening.team_url(self.url.text())
-            root = opening.media_root_for(url, self.media_root.text().strip() or None)
+            if not self.media_root.text().strip():
+                self.note.setText("Choose this computer's way to the team's shared media folder "
+                                  "(Browse…): it is asked once, then remembered here.")
+                return
+            root = opening.media_root_for(url, self.media_root.text().strip())
         except ProtoReelError as exc:
             self.note.setText(str(exc))
             return
