@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -203,7 +204,8 @@ def main() -> int:
     server_dir = None
     server = args.server
     if server is None:
-        server_dir = work / "pg"
+        # A folder of its own (the server runs as the postgres user, which cannot enter ``work``).
+        server_dir = Path(tempfile.mkdtemp(prefix="team-bench-pg-"))
         port = str(56000 + os.getpid() % 1000)
         server = subprocess.run(["bash", str(ROOT / "scripts/test-postgres.sh"), "start", str(server_dir), port],
                                 check=True, capture_output=True, text=True).stdout.strip()
@@ -240,6 +242,8 @@ def main() -> int:
     finally:
         if server_dir is not None:
             subprocess.run(["bash", str(ROOT / "scripts/test-postgres.sh"), "stop", str(server_dir)], check=False)
+            shutil.rmtree(server_dir, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

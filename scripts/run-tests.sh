@@ -17,13 +17,15 @@ PORTABLE_TESTS=(
 POSTGRES_TESTS=(tests/app tests/ui/test_team_windows.py)
 [ $# -gt 0 ] && exec "${PYTEST[@]}" "$@"
 status=0
+took() { echo "$(( SECONDS / 60 )) min $(( SECONDS % 60 )) s"; }   # since the tests began (CI's budget)
+SECONDS=0
 "${PYTEST[@]}" || status=$?
-echo "== the export, bundle and anonymise tests again, on the portable path (PROTOREEL_PORTABLE=1) =="
+echo "== the export, bundle and anonymise tests again, on the portable path (PROTOREEL_PORTABLE=1; $(took) so far) =="
 PROTOREEL_PORTABLE=1 "${PYTEST[@]}" "${PORTABLE_TESTS[@]}" || status=$?
 
 # The core's tests again with every library on PostgreSQL (a team library's database), on a
 # throwaway server of its own: a private socket in a new folder, no TCP port (scripts/test-postgres.sh).
-echo "== the core's tests again, on PostgreSQL (PROTOREEL_TEST_POSTGRES) =="
+echo "== the core's tests again, on PostgreSQL (PROTOREEL_TEST_POSTGRES; $(took) so far) =="
 if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   pgdir=$(mktemp -d "${TMPDIR:-/tmp}/protoreel-pg.XXXXXX")
   trap 'scripts/test-postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
@@ -39,4 +41,5 @@ elif [ "${CI:-}" = true ]; then
 else
   echo "PostgreSQL is not installed here: those tests were not run (scripts/setup.sh test installs it as root on Debian)"
 fi
+echo "== all tests: $(took) =="
 exit $status

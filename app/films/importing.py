@@ -241,6 +241,9 @@ def _record(lib: Library, staged: Staged, link: bool, event: str | None) -> int:
             # from there; the others see it missing until they import or relink their own copy.
             lib.machine.play_here(staged.sha, info.path)
             path = ""
+        elif lib.team:
+            # In the shared folder now: played from there, not from a file this computer once had.
+            lib.machine.forget(staged.sha)
         with lib.op(f"Import {info.path.name}") as s:
             return _new_film(lib, s, info, event, path=path, linked=link, sha256=staged.sha).id
     except BaseException:
@@ -375,4 +378,4 @@ def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool)
         placing.remove(placed)
         raise
     if lib.team:
-        lib.machine.forget(key)
+        lib.machine.forget(*((key, staged.sha) if copy is not None else (key,)))
