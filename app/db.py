@@ -1,10 +1,14 @@
-"""Engine and sessions. SQLite (WAL, foreign keys on) by default, any SQLAlchemy URL instead.
+"""Engine and sessions. SQLite (WAL, foreign keys on) by default; PostgreSQL for a team library.
 
 The schema is owned by Alembic migrations in ``app/migrations``; ``open_engine`` brings any
-library up to the newest schema before it is used. Every write transaction on SQLite starts
-with ``BEGIN IMMEDIATE`` (``WRITE``): a check-then-insert in one process cannot interleave with
-another process's (the app and the command line on one library), and a stale read snapshot
-never meets a write lock half-way.
+library up to the newest schema before it is used. Every write transaction (``WRITE``) holds
+the library's one write lock from its first statement: ``BEGIN IMMEDIATE`` on SQLite, the
+transaction-level advisory lock ``WRITE_LOCK`` on PostgreSQL. So a check-then-insert in one
+process cannot interleave with another process's (the app and the command line on one library,
+several facilitators on a team library), a stale read never meets a write half-way, and two
+clients migrating a new database at once take turns: the second finds it done. On PostgreSQL
+each statement of a write transaction (read committed) sees everything committed before the
+lock was granted, as on SQLite.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from media import oslayer
@@ -29,7 +33,11 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-WRITE = {"sqlite_immediate": True}  # execution options of a connection that will write
+WRITE = {"protoreel_write": True}  # execution options of a connection that will write
+# The library's write lock on PostgreSQL (an advisory lock, local to the database; any number).
+WRITE_LOCK = 0x50524C57
+# A writer waiting longer than this for the lock is told the library is busy (SQLite: busy_timeout).
+LOCK_WAIT_MS = 15000
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -45,15 +53,51 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("protoreel_write") else "BEGIN")
+
+
+def _postgresql_settings(dbapi_conn, _record) -> None:
+    autocommit = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True
+    with dbapi_conn.cursor() as cur:
+        cur.execute(f"SET lock_timeout = {LOCK_WAIT_MS}")
+        cur.execute("SET application_name = 'ProtoReel'")
+    dbapi_conn.autocommit = autocommit
+
+
+def _postgresql_begin(conn: Connection) -> None:
+    # The driver began the transaction implicitly; its first statement takes the write lock.
+    if conn.get_execution_options().get("protoreel_write"):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
 
 def create(url: str) -> Engine:
-    engine = create_engine(url)
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_settings)
+        event.listen(engine, "begin", _postgresql_begin)
     return engine
+
+
+def is_shared(url: str) -> bool:
+    """A database server (a team library) rather than a SQLite file of one library folder."""
+    try:
+        return make_url(url).get_backend_name() != "sqlite"
+    except ArgumentError:
+        return False
+
+
+def notify(conn: Connection, channel: str, payload: str) -> None:
+    """Tell every listener on the same PostgreSQL database, when the transaction commits."""
+    conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload})
+
+
+def connect_args(engine: Engine) -> tuple[list, dict]:
+    """What the engine's driver is called with (for a listening connection of our own)."""
+    return engine.dialect.create_connect_args(engine.url)
 
 
 def alembic_config() -> Config:
@@ -64,7 +108,7 @@ def alembic_config() -> Config:
 
 def migrate(engine: Engine, what: str = "the database") -> None:
     cfg = alembic_config()
-    # One process at a time: two opening a new library at once must not both create it.
+    # One process at a time (the write lock): two opening a new library at once must not both create it.
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         _check_ours(conn, what)
         cfg.attributes["connection"] = conn
@@ -203,9 +247,34 @@ def explain(exc: DBAPIError, what: str = "the library database", file: Path | No
         return BadInput(f"{what}: cannot be opened (is the folder there, and yours to write?)")
     if "full" in low:
         return BadInput(f"{what}: the disk is full; free some space and try again")
-    if "locked" in low or "busy" in low:
+    if "locked" in low or "busy" in low or "lock timeout" in low:
         return StorageError(f"{what}: busy (another window or command held it too long); try again")
+    if "connection" in low and any(w in low for w in ("refused", "failed", "no such file", "timeout", "closed")):
+        return StorageError(f"{what}: the database server cannot be reached ({reason}); is it running, and is "
+                            "this computer on its network?")
+    if "does not exist" in low and "database" in low:
+        return BadInput(f"{what}: no such database on that server ({reason}); ask whoever runs it to create it")
+    if "authentication" in low or "password" in low or "permission denied" in low:
+        return BadInput(f"{what}: the server refused this user ({reason})")
+    if "value too long" in low or "out of range" in low:  # the models' own checks come first (app.models)
+        return BadInput(f"{what}: a value does not fit ({reason}); nothing was changed")
     return StorageError(f"{what}: {reason}")
+
+
+def add_unique(session: Session, row, find):
+    """Add ``row``; if another client added the same (by a unique constraint) a moment before,
+    return theirs (``find()``) instead: a get-or-create never raises to the user. The insert
+    runs in a savepoint, so the failed attempt leaves the rest of the transaction as it was."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

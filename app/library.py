@@ -10,6 +10,12 @@ A library is a folder::
 
 Only its owner may read it: folders 700, the database 600 (``app.private_files``).
 
+A team library (``team``) is a PostgreSQL database instead of ``library.db``, and the folder is
+the team's shared media folder as this computer reaches it (its media root, ``app.team``): film
+paths are stored relative to it with ``/``; whether a film's file is missing is this computer's
+own finding (``missing``), never written to the shared database; half-done work goes to
+``.tmp-<this computer>``; every change tells the other computers (``app.team.notices``).
+
 Changes happen inside ``with lib.op("Add clip") as s:``: one transaction, committed at once,
 journalled for undo, and reported to every subscriber as a ``Changes``. Writes are
 serialised by a lock so that worker threads can call ops too; only ids cross threads.
@@ -20,11 +26,13 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session
 
 from app import db, private_files
@@ -37,6 +45,9 @@ from media.export import leftovers
 from media.files import pid_alive
 from app.undo import JOURNAL_KEY, Step, UndoStack, apply_redo, apply_undo
 from app.library_place import default_library_dir  # noqa: F401 - here too, as it always was
+from app.team import notices
+from app.team.machine import MachineSettings, machine_name
+from media.oslayer import stored_path
 
 Listener = Callable[[Changes], None]
 
@@ -48,12 +59,21 @@ class Library:
         if any(not ch.isprintable() for ch in str(self.root)):
             raise BadInput(f"library folder {str(self.root)!r}: a library's path cannot hold control characters "
                            "(line breaks, tabs...)")
+        self.team = db.is_shared(self.url)
+        # A team library: this computer's own settings, and its own findings of missing files.
+        self.machine = MachineSettings(self.url) if self.team else None
+        self._missing_here: dict[int, bool] = {}
         # Checked, and made if new, before anything else: a folder that is not (and cannot become)
         # a library is refused with nothing made or changed in it.
-        # Another program's library.db (here, or where the URL points): its folder is not ours to tighten.
-        for url in dict.fromkeys([self.url, db.sqlite_url(self.root / "library.db")]):
-            db.refuse_someone_elses(url)
-        made = private_files.prepare(self.root, db.sqlite_file(self.url))
+        if self.team:
+            # A team's shared folder keeps the access the team gave it; what is new here is private.
+            made = private_files.prepare_shared(self.root, [self.media_dir, self.root / "cache", self.exports_dir,
+                                                            self.tmp_dir])
+        else:
+            # Another program's library.db (here, or where the URL points): its folder is not ours to tighten.
+            for url in dict.fromkeys([self.url, db.sqlite_url(self.root / "library.db")]):
+                db.refuse_someone_elses(url)
+            made = private_files.prepare(self.root, db.sqlite_file(self.url))
         # Imports a crash or kill cut short: rolled back here (see app/films/placing.py).
         self.interrupted_imports: list[str] = []
         placed = self._clear_tmp()
@@ -65,6 +85,7 @@ class Library:
             raise
         self._sessions = db.session_factory(self.engine)
         self._lock = threading.RLock()
+        self.instance = uuid.uuid4().hex  # this opening of the library, in its change notices
         self.undo_stack = UndoStack()
         self._listeners: list[Listener] = []
         self._first_open()
@@ -94,7 +115,8 @@ class Library:
 
     @property
     def tmp_dir(self) -> Path:
-        return self.root / ".tmp"
+        # In a shared folder each computer clears only its own half-done work (by process id).
+        return self.root / f".tmp-{machine_name()}" if self.team else self.root / ".tmp"
 
     @property
     def exports_dir(self) -> Path:
@@ -104,9 +126,40 @@ class Library:
         return self.root / "cache" / sha256
 
     def film_path(self, film: Film) -> Path:
-        """Where the film's file should be: managed paths are relative to the library."""
+        """Where the film's file should be: managed paths are relative to the library (a team
+        library's: to this computer's media root), unless this computer plays it from its own."""
+        own = self.machine.local_file(film.sha256) if self.machine is not None else None
+        if own is not None:
+            return own
         path = Path(film.path)
         return path if path.is_absolute() else self.root / path
+
+    def missing(self, film: Film) -> bool:
+        """Whether the film's file is missing. A team library: on this computer (each computer
+        finds out for itself, ``app.films.films.check_missing``); else as last recorded."""
+        if not self.team:
+            return film.missing
+        if film.id not in self._missing_here:
+            self._missing_here[film.id] = not self.film_path(film).is_file()
+        return self._missing_here[film.id]
+
+    def found_here(self, missing: dict[int, bool]) -> None:
+        """This computer's findings (film id -> missing) for a team library; views are told."""
+        flips = [i for i, gone in missing.items() if self._missing_here.get(i) != gone]
+        self._missing_here.update(missing)
+        if flips:
+            self._notify(Changes("Check for missing files", {"films": frozenset(flips)}))
+
+    def shared_path(self, path: Path) -> str | None:
+        """How a film's file at ``path`` is written in the database: relative to the library
+        with ``/`` when inside it, else absolute; on a team library a file outside the shared
+        folder is None: one computer's path means nothing to the others, so this computer
+        keeps it (``machine``) and the database none."""
+        path = Path(path).absolute()
+        for candidate in (path, path.resolve()):
+            if candidate.is_relative_to(self.root):
+                return stored_path(candidate.relative_to(self.root))
+        return None if self.team else stored_path(path)
 
     def work_dir(self, purpose: str) -> Path:
         """A fresh folder under ``.tmp/`` for half-done work, named after this process so
@@ -117,7 +170,7 @@ class Library:
         """Clear what a crashed or killed process left half-done (work of live processes
         stays); return the notes of imports killed while placing their files."""
         placed = []
-        for child in (self.root / ".tmp").iterdir():
+        for child in self.tmp_dir.iterdir():
             owner = child.name.split("-")[1] if child.name.count("-") >= 2 else ""
             if owner.isdigit() and pid_alive(int(owner)):
                 continue
@@ -152,10 +205,14 @@ class Library:
             with self._sessions() as session:
                 session.info[JOURNAL_KEY] = journal
                 try:
-                    session.connection(execution_options=db.WRITE)  # BEGIN IMMEDIATE on SQLite
+                    # The write lock: BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL.
+                    session.connection(execution_options=db.WRITE)
                     yield session
+                    if self.team:
+                        session.flush()
+                        notices.announce(session.connection(), self.instance, Step(name, journal).changes())
                     session.commit()
-                except IntegrityError as exc:
+                except (IntegrityError, StaleDataError) as exc:
                     session.rollback()
                     # Another window or command made the same thing a moment before us.
                     raise BadInput(f"{name}: another window or command changed the same thing at the same "
@@ -200,6 +257,8 @@ class Library:
         try:
             with self.engine.connect().execution_options(**db.WRITE) as conn, conn.begin():
                 apply(conn, step)
+                if self.team:
+                    notices.announce(conn, self.instance, step.changes())
         except UndoConflict:
             self.undo_stack.drop(step)
             raise

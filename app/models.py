@@ -29,6 +29,7 @@ from sqlalchemy import event, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app import texts
+from media.errors import BadInput
 
 # Stable constraint names, so migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -252,6 +253,9 @@ class Clip(Base):
     # Distressing content: reels and reviews show a content-warning card before it.
     safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
     safeguarding_note: Mapped[str] = mapped_column(Text, default="")
+    # Raised by every change of the clip's own row: an edit made from an older reading of it
+    # (another facilitator changed it meanwhile) is refused, never written over theirs.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     film: Mapped[Film] = relationship(back_populates="clips")
     tag_links: Mapped[list[ClipTag]] = relationship(back_populates="clip", cascade="all, delete-orphan")
@@ -265,6 +269,7 @@ class Clip(Base):
         CheckConstraint("start_us >= 0 AND end_us > start_us", name="range"),
         Index("ix_clips_film_start", "film_id", "start_us"),
     )
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ClipTag(Base):
@@ -562,3 +567,42 @@ def _text_rule(what: str, rule, limit: int):
 
 for (_model, _column), (_what, _rule, _limit) in TEXT_RULES.items():
     event.listen(getattr(_model, _column), "set", _text_rule(_what, _rule, _limit), retval=True)
+# -- the same rules on every database ----------------------------------------------------------
+# SQLite stores any text in any column; PostgreSQL refuses a title longer than its column, a NUL
+# character, or a number past its integer type, with a driver error. Every row written through
+# the ORM is checked here first, so both refuse the same values with the same one line.
+INT_LIMITS = {Integer: 2**31, BigInteger: 2**63}
+
+
+def _what(mapper) -> str:
+    """``ReviewItem`` -> "review item"."""
+    name = mapper.class_.__name__
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
+
+
+def check_values(mapper, target) -> None:
+    for column in mapper.local_table.columns:
+        value = target.__dict__.get(mapper.get_property_by_column(column).key)
+        if value is None:
+            continue
+        where = f"{_what(mapper)} {column.name}"
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise BadInput(f"{where} {value[:40]!r}: cannot hold a NUL character")
+            limit = getattr(column.type, "length", None)
+            if limit is not None and len(value) > limit:
+                raise BadInput(f"{where} {value[:40]!r}…: too long ({len(value)} characters; at most {limit})")
+        elif isinstance(value, int) and not isinstance(value, bool):
+            bound = next((b for kind, b in INT_LIMITS.items() if type(column.type) is kind), None)
+            if bound is not None and not -bound <= value < bound:
+                raise BadInput(f"{where} {value}: too large a number")
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+def _check_insert(mapper, _conn, target) -> None:
+    check_values(mapper, target)
+
+
+@event.listens_for(Base, "before_update", propagate=True)
+def _check_update(mapper, _conn, target) -> None:
+    check_values(mapper, target)

@@ -7,7 +7,10 @@ SQLite's ``PRAGMA data_version`` on a connection of our own changes whenever any
 connection commits. Our own operations commit on other connections too, so after each of
 them (the library tells its listeners) the version is read again: only what is left is news.
 A commit from outside landing in the instant between ours and that read is taken for ours; the
-next outside change brings the view up to date. Other databases: not watched (``watching``).
+next outside change brings the view up to date.
+
+A team library (PostgreSQL): the other computers' notices, heard on a connection of our own
+(``app.team.notices``); ``fileno`` lets a window wake the moment one arrives.
 """
 
 from __future__ import annotations
@@ -18,14 +21,18 @@ import threading
 from app import db
 from app.changes import Changes
 from app.library import Library
+from app.team import notices
 
 
 class OutsideChanges:
     def __init__(self, lib: Library) -> None:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._listener: notices.Listener | None = None
         path = db.sqlite_file(lib.url)
-        if path is not None and path.exists():
+        if lib.team:
+            self._listener = notices.Listener(lib.engine, lib.instance)
+        elif path is not None and path.exists():
             try:
                 self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, timeout=1)
                 self._version = self._read()
@@ -35,7 +42,11 @@ class OutsideChanges:
 
     @property
     def watching(self) -> bool:
-        return self._conn is not None
+        return self._conn is not None or self._listener is not None
+
+    def fileno(self) -> int | None:
+        """A socket that becomes readable when news arrives (a team library), else None."""
+        return self._listener.fileno() if self._listener is not None else None
 
     def _read(self) -> int | None:
         try:
@@ -52,6 +63,8 @@ class OutsideChanges:
     def poll(self) -> bool:
         """Whether someone else committed since the last look."""
         with self._lock:
+            if self._listener is not None:
+                return bool(self._listener.news())
             if self._conn is None:
                 return False
             version = self._read()
@@ -65,3 +78,6 @@ class OutsideChanges:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None

@@ -76,6 +76,32 @@ def prepare(root: Path, database: Path | None) -> list[Path]:
     return made
 
 
+def prepare_shared(root: Path, folders: list[Path]) -> list[Path]:
+    """A team library's shared media folder as this computer sees it: made if new (private, as
+    any new folder of ours), and ``folders`` in it made where missing. What the team already has
+    keeps the access the team gave it: nothing there is tightened. Returns what it made, for
+    ``unmake``."""
+    where = f"shared media folder {root}"
+    made: list[Path] = []
+    try:
+        st = os.lstat(root)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    except OSError as exc:
+        raise BadInput(f"{where}: cannot be used ({exc.strerror})") from exc
+    if st is None:
+        _make_new(root, where, made)
+    elif not stat.S_ISDIR(st.st_mode):
+        raise BadInput(f"{where}: is {kind_of(st.st_mode)}, not a folder")
+    try:
+        for folder in folders:
+            _make_folder(folder, where, made)
+    except BaseException:
+        unmake(made)
+        raise
+    return made
+
+
 def unmake(made: list[Path]) -> None:
     """Take away what ``prepare`` made (a library that could not be opened leaves nothing):
     its files (the database SQLite may have begun, with its -wal/-shm/-journal) and folders,

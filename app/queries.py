@@ -114,9 +114,10 @@ def clip_records(session: Session, ids: list[int]) -> list[ClipRecord]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def film_records(session: Session, lib_root, film_ids: list[int] | None = None,
+def film_records(session: Session, lib, film_ids: list[int] | None = None,
                  event: str | None = None) -> list[FilmRecord]:
-    """Every film, or just ``film_ids``, or just the films of the event named ``event``."""
+    """Every film, or just ``film_ids``, or just the films of the event named ``event``: where
+    its file is and whether it is missing, for this computer (``lib``: the Library)."""
     query = select(Film).options(selectinload(Film.event)).order_by(Film.imported_at, Film.id)
     if film_ids is not None:
         query = query.where(Film.id.in_(film_ids))
@@ -124,8 +125,7 @@ def film_records(session: Session, lib_root, film_ids: list[int] | None = None,
         query = query.join(Film.event).where(Event.name == event)
     out = []
     for film in session.scalars(query):
-        path = film.path if film.linked else str(lib_root / film.path)
-        out.append(film_record(film, path))
+        out.append(film_record(film, str(lib.film_path(film)), lib.missing(film)))
     return out
 
 

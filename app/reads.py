@@ -20,13 +20,13 @@ from media.export.plan import PlanItem, ReelPlan
 
 def films(lib, film_ids: list[int] | None = None) -> list[FilmRecord]:
     with lib.read() as s:
-        return queries.film_records(s, lib.root, film_ids)
+        return queries.film_records(s, lib, film_ids)
 
 
 def event_films(lib, event: str) -> list[FilmRecord]:
     """The films of one event (the event day shows them; the rest of the library is not read)."""
     with lib.read() as s:
-        return queries.film_records(s, lib.root, event=event)
+        return queries.film_records(s, lib, event=event)
 
 
 def film_or_none(lib, film_id: int) -> FilmRecord | None:

@@ -56,16 +56,19 @@ class ClipRecord:
     safeguarding: bool = False  # distressing content: a content warning goes before it
     safeguarding_note: str = ""
     filmed_at: str | None = None  # time of day it was filmed, "HH:MM", where it was filmed
+    version: int = 1  # raised by every change: an edit made from this reading names it (app.clips.clips)
 
     @property
     def duration_us(self) -> int:
         return self.end_us - self.start_us
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["version"]  # the window's bookkeeping, not the clip
+        return out
 
 
-def film_record(film: Film, absolute_path: str) -> FilmRecord:
+def film_record(film: Film, absolute_path: str, missing: bool) -> FilmRecord:
     return FilmRecord(
         id=film.id,
         title=film.title,
@@ -79,7 +82,7 @@ def film_record(film: Film, absolute_path: str) -> FilmRecord:
         vfr=film.vfr,
         has_video=film.has_video,
         has_audio=film.has_audio,
-        missing=film.missing,
+        missing=missing,
         event=film.event.name if film.event else None,
         linked=film.linked,
         frame_count=film.frame_count,
@@ -116,6 +119,7 @@ def clip_record(clip: Clip) -> ClipRecord:
         safeguarding=clip.safeguarding,
         safeguarding_note=clip.safeguarding_note,
         filmed_at=_filmed_at(clip),
+        version=clip.version,
     )
 
 

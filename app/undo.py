@@ -25,6 +25,7 @@ from media.errors import NothingToUndo, ProtoReelError
 from app.models import Base
 
 JOURNAL_KEY = "protoreel.journal"
+VERSION = "version"  # a row's edit counter: raised by undo and redo too, never compared by them
 MAX_STEPS = 500
 
 
@@ -138,7 +139,7 @@ def _check(conn: Connection, step: Step, verb: str, row: RowChange, state: dict 
     what = f"{row.table} {', '.join(str(v) for v in row.key.values())}"
     if other is None and current is not None:
         _refuse(step, verb, f"{what} has been made again")
-    if other is not None and (current is None or any(current[c] != v for c, v in other.items())):
+    if other is not None and (current is None or any(current[c] != v for c, v in other.items() if c != VERSION)):
         _refuse(step, verb, f"{what} has been {'removed' if current is None else 'changed'}")
     if state is None:
         for fk_table in Base.metadata.sorted_tables:
@@ -164,7 +165,12 @@ def _write(conn: Connection, row: RowChange, state: dict | None, other: dict | N
     elif other is None:
         conn.execute(table.insert().values(**state))
     else:
-        conn.execute(table.update().where(cond).values(**state))
+        values = {c: v for c, v in state.items() if c != VERSION}
+        if VERSION in table.c:
+            # A version (clips.version) only moves forward, undone or not: an edit made from a
+            # reading taken before this undo is refused like one after any other change.
+            values[VERSION] = table.c[VERSION] + 1
+        conn.execute(table.update().where(cond).values(**values))
 
 
 PERSON_TABLES = ("people", "consent_records", "appearances", "appearance_ranges")

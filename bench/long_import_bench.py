@@ -99,7 +99,7 @@ from fractions import Fraction
 app = QApplication([])
 lib = Library.open(sys.argv[1])
 with lib.read() as s:
-    (film,) = queries.film_records(s, lib.root)
+    (film,) = queries.film_records(s, lib)
 from ui.timeline.page_loader import PageLoader
 
 def zoom(lazy):

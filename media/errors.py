@@ -45,3 +45,8 @@ class FolderUnusable(StorageError):
     """A folder the user chose is missing, read-only or full: theirs to fix, so bad input (exit 2)."""
 
     exit_code = 2
+
+
+class EditConflict(ProtoReelError):
+    """Two people changed the same thing at once: the later change, made from an older reading,
+    was refused and nothing of it written (never a silent overwrite of the other's work)."""

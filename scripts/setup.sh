@@ -18,6 +18,7 @@ TEST_DEBIAN_PACKAGES=(
   xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils   # two monitors (laptop + projector): Xorg's dummy driver, xrandr
   chromium poppler-utils        # the review summary checked in a real browser; its PDF rendered (pdftoppm)
   espeak-ng                     # voices for the transcript screenshot's role-play and bench/transcribe_bench.py
+  postgresql                    # the core's tests again on PostgreSQL, a team library's database (scripts/test-postgres.sh)
 )
 [ "${1:-}" = test ] && DEBIAN_PACKAGES+=("${TEST_DEBIAN_PACKAGES[@]}")
 

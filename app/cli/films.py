@@ -34,7 +34,7 @@ def register(commands: Commands) -> None:
 
 def _print_film(lib, out, film_id: int, text_after: str = "", extra: dict | None = None) -> None:
     with lib.read() as s:
-        (record,) = queries.film_records(s, lib.root, [film_id])
+        (record,) = queries.film_records(s, lib, [film_id])
     out.record(record.to_json() | (extra or {}), film_line(record) + text_after)
 
 
@@ -62,7 +62,7 @@ def cmd_films(lib, args, out) -> int:
 
     films.check_missing(lib)
     with lib.read() as s:
-        records = queries.film_records(s, lib.root)
+        records = queries.film_records(s, lib)
         for record in records:
             out.record(record.to_json(), film_line(record))
     if not records and not out.as_json:

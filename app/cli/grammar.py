@@ -1,7 +1,7 @@
 """The command line's grammar: the global options, the registry each command group adds its
 commands to, and the checks on values.
 
-Global options (``--library``, ``--database-url``, ``--json``) may stand before or after the
+Global options (``--library``, ``--media-root``, ``--database-url``, ``--json``) may stand before or after the
 command, once, with the same meaning. argparse copies a subparser's defaults over the main
 parser's values (docs/measured.md), so every parser here shares one record of what was given
 (``Given``) instead of relying on namespace defaults. Errors are one line, exit 2.
@@ -62,8 +62,12 @@ class Commands:
     def __init__(self, given: Given) -> None:
         once = given.action()
         self.common = OneLineParser(add_help=False)
-        self.common.add_argument("--library", type=path, action=once, default=argparse.SUPPRESS,
-                                 help="library folder (default: $PROTOREEL_LIBRARY, else your user data folder)")
+        self.common.add_argument("--library", type=library, action=once, default=argparse.SUPPRESS,
+                                 help="library folder, or a team library's PostgreSQL URL (default: "
+                                      "$PROTOREEL_LIBRARY, else your user data folder)")
+        self.common.add_argument("--media-root", type=path, action=once, default=argparse.SUPPRESS,
+                                 help="a team library: this computer's path to the team's shared media folder "
+                                      "(given once, remembered)")
         self.common.add_argument("--database-url", type=nonempty, action=once, default=argparse.SUPPRESS,
                                  help="a SQLAlchemy URL to use instead of the library's SQLite file")
         self.common.add_argument("--json", nargs=0, action=once, default=argparse.SUPPRESS,
@@ -124,6 +128,12 @@ def path(text: str) -> Path:
     if "\x00" in text:
         raise argparse.ArgumentTypeError(f"{text!r}: a path cannot contain a NUL character")
     return Path(text).expanduser()
+
+
+@_named("library")
+def library(text: str) -> Path | str:
+    """A folder, or a team library's URL (kept as typed: a path would fold its ``//``)."""
+    return text.strip() if "://" in text and "\x00" not in text else path(text)
 
 
 @_named("text")

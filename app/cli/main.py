@@ -13,6 +13,7 @@ from app.cli.errors import unexpected
 from app.cli.grammar import Commands, Given
 from app.cli.output import EXIT_BAD_INPUT, EXIT_FAILED, Out
 from app.library import Library, default_library_dir
+from app.team import opening
 from media.errors import ProtoReelError
 from media.jobs import Cancelled
 
@@ -38,6 +39,7 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace | None, int, Commands]:
         return None, exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT, commands
     args.library = given.get("library")
     args.database_url = given.get("database_url")
+    args.media_root = given.get("media_root")
     args.json = bool(given.get("json", False))
     return args, 0, commands
 
@@ -49,12 +51,18 @@ def main(argv: list[str] | None = None, open_app=None) -> int:
     args, status, commands = parse(argv)
     if args is None:
         return status
+    out = Out(args.json)
+    try:
+        # A team library's URL: its folder is this computer's media root (app.team.opening).
+        args.library, args.database_url = opening.resolve(args.library, args.database_url, args.media_root)
+    except ProtoReelError as exc:
+        out.fail(str(exc))
+        return exc.exit_code
     if args.command is None:
         if open_app is None:
             commands.parser.print_usage(sys.stderr)
             return EXIT_BAD_INPUT
         return open_app(args.library, args.database_url)
-    out = Out(args.json)
     args.open_app = open_app  # `present` ends in the GUI
     try:
         with Library.open(args.library or default_library_dir(), args.database_url) as lib:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.films import frame_indexes
 from media import timecode
-from media.errors import BadInput
+from media.errors import BadInput, EditConflict
 from app.library import Library
 from app.models import Clip, ClipTag, Film, Tag
 from app.codebook import codebook
@@ -178,18 +178,43 @@ def add(
         return clip.id
 
 
-def set_range(lib: Library, clip_id: int, start_us: int, end_us: int) -> None:
+def unchanged_since(clip: Clip, version: int | None, read: dict | None, fields) -> None:
+    """Refuse (``EditConflict``) an edit of ``fields`` made from the clip as it was at ``version``
+    (``read``: those fields as they were then) when someone else has since changed any of those
+    fields: two people editing the same clip at once never silently overwrite each other. A
+    change of other fields meanwhile (their title, your note) is no conflict. No ``version``:
+    the edit is made from the clip as it is now (a command)."""
+    if version is None or clip.version == version:
+        return
+    theirs = [f for f in fields if read is None or f not in read or getattr(clip, f) != read[f]]
+    if theirs:
+        said = []
+        for f in theirs:
+            if f in ("start_us", "end_us"):
+                said.append(f"in and out (now {timecode.format_clock(clip.start_us)}–"
+                            f"{timecode.format_clock(clip.end_us)})")
+            else:
+                now = " ".join(str(getattr(clip, f)).split())
+                said.append(f"{f} (now {now[:60] + ('…' if len(now) > 60 else '')!r})")
+        raise EditConflict(f"clip {clip.title!r}: someone else changed its {', '.join(dict.fromkeys(said))} a moment "
+                           "ago (another window or computer); your change was not saved: look at it again, and "
+                           "make it again if it still applies")
+
+
+def set_range(lib: Library, clip_id: int, start_us: int, end_us: int,
+              version: int | None = None, read: dict | None = None) -> None:
     with lib.read() as s:
         film_id = lookup.by_id(s, Clip, clip_id).film_id
-    start_us, end_us = _snapped(lib, _facts(lib, film_id), start_us, end_us)
+    start_us, end_us = _snapped(lib, _facts(lib, film_id), start_us, end_us)  # before the write lock
     with lib.op("Change clip in/out") as s:
         clip = lookup.by_id(s, Clip, clip_id)
+        unchanged_since(clip, version, read, ("start_us", "end_us"))
         check_range(clip.film, start_us, end_us)
         clip.start_us, clip.end_us = start_us, end_us
 
 
-def update(lib: Library, clip_id: int, **fields) -> None:
-    """Change title, note or quote."""
+def update(lib: Library, clip_id: int, version: int | None = None, read: dict | None = None, **fields) -> None:
+    """Change title, note or quote (made from the clip at ``version``: ``unchanged_since``)."""
     allowed = {"title", "note", "quote"}
     unknown = set(fields) - allowed
     if unknown:
@@ -197,12 +222,14 @@ def update(lib: Library, clip_id: int, **fields) -> None:
     name = "Rename clip" if set(fields) == {"title"} else "Edit clip"
     with lib.op(name) as s:
         clip = lookup.by_id(s, Clip, clip_id)
+        unchanged_since(clip, version, read, fields)
         for key, value in fields.items():
             setattr(clip, key, value.strip() if key == "title" else value)
 
 
 def edit(lib: Library, clip_id: int, start_us: int | None = None, end_us: int | None = None,
-         add_tags: list[str] = (), remove_tags: list[str] = (), **fields) -> None:
+         add_tags: list[str] = (), remove_tags: list[str] = (), version: int | None = None,
+         read: dict | None = None, **fields) -> None:
     """Change a clip's range, text fields and tags as one undoable step: all of it or none."""
     unknown = set(fields) - {"title", "note", "quote"}
     if unknown:
@@ -217,6 +244,8 @@ def edit(lib: Library, clip_id: int, start_us: int | None = None, end_us: int | 
         snapped = _snapped(lib, _facts(lib, film_id), start, end)
     with lib.op("Edit clip") as s:
         clip = lookup.by_id(s, Clip, clip_id)
+        ranged = ("start_us", "end_us") if snapped is not None else ()
+        unchanged_since(clip, version, read, (*ranged, *fields))
         if snapped is not None:
             check_range(clip.film, *snapped)
             clip.start_us, clip.end_us = snapped

@@ -11,7 +11,7 @@ from media.errors import BadInput
 from app.library import Library
 from app.models import ClipTag, Tag, TAG_KINDS
 from app.lookup import check_name
-from app import lookup
+from app import db, lookup
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -32,14 +32,16 @@ def check_color(color: str) -> str:
 def get_or_create(session: Session, name: str, kind: str, color: str | None = None) -> Tag:
     """The tag ``kind:name`` (case-insensitive), created at the end of its kind if new."""
     name, kind = check_name(name, "tag"), check_kind(kind)
-    found = session.scalars(
-        select(Tag).where(Tag.kind == kind, func.lower(Tag.name) == name.lower())
-    ).first()
+
+    def find() -> Tag | None:
+        return session.scalars(select(Tag).where(Tag.kind == kind, func.lower(Tag.name) == name.lower())).first()
+
+    found = find()
     if found is None:
         last = session.scalar(select(func.max(Tag.position))) or 0
-        found = Tag(name=name, kind=kind, color=check_color(color) if color else "#888888", position=last + 1)
-        session.add(found)
-        session.flush()
+        # Another facilitator adding the same new tag at the same moment: both get the one tag.
+        found = db.add_unique(session, Tag(name=name, kind=kind, color=check_color(color) if color else "#888888",
+                                           position=last + 1), find)
     return found
 
 

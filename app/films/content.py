@@ -78,7 +78,11 @@ def same_content(lib: Library, source: Path, size: int) -> int | None:
             full = full or hash_file(source)
             theirs = hash_file(path) if sha.startswith(PENDING) else sha
         except OSError:
-            continue  # their file is missing: it cannot be compared
+            if sha.startswith(PENDING):
+                continue  # their file is missing and not yet hashed: it cannot be compared
+            # Missing here (moved, or on a team library not in this computer's shared folder):
+            # its content is known by its hash.
+            full, theirs = full or hash_file(source), sha
         if theirs == full:
             return film_id
     return None

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import db
 from app.library import Library
 from app.models import Event, Film
 from app.lookup import check_name
@@ -18,11 +19,13 @@ from app.wording import plural
 
 def get_or_create(session: Session, name: str) -> Event:
     name = check_name(name, "event")
-    found = session.scalars(select(Event).where(func.lower(Event.name) == name.lower())).first()
-    if found is None:
-        found = Event(name=name)
-        session.add(found)
-        session.flush()
+
+    def find() -> Event | None:
+        return session.scalars(select(Event).where(func.lower(Event.name) == name.lower())).first()
+
+    found = find()
+    if found is None:  # two computers making the same new event at once: both get the one
+        found = db.add_unique(session, Event(name=name), find)
     return found
 
 

@@ -16,18 +16,22 @@ from media.errors import BadInput, StorageError
 from media.files import hash_file
 from media.safe_io import regular_file
 from media.jobs import CancelToken
-from media.oslayer import stored_path
 
 
 def check_missing(lib: Library) -> list[int]:
     """Mark films whose file is gone as missing (and found ones as present again).
 
-    Returns the ids now missing. Not undoable: it records a fact, not an edit.
+    Returns the ids now missing. Not undoable: it records a fact, not an edit. On a team library
+    it is this computer's finding, kept here: another computer may well have the file (two
+    computers never flip a shared flag back and forth).
     """
     with lib.read() as s:
         films = s.scalars(select(Film)).all()
         present = {f.id: lib.film_path(f).is_file() for f in films}
         flips = [f.id for f in films if present[f.id] == f.missing]
+    if lib.team:
+        lib.found_here({film_id: not ok for film_id, ok in present.items()})
+        flips = []
     if flips:
         with lib.op("Check for missing files", undoable=False) as s:
             for film_id in flips:
@@ -38,7 +42,11 @@ def check_missing(lib: Library) -> list[int]:
 
 
 def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | None = None) -> int:
-    """Point a film at its moved file. The content must be the same (same sha256)."""
+    """Point a film at its moved file. The content must be the same (same sha256).
+
+    On a team library a file inside the shared media folder is stored relative to it, for every
+    computer; a file elsewhere is where *this* computer plays the film from (kept on this
+    computer, ``app.team.machine``): one computer's path never goes into the shared database."""
     new_path = Path(new_path).expanduser().absolute()
     if regular_file(new_path, "a film is read from a file") is None:  # never a FIFO or a device
         raise BadInput(f"{new_path}: file not found")
@@ -54,12 +62,21 @@ def relink(lib: Library, film_ref, new_path: Path | str, cancel: CancelToken | N
             f"{new_path}: not the same file as film {title!r} (its content differs); "
             "import it as a new film instead"
         )
+    stored = lib.shared_path(new_path)
+    if lib.team:
+        if stored is None:  # outside the shared folder: where this computer plays it from
+            lib.machine.play_here(expected, new_path)
+            lib.found_here({film_id: False})
+            return film_id
+        lib.machine.forget(expected)
     with lib.op(f"Relink {title}") as s:
         film = lookup.by_id(s, Film, film_id)
-        inside = new_path.is_relative_to(lib.root)
-        film.path = stored_path(new_path.relative_to(lib.root) if inside else new_path)
-        film.linked = not inside
-        film.missing = False
+        film.path = stored
+        film.linked = Path(film.path).is_absolute()
+        if not lib.team:
+            film.missing = False
+    if lib.team:
+        lib.found_here({film_id: False})
     return film_id
 
 

@@ -88,6 +88,22 @@ def _check(lib: Library, source: Path, cancel: CancelToken | None, quick: bool =
     return info, same_content(lib, source, info.size_bytes)
 
 
+def _found(lib: Library, source: Path, film_id: int) -> ImportResult:
+    """Content already in the library. On a team library whose film this computer cannot
+    reach in the shared media folder (a second computer, the film's copy not there), this
+    computer plays the film from this file from now on: kept on this computer only."""
+    result = ImportResult(source, film_id, existed=True)
+    if lib.team:
+        with lib.read() as s:
+            film = s.get(Film, film_id)
+            sha = film.sha256 if film is not None and not lib.film_path(film).is_file() else None
+        if sha is not None and not sha.startswith(PENDING):
+            lib.machine.play_here(sha, source)
+            lib.found_here({film_id: False})
+            result.note = "not in the shared media folder on this computer: played here from this file"
+    return result
+
+
 def work_folder(lib: Library, name: str) -> Path:
     """A new work folder under ``.tmp/`` for one film, naming it (``name``) so that a cut-short
     import can be named to the user by the next command."""
@@ -208,7 +224,7 @@ def import_file(
     info, existing = _check(lib, source, cancel)
     if existing is not None:
         progress(1.0, "already in the library")
-        return ImportResult(source, existing, existed=True)
+        return _found(lib, source, existing)
     staged = stage(lib, info, link, progress, cancel)
     try:
         if before_commit is not None:
@@ -217,7 +233,7 @@ def import_file(
             with lib.read() as s:
                 existing = s.scalars(select(Film.id).where(Film.sha256 == staged.sha)).first()
             if existing is not None:
-                return ImportResult(source, existing, existed=True)
+                return _found(lib, source, existing)
             cancel.check()
             film_id = _record(lib, staged, link, event)
         progress(1.0, "done")
@@ -230,8 +246,16 @@ def _record(lib: Library, staged: Staged, link: bool, event: str | None) -> int:
     info = staged.info
     copy, placed = placing.place(lib, staged.work, staged.sha, staged.cache, staged.copy(link), info.path)
     try:
+        path = lib.shared_path(info.path if link else copy)
+        if path is None:
+            # Linked on a team library from outside the shared folder: this computer plays it
+            # from there; the others see it missing until they import or relink their own copy.
+            lib.machine.play_here(staged.sha, info.path)
+            path = ""
+        elif lib.team:
+            # In the shared folder now: played from there, not from a file this computer once had.
+            lib.machine.forget(staged.sha)
         with lib.op(f"Import {info.path.name}") as s:
-            path = stored_path(info.path if link else copy.relative_to(lib.root))
             return _new_film(lib, s, info, event, path=path, linked=link, sha256=staged.sha).id
     except BaseException:
         placing.remove(placed)
@@ -253,10 +277,17 @@ def register(
     quick = source.is_file() and source.stat().st_size > QUICK_ABOVE_BYTES
     info, existing = _check(lib, source, cancel, quick=quick)
     if existing is not None:
-        return ImportResult(source, existing, existed=True)
+        return _found(lib, source, existing)
+    key = PENDING + uuid.uuid4().hex
+    path = stored_path(source)
+    if lib.team:
+        # This computer imports it (and plays it meanwhile) from its own file: the others see it
+        # importing, its file not yet in the shared folder, until it is copied there.
+        lib.machine.play_here(key, source)
+        path = lib.shared_path(source) or ""
     with lib.op(f"Import {source.name}") as s:
-        film = _new_film(lib, s, info, event, path=stored_path(source), linked=True,  # until complete: the source plays
-                         sha256=PENDING + uuid.uuid4().hex, import_state="link" if link else "copy")
+        film = _new_film(lib, s, info, event, path=path, linked=True,  # until complete: the source plays
+                         sha256=key, import_state="link" if link else "copy")
         return ImportResult(source, film.id)
 
 
@@ -287,7 +318,9 @@ def register_files(
 def pending(lib: Library) -> list[int]:
     """Films registered but not yet complete (an import running, or cut short by a crash)."""
     with lib.read() as s:
-        return list(s.scalars(select(Film.id).where(Film.import_state.is_not(None)).order_by(Film.id)))
+        films = s.scalars(select(Film).where(Film.import_state.is_not(None)).order_by(Film.id))
+        # A team library: only this computer's (the others' files are on their computers).
+        return [f.id for f in films if not lib.team or lib.machine.local_file(f.sha256) is not None]
 
 
 def complete(
@@ -303,7 +336,7 @@ def complete(
         film = s.get(Film, film_id)
         if film is None or film.import_state is None:
             return ImportResult(Path(film.path) if film else Path(), film_id, existed=film is not None)
-        source, key, link = Path(film.path), film.sha256, film.import_state == "link"
+        source, key, link = lib.film_path(film), film.sha256, film.import_state == "link"
     if not source.is_file():
         raise BadInput(f"{source}: file not found; the film stays in the library as it was "
                        "imported so far (reconnect the drive or relink it)")
@@ -328,14 +361,19 @@ def complete(
 def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool) -> None:
     info = staged.info
     with lib.read() as s:
-        if s.get(Film, film_id) is None:  # the import was undone meanwhile: keep nothing
+        film = s.get(Film, film_id)
+        if film is None:  # the import was undone meanwhile: keep nothing
             shutil.rmtree(cache, ignore_errors=True)
             return
+        key, path = film.sha256, film.path
         other = s.scalars(select(Film.id).where(Film.sha256 == staged.sha)).first()
     if other is not None:
         raise StorageError(f"{info.path.name}: the same content was imported meanwhile (film {other}); "
                            "this copy stays linked to its file")
     copy, placed = placing.place(lib, staged.work, staged.sha, cache, staged.copy(link), info.path)
+    if lib.team and copy is None and not path:
+        # Linked from outside a team's shared folder: this computer's own file, by its content now.
+        lib.machine.play_here(staged.sha, info.path)
     try:
         with lib.op(f"Finish importing {info.path.name}", undoable=False) as s:
             film = s.get(Film, film_id)
@@ -344,8 +382,10 @@ def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool)
             film.sha256 = staged.sha
             film.import_state = None
             if copy is not None:
-                film.path = stored_path(copy.relative_to(lib.root))
+                film.path = lib.shared_path(copy)
                 film.linked = False
     except BaseException:
         placing.remove(placed)
         raise
+    if lib.team:
+        lib.machine.forget(*((key, staged.sha) if copy is not None else (key,)))

@@ -75,7 +75,7 @@ def faces_at(lib: Library, film_ref, time_us: int) -> FramePick:
 
     with lib.read() as s:
         film = lookup.film(s, film_ref)
-        if film.missing or not lib.film_path(film).exists():
+        if lib.missing(film) or not lib.film_path(film).exists():
             raise BadInput(f"film {film.title!r}: its file is missing; relink it first")
         if not film.width:
             raise BadInput(f"film {film.title!r}: has no picture to find faces in")

@@ -176,7 +176,7 @@ def review_detail(lib: Library, session: Session, review_id: int) -> ReviewDetai
             clip_note=clip.note if clip else "", quote=clip.quote if clip else "",
             film_path=str(lib.film_path(film)) if film else None, film_start_us=film.start_us if film else 0,
             rotation=film.rotation if film else 0, has_video=film.has_video if film else False,
-            has_audio=film.has_audio if film else False, missing=film.missing if film else True, card=row.card,
+            has_audio=film.has_audio if film else False, missing=lib.missing(film) if film else True, card=row.card,
             speech=[(c.start_us, c.end_us, c.text) for c in captions.cues(words.get(row.film_id, []), row.start_us,
                                                                           row.end_us)] if film else [],
         ))

@@ -394,6 +394,7 @@ def _run(root, *argv):
     return main([*argv, "--library", str(root)])
 
 
+@pytest.mark.sqlite_only('a damaged library.db file')
 def test_a_garbage_library_db_is_refused_and_left_as_it_is(tmp_path, capsys):
     root = tmp_path / "lib"
     root.mkdir()
@@ -406,6 +407,7 @@ def test_a_garbage_library_db_is_refused_and_left_as_it_is(tmp_path, capsys):
     assert folder_bytes(root) == before
 
 
+@pytest.mark.sqlite_only('a damaged library.db file')
 def test_a_truncated_library_db_is_refused_and_left_as_it_is(stocked, tmp_path, capsys):
     root = tmp_path / "lib"
     shutil.copytree(stocked[0], root)
@@ -433,11 +435,11 @@ def test_a_library_folder_that_cannot_be_one_exits_2(what, tmp_path, capsys):
     assert (tmp_path / "plain.txt").read_text() == "hello"
 
 
-def test_a_vtt_of_titles_with_arrows_and_blank_lines_is_well_formed(stocked, tmp_path, capsys):
+def test_a_vtt_of_titles_with_arrows_and_blank_lines_is_well_formed(stocked, tmp_path, capsys, copy_library):
     import webvtt
 
     root = tmp_path / "lib"
-    shutil.copytree(stocked[0], root)
+    copy_library(stocked[0], root)
     from sqlalchemy import update
 
     from app.models import Clip

@@ -208,7 +208,7 @@ def test_a_withdrawal_between_the_first_check_and_the_move_into_place_wins(sourc
     assert list(out.iterdir()) == []
     with lib.read() as s:
         assert s.scalars(select(ExportRecord)).all() == []
-    assert list((lib.root / ".tmp").iterdir()) == []
+    assert list(lib.tmp_dir.iterdir()) == []
 
 
 def test_every_bundle_is_logged_and_a_withdrawal_lists_it(source, out):
@@ -324,7 +324,7 @@ def test_a_damaged_or_foreign_bundle_is_refused_and_the_library_is_unchanged(goo
     message = str(err.value)
     assert reason in message and bad.name in message and "\n" not in message
     assert snapshot(target) == before
-    assert list((target.root / ".tmp").iterdir()) == []
+    assert list(target.tmp_dir.iterdir()) == []
 
 
 def test_an_import_is_one_undoable_step(good_bundle, target):
@@ -364,7 +364,7 @@ def test_a_clip_that_fails_to_cut_stops_the_bundle_and_leaves_nothing(source, ou
     monkeypatch.setattr(bundle_export.mp4, "write", write)
     with pytest.raises(ProtoReelError, match="a test"):
         bundle_export.export_bundle(lib, out / "f.protoreel", prototype="Welcome desk")
-    assert list(out.iterdir()) == [] and list((lib.root / ".tmp").iterdir()) == []
+    assert list(out.iterdir()) == [] and list(lib.tmp_dir.iterdir()) == []
     with lib.read() as s:
         assert s.scalars(select(ExportRecord)).all() == []
 

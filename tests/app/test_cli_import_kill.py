@@ -18,6 +18,7 @@ import pytest
 
 from media.analysis.thumbnails import load_strip
 from tests.media_factory import make_long_film
+from tests.postgres import work_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +49,7 @@ def assert_whole(library: Path) -> list[dict]:
         assert load_strip(library / "cache" / film["sha256"]).complete
     assert sorted(p.name for p in (library / "cache").iterdir()) == sorted(f["sha256"] for f in films)
     assert sorted(str(p) for p in (library / "media").iterdir()) == sorted(f["path"] for f in films)
-    assert not any((library / ".tmp").iterdir())
+    assert not any(work_folder(library).iterdir())
     return films
 
 
@@ -58,7 +59,7 @@ def test_an_import_killed_mid_way_leaves_whole_films_and_running_it_again_finish
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Killed once it is working on a film: its work folder exists.
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(p.name.startswith("import-") for p in (library / ".tmp").glob("*")):
+    while time.monotonic() < deadline and not any(p.name.startswith("import-") for p in work_folder(library).glob("*")):
         time.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -124,11 +125,11 @@ def test_only_a_cut_short_cli_import_is_reported_not_the_apps_own_work(tmp_path)
     Library.open(tmp_path / "lib").close()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (tmp_path / "lib" / ".tmp" / f"import-{dead.pid}-app").mkdir()
-    cli_work = tmp_path / "lib" / ".tmp" / f"import-{dead.pid}-cli"
+    (work_folder(tmp_path / "lib") / f"import-{dead.pid}-app").mkdir()
+    cli_work = work_folder(tmp_path / "lib") / f"import-{dead.pid}-cli"
     cli_work.mkdir()
     (cli_work / "source.txt").write_text("VID_3.mp4")
     lib = Library.open(tmp_path / "lib")
     assert lib.interrupted_imports == ["VID_3.mp4"]
-    assert not any((tmp_path / "lib" / ".tmp").iterdir())
+    assert not any(work_folder(tmp_path / "lib").iterdir())
     lib.close()

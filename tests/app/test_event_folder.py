@@ -69,7 +69,7 @@ def test_a_day_of_phone_folders_is_ordered_by_when_each_was_recorded(lib, event_
     assert len(imported) == 40 and [r.source.name for r in skipped] == ["copy of a B film.mp4"]
     assert not [r for r in results if r.error]
     with lib.read() as s:
-        records = queries.film_records(s, lib.root, [r.film_id for r in imported])
+        records = queries.film_records(s, lib, [r.film_id for r in imported])
     by_id = {r.id: r for r in records}
     order = [by_id[r.film_id].title for r in imported]
     assert order == sorted(truth, key=lambda t: truth[t][0])  # imported in the order they were filmed

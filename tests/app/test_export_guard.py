@@ -124,6 +124,7 @@ def test_a_name_too_long_for_the_disk_is_refused_in_one_line(stocked, tmp_path):
     assert not list(tmp_path.glob("*.vtt"))
 
 
+@pytest.mark.sqlite_only('other library folders on this computer are known by their library.db')
 def test_export_never_writes_onto_another_library_this_user_opened(stocked, tmp_path, counting_film):
     lib, *_ = stocked
     other_film = tmp_path / "other-footage.mp4"

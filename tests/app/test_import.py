@@ -41,7 +41,7 @@ def test_every_sample_imports_or_is_refused_with_its_name_and_reason(lib, sample
         else:
             assert result.error is None, result.error
     with lib.read() as s:
-        records = queries.film_records(s, lib.root)
+        records = queries.film_records(s, lib)
     assert sorted(r.title for r in records) == sorted(p.stem for p in media if p.name not in REFUSED)
     assert all(Path(r.path).is_file() and not r.missing and r.event == "Workshop 1" for r in records)
 
@@ -63,7 +63,7 @@ def test_every_sample_imports_or_is_refused_with_its_name_and_reason(lib, sample
 def test_probed_facts(lib, name, duration_us, fps, rotation, vfr, size, audio):
     result = importing.import_file(lib, sample(name))
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [result.film_id])
+        (r,) = queries.film_records(s, lib, [result.film_id])
     assert abs(r.duration_us - duration_us) <= 2_000, r.duration_us
     assert (r.fps, r.rotation, r.vfr, (r.width, r.height), r.has_audio) == (fps, rotation, vfr, size, audio)
 
@@ -71,7 +71,7 @@ def test_probed_facts(lib, name, duration_us, fps, rotation, vfr, size, audio):
 def test_thumbnails_and_waveform_land_in_the_cache_upright(lib):
     result = importing.import_file(lib, sample("phone-android12-2160p60-h264-aac-rot90.mp4"))
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [result.film_id])
+        (r,) = queries.film_records(s, lib, [result.film_id])
     strip = load_strip(lib.cache_dir(r.sha256))
     assert strip.tile_height == 90 and strip.tile_width < strip.tile_height  # portrait phone
     assert len(strip.times_us) >= 5
@@ -92,7 +92,7 @@ def test_same_content_again_returns_the_existing_film(lib, counting_film, tmp_pa
 def test_copy_is_managed_and_link_stays_in_place(lib, counting_film):
     copied = importing.import_file(lib, counting_film)
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [copied.film_id])
+        (r,) = queries.film_records(s, lib, [copied.film_id])
     assert Path(r.path).parent == lib.media_dir and not r.linked
     assert Path(r.path).read_bytes() == counting_film.read_bytes()
 
@@ -100,7 +100,7 @@ def test_copy_is_managed_and_link_stays_in_place(lib, counting_film):
 def test_link_mode(lib, counting_film):
     linked = importing.import_file(lib, counting_film, link=True)
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [linked.film_id])
+        (r,) = queries.film_records(s, lib, [linked.film_id])
     assert r.linked and Path(r.path) == counting_film
     assert not any(lib.media_dir.iterdir())
 
@@ -166,7 +166,7 @@ def test_missing_file_is_marked_and_relinked_by_content(lib, counting_film, tmp_
     moved.rename(hidden)
     assert films.check_missing(lib) == [result.film_id]
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [result.film_id])
+        (r,) = queries.film_records(s, lib, [result.film_id])
     assert r.missing
     other = sample("edge-silent-black-10s-320x240p30.mp4")
     with pytest.raises(UnsupportedMedia.__mro__[1]) as err:  # BadInput: different content
@@ -174,7 +174,7 @@ def test_missing_file_is_marked_and_relinked_by_content(lib, counting_film, tmp_
     assert "content differs" in str(err.value)
     films.relink(lib, result.film_id, hidden)
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [result.film_id])
+        (r,) = queries.film_records(s, lib, [result.film_id])
     assert not r.missing and Path(r.path) == hidden
     assert films.check_missing(lib) == []
 

@@ -18,7 +18,7 @@ ASPECTS = {"16x9": (64, 36), "4x3": (48, 36), "9x16": (36, 64)}
 
 def _check_strip(lib, film_id, seconds, aspect):
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [film_id])
+        (r,) = queries.film_records(s, lib, [film_id])
     assert abs(r.duration_us - seconds * 1_000_000) <= 1_000_000
     strip = load_strip(lib.cache_dir(r.sha256))
     assert strip.complete and strip.tile_height == 90
@@ -102,7 +102,7 @@ def test_coarse_levels_hold_every_4th_tile_of_the_level_below(lib, tmp_path):
     film = make_long_film(tmp_path / "levels.mp4", 3600, audio=False)
     result = importing.import_file(lib, film, link=True)
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [result.film_id])
+        (r,) = queries.film_records(s, lib, [result.film_id])
     strip = load_strip(lib.cache_dir(r.sha256))
     assert strip.levels >= 3
     for level in (1, 2):

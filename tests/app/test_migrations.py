@@ -1,5 +1,6 @@
 """The migrations produce exactly the models' schema, and a library upgrades in place."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -20,6 +21,7 @@ def test_migrations_match_models(tmp_path):
     assert "transcript_search" in tables  # the full-text index of what was said (SQLite)
 
 
+@pytest.mark.sqlite_only("SQLite's own settings")
 def test_sqlite_runs_in_wal_with_foreign_keys(lib):
     with lib.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

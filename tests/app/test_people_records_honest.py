@@ -109,7 +109,7 @@ def test_joining_an_event_is_one_undoable_step(lib, two_films):
     assert events.adopt(lib, [film], "Day 1") == {film: "now in event 'Day 1'"}
     lib.undo()
     with lib.read() as s:
-        assert queries.film_records(s, lib.root, [film])[0].event in (None, "")
+        assert queries.film_records(s, lib, [film])[0].event in (None, "")
 
 
 def test_a_mistyped_tag_is_refused_with_the_near_one_not_created(lib, two_films, capsys):

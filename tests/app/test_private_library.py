@@ -27,6 +27,7 @@ def open_umask():
     os.umask(old)
 
 
+@pytest.mark.sqlite_only('the modes of library.db and its -wal and -shm files')
 def test_a_new_library_is_private(tmp_path, open_umask):
     with Library.open(tmp_path / "lib") as lib:
         codebook.add(lib, "Night buses", "challenge")  # a write: the -wal file exists now
@@ -38,6 +39,7 @@ def test_a_new_library_is_private(tmp_path, open_umask):
             assert mode(lib.root / name) == 0o600, name
 
 
+@pytest.mark.sqlite_only('the modes of library.db and its -wal and -shm files')
 def test_an_older_world_readable_library_is_tightened_on_open(tmp_path, open_umask):
     with Library.open(tmp_path / "lib"):
         pass
@@ -77,6 +79,7 @@ def read_only_copy(source, where):
         subprocess.run(["umount", str(where)], capture_output=True)
 
 
+@pytest.mark.sqlite_only('SQLite on a read-only disk')
 def test_a_library_on_a_read_only_disk_exits_2_in_one_line(tmp_path, capsys):
     with Library.open(tmp_path / "lib") as lib:
         codebook.add(lib, "Night buses", "challenge")

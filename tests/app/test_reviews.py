@@ -67,7 +67,7 @@ def test_sources_reel_prototype_event(lib, stocked):
     whole = e2.items[-1]
     from app import queries
     with lib.read() as s:
-        (film,) = queries.film_records(s, lib.root, [stocked["films"][1]])
+        (film,) = queries.film_records(s, lib, [stocked["films"][1]])
     assert whole.clip_id is None and (whole.start_us, whole.end_us) == (0, film.duration_us) and not whole.withheld
 
 

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def record(lib, film_id):
     with lib.read() as s:
-        (r,) = queries.film_records(s, lib.root, [film_id])
+        (r,) = queries.film_records(s, lib, [film_id])
     return r
 
 

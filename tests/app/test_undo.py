@@ -85,7 +85,9 @@ def test_undo_import_and_relink(lib, counting_film, tmp_path):
     assert db_state(lib) == before
     lib.redo()
     assert db_state(lib) == after
-    moved = tmp_path / "moved.mp4"
+    # (In the library's folder: on a team library that is the shared folder, a relink for everyone;
+    # a file outside it would be this computer's own, kept on this computer and no step to undo.)
+    moved = lib.root / "moved.mp4"
     shutil.copy(counting_film, moved)
     films.relink(lib, film, moved)
     lib.undo()
@@ -166,7 +168,7 @@ def test_undo_does_not_revert_a_later_fact(stocked, tmp_path):
     lib.undo()
     with lib.read() as s:
         f = lookup.film(s, film)
-        assert f.missing and f.title != "Renamed"
+        assert lib.missing(f) and f.title != "Renamed"
 
 
 def test_nothing_to_undo(lib):

@@ -89,7 +89,7 @@ def test_an_import_reads_every_packet_once(lib, tmp_path, monkeypatch):
     with lib.read() as s:
         from app import queries
 
-        (r,) = queries.film_records(s, lib.root, [result.film_id])
+        (r,) = queries.film_records(s, lib, [result.film_id])
     assert (r.duration_us, r.frame_count, r.fps) == (full.duration_us, full.frame_count, str(full.fps))
     # The facts came from the pass, not the header: the quick probe has no frame count. (Its
     # length was the header's plus the MP2's 30 ms of priming before zero; priming no longer counts.)

@@ -18,7 +18,7 @@ from tests.media_factory import read_index
 def test_ten_seconds_from_the_test_source_land_as_a_film(lib):
     film_id = takes.record_take(lib, takes.TestSource(), 10, event="Workshop 3", realtime=False)
     with lib.read() as s:
-        (film,) = queries.film_records(s, lib.root, [film_id])
+        (film,) = queries.film_records(s, lib, [film_id])
     assert film.event == "Workshop 3" and film.fps == "30" and film.frame_count == 300
     info = probe(film.path)
     assert abs(info.video_duration_us - 10_000_000) <= 33_334
@@ -94,12 +94,12 @@ def test_a_full_disk_stops_the_take_with_a_clear_message_and_keeps_it_for_recove
                 takes.record_take(lib, takes.TestSource(), 60, event="Full disk", realtime=False)
             assert "the disk is full" in str(err.value) and "kept" in str(err.value)
             with lib.read() as s:
-                assert queries.film_records(s, lib.root) == []  # nothing half-imported
+                assert queries.film_records(s, lib) == []  # nothing half-imported
             filler.unlink()  # the facilitator frees some space
             ((_take, film_id, reason),) = takes.recover(lib)
             assert reason is None
             with lib.read() as s:
-                (film,) = queries.film_records(s, lib.root, [film_id])
+                (film,) = queries.film_records(s, lib, [film_id])
             assert film.event == "Full disk" and film.duration_us >= 2_000_000
     finally:
         subprocess.run(["umount", "-l", str(disk)])

@@ -65,7 +65,7 @@ def test_a_camera_that_stops_mid_take_leaves_the_take_in_the_library(qtbot, wind
         pass
     assert "camera stopped sending pictures" in view.message.text() and "is in the library" in view.message.text()
     with window.lib.read() as s:
-        (film,) = queries.film_records(s, window.lib.root, [got.args[0]])
+        (film,) = queries.film_records(s, window.lib, [got.args[0]])
     info = probe(film.path)
     assert 4_000_000 <= info.video_duration_us <= 7_000_000  # two seconds, then the three-second grace
     assert abs(info.audio_duration_us - info.video_duration_us) <= 33_334

@@ -29,7 +29,7 @@ def test_screen_and_microphone_record_and_a_dead_microphone_keeps_the_take(tmp_p
     assert "microphone" in done.stdout
     with Library.open(tmp_path / "lib") as lib:
         with lib.read() as s:
-            films = queries.film_records(s, lib.root, None)
+            films = queries.film_records(s, lib, None)
         caches = [lib.cache_dir(film.sha256) for film in films]
     assert len(films) == 2
     for film, cache in zip(films, caches):

@@ -29,7 +29,7 @@ def test_no_devices_is_a_clear_message_and_the_test_source_records(qtbot, window
     with qtbot.waitSignal(view.recorded, timeout=60_000) as got:
         QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     with window.lib.read() as s:
-        (film,) = queries.film_records(s, window.lib.root, [got.args[0]])
+        (film,) = queries.film_records(s, window.lib, [got.args[0]])
     assert film.duration_us >= 2_000_000 and film.has_audio
 
 

@@ -37,6 +37,7 @@ class ClipDetails(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.clip_id: int | None = None
+        self._read: dict = {}  # field -> (version, value) it showed: what an edit of it is made from
         self.heading = QLabel("Select a clip to see its details.", self)
         self.heading.setWordWrap(True)
         self.title = QLineEdit(self)
@@ -171,12 +172,21 @@ class ClipDetails(QWidget):
         people = [f"{p.name} ({p.role.replace('_', ' ')}, {'withdrew consent' if p.withdrawn else 'consent: ' + p.consent})"
                   for p in film_people]
         self.heading.setText(f"{rec.film} · {timecode.format_short(rec.start_us)}–{timecode.format_short(rec.end_us)}")
-        if not self.title.hasFocus():
+        another = self._read.pop("clip", None) != rec.id
+        if another:
+            self._read = {}
+        self._read["clip"] = rec.id
+        # What each field showed, and at which version of the clip, is what an edit of it was
+        # made from: someone else's change of the same field meanwhile makes it a conflict.
+        if another or not self.title.hasFocus():
             self.title.setText(rec.title)
-        if not self.quote.hasFocus():
+            self._read["title"] = (rec.version, rec.title)
+        if another or not self.quote.hasFocus():
             self.quote.setText(rec.quote)
-        if not self.note.hasFocus():
+            self._read["quote"] = (rec.version, rec.quote)
+        if another or not self.note.hasFocus():
             self.note.setPlainText(rec.note)
+            self._read["note"] = (rec.version, rec.note)
         self.tags.clear()
         for t in rec.tags:
             item = QListWidgetItem(f"{t['kind']}: {t['name']}")
@@ -193,16 +203,27 @@ class ClipDetails(QWidget):
         clip_id = self.clip_id
 
         titled = []  # the clip as it was called before this edit
+        made_from = {f: self._read[f] for f in fields if f in self._read}
+        version = min((v for v, _ in made_from.values()), default=None)
 
         def save(lib) -> bool:
             clip = reads.clip(lib, clip_id)
             titled.append(clip.title)
             if any(getattr(clip, k) != v for k, v in fields.items()):
-                clips.update(lib, clip_id, **fields)
+                clips.update(lib, clip_id, version=version, read={f: v for f, (_, v) in made_from.items()}, **fields)
             return True
 
-        self.bridge.runner.run(save, parent=self,
-                               say=lambda _d: edit_said(f"Clip {quoted(titled[0])}", fields))
+        saved = self.bridge.runner.run(save, parent=self,
+                                       say=lambda _d: edit_said(f"Clip {quoted(titled[0])}", fields))
+        if self.clip_id == clip_id:
+            # Saved: the next edit is made from this. Refused (someone else's change): from theirs,
+            # which the message named; the text typed stays, to be saved again if it still applies.
+            now = reads.clips(self.bridge.lib, [clip_id])
+            for f in fields:
+                if now:
+                    self._read[f] = (now[0].version, getattr(now[0], f))
+            if not saved and now:
+                self.rec = now[0]
 
     def typed_tag(self, text: str) -> str | None:
         """What Enter in the tag box means: a tag of the codebook named so (any case), a new

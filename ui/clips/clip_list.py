@@ -195,7 +195,9 @@ class ClipListModel(QAbstractTableModel):
         if not title:
             return False
         clip_id = self.ids[index.row()]
-        return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title) or True,
+        shown = self.record(index.row())  # renamed from what the row showed: a rename meanwhile is a conflict
+        made_from = {"version": shown.version, "read": {"title": shown.title}} if shown is not None else {}
+        return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title, **made_from) or True,
                                       say=f"Renamed the clip {quoted(title)}.") is not None
 
 

@@ -3,7 +3,7 @@ and the one operation runner (``bridge.runner``) through which views change the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from app.changes import Changes
 from app.library import Library
@@ -33,17 +33,35 @@ class LibraryBridge(QObject):
         self._poll.timeout.connect(self.look_outside)
         if self.outside.watching:
             self._poll.start()
+        # A team library: the other computers' notices wake the window the moment they arrive
+        # (the timer stays, for a connection that was lost and made again).
+        self._woken: QSocketNotifier | None = None
+        self._watch_socket()
+
+    def _watch_socket(self) -> None:
+        fd = self.outside.fileno()
+        if self._woken is not None and self._woken.socket() != fd:
+            self._woken.setEnabled(False)
+            self._woken.deleteLater()
+            self._woken = None
+        if fd is not None and self._woken is None:
+            self._woken = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
+            self._woken.activated.connect(self.look_outside)
 
     def _emit(self, changes: Changes) -> None:
         self.changed.emit(changes)
 
-    def look_outside(self) -> bool:
-        if self.outside.poll():
+    def look_outside(self, *_args) -> bool:
+        news = self.outside.poll()
+        self._watch_socket()
+        if news:
             self.changed_elsewhere.emit()
             return True
         return False
 
     def detach(self) -> None:
         self._poll.stop()
+        if self._woken is not None:
+            self._woken.setEnabled(False)
         self.outside.close()
         self._unsubscribe()

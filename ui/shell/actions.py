@@ -34,6 +34,7 @@ def build_menus(w) -> dict[str, QAction]:
 
     file_menu = bar.addMenu("&File")
     add(file_menu, "&Open or Create Library…", w.choose_library, QKeySequence.StandardKey.Open, name="openLibrary")
+    add(file_menu, "Open &Team Library…", w.choose_team_library, name="openTeamLibrary")
     add(file_menu, "&Import Films…", w.import_flow.choose_and_import, "Ctrl+I", name="import")
     add(file_menu, "Import &Folder…", w.import_flow.choose_folder_and_import, "Ctrl+Shift+I", name="importFolder")
     add(file_menu, "&Present…", w.presenting.choose, "F5", name="present")

@@ -39,24 +39,41 @@ def library_to_open(explicit: Path | None) -> Path:
     return Path(last) if last else default_library_dir()
 
 
+def team_to_reopen() -> tuple[str, Path] | None:
+    """The team library open when the app last closed, if this computer still knows its media
+    root (remembered without any password: one in ~/.pgpass still works)."""
+    url = QSettings().value("library/last_team") or ""
+    if not url:
+        return None
+    from app.team import opening
+    from media.errors import ProtoReelError
+
+    try:
+        return url, opening.media_root_for(url, None)
+    except ProtoReelError:
+        return None
+
+
 class AppController:
     """Owns the open library and its window; File → Open swaps both."""
 
-    def __init__(self, database_url: str | None = None) -> None:
-        self.database_url = database_url
+    def __init__(self) -> None:
         self.lib = None
         self.window = None
         self.start_window = None
 
-    def open(self, folder: Path) -> bool:
+    def open(self, folder: Path, database_url: str | None = None) -> bool:
+        """Open a library folder (or, with ``database_url``, a team library whose media root
+        on this computer is ``folder``) in a new window, closing the old one."""
         say = self.start_window.say if self.start_window is not None else (lambda _stage: None)
         say("Loading the library's tools…")
         from app.library import Library  # the database layer: a second or more on a busy laptop
+        from app.team.machine import library_key
         from media.errors import ProtoReelError
 
         say("Reading the library…")
         try:
-            lib = Library.open(folder, self.database_url)
+            lib = Library.open(folder, database_url)
         except ProtoReelError as exc:
             self._close_start_window()
             QMessageBox.warning(self.window, "ProtoReel", str(exc))
@@ -69,7 +86,9 @@ class AppController:
         self.lib, self.window = lib, MainWindow(lib)
         startup_trace.mark("window-built")
         self.window.library_requested.connect(self.open)
+        self.window.team_library_requested.connect(lambda url, root: self.open(root, url))
         QSettings().setValue("library/last", str(lib.root))
+        QSettings().setValue("library/last_team", library_key(lib.url) if lib.team else "")
         self.window.show()
         startup_trace.mark("window-shown")
         self._close_start_window()
@@ -100,15 +119,19 @@ def run(library: Path | None = None, database_url: str | None = None, present: i
     startup_trace.mark("qt")
     fonts.ensure()  # the presentation and the PDF summary draw in the fonts that ship with the app
     protect_settings()
-    controller = AppController(database_url)
+    controller = AppController()
     diagnostics.install_excepthook(lambda: controller.window)
-    folder = library_to_open(library)
-    if database_url is None:  # a team library's database is elsewhere: no start window to paint for it
+    team = team_to_reopen() if library is None and database_url is None else None
+    if team is None and database_url is None:  # a team library's database is elsewhere: no start window to paint for it
         from ui.shell.start_window import StartWindow
 
+        folder = library_to_open(library)
         controller.start_window = StartWindow(Path(folder), new=not (Path(folder) / "library.db").exists())
         controller.start_window.show_now()
-    if not controller.open(folder):
+        opened = controller.open(folder)
+    else:
+        opened = controller.open(team[1], team[0]) if team else controller.open(library_to_open(library), database_url)
+    if not opened:
         return 1
     if not os.environ.get("PROTOREEL_LOG_TO_TERMINAL"):
         diagnostics.quiet_qt_ffmpeg()  # the window's player has loaded Qt's FFmpeg by now

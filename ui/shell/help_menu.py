@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 from ui.shell.about import show_about
 from ui.kit.desktop import show_in_folder
 from ui.kit.logs import log_dir
+from app.team.machine import library_key
 
 
 def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
@@ -58,11 +59,19 @@ def shortcuts_dialog(window: QMainWindow) -> QDialog:
 
 def library_dialog(window) -> QMessageBox:
     root = window.lib.root
-    box = QMessageBox(QMessageBox.Icon.Information, "Where is my library?",
-                      f"Your library is the folder\n\n{root}\n\nIt holds library.db (clips, tags, prototypes, reels), "
-                      "media/ (the films it manages), cache/ (thumbnails and waveforms) and exports/. "
-                      "Back it up by copying the whole folder while ProtoReel is closed.\n\n"
-                      f"Logs are in {log_dir()}", QMessageBox.StandardButton.Close, window)
+    if window.lib.team:
+        text = (f"This is a team library. Its database (clips, tags, prototypes, reels, people) is\n\n"
+                f"{library_key(window.lib.url)}\n\nand its films are in the team's shared folder, which this "
+                f"computer reaches at\n\n{root}\n\n(media/ the films, cache/ thumbnails and waveforms, "
+                "exports/). Whoever runs the database server backs it up; the shared folder is backed up "
+                f"with the team's files.\n\nLogs are in {log_dir()}")
+    else:
+        text = (f"Your library is the folder\n\n{root}\n\nIt holds library.db (clips, tags, prototypes, reels), "
+                "media/ (the films it manages), cache/ (thumbnails and waveforms) and exports/. "
+                "Back it up by copying the whole folder while ProtoReel is closed.\n\n"
+                f"Logs are in {log_dir()}")
+    box = QMessageBox(QMessageBox.Icon.Information, "Where is my library?", text,
+                      QMessageBox.StandardButton.Close, window)
     box.setObjectName("libraryLocationBox")
     open_button = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
     open_button.setToolTip(f"Show {root} in the file manager")

@@ -72,6 +72,7 @@ class FirstPaint(QObject):
 
 class MainWindow(QMainWindow):
     library_requested = Signal(Path)
+    team_library_requested = Signal(str, Path)  # a team library's URL, this computer's media root
 
     def __init__(self, lib: Library) -> None:
         super().__init__()
@@ -492,7 +493,8 @@ class MainWindow(QMainWindow):
     def _caught_up(self, film_id: int | None) -> None:
         if film_id is not None and reads.film_or_none(self.lib, film_id) is None:
             self.open_film(None)
-        self.feedback.say("The library was changed outside this window (another window or the command line): "
+        elsewhere = "another window, computer" if self.lib.team else "another window"
+        self.feedback.say(f"The library was changed outside this window ({elsewhere} or the command line): "
                           "shown as it is now.")
 
     # -- import, relink, jobs ----------------------------------------------------------
@@ -569,6 +571,13 @@ class MainWindow(QMainWindow):
 
         self.library_chooser = chooser = LibraryChooser(self.lib.root, self)
         chooser.accepted.connect(lambda: chooser.chosen() and self.library_requested.emit(chooser.chosen()))
+        chooser.open()
+
+    def choose_team_library(self) -> None:
+        from ui.shell.team_chooser import TeamChooser
+
+        self.team_chooser = chooser = TeamChooser(self.lib.url if self.lib.team else "", self)
+        chooser.accepted.connect(lambda: chooser.chosen and self.team_library_requested.emit(*chooser.chosen))
         chooser.open()
 
     def _place_key(self) -> str:

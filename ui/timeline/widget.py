@@ -283,7 +283,10 @@ class Timeline(QWidget):
             return
         original = next((c for c in self.clips if c.id == drag.clip_id), None)
         if original and (original.start_us, original.end_us) != (drag.start_us, drag.end_us):
-            self.runner.run(lambda lib: clip_ops.set_range(lib, drag.clip_id, drag.start_us, drag.end_us),
+            # Trimmed from the in and out on screen: someone else's trim meanwhile is a conflict.
+            made_from = {"start_us": original.start_us, "end_us": original.end_us}
+            self.runner.run(lambda lib: clip_ops.set_range(lib, drag.clip_id, drag.start_us, drag.end_us,
+                                                           version=original.version, read=made_from),
                             parent=self, say=f"Trimmed {quoted(original.title)}: now "
                                              f"{timecode.format_short(drag.start_us, 2)}–{timecode.format_short(drag.end_us, 2)}.")
         self.update()
