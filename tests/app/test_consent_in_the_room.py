@@ -227,8 +227,16 @@ TRICKS = {
 @pytest.mark.parametrize("trick", TRICKS)
 @pytest.mark.parametrize("suffix", (".csv", ".edl", ".otio"))
 def test_each_spelling_trick_is_refused_on_the_way_out(lib, two_films, out, trick, suffix):  # noqa: F811
+    from sqlalchemy import update
+
+    from app.models import Clip
+
     film = importing.import_file(lib, two_films[0]).film_id
-    clip = clips.add(lib, film, 0, 1_000_000, title=f"{TRICKS[trick]} at the desk")
+    clip = clips.add(lib, film, 0, 1_000_000, title="At the desk")
+    # Invisible characters are refused where text is typed now (app.texts); a library written
+    # before, or a row written behind the app's back, may still hold them: the way out reads them.
+    with lib.engine.begin() as conn:
+        conn.execute(update(Clip).where(Clip.id == clip).values(title=f"{TRICKS[trick]} at the desk"))
     people.add(lib, "Jane Smith", "lived_experience", "public")
     reel = reels.create(lib, "Desk", [clip], audience="public")
     with pytest.raises(NameRefused, match="Jane Smith"):
