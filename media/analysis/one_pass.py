@@ -23,7 +23,7 @@ from media.jobs import CancelToken, ProgressFn, no_progress
 from media.reading import interlace
 from media.reading.frame_index import INDEX_FILE, FrameIndex
 from media.reading.packet_timing import FilmTiming, StreamTiming
-from media.reading.probe import MediaInfo, declared_rate, exact, open_container, pick_streams
+from media.reading.probe import MediaInfo, declared_rate, exact, open_container, pick_streams, sample_rate
 from media.analysis.thumbnails import StripCollector
 from media.analysis.waveform import PeakCollector
 
@@ -82,7 +82,7 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
             video.thread_type = "AUTO"
             timing.video = timers[video.index] = StreamTiming(video.time_base, declared_rate(video))
         if audio is not None:
-            timing.audio = timers[audio.index] = StreamTiming(audio.time_base)
+            timing.audio = timers[audio.index] = StreamTiming(audio.time_base, sample_rate=sample_rate(audio))
         video_index = video.index if video is not None else -1
         try:
             for packet in _packets(container, [s for s in (video, audio) if s is not None], info, progress,

@@ -23,13 +23,17 @@ class StreamTiming:
     """Packet times of one stream, in its own ticks: 8 bytes a packet (a list of Python ints
     took ~5x that, 100+ MB for a 6-hour film; Fractions per packet cost seconds)."""
 
-    def __init__(self, time_base, rate=None) -> None:
+    def __init__(self, time_base, rate=None, sample_rate: int | None = None) -> None:
         self.time_base = Fraction(time_base) if time_base else Fraction(1, US)
         # The rate the stream's header declares: the only rate a one-frame film has.
         self.declared_rate = Fraction(rate) if rate else None
+        # Sound: its samples a second (the encoder's padding is counted in samples).
+        self.sample_rate = sample_rate or None
         self.pts = array("q")
-        self._end_ticks: int | None = None
+        self._end_ticks: int | Fraction | None = None
         self._end_override: Fraction | None = None
+        self.longest_ticks = 0  # the longest packet: a whole sound frame
+        self.trims_said = False  # the file says where the encoder's priming or padding is
 
     def add(self, packet) -> bool:
         """Count the packet; whether it has a presentation time."""
@@ -39,12 +43,31 @@ class StreamTiming:
         # Packets an edit list cuts away (AAC encoder priming, a trimmed phone clip's head)
         # are demuxed but never shown or heard: they are not part of the film's length.
         if packet.is_discard:
+            self.trims_said = True
             return True
         self.pts.append(pts)
-        end = pts + (packet.duration or 0)
+        duration = packet.duration or 0
+        if duration > self.longest_ticks:
+            self.longest_ticks = duration
+        end = pts + duration
+        if self.sample_rate and packet.has_sidedata("skip_samples"):
+            end = self._without_padding(packet, pts, end)
         if self._end_ticks is None or end > self._end_ticks:
             self._end_ticks = end
         return True
+
+    def _without_padding(self, packet, pts: int, end: int) -> int | Fraction:
+        """Where a sound packet's samples end without the encoder's padding that the file
+        says to discard (a WebM's last Opus packet: 648 of its 960 samples). Some muxers
+        already shortened that packet's duration, some did not: the packet's whole frame is
+        the stream's longest packet, less the padding, and never past its stated end."""
+        self.trims_said = True
+        data = bytes(packet.get_sidedata("skip_samples"))
+        padding = int.from_bytes(data[4:8], "little") if len(data) >= 8 else 0
+        if not padding:
+            return end
+        padding_ticks = Fraction(padding) / (self.sample_rate * self.time_base)
+        return max(pts, min(end, pts + self.longest_ticks - padding_ticks))
 
     def __len__(self) -> int:
         return len(self.pts)
@@ -125,7 +148,8 @@ def settle(info, video: StreamTiming | None, audio: StreamTiming | None, contain
         ends.append(video.end)
     if audio is not None and len(audio):
         starts.append(audio.start)
-        ends.append(audio.end)
+        ends.append(_heard_end(audio, video if video is not None and info.has_video else None,
+                               getattr(info, "audio_codec", "")))
     if not starts:
         info.duration_us = 0
         return
@@ -138,5 +162,23 @@ def settle(info, video: StreamTiming | None, audio: StreamTiming | None, contain
         info.video_start_us = round(video.start * US)
         info.video_duration_us = max(0, round((video.end - max(video.start, zero)) * US))
     if audio is not None and len(audio):
-        info.audio_duration_us = max(0, round((audio.end - max(audio.start, zero)) * US))
+        info.audio_duration_us = max(0, round((ends[-1] - max(audio.start, zero)) * US))
     info.duration_us = max(0, round((max(ends) - max(min(starts), zero)) * US))
+
+
+def _heard_end(audio: StreamTiming, video: StreamTiming | None, codec: str) -> Fraction:
+    """Where the sound really ends. An AAC encoder primes 1,024 samples before the sound and
+    pads its last frame to a whole one; where the file says neither (an MKV muxed by FFmpeg 5.1:
+    no discarded packets, no skip-samples side data), the priming shows as sound starting less
+    than one frame before the picture (0 for 0.021 s), and sound that then outlasts the picture
+    by less than one frame is the padding (6.037 s for 6.021 s), not part of the film. (Sound
+    recorded beside the picture, a phone's or an MP2's, keeps every sample it has.)"""
+    end = audio.end
+    if (codec != "aac" or video is None or video.end is None or audio.trims_said or not audio.longest_ticks
+            or audio.start is None or video.start is None):
+        return end
+    frame = audio.longest_ticks * audio.time_base
+    primed = audio.start < video.start <= audio.start + frame
+    if primed and video.end < end < video.end + frame:
+        return video.end
+    return end

@@ -100,6 +100,13 @@ def declared_rate(stream):
     return stream.average_rate or stream.guessed_rate or stream.base_rate or None
 
 
+def sample_rate(stream) -> int | None:
+    """A sound stream's samples a second (None for pictures)."""
+    if stream.type != "audio":
+        return None
+    return stream.codec_context.sample_rate or getattr(stream, "sample_rate", None) or None
+
+
 def pick_streams(container):
     """The main video stream (ignoring cover art and empty tracks) and the main audio stream."""
     video = [
@@ -114,7 +121,7 @@ def _measure(container, streams, cancel: CancelToken | None, limit: int | None =
              firsts: dict | None = None) -> dict[int, StreamTiming]:
     """Time the packets of ``streams`` (the first ``limit`` only, if given). With ``firsts``
     (a dict), also decode each stream's first frame into it, from the same packets."""
-    timings = {s.index: StreamTiming(s.time_base, declared_rate(s)) for s in streams}
+    timings = {s.index: StreamTiming(s.time_base, declared_rate(s), sample_rate(s)) for s in streams}
     tries = {s.index: 0 for s in streams}
     for i, packet in enumerate(container.demux(streams)):
         if limit is not None and i >= limit:

@@ -51,6 +51,63 @@ def test_lengths_leave_out_the_sound_encoders_priming(tmp_path):
     assert 2_000_000 <= probe(webm).duration_us <= 2_001_000  # was 2.008 s (the last Opus packet: 1 ms ticks)
 
 
+DEBIAN_FFMPEG, DEBIAN_FFPROBE = Path("/usr/bin/ffmpeg"), Path("/usr/bin/ffprobe")
+
+
+def _frame_spans(path: Path) -> dict[str, list[tuple[Fraction, Fraction]]]:
+    """(start, end) of every decoded picture and sound frame, as ffprobe -show_frames reads
+    them (its own decoders: a WebM's Opus priming and padding trimmed, as the file says)."""
+    import json
+
+    out = json.loads(subprocess.run([str(DEBIAN_FFPROBE), "-v", "error", "-show_frames", "-show_streams", "-of", "json",
+                                     str(path)], capture_output=True, text=True, check=True).stdout)
+    rates = {s["index"]: int(s.get("sample_rate") or 0) for s in out["streams"]}
+    spans: dict[str, list] = {"video": [], "audio": []}
+    for f in out["frames"]:
+        start = Fraction(f["pts_time"])
+        if f["media_type"] == "audio":
+            length = Fraction(int(f["nb_samples"]), rates[f["stream_index"]])
+        else:
+            length = Fraction(f.get("duration_time") or f["pkt_duration_time"])
+        spans[f["media_type"]].append((start, start + length))
+    return spans
+
+
+@pytest.mark.skipif(not (DEBIAN_FFMPEG.exists() and DEBIAN_FFPROBE.exists()),
+                    reason="needs Debian's ffmpeg and ffprobe in /usr/bin (FFmpeg 5.1 muxes differently)")
+@pytest.mark.parametrize("kind", ["mkv", "webm"])
+def test_lengths_of_films_muxed_by_another_ffmpeg_leave_out_the_sound_encoders_padding(tmp_path, kind):
+    """FFmpeg 5.1 (Debian's) muxes 6 s of picture and sound differently from the app's own:
+    an MKV with two AAC tracks puts the priming at zero (picture from 0.021 s) and does not say
+    where the last frame's padding is (its sound ends 16 ms after the picture: was 6.037 s); a
+    WebM's last Opus packet says 648 of its samples are padding (was 6.014 s). The length is the
+    end of the last picture or sound really presented, as ffprobe's own decoders give them, and
+    the one-pass facts of an import are the full probe's."""
+    path = tmp_path / f"six.{kind}"
+    codecs = (["-map", "0", "-map", "1", "-map", "1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"]
+              if kind == "mkv" else ["-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus"])
+    subprocess.run([str(DEBIAN_FFMPEG), "-v", "error", "-y", *_lavfi(6), *codecs, str(path)], check=True)
+    spans = _frame_spans(path)
+    picture_end = spans["video"][-1][1]
+    sound_end = max(end for _, end in spans["audio"])
+    zero = min(start for kind_spans in spans.values() for start, _ in kind_spans)
+    if kind == "mkv":
+        # ffprobe decodes the AAC's padding too: less than one frame (1,024 samples) after the picture.
+        assert picture_end < sound_end < picture_end + Fraction(1024, 48000)
+        expected = picture_end - zero
+    else:
+        expected = max(picture_end, sound_end) - zero
+    info = probe(path)
+    assert info.start_us == round(zero * 1_000_000)
+    assert abs(info.duration_us - expected * 1_000_000) <= 1, (info.duration_us, float(expected))
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    from media.analysis.one_pass import analyse
+    from media.reading.probe import probe_quick
+
+    assert analyse(probe_quick(path), folder) == info
+
+
 @pytest.mark.parametrize("kept", [True, False])
 def test_the_first_frame_of_a_grid_mpeg1_film_is_an_in_point(lib, kept):
     """GRID's MPEG-1 program stream: the first packet read after a seek to 0 has pts 3600, so
