@@ -126,11 +126,7 @@ def cmd_person_withdraw(lib, args, out) -> int:
     lines = [f"{report['person']}: consent withdrawn ({report['withdrawn_at']}); further export is blocked."]
     lines.append("Reels with them: " + (", ".join(f"{r['title']!r} (#{r['id']})" for r in report["reels"]) or "none"))
     lines.append("Reviews with them: " + ("; ".join(people.reviews_said(report["reviews"], ids=True)) or "none"))
-    if report["exports"]:
-        lines.append("Already exported (follow up with whoever received these):")
-        lines += [f"  {people.export_said(e)}" for e in report["exports"]]
-    else:
-        lines.append("Already exported: nothing")
+    lines += people.exported_said(report)
     out.record(report, "\n".join(lines))
     return EXIT_OK
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import selectinload
 
 from app.ways_out import consent_policy
 from app.library import Library
@@ -186,7 +187,8 @@ def _touches_person(step, person_id: int) -> bool:
     return False
 
 
-def _reviews_with(session, person_id: int, their_clips: list[int], films: list[int]) -> list[dict]:
+def _reviews_with(session, person_id: int, their_clips: list[int], films: list[int],
+                  showed: set[int] = frozenset()) -> list[dict]:
     """Every review whose running order holds the person (a clip of theirs, or a film of theirs
     shown whole over a stretch they are in), and every review that showed them (the log of
     showings, kept even when an item or the review changed since): each once, with its date
@@ -194,6 +196,7 @@ def _reviews_with(session, person_id: int, their_clips: list[int], films: list[i
     shown = set(session.scalars(select(ExportRecord.review_id).join(
         ExportPerson, ExportPerson.export_id == ExportRecord.id).where(
         ExportPerson.person_id == person_id, ExportRecord.kind == "showing", ExportRecord.review_id.is_not(None))))
+    shown |= set(showed)  # showings of a stretch of theirs, logged before they were known on it
     planned = set(session.scalars(select(ReviewItem.review_id).where(ReviewItem.clip_id.in_(their_clips))))
     if films:
         whole = session.scalars(select(ReviewItem).where(ReviewItem.clip_id.is_(None), ReviewItem.film_id.in_(films)))
@@ -237,9 +240,16 @@ def affected(session, person_id: int) -> dict:
     their_clips = [c for c, people in on.items() if any(p.person_id == person_id for p in people)]
     reels = session.scalars(select(Reel).where(Reel.id.in_(
         select(ReelItem.reel_id).where(ReelItem.clip_id.in_(their_clips)))).order_by(Reel.id)).all()
-    reviews = _reviews_with(session, person_id, their_clips, films)
-    exports = session.scalars(select(ExportRecord).where(ExportRecord.id.in_(
-        select(ExportPerson.export_id).where(ExportPerson.person_id == person_id))).order_by(ExportRecord.id)).all()
+    appearances = list(session.scalars(select(Appearance).where(Appearance.person_id == person_id)
+                                       .options(selectinload(Appearance.ranges))))
+    logged = set(session.scalars(select(ExportPerson.export_id).where(ExportPerson.person_id == person_id)))
+    found, unchecked = _exports_with(session, logged, appearances)
+    exports = session.scalars(select(ExportRecord).where(ExportRecord.id.in_(logged | set(found)))
+                              .order_by(ExportRecord.id)).all()
+    unchecked_rows = session.scalars(select(ExportRecord).where(ExportRecord.id.in_(unchecked))
+                                     .order_by(ExportRecord.id)).all()
+    reviews = _reviews_with(session, person_id, their_clips, films,
+                            {e.review_id for e in exports if e.kind == "showing" and e.review_id is not None})
     return {
         "person_id": person_id,
         "person": person.name,
@@ -249,8 +259,84 @@ def affected(session, person_id: int) -> dict:
         "reviews": reviews,
         "exports": [{"id": e.id, "kind": e.kind, "path": e.path, "reel_id": e.reel_id, "subject": e.subject,
                      "audience": e.audience, "at": e.created_at.isoformat(timespec="seconds"),
-                     "review_id": e.review_id, "clips": _titles(e.items_json)} for e in exports],
+                     "review_id": e.review_id, "clips": _titles(e.items_json),
+                     "found": "log" if e.id in logged else found[e.id]} for e in exports],
+        # Exports logged before the log kept each item's film and times, that may have shown them.
+        "unchecked": [_export_dict(e) for e in unchecked_rows],
+        "unchecked_before": _sources_since(session, unchecked_rows),
     }
+
+
+def _export_dict(e) -> dict:
+    return {"id": e.id, "kind": e.kind, "path": e.path, "reel_id": e.reel_id, "subject": e.subject,
+            "audience": e.audience, "at": e.created_at.isoformat(timespec="seconds"),
+            "review_id": e.review_id, "clips": _titles(e.items_json)}
+
+
+def _sources_since(session, unchecked_rows) -> str | None:
+    """The day from which the log keeps every item's film and times (the first export logged
+    with them after the last one that cannot be checked; today when there is none yet)."""
+    if not unchecked_rows:
+        return None
+    last = max(e.created_at for e in unchecked_rows)
+    for e in session.scalars(select(ExportRecord).where(ExportRecord.created_at >= last).order_by(ExportRecord.id)):
+        items = _items(e.items_json)
+        if items and all(isinstance(i, dict) and "source" in i for i in items):
+            return e.created_at.date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def _items(items_json: str) -> list:
+    try:
+        items = json.loads(items_json or "[]")
+    except ValueError:
+        return []
+    return items if isinstance(items, list) else []
+
+
+def _exports_with(session, logged: set[int], appearances: list) -> tuple[dict[int, str], list[int]]:
+    """Exports and showings that carried a stretch of film the person appears in, by what the
+    log kept of each item (its film and times at export time), whoever was known then: their
+    ids with how they were found ("film": by the logged film times; "clip now": an older log
+    entry, by its clips as they are now), and the older entries that cannot be checked (a clip
+    since deleted, a film shown whole, or a clip of their film whose times may have changed)."""
+    by_film = {a.film_id: a for a in appearances}
+    if not by_film:
+        return {}, []
+    found: dict[int, str] = {}
+    unchecked: list[int] = []
+    clips = {}
+    rows = session.execute(select(ExportRecord.id, ExportRecord.items_json, ExportRecord.audience, ExportRecord.kind)
+                           .where(ExportRecord.id.not_in(logged) if logged else true())
+                           .order_by(ExportRecord.id)).all()
+    for export_id, items_json, audience, kind in rows:
+        if not audience or kind == "codebook":  # nobody on film goes out
+            continue
+        items = [i for i in _items(items_json) if isinstance(i, dict)]
+        how, unsure = None, False
+        for item in items:
+            source = item.get("source")
+            if source is not None:
+                film_id, start_us, end_us = source
+                if film_id in by_film and consent_policy._overlaps(by_film[film_id], start_us, end_us):
+                    how = "film"
+                continue
+            clip_id = item.get("clip_id")
+            if clip_id and clip_id not in clips:
+                clips[clip_id] = session.get(Clip, clip_id)
+            clip = clips.get(clip_id) if clip_id else None
+            if clip is None:  # deleted since, or a film shown whole: the log does not say which stretch
+                unsure = True
+            elif clip.film_id in by_film:
+                if consent_policy._overlaps(by_film[clip.film_id], clip.start_us, clip.end_us):
+                    how = how or "clip now"
+                else:  # its times may have been changed since the export
+                    unsure = True
+        if how is not None:
+            found[export_id] = how
+        elif unsure:
+            unchecked.append(export_id)
+    return found, unchecked
 
 
 def _titles(items_json: str) -> list[str]:
@@ -264,8 +350,29 @@ def _titles(items_json: str) -> list[str]:
 def export_said(e: dict) -> str:
     """One line of a withdrawal report's "already exported": when, what, for whom, where (a
     showing: which clip was on the screen at which review)."""
+    # An older log entry found by its clips as they are now (its own times were not logged).
+    now = " (by its clips' times as they are now)" if e.get("found") == "clip now" else ""
     if e["kind"] == "showing":
         clips = ", ".join(f"“{c}”" for c in e.get("clips") or [] if c) or "a clip"
         return (f"{e['at'][:16].replace('T', ' ')}  shown on the screen at the review “{e['subject']}” "
-                f"(review {e.get('review_id')}), for {e['audience']}: {clips}")
-    return f"{e['at'][:16].replace('T', ' ')}  {e['kind']} “{e['subject']}” for {e['audience'] or 'no audience'}: {e['path']}"
+                f"(review {e.get('review_id')}), for {e['audience']}: {clips}{now}")
+    return (f"{e['at'][:16].replace('T', ' ')}  {e['kind']} “{e['subject']}” for {e['audience'] or 'no audience'}: "
+            f"{e['path']}{now}")
+
+
+def exported_said(report: dict, bullet: str = "  ") -> list[str]:
+    """A withdrawal report's "already exported" lines: what went out with them, then the older
+    exports that cannot be checked (never "nothing" when some could not be)."""
+    lines = []
+    if report["exports"]:
+        lines.append("Already exported (follow up with whoever received these):")
+        lines += [f"{bullet}{export_said(e)}" for e in report["exports"]]
+    elif not report.get("unchecked"):
+        lines.append("Already exported: nothing")
+    if report.get("unchecked"):
+        n = len(report["unchecked"])
+        lines.append(f"{'Exports' if n > 1 else 'An export'} made before {report['unchecked_before']} cannot be checked "
+                     f"(the log kept no film times then; a clip deleted since, a film shown whole, or a clip "
+                     f"of a film they are in, changed since): check {'these' if n > 1 else 'it'} by hand:")
+        lines += [f"{bullet}{export_said(e)}" for e in report["unchecked"]]
+    return lines

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.library import Library
-from app.models import ExportPerson, ExportRecord
+from app.models import Clip, ExportPerson, ExportRecord
 from app.ways_out import consent_policy, export_guard
 from app.ways_out.consent_policy import OnClip, PolicyResult
 from app.ways_out.name_guard import Guard, Note, Text, no_note
@@ -128,7 +129,8 @@ class Passage(atomic.Pass):
                                       path=stored_path(Path(target).resolve()) if target is not None else "",
                                       format=target.suffix.lower().lstrip(".") if target is not None else "screen",
                                       audience=self.exit.audience, kind=self.exit.kind, subject=self.exit.subject,
-                                      items_json=json.dumps(self.items, ensure_ascii=False), exported_by=who(),
+                                      items_json=json.dumps(with_sources(s, self.items, self.exit), ensure_ascii=False),
+                                      exported_by=who(),
                                       anonymisation=self.anonymisation)
                 s.add(record)
                 s.flush()  # the first statement writes: SQLite's write lock is ours from here to commit
@@ -169,6 +171,25 @@ def default_items(result: PolicyResult) -> list[dict]:
     """What the log keeps of each item: the clip, where it was, who was on it (labels, never names)."""
     return [{"clip_id": d.clip_id or None, "clip": d.title, "position": d.position, "anonymised": bool(d.anonymise),
              "people": [{"label": p.label, "role": p.role} for p in d.people]} for d in result.decisions]
+
+
+def with_sources(session: Session, items: list[dict], exit: Exit) -> list[dict]:
+    """The log's items, each with the stretch of film it came from as it was at export time
+    (``source``: [film id, start µs, end µs]): a withdrawal recorded later, or an appearance
+    recorded after the export, finds the export from this, whoever was known then. The items
+    given (a manifest's, say) are not changed."""
+    ids = [i.get("clip_id") for i in items if isinstance(i, dict) and i.get("clip_id")]
+    where = {c.id: [c.film_id, c.start_us, c.end_us] for c in
+             session.scalars(select(Clip).where(Clip.id.in_(ids)))} if ids else {}
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            out.append(item)
+            continue
+        source = where.get(item.get("clip_id")) if item.get("clip_id") else (
+            list(exit.stretch[:3]) if exit.stretch is not None else None)
+        out.append({**item, "source": source} if source is not None else dict(item))
+    return out
 
 
 def _evaluate(session: Session, exit: Exit, clip_ids: list[int], lock: bool = False) -> PolicyResult:

@@ -83,6 +83,37 @@ def test_people_panel_adds_edits_records_consent_and_withdraws(film_window, monk
     assert "WITHDRAWN" in panel.list.item(0).text()
 
 
+def test_the_withdraw_dialog_lists_exports_made_before_the_person_was_added(film_window, tmp_path):
+    """Exports of a clip made while nobody was recorded on its film: the withdrawal made from
+    the Withdraw… button lists them (the facilitator must reach their recipients)."""
+    from app.reels import export
+
+    w = film_window
+    panel = w.people_panel
+    w.show_dock("people")
+    clip = clips.add(w.lib, w.film_id, 1_000_000, 2_000_000, title="Waiting room")
+    reels.create(w.lib, "Tuesday", [clip], audience="team")
+    outs = [tmp_path / f"tuesday.{suffix}" for suffix in ("otio", "edl", "csv", "srt")]
+    for out in outs:
+        export.export_reel(w.lib, "Tuesday", out)
+    with answering(filled(AddPersonDialog, name="Tom Reyes", role="lived_experience", **{"consent.scope": "team"})):
+        click(button(panel, "Add person…"))
+    with answering(filled(AppearanceDialog, only=True, start="00:01.50", end="00:03")):
+        click(button(panel, "Appears in…"))
+    shown = []
+
+    def read_and_close(box):
+        shown.append(box.text())
+        ok(box)
+
+    with answering(answer_in_turn(filled(WithdrawDialog, sure=True), read_and_close)):
+        click(panel.withdraw_button)
+    assert "Already exported: nothing" not in shown[0]
+    assert "follow up with whoever received these" in shown[0]
+    for out in outs:
+        assert out.name in shown[0], shown[0]
+
+
 def test_a_clash_of_names_is_shown_and_changes_nothing(window, monkeypatch):
     panel = window.people_panel
     people.add(window.lib, "Sam", "actor", "team")

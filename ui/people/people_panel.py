@@ -444,9 +444,5 @@ def withdrawal_summary(report: dict) -> str:
     lines = [f"{report['person']}'s consent is withdrawn. Nothing with them can be exported or shown."]
     lines.append("Reels with them: " + (", ".join(r["title"] for r in report["reels"]) or "none"))
     lines.append("Reviews with them: " + ("; ".join(people.reviews_said(report["reviews"])) or "none"))
-    if report["exports"]:
-        lines.append("Already exported — follow up with whoever received these:")
-        lines += [f"  • {people.export_said(e)}" for e in report["exports"]]
-    else:
-        lines.append("Already exported: nothing.")
+    lines += people.exported_said(report, bullet="  • ")
     return "\n".join(lines)
