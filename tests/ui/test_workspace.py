@@ -77,6 +77,29 @@ def test_shift_arrows_step_a_second_and_typed_timecode_jumps(qtbot, film_window)
     assert w.player.frame_index == 60
 
 
+def test_a_mistyped_time_is_said_whole_and_the_field_shows_the_time_again(qtbot, film_window):
+    """1:99 and Enter on a 1366x768 laptop: the status bar says the value and the reason in one
+    line (as the command line does), the field goes back to the time on screen, nothing moves."""
+    w = film_window
+    w.resize(1366, 740)
+    qtbot.waitUntil(lambda: w.width() == 1366)
+    field = w.transport.timecode
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, "00:00:01:05")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    wait_frame(qtbot, w, 30)
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, "1:99")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert w.feedback.box.isVisible()
+    assert w.feedback.label.text() == "timecode '1:99': seconds must be below 60"
+    assert field.text() == timecode.format_short(w.player.position_us, 2) == "0:01.20"
+    assert w.player.frame_index == 30
+
+
 def test_a_long_timecode_refusal_never_widens_the_window(qtbot, film_window):
     """A newcomer typed 1:75 on a 1366x768 screen: the message pushed the window to 1513 px,
     squeezed the time field to 3 characters and put the Reviews buttons off screen."""
