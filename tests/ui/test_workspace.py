@@ -294,3 +294,27 @@ def test_marks_on_a_webm_are_the_frames_on_screen_not_the_nominal_grid(qtbot, wi
     key(qtbot, window, Qt.Key.Key_Return)
     (clip,) = clip_rows(window.lib)
     assert (clip.start_us, clip.end_us) == (3_033_000, 4_033_000)
+
+
+def test_undo_back_past_an_export_is_refused_in_plain_words(qtbot, film_window, tmp_path):
+    """Ctrl+Z back to a reel that has been exported since: the refusal says so as people know
+    it (no table, no row number) and the reel stays."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app import reads
+    from app.reels import export as reel_export
+    from app.reels import reels
+
+    w = film_window
+    clip = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Opening")
+    reel = reels.create(w.lib, "New reel", [clip])
+    reel_export.export_reel(w.lib, reel, tmp_path / "new-reel.edl")
+    w.activateWindow()
+    w.setFocus()
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in w.findChildren(QMessageBox, "errorBox")))
+    said = [b.text() for b in w.findChildren(QMessageBox, "errorBox") if b.isVisible()]
+    assert said == ["Cannot undo Create reel “New reel”: the reel has been exported since (the export log "
+                    "keeps it); nothing was changed"]
+    assert [r.title for r in reads.reels(w.lib)] == ["New reel"]
+
