@@ -160,6 +160,8 @@ def test_a_clip_is_previewed_anonymised_before_any_export(film_window, qtbot):
     # As an export to the collaborative covers it: Kim (team) covered; their face is not known, so every face.
     assert "as an anonymised export for a collaborative audience will cover them" in words
     assert "Kim Park's face is not known yet: every face in their clips will be covered" in words
+    assert "(add their face in the People panel to cover only theirs). Nothing has been exported" in words
+    assert words.endswith("this preview stays inside the library.")
     assert dialog.windowTitle() == "Anonymised preview — Preview me"  # the clip as the user knows it
     assert dialog.path.parent.parent == w.lib.tmp_dir  # stays inside the library
     with av.open(str(dialog.path)) as c:
