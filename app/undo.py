@@ -130,17 +130,60 @@ class UndoConflict(ProtoReelError):
     """Undo or redo would remove or change what another window or command did since."""
 
 
+# Tables as people know them: a refusal never names a table or a row number.
+THINGS = {
+    "events": "event", "films": "film", "people": "person", "appearances": "appearance in a film",
+    "appearance_ranges": "stretch of film someone appears in", "person_faces": "known face",
+    "consent_records": "consent record", "tags": "tag", "clips": "clip", "clip_tags": "tag on a clip",
+    "prototypes": "prototype", "clip_prototypes": "link between a clip and a prototype", "reels": "reel",
+    "reel_items": "clip in a reel", "reviews": "review", "review_items": "clip in a review",
+    "review_notes": "review note", "review_marks": "review mark", "review_actions": "review action",
+    "exports": "export", "export_people": "export's list of people", "transcripts": "transcript",
+    "transcript_segments": "line of a transcript", "library_meta": "library setting",
+}
+
+
+def thing(table: str) -> str:
+    return THINGS.get(table, table.replace("_", " ").rstrip("s"))
+
+
+def _in_use(table: str, fk_table: str, via: str) -> str:
+    """Why ``table``'s row cannot go: ``fk_table`` rows (by column ``via``) have come to use it."""
+    the = f"the {thing(table)}"
+    if fk_table == "exports":
+        if via == "review_id":
+            return f"clips of {the} have been shown at a meeting since (the showing log keeps it)"
+        return f"{the} has been exported since (the export log keeps it)"
+    if fk_table == "export_people":
+        return f"{the} has been in an export since (the export log keeps it)"
+    if fk_table == "reel_items":
+        return f"clips have been added to {the} since" if table == "reels" else f"{the} has been put in a reel since"
+    if fk_table == "review_items":
+        return f"{the} has been put in a review since"
+    if fk_table == "clip_tags":
+        return f"clips have been tagged with {the} since" if table == "tags" else f"{the} has been tagged since"
+    if fk_table == "clip_prototypes":
+        return (f"clips have been linked to {the} since" if table == "prototypes"
+                else f"{the} has been linked to a prototype since")
+    if fk_table == "clips":
+        return f"clips have been marked in {the} since"
+    if fk_table == "films":
+        return f"films have been put in {the} since"
+    return f"{the} has been given a {thing(fk_table)} since"
+
+
 def _check(conn: Connection, step: Step, verb: str, row: RowChange, state: dict | None, other: dict | None) -> None:
     """Refuse unless ``row`` holds ``other`` now (the columns the step changed) and, if it is to
     be deleted, nothing else refers to it."""
     table = Base.metadata.tables[row.table]
     cond = and_(*(table.c[name] == value for name, value in row.key.items()))
     current = conn.execute(select(table).where(cond)).mappings().first()
-    what = f"{row.table} {', '.join(str(v) for v in row.key.values())}"
+    what = f"the {thing(row.table)}"
+    elsewhere = " (in another window or by a command)"
     if other is None and current is not None:
-        _refuse(step, verb, f"{what} has been made again")
+        _refuse(step, verb, f"{what} has been made again since{elsewhere}")
     if other is not None and (current is None or any(current[c] != v for c, v in other.items() if c != VERSION)):
-        _refuse(step, verb, f"{what} has been {'removed' if current is None else 'changed'}")
+        _refuse(step, verb, f"{what} has been {'removed' if current is None else 'changed'} since{elsewhere}")
     if state is None:
         for fk_table in Base.metadata.sorted_tables:
             for fk in fk_table.foreign_keys:
@@ -148,12 +191,11 @@ def _check(conn: Connection, step: Step, verb: str, row: RowChange, state: dict 
                     continue
                 refs = conn.execute(select(fk_table).where(fk.parent == row.key[fk.column.name]).limit(1)).first()
                 if refs is not None:
-                    _refuse(step, verb, f"{fk_table.name} rows have come to refer to {what}")
+                    _refuse(step, verb, _in_use(row.table, fk_table.name, fk.parent.name))
 
 
 def _refuse(step: Step, verb: str, detail: str) -> None:
-    raise UndoConflict(f"Cannot {verb} {step.name}: since then {detail} (by another window or command, "
-                       f"or an export); nothing was changed")
+    raise UndoConflict(f"Cannot {verb} {step.name}: {detail}; nothing was changed")
 
 
 def _write(conn: Connection, row: RowChange, state: dict | None, other: dict | None) -> None:

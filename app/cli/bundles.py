@@ -4,7 +4,7 @@ ProtoReel, and taken in from one (consent travels with them)."""
 from __future__ import annotations
 
 from app.cli.grammar import AUDIENCES, Commands, add_replace, path
-from app.cli.output import EXIT_OK, cancel_on_interrupt, progress_on_terminal
+from app.cli.output import EXIT_OK, cancel_on_interrupt, progress_on_terminal, written
 
 
 def register(commands: Commands) -> None:
@@ -42,6 +42,7 @@ def cmd_bundle_export(lib, args, out) -> int:
                                        audience=args.audience, anonymise=args.anonymise, style=args.style,
                                        mask_voice=args.mask_voice, replace=args.replace, leave_out=args.leave_out,
                                        progress=progress_on_terminal(), cancel=cancel_on_interrupt(), note=out.note)
+    path = written(path)
     out.record({"path": str(path), "reel": args.reel, "event": args.event, "prototype": args.prototype},
                f"exported {path}")
     return EXIT_OK

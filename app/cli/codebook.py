@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app import queries
 from app.cli.grammar import TAG_KINDS, Commands, add_replace, nonempty, path
-from app.cli.output import EXIT_OK
+from app.cli.output import EXIT_OK, written
 from app.wording import plural
 
 
@@ -58,5 +58,6 @@ def cmd_codebook_export(lib, args, out) -> int:
     from app.codebook import codebook_files
 
     path = codebook_files.write_file(lib, args.file, replace=args.replace, note=out.note)
+    path = written(path)
     out.record({"file": str(path), "tags": len(codebook_files.export_rows(lib))}, f"codebook written to {path}")
     return EXIT_OK

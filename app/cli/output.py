@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from app.texts import shown
 from media import timecode
@@ -17,6 +18,11 @@ def one_line(message: str) -> str:
     """Control characters (a newline in a file name...), direction overrides and invisible
     characters shown escaped, so a message stays one line and reads as it is."""
     return shown(message)
+
+
+def written(path) -> Path:
+    """Where a file was written, as the file system names it: absolute, no ``..`` left in."""
+    return Path(path).resolve()
 
 
 def safe_text(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app import lookup
 from app.cli.grammar import AUDIENCES, Commands, add_replace, path
-from app.cli.output import EXIT_OK
+from app.cli.output import EXIT_OK, written
 from app.wording import plural
 from media.errors import BadInput
 
@@ -67,5 +67,6 @@ def cmd_evidence_export(lib, args, out) -> int:
                                    replace=args.replace, note=out.note)
     else:
         raise BadInput(f"{args.out}: evidence exports to .csv or .html")
+    path = written(path)
     out.record({"prototype": board.name, "path": str(path), "audience": args.audience}, f"exported {path}")
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app import lookup, queries
 from app.cli.grammar import AUDIENCES, Commands, add_replace, path, whole_number
-from app.cli.output import EXIT_OK, cancel_on_interrupt, progress_on_terminal
+from app.cli.output import EXIT_OK, cancel_on_interrupt, progress_on_terminal, written
 from app.wording import plural
 from media import timecode
 from media.errors import BadInput
@@ -125,6 +125,7 @@ def cmd_reel_export(lib, args, out) -> int:
                               notes=notes, note=out.note, told=told)
     for note in notes + told:  # whose faces could be told apart, and whose not yet; interlaced films
         out.note(note)
+    path = written(path)
     data = {"reel": args.reel, "path": str(path), "faces": notes, "deinterlaced": told}
     if path.suffix.lower() == ".mp4":
         data["manifest"] = str(export.manifest_path(path))

@@ -4,7 +4,7 @@ write a review's one-page summary."""
 from __future__ import annotations
 
 from app.cli.grammar import Commands, add_replace, nonempty, path
-from app.cli.output import EXIT_FAILED, EXIT_OK
+from app.cli.output import EXIT_FAILED, EXIT_OK, written
 from app.wording import plural
 
 
@@ -67,5 +67,6 @@ def cmd_review_summary(lib, args, out) -> int:
 
     path = review_summary.write_summary(lib, reviews.find(lib, args.review), args.out, replace=args.replace,
                                         note=out.note)
+    path = written(path)
     out.record({"review": args.review, "path": str(path)}, f"wrote {path}")
     return EXIT_OK

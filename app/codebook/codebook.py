@@ -49,7 +49,7 @@ def add(lib: Library, name: str, kind: str, color: str | None = None) -> int:
     kind, name = check_kind(kind), check_name(name, "tag")
     if color is not None:
         color = check_color(color)  # '' is a wrong colour, not "no colour"
-    with lib.op(f"Add tag {name}") as s:
+    with lib.op(f"Add tag “{name}”") as s:
         exists = s.scalars(select(Tag).where(Tag.kind == kind, func.lower(Tag.name) == name.strip().lower())).first()
         if exists is not None:
             raise BadInput(f"tag {kind}:{name}: already in the codebook")

@@ -30,7 +30,7 @@ def get_or_create(session: Session, name: str) -> Event:
 
 
 def add(lib: Library, name: str, date: dt.date | None = None, place: str = "") -> int:
-    with lib.op(f"Add event {name}") as s:
+    with lib.op(f"Add event “{name}”") as s:
         event = get_or_create(s, name)
         event.date, event.place = date, place
         s.flush()

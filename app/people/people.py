@@ -58,7 +58,7 @@ def add(lib: Library, name: str, role: str, consent: str = "none", given_on=None
     name, role, consent = lookup.check_name(name, "person"), check_role(role), check_consent(consent)
     # A scope recorded without a date (none too: "not to be shown" is a decision) was recorded today.
     given_on = check_date(given_on) or dt.date.today()
-    with lib.op(f"Add person {name}") as s:
+    with lib.op(f"Add person “{name}”") as s:
         if s.scalars(select(Person).where(func.lower(Person.name) == name.lower())).first():
             raise BadInput(f"person {name!r}: already in this library")
         check_pseudonym(s, name, pseudonym)

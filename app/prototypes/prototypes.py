@@ -15,7 +15,7 @@ def add(lib: Library, name: str, summary: str = "", stage: str = "idea") -> int:
     name = check_name(name, "prototype")
     if stage not in PROTOTYPE_STAGES:
         raise BadInput(f"stage {stage!r}: must be one of {', '.join(PROTOTYPE_STAGES)}")
-    with lib.op(f"Add prototype {name}") as s:
+    with lib.op(f"Add prototype “{name}”") as s:
         if s.scalars(select(Prototype).where(func.lower(Prototype.name) == name.lower())).first():
             raise BadInput(f"prototype {name!r}: already exists")
         proto = Prototype(name=name, summary=summary, stage=stage)

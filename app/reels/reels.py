@@ -32,7 +32,7 @@ def create(lib: Library, title: str, clip_refs: list, audience: str = "team", he
     title, audience = lookup.check_name(title, "reel", 300), check_audience(audience)
     if height not in (720, 1080):
         raise BadInput(f"height {height}: must be 720 or 1080")
-    with lib.op(f"Create reel {title}") as s:
+    with lib.op(f"Create reel “{title}”") as s:
         if s.scalars(select(Reel.id).where(func.lower(Reel.title) == title.lower())).first() is not None:
             raise BadInput(f"reel {title!r}: a reel with this title exists; choose another so it can be named")
         reel = Reel(title=title, audience=audience, height=height)

@@ -148,6 +148,21 @@ def test_reel_export_by_suffix_and_refusals(cli, film, tmp_path):
     assert not (tmp_path / "r.mp4").exists()
 
 
+def test_an_export_prints_where_it_went_without_dot_dots(cli, film, tmp_path):
+    """`reel export R lib/../out/r.srt`: the line (and the JSON) give the folder the file is in."""
+    (tmp_path / "ProtoReel").mkdir()
+    (tmp_path / "out").mkdir()
+    cli("clip", "add", film["title"], "--start", "0", "--end", "1", "--title", "C1")
+    cli("reel", "create", "R", "--clip", "C1", "--audience", "public")
+    target = (tmp_path / "out" / "r.srt").resolve()
+    code, out, err = cli("reel", "export", "R", str(tmp_path / "ProtoReel" / ".." / "out" / "r.srt"))
+    assert code == 0, err
+    assert out.strip() == f"exported {target}"
+    code, out, err = cli("reel", "export", "R", str(tmp_path / "ProtoReel" / ".." / "out" / "r2.srt"), "--json")
+    assert code == 0, err
+    assert records(out)[0]["path"] == str(target.with_name("r2.srt"))
+
+
 def test_the_installed_command_runs(tmp_path, counting_film):
     exe = [sys.executable, "-m", "app.cli"]
     done = subprocess.run([*exe, "import", str(counting_film), "--library", str(tmp_path / "l"), "--json"],

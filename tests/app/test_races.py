@@ -98,12 +98,12 @@ def test_undo_refuses_to_remove_a_link_another_process_made_since(shared_library
     with Library.open(shared_library) as lib:
         pid = prototypes.add(lib, "Welcome desk")
         _in_other_process(shared_library, f"prototypes.link(lib, {pid}, [1])")
-        with pytest.raises(UndoConflict, match="Cannot undo Add prototype Welcome desk") as err:
+        with pytest.raises(UndoConflict, match="Cannot undo Add prototype “Welcome desk”: clips have been linked to the prototype since") as err:
             lib.undo()
         assert "\n" not in str(err.value)
         with lib.read() as s:
             assert s.get(Prototype, pid) and s.get(ClipPrototype, (1, pid))
-        assert lib.undo_name != "Add prototype Welcome desk"  # the step left the history
+        assert lib.undo_name != "Add prototype “Welcome desk”"  # the step left the history
 
 
 def test_undo_refuses_to_remove_reel_items_another_process_added(shared_library):

@@ -83,6 +83,41 @@ def test_people_panel_adds_edits_records_consent_and_withdraws(film_window, monk
     assert "WITHDRAWN" in panel.list.item(0).text()
 
 
+def test_a_mistyped_time_keeps_the_appearance_dialog_open_with_what_was_typed(film_window, qtbot):
+    """From 1:99 To 0:05, OK: the reason beside the field, the dialog still open with both times as
+    typed (nothing to retype); From corrected, OK records the stretch."""
+    from PySide6.QtWidgets import QLabel
+
+    w = film_window
+    panel = w.people_panel
+    w.show_dock("people")
+    people.add(w.lib, "Sam", "actor", "team")
+    panel.select(1)
+    seen = {}
+
+    def mistype_then_correct(dialog):
+        click(dialog.only)
+        type_into(dialog.start, "1:99")
+        type_into(dialog.end, "0:05")
+        ok(dialog)
+        seen["open"] = dialog.isVisible()
+        seen["typed"] = (dialog.start.text(), dialog.end.text())
+        seen["said"] = [label.text() for label in dialog.findChildren(QLabel)
+                        if label.isVisible() and "1:99" in label.text()]
+        type_into(dialog.start, "0:01")
+        seen["after_edit"] = [label.text() for label in dialog.findChildren(QLabel)
+                              if label.isVisible() and "1:99" in label.text()]
+        ok(dialog)
+
+    with answering(mistype_then_correct):
+        click(button(panel, "Appears in…"))
+    assert seen["open"], "the dialog closed on a mistyped time"
+    assert seen["typed"] == ("1:99", "0:05")
+    assert seen["said"] == ["timecode '1:99': seconds must be below 60"]
+    assert seen["after_edit"] == []  # the message goes once the field is changed
+    assert panel.appearances.topLevelItem(0).text(1) == "0:01.00–0:05.00"
+
+
 def test_the_withdraw_dialog_lists_exports_made_before_the_person_was_added(film_window, tmp_path):
     """Exports of a clip made while nobody was recorded on its film: the withdrawal made from
     the Withdraw… button lists them (the facilitator must reach their recipients)."""

@@ -77,6 +77,29 @@ def test_shift_arrows_step_a_second_and_typed_timecode_jumps(qtbot, film_window)
     assert w.player.frame_index == 60
 
 
+def test_a_mistyped_time_is_said_whole_and_the_field_shows_the_time_again(qtbot, film_window):
+    """1:99 and Enter on a 1366x768 laptop: the status bar says the value and the reason in one
+    line (as the command line does), the field goes back to the time on screen, nothing moves."""
+    w = film_window
+    w.resize(1366, 740)
+    qtbot.waitUntil(lambda: w.width() == 1366)
+    field = w.transport.timecode
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, "00:00:01:05")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    wait_frame(qtbot, w, 30)
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, "1:99")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert w.feedback.box.isVisible()
+    assert w.feedback.label.text() == "timecode '1:99': seconds must be below 60"
+    assert field.text() == timecode.format_short(w.player.position_us, 2) == "0:01.20"
+    assert w.player.frame_index == 30
+
+
 def test_a_long_timecode_refusal_never_widens_the_window(qtbot, film_window):
     """A newcomer typed 1:75 on a 1366x768 screen: the message pushed the window to 1513 px,
     squeezed the time field to 3 characters and put the Reviews buttons off screen."""
@@ -271,3 +294,27 @@ def test_marks_on_a_webm_are_the_frames_on_screen_not_the_nominal_grid(qtbot, wi
     key(qtbot, window, Qt.Key.Key_Return)
     (clip,) = clip_rows(window.lib)
     assert (clip.start_us, clip.end_us) == (3_033_000, 4_033_000)
+
+
+def test_undo_back_past_an_export_is_refused_in_plain_words(qtbot, film_window, tmp_path):
+    """Ctrl+Z back to a reel that has been exported since: the refusal says so as people know
+    it (no table, no row number) and the reel stays."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app import reads
+    from app.reels import export as reel_export
+    from app.reels import reels
+
+    w = film_window
+    clip = clips.add(w.lib, w.film_id, 0, 1_000_000, title="Opening")
+    reel = reels.create(w.lib, "New reel", [clip])
+    reel_export.export_reel(w.lib, reel, tmp_path / "new-reel.edl")
+    w.activateWindow()
+    w.setFocus()
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in w.findChildren(QMessageBox, "errorBox")))
+    said = [b.text() for b in w.findChildren(QMessageBox, "errorBox") if b.isVisible()]
+    assert said == ["Cannot undo Create reel “New reel”: the reel has been exported since (the export log "
+                    "keeps it); nothing was changed"]
+    assert [r.title for r in reads.reels(w.lib)] == ["New reel"]
+

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
+    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QVBoxLayout, QWidget,
 )
 
 from app.people.people_records import CONSENT_HOW, CONSENT_SCOPES, ROLES
+from media import timecode
+from media.errors import BadInput
 
 SCOPE_TITLES = {"none": "None (only unrecognisable: face and voice covered)", "team": "Team review", "collaborative": "The collaborative",
                 "public": "Public"}
@@ -128,11 +132,15 @@ class WithdrawDialog(_Form):
 
 
 class AppearanceDialog(_Form):
-    """A film the person is in: the whole film, or only from one timecode to another."""
+    """A film the person is in: the whole film, or only from one timecode to another. A time
+    that cannot be read keeps the dialog open with what was typed, the reason beside the field."""
 
-    def __init__(self, films: list[tuple[int, str]], current_film: int | None, parent=None) -> None:
+    def __init__(self, films: list[tuple[int, str]], current_film: int | None, parent=None,
+                 rate_of: Callable[[int], object] | None = None) -> None:
         super().__init__("Appears in a film", "Clips outside the stretch you give are not affected by this "
                                               "person's consent.", parent)
+        self.rate_of = rate_of
+        self.ranges: list[tuple[int, int]] | None = None
         self.film = QComboBox(self)
         for film_id, title in films:
             self.film.addItem(title, film_id)
@@ -141,18 +149,61 @@ class AppearanceDialog(_Form):
         self.only = QCheckBox("Only part of the film", self)
         self.start = QLineEdit(self)
         self.end = QLineEdit(self)
+        self.problems: dict[QLineEdit, QLabel] = {}
         for edit, hint in ((self.start, "from, e.g. 01:20"), (self.end, "to, e.g. 02:05.5")):
             edit.setPlaceholderText(hint)
             edit.setEnabled(False)
             self.only.toggled.connect(edit.setEnabled)
+            problem = QLabel(self)
+            problem.setStyleSheet("color: #b00020")
+            problem.setWordWrap(True)
+            problem.hide()
+            self.problems[edit] = problem
+            edit.textEdited.connect(lambda _text, label=problem: label.hide())
         self.form.addRow("Film", self.film)
         self.form.addRow("", self.only)
-        self.form.addRow("From", self.start)
-        self.form.addRow("To", self.end)
+        self.form.addRow("From", self._with_problem(self.start))
+        self.form.addRow("To", self._with_problem(self.end))
+
+    def _with_problem(self, edit: QLineEdit) -> QWidget:
+        row = QWidget(self)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        layout.addWidget(self.problems[edit], 2)
+        return row
+
+    def _say(self, edit: QLineEdit, text: str) -> None:
+        self.problems[edit].setText(text)
+        self.problems[edit].show()
+        edit.setFocus()
+        edit.selectAll()
+
+    def accept(self) -> None:
+        """OK: the times read (at the chosen film's rate) before the dialog closes."""
+        for label in self.problems.values():
+            label.hide()
+        self.ranges = None
+        film_id = self.film.currentData()
+        if self.only.isChecked() and film_id is not None:
+            rate = self.rate_of(film_id) if self.rate_of is not None else None
+            times = []
+            for edit in (self.start, self.end):
+                try:
+                    times.append(timecode.parse(edit.text(), rate))
+                except BadInput as exc:
+                    self._say(edit, str(exc))
+                    return
+            if times[1] <= times[0]:
+                self._say(self.end, f"to {self.end.text().strip()!r}: must come after from "
+                                    f"{self.start.text().strip()!r}")
+                return
+            self.ranges = [(times[0], times[1])]
+        super().accept()
 
     def values(self) -> dict:
         return {"film_id": self.film.currentData(), "start": self.start.text() if self.only.isChecked() else None,
-                "end": self.end.text() if self.only.isChecked() else None}
+                "end": self.end.text() if self.only.isChecked() else None, "ranges": self.ranges}
 
 
 def today() -> str:

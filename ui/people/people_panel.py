@@ -379,19 +379,12 @@ class PeoplePanel(QWidget):
         if p is None:
             return
         films = films_to_choose(self.bridge.lib)
-        dialog = AppearanceDialog(films, self.current_film(), self)
+        dialog = AppearanceDialog(films, self.current_film(), self, rate_of=lambda f: film_rate(self.bridge.lib, f))
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.values()["film_id"] is None:
             return
         v = dialog.values()
         film_title = dict(films).get(v["film_id"], "the film")
-        ranges = None
-        if v["start"] is not None:
-            try:
-                fps = film_rate(self.bridge.lib, v["film_id"])
-                ranges = [(timecode.parse(v["start"], fps), timecode.parse(v["end"], fps))]
-            except Exception as exc:  # noqa: BLE001 - a mistyped timecode
-                self.bridge.runner.show_error(exc, self, "People")
-                return
+        ranges = v["ranges"]  # read (and any mistyped time told) while the dialog was open
         self._run(people.appears, p.id, [v["film_id"]], ranges=ranges,
                   say=f"{p.name} appears in {quoted(film_title)}{' (the times given)' if ranges else ''}.")
 

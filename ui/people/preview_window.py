@@ -22,7 +22,7 @@ def preview_words(preview, audience: str | None) -> str:
     if not preview.covered:
         return (f"Nobody in this clip needs covering for a {audience} audience: an export shows it as it is. "
                 "Nothing has been exported.")
-    said = " ".join(preview.notes)
+    said = " ".join(note if note.endswith((".", "!", "?")) else note + "." for note in preview.notes)  # sentences
     return (f"Faces are covered as an anonymised export for a {audience} audience will cover them. {said} "
             "Nothing has been exported: this preview stays inside the library.").replace("  ", " ")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSlider, QStyle, QToolButton, QWidget,
 )
@@ -41,6 +41,8 @@ class ElidedMessage(QLabel):
 
 
 class TransportBar(QWidget):
+    refused = Signal(str)  # a typed time that cannot be read: the value and the reason, in one line
+
     def __init__(self, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.player = player
@@ -117,8 +119,11 @@ class TransportBar(QWidget):
     def _jump(self) -> None:
         try:
             us = timecode.parse(self.timecode.text(), self.player.fps)
-        except BadInput as exc:
+        except BadInput as exc:  # said whole (the row may have no room), the field back to the time shown
             self.message.say(str(exc))
+            self.refused.emit(str(exc))
+            self.timecode.clearFocus()
+            self.timecode.setText(timecode.format_short(self.player.position_us, 2))
             return
         self.message.clear()
         self.player.seek_us(us)

@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
                                                                      self.relink_current()))
         self.player.position_changed.connect(self.timeline.set_playhead)
         self.player.error.connect(lambda message: self.transport.message.say(message))
+        self.transport.refused.connect(self.feedback.say)
         self.timeline.seek_requested.connect(self._seek_from_timeline)
         self.timeline.notice.connect(self.feedback.say)
         self.selection.changed.connect(lambda _ids: self.clip_details.show_clip(self.selection.current))
