@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from app import reads
 from app.films import importing
 from app.prototypes import prototypes
-from tests.ui.helpers import image_array, wait_until
+from tests.ui.helpers import image_array, pump, wait_until
 
 
 def takes(window, counting_film, tmp_path) -> list[int]:
@@ -71,7 +71,7 @@ def test_two_takes_read_apart_in_the_clip_list_and_on_the_evidence_board(window,
     window.prototypes_panel.select(proto)
     board = window.prototypes_panel.board
     wait_until(lambda: board.topLevelItemCount() >= 1 and board.topLevelItem(0).childCount() == 2)
-    QTest.qWait(50)
+    pump(50)  # not QTest.qWait: it keeps the GIL while it deletes an earlier window, whose player threads need it (a deadlock)
     group = board.topLevelItem(0)
     texts = [cell_pixels(board, board.indexFromItem(group.child(r), 0), skip_left=board.iconSize().width() + 8)
              for r in range(2)]
