@@ -25,6 +25,9 @@ h2 { border-bottom: 3px solid var(--c); padding-bottom: 0.2em; margin-top: 1.6em
 KIND_COLOURS = {"challenge": "#d94841", "opportunity": "#2f9e6e", "theme": "#7e6bc4", "": "#888"}
 
 
+def _clips(n: int) -> str:
+    return f"{n:,} clip" + ("" if n == 1 else "s")  # "1 clip", "3 clips": never "clip(s)"
+
 def still(source: Path, start_us: int, time_us: int, orientation, out: Path, field_order: str | None = None) -> bool:
     """The exact frame at ``time_us`` as a 640-px-wide JPEG file; False if it cannot be decoded."""
     jpeg = still_jpeg(source, start_us, time_us, orientation, field_order=field_order)
@@ -62,9 +65,9 @@ def write_report(board, films: dict, out: Path, progress=None, cancel=None, cove
              f" — evidence</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(board.name)}</h1>",
              f"<p class='summary'>{html.escape(board.summary)} · stage: {html.escape(board.stage)} · "
-             f"{board.clip_count} clip(s)</p>"]
+             f"{_clips(board.clip_count)}</p>"]
     if withheld:
-        parts.append(f"<p class='meta'>{withheld} clip(s) withheld: the consent of someone in them does not "
+        parts.append(f"<p class='meta'>{_clips(withheld)} withheld: the consent of someone in them does not "
                      "cover this report's audience.</p>")
     done: dict[int, str] = {}
     total = max(len({c.id for g in board.groups for c in g.clips}), 1)
