@@ -81,7 +81,7 @@ def prepare_shared(root: Path, folders: list[Path]) -> list[Path]:
     any new folder of ours), and ``folders`` in it made where missing. What the team already has
     keeps the access the team gave it: nothing there is tightened. Returns what it made, for
     ``unmake``."""
-    where = f"shared media folder {root}"
+    where = f"library folder {root} (a team library's shared media folder)"
     made: list[Path] = []
     try:
         st = os.lstat(root)

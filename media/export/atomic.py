@@ -60,9 +60,10 @@ def passing(token: Pass) -> Iterator[None]:
 
 @contextmanager
 def scratch(folder: Path) -> Iterator[None]:
-    """Writes below ``folder`` (a private working folder in a library's ``.tmp/``) need no pass."""
+    """Writes below ``folder`` (a private working folder in a library's ``.tmp/``, or a team
+    library's ``.tmp-<computer>/``) need no pass."""
     folder = Path(folder).resolve()
-    if folder.parent.name != ".tmp":
+    if not (folder.parent.name == ".tmp" or folder.parent.name.startswith(".tmp-")):
         raise Unguarded(f"{folder}: not a library's private working folder; files for the user go through the gate")
     reset = _scratch.set((*_scratch.get(), folder))
     try:

@@ -366,6 +366,8 @@ def memory_cap(extra: int):
 @pytest.mark.timeout(120)  # a FIFO opened by name blocks for ever: that fails here, not hangs
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_malformed_values_exit_2_in_one_line_and_change_nothing(name, stocked, bundles, tmp_path, capsys):
+    if name.startswith("own-") and os.environ.get("PROTOREEL_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("a library folder on this computer: a team's shared folder keeps the access the team gave it")
     root, film = stocked
     prepare(tmp_path)
     argv = cases(tmp_path, film, root, bundles)[name]
@@ -387,7 +389,8 @@ def test_malformed_values_exit_2_in_one_line_and_change_nothing(name, stocked, b
         assert library_state(lib) == state
     assert [p.name for p in tmp_path.glob("*.srt")] == ["a-folder.srt"] and not list(tmp_path.glob("*.vtt"))
     assert outside([tmp_path, bundles, "/dev/null", "/dev/zero"]) == elsewhere
-    assert not list((root / ".tmp").iterdir()), "nothing left in the library's scratch space"
+    # .tmp, or a team library's .tmp-<computer>
+    assert not [p for d in root.glob(".tmp*") for p in d.iterdir()], "nothing left in the library's scratch space"
 
 
 def _run(root, *argv):

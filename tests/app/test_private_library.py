@@ -131,6 +131,7 @@ def test_an_export_to_a_full_disk_exits_2_in_one_line(tmp_path, counting_film, c
 
 
 # -- issue 23, item 1: hands off what is not ours ---------------------------------------------
+@pytest.mark.sqlite_only("a library folder on this computer (a team's shared folder keeps the access the team gave it)")
 def test_an_empty_folder_of_yours_becomes_the_library(tmp_path, open_umask):
     folder = tmp_path / "made-by-hand"
     folder.mkdir(mode=0o755)
@@ -138,6 +139,7 @@ def test_an_empty_folder_of_yours_becomes_the_library(tmp_path, open_umask):
     assert mode(folder) == 0o700 and (folder / "library.db").is_file()
 
 
+@pytest.mark.sqlite_only("a library folder on this computer (a team's shared folder keeps the access the team gave it)")
 def test_a_library_cut_short_while_being_made_opens(tmp_path):
     """A folder holding only a library's own names (a crash while it was being made) is one."""
     root = tmp_path / "lib"
@@ -147,6 +149,7 @@ def test_a_library_cut_short_while_being_made_opens(tmp_path):
     assert (root / "library.db").is_file()
 
 
+@pytest.mark.sqlite_only("a library folder on this computer (a team's shared folder keeps the access the team gave it)")
 def test_what_a_link_inside_a_library_points_at_is_not_tightened(tmp_path, open_umask):
     """media/ moved to another disk and linked back: the other disk's folder keeps its mode."""
     with Library.open(tmp_path / "lib"):

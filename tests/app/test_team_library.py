@@ -252,7 +252,7 @@ def test_get_or_create_meets_a_tag_made_a_moment_before_it_and_takes_it(team_dat
 def test_a_withdrawal_on_another_computer_during_an_export_wins(team_database, tmp_path, counting_film, monkeypatch):
     from app.people import people
     from app.reels import export, reels
-    from app.ways_out.gate import Gate
+    from app.ways_out import gate
     from media.errors import ConsentRefused
 
     share = tmp_path / "share"
@@ -262,16 +262,16 @@ def test_a_withdrawal_on_another_computer_during_an_export_wins(team_database, t
         people.add(lib, "Ali Other", "carer", "team")
         people.appears(lib, "Ali Other", [film.film_id])
         reel = reels.create(lib, "Desk", [clip], audience="team")
-        first_check = Gate.check
+        first_look = gate.first_look
 
-        def check_then_withdraw_elsewhere(self, what):
-            result = first_check(self, what)  # passes: Ali consented to the team
+        def check_then_withdraw_elsewhere(lib_, exit_):
+            result = first_look(lib_, exit_)  # passes: Ali consented to the team
             done = computer(tmp_path / "config-b", team_database, tmp_path / "b-share", "person", "withdraw", "Ali Other")
             assert done.returncode == 0, done.stderr  # ... and withdraws on another computer meanwhile
             return result
 
         (tmp_path / "b-share").mkdir()
-        monkeypatch.setattr(Gate, "check", check_then_withdraw_elsewhere)
-        with pytest.raises(ConsentRefused, match="Ali Other withdrew consent"):
+        monkeypatch.setattr(gate, "first_look", check_then_withdraw_elsewhere)
+        with pytest.raises(ConsentRefused, match="withdrew consent"):
             export.export_reel(lib, reel, tmp_path / "desk.srt")
         assert not (tmp_path / "desk.srt").exists()

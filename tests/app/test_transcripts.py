@@ -109,6 +109,7 @@ def test_without_the_full_text_index_words_are_still_found(lib, film, monkeypatc
         assert queries.clip_ids(s, ClipFilter(text="at eight")) == [clip]
 
 
+@pytest.mark.sqlite_only('a SQLite built without FTS5')
 def test_a_library_made_where_sqlite_has_no_fts5_opens_and_finds_words_said(tmp_path, film_file):
     """A SQLite built without FTS5 (here: one that refuses to make an FTS5 table): the library is
     made all the same, with no index and no triggers, and what was said is found by its words."""

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 from app import reads
 from app.films import events, importing
 from media.reading.media_sniff import FILM_SUFFIXES
-from app.films.import_order import expand_and_order
+from app.films.import_order import expand_and_order, refusals
 from media.reading.recorded_time import recorded_time
 from ui.library.background_imports import BackgroundImports
 from ui.library.import_event_dialog import ImportEventDialog
@@ -56,6 +56,9 @@ class ImportFlow(QObject):
         event: which is asked first, with a proposal (the event already holding films of their
         day, the folder's name, or the day). One film alone is imported at once, as before."""
         paths = [Path(p) for p in paths]
+        refused = {p for p, _why in refusals(paths, self.bridge.lib.root)}
+        if refused and all(p.expanduser().absolute() in refused for p in paths):
+            return self.start(paths)  # a library, its insides, an empty folder: no event to ask; the summary says why
         folders = [p for p in paths if p.is_dir()]
         files = expand(paths)
         if not files:
