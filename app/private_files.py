@@ -41,12 +41,7 @@ def prepare(root: Path, database: Path | None) -> list[Path]:
     where = f"library folder {root}"
     made: list[Path] = []
     _check_database(database)
-    try:
-        st = os.lstat(root)
-    except (FileNotFoundError, NotADirectoryError):
-        st = None
-    except OSError as exc:
-        raise BadInput(f"{where}: cannot be used ({exc.strerror})") from exc
+    st = _look_at(root, where)
     if st is None:
         # New: every folder and file below is ours.
         _make_new(root, where, made)
@@ -83,12 +78,7 @@ def prepare_shared(root: Path, folders: list[Path]) -> list[Path]:
     ``unmake``."""
     where = f"library folder {root} (a team library's shared media folder)"
     made: list[Path] = []
-    try:
-        st = os.lstat(root)
-    except (FileNotFoundError, NotADirectoryError):
-        st = None
-    except OSError as exc:
-        raise BadInput(f"{where}: cannot be used ({exc.strerror})") from exc
+    st = _look_at(root, where)
     if st is None:
         _make_new(root, where, made)
     elif not stat.S_ISDIR(st.st_mode):
@@ -100,6 +90,17 @@ def prepare_shared(root: Path, folders: list[Path]) -> list[Path]:
         unmake(made)
         raise
     return made
+
+
+
+def _look_at(root: Path, where: str) -> os.stat_result | None:
+    """``root``'s own status (a link is not followed), or None if it is not there yet."""
+    try:
+        return os.lstat(root)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise BadInput(f"{where}: cannot be used ({exc.strerror})") from exc
 
 
 def unmake(made: list[Path]) -> None:
