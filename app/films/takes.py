@@ -12,7 +12,7 @@ from media.jobs import CancelToken
 from app.library import Library
 from app.films import importing
 from media.files import storage_error
-from media.capture.recorder import SIDECAR, TestSource, interrupted, record, remux
+from media.capture.recorder import SIDECAR, TestSource, interrupted, let_go, record, remux
 
 
 def recordings_dir(lib: Library) -> Path:
@@ -36,6 +36,13 @@ def record_take(lib: Library, source, seconds: float | None, event: str | None =
         raise BadInput("event '': an event needs a name (or leave it out)")
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
     take = recordings_dir(lib) / f"Recording {stamp}.mp4"
+    try:
+        return _record_and_bring_in(lib, source, take, seconds, event, cancel, realtime, on_frame)
+    finally:
+        let_go(take)  # brought in, or left for recovery: either way no longer being recorded here
+
+
+def _record_and_bring_in(lib, source, take: Path, seconds, event, cancel, realtime, on_frame) -> int:
     try:
         done = record(source, take, seconds, cancel, realtime, meta={"event": event, "source": source.name},
                       on_frame=on_frame)

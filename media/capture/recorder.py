@@ -29,6 +29,10 @@ from media.files import pid_alive
 RATE = 48_000
 AAC_PRIMING = 1024  # samples FFmpeg's AAC encoder puts before the sound (its encoder delay)
 SIDECAR = ".json"
+# Takes this process is recording or bringing into the library right now. Their sidecars name
+# this process, which is alive, so they are not interrupted (the start-up check for interrupted
+# takes may run while the first take of the session is already going).
+_IN_HAND: set[Path] = set()
 
 
 class CaptureSource(Protocol):
@@ -109,6 +113,7 @@ class Recorder:
         # out, and every later sample plays exactly under its picture.
         self._skip = AAC_PRIMING
         sidecar = self.path.with_suffix(self.path.suffix + SIDECAR)
+        _IN_HAND.add(self.path.resolve())
         sidecar.write_text(json.dumps({"pid": os.getpid(), "started": time.time(), **(meta or {})}))
 
     def add(self, rgb: np.ndarray, sound: np.ndarray) -> None:
@@ -167,6 +172,11 @@ def record(source, path: Path, seconds: float | None, cancel: CancelToken | None
     return take
 
 
+def let_go(take: Path) -> None:
+    """The take is in the library, kept aside, or given up: no longer this process's to finish."""
+    _IN_HAND.discard(Path(take).resolve())
+
+
 def interrupted(folder: Path) -> list[Path]:
     """Takes in ``folder`` whose recording process is gone (crashed, killed, power cut)."""
     found = []
@@ -176,8 +186,10 @@ def interrupted(folder: Path) -> list[Path]:
             pid = json.loads(sidecar.read_text()).get("pid")
         except (OSError, ValueError):
             pid = None
-        if pid and pid != os.getpid() and pid_alive(pid):
+        if pid == os.getpid() and take.resolve() in _IN_HAND:
             continue
+        if pid and pid != os.getpid() and pid_alive(pid):
+            continue  # (a sidecar naming this process but not in hand: an earlier process had its pid)
         if take.exists():
             found.append(take)
         else:

@@ -140,3 +140,22 @@ def test_a_flash_and_its_click_land_at_the_same_time_and_frames_are_evenly_timed
     click = start + np.argmax(np.abs(sound) > 0.25) / 48_000
     assert flash == [1.5]
     assert abs(click - 1.5) < 0.005, click  # picture and sound together, not an AAC priming (21 ms) apart
+
+
+def test_a_take_still_being_recorded_is_never_offered_for_recovery(lib):
+    """The start-up check for interrupted takes runs a moment after the window opens, and a
+    facilitator may already be recording: their own live take is not "interrupted" (it was
+    offered as such, and bringing it in twice was one click away)."""
+    from fractions import Fraction
+
+    from media.capture.recorder import Recorder, interrupted, let_go
+
+    folder = takes.recordings_dir(lib)
+    take = Recorder(folder / "Recording now.mp4", 320, 240, Fraction(30), {"event": "W"})
+    source = takes.TestSource(320, 240)
+    for _n, (rgb, sound) in zip(range(30), source.frames()):
+        take.add(rgb, sound)
+    assert interrupted(folder) == []  # still in this process's hands
+    let_go(take.path)  # as after a crash of the import that followed: now it is waiting to be recovered
+    assert interrupted(folder) == [take.path]
+    take.close()

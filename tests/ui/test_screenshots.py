@@ -15,11 +15,7 @@ NEEDS_SAMPLES = {"workspace", "reel_builder", "safeguarding", "evidence", "peopl
     ("reel_builder", "reel-builder.png"),
     ("safeguarding", "safeguarding.png"),  # a clip flagged as distressing in the Clip panel, marked in the list
     ("evidence", "evidence-board.png"),  # the codebook in use and a prototype's evidence board
-    # recording from the test source: live preview, level, elapsed. Known defect since the start-up
-    # and event changes of issue 25 merged: under Xvfb the take does not reach the library panel
-    # within 60 s (test_record_view's offscreen take does); see the closing note.
-    pytest.param("record", "record.png", marks=pytest.mark.xfail(reason="the take does not reach the library "
-                                                                 "panel under Xvfb since the issue-25 merge")),
+    ("record", "record.png"),  # recording from the test source: live preview, level, elapsed
     ("event_day", "event-day.png"),  # a 3-hour camera and phones' films on the event's day
     ("people", "people.png"),  # consent history, appearances in stretches, a withdrawal flagging a reel
     ("anonymised", "anonymised-preview.png"),  # a clip previewed with every face blurred
