@@ -476,13 +476,17 @@ class ExportPerson(Base):
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-# SQLite's full-text index of what was said (FTS5: a virtual table and the shadow tables it makes),
-# made by migration 0008 and kept in step by triggers: not a model, so schema comparisons skip it.
+# The full-text index of what was said, made by migrations, not from a model (schema comparisons
+# skip every name it starts): on SQLite an FTS5 table (and the shadow tables it makes), kept in
+# step by triggers (0009); on PostgreSQL generated columns of transcript_segments with their
+# indexes (0012): the words as a tsvector, and how many words the line has.
 SEARCH_INDEX = "transcript_search"
+SEARCH_WORDS = "transcript_search_words"
 
 
-def is_search_index(table_name: str) -> bool:
-    return table_name == SEARCH_INDEX or table_name.startswith(SEARCH_INDEX + "_")
+def is_search_index(name: str) -> bool:
+    """A table, column or index of the full-text index."""
+    return name == SEARCH_INDEX or name.startswith(SEARCH_INDEX + "_")
 
 
 class Transcript(Base):

@@ -21,7 +21,7 @@ def run() -> None:
 
 def _ours(name, type_, _parents) -> bool:
     """The full-text index is made by its migration, not from a model (autogenerate leaves it be)."""
-    return not (type_ == "table" and name and is_search_index(name))
+    return not (name and is_search_index(name))  # SQLite's FTS5 tables, PostgreSQL's columns and indexes
 
 
 def _configure_and_run(conn) -> None:

@@ -1,24 +1,29 @@
 """Find the moments something was said, across the library.
 
 ``matching_segments`` is the one place the database's own full-text search is asked: SQLite's
-FTS5 index (made by migration 0008, kept in step by triggers), else, on a database without it
-(PostgreSQL until the team library brings its full text, or a SQLite built without FTS5), every
-word matched with LIKE (portable SQL). The rest works on what it returns: the moments, best
-first (the words together as typed first, then by the index's BM25 rank), each narrowed from
-its line to the words that match.
+FTS5 index (migration 0009, kept in step by triggers), PostgreSQL's tsvector of each line with its
+GIN index (migration 0012, generated columns PostgreSQL keeps in step itself), else, on a SQLite
+built without FTS5, every word matched with LIKE (portable SQL). Both indexes read the same words
+(``tokens``: case-folded, unaccented, split at anything not a letter or digit), find a word only
+whole (or begun, for the last word as you type), and rank by the same BM25 (FTS5's ``bm25()``;
+on PostgreSQL the same formula, over the same counts). The rest works on what it returns: the
+moments, best first (the words together as typed first, then by rank), each narrowed from its
+line to the words that match.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import and_, exists, func, literal_column, select, text
+from sqlalchemy import String, and_, bindparam, cast, exists, false, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session, aliased
 
-from app.models import SEARCH_INDEX, Clip, Film, TranscriptSegment
+from app.models import SEARCH_INDEX, SEARCH_WORDS, Clip, Film, TranscriptSegment
 from app.transcripts.transcripts import MAX_LINE_US
 
 MAX_WORDS = 20  # words a search may hold
@@ -72,12 +77,20 @@ def _begun(words: list[str], prefix_last: bool) -> bool:
 
 
 def has_index(session: Session) -> bool:
-    """Whether the library has the FTS5 index: a SQLite library made where SQLite has FTS5
-    (migration 0008 leaves it out elsewhere, and on PostgreSQL)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return False
-    return session.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-                          {"name": SEARCH_INDEX}) is not None
+    """Whether the library has a full-text index of what was said: a SQLite library made where
+    SQLite has FTS5 (migration 0009 leaves it out elsewhere), or a PostgreSQL one at 0012."""
+    if (known := session.info.get("search_index")) is not None:
+        return known
+    if session.get_bind().dialect.name == "sqlite":
+        found = session.scalar(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                               {"name": SEARCH_INDEX}) is not None
+    elif session.get_bind().dialect.name == "postgresql":
+        found = session.scalar(text("SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('transcript_segments') "
+                                    "AND attname = :name AND NOT attisdropped"), {"name": SEARCH_INDEX}) is not None
+    else:
+        found = False
+    session.info["search_index"] = found
+    return found
 
 
 def _phrase_query(words: list[str], prefix_last: bool) -> str:
@@ -86,19 +99,12 @@ def _phrase_query(words: list[str], prefix_last: bool) -> str:
 
 
 def matching_segments(session: Session, words: list[str], prefix_last: bool = False, *, ranked: bool = False,
-                      together: bool = False, limit: int | None = None):
+                      together: bool = False, limit: int | None = None, ordered: bool = True):
     """A query of (id, rank) for the lines holding every one of ``words`` (``together``: as a
-    run, in order), best first when ``ranked`` (BM25, lower is better), else in the order they
-    were stored (film, then time). The only database-specific part of searching what was said."""
-    if has_index(session):
-        index = literal_column(SEARCH_INDEX)
-        match = _phrase_query(words, prefix_last) if together else _fts_query(words, prefix_last)
-        rank = literal_column(f"bm25({SEARCH_INDEX})") if ranked else literal_column("0")
-        query = (select(literal_column("rowid").label("id"), rank.label("rank")).select_from(text(SEARCH_INDEX))
-                 .where(index.op("MATCH")(match)))
-        if ranked:
-            query = query.order_by(literal_column("rank"))
-    else:
+    run, in order), best first when ``ranked`` (BM25, lower is better; ties in the order stored),
+    else in the order they were stored (film, then time; ``ordered=False``: in any order, for
+    counting). The only database-specific part of searching what was said."""
+    if not has_index(session):
         conds = []
         for word in words:  # parts of words match too: the fallback is looser than the index
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -106,12 +112,84 @@ def matching_segments(session: Session, words: list[str], prefix_last: bool = Fa
         if together:
             conds.append(func.lower(TranscriptSegment.text).like(f"%{' '.join(words)}%"))
         query = select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(and_(*conds))
+    elif session.get_bind().dialect.name == "postgresql":
+        query = _postgres_matching(session, words, prefix_last, ranked, together, ordered)
+    else:
+        index = literal_column(SEARCH_INDEX)
+        match = _phrase_query(words, prefix_last) if together else _fts_query(words, prefix_last)
+        rank = literal_column(f"bm25({SEARCH_INDEX})") if ranked else literal_column("0")
+        query = (select(literal_column("rowid").label("id"), rank.label("rank")).select_from(text(SEARCH_INDEX))
+                 .where(index.op("MATCH")(match)))
+        if ranked:
+            query = query.order_by(literal_column("rank"), literal_column("rowid"))
     return query.limit(limit) if limit is not None else query
+
+
+# PostgreSQL: the tsvector column made by migration 0012 (app/migrations/versions/0012_*.py).
+VECTOR = f"transcript_segments.{SEARCH_INDEX}"
+LONGEST = 2046  # bytes: PostgreSQL keeps no longer word in a tsvector (and refuses one in a query)
+K1, B = 1.2, 0.75  # BM25's constants, as FTS5's bm25() has them
+
+
+def _lexeme(word: str) -> str:
+    """A word as a literal of PostgreSQL's tsquery or SQL (tokens are letters and digits)."""
+    if not re.fullmatch(r"[^\W_]+", word):
+        raise ValueError(f"not a word of the index: {word!r}")
+    return "'" + word + "'"
+
+
+def _tsquery(words: list[str], prefix_last: bool, together: bool) -> str:
+    """Every word, each taken as written (no parsing, no stemming), all of them ('a' & 'b') or
+    as a run ('a' <-> 'b'); the last one perhaps only begun ('b':*), as FTS5's query says."""
+    quoted = [_lexeme(w) for w in words]
+    if prefix_last:
+        quoted[-1] += ":*"
+    return (" <-> " if together else " & ").join(quoted)
+
+
+def _postgres_matching(session: Session, words: list[str], prefix_last: bool, ranked: bool, together: bool,
+                       ordered: bool):
+    if any(len(w.encode()) > LONGEST for w in words):
+        return select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(false())
+    match = literal_column(VECTOR).op("@@")(cast(bindparam(None, _tsquery(words, prefix_last, together), String),
+                                                 TSQUERY))
+    if not ranked:
+        query = select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(match)
+        return query.order_by(TranscriptSegment.id) if ordered else query
+    rank = literal_column(_bm25(session, words, prefix_last))
+    return (select(TranscriptSegment.id.label("id"), rank.label("rank")).where(match)
+            .order_by(literal_column("rank"), TranscriptSegment.id))
+
+
+def _bm25(session: Session, words: list[str], prefix_last: bool) -> str:
+    """FTS5's bm25() as SQL on a line of ``transcript_segments``: for each word (a phrase of one
+    word to FTS5), idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * words in the line / the library's
+    average)), idf = ln((lines - lines with it + 0.5) / (lines with it + 0.5)), at least 1e-6;
+    negated (lower is better). tf: how often the line says it (a begun word: any word it begins)."""
+    terms = [(w, prefix_last and k == len(words) - 1) for k, w in enumerate(words)]
+    counts = [select(func.count()).select_from(TranscriptSegment.__table__).where(literal_column(VECTOR).op("@@")(
+        cast(bindparam(None, _tsquery([w], begun, False), String), TSQUERY))).scalar_subquery() for w, begun in terms]
+    table = TranscriptSegment.__table__
+    lines = select(func.count()).select_from(table).scalar_subquery()
+    total = select(func.coalesce(func.sum(literal_column(f"transcript_segments.{SEARCH_WORDS}")), 0)).select_from(
+        table).scalar_subquery()
+    lines, total, *having = session.execute(select(lines, total, *counts)).one()
+    average = total / lines if lines and total else 1.0
+    parts = []
+    for (word, begun), n in zip(terms, having):
+        idf = math.log((lines - n + 0.5) / (n + 0.5))
+        idf = idf if idf > 0 else 1e-6
+        which = f"starts_with(u.lexeme, {_lexeme(word)})" if begun else f"u.lexeme = {_lexeme(word)}"
+        tf = (f"(SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest({VECTOR}) AS u "
+              f"WHERE {which})")
+        parts.append(f"{idf!r} * {tf} * {K1 + 1!r} / ({tf} + {K1!r} * ({1 - B!r} + {B!r} * "
+                     f"transcript_segments.{SEARCH_WORDS} / {average!r}))")
+    return "-(" + " + ".join(parts) + ")"
 
 
 def how_many(session: Session, words: list[str], prefix_last: bool = False, at_most: int = 10_000) -> int:
     """How many lines hold the words, counted up to ``at_most`` (the index stops there)."""
-    found = matching_segments(session, words, prefix_last, limit=at_most).subquery()
+    found = matching_segments(session, words, prefix_last, limit=at_most, ordered=False).subquery()
     return session.scalar(select(func.count()).select_from(found)) or 0
 
 
@@ -189,7 +267,7 @@ def clips_saying(session: Session, query: str):
     begun = _begun(words, True)
     if how_many(session, words, begun, FEW_LINES + 1) <= FEW_LINES:
         # From the few matching lines to the clips of their films that overlap them.
-        ids = matching_segments(session, words, prefix_last=begun).subquery()
+        ids = matching_segments(session, words, prefix_last=begun, ordered=False).subquery()
         line, clip = aliased(TranscriptSegment), aliased(Clip)
         saying = (select(clip.id).select_from(ids).join(line, line.id == ids.c.id)
                   .join(clip, and_(clip.film_id == line.film_id, clip.start_us < line.end_us,
@@ -197,7 +275,8 @@ def clips_saying(session: Session, query: str):
         return Clip.id.in_(saying)
     # Everyday words: from each clip to the few lines about it (a line is never longer than
     # MAX_LINE_US, so the film's index finds them), each looked up among the matching ones.
-    ids = select(literal_column("id")).select_from(matching_segments(session, words, prefix_last=begun).subquery())
+    ids = select(literal_column("id")).select_from(
+        matching_segments(session, words, prefix_last=begun, ordered=False).subquery())
     return exists().where(
         TranscriptSegment.film_id == Clip.film_id, TranscriptSegment.start_us > Clip.start_us - MAX_LINE_US,
         TranscriptSegment.start_us < Clip.end_us, TranscriptSegment.end_us > Clip.start_us,
