@@ -161,6 +161,11 @@ def _postgres_matching(session: Session, words: list[str], prefix_last: bool, ra
             .order_by(literal_column("rank"), TranscriptSegment.id))
 
 
+def _real(x: float) -> str:
+    """A double-precision literal (as SQLite's bm25() computes; not PostgreSQL's exact numeric)."""
+    return f"CAST({x!r} AS double precision)"
+
+
 def _bm25(session: Session, words: list[str], prefix_last: bool) -> str:
     """FTS5's bm25() as SQL on a line of ``transcript_segments``: for each word (a phrase of one
     word to FTS5), idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * words in the line / the library's
@@ -182,8 +187,8 @@ def _bm25(session: Session, words: list[str], prefix_last: bool) -> str:
         which = f"starts_with(u.lexeme, {_lexeme(word)})" if begun else f"u.lexeme = {_lexeme(word)}"
         tf = (f"(SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest({VECTOR}) AS u "
               f"WHERE {which})")
-        parts.append(f"{idf!r} * {tf} * {K1 + 1!r} / ({tf} + {K1!r} * ({1 - B!r} + {B!r} * "
-                     f"transcript_segments.{SEARCH_WORDS} / {average!r}))")
+        parts.append(f"{_real(idf)} * {tf} * {_real(K1 + 1)} / ({tf} + {_real(K1)} * ({_real(1 - B)} + {_real(B)} * "
+                     f"transcript_segments.{SEARCH_WORDS} / {_real(average)}))")
     return "-(" + " + ".join(parts) + ")"
 
 
