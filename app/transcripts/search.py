@@ -147,12 +147,17 @@ def _tsquery(words: list[str], prefix_last: bool, together: bool) -> str:
     return (" <-> " if together else " & ").join(quoted)
 
 
+def _postgres_match(words: list[str], prefix_last: bool, together: bool):
+    """The condition on a line of ``transcript_segments`` that it says the words."""
+    return literal_column(VECTOR).op("@@")(cast(bindparam(None, _tsquery(words, prefix_last, together), String),
+                                                TSQUERY))
+
+
 def _postgres_matching(session: Session, words: list[str], prefix_last: bool, ranked: bool, together: bool,
                        ordered: bool):
     if any(len(w.encode()) > LONGEST for w in words):
         return select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(false())
-    match = literal_column(VECTOR).op("@@")(cast(bindparam(None, _tsquery(words, prefix_last, together), String),
-                                                 TSQUERY))
+    match = _postgres_match(words, prefix_last, together)
     if not ranked:
         query = select(TranscriptSegment.id.label("id"), literal_column("0").label("rank")).where(match)
         return query.order_by(TranscriptSegment.id) if ordered else query
@@ -170,15 +175,35 @@ def _bm25(session: Session, words: list[str], prefix_last: bool) -> str:
     """FTS5's bm25() as SQL on a line of ``transcript_segments``: for each word (a phrase of one
     word to FTS5), idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * words in the line / the library's
     average)), idf = ln((lines - lines with it + 0.5) / (lines with it + 0.5)), at least 1e-6;
-    negated (lower is better). tf: how often the line says it (a begun word: any word it begins)."""
+    negated (lower is better). tf: how often the line says it (a begun word: any word it begins).
+
+    The lines saying a word are counted exactly up to RANK_AT_MOST (FTS5 reads them from its
+    index; PostgreSQL must visit each line, so "the" would take a third of a second in a big
+    library); a word said in more lines than that takes the share of lines ANALYZE saw it in
+    (``pg_stats``), counted exactly only where the library has no such statistics yet."""
     terms = [(w, prefix_last and k == len(words) - 1) for k, w in enumerate(words)]
-    counts = [select(func.count()).select_from(TranscriptSegment.__table__).where(literal_column(VECTOR).op("@@")(
-        cast(bindparam(None, _tsquery([w], begun, False), String), TSQUERY))).scalar_subquery() for w, begun in terms]
     table = TranscriptSegment.__table__
-    lines = select(func.count()).select_from(table).scalar_subquery()
+
+    def said_in(word: str, begun: bool, at_most: int | None):
+        lines = select(literal_column("1")).select_from(table).where(literal_column(VECTOR).op("@@")(
+            cast(bindparam(None, _tsquery([word], begun, False), String), TSQUERY)))
+        lines = lines.limit(at_most) if at_most else lines
+        return select(func.count()).select_from(lines.subquery()).scalar_subquery()
+
+    count = select(func.count()).select_from(table).scalar_subquery()
     total = select(func.coalesce(func.sum(literal_column(f"transcript_segments.{SEARCH_WORDS}")), 0)).select_from(
         table).scalar_subquery()
-    lines, total, *having = session.execute(select(lines, total, *counts)).one()
+    lines, total, *having = session.execute(select(count, total, *(said_in(w, b, RANK_AT_MOST) for w, b in terms))).one()
+    common = [k for k, n in enumerate(having) if n >= RANK_AT_MOST]
+    if common:
+        shares = _analyzed_shares(session)
+        for k in common:
+            word, begun = terms[k]
+            if shares is None:
+                having[k] = session.scalar(select(said_in(word, begun, None)))
+            else:
+                share = sum(f for lexeme, f in shares.items() if lexeme.startswith(word)) if begun else shares.get(word, 0)
+                having[k] = max(RANK_AT_MOST, round(share * lines))
     average = total / lines if lines and total else 1.0
     parts = []
     for (word, begun), n in zip(terms, having):
@@ -190,6 +215,18 @@ def _bm25(session: Session, words: list[str], prefix_last: bool) -> str:
         parts.append(f"{_real(idf)} * {tf} * {_real(K1 + 1)} / ({tf} + {_real(K1)} * ({_real(1 - B)} + {_real(B)} * "
                      f"transcript_segments.{SEARCH_WORDS} / {_real(average)}))")
     return "-(" + " + ".join(parts) + ")"
+
+
+def _analyzed_shares(session: Session) -> dict[str, float] | None:
+    """The words ANALYZE found most often in lines, each with the share of lines saying it; None
+    before the library was ever analyzed (autovacuum does it as lines arrive)."""
+    row = session.execute(text(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats WHERE "
+        "schemaname = current_schema() AND tablename = 'transcript_segments' AND attname = :column"),
+        {"column": SEARCH_INDEX}).first()
+    if row is None or row[0] is None:
+        return None
+    return dict(zip(row[0], row[1]))  # the frequencies end with three more figures: zip stops before them
 
 
 def how_many(session: Session, words: list[str], prefix_last: bool = False, at_most: int = 10_000) -> int:
@@ -279,10 +316,14 @@ def clips_saying(session: Session, query: str):
                                    clip.end_us > line.start_us)))
         return Clip.id.in_(saying)
     # Everyday words: from each clip to the few lines about it (a line is never longer than
-    # MAX_LINE_US, so the film's index finds them), each looked up among the matching ones.
-    ids = select(literal_column("id")).select_from(
-        matching_segments(session, words, prefix_last=begun, ordered=False).subquery())
+    # MAX_LINE_US, so the film's index finds them), each looked up among the matching ones
+    # (PostgreSQL: each line's own words read, as its tsvector is on its row).
+    if has_index(session) and session.get_bind().dialect.name == "postgresql":
+        saying = _postgres_match(words, begun, False)
+    else:
+        saying = TranscriptSegment.id.in_(select(literal_column("id")).select_from(
+            matching_segments(session, words, prefix_last=begun, ordered=False).subquery()))
     return exists().where(
         TranscriptSegment.film_id == Clip.film_id, TranscriptSegment.start_us > Clip.start_us - MAX_LINE_US,
         TranscriptSegment.start_us < Clip.end_us, TranscriptSegment.end_us > Clip.start_us,
-        TranscriptSegment.id.in_(ids)).correlate(Clip)
+        saying).correlate(Clip)

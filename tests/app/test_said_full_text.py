@@ -94,6 +94,7 @@ def test_a_word_is_found_whole_never_inside_another_word(lib, film):
     assert clips_saying(lib, "sk") == []  # a beginning, not a middle
     assert said(lib, "ring") == said(lib, "RING!") and "The desk." not in said(lib, "ring")
     assert said(lib, "rin") == [] and said(lib, "rin", prefix_last=True) == said(lib, "ring")
+    assert said(lib, "x" * 3000) == [] and clips_saying(lib, "desk " + "x" * 990) == []  # longer than any word kept
 
 
 def test_the_best_line_comes_first_shorter_lines_and_rarer_words_weigh_more(lib, film):
@@ -218,6 +219,26 @@ def test_postgres_finds_the_same_moments_as_sqlite_in_the_same_order_with_the_sa
             with lite.read() as a, pg.read() as b:
                 assert search.said(b, words, prefix_last=prefix) == search.said(a, words, prefix_last=prefix), words
                 assert (queries.clip_ids(b, ClipFilter(text=words)) == queries.clip_ids(a, ClipFilter(text=words)))
+
+
+def test_words_said_in_many_lines_are_counted_from_postgres_statistics_with_the_same_rank(on_both, monkeypatch):
+    """PostgreSQL counts the lines saying a word only up to RANK_AT_MOST (it must visit each
+    line); beyond, the share ANALYZE saw (here every line is sampled: the same count), else,
+    not yet analyzed, every line counted."""
+    lite, pg = on_both
+    monkeypatch.setattr(search, "RANK_AT_MOST", 20)  # "ring", "the", "desk" ... are said in more lines
+    for analyzed in (False, True):
+        if analyzed:
+            with pg.engine.connect() as conn:
+                conn.execute(text("ANALYZE transcript_segments"))
+                conn.commit()
+        with pg.read() as s:
+            assert (search._analyzed_shares(s) is not None) == analyzed or analyzed is False
+        for words in ["ring", "the desk", "ring back", "de"]:
+            prefix = words == "de"
+            on_lite, on_pg = _ranked(lite, words, prefix), _ranked(pg, words, prefix)
+            assert [i for i, _r in on_pg] == [i for i, _r in on_lite], (words, analyzed)
+            assert [r for _i, r in on_pg] == pytest.approx([r for _i, r in on_lite], rel=1e-6), (words, analyzed)
 
 
 def test_postgres_and_sqlite_agree_on_lines_said_together_and_on_counting(on_both):
