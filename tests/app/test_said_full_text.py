@@ -293,3 +293,30 @@ def test_postgres_uses_its_gin_index_and_the_migration_fills_and_removes_it(post
             compiled = query.compile(dialect=s.get_bind().dialect, compile_kwargs={"literal_binds": True})
             plan = "\n".join(s.execute(text(f"EXPLAIN {compiled}")).scalars())
             assert "transcript_search_gin" in plan, plan
+
+
+def test_on_postgres_the_migrations_match_the_models_but_for_the_full_text_index(team_database):
+    """0012's columns and indexes are made by the migration, not from a model: the schema is the
+    models' and theirs, nothing else (autogenerate leaves them be, as SQLite's FTS5 tables)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine, inspect
+
+    from app.models import Base, is_search_index
+
+    engine = create_engine(team_database)
+    try:
+        with engine.connect() as conn:
+            ours = MigrationContext.configure(conn, opts={
+                "compare_type": True, "include_name": lambda name, _type, _p: not (name and is_search_index(name))})
+            assert compare_metadata(ours, Base.metadata) == []
+            everything = MigrationContext.configure(conn, opts={"compare_type": True})
+            extra = {(d[0], getattr(d[-1], "name", None) or d[-1]) for d in compare_metadata(everything, Base.metadata)
+                     if not isinstance(d, list)}
+            columns = {c["name"] for c in inspect(conn).get_columns("transcript_segments")}
+            indexes = {i["name"] for i in inspect(conn).get_indexes("transcript_segments")}
+    finally:
+        engine.dispose()
+    assert {"transcript_search", "transcript_search_words"} <= columns
+    assert {"transcript_search_gin", "transcript_search_words_ix"} <= indexes
+    assert extra and all(is_search_index(str(name)) for _kind, name in extra), extra
