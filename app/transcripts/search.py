@@ -185,15 +185,15 @@ def _bm25(session: Session, words: list[str], prefix_last: bool) -> str:
     table = TranscriptSegment.__table__
 
     def said_in(word: str, begun: bool, at_most: int | None):
-        lines = select(literal_column("1")).select_from(table).where(literal_column(VECTOR).op("@@")(
-            cast(bindparam(None, _tsquery([word], begun, False), String), TSQUERY)))
+        lines = select(literal_column("1")).select_from(table).where(_postgres_match([word], begun, False))
         lines = lines.limit(at_most) if at_most else lines
         return select(func.count()).select_from(lines.subquery()).scalar_subquery()
 
     count = select(func.count()).select_from(table).scalar_subquery()
     total = select(func.coalesce(func.sum(literal_column(f"transcript_segments.{SEARCH_WORDS}")), 0)).select_from(
         table).scalar_subquery()
-    lines, total, *having = session.execute(select(count, total, *(said_in(w, b, RANK_AT_MOST) for w, b in terms))).one()
+    counted = (said_in(w, b, RANK_AT_MOST) for w, b in terms)
+    lines, total, *having = session.execute(select(count, total, *counted)).one()
     common = [k for k, n in enumerate(having) if n >= RANK_AT_MOST]
     if common:
         shares = _analyzed_shares(session)
@@ -202,7 +202,8 @@ def _bm25(session: Session, words: list[str], prefix_last: bool) -> str:
             if shares is None:
                 having[k] = session.scalar(select(said_in(word, begun, None)))
             else:
-                share = sum(f for lexeme, f in shares.items() if lexeme.startswith(word)) if begun else shares.get(word, 0)
+                share = (sum(f for lexeme, f in shares.items() if lexeme.startswith(word)) if begun
+                         else shares.get(word, 0))
                 having[k] = max(RANK_AT_MOST, round(share * lines))
     average = total / lines if lines and total else 1.0
     parts = []
