@@ -3,6 +3,9 @@
 # tests a second time on the portable path (PROTOREEL_PORTABLE=1: what Windows and macOS run, with
 # no FIFO, poll or splice; media/oslayer.py); then the core's tests (and the team windows) a third
 # time with every library on PostgreSQL. Extra arguments go to pytest (one run, as given).
+# The whole suite runs on every core the machine has (PROTOREEL_TEST_WORKERS, default: all; CI's
+# machines have 2). A file's tests stay on one worker (--dist loadfile): its module fixtures are
+# built once, and tests that share a module's film never race each other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -17,6 +20,8 @@ PORTABLE_TESTS=(
 )
 POSTGRES_TESTS=(tests/app tests/ui/test_team_windows.py)
 [ $# -gt 0 ] && exec "${PYTEST[@]}" "$@"
+WORKERS="${PROTOREEL_TEST_WORKERS:-$(.venv/bin/python -c 'import os; print(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())')}"
+[ "$WORKERS" -gt 1 ] && PYTEST+=(-n "$WORKERS" --dist loadfile)
 status=0
 took() { echo "$(( SECONDS / 60 )) min $(( SECONDS % 60 )) s"; }   # since the tests began (CI's budget)
 SECONDS=0
