@@ -41,6 +41,7 @@ from app.ways_out import known_libraries
 from app.changes import Changes
 from media.errors import BadInput
 from app.models import Film, LibraryMeta
+from app import model_rules  # noqa: F401 - the rules every row obeys, on every library
 from media.export import leftovers
 from media.files import pid_alive
 from app.undo import JOURNAL_KEY, Step, UndoStack, apply_redo, apply_undo
