@@ -52,7 +52,9 @@ def main() -> int:
     chosen = [f for f in films() if (args.set == "all" or f.set == args.set) and args.film in f.name]
     missing = [f.name for f in chosen if not available(f.name)]
     if missing:
-        print(f"no sample film {missing[0]} (../shared/samples): nothing to measure")
+        from tests.face_truth import where_not_found
+
+        print(f"no sample film {where_not_found(missing[0])}: nothing to measure")
         return 1
     from tests.face_truth import DATA, base
 

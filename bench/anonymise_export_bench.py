@@ -15,11 +15,15 @@ CPU time of the whole process tree (the CLI, decoders, the face filter, the enco
 printed, with the real-time ratio (reel length / wall time) and the CPU the face filter adds a
 frame. The machine's load (other work on its 2 cores) is printed beside them.
 
-    flock /work/coord/bench.lock .venv/bin/python bench/anonymise_export_bench.py
+    flock /work/coord/bench.lock .venv/bin/python bench/anonymise_export_bench.py [--clips N] [--only NAME]
+
+``--clips N``: a shorter reel (N clips of 9.5 s); ``--only plain|cover-all|telling``: the plain
+reference and that export only (the plain one is always run: every ratio is against it).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import subprocess
@@ -67,6 +71,11 @@ def load() -> str:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clips", type=int, default=CLIPS, help="clips of 9.5 s in the reel (19: 3 minutes)")
+    parser.add_argument("--only", choices=["cover-all", "telling"], default=None)
+    args = parser.parse_args()
+    count = args.clips
     if not SAMPLE.exists():
         print(f"no sample film at {SAMPLE}: nothing to measure")
         return 1
@@ -74,7 +83,7 @@ def main() -> int:
         tmp = Path(tmp)
         with Library.open(tmp / "lib") as lib:
             film = importing.import_file(lib, SAMPLE, link=True).film_id
-            ids = [clips.add(lib, film, 0, CLIP_US, title=f"Take {n + 1}") for n in range(CLIPS)]
+            ids = [clips.add(lib, film, 0, CLIP_US, title=f"Take {n + 1}") for n in range(count)]
             team = reels.create(lib, "Three minutes", ids, audience="team", height=720)
             public = reels.create(lib, "Three minutes for everyone", ids, audience="public", height=720)
             with lib.op("settings") as s:
@@ -92,11 +101,13 @@ def main() -> int:
         results = {}
         for name, reel, extra in (("plain", team, []), ("cover-all", team, ["--anonymise", "--cover-all"]),
                                   ("telling apart", public, ["--anonymise"])):
+            if args.only and name != "plain" and not name.startswith(args.only):
+                continue
             at = load()
             results[name] = (*run(["reel", "export", str(reel), str(tmp / f"{name}.mp4"), *common, *extra]), at, load())
-    seconds = CLIPS * CLIP_US / 1e6
+    seconds = count * CLIP_US / 1e6
     frames = round(seconds * 24)
-    print(f"reel: {CLIPS} clips x {CLIP_US / 1e6:.1f} s of {SAMPLE.name} = {seconds:.0f} s, {frames} frames, 720p, "
+    print(f"reel: {count} clips x {CLIP_US / 1e6:.1f} s of {SAMPLE.name} = {seconds:.0f} s, {frames} frames, 720p, "
           f"{os.cpu_count()} cores")
     plain_wall, plain_cpu, *_ = results["plain"]
     for name, (wall, cpu, before, after) in results.items():

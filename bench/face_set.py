@@ -14,14 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from media.reading.probe import probe  # noqa: E402
-from tests.face_truth import (LOW_LIGHT, SAMPLES, base, letterbox, letterboxed, load_tracks, low_light,  # noqa: E402
-                              variant)
+from tests.face_truth import (LOW_LIGHT, base, letterbox, letterboxed, load_tracks, low_light,  # noqa: E402
+                              sample_path, variant)
 
 W, H = 1280, 720
 
 
 def upright_frames(name: str) -> tuple[list[np.ndarray], float]:
-    path = SAMPLES / base(name)
+    path = sample_path(name)
+    if path is None:
+        raise FileNotFoundError(name)
     orientation = probe(path).orientation
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
@@ -43,4 +45,4 @@ def reel_film(name: str, w: int = W, h: int = H):
 
 
 def available(name: str) -> bool:
-    return (SAMPLES / base(name)).exists()
+    return sample_path(name) is not None

@@ -43,7 +43,8 @@ from bench.face_set import available, reel_film  # noqa: E402
 from media.anonymise.finder import FaceFinder  # noqa: E402
 from media.anonymise.recognise import FaceReader, Known, readable, spread, too_alike  # noqa: E402
 from media.anonymise.stream import Covering  # noqa: E402
-from tests.face_truth import COVERED_ENOUGH, DATA, VISIBLE_MAX, base, films, hidden_share, people  # noqa: E402
+from tests.face_truth import (COVERED_ENOUGH, DATA, VISIBLE_MAX, base, films, hidden_share, people,  # noqa: E402
+                              where_not_found)
 
 READINGS = 3
 READABLE_PX = 60  # a consenting face this tall (in the 720p reel frame) and near frontal should be seen
@@ -82,7 +83,7 @@ def main() -> int:
         if len(cast) < 2 or not (DATA / f"{base(film.name)}.txt").exists():
             continue
         if not available(film.name):
-            print(f"no sample film {film.name}: left out")
+            print(f"no sample film {where_not_found(film.name)}: left out")
             continue
         frames, fps, truth, unknown = reel_film(film.name)
         registered = {p.who: suggest(finder, reader, frames, truth, p.tracks) for p in cast}

