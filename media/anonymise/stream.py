@@ -31,6 +31,9 @@ from media import oslayer
 
 # numpy and OpenCV load only in the filter process, never in the exporter that builds the command.
 
+# OpenCV's threads in the filter: one. The decoder and the encoder run beside it (and, on a shared
+# machine, other work): more threads spun waiting for a core and cost more CPU than they saved.
+FILTER_THREADS = 1
 AHEAD = 4  # frames each frame is held back, so later frames can add to what it covers (>= DETECT_EVERY)
 
 
@@ -201,6 +204,7 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
 
     from media.anonymise.recognise import Known, RecognitionUnavailable
 
+    cv2.setNumThreads(FILTER_THREADS)
     out = out or sys.stdout.buffer
     size = width * height * 3 // 2
     band = Caption(caption, width, height, caption_margin) if caption else None
