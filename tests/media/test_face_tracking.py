@@ -179,6 +179,44 @@ def test_centerface_reads_every_picture_size_the_same():
     assert counts == [1, 1, 1, 1]
 
 
+def test_centerface_on_onnxruntime_finds_what_opencv_finds():
+    """CenterFace runs on onnxruntime (its sizes freed in memory, ``onnx_sizes``), a third of the
+    CPU of OpenCV's DNN module: the same faces, boxes and key points, in a classroom's wide shot
+    (small faces) and a close face, at each size the tracker looks at."""
+    from media.anonymise.centerface import CenterFace
+
+    on_ort = CenterFace(score=0.3)
+    on_opencv = CenterFace(score=0.3)
+    assert on_ort.session is not None
+    on_opencv.session = None
+    for rgb in (reel_frame(frames_of(MAN)[12]),
+                reel_frame(frames_of("faces-classroom-seated-group-wide-from-gif-480x270p17.mp4")[5])):
+        for width in (480, 960):
+            a, b = on_ort.detect_faces(rgb, width), on_opencv.detect_faces(rgb, width)
+            assert len(a) == len(b) >= 1
+            for (box_a, points_a), (box_b, points_b) in zip(sorted(a, key=str), sorted(b, key=str)):
+                assert np.allclose(box_a, box_b, atol=0.05) and np.allclose(points_a, points_b, atol=0.05)
+
+
+def test_the_model_is_given_any_size_without_changing_the_file():
+    """The shipped file stays as shipped (its SHA-256 is checked); only the bytes handed to
+    onnxruntime name the picture's sizes, and list no weights as inputs."""
+    from media.anonymise.centerface import MODEL
+    from media.anonymise.onnx_sizes import any_size, fields
+
+    shipped = MODEL.read_bytes()
+    freed = any_size(shipped, {0: "n", 2: "h", 3: "w"})
+    assert MODEL.read_bytes() == shipped
+
+    def graph_inputs(model):
+        (graph,) = [v for n, w, v in fields(model) if n == 7]
+        return [v for n, w, v in fields(graph) if n == 11]
+
+    assert len(graph_inputs(shipped)) > 100 and len(graph_inputs(freed)) == 1
+    (picture,) = graph_inputs(freed)
+    assert b"\x12\x01n" in picture and b"\x12\x01h" in picture and b"\x12\x01w" in picture
+
+
 @pytest.mark.parametrize("name", ["faces-classroom-seated-group-wide-from-gif-480x270p17.mp4",
                                   "faces-classroom-seated-group-wide-from-gif-480x270p17.mp4#lowlight",
                                   "faces-hands-over-face-asl-signers-480p30.mp4"])
