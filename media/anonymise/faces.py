@@ -325,26 +325,24 @@ class FaceTracker:
                 track.shown, track.thumb = True, None
         if vote != HIDE and view == "frontal" and eyes_apart(points) >= MIN_EYES_TO_SHOW:
             track.frontal.append(reading)
-            together = self._together(track) if not (track.shown or track.hidden) else UNSURE
-            if together == HIDE:  # taken together, as near someone who may not be shown: covered for good
-                track.hidden = True
-            elif together == SHOW:
+            if not (track.shown or track.hidden) and self._together(track):
                 track.shown, track.thumb = True, None
         if track.hidden:
             track.shown, track.thumb = False, None
 
-    def _together(self, track: Track) -> str:
+    def _together(self, track: Track) -> bool:
         """The track's frontal readings taken together: their mean (a face's readings scatter
         around where its person reads; the mean is nearer) is judged like one reading, once there
         are ``TOGETHER`` of them, one of them said "may be shown" and none is as far as ``UNLIKE``
         from everyone who may be shown (a stranger's readings do not average into someone). A mean
-        as near someone who may not be shown covers the face for good (HIDE)."""
-        if len(track.frontal) < TOGETHER:
-            return UNSURE
-        vote = self.known.judge(np.mean(track.frontal, axis=0))
-        if vote == SHOW and (track.votes < 1 or any(self.known.distances(r)[0] >= UNLIKE for r in track.frontal)):
-            return UNSURE
-        return vote
+        that is not SHOW leaves the face as it was: covered, undecided (among look-alikes a mean
+        near someone who may not be shown would otherwise cover a consenting face for good; each
+        reading near them already does)."""
+        if len(track.frontal) < TOGETHER or track.votes < 1:
+            return False
+        if any(self.known.distances(r)[0] >= UNLIKE for r in track.frontal):
+            return False
+        return self.known.judge(np.mean(track.frontal, axis=0)) == SHOW
 
 
 def _profile(points: np.ndarray) -> float:

@@ -121,9 +121,9 @@ def test_a_consenting_face_is_shown_on_its_readings_taken_together():
     assert sum(visible) >= 45 and all(visible[20:]), visible
 
 
-def test_readings_taken_together_near_a_restricted_person_cover_the_face():
+def test_readings_taken_together_near_a_restricted_person_keep_the_face_covered():
     """A reading near Peter (a vote), then two 0.62 from Rosa (restricted: each just too far to count
-    against showing): taken together they are nearer Rosa, and the face stays covered for good."""
+    against showing): taken together they are nearer Rosa, and the face stays covered throughout."""
     peter, rosa = unit(1), unit(2)
     readings = [at(peter, unit(20), 0.45), at(rosa, unit(21), 0.62), at(rosa, unit(22), 0.62)]
     known = Known(shown=[peter], hidden=[rosa])
