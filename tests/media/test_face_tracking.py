@@ -248,3 +248,16 @@ def test_small_backlit_dark_half_hidden_and_edge_faces_are_covered(name):
             runs[track] = 0 if ok else runs.get(track, 0) + 1
             assert runs[track] <= 2, (name, track, n)
     assert done / total >= 0.99, (name, done, total)
+
+
+def test_a_cover_reaches_the_chin_and_a_beard():
+    """The detectors' boxes end near the mouth: the truth's chin sat up to 0.24 of the box's height
+    below on the tuning set, and a turbaned man's beard showed under the cover (covered 69-71%, the
+    held-out set). A cover now reaches 0.35 of the box's height below it (the old one 0.2), and a
+    face whose chin is 0.3 below the detector's box is covered."""
+    from media.anonymise.faces import PAD, pad
+
+    x, y, w, h = pad((500.0, 300.0, 100.0, 100.0), PAD, 1280, 720)
+    assert y + h >= 300 + 100 + 35
+    beard = (500, 290, 100, 140)  # brow to the foot of a beard, 0.3 of the box below it
+    assert hidden_share(beard, [(x, y, w, h)]) >= COVERED_ENOUGH
