@@ -82,23 +82,27 @@ def test_lengths_of_films_muxed_by_another_ffmpeg_leave_out_the_sound_encoders_p
     where the last frame's padding is (its sound ends 16 ms after the picture: was 6.037 s); a
     WebM's last Opus packet says 648 of its samples are padding (was 6.014 s). The length is the
     end of the last picture or sound really presented, as ffprobe's own decoders give them, and
-    the one-pass facts of an import are the full probe's."""
+    the one-pass facts of an import are the full probe's. The MKV's zero is its first picture
+    (was the priming's start: 6.021 s long), 21 ms into the player's clock."""
     path = tmp_path / f"six.{kind}"
     codecs = (["-map", "0", "-map", "1", "-map", "1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"]
               if kind == "mkv" else ["-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus"])
     subprocess.run([str(DEBIAN_FFMPEG), "-v", "error", "-y", *_lavfi(6), *codecs, str(path)], check=True)
     spans = _frame_spans(path)
-    picture_end = spans["video"][-1][1]
+    picture_start, picture_end = spans["video"][0][0], spans["video"][-1][1]
     sound_end = max(end for _, end in spans["audio"])
-    zero = min(start for kind_spans in spans.values() for start, _ in kind_spans)
+    container_start = min(start for kind_spans in spans.values() for start, _ in kind_spans)
     if kind == "mkv":
-        # ffprobe decodes the AAC's padding too: less than one frame (1,024 samples) after the picture.
+        # ffprobe decodes the AAC's priming and padding too: each less than one frame (1,024
+        # samples) before the first picture and after the last.
+        assert container_start < picture_start <= container_start + Fraction(1024, 48000)
         assert picture_end < sound_end < picture_end + Fraction(1024, 48000)
-        expected = picture_end - zero
+        zero, expected = picture_start, picture_end - picture_start  # 6.000 s
     else:
-        expected = max(picture_end, sound_end) - zero
+        zero, expected = container_start, max(picture_end, sound_end) - container_start
     info = probe(path)
-    assert info.start_us == round(zero * 1_000_000)
+    assert info.start_us == round(zero * 1_000_000)  # the MKV's was 0
+    assert info.play_offset_us == round((zero - container_start) * 1_000_000)  # 21,000 µs for the MKV
     assert abs(info.duration_us - expected * 1_000_000) <= 1, (info.duration_us, float(expected))
     folder = tmp_path / "cache"
     folder.mkdir()
@@ -198,13 +202,13 @@ def test_a_damaged_transport_stream_is_imported_with_what_export_can_use_and_say
     out = export.export_reel(lib, reel_id, tmp_path / f"reel-{where}.mp4")  # used to fail: "sound ended early"
     sound = _audio(out)
     onsets = _beeps(sound)
-    for second in (1, 2):  # before the damage, the beeps are where the film has them (moved by the TS's AAC delay)
-        due = second - 0.5 + 1024 / 48000
+    for second in (1, 2):  # before the damage, the beeps are where the film has them (its zero: the first picture)
+        due = second - 0.5
         assert any(abs(o - due) <= 1 / 25 for o in onsets), (second, onsets[:8])
     if where == "tail":
         assert np.abs(sound[int((sound_end / 1e6 - 0.5 + 0.05) * 48000):]).max() < 1e-3  # silence after it
     otio_clips, edl_clips = read_back(lib, tmp_path, reel_id, Fraction(25))  # its OTIO and EDL read back
-    first = int((0.5 - 1024 / 48000) * 25)  # the frame on screen at 0.5 s: the picture starts at the AAC's delay
+    first = int(0.5 * 25)  # the frame on screen at 0.5 s (the picture used to start at the AAC's delay: 11)
     assert source_frames(otio_clips[title]) == source_frames(edl_clips[title])
     assert source_frames(otio_clips[title])[0] == first
 
