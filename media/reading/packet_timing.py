@@ -8,6 +8,7 @@ import's thumbnail and waveform pass, so a long film is read once, not twice (``
 
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass
 from fractions import Fraction
@@ -162,10 +163,11 @@ def settle(info, video: StreamTiming | None, audio: StreamTiming | None, contain
     # picture is the film's zero. Sound before it is encoder priming (also an MKV's AAC at
     # -21 ms, a WebM's Opus at -7 ms): never heard, so not part of the film's length.
     container_zero = Fraction(container_start_us, US) if container_start_us is not None else min(starts)
-    zero = container_zero
-    if video is not None and info.has_video and _primed_before_picture(audio, video, getattr(info, "audio_codec", "")):
-        zero = max(zero, video.start)
-    info.start_us = round(zero * US)
+    zero, info.start_us = container_zero, round(container_zero * US)
+    if (video is not None and info.has_video and video.start > zero
+            and _primed_before_picture(audio, video, getattr(info, "audio_codec", ""))):
+        # Rounded up as the frame index rounds a frame's start (frame 0 at 0 µs, not 1).
+        zero, info.start_us = video.start, math.ceil(video.start * US)
     # Where that zero is on the player's clock (Qt's FFmpeg counts from the container's start).
     info.play_offset_us = info.start_us - round(container_zero * US)
     if video is not None and info.has_video:

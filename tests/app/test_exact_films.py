@@ -242,3 +242,71 @@ def test_the_cli_says_how_an_interlaced_film_was_deinterlaced_and_why(tmp_path, 
                 in err and why in err), err
         manifest = json.loads(out.with_name(out.stem + ".manifest.json").read_text())
         assert manifest["items"][0]["deinterlaced"] == how
+
+
+def _sound_offset_s(sound: np.ndarray, reel_s: float, second: int, before: float = 0.03, search: float = 0.02) -> float:
+    """How far (s) the film's sound of its content second ``second`` (a 440 Hz tone, then the
+    1760 Hz beep from the whole second: tests/conformance_films.py) is from reel time ``reel_s``,
+    where the picture of that moment is: the shift, to the sample, at which the film's own tone
+    around the beep's onset best matches the reel's sound."""
+    from tests.conformance_films import RATE, beep_tone
+
+    model = beep_tone(round((second - before) * RATE), round(2 * before * RATE)).astype(np.float64)
+    scores = {}
+    for shift in range(-round(search * RATE), round(search * RATE) + 1):
+        at = round((reel_s - before) * RATE) + shift
+        part = sound[at:at + len(model)].astype(np.float64)
+        scores[shift] = float(part @ model / (np.linalg.norm(part) * np.linalg.norm(model) + 1e-12))
+    return max(scores, key=scores.get) / RATE
+
+
+@pytest.mark.skipif(not DEBIAN_FFMPEG.exists(), reason="needs Debian's ffmpeg in /usr/bin (FFmpeg 5.1 muxes differently)")
+def test_an_mkv_muxed_by_ffmpeg_5_1_counts_from_its_first_picture_in_clips_exports_and_sound(lib, tmp_path):
+    """Its AAC priming sits at the container's start and its first picture 21 ms later: the film
+    counts from that picture (it was 4.021 s long and every time was 21 ms early: a clip typed
+    from 1.05 s began on frame 30, content time 1.000). Clips are the frames the film shows at
+    the times typed, the MP4 shows exactly those (read back by bar code) with the sound of each
+    moment within 1 ms of its picture, and the OTIO and EDL name the same frames."""
+    from tests.conformance_films import make_ffmpeg51_mkv
+    from tests.media.test_conformance import _audio, read_back, source_frames
+    from tests.media_factory import read_index
+
+    path = make_ffmpeg51_mkv(tmp_path, seconds=4)
+    film_id = importing.import_file(lib, path, link=True).film_id
+    with lib.read() as s:
+        film = s.get(Film, film_id)
+        assert (film.duration_us, film.frame_count) == (4_000_000, 120)  # was 4,021,000
+        assert (film.start_us, film.play_offset_us) == (21_000, 21_000)  # the first picture, on Qt's clock too
+        index = frame_indexes.frame_index(lib, film)
+    assert (index.start(0), index.start(31), index.end(119)) == (0, 1_033_000, 4_000_000)
+    cases = [(0.0, 1.2, (0, 36)), (1.05, 2.05, (31, 30)), (2.9, 4.0, (87, 33))]  # (in, out, (first frame, count))
+    ids = [clips.add(lib, film_id, round(a * 1e6), round(b * 1e6), title=f"part {n}") for n, (a, b, _) in enumerate(cases)]
+    with lib.read() as s:
+        stored = [(s.get(Clip, i).start_us, s.get(Clip, i).end_us) for i in ids]
+    assert stored == [(0, 1_200_000), (1_033_000, 2_033_000), (2_900_000, 4_000_000)]  # was (21,000, 1,188,000), …
+    reel_id = reels.create(lib, "From the first picture", [str(i) for i in ids])
+    reels.update(lib, reel_id, cards=False, captions=False, fps="30")
+    out = export.export_reel(lib, reel_id, tmp_path / "first-picture.mp4")
+    import av
+    import cv2
+
+    shown = []
+    with av.open(str(out)) as container:
+        for frame in container.decode(video=0):
+            img = frame.to_ndarray(format="rgb24")
+            h, w, _ = img.shape
+            scale = min(w / 256, h / 144)
+            pw, ph = round(256 * scale), round(144 * scale)
+            x, y = (w - pw) // 2, (h - ph) // 2
+            shown.append(read_index(cv2.resize(img[y:y + ph, x:x + pw], (256, 144), interpolation=cv2.INTER_AREA)))
+    want = [i for _a, _b, (first, count) in cases for i in range(first, first + count)]
+    assert shown == want, shown  # the old zero gave 0-34, 30-59, 86-118
+    sound = _audio(out)
+    for second, at in ((1, 30), (2, 36 + 29), (3, 36 + 30 + 3)):  # the reel frame showing content second ``second``
+        assert shown[at] == 30 * second
+        offset = _sound_offset_s(sound, at / 30, second)
+        assert abs(offset) <= 0.001, f"the sound of second {second} is {offset * 1000:+.2f} ms from its picture"
+    otio_clips, edl_clips = read_back(lib, tmp_path, reel_id, Fraction(30))
+    for n, (_a, _b, frames) in enumerate(cases):
+        assert source_frames(otio_clips[f"part {n}"]) == frames
+        assert source_frames(edl_clips[f"part {n}"]) == frames

@@ -166,7 +166,11 @@ class Player(QObject):
         return self.film.play_offset_us if self.film is not None else 0
 
     def _qt_ms(self, film_us: int) -> int:
-        """A film time as a position for Qt's player (its clock, in ms)."""
+        """A film time as a position for Qt's player (its clock, in ms): for a picture, the
+        middle of the frame there (asked for a frame's very start, Qt's player may begin with
+        the frame before: it did at 1.054 s of an MKV whose frame 31 starts there)."""
+        if self.film is not None and self.film.has_video:
+            film_us = self.index.middle(self.index.at(film_us))
         return (film_us + self._offset_us) // 1000
 
     def _on_frame(self, start_us: int) -> None:
