@@ -310,3 +310,31 @@ def test_an_mkv_muxed_by_ffmpeg_5_1_counts_from_its_first_picture_in_clips_expor
     for n, (_a, _b, frames) in enumerate(cases):
         assert source_frames(otio_clips[f"part {n}"]) == frames
         assert source_frames(edl_clips[f"part {n}"]) == frames
+
+
+@pytest.mark.parametrize("kind", ["ffmpeg51", "late sound"])
+def test_the_waveform_is_drawn_in_film_time(lib, tmp_path, kind):
+    """Peak k is the sound of film time k × 10 ms: the beep of second 1 (tests/conformance_films.py)
+    is loud from peak 100. An FFmpeg 5.1 MKV's priming before its first picture is left out (its
+    beep was drawn 21 ms late, from peak 102); sound that starts 0.5 s after the picture follows
+    silence (it was drawn from 0: its beep 0.5 s early)."""
+    from media.analysis.waveform import load_peaks
+    from tests.conformance_films import make_ffmpeg51_mkv
+
+    if kind == "ffmpeg51":
+        if not DEBIAN_FFMPEG.exists():
+            pytest.skip("needs Debian's ffmpeg in /usr/bin")
+        path = make_ffmpeg51_mkv(tmp_path, seconds=3)
+    else:
+        path = make_film(tmp_path, FilmSpec("late", audio_delay=0.5))
+    film_id = importing.import_file(lib, path, link=True).film_id
+    with lib.read() as s:
+        film = s.get(Film, film_id)
+        peaks = np.asarray(load_peaks(lib.cache_dir(film.sha256))).astype(int)
+        duration = film.duration_us
+    assert abs(len(peaks) - duration // 10_000) <= 1
+    tone = int(np.median(peaks[60:95]))  # the 440 Hz tone: half as loud as the beep
+    assert all(peaks[k] > 1.5 * tone for k in (100, 101, 102)), peaks[95:106].tolist()
+    assert peaks[97] < 1.2 * tone, peaks[95:106].tolist()
+    if kind == "late sound":
+        assert peaks[:45].max() < 5, peaks[:50].tolist()  # no sound before 0.5 s
