@@ -338,3 +338,62 @@ def test_the_waveform_is_drawn_in_film_time(lib, tmp_path, kind):
     assert peaks[97] < 1.2 * tone, peaks[95:106].tolist()
     if kind == "late sound":
         assert peaks[:45].max() < 5, peaks[:50].tolist()  # no sound before 0.5 s
+
+
+@pytest.mark.sqlite_only("steps a library's own SQLite file back to 0011")
+@pytest.mark.skipif(not DEBIAN_FFMPEG.exists(), reason="needs Debian's ffmpeg in /usr/bin")
+def test_a_film_imported_before_keeps_its_zero_and_its_clips_their_frames(tmp_path):
+    """A library whose FFmpeg 5.1 MKV was imported before the film counted from its first
+    picture (0011: zero at the container's start, 4.021 s): opened now (0012), the film keeps
+    that zero (no offset on the player's clock), so a clip made then is still on the same
+    frames, and its MP4 shows exactly those with its sound in step."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from app import db
+    from app.library import Library
+    from tests.conformance_films import make_ffmpeg51_mkv
+    from tests.media.test_conformance import _audio
+    from tests.media_factory import read_index
+
+    path = make_ffmpeg51_mkv(tmp_path, seconds=4)
+    with Library.open(tmp_path / "lib") as lib:
+        film_id = importing.import_file(lib, path, link=True).film_id
+        with lib.read() as s:
+            sha = s.get(Film, film_id).sha256
+        (lib.cache_dir(sha) / frame_indexes.INDEX_FILE).unlink()  # as kept then: counted from the old zero
+    frame_indexes._memo.clear()
+    engine = db.open_engine(db.sqlite_url(tmp_path / "lib" / "library.db"))
+    cfg = db.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011_clip_version")
+        conn.execute(text("update films set start_us = 0, duration_us = 4021000"))  # what 0011's import stored
+    engine.dispose()
+    with Library.open(tmp_path / "lib") as lib:
+        with lib.read() as s:
+            film = s.get(Film, film_id)
+            assert (film.start_us, film.play_offset_us, film.duration_us) == (0, 0, 4_021_000)
+        # Typed 0.9-2.05 s, counted from the container's start as then: frames 26-59, as 0011 made it.
+        clip_id = clips.add(lib, film_id, 900_000, 2_050_000, title="made then")
+        with lib.read() as s:
+            clip = s.get(Clip, clip_id)
+            frames = frame_indexes.frame_index(lib, s.get(Film, film_id)).frames(clip.start_us, clip.end_us)
+            assert (frames.first, frames.count) == (26, 34)
+        reel_id = reels.create(lib, "Made then", [str(clip_id)])
+        reels.update(lib, reel_id, cards=False, captions=False, fps="30")
+        out = export.export_reel(lib, reel_id, tmp_path / "made-then.mp4")
+    import av
+    import cv2
+
+    shown = []
+    with av.open(str(out)) as container:
+        for frame in container.decode(video=0):
+            img = frame.to_ndarray(format="rgb24")
+            h, w, _ = img.shape
+            scale = min(w / 256, h / 144)
+            pw, ph = round(256 * scale), round(144 * scale)
+            x, y = (w - pw) // 2, (h - ph) // 2
+            shown.append(read_index(cv2.resize(img[y:y + ph, x:x + pw], (256, 144), interpolation=cv2.INTER_AREA)))
+    assert shown == list(range(26, 60))
+    assert abs(_sound_offset_s(_audio(out), 4 / 30, 1)) <= 0.001  # the film's second 1 (frame 30) with its sound
