@@ -96,7 +96,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         check(make_ffmpeg51_mkv(folder, seconds=args.seconds), args.seconds, folder)
-        check(make_film(folder, FilmSpec("transport", ".ts", Fraction(FPS), seconds=args.seconds)), args.seconds, folder)
+        transport = make_film(folder, FilmSpec("transport", ".ts", Fraction(FPS), seconds=args.seconds))
+        check(transport, args.seconds, folder)
     return 0
 
 

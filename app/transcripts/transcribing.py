@@ -181,7 +181,8 @@ def transcribe_films(lib: Library, film_ids: list[int], progress: ProgressFn = n
                 journal.unlink(missing_ok=True)
             try:
                 heard = transcribe(c.path, recogniser, journal=journal, film_key=c.sha256, progress=said,
-                                   cancel=cancel, offset_us=c.play_offset_us, **({"chunk_seconds": chunk_seconds} if chunk_seconds else {}))
+                                   cancel=cancel, offset_us=c.play_offset_us,
+                                   **({"chunk_seconds": chunk_seconds} if chunk_seconds else {}))
             except ProtoReelError as exc:
                 raise type(exc)(f"film {c.film_id} {c.title!r}: {exc}") from exc
             words = transcripts.store(lib, c.film_id, heard)

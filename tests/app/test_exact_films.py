@@ -260,7 +260,7 @@ def _sound_offset_s(sound: np.ndarray, reel_s: float, second: int, before: float
     return max(scores, key=scores.get) / RATE
 
 
-@pytest.mark.skipif(not DEBIAN_FFMPEG.exists(), reason="needs Debian's ffmpeg in /usr/bin (FFmpeg 5.1 muxes differently)")
+@pytest.mark.skipif(not DEBIAN_FFMPEG.exists(), reason="needs Debian's ffmpeg in /usr/bin (FFmpeg 5.1)")
 def test_an_mkv_muxed_by_ffmpeg_5_1_counts_from_its_first_picture_in_clips_exports_and_sound(lib, tmp_path):
     """Its AAC priming sits at the container's start and its first picture 21 ms later: the film
     counts from that picture (it was 4.021 s long and every time was 21 ms early: a clip typed
@@ -280,7 +280,8 @@ def test_an_mkv_muxed_by_ffmpeg_5_1_counts_from_its_first_picture_in_clips_expor
         index = frame_indexes.frame_index(lib, film)
     assert (index.start(0), index.start(31), index.end(119)) == (0, 1_033_000, 4_000_000)
     cases = [(0.0, 1.2, (0, 36)), (1.05, 2.05, (31, 30)), (2.9, 4.0, (87, 33))]  # (in, out, (first frame, count))
-    ids = [clips.add(lib, film_id, round(a * 1e6), round(b * 1e6), title=f"part {n}") for n, (a, b, _) in enumerate(cases)]
+    ids = [clips.add(lib, film_id, round(a * 1e6), round(b * 1e6), title=f"part {n}")
+           for n, (a, b, _) in enumerate(cases)]
     with lib.read() as s:
         stored = [(s.get(Clip, i).start_us, s.get(Clip, i).end_us) for i in ids]
     assert stored == [(0, 1_200_000), (1_033_000, 2_033_000), (2_900_000, 4_000_000)]  # was (21,000, 1,188,000), …

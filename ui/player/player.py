@@ -175,14 +175,16 @@ class Player(QObject):
 
     def _on_frame(self, start_us: int) -> None:
         if start_us is not None and self._qt_drives:
-            start_us -= self._offset_us  # Qt's clock to film time (the stills are in film time already)
-        if start_us is not None and start_us >= 0:
-            if self._qt_drives and self.film is not None and self.film.has_video:
-                # Qt rounds a frame's time down to the microsecond, the frame index up (a 30 fps
-                # frame at 33,333.3 µs: Qt 33,333, the index 33,334): the same frame either way.
-                nearest = self.index.start(self.index.at(start_us + 1))
-                if 0 < nearest - start_us <= 1:
+            # Qt's clock to film time (the stills are in film time already). Qt rounds a frame's
+            # time down to the microsecond, the frame index and the film's zero up (a 30 fps
+            # frame at 33,333.3 µs: Qt 33,333, the index 33,334; an MPEG-TS's first picture
+            # 21,333.3 µs into Qt's clock: Qt 21,333, the offset 21,334): the same frame.
+            start_us -= self._offset_us
+            if self.film is not None and self.film.has_video and start_us >= -1:
+                nearest = self.index.start(self.index.at(max(start_us + 1, 0)))
+                if abs(nearest - start_us) <= 1:
                     start_us = nearest
+        if start_us is not None and start_us >= 0:
             self._position_us = start_us
             self.position_changed.emit(start_us)
 
