@@ -51,9 +51,9 @@ class FilmSpec:
     times: list[float] = field(default_factory=list)  # filled in: each frame's film time (s)
 
 
-def beep_tone(first_sample: int, count: int) -> np.ndarray:
-    """Samples ``first_sample..`` of the film's sound (film time = sample / 48000)."""
-    t = (np.arange(first_sample, first_sample + count)) / RATE
+def beep_tone(first_sample: int, count: int, rate: int = RATE) -> np.ndarray:
+    """Samples ``first_sample..`` of the film's sound (film time = sample / ``rate``)."""
+    t = (np.arange(first_sample, first_sample + count)) / rate
     tone = 0.25 * np.sin(2 * np.pi * 440 * t)
     beeping = (t % 1.0) < BEEP_S
     tone[beeping] = 0.5 * np.sin(2 * np.pi * 1760 * t[beeping])

@@ -244,20 +244,21 @@ def test_the_cli_says_how_an_interlaced_film_was_deinterlaced_and_why(tmp_path, 
         assert manifest["items"][0]["deinterlaced"] == how
 
 
-def _sound_offset_s(sound: np.ndarray, reel_s: float, second: int, before: float = 0.03, search: float = 0.02) -> float:
+def _sound_offset_s(sound: np.ndarray, reel_s: float, second: int, before: float = 0.03, search: float = 0.02,
+                    rate: int = 48_000) -> float:
     """How far (s) the film's sound of its content second ``second`` (a 440 Hz tone, then the
     1760 Hz beep from the whole second: tests/conformance_films.py) is from reel time ``reel_s``,
     where the picture of that moment is: the shift, to the sample, at which the film's own tone
     around the beep's onset best matches the reel's sound."""
-    from tests.conformance_films import RATE, beep_tone
+    from tests.conformance_films import beep_tone
 
-    model = beep_tone(round((second - before) * RATE), round(2 * before * RATE)).astype(np.float64)
+    model = beep_tone(round((second - before) * rate), round(2 * before * rate), rate).astype(np.float64)
     scores = {}
-    for shift in range(-round(search * RATE), round(search * RATE) + 1):
-        at = round((reel_s - before) * RATE) + shift
+    for shift in range(-round(search * rate), round(search * rate) + 1):
+        at = round((reel_s - before) * rate) + shift
         part = sound[at:at + len(model)].astype(np.float64)
         scores[shift] = float(part @ model / (np.linalg.norm(part) * np.linalg.norm(model) + 1e-12))
-    return max(scores, key=scores.get) / RATE
+    return max(scores, key=scores.get) / rate
 
 
 @pytest.mark.skipif(not DEBIAN_FFMPEG.exists(), reason="needs Debian's ffmpeg in /usr/bin (FFmpeg 5.1)")
