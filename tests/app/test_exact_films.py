@@ -401,3 +401,30 @@ def test_a_film_imported_before_keeps_its_zero_and_its_clips_their_frames(tmp_pa
             shown.append(read_index(cv2.resize(img[y:y + ph, x:x + pw], (256, 144), interpolation=cv2.INTER_AREA)))
     assert shown == list(range(26, 60))
     assert abs(_sound_offset_s(_audio(out), 4 / 30, 1)) <= 0.001  # the film's second 1 (frame 30) with its sound
+
+
+@pytest.mark.skipif(not DEBIAN_FFMPEG.exists(), reason="needs Debian's ffmpeg in /usr/bin")
+def test_clips_marked_while_an_earlier_version_imported_a_film_stay_on_their_frames(lib, tmp_path):
+    """An FFmpeg 5.1 MKV registered by the earlier version (zero at the container's start) and
+    marked while it imported, then finished by this one (zero at its first picture, 21 ms on):
+    the clip keeps its frames (26-59), not one more at its end."""
+    from sqlalchemy import update
+
+    from tests.conformance_films import make_ffmpeg51_mkv
+
+    path = make_ffmpeg51_mkv(tmp_path, seconds=4)
+    film_id = importing.register(lib, path, link=True).film_id
+    with lib.op("as 0011 registered it") as s:
+        s.execute(update(Film).where(Film.id == film_id).values(start_us=0, play_offset_us=0, duration_us=4_021_000))
+    frame_indexes._memo.clear()
+    clip_id = clips.add(lib, film_id, 900_000, 2_050_000, title="marked while importing")
+    with lib.read() as s:
+        clip = s.get(Clip, clip_id)
+        before = frame_indexes.frame_index(lib, s.get(Film, film_id)).frames(clip.start_us, clip.end_us)
+    assert (before.first, before.count) == (26, 34)
+    importing.complete(lib, film_id)
+    with lib.read() as s:
+        film, clip = s.get(Film, film_id), s.get(Clip, clip_id)
+        assert (film.start_us, film.duration_us) == (21_000, 4_000_000)
+        after = frame_indexes.frame_index(lib, film).frames(clip.start_us, clip.end_us)
+    assert (after.first, after.count) == (26, 34), (clip.start_us, clip.end_us)  # was 26 + 35
