@@ -344,11 +344,11 @@ def test_the_waveform_is_drawn_in_film_time(lib, tmp_path, kind):
         assert peaks[:45].max() < 5, peaks[:50].tolist()  # no sound before 0.5 s
 
 
-@pytest.mark.sqlite_only("steps a library's own SQLite file back to 0011")
+@pytest.mark.sqlite_only("steps a library's own SQLite file back to 0012")
 @pytest.mark.skipif(not DEBIAN_FFMPEG.exists(), reason="needs Debian's ffmpeg in /usr/bin")
 def test_a_film_imported_before_keeps_its_zero_and_its_clips_their_frames(tmp_path):
     """A library whose FFmpeg 5.1 MKV was imported before the film counted from its first
-    picture (0011: zero at the container's start, 4.021 s): opened now (0012), the film keeps
+    picture (0012: zero at the container's start, 4.021 s): opened now (0013), the film keeps
     that zero (no offset on the player's clock), so a clip made then is still on the same
     frames, and its MP4 shows exactly those with its sound in step."""
     from alembic import command
@@ -371,14 +371,14 @@ def test_a_film_imported_before_keeps_its_zero_and_its_clips_their_frames(tmp_pa
     cfg = db.alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0011_clip_version")
-        conn.execute(text("update films set start_us = 0, duration_us = 4021000"))  # what 0011's import stored
+        command.downgrade(cfg, "0012_transcript_full_text")
+        conn.execute(text("update films set start_us = 0, duration_us = 4021000"))  # what the earlier import stored
     engine.dispose()
     with Library.open(tmp_path / "lib") as lib:
         with lib.read() as s:
             film = s.get(Film, film_id)
             assert (film.start_us, film.play_offset_us, film.duration_us) == (0, 0, 4_021_000)
-        # Typed 0.9-2.05 s, counted from the container's start as then: frames 26-59, as 0011 made it.
+        # Typed 0.9-2.05 s, counted from the container's start as then: frames 26-59, as the earlier version made it.
         clip_id = clips.add(lib, film_id, 900_000, 2_050_000, title="made then")
         with lib.read() as s:
             clip = s.get(Clip, clip_id)
@@ -414,7 +414,7 @@ def test_clips_marked_while_an_earlier_version_imported_a_film_stay_on_their_fra
 
     path = make_ffmpeg51_mkv(tmp_path, seconds=4)
     film_id = importing.register(lib, path, link=True).film_id
-    with lib.op("as 0011 registered it") as s:
+    with lib.op("as the earlier version registered it") as s:
         s.execute(update(Film).where(Film.id == film_id).values(start_us=0, play_offset_us=0, duration_us=4_021_000))
     frame_indexes._memo.clear()
     clip_id = clips.add(lib, film_id, 900_000, 2_050_000, title="marked while importing")

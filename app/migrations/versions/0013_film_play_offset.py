@@ -4,16 +4,16 @@ counts from its first picture, 21 ms after that start; Qt's player still counts 
 container's start. Films already in a library keep the zero they were imported with (the
 container's start, offset 0), so their clips, marks and transcripts stay on the same frames.
 
-Revision ID: 0012_film_play_offset
-Revises: 0011_clip_version
+Revision ID: 0013_film_play_offset
+Revises: 0012_transcript_full_text
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012_film_play_offset'
-down_revision = '0011_clip_version'
+revision = '0013_film_play_offset'
+down_revision = '0012_transcript_full_text'
 branch_labels = None
 depends_on = None
 
