@@ -122,7 +122,10 @@ class Film(Base):
     clips: Mapped[list[Clip]] = relationship(back_populates="film", cascade="all, delete-orphan")
     appearances: Mapped[list[Appearance]] = relationship(back_populates="film", cascade="all, delete-orphan")
 
-    __table_args__ = (CheckConstraint("duration_us >= 0", name="duration"),)
+    __table_args__ = (
+        CheckConstraint("duration_us >= 0", name="duration"),
+        Index("ix_films_title", "title", "id"),  # the clip list's order (migration 0012)
+    )
 
     @property
     def fps(self) -> Fraction | None:
@@ -279,6 +282,8 @@ class ClipTag(Base):
 
     clip: Mapped[Clip] = relationship(back_populates="tag_links")
     tag: Mapped[Tag] = relationship(back_populates="clip_links")
+
+    __table_args__ = (Index("ix_clip_tags_tag_clip", "tag_id", "clip_id"),)  # a tag's clips (migration 0012)
 
 
 class Prototype(Base):

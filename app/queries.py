@@ -41,10 +41,12 @@ def _has_tag(tag_ids):
 def clip_conditions(filt: ClipFilter, session: Session | None = None) -> list:
     """``session``: where the words are also looked for in what was said (its full-text search)."""
     conds = []
+    # A tag's clips straight from the (tag, clip) index: a selective filter starts there
+    # rather than testing every clip (100,000 of them) for the tag.
     for tag_id in dict.fromkeys(filt.tags_all):
-        conds.append(exists().where(ClipTag.clip_id == Clip.id, ClipTag.tag_id == tag_id))
+        conds.append(Clip.id.in_(select(ClipTag.clip_id).where(ClipTag.tag_id == tag_id)))
     if filt.tags_any:
-        conds.append(_has_tag(filt.tags_any))
+        conds.append(Clip.id.in_(select(ClipTag.clip_id).where(ClipTag.tag_id.in_(filt.tags_any))))
     if filt.kinds:
         conds.append(_has_tag(select(Tag.id).where(Tag.kind.in_(filt.kinds))))
     if filt.prototype_ids:

@@ -54,6 +54,31 @@ def clip_ids(lib, filt: ClipFilter | None = None) -> list[int]:
         return queries.clip_ids(s, filt)
 
 
+def clip_page(lib, filt: ClipFilter | None, after: tuple | None = None, limit: int | None = None,
+              upto: tuple | None = None) -> list[tuple]:
+    """The clip list's next rows as keys, ``(film title, film id, start_us, clip id)``, in
+    its order (``app.clips.listing``)."""
+    from app.clips import listing
+
+    with lib.read() as s:
+        return listing.page(s, filt, after, listing.PAGE if limit is None and upto is None else limit, upto)
+
+
+def clip_count(lib, filt: ClipFilter | None) -> int:
+    from app.clips import listing
+
+    with lib.read() as s:
+        return listing.count(s, filt)
+
+
+def clip_keys(lib, filt: ClipFilter | None, clip_ids) -> dict[int, tuple]:
+    """The list keys of those of ``clip_ids`` that match ``filt``."""
+    from app.clips import listing
+
+    with lib.read() as s:
+        return listing.keys_of(s, filt, clip_ids)
+
+
 def clips(lib, ids: list[int]) -> list[ClipRecord]:
     with lib.read() as s:
         return queries.clip_records(s, list(ids))

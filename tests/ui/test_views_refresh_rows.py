@@ -79,7 +79,7 @@ def test_the_clip_list_reads_only_the_record_of_the_clip_made(film_window, monke
     w, model = film_window, film_window.clip_list.model
     kept = [clips.add(w.lib, w.film_id, i * 500_000, (i + 1) * 500_000, title=f"Clip {i}") for i in range(3)]
     before = {model.ids[row]: model.record(row) for row in range(model.rowCount())}  # every row drawn once
-    read = calls_of(monkeypatch, reads, "clips", "ui/clips/clip_list.py")
+    read = calls_of(monkeypatch, reads, "clips", "ui/clips/clip_model.py")
     made = clips.add(w.lib, w.film_id, 3_000_000, 3_500_000, title="Made now")
     after = {model.ids[row]: model.record(row) for row in range(model.rowCount())}
     assert [set(ids[0]) for ids in read] == [{made}]  # the rows already read keep their records

@@ -1,0 +1,397 @@
+"""The clip list's model: the matching clips in the list's order, read a page at a time as
+rows come into view (Qt's canFetchMore / fetchMore), how many match counted apart, and each
+row's record read in batches for the rows drawn. What a keystroke or a change costs follows
+what is on screen, not the library's size (100,000 clips: ``bench/workspace_bench.py``).
+
+A change that names its clips (one made, tagged, moved or undone) reads just those clips'
+places in the list (``reads.clip_keys``) and inserts, moves or removes their rows; the rows
+already read keep their records.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import threading
+
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from app import reads
+from app.changes import Changes
+from app.clips import clips as clip_ops
+from app.queries import ClipFilter
+from app.records import ClipRecord
+from app.reels.reel_plan import DEFAULT_WARNING
+from media import timecode
+from ui.kit.bridge import LibraryBridge
+from ui.kit.saying import quoted
+
+COLUMNS = ("Title", "Tags", "Filmed", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
+BATCH = 64  # records read at once as rows come into view: about two screens (200 took 0.1 s of GUI thread)
+CLIP_MIME = "application/x-protoreel-clip-ids"
+MEMBERSHIP = ("clips", "clip_tags", "clip_prototypes")  # which clips match can change
+SHOWN = ("tags", "prototypes", "films", "events", "appearances")  # only what rows show can change
+
+
+def warning_icon() -> QIcon:
+    """The mark of a clip flagged as distressing (shown before its title)."""
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+def warning_text(rec: ClipRecord) -> str:
+    return rec.safeguarding_note or DEFAULT_WARNING
+
+
+def short_time(us: int) -> str:
+    return timecode.format_short(us, 2)
+
+
+class ClipListModel(QAbstractTableModel):
+    counted = Signal()  # ``total`` may have changed (rows inserted or removed, a new filter)
+
+    def __init__(self, bridge: LibraryBridge) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.filter = ClipFilter()
+        self.ids: list[int] = []  # the rows read so far, in the list's order
+        self._keys: list[tuple] | None = []  # each row's place (app.clips.listing); None: by time of day
+        self.total: int | None = 0  # how many clips match, read or not (None: being counted)
+        self.complete = True  # every matching clip is in ``ids``
+        self._rows: dict[int, ClipRecord] = {}  # clip id -> record, for rows seen so far
+        # Reads off the GUI thread (how many match; the rows of a search being typed): each
+        # asks again for the newest, and a result asked for before it is dropped unread.
+        self._asked = 0
+        self._pending: ClipFilter | None = None  # a filter whose rows are being read
+        self._later = _Later()  # the rows of a search being typed
+        self._later.done.connect(self._arrived)
+        self._counted = 0
+        self._counter = _Later()  # how many match
+        self._counter.done.connect(self._count_arrived)
+        bridge.changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- data source -------------------------------------------------------------------
+    def set_filter(self, filt: ClipFilter, wait: bool = True) -> None:
+        """Show the clips matching ``filt``: at once (``wait``), or, as a search is typed, read
+        off the GUI thread and shown when read, unless a newer filter was asked for meanwhile
+        (the list shows the last filter's clips until then; ``pending`` says one is coming)."""
+        if wait:
+            self._asked += 1  # a search still being read is out of date
+            self._pending = None
+            self.filter = filt
+            self.refresh(changed=set(), keep_read=False)
+            return
+        from app.clips.listing import PAGE
+
+        self._asked += 1
+        self._pending = filt
+        asked, lib = self._asked, self.bridge.lib
+        self._later.run(asked, lambda: (filt, self._read(lib, filt, PAGE, counted=True)))
+
+    @property
+    def pending(self) -> bool:
+        """Rows asked for off the GUI thread have not arrived yet."""
+        return self._pending is not None
+
+    @staticmethod
+    def _read(lib, filt: ClipFilter, at_least: int, counted: bool) -> tuple[list[int], list[tuple] | None, bool, int | None]:
+        """The first rows (``at_least`` of them, or all there are) and, when they are all or
+        ``counted``, how many match (None: to be counted)."""
+        if filt.at_minute is not None:  # nearest first: ordered in Python (app/clips/time_of_day.py)
+            ids = reads.clip_ids(lib, filt)
+            return ids, None, True, len(ids)
+        keys = reads.clip_page(lib, filt, limit=at_least)
+        complete = len(keys) < at_least
+        ids = [k[3] for k in keys]
+        return ids, keys, complete, len(ids) if complete else reads.clip_count(lib, filt) if counted else None
+
+    def _count_later(self) -> None:
+        """How many match, counted off the GUI thread (a search's words are looked for in
+        every clip); ``total`` says the rows read so far until then."""
+        self._counted += 1
+        asked, lib, filt = self._counted, self.bridge.lib, self.filter
+        self._counter.run(asked, lambda: reads.clip_count(lib, filt))
+
+    def _count_arrived(self, asked: int, result) -> None:
+        if asked == self._counted and not isinstance(result, BaseException):
+            self.total = result
+            self.counted.emit()
+
+    def _arrived(self, asked: int, result) -> None:
+        if asked != self._asked or isinstance(result, BaseException):
+            return  # a newer filter was asked for; or the library went away meanwhile
+        filt, value = result
+        self._pending = None
+        self.filter = filt
+        self._show(*value, changed=set())
+
+    def refresh(self, changed: set[int] | None = None, keep_read: bool = True) -> None:
+        """Which clips match, read again from the first row (as many rows as were read, when
+        ``keep_read``: the list stays where it was scrolled). A clip's record does not depend
+        on the filter, so the records read so far are kept, except those of ``changed`` clips
+        (None: every one, as after a change made outside)."""
+        from app.clips.listing import PAGE
+
+        if self._pending is not None:  # read the newer filter again, after this change
+            self.set_filter(self._pending, wait=False)
+            return
+        self._show(*self._read(self.bridge.lib, self.filter, max(PAGE, len(self.ids) if keep_read else 0),
+                               counted=False), changed=changed)
+
+    def _show(self, ids: list[int], keys: list[tuple] | None, complete: bool, total: int | None,
+              changed: set[int] | None) -> None:
+        if changed is None:
+            self._rows.clear()
+        else:
+            for clip_id in changed:
+                self._rows.pop(clip_id, None)
+        self._counted += 1  # a count under way is of what was shown before
+        self.complete, self.total = complete, total
+        if total is None:
+            self._count_later()
+        if ids == self.ids:
+            self._keys = keys
+            if ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            self.counted.emit()
+            return
+        present = set(ids)
+        kept = {i: rec for i, rec in self._rows.items() if i in present}
+        self.beginResetModel()
+        self.ids, self._keys, self._rows = ids, keys, kept
+        self.endResetModel()
+        self.counted.emit()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self.complete and bool(self._keys)
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        """The next page, as the view scrolls to the last row read."""
+        if not self.canFetchMore(parent):
+            return
+        from app.clips.listing import PAGE
+
+        keys = reads.clip_page(self.bridge.lib, self.filter, after=self._keys[-1], limit=PAGE)
+        self.complete = len(keys) < PAGE
+        self._append(keys)
+        if self.complete:
+            self.total = len(self.ids)
+            self.counted.emit()
+
+    def _append(self, keys: list[tuple]) -> None:
+        if not keys:
+            return
+        first = len(self.ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(keys) - 1)
+        self.ids.extend(k[3] for k in keys)
+        self._keys.extend(keys)
+        self.endInsertRows()
+
+    def _on_changed(self, changes: Changes) -> None:
+        """Re-read which clips match only where that can have changed: a change naming its
+        clips moves just their rows; one that can change any clip's place or match (a film
+        renamed or removed, a tag or prototype filtered on, a person's appearances) reads the
+        first rows again. Otherwise redraw the rows whose text changed (a renamed tag redraws
+        every row read). Either way only the records a change can have altered are read again."""
+        f = self.filter
+        films = changes.ids_of("films")
+        named = set(changes.ids_of("clips")) | {key[0] for table in ("clip_tags", "clip_prototypes")
+                                                for key in changes.ids_of(table)}
+        if changes.touches("tags", "prototypes"):
+            stale = None  # a tag or prototype's name shows on any clip
+        else:
+            stale = named | {i for i, rec in self._rows.items() if rec.film_id in films}
+        if self._pending is not None:  # a search's rows are being read: read them again after this
+            for clip_id in (list(self._rows) if stale is None else stale):
+                self._rows.pop(clip_id, None)
+            self.set_filter(self._pending, wait=False)
+            return
+        everywhere = (films or changes.touches("events") and f.event_ids
+                      or changes.touches("appearances", "appearance_ranges", "people") and f.person_ids
+                      or changes.touches("transcripts", "transcript_segments") and f.text.strip()  # what was said
+                      or changes.touches("tags") and (f.tags_all or f.tags_any or f.kinds)
+                      or changes.touches("prototypes") and f.prototype_ids)
+        if everywhere or (changes.touches(*MEMBERSHIP) and self._keys is None):
+            self.refresh(changed=stale)
+            return
+        if changes.touches(*MEMBERSHIP) and named:
+            self._move_rows(named)
+        self._redraw(list(self._rows) if stale is None else [i for i in stale if i in self._rows])
+
+    def _move_rows(self, clip_ids: set[int]) -> None:
+        """Put the rows of ``clip_ids`` where they now belong: removed when they no longer
+        match (or are gone), inserted or moved by their key. A row past the last one read is
+        left for ``fetchMore`` to bring."""
+        fresh = reads.clip_keys(self.bridge.lib, self.filter, clip_ids)
+        for clip_id in sorted(clip_ids):
+            row = self._row_read(clip_id)
+            key = fresh.get(clip_id)
+            if row is not None and key == self._keys[row]:
+                continue
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.ids[row], self._keys[row]
+                self.endRemoveRows()
+            if key is None:
+                continue
+            at = bisect.bisect_left(self._keys, key)
+            if at < len(self._keys) or self.complete:
+                self.beginInsertRows(QModelIndex(), at, at)
+                self.ids.insert(at, clip_id)
+                self._keys.insert(at, key)
+                self.endInsertRows()
+        if self.complete:
+            self.total = len(self.ids)
+        else:
+            self._count_later()  # the rows past those read may have changed too
+        self.counted.emit()
+
+    def _row_read(self, clip_id: int) -> int | None:
+        try:
+            return self.ids.index(clip_id)
+        except ValueError:
+            return None
+
+    def _redraw(self, clip_ids: list[int]) -> None:
+        for clip_id in clip_ids:
+            self._rows.pop(clip_id, None)
+        wanted = set(clip_ids)
+        rows = [r for r, clip_id in enumerate(self.ids) if clip_id in wanted]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+
+    def record(self, row: int) -> ClipRecord | None:
+        clip_id = self.ids[row]
+        if clip_id not in self._rows:
+            start = max(row - BATCH // 4, 0)
+            wanted = [i for i in self.ids[start:start + BATCH] if i not in self._rows]
+            for rec in reads.clips(self.bridge.lib, wanted):
+                self._rows[rec.id] = rec
+        return self._rows.get(clip_id)
+
+    def row_of(self, clip_id: int) -> int | None:
+        """The clip's row; a matching clip past the rows read so far brings the rows up to it
+        (a clip picked on the timeline is shown in the list)."""
+        row = self._row_read(clip_id)
+        if row is not None or self.complete or not self._keys:
+            return row
+        key = reads.clip_keys(self.bridge.lib, self.filter, [clip_id]).get(clip_id)
+        if key is None or key <= self._keys[-1]:
+            return None
+        self._append(reads.clip_page(self.bridge.lib, self.filter, after=self._keys[-1], upto=key))
+        return self._row_read(clip_id)
+
+
+    # -- Qt model ----------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index):
+        base = super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 0 else base
+
+    def mimeTypes(self) -> list[str]:
+        return [CLIP_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        """Clips dragged onto a reel (or, later, a prototype) travel as their ids."""
+        ids = list(dict.fromkeys(self.ids[i.row()] for i in indexes if i.isValid()))
+        mime = QMimeData()
+        mime.setData(CLIP_MIME, QByteArray(json.dumps(ids).encode()))
+        return mime
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self.ids[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            rec = self.record(index.row())
+            return warning_icon() if rec is not None and rec.safeguarding else None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        rec = self.record(index.row())
+        if rec is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column == "Title" and rec.safeguarding:
+            return f"{rec.title}\nDistressing content: a warning comes first ({warning_text(rec)})"
+        if column == "Title":
+            return rec.title
+        if column == "Tags":
+            return ", ".join(t["name"] for t in rec.tags)
+        if column == "In":
+            return short_time(rec.start_us)
+        if column == "Out":
+            return short_time(rec.end_us)
+        if column == "Length":
+            return short_time(rec.duration_us)
+        if column == "Film":
+            return rec.film
+        if column == "Filmed":  # the time of day, where it was filmed
+            return rec.filmed_at or ""
+        return ", ".join(rec.prototypes)
+
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != 0:
+            return False
+        title = str(value).strip()
+        if not title:
+            return False
+        clip_id = self.ids[index.row()]
+        shown = self.record(index.row())  # renamed from what the row showed: a rename meanwhile is a conflict
+        made_from = {"version": shown.version, "read": {"title": shown.title}} if shown is not None else {}
+        return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title, **made_from) or True,
+                                      say=f"Renamed the clip {quoted(title)}.") is not None
+
+
+class _Later(QObject):
+    """One thread for the list's reads off the GUI thread, newest first: a job asked for
+    while another waits replaces it (the words typed since make it useless). ``done`` brings
+    each result, or the exception, back to the GUI thread with the number it was asked as."""
+
+    done = Signal(int, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._waiting: tuple[int, object] | None = None
+        self._running: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def run(self, asked: int, job) -> None:
+        with self._lock:
+            self._waiting = (asked, job)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="protoreel-clip-list", daemon=True)
+                self._thread.start()
+
+    def busy_with(self, asked: int) -> bool:
+        with self._lock:
+            return asked in (self._running, self._waiting and self._waiting[0])
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if self._waiting is None:
+                    self._thread = self._running = None
+                    return
+                (asked, job), self._waiting = self._waiting, None
+                self._running = asked
+            try:
+                result = job()
+            except BaseException as exc:  # the library closed under it: the GUI drops it
+                result = exc
+            with self._lock:
+                self._running = None
+            self.done.emit(asked, result)
