@@ -1,4 +1,4 @@
-"""Workspace speed on a big library: 500 films and 20,000 clips.
+"""Workspace speed on a big library: 500 films and 20,000 clips (``--clips 100000``: 100,000).
 
     .venv/bin/python bench/workspace_bench.py
 
@@ -15,7 +15,9 @@ machine a gap can be the scheduler's, not ours; the CPU figure is ours whatever 
 longest step of the worst gap names the event the GUI thread was delivering; while a beat is
 late, where the GUI thread is in our code gets sampled and the most frequent places printed.
 Every film of the big library has the seed film's thumbnails and waveform, as a real one would.
-Goals (issues 3/4/12): start <= 1.5 s, filter <= 50 ms, seek <= 80 ms, stall <= 50 ms.
+Goals (issues 3/4/12, and 29 at 100,000 clips): start <= 1 s, filter <= 50 ms, exact seek median
+<= 40 ms and worst <= 80 ms, stall <= 50 ms. A filter is timed to the rows on screen; how many
+clips match is counted off the GUI thread and its time printed beside it.
 
     .venv/bin/python bench/workspace_bench.py --stall-only   # just the stalls
     .venv/bin/python bench/workspace_bench.py --long-film-hours 3 --clips 2000   # making clips on a 3-hour film
@@ -138,9 +140,10 @@ def filter_times(lib: Library) -> dict[str, float]:
     }
     results = {}
     for name, filt in cases.items():
-        samples = []
+        samples, counts = [], []
         for _ in range(10):
             model.set_filter(ClipFilter())
+            _settle(model)
             start = time.perf_counter()
             model.set_filter(filt)
             rows = model.rowCount()
@@ -148,8 +151,19 @@ def filter_times(lib: Library) -> dict[str, float]:
                 model.index(row, 0).data()
                 model.index(row, 5).data()
             samples.append(time.perf_counter() - start)
-        results[f"{name} ({rows} clips)"] = statistics.median(samples)
+            _settle(model)  # how many match: counted off the GUI thread, shown when known
+            counts.append(time.perf_counter() - start)
+        results[f"{name} ({model.total} clips)"] = (statistics.median(samples), statistics.median(counts))
     return results
+
+
+def _settle(model) -> None:
+    """Until the clip list's reads off the GUI thread (its count) have arrived."""
+    from PySide6.QtWidgets import QApplication
+
+    while model.pending:
+        QApplication.instance().processEvents()
+        time.sleep(0.001)
 
 
 def exact_seek_median(film: Path) -> float:
@@ -183,7 +197,7 @@ def _spin(ms: int) -> None:
 
 
 def open_window(lib: Library):
-    """The real main window on the big library (library tree, clip list of 20,000 clips,
+    """The real main window on the big library (library tree, clip list of its clips,
     timeline, codebook, prototypes, reel builder, Clip panel, people, reviews), a film open
     and playing. Every change notice reaches every view, as in use."""
     from PySide6.QtCore import QSettings
@@ -337,8 +351,10 @@ def report_stall(lib: Library) -> None:
 
     window = open_window(lib)
     report, took = worst_stall_during_import(window)
-    print(f"import of three 30 s 1080p films into the real window at 1366x768 (500 films, 20,000 clips "
-          f"listed, a film playing) took {took:.1f} s over {len(report.gaps)} heartbeats of 5 ms")
+    with lib.read() as s:
+        n_films, n_clips = s.scalar(select(func.count()).select_from(Film)), s.scalar(select(func.count()).select_from(Clip))
+    print(f"import of three 30 s 1080p films into the real window at 1366x768 ({n_films:,} films, {n_clips:,} clips "
+          f"in the library, a film playing) took {took:.1f} s over {len(report.gaps)} heartbeats of 5 ms")
     _print_report("import (ends by opening the first new film)", report, 6)
     for name, each in other_stalls(window, lib).items():
         _print_report(name, each)
@@ -369,12 +385,13 @@ def main() -> None:
             return lib.close()
         starts = [time_to_window(root) for _ in range(3)]
         print(f"start to interactive window: median {statistics.median(starts):.2f} s "
-              f"(runs {', '.join(f'{s:.2f}' for s in starts)})   goal <= 1.5 s")
-        for name, seconds in filter_times(lib).items():
-            print(f"filter clip list by {name}: median {seconds * 1000:.1f} ms   goal <= 50 ms")
+              f"(runs {', '.join(f'{s:.2f}' for s in starts)})   goal <= 1 s")
+        for name, (seconds, counted) in filter_times(lib).items():
+            print(f"filter clip list by {name}: median {seconds * 1000:.1f} ms to the rows on screen   goal <= 50 ms"
+                  f" (how many: known after {counted * 1000:.1f} ms, counted off the GUI thread)")
         median, worst = exact_seek_median(camera_like_film())
         print(f"exact seek, 1080p H.264 2 s GOP: median {median * 1000:.1f} ms, worst {worst * 1000:.1f} ms"
-              "   goal <= 80 ms")
+              "   goal <= 40 / 80 ms")
         report_stall(lib)
         lib.close()
 

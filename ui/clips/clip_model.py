@@ -67,6 +67,7 @@ class ClipListModel(QAbstractTableModel):
         self._later = _Later()  # the rows of a search being typed
         self._later.done.connect(self._arrived)
         self._counted = 0
+        self._count_due: int | None = None  # the count asked for and not yet arrived
         self._counter = _Later()  # how many match
         self._counter.done.connect(self._count_arrived)
         bridge.changed.connect(self._on_changed)
@@ -92,8 +93,9 @@ class ClipListModel(QAbstractTableModel):
 
     @property
     def pending(self) -> bool:
-        """Rows asked for off the GUI thread have not arrived yet."""
-        return self._pending is not None
+        """Rows or a count asked for off the GUI thread have not arrived yet (the count shown
+        meanwhile is the one before a clip was made, say)."""
+        return self._pending is not None or self._count_due == self._counted
 
     @staticmethod
     def _read(lib, filt: ClipFilter, at_least: int, counted: bool) -> tuple[list[int], list[tuple] | None, bool, int | None]:
@@ -112,10 +114,14 @@ class ClipListModel(QAbstractTableModel):
         every clip); ``total`` says the rows read so far until then."""
         self._counted += 1
         asked, lib, filt = self._counted, self.bridge.lib, self.filter
+        self._count_due = asked
         self._counter.run(asked, lambda: reads.clip_count(lib, filt))
 
     def _count_arrived(self, asked: int, result) -> None:
-        if asked == self._counted and not isinstance(result, BaseException):
+        if asked != self._counted:
+            return
+        self._count_due = None
+        if not isinstance(result, BaseException):
             self.total = result
             self.counted.emit()
 
@@ -213,7 +219,7 @@ class ClipListModel(QAbstractTableModel):
                       or changes.touches("transcripts", "transcript_segments") and f.text.strip()  # what was said
                       or changes.touches("tags") and (f.tags_all or f.tags_any or f.kinds)
                       or changes.touches("prototypes") and f.prototype_ids)
-        if everywhere or (changes.touches(*MEMBERSHIP) and self._keys is None):
+        if everywhere or (changes.touches(*MEMBERSHIP) and (self._keys is None or len(named) > BATCH)):
             self.refresh(changed=stale)
             return
         if changes.touches(*MEMBERSHIP) and named:
@@ -366,7 +372,6 @@ class _Later(QObject):
         super().__init__()
         self._lock = threading.Lock()
         self._waiting: tuple[int, object] | None = None
-        self._running: int | None = None
         self._thread: threading.Thread | None = None
 
     def run(self, asked: int, job) -> None:
@@ -376,22 +381,18 @@ class _Later(QObject):
                 self._thread = threading.Thread(target=self._work, name="protoreel-clip-list", daemon=True)
                 self._thread.start()
 
-    def busy_with(self, asked: int) -> bool:
-        with self._lock:
-            return asked in (self._running, self._waiting and self._waiting[0])
-
     def _work(self) -> None:
         while True:
             with self._lock:
                 if self._waiting is None:
-                    self._thread = self._running = None
+                    self._thread = None
                     return
                 (asked, job), self._waiting = self._waiting, None
-                self._running = asked
             try:
                 result = job()
             except BaseException as exc:  # the library closed under it: the GUI drops it
                 result = exc
-            with self._lock:
-                self._running = None
-            self.done.emit(asked, result)
+            try:
+                self.done.emit(asked, result)
+            except RuntimeError:  # the list (its window) was closed meanwhile
+                return
