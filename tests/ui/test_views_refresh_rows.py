@@ -140,7 +140,9 @@ def test_the_timeline_reads_nothing_for_another_films_clips(film_window, monkeyp
     clips.update(w.lib, theirs, title="Still theirs")
     assert reloads == [] and [c.id for c in w.timeline.clips] == [mine]
     clips.add(w.lib, w.film_id, 1_000_000, 2_000_000, title="Also mine")
-    assert len(reloads) == 1 and len(w.timeline.clips) == 2
+    assert reloads == [] and [c.title for c in w.timeline.clips] == ["Mine", "Also mine"]  # just it read, not the film's clips
+    w.lib.undo()  # the clip made last goes: just its row
+    assert reloads == [] and [c.title for c in w.timeline.clips] == ["Mine"]
 
 
 def test_the_people_panel_redraws_only_the_person_named(film_window, monkeypatch):

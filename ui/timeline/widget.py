@@ -145,18 +145,22 @@ class Timeline(QWidget):
         if self.film.id in changes.ids_of("films") and reads.film_or_none(self.bridge.lib, self.film.id) is None:
             self.set_film(None)
             return
-        if self._is_about_my_clips(changes):
-            self.reload_clips()
-
-    def _is_about_my_clips(self, changes: Changes) -> bool:
-        """A change to another film's clips reads nothing here; a clip new to the library is
-        read (just it) to see whether it is on this film."""
-        shown = {c.id for c in self.clips}
         named = set(changes.ids_of("clips")) | {key[0] for key in changes.ids_of("clip_tags")}
-        if named & shown or (changes.touches("tags") and any(c.tags for c in self.clips)):
-            return True
-        new = named - shown
-        return bool(new) and any(c.film_id == self.film.id for c in reads.clips(self.bridge.lib, sorted(new)))
+        if changes.touches("tags") and any(c.tags for c in self.clips):
+            self.reload_clips()  # a tag's name or colour shows on every clip carrying it
+        elif named:
+            self._replace_clips(named)
+
+    def _replace_clips(self, named: set[int]) -> None:
+        """Just the clips a change names are read again (a clip made, moved, tagged or undone):
+        a change to another film's clips reads only those and redraws nothing here."""
+        fresh = [c for c in reads.clips(self.bridge.lib, sorted(named)) if c.film_id == self.film.id]
+        if not fresh and not any(c.id in named for c in self.clips):
+            return
+        self.clips = sort_clips([c for c in self.clips if c.id not in named] + fresh)
+        self.lanes = pack_lanes(self.clips)
+        self.setFixedHeight(self._height())
+        self.update()
 
     # -- zoom ----------------------------------------------------------------------------
     def x_of(self, us: int) -> float:
