@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import and_, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.models import Clip, Film
+from app.models import Clip, ClipTag, Film
 from app.queries import ClipFilter, clip_conditions
 
 PAGE = 200  # rows read at once: several screens of the list
@@ -52,6 +52,28 @@ def _upto(title, key: Key):
                 <= tuple_(literal(t), literal(film_id), literal(start_us), literal(clip_id)))
 
 
+FEW = 3000  # a tag with at most this many clips: start from them and sort them
+
+
+def _walk_films(session: Session, filt: ClipFilter | None) -> bool:
+    """Whether SQLite should walk the films in title order and each film's clips in order,
+    stopping after a page, rather than start from the matching clips and sort them all. Its
+    planner, without statistics, sorted all 55,000 clips holding a common word (0.8 s) where
+    the walk finds a page in 1 ms; yet a rare tag's few clips (or two tags' few in common) are
+    quicker found from the tags. The tags' clips are counted from their index first."""
+    if filt is None or session.get_bind().dialect.name != "sqlite":
+        return False
+    sets = [[t] for t in dict.fromkeys(filt.tags_all)] + ([filt.tags_any] if filt.tags_any else [])
+    if sets:  # how many clips carry them all, were the tags independent
+        everything = max(session.scalar(select(func.count()).select_from(Clip)) or 0, 1)
+        likely = float(everything)
+        for ids in sets:
+            likely *= (session.scalar(select(func.count()).select_from(ClipTag).where(ClipTag.tag_id.in_(ids)))
+                       or 0) / everything
+        return likely > FEW
+    return bool(filt.text.strip())
+
+
 def page(session: Session, filt: ClipFilter | None, after: Key | None = None, limit: int | None = PAGE,
          upto: Key | None = None) -> list[Key]:
     """The keys of the matching clips in the list's order: the first ``limit`` after ``after``
@@ -64,6 +86,15 @@ def page(session: Session, filt: ClipFilter | None, after: Key | None = None, li
     query = query.order_by(title, Film.id, Clip.start_us, Clip.id)
     if limit is not None:
         query = query.limit(limit)
+    if _walk_films(session, filt):
+        # SQLite keeps the left table of a CROSS JOIN as the outer loop: the films, by title.
+        compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+        sql = str(compiled)
+        plain = "FROM clips JOIN films ON films.id = clips.film_id"
+        assert plain in sql, sql
+        sql = sql.replace(plain, "FROM films CROSS JOIN clips ON films.id = clips.film_id", 1)
+        params = tuple(compiled.params[name] for name in compiled.positiontup)
+        return [tuple(row) for row in session.connection().exec_driver_sql(sql, params)]
     return [tuple(row) for row in session.execute(query)]
 
 

@@ -1,0 +1,82 @@
+"""The clip list's pages (app.clips.listing) read one after the other give exactly the command
+line's clips in its order, and the count its number, whichever way the database walks them."""
+
+import random
+
+import pytest
+
+from app import lookup, queries
+from app.clips import listing
+from app.models import Clip, ClipTag, Film, Tag
+
+WORDS = "queue letter phone carer desk crisis".split()
+
+
+@pytest.fixture
+def big(lib, counting_film):
+    from app.films import importing
+
+    real = importing.import_file(lib, counting_film).film_id
+    rng = random.Random(4)
+    with lib.op("Test clips", undoable=False) as s:
+        template = s.get(Film, real)
+        facts = {c.key: getattr(template, c.key) for c in Film.__table__.columns
+                 if c.key not in ("id", "sha256", "title", "imported_at", "event_id")}
+        films = [s.get(Film, real)] + [Film(**facts, sha256=f"{i:064x}", title=t)
+                                       for i, t in enumerate(["Zebra", "apple", "Apple", "Été", "Zebra"])]
+        s.add_all(films[1:])
+        s.flush()
+        tags = [t.id for t in s.query(Tag).order_by(Tag.id).limit(4)]
+        for i in range(460):
+            start = rng.randrange(0, 3_000_000) if i % 7 else 1_000_000  # some clips start together
+            clip = Clip(film_id=rng.choice(films).id, start_us=start, end_us=start + 400_000,
+                        title=" ".join(rng.sample(WORDS, 2)), note=rng.choice(WORDS), quote="")
+            s.add(clip)
+            s.flush()
+            for tag_id in rng.sample(tags, rng.randrange(0, 3)):
+                s.add(ClipTag(clip_id=clip.id, tag_id=tag_id))
+    with lib.read() as s:
+        return lib, tags
+
+
+def _all_pages(s, filt, size):
+    keys, after = [], None
+    while True:
+        got = listing.page(s, filt, after=after, limit=size)
+        keys += got
+        if len(got) < size:
+            return keys
+        after = got[-1]
+
+
+@pytest.mark.parametrize("few", [0, 10**9])  # walking the films in order, or sorting the matches
+def test_pages_read_in_turn_are_the_command_lines_clips_in_order(big, monkeypatch, few):
+    lib, tags = big
+    monkeypatch.setattr(listing, "FEW", few)
+    filters = [queries.ClipFilter(), queries.ClipFilter(tags_all=[tags[0]]),
+               queries.ClipFilter(tags_all=[tags[0], tags[1]]), queries.ClipFilter(tags_any=[tags[2], tags[3]]),
+               queries.ClipFilter(text="carer"), queries.ClipFilter(tags_all=[tags[1]], text="desk crisis"),
+               queries.ClipFilter(text="nothing like it"), queries.ClipFilter(kinds=["opportunity"])]
+    with lib.read() as s:
+        for filt in filters:
+            wanted = queries.clip_ids(s, filt)
+            for size in (7, 50, listing.PAGE):
+                keys = _all_pages(s, filt, size)
+                assert [k[3] for k in keys] == wanted, (filt, size)
+            assert listing.count(s, filt) == len(wanted)
+            if wanted:
+                middle = wanted[len(wanted) // 2]
+                key = listing.keys_of(s, filt, [middle])[middle]
+                upto = listing.page(s, filt, limit=None, upto=key)
+                assert [k[3] for k in upto] == wanted[:len(wanted) // 2 + 1]
+
+
+def test_keys_of_leaves_out_clips_that_do_not_match(big):
+    lib, tags = big
+    with lib.read() as s:
+        filt = queries.ClipFilter(tags_all=[tags[0]])
+        tagged = set(queries.clip_ids(s, filt))
+        every = queries.clip_ids(s, queries.ClipFilter())
+        assert set(listing.keys_of(s, filt, every)) == tagged
+        assert listing.keys_of(s, filt, [10**9]) == {}
+        assert lookup.tag(s, "Waiting and delay").id  # the codebook is the default one
