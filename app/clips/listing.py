@@ -91,10 +91,10 @@ def page(session: Session, filt: ClipFilter | None, after: Key | None = None, li
         compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
         sql = str(compiled)
         plain = "FROM clips JOIN films ON films.id = clips.film_id"
-        assert plain in sql, sql
-        sql = sql.replace(plain, "FROM films CROSS JOIN clips ON films.id = clips.film_id", 1)
-        params = tuple(compiled.params[name] for name in compiled.positiontup)
-        return [tuple(row) for row in session.connection().exec_driver_sql(sql, params)]
+        if plain in sql and compiled.positiontup is not None:
+            sql = sql.replace(plain, "FROM films CROSS JOIN clips ON films.id = clips.film_id", 1)
+            params = tuple(compiled.params[name] for name in compiled.positiontup)
+            return [tuple(row) for row in session.connection().exec_driver_sql(sql, params)]
     return [tuple(row) for row in session.execute(query)]
 
 

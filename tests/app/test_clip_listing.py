@@ -80,3 +80,18 @@ def test_keys_of_leaves_out_clips_that_do_not_match(big):
         assert set(listing.keys_of(s, filt, every)) == tagged
         assert listing.keys_of(s, filt, [10**9]) == {}
         assert lookup.tag(s, "Waiting and delay").id  # the codebook is the default one
+
+
+def test_sqlite_walks_the_films_in_title_order_for_a_word(big):
+    """The first page of a common word's clips is found by walking the films in title order
+    (SQLite's own plan sorted every matching clip: 0.8 s at 100,000 clips)."""
+    from sqlalchemy import event
+
+    lib, _tags = big
+    if lib.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan only")
+    said = []
+    event.listen(lib.engine, "before_cursor_execute", lambda *a: said.append(a[2]))
+    with lib.read() as s:
+        listing.page(s, queries.ClipFilter(text="carer"), limit=5)
+    assert any("FROM films CROSS JOIN clips" in sql for sql in said)
