@@ -11,6 +11,7 @@ already read keep their records.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import threading
 
@@ -214,7 +215,7 @@ class ClipListModel(QAbstractTableModel):
                 self._rows.pop(clip_id, None)
             self.set_filter(self._pending, wait=False)
             return
-        everywhere = (films or changes.touches("events") and f.event_ids
+        everywhere = (films and self._films_have_clips(films) or changes.touches("events") and f.event_ids
                       or changes.touches("appearances", "appearance_ranges", "people") and f.person_ids
                       or changes.touches("transcripts", "transcript_segments") and f.text.strip()  # what was said
                       or changes.touches("tags") and (f.tags_all or f.tags_any or f.kinds)
@@ -225,6 +226,12 @@ class ClipListModel(QAbstractTableModel):
         if changes.touches(*MEMBERSHIP) and named:
             self._move_rows(named)
         self._redraw(list(self._rows) if stale is None else [i for i in stale if i in self._rows])
+
+    def _films_have_clips(self, films) -> bool:
+        """Whether films a change names hold clips that match (a renamed film's clips move in
+        the list, ordered by film title; a new film holds none): counted from the films' index."""
+        wanted = sorted(set(films) & set(self.filter.film_ids)) if self.filter.film_ids else sorted(films)
+        return bool(wanted) and reads.clip_count(self.bridge.lib, dataclasses.replace(self.filter, film_ids=wanted)) > 0
 
     def _move_rows(self, clip_ids: set[int]) -> None:
         """Put the rows of ``clip_ids`` where they now belong: removed when they no longer
