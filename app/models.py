@@ -124,7 +124,7 @@ class Film(Base):
 
     __table_args__ = (
         CheckConstraint("duration_us >= 0", name="duration"),
-        Index("ix_films_title", "title", "id"),  # the clip list's order (migration 0013)
+        Index("ix_films_title", "title", "id"),  # the clip list's order (migration 0014)
     )
 
     @property
@@ -283,7 +283,7 @@ class ClipTag(Base):
     clip: Mapped[Clip] = relationship(back_populates="tag_links")
     tag: Mapped[Tag] = relationship(back_populates="clip_links")
 
-    __table_args__ = (Index("ix_clip_tags_tag_clip", "tag_id", "clip_id"),)  # a tag's clips (migration 0013)
+    __table_args__ = (Index("ix_clip_tags_tag_clip", "tag_id", "clip_id"),)  # a tag's clips (migration 0014)
 
 
 class Prototype(Base):

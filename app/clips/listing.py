@@ -8,7 +8,7 @@ its ``key``, ``(film title, film id, start_us, clip id)``, compared as Python co
 text and numbers. SQLite compares text byte by byte (the same order); PostgreSQL is told to
 compare the titles as bytes too (``COLLATE "C"``), not in its language's order, so that a key
 read back can be placed among the keys already read (a clip made, moved or undone) without a
-query of the whole list. The films' titles are indexed (migration 0013), so the first page
+query of the whole list. The films' titles are indexed (migration 0014), so the first page
 walks films in title order and each film's clips by its (film, start) index, and stops.
 """
 
