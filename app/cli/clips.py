@@ -10,6 +10,12 @@ from media import timecode
 from media.errors import BadInput
 
 TC_HELP = "SS.sss, MM:SS.sss, HH:MM:SS.sss or HH:MM:SS:FF"
+# The one meaning of an out point, the window's and the command line's: the O key on a frame
+# sets Out to where that frame ends, so Out (and --end) is the time just after the clip's last
+# frame, and the clip list's Out column shows that time.
+END_HELP = ("the time just after the clip's last frame, as the clip list's Out column shows it: the frame "
+            "on screen at this time is not in the clip (the O key on a frame sets Out to where that frame "
+            "ends; to end with the frame shown at 1:05.20 at 25 fps, give --end 1:05.24)")
 
 
 def register(commands: Commands) -> None:
@@ -17,7 +23,7 @@ def register(commands: Commands) -> None:
     add = commands.action("clip", "add", cmd_clip_add, help="mark a clip of a film")
     add.add_argument("film", help="film id or exact title")
     add.add_argument("--start", required=True, help=TC_HELP)
-    add.add_argument("--end", required=True)
+    add.add_argument("--end", required=True, help=END_HELP)
     add.add_argument("--title", default="")
     add.add_argument("--tag", action="append", default=[], help="KIND:NAME (created if new) or NAME")
     add.add_argument("--note", default="")
@@ -26,7 +32,7 @@ def register(commands: Commands) -> None:
     edit = commands.action("clip", "edit", cmd_clip_edit, help="change a clip's range, words or tags")
     edit.add_argument("clip", help="clip id or exact title")
     edit.add_argument("--start", help=f"new start: {TC_HELP}")
-    edit.add_argument("--end", help="new end")
+    edit.add_argument("--end", help=f"new end: {END_HELP}")
     edit.add_argument("--title")
     edit.add_argument("--note")
     edit.add_argument("--quote")
