@@ -483,5 +483,13 @@ class ClipList(QWidget):
     def selected_ids(self) -> list[int]:
         return list(self.selection.ids)
 
+    def selected_in_list_order(self) -> list[int]:
+        """The selected clips from the top of the list down, as it shows them (what a reel made
+        of them plays in; the shared selection puts the clip clicked last first). A selected clip
+        the list does not show (a filter hides it) comes after them."""
+        rows = {clip_id: row for row, clip_id in enumerate(self.model.ids)}
+        ids = self.selection.ids
+        return sorted((i for i in ids if i in rows), key=rows.__getitem__) + [i for i in ids if i not in rows]
+
     def select_clip(self, clip_id: int | None) -> None:
         self.selection.select(clip_id)
