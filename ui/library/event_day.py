@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from collections import Counter
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 from app import reads
 from app.changes import Changes
 from app.films import films as film_ops
+from app.films.event_day import film_span, split_day
 from app.records import FilmRecord
 from ui.kit.bridge import LibraryBridge
 from ui.kit.saying import plural, quoted
@@ -36,29 +36,6 @@ CORRECT_W = 104  # its "Correct time…" button
 # by what is drawn, so widened films never cover each other.
 MIN_FILM_W = 14
 LONG_FILM_US = 30 * 60 * 1_000_000  # drawn in the recording colour
-
-
-def film_span(film: FilmRecord) -> tuple[dt.datetime, dt.datetime] | None:
-    """(start, end) as aware local times of where it was filmed, or None if unknown."""
-    if not film.recorded_at:
-        return None
-    start = dt.datetime.fromisoformat(film.recorded_at)
-    return start, start + dt.timedelta(microseconds=film.duration_us)
-
-
-def split_day(spans: dict[int, tuple[dt.datetime, dt.datetime]]) -> tuple[dt.date | None, set[int]]:
-    """The event's day (the date most films started on, where they were filmed; a tie goes to
-    the one with more film time) and the films outside it: those starting more than a day
-    away (a camera whose clock was wrong; a two-day workshop stays together)."""
-    if not spans:
-        return None, set()
-    count = Counter(a.date() for a, _b in spans.values())
-    length = Counter()
-    for a, b in spans.values():
-        length[a.date()] += (b - a).total_seconds()
-    day = max(count, key=lambda d: (count[d], length[d], d))
-    outside = {i for i, (a, _b) in spans.items() if abs((a.date() - day).days) > 1}
-    return day, outside
 
 
 def pack(spans: list[tuple[int, dt.datetime, dt.datetime]]) -> dict[int, int]:
