@@ -276,8 +276,7 @@ class ReelBuilder(QWidget):
                   self.credits, self.items, self.card, self.caption, self.discuss, self.fade):
             w.setEnabled(enabled)
         if not enabled:
-            self.length.setText("No reel yet: select clips and press “New from selected clips” (the reel takes them "
-                                "in the clip list's order).")
+            self.length.setText("No reel yet: select clips and press “New from selected clips”.")
             return
         options = reel.settings
         self.title.setText(reel.title)
