@@ -98,6 +98,18 @@ def tag_or_none(session: Session, name: str, kind: str) -> Tag | None:
         return None
 
 
+def _likeness(typed: str, name: str) -> float:
+    """How much ``typed`` looks like a tag's name or one of its words ("Acess" is "Access
+    barriers"' first word misspelt): difflib's ratio, the best of the whole name, each word
+    and each run of as many words as were typed."""
+    import difflib
+
+    words = name.lower().split()
+    width = max(len(typed.split()), 1)
+    parts = {name.lower(), *(" ".join(words[i:i + width]) for i in range(len(words)))}
+    return max(difflib.SequenceMatcher(None, typed, part).ratio() for part in parts)
+
+
 def near_tags(session: Session, name: str, kind: str | None = None) -> list[str]:
     """Names in the codebook that look like a typo of ``name`` (closest first)."""
     import difflib
@@ -106,6 +118,19 @@ def near_tags(session: Session, name: str, kind: str | None = None) -> list[str]
     names = list(session.scalars(query))
     by_lower = {n.lower(): n for n in names}
     return [by_lower[n] for n in difflib.get_close_matches(name.strip().lower(), list(by_lower), n=3, cutoff=0.75)]
+
+
+def closest_tags(session: Session, name: str, cutoff: float = 0.6) -> list[str]:
+    """The codebook's tags (``KIND:NAME``) most like ``name``, closest first, at most three: a
+    typed word is compared with each tag's whole name and with its words, so "Acess" finds
+    "Access barriers" (``near_tags`` compares whole names only)."""
+    typed = " ".join(name.strip().lower().split())
+    if not typed:
+        return []
+    scored = sorted(((_likeness(typed, tag_name), f"{kind}:{tag_name}")
+                     for kind, tag_name in session.execute(select(Tag.kind, Tag.name).where(Tag.archived.is_(False)))),
+                    key=lambda pair: (-pair[0], pair[1].lower()))
+    return [ref for score, ref in scored if score >= cutoff][:3]
 
 
 def tag(session: Session, ref, kind: str | None = None) -> Tag:

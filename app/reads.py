@@ -108,6 +108,14 @@ def tags_by_id(lib, tag_ids) -> list[TagRecord]:
         return [tag_record(t) for t in queries.tags(s, True, list(tag_ids))]
 
 
+def closest_tags(lib, name: str) -> list[str]:
+    """The codebook's tags most like a name it lacks (``KIND:NAME``, closest first, at most three)."""
+    from app import lookup
+
+    with lib.read() as s:
+        return lookup.closest_tags(s, name)
+
+
 def tag(lib, tag_id: int) -> TagRecord:
     found = next((t for t in tags(lib, include_archived=True) if t.id == tag_id), None)
     if found is None:

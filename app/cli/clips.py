@@ -10,6 +10,16 @@ from media import timecode
 from media.errors import BadInput
 
 TC_HELP = "SS.sss, MM:SS.sss, HH:MM:SS.sss or HH:MM:SS:FF"
+# The one meaning of an out point, the window's and the command line's: the O key on a frame
+# sets Out to where that frame ends, so Out (and --end) is the time just after the clip's last
+# frame, and the clip list's Out column shows that time.
+END_HELP = ("the time just after the clip's last frame, as the clip list's Out column shows it: the frame "
+            "on screen at this time is not in the clip (the O key on a frame sets Out to where that frame "
+            "ends; to end with the frame shown at 1:05.20 at 25 fps, give --end 1:05.24)")
+TAG_HELP = ("a tag of the codebook: NAME or KIND:NAME (protoreel tags lists them); a name the codebook lacks "
+            "is refused, naming the closest tags it has")
+NEW_TAG_HELP = ("tag with a tag new to the codebook (KIND is challenge, opportunity or theme): it is added to the "
+                "codebook (or used, if it is there already)")
 
 
 def register(commands: Commands) -> None:
@@ -17,20 +27,22 @@ def register(commands: Commands) -> None:
     add = commands.action("clip", "add", cmd_clip_add, help="mark a clip of a film")
     add.add_argument("film", help="film id or exact title")
     add.add_argument("--start", required=True, help=TC_HELP)
-    add.add_argument("--end", required=True)
+    add.add_argument("--end", required=True, help=END_HELP)
     add.add_argument("--title", default="")
-    add.add_argument("--tag", action="append", default=[], help="KIND:NAME (created if new) or NAME")
+    add.add_argument("--tag", action="append", default=[], help=TAG_HELP)
+    add.add_argument("--new-tag", action="append", default=[], metavar="KIND:NAME", help=NEW_TAG_HELP)
     add.add_argument("--note", default="")
     add.add_argument("--quote", default="")
 
     edit = commands.action("clip", "edit", cmd_clip_edit, help="change a clip's range, words or tags")
     edit.add_argument("clip", help="clip id or exact title")
     edit.add_argument("--start", help=f"new start: {TC_HELP}")
-    edit.add_argument("--end", help="new end")
+    edit.add_argument("--end", help=f"new end: {END_HELP}")
     edit.add_argument("--title")
     edit.add_argument("--note")
     edit.add_argument("--quote")
-    edit.add_argument("--tag", action="append", default=[], help="add KIND:NAME (created if new) or NAME")
+    edit.add_argument("--tag", action="append", default=[], help=f"add this tag: {TAG_HELP}")
+    edit.add_argument("--new-tag", action="append", default=[], metavar="KIND:NAME", help=NEW_TAG_HELP)
     edit.add_argument("--untag", action="append", default=[], help="remove this tag")
 
     delete = commands.action("clip", "delete", cmd_clip_delete, help="remove clips (the film is kept)")
@@ -69,7 +81,7 @@ def cmd_clip_add(lib, args, out) -> int:
     start = timecode.parse(args.start, fps)
     end = timecode.parse(args.end, fps)
     _print_clip(lib, out, clips.add(lib, film_id, start, end, title=args.title, tags=args.tag, note=args.note,
-                                    quote=args.quote))
+                                    quote=args.quote, new_tags=args.new_tag, create_tags=False))
     return EXIT_OK
 
 
@@ -83,10 +95,11 @@ def cmd_clip_edit(lib, args, out) -> int:
         clip_id, fps = clip.id, clip.film.fps
     start = None if args.start is None else timecode.parse(args.start, fps)
     end = None if args.end is None else timecode.parse(args.end, fps)
-    if start is None and end is None and not fields and not args.tag and not args.untag:
+    if start is None and end is None and not fields and not args.tag and not args.new_tag and not args.untag:
         raise BadInput(f"clip {args.clip!r}: nothing to change (give --start, --end, --title, --note, "
-                       "--quote, --tag or --untag)")
-    clips.edit(lib, clip_id, start, end, add_tags=args.tag, remove_tags=args.untag, **fields)
+                       "--quote, --tag, --new-tag or --untag)")
+    clips.edit(lib, clip_id, start, end, add_tags=args.tag, remove_tags=args.untag, new_tags=args.new_tag,
+               create_tags=False, **fields)
     _print_clip(lib, out, clip_id)
     return EXIT_OK
 

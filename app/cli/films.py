@@ -13,7 +13,9 @@ def register(commands: Commands) -> None:
     imp.add_argument("--event", type=nonempty, help="the workshop or session these films belong to")
     imp.add_argument("--link", action="store_true", help="leave files where they are instead of copying")
 
-    commands.command("films", cmd_films, help="list the library's films")
+    films = commands.command("films", cmd_films, help="list the library's films")
+    films.add_argument("--event", type=nonempty, help="only this event's films (and say which were filmed far "
+                                                      "from the event's day: a camera's clock may be wrong)")
 
     commands.group("film", "rename a film")
     rename = commands.action("film", "rename", cmd_film_rename,
@@ -54,7 +56,21 @@ def cmd_import(lib, args, out) -> int:
                     {"already_in_library": result.existed})
         for warning in result.warnings:  # damage found and how the film is kept
             out.note(f"{result.source.name}: {warning}")
+    _odd_clocks(lib, out, [r.film_id for r in results if r.film_id is not None])
     return status
+
+
+def _odd_clocks(lib, out, film_ids: list[int]) -> None:
+    """One line for each event these films are in whose films were recorded years (or more than
+    a day) apart: the film far from the others (what the window's Event day shows apart)."""
+    from app.films.event_day import odd_clocks_said
+
+    with lib.read() as s:
+        events = dict.fromkeys(r.event for r in queries.film_records(s, lib, film_ids) if r.event)
+        said = [odd_clocks_said(name, queries.film_records(s, lib, event=name)) for name in events]
+    for line in said:
+        if line:
+            out.note(line)
 
 
 def cmd_films(lib, args, out) -> int:
@@ -62,10 +78,19 @@ def cmd_films(lib, args, out) -> int:
 
     films.check_missing(lib)
     with lib.read() as s:
-        records = queries.film_records(s, lib)
+        event = None if args.event is None else lookup.event(s, args.event).name
+        records = queries.film_records(s, lib, event=event)
         for record in records:
             out.record(record.to_json(), film_line(record))
-    if not records and not out.as_json:
+    if event is not None:
+        from app.films.event_day import odd_clocks_said
+
+        said = odd_clocks_said(event, records)
+        if said:
+            out.note(said)
+        elif not records and not out.as_json:
+            out.note(f"event {event!r} has no films yet")
+    elif not records and not out.as_json:
         out.note("no films in this library yet; add some with: protoreel import FILE|FOLDER [--event NAME]")
     return EXIT_OK
 

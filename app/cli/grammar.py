@@ -83,7 +83,7 @@ class Commands:
     def command(self, name: str, run: Run, help: str | None = None) -> OneLineParser:
         """A command of its own: ``protoreel NAME ...``."""
         self.runs[(name, None)] = run
-        return self._sub.add_parser(name, parents=[self.common], help=help)
+        return self._sub.add_parser(name, parents=[self.common], help=help, description=help)
 
     def group(self, name: str, help: str) -> None:
         """A command with actions: ``protoreel NAME ACTION ...``."""
@@ -91,8 +91,8 @@ class Commands:
         self._groups[name] = parser.add_subparsers(dest="action", required=True)
 
     def action(self, group: str, name: str, run: Run, help: str | None = None) -> OneLineParser:
-        self.runs[(group, name)] = run
-        return self._groups[group].add_parser(name, parents=[self.common], help=help)
+        self.runs[(group, name)] = run  # its --help says what it does too (a withdrawal's, what undoes it)
+        return self._groups[group].add_parser(name, parents=[self.common], help=help, description=help)
 
 
 # -- value checks (argparse ``type=``): ASCII digits only, finite, not empty ------------------

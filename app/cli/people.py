@@ -28,13 +28,17 @@ def register(commands: Commands) -> None:
     appears.add_argument("--to", dest="end", help="... up to this timecode")
 
     consent = commands.action("person", "consent", cmd_person_consent,
-                              help="a new consent record (wider, narrower, or reinstated after a withdrawal)")
+                              help="a new consent record: wider, narrower, or the person's new consent after a "
+                                   "withdrawal (then --how is needed and --date must be on or after the withdrawal; "
+                                   "the withdrawal stays in the consent history, the new record after it)")
     consent.add_argument("name")
     consent.add_argument("scope", choices=SCOPES)
     _consent_details(consent)
 
     withdraw = commands.action("person", "withdraw", cmd_person_withdraw,
-                               help="consent withdrawn (final): lists every reel, review and export with them")
+                               help="consent withdrawn: lists every reel, review and export with them; nothing undoes "
+                                    "it: only the person's new consent, recorded with `person consent NAME SCOPE --how "
+                                    "HOW`, brings it back (both stay in the consent history)")
     withdraw.add_argument("name")
     _consent_details(withdraw)
 
@@ -59,15 +63,16 @@ def _consent_details(parser) -> None:
     parser.add_argument("--note", default="")
 
 
-def _history_line(h) -> str:
-    what = "WITHDRAWN" if h.withdrawal else f"consent: {h.scope}"
+def _history_line(h, after_withdrawal: bool = False) -> str:
+    what = "WITHDRAWN" if h.withdrawal else f"consent: {h.scope}" + (" (given again)" if after_withdrawal else "")
     return f"    {h.given_on or 'undated'}  {what}" + (f"  ({h.how})" if h.how else "") + (f"  {h.notes}" if h.notes else "")
 
 
 def _person_text(p) -> str:
     state = f"WITHDRAWN {p.withdrawn_at}" if p.withdrawn else f"consent: {p.consent}"
     lines = [f"{p.id:>4}  {p.name}  ({p.role.replace('_', ' ')}, {state}; exports call them {p.label!r})"]
-    lines += [_history_line(h) for h in p.history]
+    lines += [_history_line(h, i > 0 and p.history[i - 1].withdrawal and not h.withdrawal)
+              for i, h in enumerate(p.history)]
     for a in p.appearances:
         where = ", ".join(f"{timecode.format_clock(s)}–{timecode.format_clock(e)}" for s, e in a.ranges) or "whole film"
         lines.append(f"    appears in {a.film}: {where}")
@@ -114,8 +119,13 @@ def cmd_person_appears(lib, args, out) -> int:
 def cmd_person_consent(lib, args, out) -> int:
     from app.people import people
 
+    with lib.read() as s:
+        person = lookup.person(s, args.name)
+        withdrawn = people.withdrawn_on(s, person)
     people.give_consent(lib, args.name, args.scope, given_on=args.date, how=args.how, notes=args.note)
     _print_person(lib, out, args.name)
+    if withdrawn is not None:
+        out.note(f"consent given again after the withdrawal of {withdrawn:%Y-%m-%d}: both are in the consent history")
     return EXIT_OK
 
 

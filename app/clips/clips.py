@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.films import frame_indexes
 from media import timecode
-from media.errors import BadInput, EditConflict
+from media.errors import BadInput, EditConflict, NotFound
 from app.library import Library
 from app.models import Clip, ClipTag, Film, Tag
 from app.codebook import codebook
@@ -139,19 +139,43 @@ def _taken(session: Session, clip_id: int):
     return lambda title: session.scalars(select(Clip.id).where(Clip.title == title, Clip.id != clip_id)).first() is not None
 
 
-def resolve_tags(session: Session, refs: list[str]):
-    """``KIND:NAME`` creates the tag if the codebook lacks it, unless the name is a near miss of
-    a tag it has (a typo must not grow a second "Not being listened to"); a bare name must exist."""
+def resolve_tags(session: Session, refs: list[str], create: bool = True, new: list[str] = ()):
+    """The tags ``refs`` name. With ``create`` (the Clip panel's tag box), ``KIND:NAME`` creates
+    the tag if the codebook lacks it, unless the name is a near miss of a tag it has (a typo must
+    not grow a second "Not being listened to"); a bare name must exist. Without ``create`` (the
+    command line's ``--tag``) every one must be in the codebook: an unknown one is refused,
+    naming the closest tags it has. ``new`` (``--new-tag KIND:NAME``) are said to be new tags:
+    made if the codebook lacks them."""
     tags = []
     for ref in refs:
         kind, name = lookup.split_tag_ref(ref)
+        if not create:
+            tags.append(_known_tag(session, ref, kind, name))
+            continue
         if kind and not lookup.tag_or_none(session, name, kind):
             near = lookup.near_tags(session, name, kind)
             if near:
                 raise BadInput(f"tag {ref!r}: not in the codebook; did you mean {near[0]!r}? (a new tag with "
                                f"this name: protoreel tag add {name!r} --kind {kind})")
         tags.append(codebook.get_or_create(session, name, kind) if kind else lookup.tag(session, name))
+    for ref in new:
+        kind, name = lookup.split_tag_ref(ref)
+        if not kind:
+            raise BadInput(f"--new-tag {ref!r}: say what kind of tag it is: challenge:{name}, opportunity:{name} "
+                           f"or theme:{name}")
+        tags.append(codebook.get_or_create(session, name, kind))
     return tags
+
+
+def _known_tag(session: Session, ref: str, kind: str | None, name: str):
+    try:
+        return lookup.tag(session, name, kind) if kind else lookup.tag(session, name)
+    except NotFound:
+        near = lookup.closest_tags(session, name)
+        closest = f"closest: {', '.join(map(repr, near))}" if near else "see protoreel tags"
+        new = ref.strip() if kind else f"KIND:{name}"
+        raise BadInput(f"tag {ref.strip()!r}: not in the codebook ({closest}); nothing changed; to make it a new tag, "
+                       f"give --new-tag {new}") from None
 
 
 def add(
@@ -163,7 +187,11 @@ def add(
     tags: list[str] = (),
     note: str = "",
     quote: str = "",
+    new_tags: list[str] = (),
+    create_tags: bool = True,
 ) -> int:
+    """A new clip. ``tags``: see ``resolve_tags`` (``create_tags`` False: each must be in the
+    codebook; ``new_tags`` are made if new)."""
     start_us, end_us = _snapped(lib, _facts(lib, film_id), start_us, end_us)
     with lib.op("Add clip") as s:
         film = lookup.by_id(s, Film, film_id)
@@ -171,7 +199,7 @@ def add(
         clip = Clip(film_id=film_id, start_us=start_us, end_us=end_us, title=title.strip(), note=note, quote=quote)
         s.add(clip)
         s.flush()
-        for tag in {t.id: t for t in resolve_tags(s, list(tags))}.values():
+        for tag in {t.id: t for t in resolve_tags(s, list(tags), create_tags, list(new_tags))}.values():
             s.add(ClipTag(clip_id=clip.id, tag_id=tag.id))
         if not clip.title:
             clip.title = default_title(film.title, start_us, _taken(s, clip.id))
@@ -229,7 +257,7 @@ def update(lib: Library, clip_id: int, version: int | None = None, read: dict | 
 
 def edit(lib: Library, clip_id: int, start_us: int | None = None, end_us: int | None = None,
          add_tags: list[str] = (), remove_tags: list[str] = (), version: int | None = None,
-         read: dict | None = None, **fields) -> None:
+         read: dict | None = None, new_tags: list[str] = (), create_tags: bool = True, **fields) -> None:
     """Change a clip's range, text fields and tags as one undoable step: all of it or none."""
     unknown = set(fields) - {"title", "note", "quote"}
     if unknown:
@@ -253,7 +281,7 @@ def edit(lib: Library, clip_id: int, start_us: int | None = None, end_us: int | 
             setattr(clip, key, value.strip() if key == "title" else value)
         if "title" in fields and not clip.title:
             clip.title = default_title(clip.film.title, clip.start_us, _taken(s, clip.id))
-        for tag in resolve_tags(s, list(add_tags)):
+        for tag in {t.id: t for t in resolve_tags(s, list(add_tags), create_tags, list(new_tags))}.values():
             if s.get(ClipTag, (clip.id, tag.id)) is None:
                 s.add(ClipTag(clip_id=clip.id, tag_id=tag.id))
         for ref in remove_tags:

@@ -103,16 +103,41 @@ def check_pseudonym(s, name: str, pseudonym: str, person_id: int | None = None) 
 
 
 def give_consent(lib: Library, person_ref, scope: str, given_on=None, how: str = "", notes: str = "") -> int:
-    """A new consent record: widens, narrows or (after a withdrawal) reinstates consent."""
+    """A new consent record: widens, narrows or (after a withdrawal) reinstates consent. A
+    withdrawal is final in that nothing undoes it; only the person's new consent, given after
+    it, brings consent back: that record must say how it was given and be dated on or after the
+    withdrawal, and it stays in the history after the withdrawal (which stays too)."""
     scope, given_on = check_consent(scope), check_date(given_on) or dt.date.today()
     with lib.op("Record consent") as s:
         person = lookup.person(s, person_ref)
+        if person.consent_withdrawn_at is not None:
+            _check_new_consent(s, person, given_on, how)
         record = ConsentRecord(person_id=person.id, scope=scope, given_on=given_on, how=how.strip(), notes=notes)
         s.add(record)
         person.consent = scope
         person.consent_withdrawn_at = None
         s.flush()
         return record.id
+
+
+def withdrawn_on(session, person) -> dt.date | None:
+    """The day of the person's standing withdrawal (its record's date), or None."""
+    if person.consent_withdrawn_at is None:
+        return None
+    day = session.scalars(select(ConsentRecord.given_on).where(
+        ConsentRecord.person_id == person.id, ConsentRecord.withdrawal.is_(True)).order_by(ConsentRecord.id.desc())).first()
+    return day or person.consent_withdrawn_at.date()
+
+
+def _check_new_consent(session, person, given_on: dt.date, how: str) -> None:
+    """Consent after a withdrawal: the person's new consent, said how it was given, dated after it."""
+    day = withdrawn_on(session, person)
+    if not how.strip():
+        raise BadInput(f"{person.name}: consent was withdrawn on {day:%Y-%m-%d}; to record their new consent, say how "
+                       "they gave it again (--how, e.g. 'new written form'); nothing changed")
+    if given_on < day:
+        raise BadInput(f"{person.name}: consent was withdrawn on {day:%Y-%m-%d}; a new consent dated {given_on:%Y-%m-%d} "
+                       "would come before it: give the day they consented again (--date); nothing changed")
 
 
 def appears(lib: Library, person_ref, film_refs: list, ranges: list[tuple[int, int]] | None = None) -> list[int]:

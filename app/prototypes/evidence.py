@@ -90,7 +90,8 @@ def _texts(b: Board, out: Path) -> list[Text]:
     clips = {c.id: c for g in b.groups for c in g.clips}
     for n, c in enumerate(clips.values(), 1):
         texts += name_texts.clip_texts(c.title, position=n, count=len(clips), note=c.note, quote=c.quote,
-                                       tags=[t["name"] for t in c.tags], film=c.film)
+                                       tags=[t["name"] for t in c.tags], film=c.film, start_us=c.start_us,
+                                       end_us=c.end_us)
     return texts
 
 

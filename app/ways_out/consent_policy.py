@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import AUDIENCES, CONSENT_SCOPES, Appearance, Clip, Person
+from app.models import AUDIENCES, CONSENT_SCOPES, Appearance, Clip, Film, Person
+from media.timecode import format_short
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,15 @@ class Decision:
     reasons: list[str] = field(default_factory=list)  # why withheld or anonymised
     position: int = 0  # 1-based, in the order the way out lists its clips (a reel's own order)
     count: int = 0  # how many clips that way out lists
+    film: str = ""  # the clip's film and stretch of it, for the facilitator to find it
+    start_us: int | None = None
+    end_us: int | None = None
 
     @property
     def where(self) -> str:
-        """The clip as the user sees it: its place in the reel (or list) and its title."""
-        return clip_label(self.position, self.count, self.title)
+        """The clip as the user sees it: its place in the reel (or list), its title, and where it
+        is (its film and times: "clip 2 of 5 'At the desk' (in 'Reception take 2', 1:05.20–1:12.00)")."""
+        return clip_label(self.position, self.count, self.title, self.film, self.start_us, self.end_us)
 
     @property
     def mask_voice(self) -> bool:
@@ -90,12 +95,15 @@ class PolicyResult:
         return f"{what} cannot be shown to a {self.audience} audience: {lines}. {written}"
 
 
-def clip_label(position: int, count: int, title: str) -> str:
-    """How every refusal names a clip: where it is in what goes out, and its title
-    ("clip 2 of 5 'At the desk'"), never the library's internal id."""
-    if not position:
-        return f"clip {title!r}"
-    return f"clip {position} of {count} {title!r}" if count > 1 else f"clip {title!r}"
+def clip_label(position: int, count: int, title: str, film: str = "", start_us: int | None = None,
+               end_us: int | None = None) -> str:
+    """How every refusal names a clip: where it is in what goes out, its title, and (given
+    them) its film and times, to find it by ("clip 2 of 5 'At the desk' (in 'Reception take 2',
+    1:05.20–1:12.00)"), never the library's internal id."""
+    said = f"clip {position} of {count} {title!r}" if position and count > 1 else f"clip {title!r}"
+    if film and start_us is not None and end_us is not None:
+        said += f" (in {film!r}, {format_short(start_us)}–{format_short(end_us)})"
+    return said
 
 
 def label(person: Person) -> str:
@@ -176,7 +184,10 @@ def evaluate(session: Session, audience: str, clip_ids, anonymise: bool = False,
         raise ValueError(f"audience {audience!r}: must be one of {', '.join(AUDIENCES)}")
     clip_ids = list(clip_ids)
     on = people_on_clips(session, clip_ids, lock=lock)
-    titles = dict(session.execute(select(Clip.id, Clip.title).where(Clip.id.in_(clip_ids))).all())
+    rows = session.execute(select(Clip.id, Clip.title, Film.title, Clip.start_us, Clip.end_us)
+                           .join(Film, Film.id == Clip.film_id).where(Clip.id.in_(clip_ids))).all()
+    titles = {row[0]: row[1] for row in rows}
+    places = {row[0]: row[2:] for row in rows}
     decisions = []
     count = len(clip_ids)
     for n, clip_id in enumerate(clip_ids, 1):
@@ -185,7 +196,9 @@ def evaluate(session: Session, audience: str, clip_ids, anonymise: bool = False,
             decisions.append(Decision(clip_id, "", [], False, reasons=["the clip no longer exists"], position=n,
                                       count=count))
             continue
-        decisions.append(_decide(Decision(clip_id, titles[clip_id], people, True, position=n, count=count),
+        film, start_us, end_us = places[clip_id]
+        decisions.append(_decide(Decision(clip_id, titles[clip_id], people, True, position=n, count=count,
+                                          film=film, start_us=start_us, end_us=end_us),
                                  audience, anonymise, can_anonymise))
     return PolicyResult(audience, decisions)
 

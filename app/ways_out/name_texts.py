@@ -14,15 +14,18 @@ FILM_FIX = "rename the film (Library panel, or protoreel film rename FILM TITLE)
 REFERENCE_SUFFIXES = (".edl", ".otio", ".csv")
 
 
-def clip_where(title: str, position: int = 0, count: int = 0) -> str:
-    """A clip as the user sees it: its place in what goes out and its title (never its id)."""
-    return clip_label(position, count, title)
+def clip_where(title: str, position: int = 0, count: int = 0, film: str = "", start_us: int | None = None,
+               end_us: int | None = None) -> str:
+    """A clip as the user sees it: its place in what goes out, its title (never its id) and,
+    given them, its film and times."""
+    return clip_label(position, count, title, film, start_us, end_us)
 
 
 def clip_texts(title: str, *, position: int = 0, count: int = 0, note: str = "", quote: str = "", tags=(),
-               prototypes=(), film: str = "", event: str = "") -> list[Text]:
+               prototypes=(), film: str = "", event: str = "", start_us: int | None = None,
+               end_us: int | None = None) -> list[Text]:
     """A clip's words, all shown together (a name split over them is refused too)."""
-    where = clip_where(title, position, count)
+    where = clip_where(title, position, count, film, start_us, end_us)
     texts = [Text(where, "title", title, CLIP_FIX, where), Text(where, "note", note, CLIP_FIX, where),
              Text(where, "quote", quote, CLIP_FIX, where)]
     texts += [Text(f"tag {name!r}", "name", name, "rename the tag", where) for name in tags]
@@ -57,9 +60,10 @@ def reel_texts(plan: ReelPlan, speech: bool = True) -> list[Text]:
              Text(where, "closing card", plan.credits, fix)]
     count = len(plan.items)
     for item in plan.items:
-        clip = clip_where(item.clip_title, item.position + 1, count)
+        clip = clip_where(item.clip_title, item.position + 1, count, item.film_title, item.start_us, item.end_us)
         texts += clip_texts(item.clip_title, position=item.position + 1, count=count, tags=[n for _k, n in item.tags],
-                            prototypes=item.prototypes, film=item.film_title)
+                            prototypes=item.prototypes, film=item.film_title, start_us=item.start_us,
+                            end_us=item.end_us)
         at = f"reel {plan.title!r} item {item.position + 1}"
         texts += [Text(at, "card", item.card_text, fix, clip), Text(at, "caption", item.caption, fix, clip),
                   Text(clip, "content warning", item.warning, CLIP_FIX, clip)]

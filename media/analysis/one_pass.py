@@ -24,6 +24,7 @@ from media.reading import interlace
 from media.reading.frame_index import INDEX_FILE, FrameIndex
 from media.reading.packet_timing import FilmTiming, StreamTiming
 from media.reading.probe import MediaInfo, declared_rate, exact, open_container, pick_streams, sample_rate
+from media.analysis import damaged_pictures
 from media.analysis.thumbnails import StripCollector
 from media.analysis.waveform import PeakCollector
 
@@ -46,9 +47,13 @@ def analyse(
         info = dataclasses.replace(info, field_order=interlace.detect(
             info.path, info.field_order, info.fps, info.vfr, info.height, info.duration_us))
     timing = FilmTiming()
-    strip = _one_pass(info, folder, progress, cancel, timing)
+    failures: list[int] = []  # picture packets that did not decode (frame threads say it late)
+    strip = _one_pass(info, folder, progress, cancel, timing, failures)
     facts = exact(info, timing, cancel)
     facts.field_order = info.field_order
+    if failures and strip is not None:  # where: decoded again, on one thread (damaged films only)
+        found = damaged_pictures.locate(info.path, info.width, strip.keyframes_only, cancel)
+        facts.warnings.extend(damaged_pictures.warnings(found, facts.start_us, facts.duration_us))
     if facts.has_audio and timing.audio is not None and timing.heard is not None:
         _damaged_sound(facts, timing)
     if facts.has_video and timing.sure and timing.video is not None:
@@ -63,7 +68,7 @@ def analyse(
 
 
 def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: CancelToken,
-              timing: FilmTiming) -> StripCollector | None:
+              timing: FilmTiming, failures: list[int]) -> StripCollector | None:
     with open_container(info.path) as container:
         videos, audios = pick_streams(container)
         # Sure to read the streams the probe chooses with one of each kind that it found too.
@@ -90,7 +95,7 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
                 if packet.stream_index == video_index:
                     if strip.keyframes_only and not packet.is_keyframe:
                         continue
-                    for frame in _decode(video.codec_context, packet):
+                    for frame in _decode(video.codec_context, packet, failures):
                         _offer(strip, frame, video.time_base)
                 else:
                     try:
@@ -103,7 +108,7 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
                         peaks.add(frame, at)  # film time: the first frame places the sound
                         heard.add(frame, audio.time_base)
             if strip is not None:
-                for frame in _decode(video.codec_context, None):
+                for frame in _decode(video.codec_context, None, failures):
                     _offer(strip, frame, video.time_base)
             if peaks is not None:
                 peaks.finish()
@@ -180,10 +185,11 @@ def _packets(container, streams, info: MediaInfo, progress: ProgressFn, cancel: 
             yield packet  # (a packet with no time at all is left out)
 
 
-def _decode(stream_ctx, packet):
+def _decode(stream_ctx, packet, failures: list[int]):
     try:
         return stream_ctx.decode(packet)
     except (av.error.FFmpegError, ValueError):
+        failures.append(1)  # said once the pass is over (media.analysis.damaged_pictures)
         return []  # a damaged packet: skip it, the rest of the film still counts
 
 

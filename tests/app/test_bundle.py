@@ -203,7 +203,7 @@ def test_a_withdrawal_between_the_first_check_and_the_move_into_place_wins(sourc
     monkeypatch.setattr(gate, "first_look", check_then_withdraw)
     with pytest.raises(ConsentRefused) as err:
         bundle_export.export_bundle(lib, out / "x.protoreel", prototype="Welcome desk")
-    assert "'At the desk': carer (withdrew consent)" in str(err.value) and "nothing was written" in str(err.value)
+    assert "'At the desk' (in 'desk', 0:00.20–0:00.80): carer (withdrew consent)" in str(err.value) and "nothing was written" in str(err.value)
     assert "Ali" not in str(err.value)  # by role: Ali has no pseudonym
     assert list(out.iterdir()) == []
     with lib.read() as s:

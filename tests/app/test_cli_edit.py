@@ -17,7 +17,7 @@ def cli(cli, counting_film):
     run = cli
     assert run("import", str(counting_film))[0] == 0
     assert run("clip", "add", "1", "--start", "0", "--end", "1", "--title", "Waiting room",
-               "--tag", "challenge:Waiting")[0] == 0
+               "--new-tag", "challenge:Waiting")[0] == 0
     assert run("clip", "add", "1", "--start", "2", "--end", "3", "--title", "Front desk")[0] == 0
     assert run("reel", "create", "Morning", "--clip", "1", "--clip", "2", "--clip", "1")[0] == 0
     return run
@@ -35,7 +35,7 @@ def reel(cli, title):
 
 def test_clip_edit_changes_range_words_and_tags_in_one_undoable_step(cli):
     code, out, err = cli("clip", "edit", "Waiting room", "--end", "1.5", "--note", "she waits",
-                         "--title", "Waiting long", "--tag", "opportunity:Welcome", "--untag", "challenge:Waiting",
+                         "--title", "Waiting long", "--new-tag", "opportunity:Welcome", "--untag", "challenge:Waiting",
                          "--json")
     assert code == 0, err
     edited = json.loads(out)
@@ -56,7 +56,7 @@ def test_clip_edit_changes_range_words_and_tags_in_one_undoable_step(cli):
     (["clip", "edit", "1", "--end", "1:2:3:4:5"], "1:2:3:4:5"),
     (["clip", "edit", "1", "--untag", "challenge:Nope"], "Nope"),
     (["clip", "edit", "2", "--untag", "challenge:Waiting"], "does not have it"),
-    (["clip", "edit", "1", "--title", "X", "--tag", "challenge:Waitng"], "did you mean 'Waiting'"),
+    (["clip", "edit", "1", "--title", "X", "--tag", "challenge:Waitng"], "closest: 'challenge:Waiting'"),
     (["clip", "edit", "1"], "nothing to change"),
     (["clip", "edit", "77", "--title", "X"], "clip '77'"),
     (["clip", "delete", "1", "77"], "clip '77'"),

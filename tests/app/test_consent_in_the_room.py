@@ -272,7 +272,7 @@ def test_a_name_split_over_two_fields_is_refused_not_warned(lib, two_films, out)
         export.export_reel(lib, reel, out / "r.srt")
     proto = prototypes.add(lib, "Call-backs")
     prototypes.link(lib, proto, [clip])
-    with pytest.raises(NameRefused, match=r"clip 'Wei': its title and quote together name Wei Li"):
+    with pytest.raises(NameRefused, match=r"clip 'Wei' \(in 'kitchen', 0:00.00–0:01.00\): its title and quote together name Wei Li"):
         evidence.write_csv(evidence.board(lib, proto), out / "e.csv", lib, audience="public")
     assert list(out.iterdir()) == []
     assert Guard(["Wei Li"]).refusal(Text("x", "title", "Wei")) is None  # one field alone: only a first name
@@ -341,11 +341,11 @@ def test_refusals_name_clips_by_place_and_title_never_by_id(lib, two_films, out,
     reels.create(lib, "Both", [ok, bad], audience="public")
     code = main(["reel", "export", "Both", str(out / "r.srt"), "--library", str(lib.root)])
     err = capsys.readouterr().err
-    assert code == 2 and "clip 2 of 2 'Kitchen talk': Jane Realname (consent: team)" in err
+    assert code == 2 and "clip 2 of 2 'Kitchen talk' (in 'kitchen', 0:00.00–0:00.40): Jane Realname (consent: team)" in err
     assert f"clip {bad} " not in err
     code = main(["bundle", "export", "--reel", "Both", str(out / "b.protoreel"), "--library", str(lib.root)])
     err = capsys.readouterr().err
-    assert code == 2 and "clip 2 of 2 'Kitchen talk': Speaker A (consent: team)" in err and "Jane" not in err
+    assert code == 2 and "clip 2 of 2 'Kitchen talk' (in 'kitchen', 0:00.00–0:00.40): Speaker A (consent: team)" in err and "Jane" not in err
     assert list(out.iterdir()) == []
 
 

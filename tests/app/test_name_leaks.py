@@ -70,7 +70,8 @@ def test_a_name_in_a_clips_title_stops_every_reel_format(stocked, out, name):
     with pytest.raises(NameRefused) as err:
         export.export_reel(lib, reel, out / name)
     message = str(err.value)
-    assert f"clip {title!r}: its title names Margaret Okonkwo" in message  # its title, never its id
+    # its title, never its id, and where it is (its film and times)
+    assert f"clip {title!r} (in 'kitchen', 0:00.00–0:01.00): its title names Margaret Okonkwo" in message
     assert "use their pseudonym" in message and "\n" not in message and err.value.exit_code == 2
     nothing_out(lib, out)
 
@@ -126,7 +127,7 @@ def test_a_refusal_on_the_command_line_is_one_line_exit_2(stocked, out, capsys):
                  "--library", str(lib.root)])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1
-    assert "clip 'At the desk': its quote names Margaret Okonkwo" in err and "use their pseudonym" in err
+    assert "clip 'At the desk' (in 'kitchen', 0:00.00–0:01.00): its quote names Margaret Okonkwo" in err and "use their pseudonym" in err
     nothing_out(lib, out)
 
 

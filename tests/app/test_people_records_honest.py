@@ -121,12 +121,12 @@ def test_a_mistyped_tag_is_refused_with_the_near_one_not_created(lib, two_films,
     code = cli.main(["clip", "add", str(film), "--start", "0", "--end", "1", "--tag", "challenge:Not listened to",
                      "--library", str(lib.root)])
     err = capsys.readouterr().err
-    assert code == 2 and "did you mean 'Not being listened to'" in err and err.count("\n") == 1
+    assert code == 2 and "closest: 'challenge:Not being listened to'" in err and err.count("\n") == 1
     code, tags, _ = _run(lib, capsys, "tags")
     assert [t["name"] for t in tags if t["kind"] == "challenge"].count("Not listened to") == 0
-    # A new name that is not a near miss is still created, as the README says.
+    # A name said to be new (--new-tag) is created, as the README says.
     code, (clip,), _ = _run(lib, capsys, "clip", "add", str(film), "--start", "0", "--end", "1",
-                            "--tag", "challenge:Stigma at the front desk")
+                            "--new-tag", "challenge:Stigma at the front desk")
     assert code == 0 and {"name": "Stigma at the front desk", "kind": "challenge"} in clip["tags"]
 
 

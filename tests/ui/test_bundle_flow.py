@@ -71,7 +71,9 @@ def test_a_bundle_beyond_consent_is_refused_in_the_one_error_box(reel_window, qt
     job = w.bundles.export_to(tmp_path / "public.protoreel", {"reel": str(reel), "audience": "public"})
     wait(qtbot, job)
     box = next(b for b in w.findChildren(QMessageBox) if b.objectName() == "errorBox")
-    assert "'At the desk': Speaker A (consent: team)" in box.text() and "Jane" not in box.text()
+    # The clip by its title and where it is: its film and times (the counting film, 0.4 s to 1.2 s).
+    assert "'At the desk' (in 'counting', 0:00.40–0:01.20): Speaker A (consent: team)" in box.text()
+    assert "Jane" not in box.text()
     # What to do, in the dialog's words: its tick box, not a command-line flag.
     assert "tick \u201cCover the faces of people whose consent does not reach them\u201d" in box.text()
     assert "--anonymise" not in box.text()

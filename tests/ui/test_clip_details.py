@@ -74,6 +74,10 @@ def test_enter_with_the_suggestions_open_takes_the_suggestion(qtbot, film_window
     type_into(d.tag_entry, "Xylophone", enter=True)
     assert shown == [] and "No tag “Xylophone” in the codebook" in w.feedback.last_text
     assert [t["name"] for t in record(w.lib, clip_id).tags] == ["Plain language"]
+    # A misspelt tag (no suggestion starts that way) is said with the closest tags the codebook has.
+    type_into(d.tag_entry, "Acess", enter=True)
+    assert shown == [] and "No tag “Acess” in the codebook (closest: “Access barriers”)" in w.feedback.last_text
+    assert [t["name"] for t in record(w.lib, clip_id).tags] == ["Plain language"]
 
 
 def test_the_reel_caption_shows_its_default_as_a_hint_not_as_text(qtbot, film_window):

@@ -1,7 +1,7 @@
 """The People panel in the real main window: add, edit, consent records, appearances in a
 stretch of film, withdrawal (final) and the reels it flags."""
 
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from app.clips import clips
 from app.people import people
@@ -311,3 +311,34 @@ def test_a_person_reads_whole_on_a_1366x768_laptop(window, qtbot, counting_film)
     qtbot.waitUntil(lambda: panel.history.topLevelItemCount() == 2)
     qtbot.wait(50)
     assert_readable(panel)
+
+
+def test_consent_after_a_withdrawal_is_their_new_consent_dated_after_it(film_window):
+    """New record… for a withdrawn person says what brings consent back; one dated before the
+    withdrawal is refused (the history as it was); dated after it, kept after the withdrawal."""
+    w = film_window
+    panel = w.people_panel
+    w.show_dock("people")
+    people.add(w.lib, "Jane Realname", "carer", "public", given_on="2026-11-01", how="written form")
+    people.withdraw(w.lib, "Jane Realname", on="2026-11-20", how="by email")
+    panel.select(1)
+    assert panel.history.topLevelItemCount() == 2
+    seen = []
+
+    def read_intro_then_fill(dialog):
+        seen.append(" ".join(label.text() for label in dialog.findChildren(QLabel)))
+        filled(ConsentDialog, **{"consent.scope": "team", "consent.date": "2026-11-10",
+                                 "consent.how": "written form"})(dialog)
+
+    with answering(read_intro_then_fill):
+        click(button(panel, "New record…"))
+    assert "Nothing undoes a withdrawal" in seen[0] and "dated on or after the withdrawal" in seen[0]
+    (box,) = [b for b in w.findChildren(QMessageBox) if b.isVisible()]  # the one way errors are shown
+    assert "consent was withdrawn on 2026-11-20" in box.text() and "would come before it" in box.text()
+    ok(box)
+    assert panel.history.topLevelItemCount() == 2 and "WITHDRAWN" in panel.list.item(0).text()
+    with answering(filled(ConsentDialog, **{"consent.scope": "team", "consent.date": "2026-12-01",
+                                            "consent.how": "written form"})):
+        click(button(panel, "New record…"))
+    assert panel.history.topLevelItemCount() == 3 and panel.history.topLevelItem(1).text(1) == "Withdrawn"
+    assert "WITHDRAWN" not in panel.list.item(0).text()

@@ -285,3 +285,29 @@ def test_an_interlaced_films_export_says_how_it_was_deinterlaced(qtbot, window, 
     assert "Reel exported: camcorder-reel.mp4" in said, said
     assert ("Film 'camcorder' is interlaced (top field first): deinterlaced to a picture per frame, 25 a second, "
             "because the reel's 25 fps shows no more pictures a second") in said, said
+
+
+def test_new_reel_from_selected_clips_plays_them_in_the_list_order(qtbot, film_window):
+    """Clicked Charlie, then Ctrl-clicked Alpha and Bravo: the reel plays them as the list shows
+    them, top to bottom (it followed the clicks: the clip clicked last first), and says so."""
+    from PySide6.QtCore import Qt as _Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QPushButton
+
+    w = film_window
+    make_clips(w)
+    model, view = w.clip_list.model, w.clip_list.view
+    titles = {clip_id: model.record(row).title for row, clip_id in enumerate(model.ids)}
+    shown = [titles[i] for i in model.ids]
+    assert sorted(shown) == ["Alpha", "Bravo", "Charlie"]
+    for title, modifier in (("Charlie", _Qt.KeyboardModifier.NoModifier), ("Alpha", _Qt.KeyboardModifier.ControlModifier),
+                            ("Bravo", _Qt.KeyboardModifier.ControlModifier)):
+        where = view.visualRect(model.index(shown.index(title), 1)).center()
+        QTest.mouseClick(view.viewport(), _Qt.MouseButton.LeftButton, modifier, where)
+    assert sorted(titles[i] for i in w.selection.ids) == ["Alpha", "Bravo", "Charlie"]
+    builder = w.reel_builder
+    assert "in the order the list shows them" in builder.findChild(QPushButton, "newReel").toolTip()
+    w.docks["reel"].raise_()
+    click(builder.findChild(QPushButton, "newReel"))
+    assert order(builder) == shown
+    assert "in the clip list's order" in w.feedback.last_text

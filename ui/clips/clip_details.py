@@ -248,7 +248,9 @@ class ClipDetails(QWidget):
         ref = self.typed_tag(typed)
         self.completer.popup().hide()
         if ref is None:  # said beside the box, not in a window to close
-            self.bridge.runner.say(f"No tag {quoted(typed)} in the codebook: pick one from the list, or type "
+            near = reads.closest_tags(self.bridge.lib, typed)
+            closest = f" (closest: {', '.join(quoted(n.split(':', 1)[1]) for n in near)})" if near else ""
+            self.bridge.runner.say(f"No tag {quoted(typed)} in the codebook{closest}: pick one from the list, or type "
                                    "kind:name (challenge:, opportunity:, theme:) to make one.")
             return
         clip_id = self.clip_id

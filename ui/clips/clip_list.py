@@ -83,7 +83,7 @@ class ClipList(QWidget):
         # and the clip's time are): cut at the right, two takes read the same.
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         # Times wide enough for a clip hours into a day-long recording, in this screen's font.
-        timed = self.view.fontMetrics().horizontalAdvance(short_time(5 * 3_600_000_000 + 59 * 60_000_000)) + 14
+        timed = self.view.fontMetrics().horizontalAdvance(short_time(5 * 3_600_000_000 + 59 * 60_000_000)) + 10
         self.widths = {1: 150, 2: 52, 3: timed, 4: timed, 5: 64, 6: 110, 7: 110}  # as wide as they need
         for col, width in self.widths.items():
             header.resizeSection(col, width)
@@ -232,7 +232,8 @@ class ClipList(QWidget):
         self.empty.setVisible(n == 0)
         self.view.setVisible(n > 0)
 
-    TITLE_SHARE = 0.45  # of the list's width, at least: the column that tells clips apart
+    TITLE_SHARE = 0.40  # of the list's width, at least: the column that tells clips apart
+    TAGS_LEAST = 96  # the Tags column, however narrow the panel: a tag's first words
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
@@ -240,25 +241,31 @@ class ClipList(QWidget):
         return super().eventFilter(obj, event)
 
     def share_columns(self) -> None:
-        """The Title gets the room (it was the one column left to stretch into, so the narrowest
-        in a laptop's panel): at least ``TITLE_SHARE`` of the width; the times and length keep
-        theirs; Tags, Film and Prototypes share what is left (down to a few letters each, their
-        whole text in the tooltip). A wide panel gives every column what it needs and the
-        Title the rest."""
+        """A wide panel gives every column what it needs and the Title the rest. A narrow one
+        (a laptop's side panel) keeps, in this order: the Title at least ``TITLE_SHARE`` of the
+        width; the Tags what is left before Out's end, at least ``TAGS_LEAST`` (it had 48 px at
+        1366x768: two letters of a tag); the times their width; Length, Film and Prototypes
+        after them, a scroll away (a few letters each, their whole text in the tooltip)."""
         width = self.view.viewport().width()
         header = self.view.horizontalHeader()
-        fixed = sum(self.widths[c] for c in (2, 3, 4, 5))
-        loose = (1, 6, 7)
-        wanted = sum(self.widths[c] for c in loose)
-        title = max(int(width * self.TITLE_SHARE), width - fixed - wanted)
-        room = max(width - title - fixed, 0)
-        scale = min(1.0, room / wanted) if wanted else 1.0
+        w = self.widths
+        fixed = sum(w[c] for c in (2, 3, 4, 5))
+        need = w[1] + fixed + w[6] + w[7]
+        title_least = int(width * self.TITLE_SHARE)
         header.blockSignals(True)
         try:
-            for col in loose:
-                header.resizeSection(col, max(int(self.widths[col] * scale), 48))
+            if width - need >= title_least:
+                sizes = {c: w[c] for c in (1, 6, 7)}
+            else:
+                to_out = width - title_least - w[2] - w[3] - w[4]  # room for the Tags before Out's end
+                tags = min(w[1], max(to_out, self.TAGS_LEAST))
+                room = max(width - title_least - tags - fixed, 0)
+                scale = min(1.0, room / (w[6] + w[7]))
+                sizes = {1: tags, 6: max(int(w[6] * scale), 48), 7: max(int(w[7] * scale), 48)}
+            for col, size in sizes.items():
+                header.resizeSection(col, size)
             used = sum(header.sectionSize(c) for c in range(1, len(COLUMNS)))
-            header.resizeSection(0, max(width - used, int(width * self.TITLE_SHARE)))
+            header.resizeSection(0, max(width - used, title_least))
         finally:
             header.blockSignals(False)
 
@@ -317,6 +324,14 @@ class ClipList(QWidget):
 
     def selected_ids(self) -> list[int]:
         return list(self.selection.ids)
+
+    def selected_in_list_order(self) -> list[int]:
+        """The selected clips from the top of the list down, as it shows them (what a reel made
+        of them plays in; the shared selection puts the clip clicked last first). A selected clip
+        the list does not show (a filter hides it) comes after them."""
+        rows = {clip_id: row for row, clip_id in enumerate(self.model.ids)}
+        ids = self.selection.ids
+        return sorted((i for i in ids if i in rows), key=rows.__getitem__) + [i for i in ids if i not in rows]
 
     def select_clip(self, clip_id: int | None) -> None:
         self.selection.select(clip_id)

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from collections import Counter
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from app import reads
 from app.changes import Changes
 from app.films import films as film_ops
+from app.films.event_day import film_span, split_day
 from app.records import FilmRecord
 from ui.kit.bridge import LibraryBridge
 from ui.kit.saying import plural, quoted
@@ -36,29 +36,6 @@ CORRECT_W = 104  # its "Correct time…" button
 # by what is drawn, so widened films never cover each other.
 MIN_FILM_W = 14
 LONG_FILM_US = 30 * 60 * 1_000_000  # drawn in the recording colour
-
-
-def film_span(film: FilmRecord) -> tuple[dt.datetime, dt.datetime] | None:
-    """(start, end) as aware local times of where it was filmed, or None if unknown."""
-    if not film.recorded_at:
-        return None
-    start = dt.datetime.fromisoformat(film.recorded_at)
-    return start, start + dt.timedelta(microseconds=film.duration_us)
-
-
-def split_day(spans: dict[int, tuple[dt.datetime, dt.datetime]]) -> tuple[dt.date | None, set[int]]:
-    """The event's day (the date most films started on, where they were filmed; a tie goes to
-    the one with more film time) and the films outside it: those starting more than a day
-    away (a camera whose clock was wrong; a two-day workshop stays together)."""
-    if not spans:
-        return None, set()
-    count = Counter(a.date() for a, _b in spans.values())
-    length = Counter()
-    for a, b in spans.values():
-        length[a.date()] += (b - a).total_seconds()
-    day = max(count, key=lambda d: (count[d], length[d], d))
-    outside = {i for i, (a, _b) in spans.items() if abs((a.date() - day).days) > 1}
-    return day, outside
 
 
 def pack(spans: list[tuple[int, dt.datetime, dt.datetime]]) -> dict[int, int]:
@@ -94,7 +71,7 @@ class EventDay(QWidget):
         self.pictures = FilmPictures(bridge, self)  # read off the GUI thread; drawn when they arrive
         self.pictures.ready.connect(lambda _shas: self.update())
         self.day_start = self.day_end = None
-        self.title = ""  # the line above the hours (elided when narrow)
+        self.title = ""  # the lines above the hours (wrapped when narrow)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMouseTracking(True)
         self.setToolTip("The event's films at the time of day they were recorded. Click one to open it.")
@@ -133,8 +110,34 @@ class EventDay(QWidget):
 
     @property
     def ruler_h(self) -> int:
-        """Title row, a row per film outside the day, hours row."""
-        return TITLE_H + len(self.outside) * OUTSIDE_H + HOURS_H
+        """Title rows, a row per film outside the day, hours row."""
+        return self.title_h + len(self.outside) * OUTSIDE_H + HOURS_H
+
+    def title_text(self) -> str:
+        """The line above the day: the event, how many films, the day, the zone of the times."""
+        if not self.spans and not self.outside:
+            return ""
+        zones = {a.strftime("%z") for a, _b in self.spans.values()}
+        if len(zones) == 1:
+            z = self.day_start.strftime("%z")
+            zone = f"times in UTC{z[:3]}:{z[3:]}"
+        else:
+            zone = "each film at the time of day where it was filmed"
+        day = f" of {self.day:%a %d %b %Y}" if self.day else ""
+        away = (f" {plural(len(self.outside), 'film')} recorded outside this day "
+                f"{'is' if len(self.outside) == 1 else 'are'} shown above it.") if self.outside else ""
+        return (f"{self.event_name}: {plural(len(self.spans), 'film')} through the day{day}, {zone}.{away} "
+                "Dashed: time from the file's date only.")
+
+    @property
+    def title_h(self) -> int:
+        """The title's height, wrapped to the panel's width (one line or more, never cut)."""
+        if not self.title:
+            return TITLE_H
+        metrics = QFontMetrics(QFont(self.font().family(), 8))
+        box = metrics.boundingRect(QRect(0, 0, max(self.width(), 320) - 2 * MARGIN, 10_000),
+                                   int(Qt.TextFlag.TextWordWrap), self.title)
+        return max(TITLE_H, box.height() + 4)
 
     def _lay_out(self, films: list[FilmRecord]) -> None:
         self.films = films
@@ -147,6 +150,7 @@ class EventDay(QWidget):
             last = max(b for _a, b in self.spans.values())
             self.day_start = first.replace(minute=0, second=0, microsecond=0)
             self.day_end = last.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+        self.title = self.title_text()
         self._pack()
 
     def _pack(self) -> None:
@@ -180,7 +184,7 @@ class EventDay(QWidget):
     def outside_rect(self, film_id: int) -> QRectF:
         """The row of a film recorded away from the day (its "Correct time…" button at the right)."""
         row = list(self.outside).index(film_id)
-        return QRectF(MARGIN, TITLE_H + row * OUTSIDE_H + 2, self.width() - 2 * MARGIN, OUTSIDE_H - 4)
+        return QRectF(MARGIN, self.title_h + row * OUTSIDE_H + 2, self.width() - 2 * MARGIN, OUTSIDE_H - 4)
 
     def correct_rect(self, film_id: int) -> QRectF:
         rect = self.outside_rect(film_id)
@@ -203,7 +207,7 @@ class EventDay(QWidget):
         film_id = self.film_at(event.position())
         film = next((f for f in self.films if f.id == film_id), None)
         if film is None:
-            if event.position().y() < TITLE_H and self.title:
+            if event.position().y() < self.title_h and self.title:
                 QToolTip.showText(event.globalPosition().toPoint(), self.title, self)
             else:
                 QToolTip.hideText()
@@ -305,22 +309,10 @@ class EventDay(QWidget):
                         continue  # it would run into the hour before: the line alone
                 p.drawText(QPointF(left, ruler - 7), text)
                 label_end = left + wide
-        zones = {a.strftime("%z") for a, _b in self.spans.values()}
-        if len(zones) == 1:
-            z = self.day_start.strftime("%z")
-            zone = f"times in UTC{z[:3]}:{z[3:]}"
-        else:
-            zone = "each film at the time of day where it was filmed"
-        day = f" of {self.day:%a %d %b %Y}" if self.day else ""
-        away = (f" {plural(len(self.outside), 'film')} recorded outside this day "
-                f"{'is' if len(self.outside) == 1 else 'are'} shown above it.") if self.outside else ""
-        title = (f"{self.event_name}: {plural(len(self.spans), 'film')} through the day{day}, {zone}.{away} "
-                 "Dashed: time from the file's date only.")
-        # Elided to the panel's width (a tab beside the library); the tooltip has it all.
-        p.drawText(QRectF(MARGIN, 0, self.width() - 2 * MARGIN, TITLE_H),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   p.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, self.width() - 2 * MARGIN))
-        self.title = title
+        # Wrapped onto as many lines as the panel's width needs (a tab beside the library on a
+        # laptop): never cut; the tooltip has it too.
+        p.drawText(QRectF(MARGIN, 2, self.width() - 2 * MARGIN, self.title_h - 2),
+                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, self.title)
 
     def _paint_outside(self, p: QPainter, film: FilmRecord) -> None:
         """A row above the day: the film, when its clock says it was filmed, and its button."""

@@ -98,8 +98,9 @@ class AddPersonDialog(_Form):
 
 class ConsentDialog(_Form):
     def __init__(self, name: str, current: str, withdrawn: bool, parent=None) -> None:
-        intro = (f"{name} withdrew consent. A new record reinstates it: only do this with their new, "
-                 "freely given consent." if withdrawn else
+        intro = (f"{name} withdrew consent. Nothing undoes a withdrawal: only their new, freely given consent "
+                 "brings it back. Record it here, dated on or after the withdrawal, with how they gave it; the "
+                 "withdrawal stays in the consent history." if withdrawn else
                  f"A new consent record for {name} (now: {SCOPE_TITLES[current]}). The history keeps every record.")
         super().__init__("New consent record", intro, parent)
         self.consent = ConsentFields(self.form, self, current if current != "none" else "team")

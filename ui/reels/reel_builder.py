@@ -132,13 +132,14 @@ class ReelBuilder(QWidget):
     def __init__(self, bridge: LibraryBridge, selected_clips, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
-        self.selected_clips = selected_clips  # callable -> list of clip ids
+        self.selected_clips = selected_clips  # callable -> clip ids, in the clip list's order (top to bottom)
         self.job: Job | None = None
         self.reel_box = QComboBox(self)
         self.reel_box.setObjectName("reelBox")
         new = QPushButton("New from selected clips", self)
         new.setObjectName("newReel")
-        new.setToolTip("Make a new reel of the clips selected in the clip list")
+        new.setToolTip("Make a new reel of the clips selected in the clip list, in the order the list shows "
+                       "them, top to bottom (drag them in the reel to change it)")
         new.clicked.connect(self.new_reel)
         self.title = QLineEdit(self)
         self.subtitle = QLineEdit(self)
@@ -181,7 +182,8 @@ class ReelBuilder(QWidget):
         self.fade = QCheckBox("Fade in and out", self)
         self.fade.setToolTip("Fade the selected clip in from black and out to black")
         add = QPushButton("Add selected clips", self)
-        add.setToolTip("Add the clips selected in the clip list to the end of this reel")
+        add.setToolTip("Add the clips selected in the clip list to the end of this reel, in the order the list "
+                       "shows them")
         add.clicked.connect(self.add_selected)
         remove = QPushButton("Remove", self)
         remove.setToolTip("Take the selected item out of this reel (the clip itself stays)")
@@ -311,7 +313,7 @@ class ReelBuilder(QWidget):
         reel_id = self.bridge.runner.run(
             create, parent=self,
             say=lambda rid: f"Made reel {quoted(reads.reel(self.bridge.lib, rid).title)} of "
-                            f"{plural(len(clip_ids), 'clip')}: give it a title.")
+                            f"{plural(len(clip_ids), 'clip')}, in the clip list's order: give it a title.")
         if reel_id is None:
             return
         self.fill_reels(select=reel_id)
@@ -326,7 +328,7 @@ class ReelBuilder(QWidget):
             self.bridge.runner.say("Nothing added: select clips in the clip list first.")
         else:
             self.bridge.runner.run(lambda lib: reel_ops.add_clips(lib, reel_id, clip_ids), parent=self,
-                                   say=f"Added {plural(len(clip_ids), 'clip')} to the reel.")
+                                   say=f"Added {plural(len(clip_ids), 'clip')} to the reel, in the clip list's order.")
 
     def remove_selected(self) -> None:
         ids = [self.items_model.item_ids[i.row()] for i in self.items.selectionModel().selectedIndexes()]

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.event_day = EventDay(self.bridge, self)
         self.clip_list = ClipList(self.bridge, self.selection, self)
         self.import_flow = ImportFlow(self.bridge, self)
-        self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_ids, self)
+        self.reel_builder = ReelBuilder(self.bridge, self.clip_list.selected_in_list_order, self)
         self.codebook_panel = CodebookPanel(self.bridge, self)
         self.prototypes_panel = PrototypesPanel(self.bridge, self)
         self.clip_details = ClipDetails(self.bridge, self)
