@@ -17,7 +17,8 @@ END_HELP = ("the time just after the clip's last frame, as the clip list's Out c
             "on screen at this time is not in the clip (the O key on a frame sets Out to where that frame "
             "ends; to end with the frame shown at 1:05.20 at 25 fps, give --end 1:05.24)")
 TAG_HELP = ("a tag of the codebook: NAME or KIND:NAME (protoreel tags lists them); a name the codebook lacks "
-            "is refused, naming the closest tags it has")
+            "is refused, naming the closest tags it has, unless it is KIND:NAME and like none of them: then it "
+            "is a new tag, and a note says so")
 NEW_TAG_HELP = ("tag with a tag new to the codebook (KIND is challenge, opportunity or theme): it is added to the "
                 "codebook (or used, if it is there already)")
 
@@ -66,6 +67,19 @@ def register(commands: Commands) -> None:
     safeguard.add_argument("--off", action="store_true", help="remove the flag")
 
 
+def _tags_new_to_the_codebook(lib, refs: list[str]) -> list[str]:
+    """The ``KIND:NAME`` refs the codebook lacks before the change (made by it, if it goes through)."""
+    with lib.read() as s:
+        return [ref for ref in refs if (split := lookup.split_tag_ref(ref))[0]
+                and lookup.tag_or_none(s, split[1], split[0]) is None]
+
+
+def _say_new_tags(out, refs: list[str]) -> None:
+    for ref in refs:
+        kind, name = lookup.split_tag_ref(ref)
+        out.note(f"new tag {kind}:{name!r} added to the codebook (protoreel tags lists them all)")
+
+
 def _print_clip(lib, out, clip_id: int) -> None:
     with lib.read() as s:
         (record,) = queries.clip_records(s, [clip_id])
@@ -80,8 +94,11 @@ def cmd_clip_add(lib, args, out) -> int:
         film_id, fps = film.id, film.fps
     start = timecode.parse(args.start, fps)
     end = timecode.parse(args.end, fps)
-    _print_clip(lib, out, clips.add(lib, film_id, start, end, title=args.title, tags=args.tag, note=args.note,
-                                    quote=args.quote, new_tags=args.new_tag, create_tags=False))
+    new = _tags_new_to_the_codebook(lib, args.tag + args.new_tag)
+    clip_id = clips.add(lib, film_id, start, end, title=args.title, tags=args.tag, note=args.note,
+                        quote=args.quote, new_tags=args.new_tag, create_tags=False)
+    _say_new_tags(out, new)
+    _print_clip(lib, out, clip_id)
     return EXIT_OK
 
 
@@ -98,8 +115,10 @@ def cmd_clip_edit(lib, args, out) -> int:
     if start is None and end is None and not fields and not args.tag and not args.new_tag and not args.untag:
         raise BadInput(f"clip {args.clip!r}: nothing to change (give --start, --end, --title, --note, "
                        "--quote, --tag, --new-tag or --untag)")
+    new = _tags_new_to_the_codebook(lib, args.tag + args.new_tag)
     clips.edit(lib, clip_id, start, end, add_tags=args.tag, remove_tags=args.untag, new_tags=args.new_tag,
                create_tags=False, **fields)
+    _say_new_tags(out, new)
     _print_clip(lib, out, clip_id)
     return EXIT_OK
 

@@ -143,8 +143,9 @@ def resolve_tags(session: Session, refs: list[str], create: bool = True, new: li
     """The tags ``refs`` name. With ``create`` (the Clip panel's tag box), ``KIND:NAME`` creates
     the tag if the codebook lacks it, unless the name is a near miss of a tag it has (a typo must
     not grow a second "Not being listened to"); a bare name must exist. Without ``create`` (the
-    command line's ``--tag``) every one must be in the codebook: an unknown one is refused,
-    naming the closest tags it has. ``new`` (``--new-tag KIND:NAME``) are said to be new tags:
+    command line's ``--tag``) a bare name must be in the codebook, and so must a ``KIND:NAME``
+    that looks like a tag it has (a typo): refused, naming the closest tags; a ``KIND:NAME`` like
+    none of them is a new tag (the caller says so). ``new`` (``--new-tag KIND:NAME``) are said to be new tags:
     made if the codebook lacks them."""
     tags = []
     for ref in refs:
@@ -172,6 +173,8 @@ def _known_tag(session: Session, ref: str, kind: str | None, name: str):
         return lookup.tag(session, name, kind) if kind else lookup.tag(session, name)
     except NotFound:
         near = lookup.closest_tags(session, name)
+        if kind and not near:  # KIND:NAME like nothing the codebook has: a new tag, as the command contract says
+            return codebook.get_or_create(session, name, kind)
         closest = f"closest: {', '.join(map(repr, near))}" if near else "see protoreel tags"
         new = ref.strip() if kind else f"KIND:{name}"
         raise BadInput(f"tag {ref.strip()!r}: not in the codebook ({closest}); nothing changed; to make it a new tag, "

@@ -56,3 +56,16 @@ def test_new_tag_makes_the_tag_and_tags_the_clip(cli):
     # Said new but already there: the one tag, not a second.
     code, out, err = cli("clip", "edit", "At the desk", "--new-tag", "theme:buses", "--json")
     assert code == 0 and [k for k, n in tag_names(cli) if n.lower() == "buses"] == ["theme"], err
+
+
+def test_kind_and_a_name_like_no_tag_is_a_new_tag_as_the_command_contract_says(cli):
+    """``--tag KIND:NAME`` (the command line's contract) still makes a tag nothing in the codebook
+    resembles, and says so on stderr: a new tag is never silent, a near miss is refused above."""
+    assert ("theme", "Zebra crossings") not in tag_names(cli)
+    code, out, err = cli("clip", "add", "1", "--start", "1", "--end", "2", "--tag", "theme:Zebra crossings", "--json")
+    assert code == 0, err
+    assert {"name": "Zebra crossings", "kind": "theme"} in json.loads(out)["tags"]
+    assert ("theme", "Zebra crossings") in tag_names(cli)
+    assert err.strip() == "note: new tag theme:'Zebra crossings' added to the codebook (protoreel tags lists them all)"
+    code, out, err = cli("clip", "edit", "At the desk", "--tag", "theme:Zebra crossings")  # there now: no note
+    assert code == 0 and "new tag" not in err, err
