@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabBar, QVBoxLayout,
+    QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QScrollArea, QSplitter, QTabBar, QVBoxLayout,
     QWidget,
 )
 
@@ -30,9 +30,10 @@ from ui.library.library_panel import LibraryPanel
 from ui.player.player import Player
 from ui.present.launcher import PresentLauncher
 from ui.present.reviews_panel import ReviewsPanel
-from ui.kit.saying import plural, plural_of
+from ui.kit.saying import plural
 from ui.people.people_panel import PeoplePanel
 from ui.prototypes.prototypes_panel import PrototypesPanel
+from ui.capture import recovery
 from ui.capture.record_view import RecordView
 from ui.reels.reel_builder import ReelBuilder
 from ui.reels.reel_preview import ReelPreview
@@ -330,22 +331,10 @@ class MainWindow(QMainWindow):
         self.transcript_panel.choose_words(moment.segment_id, moment.first_word, moment.last_word)
 
     def transcribe_event(self) -> None:
-        from app.transcripts import transcribing
-
-        if not self.current_event:
-            self.feedback.say("Transcribe the event's films: select an event (or one of its films) in the Library first.")
-            return
-        name = self.current_event
-        film_ids = self.runner.run(lambda lib: transcribing.event_films(lib, name))
-        if film_ids is not None:
-            self.transcribing.request(film_ids, f"the event “{name}”")
+        self.transcribing.request_event(self.current_event)
 
     def transcribe_all(self) -> None:
-        from app.transcripts import transcribing
-
-        film_ids = self.runner.run(transcribing.all_films)
-        if film_ids is not None:
-            self.transcribing.request(film_ids, "the whole library")
+        self.transcribing.request_library()
 
     def open_settings(self) -> None:
         from ui.shell.settings_dialog import SettingsDialog
@@ -543,28 +532,7 @@ class MainWindow(QMainWindow):
 
     def offer_recovery(self) -> None:
         """A take interrupted by a crash or power cut: offer to bring it into the library."""
-        from app.films import takes
-        from media.capture.recorder import interrupted
-
-        waiting = interrupted(takes.recordings_dir(self.lib))
-        if not waiting:
-            return
-        box = QMessageBox(QMessageBox.Icon.Question, "Recover recordings",
-                          f"{plural(len(waiting), 'recording')} {plural_of('was', len(waiting))} interrupted (the app closed or the computer stopped "
-                          "while recording). Bring what was recorded into the library now?",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("recoverBox")
-        box.button(QMessageBox.StandardButton.Yes).clicked.connect(
-            lambda: self.runner.start(lambda progress, cancel: takes.recover(self.lib),
-                                      on_success=self._recovered))
-        box.open()
-        self.recovery_box = box
-
-    def _recovered(self, results) -> None:
-        brought = [film_id for _take, film_id, _why in results if film_id is not None]
-        failed = [f"{take.name}: {why}" for take, film_id, why in results if film_id is None]
-        self.feedback.say(f"Brought {plural(len(brought), 'interrupted recording')} into the "
-                          "library." + (f" Not recovered: {'; '.join(failed)}" if failed else ""))
+        self.recovery_box = recovery.offer(self, self.lib, self.runner, self.feedback)
 
     # -- library and window state ------------------------------------------------------
     def choose_library(self) -> None:

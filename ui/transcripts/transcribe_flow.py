@@ -66,6 +66,24 @@ class TranscribeFlow(QObject):
         self._next()
         return len(new)
 
+    def request_event(self, name: str | None) -> None:
+        """Every film of the event selected in the Library (Transcripts → the Event's Films)."""
+        from app.transcripts import transcribing
+
+        if not name:
+            self.runner.say("Transcribe the event's films: select an event (or one of its films) in the Library first.")
+            return
+        film_ids = self.runner.run(lambda lib: transcribing.event_films(lib, name))
+        if film_ids is not None:
+            self.request(film_ids, f"the event “{name}”")
+
+    def request_library(self) -> None:
+        from app.transcripts import transcribing
+
+        film_ids = self.runner.run(transcribing.all_films)
+        if film_ids is not None:
+            self.request(film_ids, "the whole library")
+
     def resume(self) -> None:
         """At start-up: the films a crash or closing the app cut short."""
         lib = self.bridge.lib
