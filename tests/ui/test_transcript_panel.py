@@ -314,3 +314,10 @@ def test_the_panel_lays_out_the_words_only_once_it_is_brought_forward(film_windo
     assert not panel.on_screen() and panel.view.placed == []
     w.show_dock("transcript")
     wait_until(lambda: len(panel.view.placed) == 10)
+
+
+def test_transcribing_the_events_films_with_no_event_chosen_says_what_to_choose(film_window):
+    w = film_window
+    w.current_event = None
+    w.actions_by_name["transcribeEvent"].trigger()
+    assert w.feedback.last_text.startswith("Transcribe the event's films: select an event") and w.transcribing.current is None
