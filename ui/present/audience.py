@@ -76,8 +76,7 @@ class AudienceScreen(QWidget):
 
     def set_frame(self, frame: QVideoFrame) -> None:
         self._frame, self._image, self._drawn = frame, None, None
-        # Film time of the picture on screen (Qt counts from the container's start): which words are said.
-        self.time_us = frame.startTime() - (self.item.play_offset_us if self.item is not None else 0)
+        self.time_us = frame.startTime()  # film time of the picture on screen: which words are said
         ready = self._prepared
         if ready is not None and ready[0] == frame.startTime() and ready[1] == self.size():
             self._drawn = ready[2]  # converted and scaled while the card was up: the key only draws it
