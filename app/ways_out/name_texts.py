@@ -67,8 +67,8 @@ def reel_texts(plan: ReelPlan, speech: bool = True) -> list[Text]:
         at = f"reel {plan.title!r} item {item.position + 1}"
         texts += [Text(at, "card", item.card_text, fix, clip), Text(at, "caption", item.caption, fix, clip),
                   Text(clip, "content warning", item.warning, CLIP_FIX, clip)]
-        if speech:
-            texts += speech_texts(item, clip)
+        if speech:  # its line names the film and the moment already: the clip by its place and title
+            texts += speech_texts(item, clip_where(item.clip_title, item.position + 1, count))
     return texts
 
 

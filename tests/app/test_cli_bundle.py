@@ -60,7 +60,7 @@ def test_export_then_import_on_the_command_line(cli, source, tmp_path):
     (["bundle", "export", "--prototype", "No such", "OUT.protoreel"], "No such"),
     (["bundle", "export", "--prototype", "Welcome desk", "OUT.mp4"], ".protoreel file"),
     (["bundle", "export", "--prototype", "Welcome desk", "--audience", "public", "OUT.protoreel"],
-     "'Kitchen talk': Sam (consent: collaborative)"),
+     "'Kitchen talk' (in 'kitchen', 0:00.40–0:01.20): Sam (consent: collaborative)"),
     (["bundle", "export", "--event", "Tuesday workshop", "--mask-voice", "OUT.protoreel"], "goes with --anonymise"),
     (["bundle", "import", "missing.protoreel"], "no such file"),
 ])

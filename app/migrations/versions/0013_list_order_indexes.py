@@ -1,7 +1,7 @@
 """indexes for the clip list's order and its tag filters at any size (100,000 clips)
 
-Revision ID: 0014_list_order_indexes
-Revises: 0013_film_play_offset
+Revision ID: 0013_list_order_indexes
+Revises: 0012_transcript_full_text
 Create Date: 2026-12-07
 
 films(title, id): the clip list is ordered by film title, then film, then start; with this
@@ -13,8 +13,8 @@ reading the link rows.
 from alembic import op
 
 
-revision = '0014_list_order_indexes'
-down_revision = '0013_film_play_offset'
+revision = '0013_list_order_indexes'
+down_revision = '0012_transcript_full_text'
 branch_labels = None
 depends_on = None
 
