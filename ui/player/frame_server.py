@@ -1,7 +1,10 @@
 """Serves exact frames (media.reading.frames) to the paused player from a worker thread.
 
 Requests coalesce: while a frame decodes, newer requests replace older ones, so holding
-an arrow key never queues up work. Results come back as a Qt signal on the GUI thread.
+an arrow key never queues up work, and a newer request stops the decode under way (the reader
+keeps its place: a drag forward decodes on towards the latest position, never the ones passed).
+Once a frame is shown and nothing is asked, the frames after it are decoded ahead into the
+reader's cache (stopped by the next request). Results come back as a Qt signal on the GUI thread.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ class FrameServer(QObject):
             self._wanted = (seq, film_us)
             self._cond.notify()
 
+    def _superseded(self) -> bool:
+        """A newer request (or stop) is waiting: what is being decoded is no longer wanted."""
+        return self._wanted is not None or self._stop
+
     def set_box(self, width: int, height: int) -> None:
         """Pictures need be no larger than the view (decoding stays full size)."""
         self._box = (max(width, 2), max(height, 2))
@@ -61,11 +68,12 @@ class FrameServer(QObject):
                     self._wanted = None
                 try:
                     reader.box = self._box
-                    still = reader.frame_at(film_us)
+                    still = reader.frame_at(film_us, self._superseded)
                     if still is not None:
                         h, w, _ = still.rgb.shape
                         image = QImage(still.rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
                         self.ready.emit(seq, still.time_us, image)
+                        reader.decode_ahead(superseded=self._superseded)
                 except Exception as exc:  # noqa: BLE001 - a damaged spot; keep serving
                     self.failed.emit(f"cannot decode the frame at {film_us / 1e6:.3f} s ({exc})")
         finally:
