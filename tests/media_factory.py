@@ -40,14 +40,17 @@ def make_counting_film(
     audio: bool = True,
     rotation: int = 0,
     preset: str = "ultrafast",
+    x264_params: str = "",
 ) -> Path:
+    """``x264_params``: more of x264's settings (``bframes=3:b-adapt=0:b-pyramid=none``: every
+    third frame of four a B-frame nothing refers to)."""
     width, height = size
     frames = int(seconds * fps)
     with av.open(str(path), "w") as out:
         video = out.add_stream("libx264", rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.codec_context.gop_size = gop
-        video.options = {"preset": preset, "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0"}
+        video.options = {"preset": preset, "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0" + (f":{x264_params}" if x264_params else "")}
         if rotation:
             video.set_display_rotation(-rotation)
         if audio:

@@ -77,7 +77,12 @@ class FrameReader:
         try:
             entries = self.stream.index_entries
             tb = self.stream.time_base
-            keys = [math.floor(e.timestamp * tb * US) - self.start_us for e in entries if e.is_keyframe]
+            # The entries are decoding times: B-frames put a picture's showing time later by
+            # the reordering delay, the distance from the first entry to the stream's start.
+            delay = 0
+            if len(entries) and self.stream.start_time is not None:
+                delay = max(self.stream.start_time - entries[0].timestamp, 0)
+            keys = [math.floor((e.timestamp + delay) * tb * US) - self.start_us for e in entries if e.is_keyframe]
         except (AttributeError, TypeError, av.error.FFmpegError):
             return np.empty(0, dtype=np.int64)
         return np.unique(np.asarray(keys, dtype=np.int64))
