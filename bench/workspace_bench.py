@@ -20,6 +20,7 @@ Goals (issues 3/4/12, and 29 at 100,000 clips): start <= 1 s, filter <= 50 ms, e
 clips match is counted off the GUI thread and its time printed beside it.
 
     .venv/bin/python bench/workspace_bench.py --stall-only   # just the stalls
+    .venv/bin/python bench/workspace_bench.py --seek-only    # just seeking and scrubbing (no library)
     .venv/bin/python bench/workspace_bench.py --long-film-hours 3 --clips 2000   # making clips on a 3-hour film
 
 With ``--long-film-hours H``: only the stall of making a clip (as Enter or a tag key does, on
@@ -51,6 +52,7 @@ from app.models import Clip, ClipTag, Film, Tag  # noqa: E402
 from app.films import importing  # noqa: E402
 from bench._media import camera_like_film  # noqa: E402
 from bench.gui_stall import StallMeter, StallReport  # noqa: E402
+from bench.seek_bench import exact_seek_median  # noqa: E402
 
 WORDS = ("waiting room receptionist phone call letter appointment carer crisis peer support "
          "kind listen form benefits housing GP nurse discharge referral friend group cafe").split()
@@ -166,28 +168,6 @@ def _settle(model) -> None:
     while model.pending:
         QApplication.instance().processEvents()
         time.sleep(0.001)
-
-
-def exact_seek_median(film: Path) -> float:
-    from PySide6.QtGui import QImage
-
-    from media.reading.frames import FrameReader
-    from media.reading.probe import probe
-
-    info = probe(film)
-    reader = FrameReader(film, info.start_us, info.rotation)
-    reader.box = (1280, 720)  # what the player asks for: no larger than its view
-    rng = random.Random(3)
-    samples = []
-    for _ in range(60):
-        target = rng.randrange(0, info.duration_us - 100_000)
-        start = time.perf_counter()
-        still = reader.frame_at(target)
-        h, w, _ = still.rgb.shape
-        QImage(still.rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-        samples.append(time.perf_counter() - start)
-    reader.close()
-    return statistics.median(samples), max(samples)
 
 
 def _spin(ms: int) -> None:
@@ -369,6 +349,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stall-only", action="store_true", help="measure only the GUI stalls (import, everyday actions)")
+    parser.add_argument("--seek-only", action="store_true",
+                        help="measure only exact seeking: jumps, a scrub, Qt's player as the anchor (bench/seek_bench.py)")
     parser.add_argument("--clips", type=int, default=20_000, help="clips in the library (default 20,000)")
     parser.add_argument("--long-film-hours", type=float, default=0,
                         help="only: making clips on a film this many hours long (say 3)")
@@ -377,6 +359,10 @@ def main() -> None:
                              "postgresql+psycopg://user@host/db; default a SQLite file in the library folder")
     args = parser.parse_args()
     stall_only, n_clips = args.stall_only, args.clips
+    if args.seek_only:
+        from bench import seek_bench
+
+        return seek_bench.report()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "big"
         t = time.perf_counter()
