@@ -29,7 +29,7 @@ def test_a_drag_shows_the_latest_frame_asked_for_and_only_frames_asked_for(qtbot
         server.request(seq, index.middle(frame))
         if seq % 8 == 0:  # mouse moves come faster than frames decode: most are passed over
             qtbot.wait(2)
-    qtbot.waitUntil(lambda: shown and shown[-1][0] == len(drag), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1][0] == len(drag), timeout=10_000)
     server.stop()
     for seq, time_us, code in shown:
         assert code == asked[seq] and time_us == index.start(asked[seq]), (seq, asked[seq], code)
