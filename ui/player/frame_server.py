@@ -2,7 +2,9 @@
 
 Requests coalesce: while a frame decodes, newer requests replace older ones, so holding
 an arrow key never queues up work, and a newer request stops the decode under way (the reader
-keeps its place: a drag forward decodes on towards the latest position, never the ones passed).
+keeps its place: a drag forward decodes on towards the latest position, never the ones passed),
+unless no picture came for ``STALE_S``: then the one under way is finished, so a drag always
+moves the picture.
 Once a frame is shown and nothing is asked, the frames after it are decoded ahead into the
 reader's cache (stopped by the next request). Results come back as a Qt signal on the GUI thread.
 """
@@ -10,11 +12,15 @@ reader's cache (stopped by the next request). Results come back as a Qt signal o
 from __future__ import annotations
 
 import threading
+import time
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from media.reading.frames import FrameReader
+
+
+STALE_S = 0.25  # a picture at least this often while dragging (the newest is served next)
 
 
 class FrameServer(QObject):
@@ -29,6 +35,7 @@ class FrameServer(QObject):
         self._cond = threading.Condition()
         self._stop = False
         self._box: tuple[int, int] | None = None
+        self._shown_at = 0.0  # time.monotonic() of the last picture given
         self._thread = threading.Thread(target=self._loop, name="frame-server", daemon=True)
         self._thread.start()
 
@@ -40,6 +47,11 @@ class FrameServer(QObject):
     def _superseded(self) -> bool:
         """A newer request (or stop) is waiting: what is being decoded is no longer wanted."""
         return self._wanted is not None or self._stop
+
+    def _superseded_while_fresh(self) -> bool:
+        """Give up the frame being decoded for a newer request, unless the picture on screen
+        is already ``STALE_S`` old."""
+        return self._stop or (self._wanted is not None and time.monotonic() - self._shown_at < STALE_S)
 
     def set_box(self, width: int, height: int) -> None:
         """Pictures need be no larger than the view (decoding stays full size)."""
@@ -68,8 +80,9 @@ class FrameServer(QObject):
                     self._wanted = None
                 try:
                     reader.box = self._box
-                    still = reader.frame_at(film_us, self._superseded)
+                    still = reader.frame_at(film_us, self._superseded_while_fresh)
                     if still is not None:
+                        self._shown_at = time.monotonic()
                         h, w, _ = still.rgb.shape
                         image = QImage(still.rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
                         self.ready.emit(seq, still.time_us, image)
