@@ -84,6 +84,8 @@ class Film(Base):
     duration_us: Mapped[int] = mapped_column(BigInteger)
     # The stream timestamp of the film's time zero (MPEG-TS files often start at 1.4 s, say).
     start_us: Mapped[int] = mapped_column(BigInteger, default=0)
+    # That zero on Qt's player clock (from the container's start): media.reading.packet_timing.settle.
+    play_offset_us: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     has_video: Mapped[bool] = mapped_column(Boolean)
     video_codec: Mapped[str] = mapped_column(String(50), default="")
     width: Mapped[int | None] = mapped_column(Integer)

@@ -36,6 +36,7 @@ class FilmRecord:
     recorded_at: str | None = None  # ISO 8601 with the UTC offset where it was filmed (or this computer's)
     recorded_from: str | None = None  # "phone", "container" or "file" (media.reading.recorded_time)
     interlaced: str = ""  # field order of interlaced pictures ("tff", "bff"); "" progressive
+    play_offset_us: int = 0  # the film's zero on Qt's player clock (Film.play_offset_us)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -93,6 +94,7 @@ def film_record(film: Film, absolute_path: str, missing: bool) -> FilmRecord:
         recorded_at=_recorded_iso(film),
         recorded_from=film.recorded_source if film.recorded_at is not None else None,
         interlaced=film.field_order or "",
+        play_offset_us=film.play_offset_us or 0,
     )
 
 

@@ -51,9 +51,9 @@ class FilmSpec:
     times: list[float] = field(default_factory=list)  # filled in: each frame's film time (s)
 
 
-def beep_tone(first_sample: int, count: int) -> np.ndarray:
-    """Samples ``first_sample..`` of the film's sound (film time = sample / 48000)."""
-    t = (np.arange(first_sample, first_sample + count)) / RATE
+def beep_tone(first_sample: int, count: int, rate: int = RATE) -> np.ndarray:
+    """Samples ``first_sample..`` of the film's sound (film time = sample / ``rate``)."""
+    t = (np.arange(first_sample, first_sample + count)) / rate
     tone = 0.25 * np.sin(2 * np.pi * 440 * t)
     beeping = (t % 1.0) < BEEP_S
     tone[beeping] = 0.5 * np.sin(2 * np.pi * 1760 * t[beeping])
@@ -165,3 +165,20 @@ def make_interlaced(folder: Path, name: str, order: str = "tff", suffix: str = "
     data = b"".join(interlaced_source(k, width, height).tobytes() for k in range(frames))
     subprocess.run(command, input=data, check=True)
     return path
+
+
+DEBIAN_FFMPEG = Path("/usr/bin/ffmpeg")  # FFmpeg 5.1: muxes an MKV's AAC priming differently from the app's own
+
+
+def make_ffmpeg51_mkv(folder: Path, name: str = "ffmpeg51", fps: Fraction = Fraction(30), seconds: float = 4.0) -> Path:
+    """A film as FFmpeg 5.1 (Debian's ``/usr/bin/ffmpeg``) muxes it into MKV: ``make_film``'s
+    bar-coded frames and beeps (an MP4 whose picture and sound both start at 0) encoded again
+    to H.264 and AAC. Its AAC priming sits at the container's start, unmarked, and its first
+    picture (content time 0: frame 0, the beep of second 0) comes 21 ms later."""
+    import subprocess
+
+    source = make_film(folder, FilmSpec(f"{name}-source", ".mp4", fps, seconds=seconds))
+    out = folder / f"{name}.mkv"
+    subprocess.run([str(DEBIAN_FFMPEG), "-v", "error", "-y", "-i", str(source), "-c:v", "libx264", "-preset",
+                    "ultrafast", "-crf", "12", "-g", "15", "-c:a", "aac", str(out)], check=True)
+    return out

@@ -30,6 +30,7 @@ def film_facts(info: MediaInfo) -> dict:
         container=info.container,
         duration_us=info.duration_us,
         start_us=info.start_us,
+        play_offset_us=info.play_offset_us,
         has_video=info.has_video,
         video_codec=info.video_codec,
         width=info.width,

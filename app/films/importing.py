@@ -377,6 +377,7 @@ def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool)
     try:
         with lib.op(f"Finish importing {info.path.name}", undoable=False) as s:
             film = s.get(Film, film_id)
+            _keep_marks_on_their_frames(film, film.start_us - info.start_us)
             for name, value in film_facts(info).items():
                 setattr(film, name, value)
             film.sha256 = staged.sha
@@ -389,3 +390,19 @@ def _finish(lib: Library, film_id: int, staged: Staged, cache: Path, link: bool)
         raise
     if lib.team:
         lib.machine.forget(*((key, staged.sha) if copy is not None else (key,)))
+
+
+def _keep_marks_on_their_frames(film: Film, moved_us: int) -> None:
+    """A film registered by an earlier version and finished by this one may have another zero
+    (its first picture, where unmarked AAC priming comes first: ``media.reading.packet_timing``).
+    What was marked on it while it imported keeps its place in the file, so its frames."""
+    if not moved_us:
+        return
+    for clip in film.clips:
+        clip.start_us = max(clip.start_us + moved_us, 0)
+        clip.end_us = max(clip.end_us + moved_us, clip.start_us + 1)
+        clip.version += 1  # an edit made from the older reading is refused, not written over
+    for appearance in film.appearances:
+        for stretch in appearance.ranges:
+            stretch.start_us = max(stretch.start_us + moved_us, 0)
+            stretch.end_us = max(stretch.end_us + moved_us, stretch.start_us + 1)

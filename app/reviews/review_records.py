@@ -67,6 +67,7 @@ class ItemRecord:
     quote: str = ""
     film_path: str | None = None
     film_start_us: int = 0
+    play_offset_us: int = 0  # the film's zero on Qt's player clock (Film.play_offset_us)
     rotation: int = 0
     has_video: bool = True
     has_audio: bool = True
@@ -175,6 +176,7 @@ def review_detail(lib: Library, session: Session, review_id: int) -> ReviewDetai
             prototypes=sorted(link.prototype.name for link in clip.prototype_links) if clip else [],
             clip_note=clip.note if clip else "", quote=clip.quote if clip else "",
             film_path=str(lib.film_path(film)) if film else None, film_start_us=film.start_us if film else 0,
+            play_offset_us=film.play_offset_us if film else 0,
             rotation=film.rotation if film else 0, has_video=film.has_video if film else False,
             has_audio=film.has_audio if film else False, missing=lib.missing(film) if film else True, card=row.card,
             speech=[(c.start_us, c.end_us, c.text) for c in captions.cues(words.get(row.film_id, []), row.start_us,

@@ -58,6 +58,7 @@ class Candidate:
     missing: bool
     importing: bool
     done: bool  # has a transcript already
+    play_offset_us: int = 0  # its zero after the container's start (Film.play_offset_us)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -68,7 +69,7 @@ def candidates(lib: Library, film_ids: list[int]) -> list[Candidate]:
         films = {f.id: f for f in s.scalars(select(Film).where(Film.id.in_(film_ids)))}
         done = transcripts.transcribed(s, film_ids)
         return [Candidate(f.id, f.title, f.sha256, lib.film_path(f), f.duration_us, f.has_audio, f.missing,
-                          f.import_state is not None, f.id in done)
+                          f.import_state is not None, f.id in done, f.play_offset_us or 0)
                 for f in (films[i] for i in dict.fromkeys(film_ids) if i in films)]
 
 
@@ -180,7 +181,8 @@ def transcribe_films(lib: Library, film_ids: list[int], progress: ProgressFn = n
                 journal.unlink(missing_ok=True)
             try:
                 heard = transcribe(c.path, recogniser, journal=journal, film_key=c.sha256, progress=said,
-                                   cancel=cancel, **({"chunk_seconds": chunk_seconds} if chunk_seconds else {}))
+                                   cancel=cancel, offset_us=c.play_offset_us,
+                                   **({"chunk_seconds": chunk_seconds} if chunk_seconds else {}))
             except ProtoReelError as exc:
                 raise type(exc)(f"film {c.film_id} {c.title!r}: {exc}") from exc
             words = transcripts.store(lib, c.film_id, heard)

@@ -104,7 +104,8 @@ def _one_pass(info: MediaInfo, folder: Path, progress: ProgressFn, cancel: Cance
                         heard.failed(packet)  # a damaged packet: the rest of the film still counts
                         frames = []
                     for frame in frames:
-                        peaks.add(frame)
+                        at = None if frame.pts is None else _frame_us(frame, audio.time_base) - info.start_us
+                        peaks.add(frame, at)  # film time: the first frame places the sound
                         heard.add(frame, audio.time_base)
             if strip is not None:
                 for frame in _decode(video.codec_context, None, failures):

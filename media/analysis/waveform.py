@@ -55,9 +55,14 @@ class PeakCollector:
         self._rest = np.zeros(0, dtype=np.float32)  # samples after the last whole peak
         self._taken = 0  # samples of this rate before ``_rest``
         self._peaks_at_rate = 0  # peaks taken at this rate
+        self._placed = False  # the first sound is put where it is in film time
+        self._skip = 0  # samples still to leave out (before the film's zero)
         self.count = 0
 
-    def add(self, frame) -> None:
+    def add(self, frame, film_us: int | None = None) -> None:
+        """``frame``'s samples; ``film_us``: the film time of its first sample (the first
+        frame's places the sound: encoder priming before the film's zero is left out, sound
+        that starts late follows silence)."""
         n = frame.samples
         if not n:
             return
@@ -67,9 +72,25 @@ class PeakCollector:
         # The samples read in place (no copy; ``to_ndarray`` cost 10x as much): one array per
         # channel, or one interleaved array.
         if self._planar:
-            self._batch.append([np.frombuffer(plane, self._dtype, count=n) for plane in frame.planes])
+            planes = [np.frombuffer(plane, self._dtype, count=n) for plane in frame.planes]
         else:
-            self._batch.append([np.frombuffer(frame.planes[0], self._dtype, count=n * self._channels)])
+            planes = [np.frombuffer(frame.planes[0], self._dtype, count=n * self._channels)]
+        if not self._placed:
+            self._placed = True
+            lead = 0 if film_us is None else round(film_us * frame.sample_rate / 1_000_000)
+            if lead > 0:  # silence until the sound starts
+                width = 1 if self._planar else self._channels
+                silence = np.full(lead * width, 128 if self._kind == "u8" else 0, self._dtype)
+                planes = [np.concatenate([silence, plane]) for plane in planes]
+                n += lead
+            self._skip = max(-lead, 0)  # before the film's zero (encoder priming): never heard
+        if self._skip:
+            cut = min(self._skip, n)
+            width = 1 if self._planar else self._channels
+            planes, n, self._skip = [plane[cut * width:] for plane in planes], n - cut, self._skip - cut
+            if not n:
+                return
+        self._batch.append(planes)
         self._batched += n
         if self._batched >= self._rate * BATCH_SECONDS:
             self._take_batch()

@@ -8,6 +8,7 @@ import's thumbnail and waveform pass, so a long film is read once, not twice (``
 
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass
 from fractions import Fraction
@@ -34,6 +35,7 @@ class StreamTiming:
         self._end_override: Fraction | None = None
         self.longest_ticks = 0  # the longest packet: a whole sound frame
         self.trims_said = False  # the file says where the encoder's priming or padding is
+        self.priming_said = False  # ... its priming, at the start (what a quick look sees too)
 
     def add(self, packet) -> bool:
         """Count the packet; whether it has a presentation time."""
@@ -43,7 +45,7 @@ class StreamTiming:
         # Packets an edit list cuts away (AAC encoder priming, a trimmed phone clip's head)
         # are demuxed but never shown or heard: they are not part of the film's length.
         if packet.is_discard:
-            self.trims_said = True
+            self.trims_said = self.priming_said = True
             return True
         self.pts.append(pts)
         duration = packet.duration or 0
@@ -63,6 +65,8 @@ class StreamTiming:
         the stream's longest packet, less the padding, and never past its stated end."""
         self.trims_said = True
         data = bytes(packet.get_sidedata("skip_samples"))
+        if len(data) >= 4 and int.from_bytes(data[0:4], "little"):
+            self.priming_said = True
         padding = int.from_bytes(data[4:8], "little") if len(data) >= 8 else 0
         if not padding:
             return end
@@ -153,11 +157,19 @@ def settle(info, video: StreamTiming | None, audio: StreamTiming | None, contain
     if not starts:
         info.duration_us = 0
         return
-    # Time zero is FFmpeg's container start (what Qt's player counts from too). Sound before
-    # it is encoder priming (an MKV's AAC at -21 ms, a WebM's Opus at -7 ms): never heard,
-    # so not part of the film's length.
-    zero = Fraction(container_start_us, US) if container_start_us is not None else min(starts)
-    info.start_us = round(zero * US)
+    # Time zero is FFmpeg's container start (what Qt's player counts from), unless that is
+    # unsaid AAC priming before the first picture (an MKV muxed by FFmpeg 5.1, an MPEG-TS:
+    # priming at the container's start, the first picture 21 ms later): then the first
+    # picture is the film's zero. Sound before it is encoder priming (also an MKV's AAC at
+    # -21 ms, a WebM's Opus at -7 ms): never heard, so not part of the film's length.
+    container_zero = Fraction(container_start_us, US) if container_start_us is not None else min(starts)
+    zero, info.start_us = container_zero, round(container_zero * US)
+    if (video is not None and info.has_video and video.start > zero
+            and _primed_before_picture(audio, video, getattr(info, "audio_codec", ""))):
+        # Rounded up as the frame index rounds a frame's start (frame 0 at 0 µs, not 1).
+        zero, info.start_us = video.start, math.ceil(video.start * US)
+    # Where that zero is on the player's clock (Qt's FFmpeg counts from the container's start).
+    info.play_offset_us = info.start_us - round(container_zero * US)
     if video is not None and info.has_video:
         info.video_start_us = round(video.start * US)
         info.video_duration_us = max(0, round((video.end - max(video.start, zero)) * US))
@@ -174,11 +186,20 @@ def _heard_end(audio: StreamTiming, video: StreamTiming | None, codec: str) -> F
     by less than one frame is the padding (6.037 s for 6.021 s), not part of the film. (Sound
     recorded beside the picture, a phone's or an MP2's, keeps every sample it has.)"""
     end = audio.end
-    if (codec != "aac" or video is None or video.end is None or audio.trims_said or not audio.longest_ticks
-            or audio.start is None or video.start is None):
+    if video is None or video.end is None or audio.trims_said or not _primed_before_picture(audio, video, codec):
         return end
     frame = audio.longest_ticks * audio.time_base
-    primed = audio.start < video.start <= audio.start + frame
-    if primed and video.end < end < video.end + frame:
+    if video.end < end < video.end + frame:
         return video.end
     return end
+
+
+def _primed_before_picture(audio: StreamTiming | None, video: StreamTiming, codec: str) -> bool:
+    """AAC sound whose encoder priming the file does not mark, starting less than one sound
+    frame (1,024 samples) before the first picture: FFmpeg 5.1's MKV (0 for 0.021 s), an
+    MPEG-TS (1.400 s for 1.421 s). Decided from the first packets only, so a quick look at
+    the file and a pass over all of it agree on it (the film's zero depends on it)."""
+    if (audio is None or not len(audio) or codec != "aac" or audio.priming_said or not audio.longest_ticks
+            or audio.start is None or video.start is None):
+        return False
+    return audio.start < video.start <= audio.start + audio.longest_ticks * audio.time_base

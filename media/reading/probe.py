@@ -50,6 +50,7 @@ class MediaInfo:
     vfr: bool = False
     video_start_us: int = 0
     start_us: int = 0  # stream timestamp of the film's time zero
+    play_offset_us: int = 0  # that zero on the player's clock (media.reading.packet_timing.settle)
     has_audio: bool = False
     audio_codec: str = ""
     audio_rate: int | None = None

@@ -225,7 +225,7 @@ def _us(samples: int) -> int:
 
 def transcribe(path: Path | str, recogniser: Recogniser | None = None, *, journal: Path | None = None,
                film_key: str = "", progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-               chunk_seconds: float = CHUNK_S) -> Transcript:
+               chunk_seconds: float = CHUNK_S, offset_us: int = 0) -> Transcript:
     """What is said in the film at ``path``, as segments of words in film time.
 
     ``journal``: a file where finished chunks are kept (the library's cache for this film);
@@ -233,7 +233,8 @@ def transcribe(path: Path | str, recogniser: Recogniser | None = None, *, journa
     (the film's content hash) makes sure a journal is only ever carried on for the same film
     and model. A film with no sound gives an empty transcript. Raises ``Cancelled`` (the
     journal keeps what was finished), ``UnsupportedMedia`` for a file FFmpeg cannot open and
-    ``SpeechUnavailable`` when no model is installed."""
+    ``SpeechUnavailable`` when no model is installed. ``offset_us``: the film's zero after
+    the container's start (``Film.play_offset_us``)."""
     path = Path(path)
     cancel = cancel or CancelToken()
     recogniser = recogniser or load()
@@ -262,7 +263,7 @@ def transcribe(path: Path | str, recogniser: Recogniser | None = None, *, journa
         prompt = _last_text(chunks) or prompt
         return entry
 
-    for first, block in read_sound(path, start_s=start / RATE, cancel=cancel):
+    for first, block in read_sound(path, start_s=start / RATE, cancel=cancel, offset_us=offset_us):
         cancel.check()
         buffer = np.concatenate([buffer, block]) if len(buffer) else block
         heard = first + len(block)

@@ -35,7 +35,7 @@ def has_sound(path: Path | str) -> bool:
 
 
 def read_sound(path: Path | str, start_s: float = 0.0, cancel: CancelToken | None = None,
-               block_samples: int = BLOCK_SAMPLES) -> Iterator[tuple[int, np.ndarray]]:
+               block_samples: int = BLOCK_SAMPLES, offset_us: int = 0) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(first_sample, samples)`` blocks of the film's sound from ``start_s`` seconds of
     film time to its end: float32 mono at ``RATE``, ``first_sample`` counted from time zero.
 
@@ -51,7 +51,9 @@ def read_sound(path: Path | str, start_s: float = 0.0, cancel: CancelToken | Non
         if not audios:
             return
         stream = audios[0]
-        zero = Fraction(container.start_time or 0, US)
+        # The film's zero: the container's start, or its first picture ``offset_us`` later
+        # where unmarked AAC priming comes first (Film.play_offset_us).
+        zero = Fraction((container.start_time or 0) + offset_us, US)
         resampler = av.AudioResampler(format="s16", layout="mono", rate=RATE)
         position = 0  # samples at RATE placed so far (film time position / RATE)
         source_next: Fraction | None = None  # where the next source frame should start (s)

@@ -117,3 +117,23 @@ def test_a_chunk_is_cut_in_the_longest_pause_else_the_quietest_moment():
     loud = np.ones(RATE * 10, np.float32)
     loud[int(8.2 * RATE): int(8.25 * RATE)] = 0.01
     assert abs(choose_cut(loud, [Stretch(0, 10 * RATE)], 7 * RATE, 9 * RATE) - 8.225 * RATE) <= RATE // 20
+
+
+def test_sound_for_a_transcript_counts_from_the_films_first_picture(tmp_path):
+    """An MKV muxed by FFmpeg 5.1: its AAC priming at the container's start, its first picture
+    (the film's zero, ``Film.play_offset_us`` = 21 ms later) where the content starts. Words are
+    placed from that zero: the beep of second 1 is heard at 1.000 s (was 1.021 s)."""
+    from tests.app.test_exact_films import _sound_offset_s
+    from tests.conformance_films import DEBIAN_FFMPEG, make_ffmpeg51_mkv
+
+    if not DEBIAN_FFMPEG.exists():
+        pytest.skip("needs Debian's ffmpeg in /usr/bin (FFmpeg 5.1 muxes differently)")
+    path = make_ffmpeg51_mkv(tmp_path, seconds=3)
+    heard = {}
+    for offset_us in (0, 21_000):
+        blocks = list(read_sound(path, offset_us=offset_us))
+        assert blocks[0][0] <= 0
+        sound = np.concatenate([b for _, b in blocks])[-blocks[0][0]:]  # from the film's zero on
+        heard[offset_us] = _sound_offset_s(sound, 1.0, 1, search=0.03, rate=RATE)
+    assert abs(heard[21_000]) <= 0.001, heard  # on the film's clock
+    assert abs(heard[0] - 0.021) <= 0.001, heard  # from the container's start: 21 ms late

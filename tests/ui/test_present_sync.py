@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -89,16 +90,29 @@ class Recorder(QObject):
         self.pictures.append((time.perf_counter(), frame.startTime(), frame))  # converted later: 4K is slow
 
 
-@pytest.fixture(scope="module")
-def turned_beep_film(tmp_path_factory):
+@pytest.fixture(scope="module", params=["turned", "ffmpeg51"])
+def beep_film(request, tmp_path_factory):
+    """(film, its picture as drawn): a phone-like film stored turned 90°, and an MKV muxed by
+    FFmpeg 5.1 whose first picture comes 21 ms after its container's start (its unmarked AAC
+    priming): Qt's player counts from that start, the film from its first picture."""
+    from tests.conformance_films import DEBIAN_FFMPEG, make_ffmpeg51_mkv
+
     folder = tmp_path_factory.mktemp("beeps")
-    return make_film(folder, FilmSpec("phone-like", seconds=4, size=(320, 240), rotation=90, gop=25))
+    if request.param == "turned":
+        return make_film(folder, FilmSpec("phone-like", seconds=4, size=(320, 240), rotation=90, gop=25)), (320, 240)
+    if not DEBIAN_FFMPEG.exists():
+        pytest.skip("needs Debian's ffmpeg in /usr/bin (FFmpeg 5.1 muxes differently)")
+    return make_ffmpeg51_mkv(folder, fps=Fraction(25), seconds=4), (256, 144)
 
 
-def test_the_presented_clip_is_upright_its_own_frames_and_its_sound_in_sync(qtbot, lib, turned_beep_film):
+def test_the_presented_clip_is_upright_its_own_frames_and_its_sound_in_sync(qtbot, lib, beep_film):
+    from app.models import Film
     from ui.present.session import Presentation
 
-    film = importing.import_file(lib, turned_beep_film).film_id
+    path, size = beep_film
+    film = importing.import_file(lib, path).film_id
+    with lib.read() as s:
+        offset = s.get(Film, film).play_offset_us  # the film's zero on Qt's clock: 21 ms for the MKV
     clip = clips.add(lib, film, 1_000_000, 3_000_000, title="Turned phone")
     pres = Presentation(lib, reviews.start(lib, clip_ids=[clip], audience="team"))
     seen = Recorder(pres)
@@ -114,17 +128,17 @@ def test_the_presented_clip_is_upright_its_own_frames_and_its_sound_in_sync(qtbo
         pres.leave()
         seen.stop()
 
-    # Pictures: upright (320x240 as drawn), the clip's frames 25..74 and nothing before them.
+    # Pictures: upright (as drawn), the clip's frames 25..74 and nothing before them.
     images = [frame.toImage() for _t, _s, frame in seen.pictures]
-    assert {(image.width(), image.height()) for image in images} == {(320, 240)}
+    assert {(image.width(), image.height()) for image in images} == {size}
     indexes = [read_index(image_array(image)) for image in images]
     assert indexes[0] == 25, f"first picture shown: frame {indexes[0]} (the clip starts at frame 25)"
     assert min(indexes) == 25 and indexes[-1] == 74
-    assert all(index == start // FRAME_US for (_t, start, _i), index in zip(seen.pictures, indexes))
+    assert all(index == (start - offset) // FRAME_US for (_t, start, _i), index in zip(seen.pictures, indexes))
     assert len(set(indexes)) >= 45  # played, not stepped (a few may be dropped on a busy machine)
 
-    # Sound: stamped with film time, continuous, the beep where the film has it (2.000 s).
-    starts = [start for _t, start, _s in seen.sound]
+    # Sound: stamped with film time (on Qt's clock), continuous, the beep where the film has it (2.000 s).
+    starts = [start - offset for _t, start, _s in seen.sound]
     assert 990_000 <= starts[0] <= 1_010_000, starts[0]
     joined = np.concatenate([s for _t, _st, s in seen.sound])
     for (_t, a, samples), (_t2, b, _s2) in zip(seen.sound, seen.sound[1:]):

@@ -7,7 +7,10 @@ frame rule marks, clips and every export use); until a film's index is read, a g
 nominal rate stands in. Qt's player seeks to keyframes in some formats, so while paused every
 frame comes from the frame server (ui.player.frame_server → media.reading.frames), which
 decodes exactly (and deinterlaces); playback uses Qt's player (an interlaced film shows one
-field a frame: ``VideoView``).
+field a frame: ``VideoView``). Qt's player counts from the container's start, which is not
+always the film's zero (``FilmRecord.play_offset_us``: an MKV whose unmarked AAC priming comes
+21 ms before its first picture): positions given to it and frame times taken from it are moved
+by that much, so film time is the one clock everywhere else.
 """
 
 from __future__ import annotations
@@ -157,20 +160,37 @@ class Player(QObject):
         if seq == self._request and not self._qt_drives:
             self.view.set_image(image, time_us)
 
+    @property
+    def _offset_us(self) -> int:
+        """The film's zero on Qt's clock."""
+        return self.film.play_offset_us if self.film is not None else 0
+
+    def _qt_ms(self, film_us: int) -> int:
+        """A film time as a position for Qt's player (its clock, in ms): for a picture, the
+        middle of the frame there (asked for a frame's very start, Qt's player may begin with
+        the frame before: it did at 1.054 s of an MKV whose frame 31 starts there)."""
+        if self.film is not None and self.film.has_video:
+            film_us = self.index.middle(self.index.at(film_us))
+        return (film_us + self._offset_us) // 1000
+
     def _on_frame(self, start_us: int) -> None:
-        if start_us is not None and start_us >= 0:
-            if self._qt_drives and self.film is not None and self.film.has_video:
-                # Qt rounds a frame's time down to the microsecond, the frame index up (a 30 fps
-                # frame at 33,333.3 µs: Qt 33,333, the index 33,334): the same frame either way.
-                nearest = self.index.start(self.index.at(start_us + 1))
-                if 0 < nearest - start_us <= 1:
+        if start_us is not None and self._qt_drives:
+            # Qt's clock to film time (the stills are in film time already). Qt rounds a frame's
+            # time down to the microsecond, the frame index and the film's zero up (a 30 fps
+            # frame at 33,333.3 µs: Qt 33,333, the index 33,334; an MPEG-TS's first picture
+            # 21,333.3 µs into Qt's clock: Qt 21,333, the offset 21,334): the same frame.
+            start_us -= self._offset_us
+            if self.film is not None and self.film.has_video and start_us >= -1:
+                nearest = self.index.start(self.index.at(max(start_us + 1, 0)))
+                if abs(nearest - start_us) <= 1:
                     start_us = nearest
+        if start_us is not None and start_us >= 0:
             self._position_us = start_us
             self.position_changed.emit(start_us)
 
     def _on_clock(self, ms: int) -> None:
         if self.film is not None and not self.film.has_video and self.is_playing():
-            self._position_us = ms * 1000
+            self._position_us = max(ms * 1000 - self._offset_us, 0)
             self.position_changed.emit(self._position_us)
 
     # -- transport ---------------------------------------------------------------------
@@ -189,7 +209,7 @@ class Player(QObject):
         if self._position_us >= self.duration_us - timecode.frame_duration_us(self.fps) or (
                 self.film.has_video and self.frame_index >= self.index.count - 1):
             self._position_us = 0
-        self.media.setPosition(self._position_us // 1000)
+        self.media.setPosition(self._qt_ms(self._position_us))
         self._qt_drives = True
         self.media.play()
 
@@ -259,14 +279,14 @@ class Player(QObject):
         if self.film is None or self.film.missing:
             return
         if self.is_playing():
-            self.media.setPosition(us // 1000)
+            self.media.setPosition(self._qt_ms(us))
             return
         # Report the destination at once (keys pressed quickly add up); the exact frame
         # confirms it when it arrives.
         self._position_us = us
         self.position_changed.emit(us)
         self._show_exact(us)
-        self.media.setPosition(us // 1000)  # so that playback resumes from here
+        self.media.setPosition(self._qt_ms(us))  # so that playback resumes from here
 
     def _show_exact(self, us: int) -> None:
         if self.frames is None:

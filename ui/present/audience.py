@@ -76,7 +76,8 @@ class AudienceScreen(QWidget):
 
     def set_frame(self, frame: QVideoFrame) -> None:
         self._frame, self._image, self._drawn = frame, None, None
-        self.time_us = frame.startTime()  # film time of the picture on screen: which words are said
+        # Film time of the picture on screen (Qt counts from the container's start): which words are said.
+        self.time_us = frame.startTime() - (self.item.play_offset_us if self.item is not None else 0)
         ready = self._prepared
         if ready is not None and ready[0] == frame.startTime() and ready[1] == self.size():
             self._drawn = ready[2]  # converted and scaled while the card was up: the key only draws it

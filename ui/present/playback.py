@@ -38,18 +38,21 @@ class ClipPlayback(QObject):
         self.media.mediaStatusChanged.connect(self._on_status)
         self.media.errorOccurred.connect(lambda _e, message: self.failed.emit(message or "cannot be played"))
         self.path: str | None = None
-        self.start_us = self.end_us = 0
+        self.start_us = self.end_us = 0  # the clip's range on Qt's clock
+        self.offset_us = 0  # the film's zero on Qt's clock
         self._done = False
         self._showing = False  # frames go to the screen only while the clip slide is up
         self._ready = None  # the clip's first frame, decoded while its card was up
         self._seek_when_loaded: int | None = None  # ms
 
-    def prepare(self, path: str | None, start_us: int, end_us: int) -> None:
-        """Open the film and wait, paused, at the clip's first frame (times: film time, as
-        Qt's player counts it)."""
+    def prepare(self, path: str | None, start_us: int, end_us: int, offset_us: int = 0) -> None:
+        """Open the film and wait, paused, at the clip's first frame (times: film time;
+        ``offset_us``: the film's zero on Qt's clock, ``ItemRecord.play_offset_us``). Here
+        ``start_us``/``end_us`` are kept on Qt's clock, as its frames and positions are."""
         self._showing = False
         self._ready = None
-        self.start_us, self.end_us, self._done = start_us, end_us, False
+        self.offset_us = offset_us
+        self.start_us, self.end_us, self._done = start_us + offset_us, end_us + offset_us, False
         if path != self.path:
             self.path = path
             url = QUrl.fromLocalFile(path) if path and Path(path).is_file() else QUrl()

@@ -274,7 +274,8 @@ class Presentation(QObject):
     def _prepare(self, item_index: int) -> None:
         item = self.detail.items[item_index]
         self._prepared = item_index
-        self.playback.prepare(None if item.missing else item.film_path, item.start_us, item.end_us)
+        self.playback.prepare(None if item.missing else item.film_path, item.start_us, item.end_us,
+                              item.play_offset_us)
 
     def next(self) -> None:
         if self.index < len(self.slides) - 1:
