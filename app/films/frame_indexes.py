@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
 from app.library import Library
 
@@ -39,8 +38,7 @@ def frame_index(lib: Library, film, build: bool = True):
     if index is None:
         if not build:
             return None
-        path = Path(film.path)
-        path = path if path.is_absolute() else lib.root / path
+        path = lib.film_path(film)  # a team library's film may be this computer's own file
         if not path.is_file():
             return None
         index = read_index(path, film.start_us)

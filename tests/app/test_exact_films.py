@@ -371,7 +371,7 @@ def test_a_film_imported_before_keeps_its_zero_and_its_clips_their_frames(tmp_pa
     cfg = db.alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0012_transcript_full_text")
+        command.downgrade(cfg, "0013_list_order_indexes")
         conn.execute(text("update films set start_us = 0, duration_us = 4021000"))  # what the earlier import stored
     engine.dispose()
     with Library.open(tmp_path / "lib") as lib:

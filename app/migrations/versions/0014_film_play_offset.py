@@ -4,16 +4,16 @@ counts from its first picture, 21 ms after that start; Qt's player still counts 
 container's start. Films already in a library keep the zero they were imported with (the
 container's start, offset 0), so their clips, marks and transcripts stay on the same frames.
 
-Revision ID: 0013_film_play_offset
-Revises: 0012_transcript_full_text
+Revision ID: 0014_film_play_offset
+Revises: 0013_list_order_indexes
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013_film_play_offset'
-down_revision = '0012_transcript_full_text'
+revision = '0014_film_play_offset'
+down_revision = '0013_list_order_indexes'
 branch_labels = None
 depends_on = None
 
