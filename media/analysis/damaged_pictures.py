@@ -34,14 +34,20 @@ class Stretches:
 
     def failed(self, packet) -> None:
         self.frames += 1
-        if packet.pts is None or packet.time_base is None:
-            return
-        begin = Fraction(packet.pts) * Fraction(packet.time_base)
-        end = begin + Fraction(packet.duration or 0) * Fraction(packet.time_base)
-        if self.bad and begin <= self.bad[-1][1] + Fraction(1, 100):
-            self.bad[-1] = (self.bad[-1][0], max(end, self.bad[-1][1]))
-        else:
-            self.bad.append((begin, end))
+        add_failed_packet(self.bad, packet)
+
+
+def add_failed_packet(bad: list[tuple[Fraction, Fraction]], packet) -> None:
+    """A packet that did not decode, added to ``bad`` (stream seconds, merged when within 10 ms
+    of the stretch before): pictures here, and the one pass's sound."""
+    if packet.pts is None or packet.time_base is None:
+        return
+    begin = Fraction(packet.pts) * Fraction(packet.time_base)
+    end = begin + Fraction(packet.duration or 0) * Fraction(packet.time_base)
+    if bad and begin <= bad[-1][1] + Fraction(1, 100):
+        bad[-1] = (bad[-1][0], max(end, bad[-1][1]))
+    else:
+        bad.append((begin, end))
 
 
 def locate(path: Path, width: int, keyframes_only: bool, cancel: CancelToken | None = None) -> Stretches:

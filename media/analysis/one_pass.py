@@ -135,14 +135,7 @@ class SoundHeard:
         self.end = end if self.end is None else max(self.end, end)
 
     def failed(self, packet) -> None:
-        if packet.pts is None or packet.time_base is None:
-            return
-        begin = Fraction(packet.pts) * Fraction(packet.time_base)
-        end = begin + Fraction(packet.duration or 0) * Fraction(packet.time_base)
-        if self.bad and begin <= self.bad[-1][1] + Fraction(1, 100):
-            self.bad[-1] = (self.bad[-1][0], max(end, self.bad[-1][1]))
-        else:
-            self.bad.append((begin, end))
+        damaged_pictures.add_failed_packet(self.bad, packet)
 
 
 def _damaged_sound(facts: MediaInfo, timing: FilmTiming) -> None:

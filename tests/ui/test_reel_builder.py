@@ -183,7 +183,7 @@ def test_a_question_per_item_is_saved_at_once_undoable_and_asked_when_the_reel_i
     dialog = w.presenting.dialog
     assert dialog.choices["reel"][0].isChecked()
     dialog.audience.setCurrentIndex(dialog.audience.findData("team"))
-    dialog.accept()
+    click(button(dialog, "Present"))
     pres = w.presenting.presentation
     try:
         # As the reel's MP4: its opening card, then each item's own card (none set here) and clip.
