@@ -101,7 +101,7 @@ def test_a_session_with_mpeg_films_leaves_short_readable_logs(tmp_path):
     env.pop("PROTOREEL_LOG_TO_TERMINAL", None)
     env.pop("PROTOREEL_LOG_DIR", None)
     done = subprocess.run([sys.executable, "-c", SESSION, str(tmp_path / "lib"), *map(str, films)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, preexec_fn=lambda: os.umask(0o022))
+                          capture_output=True, text=True, timeout=120, umask=0o022)
     assert done.returncode == 0, done.stderr[-3000:]
     output = (logs / "output.log").read_text()
     header_missing = [line for line in output.splitlines() if "Header missing" in line]
