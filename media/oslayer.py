@@ -43,26 +43,25 @@ from pathlib import Path, PurePath, PureWindowsPath
 PIPE_BYTES = 1 << 20
 CHUNK = 1 << 20
 
-PR_SET_PDEATHSIG = 1
 FORCE_PORTABLE_ENV = "PROTOREEL_PORTABLE"  # "1": take the portable path (tests, CI's second run)
 LINUX = sys.platform.startswith("linux")
 WINDOWS = sys.platform == "win32"
 RUN_MODULE = "--protoreel-run-module"  # the packaged app's way to run ``python -m MODULE``
 
 
-def _load_prctl():
-    """libc's prctl, looked up once here: the child may only call it, never import or allocate."""
+def _find_setpriv() -> str | None:
+    """util-linux's ``setpriv`` (every Debian has it): it arms the child's death signal and
+    execs the command. Arming it from Python between fork and exec (``preexec_fn``) made the
+    child run the interpreter's after-fork clean-up, which could free another thread's PyAV
+    scaler and wait for its threads forever: exports hung in CI."""
     if not LINUX:
         return None
-    try:
-        import ctypes
+    import shutil
 
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
+    return shutil.which("setpriv")
 
 
-_PRCTL = _load_prctl()
+_SETPRIV = _find_setpriv()
 
 
 def portable() -> bool:
@@ -74,34 +73,27 @@ def portable() -> bool:
 
 def ties_to_parent() -> bool:
     """Whether children started by ``spawn`` are killed by the system when we die."""
-    return _PRCTL is not None and not portable()
+    return _SETPRIV is not None and not portable()
 
 
-def _die_with(parent: int):
-    def arm() -> None:  # runs in the child, between fork and exec
-        _PRCTL(PR_SET_PDEATHSIG, 9, 0, 0, 0)  # SIGKILL
-        if os.getppid() != parent:  # the parent died before we armed: go now
-            os._exit(1)
-
-    return arm
-
-
-def _child_args(args: dict) -> dict:
-    if ties_to_parent():
-        args["preexec_fn"] = _die_with(os.getpid())
+def _child(command: list[str], args: dict) -> tuple[list[str], dict]:
+    if ties_to_parent():  # SIGKILL when this process dies; nothing of Python runs in the child
+        command = [_SETPRIV, "--pdeathsig", "KILL", "--", *command]
     if WINDOWS:  # no console window flashing up for each child of the (console-less) app
         args["creationflags"] = args.get("creationflags", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
-    return args
+    return command, args
 
 
 def spawn(command: list[str], **popen_args) -> subprocess.Popen:
     """``subprocess.Popen`` whose child cannot outlive this process where the system allows."""
-    return subprocess.Popen(command, **_child_args(popen_args))
+    command, popen_args = _child(list(command), popen_args)
+    return subprocess.Popen(command, **popen_args)
 
 
 def run(command: list[str], **run_args) -> subprocess.CompletedProcess:
     """``subprocess.run``, its child started as ``spawn`` starts one."""
-    return subprocess.run(command, **_child_args(run_args))
+    command, run_args = _child(list(command), run_args)
+    return subprocess.run(command, **run_args)
 
 
 def frozen() -> bool:
