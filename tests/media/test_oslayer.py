@@ -70,6 +70,24 @@ def test_a_child_dies_when_the_app_is_killed():
     assert not alive, "the child outlived its parent"
 
 
+def test_no_python_runs_in_a_child_between_fork_and_exec(monkeypatch):
+    """A ``preexec_fn`` makes CPython run its after-fork clean-up in the child, which can free
+    another thread's PyAV scaler and wait forever for its slice threads: exports hung in CI.
+    Whatever ties a child to us must be done by the system or by the command itself."""
+    seen = []
+
+    class Recording(subprocess.Popen):
+        def __init__(self, args, **kwargs):
+            seen.append(kwargs)
+            super().__init__(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", Recording)
+    oslayer.spawn(["true"]).wait(10)
+    oslayer.run(["true"], check=True)
+    assert len(seen) == 2
+    assert all(kwargs.get("preexec_fn") is None for kwargs in seen)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="compares with the Linux path")
 def test_the_portable_path_is_plain_children(monkeypatch):
     monkeypatch.setenv(oslayer.FORCE_PORTABLE_ENV, "1")
