@@ -22,6 +22,8 @@ import platformdirs
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from media import safe_io
+
 FILE = "team-libraries.json"
 
 
@@ -56,11 +58,15 @@ def _load() -> dict:
 def _save(data: dict) -> None:
     path = settings_file()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=1, ensure_ascii=False)
-    os.replace(partial, path)
+    # A name nobody can guess, made new (never through a link planted under it), as every writer's.
+    fd, partial = safe_io.create_exclusive(path.parent, f".{path.name}.", mode=0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, ensure_ascii=False)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 class MachineSettings:

@@ -168,3 +168,24 @@ def test_a_dead_exports_folder_someone_else_planted_in_the_shared_temp_is_left_a
     (tmp_path / f"{leftovers.SYSTEM_PREFIX}999999998-y").symlink_to(planted)
     assert leftovers.clear_dead_system_exports() == 0
     assert victim.exists() and planted.is_dir()
+
+
+def test_the_team_settings_file_is_never_written_through_a_planted_link(tmp_path, monkeypatch):
+    """This computer's team-library settings (media root, its own copies of films) were written
+    through ``.team-libraries.json.<pid>`` opened with O_TRUNC: a link planted there made a film
+    hold the JSON, and the settings file a link to it."""
+    from app.team import machine
+
+    config = tmp_path / "config"
+    config.mkdir(mode=0o700)
+    monkeypatch.setenv("PROTOREEL_CONFIG_DIR", str(config))
+    victim = tmp_path / "victim.mp4"
+    victim.write_bytes(b"a film's bytes")
+    settings = machine.settings_file()
+    first_token_forced(monkeypatch)
+    for planted in (f".{settings.name}.{os.getpid()}", f".{settings.name}.{FORCED}"):
+        (settings.parent / planted).symlink_to(victim)
+    machine.MachineSettings("postgresql+psycopg://team@/shared?host=/nowhere").remember_media_root(tmp_path / "media")
+    assert victim.read_bytes() == b"a film's bytes"
+    assert settings.is_file() and not settings.is_symlink()
+    assert str(tmp_path / "media") in settings.read_text()

@@ -421,11 +421,11 @@ def test_a_display_that_cannot_be_reached_says_so_in_one_line(tmp_path):
 # -- files: modes, links, FIFOs ----------------------------------------------------------------
 
 def test_no_mode_or_open_flag_is_reached_for_outside_the_os_layer():
-    """chmod, fchmod, O_NOFOLLOW, O_NONBLOCK, mkfifo: only in media/oslayer.py (the portable path
+    """chmod, fchmod, O_NOFOLLOW, O_NONBLOCK, O_CREAT, O_TRUNC, mkfifo: only in media/oslayer.py (the portable path
     decides there what a system without them does)."""
     import ast
 
-    wanted = {"chmod", "fchmod", "lchmod", "mkfifo", "O_NOFOLLOW", "O_NONBLOCK", "splice"}
+    wanted = {"chmod", "fchmod", "lchmod", "mkfifo", "O_NOFOLLOW", "O_NONBLOCK", "O_CREAT", "O_TRUNC", "splice"}
     found = []
     for folder in ("app", "media", "ui"):
         for path in (ROOT / folder).rglob("*.py"):
