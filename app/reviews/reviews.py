@@ -85,6 +85,11 @@ def start(lib: Library, *, reel=None, prototype=None, event=None, clip_ids: list
                 texts += screen_texts(item.clip_title, item.position + 1, len(items), item.caption, card,
                                       discuss_by_position.get(item.position) or discuss, [n for _k, n in item.tags],
                                       item.prototypes, item.warning)
+        if discuss and all(item.position in refused for item in items):
+            # Every item withheld now, yet the question is kept with the review (and a clip may
+            # be shown later, e.g. after consent is given again): checked all the same.
+            texts.append(Text(f"review {review_title!r}", "question for the room", discuss,
+                              "use their pseudonym in the question"))
         try:  # the room's screens: names refused before anything is shown
             Guard.of(s).check(texts, note)
         except NameRefused as exc:

@@ -10,7 +10,7 @@ import pytest
 from app.prototypes import evidence
 from app.reviews import review_summary
 from app.cli.main import main
-from app.models import ExportRecord
+from app.models import ExportRecord, Review
 from app.ways_out.name_guard import Guard, NameRefused, Text
 from app.bundles import bundle_export
 from app.clips import clips
@@ -160,6 +160,19 @@ def test_a_discussion_question_naming_someone_stops_the_summary(stocked, out):
     with pytest.raises(NameRefused, match="has the word 'bashir', the surname of Tariq Bashir"):
         review_summary.write_summary(lib, review, out / "s.html")
     nothing_out(lib, out)
+
+
+def test_a_question_naming_someone_is_refused_even_when_every_clip_is_withheld(stocked):
+    """An outside tester's find: the question was checked only with the items the room would
+    see, so a review whose every clip was withheld kept a question naming someone."""
+    lib, film, clip, _proto = stocked
+    people.add(lib, "Ali Other", "carer", "team")
+    people.appears(lib, "Ali Other", [film])
+    people.withdraw(lib, "Ali Other")
+    with pytest.raises(NameRefused, match="question for the room names Margaret Okonkwo"):
+        reviews.start(lib, clip_ids=[clip], audience="team", discuss="What did Margaret Okonkwo need?")
+    with lib.read() as s:
+        assert s.query(Review).count() == 0
 
 
 def test_a_review_summary_is_logged_and_a_withdrawal_lists_it(stocked, out):
