@@ -30,7 +30,8 @@ taken together do (their mean, ``TOGETHER`` of them: the identity is built along
 none says it may be
 someone who may not; one such reading covers it for the rest of the track (read again only when
 its picture changed or its box jumped, at most once every ``CONFIRM_SECONDS``). A reading of a face
-smaller than ``recognise.MIN_EYES_TO_SHOW`` (about 60 px tall) never counts for showing it. The decision is kept across the track (a turn to profile does not undo it);
+smaller than ``recognise.MIN_EYES_TO_SHOW`` (about 60 px tall), measured in the film's own pixels
+(an export that enlarges the film enlarges no detail), never counts for showing it. The decision is kept across the track (a turn to profile does not undo it);
 a new face, a face that cannot be read, and a cut start covered.
 """
 
@@ -136,7 +137,7 @@ class FaceTracker:
     """Boxes to cover in each frame of a film, given every frame in order."""
 
     def __init__(self, fps: float, detector=None, known: Known | None = None,
-                 reader: FaceReader | None = None) -> None:
+                 reader: FaceReader | None = None, enlarged: float = 1.0) -> None:
         if detector is None:
             from media.anonymise.finder import FaceFinder
 
@@ -144,6 +145,9 @@ class FaceTracker:
         self.detector = detector
         self.known = known
         self.reader = (reader or FaceReader()) if known is not None else None
+        # Pictures enlarged from a smaller film: a face's size that counts for showing it is
+        # its size in the film (enlarging adds no detail to read it by).
+        self.enlarged = max(1.0, enlarged)
         self.recheck = RECHECK_FRAMES
         self.confirm = max(1, round(CONFIRM_SECONDS * fps))
         self.readings = 0  # faces read (for the bench)
@@ -315,7 +319,8 @@ class FaceTracker:
         self.readings += 1
         reading = self.reader.read(picture, points)
         vote = self.known.judge(reading, turned=view == "turned")
-        if vote == SHOW and eyes_apart(points) < MIN_EYES_TO_SHOW:
+        eyes = eyes_apart(points) / self.enlarged  # in the film's own pixels
+        if vote == SHOW and eyes < MIN_EYES_TO_SHOW:
             vote = UNSURE  # too small to be shown on: it may count against showing, never for it
         if vote == HIDE:
             track.hidden = True
@@ -323,7 +328,7 @@ class FaceTracker:
             track.votes += 1 if view == "turned" or not self.known.sure(reading) else SHOW_VOTES
             if track.votes >= SHOW_VOTES and not track.shown:
                 track.shown, track.thumb = True, None
-        if vote != HIDE and view == "frontal" and eyes_apart(points) >= MIN_EYES_TO_SHOW:
+        if vote != HIDE and view == "frontal" and eyes >= MIN_EYES_TO_SHOW:
             track.frontal.append(reading)
             if not (track.shown or track.hidden) and self._together(track):
                 track.shown, track.thumb = True, None

@@ -49,10 +49,11 @@ class Covering:
     picture); frames come back, in order, ``AHEAD`` frames later, each with the boxes to cover
     in it; ``flush`` at the end gives the rest. ``rgb_of(item)``: the frame in colour."""
 
-    def __init__(self, fps: float, known=None, rgb_of=None, tracker=None, ahead: int = AHEAD) -> None:
+    def __init__(self, fps: float, known=None, rgb_of=None, tracker=None, ahead: int = AHEAD,
+                 enlarged: float = 1.0) -> None:
         from media.anonymise.faces import FaceTracker
 
-        self.tracker = tracker or FaceTracker(fps, known=known)
+        self.tracker = tracker or FaceTracker(fps, known=known, enlarged=enlarged)
         self.rgb_of = rgb_of
         self.ahead = ahead
         self.pending: deque[_Pending] = deque()
@@ -105,12 +106,15 @@ class Covering:
 
 
 def command(decoder: list[str], width: int, height: int, fps: Fraction, style: str, known=None, caption=None,
-            caption_margin: int = 0) -> list[str]:
+            caption_margin: int = 0, enlarged: float = 1.0) -> list[str]:
     """``known``: a file of face readings (``recognise.Known``): only faces not read as someone
     who may be shown are covered; without it, every face. ``caption``: a transparent PNG band
     laid over each frame after the faces are covered, its foot ``caption_margin`` above the
-    frame's (the decoder then lays none)."""
+    frame's (the decoder then lays none). ``enlarged``: how much the decoder enlarged the
+    film's picture (a face is judged big enough to be shown by its size in the film itself)."""
     extra = ["--known", str(known)] if known else []
+    if enlarged > 1:
+        extra += ["--enlarged", f"{enlarged:.6f}"]
     if caption:
         extra += ["--caption", str(caption), "--caption-margin", str(caption_margin)]
     return oslayer.python_command("media.anonymise.stream", "--width", str(width), "--height", str(height),
@@ -198,7 +202,7 @@ def _blend(dest, over, alpha) -> None:
 
 
 def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, out=None, known=None,
-        caption=None, caption_margin: int = 0) -> int:
+        caption=None, caption_margin: int = 0, enlarged: float = 1.0) -> int:
     import cv2
     import numpy as np
 
@@ -213,7 +217,8 @@ def run(decoder: list[str], width: int, height: int, fps: Fraction, style: str, 
         return cv2.cvtColor(np.frombuffer(frame, np.uint8).reshape(height * 3 // 2, width), cv2.COLOR_YUV2RGB_I420)
 
     try:
-        covering = Covering(float(fps), known=Known.load(known) if known else None, rgb_of=rgb_of)
+        covering = Covering(float(fps), known=Known.load(known) if known else None, rgb_of=rgb_of,
+                            enlarged=enlarged)
     except RecognitionUnavailable as error:  # never under-cover: every face, as without readings
         print(f"{error}: covering every face", file=sys.stderr)
         covering = Covering(float(fps), rgb_of=rgb_of)
@@ -255,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--known", default=None, help="face readings of who may be shown (recognise.Known)")
     parser.add_argument("--caption", default=None, help="a transparent PNG band laid over each frame after faces")
     parser.add_argument("--caption-margin", type=int, default=0, help="the band's foot above the frame's, in pixels")
+    parser.add_argument("--enlarged", type=float, default=1.0,
+                        help="how much the decoder enlarged the film's picture (faces are judged in its own pixels)")
     parser.add_argument("decoder", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     decoder = args.decoder[1:] if args.decoder[:1] == ["--"] else args.decoder
@@ -262,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return run(decoder, args.width, args.height, args.fps, args.style, known=args.known, caption=args.caption,
-                   caption_margin=args.caption_margin)
+                   caption_margin=args.caption_margin, enlarged=max(1.0, args.enlarged))
     except ModelUnusable as error:  # a face model missing or altered: nothing passes uncovered; one line says why
         print(error, file=sys.stderr)
         return 2

@@ -207,7 +207,8 @@ class Segment:
             # are covered in the picture, never the caption's words over them
             command = anonymise_stream.command(command, self.plan.width, s.height, s.fps, item.cover_faces,
                                                known=item.known_faces, caption=self.picture,
-                                               caption_margin=caption_margin(s.height))
+                                               caption_margin=caption_margin(s.height),
+                                               enlarged=enlargement(self.plan, item))
         return command
 
     def audio_command(self) -> list[str] | None:
@@ -247,6 +248,16 @@ class Segment:
             return ["-copyts", "-i", str(self.piece.path)]
         return ["-copyts", "-ss", _sec(self.in_us - lead_us), "-t",
                 _sec(lead_us + item.end_us - self.in_us + EXTRA_SOURCE_US), "-i", str(item.source)]
+
+
+def enlargement(plan: ReelPlan, item: PlanItem) -> float:
+    """How much ``fit`` enlarges the film's picture (1 when it keeps or shrinks it). A face
+    enlarged shows no more of itself than the film holds: the face filter judges its size in
+    the film's own pixels."""
+    w, h = item.orientation.upright_size(item.width, item.height)
+    if not w or not h:
+        return 1.0
+    return max(1.0, min(plan.width / float(w * item.sar), plan.settings.height / h))
 
 
 def fit(plan: ReelPlan, item: PlanItem | None) -> str:

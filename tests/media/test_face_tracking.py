@@ -261,3 +261,67 @@ def test_a_cover_reaches_the_chin_and_a_beard():
     assert y + h >= 300 + 100 + 35
     beard = (500, 290, 100, 140)  # brow to the foot of a beard, 0.3 of the box below it
     assert hidden_share(beard, [(x, y, w, h)]) >= COVERED_ENOUGH
+
+
+class AlwaysThem:
+    """Every reading is someone who may be shown, surely (the recogniser taken out of the test)."""
+
+    def judge(self, reading, turned=False):
+        from media.anonymise.recognise import SHOW
+
+        return SHOW
+
+    def sure(self, reading):
+        return True
+
+    def distances(self, reading):
+        return 0.0, 1.0
+
+
+class NoRead:
+    def read(self, rgb, points):
+        return np.zeros(128)
+
+
+@pytest.mark.parametrize("enlarged, shown", [(1.0, True), (2.0, False)])
+def test_a_face_is_judged_big_enough_to_show_by_its_size_in_the_film(enlarged, shown):
+    """A face 40 px between the eyes in the export's frame is big enough to be shown when the
+    film was that size, not when the export enlarged it from 20 px (an outside tester's find: a
+    480x270 film's consenting woman shown in the 720p reel, covered in the bundle's own-size cut)."""
+    from media.anonymise.faces import FaceTracker
+    from media.anonymise.recognise import MIN_EYES_TO_SHOW
+    from media.anonymise.stream import Covering
+
+    assert 40 / 2.0 < MIN_EYES_TO_SHOW <= 40
+    covering = Covering(25, tracker=FaceTracker(25, detector=Scripted(range(40)), known=AlwaysThem(),
+                                                reader=NoRead(), enlarged=enlarged), rgb_of=lambda rgb: rgb)
+    covers = []
+    for rgb in noise_frames(40, still=True):
+        covers += [boxes for _rgb, boxes in covering.push(rgb, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))]
+    covers += [boxes for _rgb, boxes in covering.flush()]
+    face = (610, 310, 60, 60)
+    hidden = [hidden_share(face, boxes) >= COVERED_ENOUGH for boxes in covers]
+    assert len(hidden) == 40
+    if shown:
+        assert not any(hidden[-20:])  # decided: shown
+    else:
+        assert all(hidden)  # never shown, in any frame
+
+
+def test_the_export_tells_the_face_filter_how_much_it_enlarges_the_film():
+    from fractions import Fraction
+    from types import SimpleNamespace
+
+    from media.export.segments import enlargement
+    from media.reading.orientation import Orientation
+
+    def item(width, height, rotation=0, sar=Fraction(1)):
+        return SimpleNamespace(width=width, height=height, sar=sar, orientation=Orientation(rotation))
+
+    plan = SimpleNamespace(width=1280, settings=SimpleNamespace(height=720))
+    assert enlargement(plan, item(480, 270)) == pytest.approx(1280 / 480)
+    assert enlargement(plan, item(1920, 1080)) == 1.0  # shrunk: judged as the frame shows it
+    assert enlargement(plan, item(1080, 1920)) == 1.0
+    assert enlargement(plan, item(640, 360, rotation=90)) == pytest.approx(720 / 640)  # upright: 640 rows into 720
+    assert enlargement(plan, item(360, 288, sar=Fraction(16, 15))) == pytest.approx(2.5)
+    assert enlargement(plan, item(None, None)) == 1.0
