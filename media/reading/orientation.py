@@ -77,7 +77,7 @@ class Orientation:
     def of_frame(cls, frame) -> "Orientation":
         """Read from a decoded PyAV frame's display-matrix side data."""
         try:
-            sides = list(frame.side_data or ())
+            sides = _side_data(frame)
         except ValueError:
             # PyAV refuses side data of a type it does not know (an iPhone's spatial video):
             # fall back to the angle alone.
@@ -88,6 +88,18 @@ class Orientation:
                 if len(raw) >= 36:
                     return cls.from_matrix(struct.unpack("<9i", raw[:36]))
         return cls()
+
+
+def _side_data(frame) -> list:
+    """A frame's side data entries. PyAV 18.1.0 iterates over the entries, 18.1.1 over their
+    types (a mapping): an entry is what has a ``type``."""
+    container = frame.side_data
+    if not container:
+        return []
+    found = list(container)
+    if found and not hasattr(found[0], "type"):
+        found = [container[key] for key in found]
+    return found
 
 
 def _unit(value: int) -> int:
