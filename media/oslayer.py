@@ -62,6 +62,10 @@ def _find_setpriv() -> str | None:
 
 
 _SETPRIV = _find_setpriv()
+_SH = "/bin/sh"
+# Run by the shell ``setpriv`` execs, once the death signal is armed: if the app died before
+# that (the child is someone else's now), go; else become the command. ``$0`` is the app's pid.
+_STILL_OURS = '[ "$PPID" = "$0" ] || exit 125; exec "$@"'
 
 
 def portable() -> bool:
@@ -73,12 +77,12 @@ def portable() -> bool:
 
 def ties_to_parent() -> bool:
     """Whether children started by ``spawn`` are killed by the system when we die."""
-    return _SETPRIV is not None and not portable()
+    return _SETPRIV is not None and os.path.exists(_SH) and not portable()
 
 
 def _child(command: list[str], args: dict) -> tuple[list[str], dict]:
     if ties_to_parent():  # SIGKILL when this process dies; nothing of Python runs in the child
-        command = [_SETPRIV, "--pdeathsig", "KILL", "--", *command]
+        command = [_SETPRIV, "--pdeathsig", "KILL", "--", _SH, "-c", _STILL_OURS, str(os.getpid()), *command]
     if WINDOWS:  # no console window flashing up for each child of the (console-less) app
         args["creationflags"] = args.get("creationflags", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     return command, args

@@ -88,6 +88,20 @@ def test_no_python_runs_in_a_child_between_fork_and_exec(monkeypatch):
     assert all(kwargs.get("preexec_fn") is None for kwargs in seen)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signals are Linux's")
+def test_a_child_whose_app_died_before_its_death_signal_was_armed_does_not_run(monkeypatch, tmp_path):
+    """The signal is armed in the child after fork: had the app died in between, nothing would
+    kill the child later. It then sees that its parent is not the app, and goes."""
+    if not oslayer.ties_to_parent():
+        pytest.skip("setpriv is not installed here")
+    marker = tmp_path / "ran"
+    assert oslayer.run(["touch", str(marker)]).returncode == 0 and marker.exists()
+    marker.unlink()
+    monkeypatch.setattr(os, "getpid", lambda: 1)  # as if the app had died: the parent is another
+    assert oslayer.run(["touch", str(marker)]).returncode == 125
+    assert not marker.exists()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="compares with the Linux path")
 def test_the_portable_path_is_plain_children(monkeypatch):
     monkeypatch.setenv(oslayer.FORCE_PORTABLE_ENV, "1")
