@@ -13,9 +13,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import json
-import threading
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -27,6 +26,7 @@ from app.records import ClipRecord
 from app.reels.reel_plan import DEFAULT_WARNING
 from media import timecode
 from ui.kit.bridge import LibraryBridge
+from ui.kit.later import Later
 from ui.kit.saying import quoted
 
 COLUMNS = ("Title", "Tags", "Filmed", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
@@ -65,11 +65,11 @@ class ClipListModel(QAbstractTableModel):
         # asks again for the newest, and a result asked for before it is dropped unread.
         self._asked = 0
         self._pending: ClipFilter | None = None  # a filter whose rows are being read
-        self._later = _Later()  # the rows of a search being typed
+        self._later = Later("clip-list")  # the rows of a search being typed
         self._later.done.connect(self._arrived)
         self._counted = 0
         self._count_due: int | None = None  # the count asked for and not yet arrived
-        self._counter = _Later()  # how many match
+        self._counter = Later("clip-count")  # how many match
         self._counter.done.connect(self._count_arrived)
         bridge.changed.connect(self._on_changed)
         self.refresh()
@@ -366,40 +366,3 @@ class ClipListModel(QAbstractTableModel):
         made_from = {"version": shown.version, "read": {"title": shown.title}} if shown is not None else {}
         return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title, **made_from) or True,
                                       say=f"Renamed the clip {quoted(title)}.") is not None
-
-
-class _Later(QObject):
-    """One thread for the list's reads off the GUI thread, newest first: a job asked for
-    while another waits replaces it (the words typed since make it useless). ``done`` brings
-    each result, or the exception, back to the GUI thread with the number it was asked as."""
-
-    done = Signal(int, object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-        self._waiting: tuple[int, object] | None = None
-        self._thread: threading.Thread | None = None
-
-    def run(self, asked: int, job) -> None:
-        with self._lock:
-            self._waiting = (asked, job)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._work, name="protoreel-clip-list", daemon=True)
-                self._thread.start()
-
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                if self._waiting is None:
-                    self._thread = None
-                    return
-                (asked, job), self._waiting = self._waiting, None
-            try:
-                result = job()
-            except BaseException as exc:  # the library closed under it: the GUI drops it
-                result = exc
-            try:
-                self.done.emit(asked, result)
-            except RuntimeError:  # the list (its window) was closed meanwhile
-                return
