@@ -299,7 +299,7 @@ class Timeline(QWidget):
         return (self._drag.start_us, self._drag.end_us) if self._drag else None
 
     # -- painting ------------------------------------------------------------------------
-    def paintEvent(self, _event) -> None:
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#1d2025"))
         if self.film is None:
@@ -312,7 +312,9 @@ class Timeline(QWidget):
         self.media_band.paint(p, self.view, MEDIA_TOP, self.devicePixelRatioF())
         painting.paint_marks(p, self.view, self.marks.shaded(self.playhead_us),
                              (self.marks.in_us, self.marks.out_us), self.height())
-        painting.paint_clips(p, self.view, self._clips_as_drawn(), self.lanes, frozenset(self.selection.ids), family)
+        exposed = [(r.left(), r.right() + 1) for r in event.region()]  # the playhead's strips as a film plays
+        painting.paint_clips(p, self.view, self._clips_as_drawn(), self.lanes, frozenset(self.selection.ids), family,
+                             exposed)
         painting.paint_playhead(p, self.x_of(self.playhead_us), self.height())
         p.end()
 
