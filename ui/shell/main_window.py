@@ -460,7 +460,7 @@ class MainWindow(QMainWindow):
         steps = [
             lambda: self.library_panel.reload(keep_film=film_id),
             self.event_day.reload,
-            lambda: self.clip_list.model.refresh(),
+            lambda: self.clip_list.model.refresh(wait=False),  # read off the GUI thread
             self.timeline.reload_clips,
             self.clip_details.reload,
             self.codebook_panel.reload,
