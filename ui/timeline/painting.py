@@ -51,7 +51,10 @@ def paint_clips(p: QPainter, view: Viewport, clips: list[ClipRecord], lanes: dic
     p.setFont(QFont(font_family, 8))
     strips = [(max(left, 0) - 2, min(right, view.width_px) + 2)  # the selected clip's 2 px outline
               for left, right in (exposed if exposed is not None else [(0, view.width_px)])]
+    spans = [(view.us_at(left - 4), view.us_at(right + 4)) for left, right in strips]  # in film time, a bit wider
     for clip in clips:
+        if not any(clip.end_us >= first and clip.start_us <= last for first, last in spans):
+            continue  # nowhere near the strips: no box to work out
         rect = clip_rect(view, lanes.get(clip.id, 0), clip.start_us, clip.end_us)
         if not any(rect.right() >= left and rect.left() <= right for left, right in strips):
             continue
