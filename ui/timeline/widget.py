@@ -133,8 +133,11 @@ class Timeline(QWidget):
         self.media_band.invalidate()
         self.update()
 
-    def reload_clips(self) -> None:
-        self.clips = sort_clips(reads.film_clips(self.bridge.lib, self.film.id)) if self.film else []
+    def reload_clips(self, clips: list | None = None) -> None:
+        """Read the film's clips again (``clips``: already read, as they are now)."""
+        if clips is None:
+            clips = reads.film_clips(self.bridge.lib, self.film.id) if self.film else []
+        self.clips = sort_clips(clips) if self.film else []
         self.lanes = pack_lanes(self.clips)
         self.setFixedHeight(self._height())
         self.update()
