@@ -14,6 +14,7 @@ WORDS = "queue letter phone carer desk crisis".split()
 
 @pytest.fixture
 def big(lib, counting_film):
+    from app.clips import clips, safeguarding
     from app.films import importing
 
     real = importing.import_file(lib, counting_film).film_id
@@ -95,3 +96,41 @@ def test_sqlite_walks_the_films_in_title_order_for_a_word(big):
     with lib.read() as s:
         listing.page(s, queries.ClipFilter(text="carer"), limit=5)
     assert any("FROM films CROSS JOIN clips" in sql for sql in said)
+
+
+def test_clip_records_are_what_the_orm_makes_of_each_clip(lib, counting_film):
+    """The clip list's records are read with plain queries (issue 29); each is the record
+    ``records.clip_record`` makes from the ORM's Clip: tags in their order, prototypes, the time
+    of day filmed (a film with a known recording time and zone, one without), a warning."""
+    import datetime as dt
+
+    from app import queries
+    from app.clips import clips, safeguarding
+    from app.films import importing
+    from app.models import Clip as ClipRow, Film as FilmRow
+    from app.prototypes import prototypes
+    from app.records import clip_record
+
+    timed = importing.import_file(lib, counting_film).film_id
+    with lib.op("Recorded", undoable=False) as s:
+        film = s.get(FilmRow, timed)
+        film.recorded_at, film.recorded_offset_min, film.recorded_source = dt.datetime(2026, 5, 9, 9, 58), 60, "file"
+        facts = {c.key: getattr(film, c.key) for c in FilmRow.__table__.columns
+                 if c.key not in ("id", "sha256", "title", "imported_at", "event_id", "recorded_at")}
+        other = FilmRow(**facts, sha256="e" * 64, title="Untimed")
+        s.add(other)
+        s.flush()
+        untimed = other.id
+    ids = [clips.add(lib, timed, 0, 1_000_000, title="Tagged", tags=["theme:Crisis", "Peer support", "Waiting and delay"]),
+           clips.add(lib, untimed, 1_000_000, 2_000_000, title="Plain"),
+           clips.add(lib, timed, 2_000_000, 3_000_000, title="Warned", note="n", quote="q")]
+    safeguarding.flag(lib, [ids[2]], note="Distress")
+    prototypes.link(lib, prototypes.add(lib, "Zebra desk"), [ids[0], ids[2]])
+    prototypes.link(lib, prototypes.add(lib, "Apple line"), [ids[0]])
+    wanted = [ids[2], 999_999, ids[0], ids[1]]  # in the order asked; a clip that is not there left out
+    with lib.read() as s:
+        from_orm = [clip_record(s.get(ClipRow, i)) for i in wanted if s.get(ClipRow, i) is not None]
+        read = queries.clip_records(s, wanted)
+    assert read == from_orm
+    assert read[1].prototypes == ["Apple line", "Zebra desk"] and len(read[1].tags) == 3
+    assert read[0].filmed_at == "10:58" and read[0].safeguarding and read[2].filmed_at is None

@@ -128,3 +128,37 @@ def test_transcripts_upgrade_from_0007_with_their_search_index_and_downgrade(tmp
     assert not {t for t in tables if t.startswith("transcript")}
     with engine.connect() as conn:
         assert conn.execute(text("select title from films")).scalars().all() == ["Desk"]
+
+
+def test_the_newest_revision_is_read_without_alembic_as_alembic_reads_it():
+    """Start-up reads the head from the migrations' own lines (issue 29: loading Alembic to
+    find a library already at the newest schema cost most of a second); it is Alembic's."""
+    from alembic.script import ScriptDirectory
+
+    assert db.head_revision() == ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+
+
+def test_opening_a_library_at_the_newest_schema_loads_no_alembic_and_an_older_one_is_upgraded(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from alembic import command
+
+    from app.library import Library
+
+    Library.open(tmp_path / "l").close()
+    code = ("import sys; from app.library import Library; Library.open(sys.argv[1]).close(); "
+            "print('alembic' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    opened = subprocess.run([sys.executable, "-c", code, str(tmp_path / "l")], cwd=root, capture_output=True,
+                            text=True, check=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    assert opened.stdout.strip() == "False"
+    engine = db.create(db.sqlite_url(tmp_path / "l" / "library.db"))
+    with engine.begin() as conn:  # one revision back: the next open upgrades it
+        cfg = db.alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")
+    engine.dispose()
+    with Library.open(tmp_path / "l") as lib, lib.read() as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == db.head_revision()

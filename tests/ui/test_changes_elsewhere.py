@@ -40,18 +40,25 @@ def test_people_reels_and_clips_made_on_the_command_line_show_in_the_open_window
 
 def test_catching_up_reads_one_view_per_event_loop_turn(qtbot, film_window, monkeypatch):
     """Every view reads again after a change made outside, but not all in one turn of the event
-    loop (on a big library that held the window up): the call itself reads only the library."""
+    loop (on a big library that held the window up): the call itself reads nothing on the GUI
+    thread; the library's films, the timeline's clips and the clip list's rows are read off it
+    (issue 29), the other views' in later turns."""
+    import threading
+
     from app import reads
 
     w = film_window
     seen = []
     for name in ("films", "clip_page", "film_clips", "reviews"):
         real = getattr(reads, name)
-        monkeypatch.setattr(reads, name, lambda *a, _n=name, _r=real, **k: (seen.append(_n), _r(*a, **k))[1])
+        monkeypatch.setattr(reads, name, lambda *a, _n=name, _r=real, **k: (
+            seen.append((_n if len(a) == 1 or _n != "films" else "some films",  # every film, or a few named
+                         threading.current_thread() is threading.main_thread())), _r(*a, **k))[1])
     w.catch_up()
-    assert seen == ["films"]  # the library's films; the clip list, timeline and reviews in later turns
+    assert not [name for name, on_gui in seen if on_gui]
     qtbot.waitUntil(lambda: "changed outside this window" in (w.feedback.last_text or ""), timeout=5000)
-    assert {"clip_page", "film_clips", "reviews"} <= set(seen)  # the clip list reads its first rows
+    assert {"films", "clip_page", "film_clips", "reviews"} <= {name for name, _ in seen}
+    assert {name for name, on_gui in seen if on_gui} <= {"reviews", "some films"}  # the big reads: off the GUI thread
 
 
 def test_our_own_changes_are_not_taken_for_someone_elses(qtbot, film_window):
@@ -66,3 +73,30 @@ def flags_contains():
     from PySide6.QtCore import Qt
 
     return Qt.MatchFlag.MatchContains
+
+
+def test_a_change_made_here_while_catching_up_reads_is_not_undone_by_them(qtbot, film_window, monkeypatch):
+    """What catching up read off the GUI thread before a change made in this window is stale:
+    the views read again rather than show it (the clip made meanwhile stays on the timeline)."""
+    import threading
+
+    from app import reads
+    from app.clips import clips
+
+    w = film_window
+    gate, real = threading.Event(), reads.film_clips
+    def film_clips(*a, **k):
+        read = real(*a, **k)
+        if threading.current_thread() is not threading.main_thread():
+            gate.wait(5)  # read, not yet back on the GUI thread
+        return read
+
+    monkeypatch.setattr(reads, "film_clips", film_clips)
+    w.catch_up()  # its reads wait off the GUI thread
+    made = w.runner.run(lambda lib: clips.add(lib, w.film_id, 1_000_000, 2_000_000, title="Made meanwhile"),
+                        say="Made a clip.")
+    assert made in [c.id for c in w.timeline.clips]
+    gate.set()
+    qtbot.waitUntil(lambda: "changed outside this window" in (w.feedback.last_text or ""), timeout=5000)
+    assert made in [c.id for c in w.timeline.clips]
+    assert made in [f for f in w.clip_list.model.ids] or w.clip_list.model.pending

@@ -135,3 +135,74 @@ def test_a_clip_chosen_past_the_rows_read_is_brought_into_the_list(qtbot, film_w
     rows = w.clip_list.view.selectionModel().selectedRows()
     assert [model.ids[i.row()] for i in rows] == [last]
     assert model.ids == cli_ids(w)[:model.rowCount()]
+
+
+def _threads_of(monkeypatch, name):
+    """The threads ``reads.<name>`` is called on from now."""
+    import threading
+
+    seen = []
+    real = getattr(reads, name)
+    monkeypatch.setattr(reads, name, lambda *a, **k: (seen.append(threading.current_thread()), real(*a, **k))[1])
+    return seen
+
+
+def test_a_tags_clips_from_the_codebook_are_read_off_the_gui_thread(qtbot, film_window, monkeypatch):
+    """A double-click on a tag in the codebook shows its clips, read off the GUI thread with the
+    records of the rows a view draws first (issue 29: 65 ms of the window at 100,000 clips)."""
+    import threading
+
+    from app import lookup
+
+    w = film_window
+    _many_clips(w)
+    with w.lib.read() as s:
+        tag_id = lookup.tag(s, "Peer support").id
+    tagged = [i for n, i in enumerate(cli_ids(w)) if n % 4 == 0]
+    clips.add_tag(w.lib, tagged, tag_id)
+    model = w.clip_list.model
+    settle(qtbot, model)
+    pages, records = _threads_of(monkeypatch, "clip_page"), _threads_of(monkeypatch, "clips")
+    w.show_dock("codebook")
+    tree = w.codebook_panel.tree
+    item = next(i for i in w.codebook_panel._tag_items() if i.data(0, Qt.ItemDataRole.UserRole) == tag_id)
+    tree.scrollToItem(item)
+    where = tree.visualItemRect(item).center()
+    where.setX(tree.visualRect(tree.indexFromItem(item, 1)).center().x())  # the count column: not an edit
+    QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+    QTest.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+    assert model.pending  # asked for, not read on the GUI thread
+    wanted = cli_ids(w, ClipFilter(tags_all=[tag_id]))
+    qtbot.waitUntil(lambda: model.filter.tags_all == [tag_id] and not model.pending, timeout=10_000)
+    assert pages and threading.main_thread() not in pages
+    assert model.ids == wanted[:model.rowCount()] and set(wanted) <= set(tagged)
+    shown = min(model.rowCount(), 20)  # the first screen's records came with the rows
+    assert all(model.ids[r] in model._rows for r in range(shown))
+    records.clear()
+    assert [model.index(r, 0).data() for r in range(shown)] == [reads.clip(w.lib, i).title for i in model.ids[:shown]]
+    assert threading.main_thread() not in records[:-shown]  # (reads.clip above is the test's own)
+    assert w.clip_list.count.text() == plural(len(wanted), "clip")
+
+
+def test_catching_up_reads_the_clip_list_off_the_gui_thread_and_shows_the_change(qtbot, film_window, monkeypatch):
+    """A clip renamed by another process: catching up reads the list's rows and their records
+    off the GUI thread (issue 29) and the row shows the new title."""
+    import threading
+
+    from app.library import Library
+
+    w = film_window
+    _many_clips(w)
+    model = w.clip_list.model
+    settle(qtbot, model)
+    first = model.ids[0]
+    assert model.index(0, 0).data() != "Renamed elsewhere"
+    with Library.open(w.lib.root) as other:
+        clips.update(other, first, title="Renamed elsewhere")
+    pages = _threads_of(monkeypatch, "clip_page")
+    w.catch_up()
+    qtbot.waitUntil(lambda: "changed outside this window" in (w.feedback.last_text or ""), timeout=5000)
+    qtbot.waitUntil(lambda: not model.pending, timeout=5000)
+    assert pages and threading.main_thread() not in pages
+    assert model.ids[0] == first and model.index(0, 0).data() == "Renamed elsewhere"
+    assert model.ids == cli_ids(w)[:model.rowCount()]

@@ -78,7 +78,8 @@ def test_counts_rename_inline_and_filter_from_the_codebook(qtbot, film_window):
     item.setText(0, "Crisis care")  # an inline edit: renames through the core, the tree redraws
     assert next(i for i in panel._tag_items() if i.data(0, Qt.ItemDataRole.UserRole) == tag_id).text(0) == "Crisis care"
     panel.tag_activated.emit(tag(w.lib, "Crisis care"))
-    assert [w.clip_list.model.record(r).title for r in range(w.clip_list.model.rowCount())] == ["One"]
+    model = w.clip_list.model  # the tag's clips are read off the GUI thread (issue 29)
+    qtbot.waitUntil(lambda: [model.record(r).title for r in range(model.rowCount())] == ["One"], timeout=5000)
 
 
 def test_codebook_files_round_trip(lib, tmp_path):

@@ -79,3 +79,31 @@ def test_a_window_is_painted_before_the_heavy_part_and_the_last_film_opens_after
     assert later["first"]["class"] == "StartWindow" and not later["first"]["database_loaded"]
     assert later["workspace"] == {"film_open": False}  # painted first, then the film opened again
     assert later["later"] == {"film_open": True}
+
+
+def test_the_workspace_opens_without_loading_alembic_or_the_exports_modules(tmp_path):
+    """What the first paint does not need waits until asked for (issue 29: start to an
+    interactive window): the migrations' tool for a library at the newest schema, the reel
+    export's and anonymisation's modules until a preview or an export."""
+    from app.library import Library
+
+    Library.open(tmp_path / "Library").close()
+    code = textwrap.dedent("""
+        import sys
+        from PySide6.QtWidgets import QApplication
+        app = QApplication(sys.argv)
+        from app.library import Library
+        from ui.shell.main_window import MainWindow
+        w = MainWindow(Library.open(sys.argv[1]))
+        w.show()
+        app.processEvents()
+        print("LOADED " + " ".join(m for m in ("alembic", "media.export.mp4", "media.anonymise.stream") if m in sys.modules))
+        w.close()
+    """)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "Library")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("LOADED")), None)
+    assert line is not None, done.stderr[-3000:]
+    assert line == "LOADED ", line

@@ -122,3 +122,39 @@ def test_a_playhead_hours_away_from_what_the_timeline_shows_is_not_drawn(window)
     tl.set_playhead(5_400_000_000)
     tl.set_playhead(0)
     assert tl.playhead_us == 0
+
+
+def test_a_moving_playhead_redraws_only_the_clips_under_it_and_the_picture_is_the_same(qtbot, film_window, monkeypatch):
+    """As a film plays, each frame repaints the strips under the old and new playhead: only the
+    clips there are drawn (issue 29: a film's hundreds of clips were drawn every frame, a few ms
+    of the GUI thread each), and what is on screen is what a full repaint draws."""
+    from app.clips import clips
+    from ui.timeline import painting
+
+    w = film_window
+    tl = w.timeline
+    duration = w.player.film.duration_us
+    for n in range(12):  # clips all along the film
+        start = n * (duration - 300_000) // 12
+        clips.add(w.lib, w.film_id, start, start + 200_000, title=f"Clip {n}")
+    qtbot.waitUntil(lambda: len(tl.clips) == 12, timeout=5000)
+    qtbot.wait(50)  # the clips drawn
+    drawn = []
+    real = painting.clip_kind_color
+    monkeypatch.setattr(painting, "clip_kind_color", lambda c: (drawn.append(c.id), real(c))[1])
+    screen = w.windowHandle().screen()
+
+    def on_screen():
+        at = tl.mapTo(w, tl.rect().topLeft())
+        return screen.grabWindow(w.winId(), at.x(), at.y(), tl.width(), tl.height()).toImage()
+
+    for at in (duration // 5, duration // 3, duration // 2):  # the player moving the playhead
+        drawn.clear()
+        w.player.position_changed.emit(at)
+        qtbot.wait(50)  # Qt paints the strips it was asked to
+        assert 0 < len(drawn) <= 4, drawn  # the clips under the two strips, not all 12
+    partial = on_screen()
+    assert not partial.isNull() and partial.width() == tl.width()
+    tl.update()  # everything again
+    qtbot.wait(50)
+    assert on_screen() == partial

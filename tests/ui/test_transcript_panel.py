@@ -257,6 +257,39 @@ def test_searching_the_clip_list_finds_what_was_said_and_a_hit_jumps_to_the_mome
     assert len(made) == 1 and reads.clip(w.lib, made[0]).quote == "Nobody asked"
 
 
+def test_what_was_said_is_looked_for_off_the_gui_thread_and_only_the_newest_search_shows(panel_window, monkeypatch):
+    """Typing in the clip search looks for the moments off the GUI thread (issue 29: every
+    transcript's words at 100,000 clips); a search overtaken by newer words never shows."""
+    import threading
+
+    w = panel_window
+    w.show_dock("clips")
+    real, threads, gate = reads.said, [], threading.Event()
+
+    def said(lib, words, **kwargs):
+        threads.append(threading.current_thread())
+        if words == "nobody":
+            gate.wait(5)  # still looking when the next words are typed
+        return real(lib, words, **kwargs)
+
+    monkeypatch.setattr(reads, "said", said)
+    said_list, search = w.clip_list.said, w.clip_list.search
+    said_list.search("nobody")
+    assert said_list.pending and not said_list.isVisible()  # the GUI thread did not wait for it
+    said_list.search("ring back")
+    gate.set()
+    wait_until(lambda: not said_list.pending)
+    assert threading.main_thread() not in threads
+    assert said_list.words == "ring back" and said_list.list.count() == 1
+    assert "ring back" in said_list.list.item(0).text().lower()
+    search.setFocus()
+    QTest.keyClicks(search, "nobody as")  # through the real field and its debounce
+    wait_until(lambda: said_list.isVisible() and said_list.list.count() == 1 and "Nobody asked" in said_list.list.item(0).text())
+    assert threading.main_thread() not in threads
+    search.clear()
+    wait_until(lambda: not said_list.isVisible())
+
+
 def test_the_presentation_shows_what_is_said_as_it_is_said(qtbot, lib, counting_film):
     """The audience screen's caption, frame by frame while the clip plays: each line's words
     while they are said (timed by the film's own frames), nothing between them; the title on the

@@ -189,17 +189,19 @@ class ClipList(QWidget):
         return [self.tag_model.item(r).data(Qt.ItemDataRole.UserRole) for r in range(1, self.tag_model.rowCount())
                 if self.tag_model.item(r).checkState() == Qt.CheckState.Checked]
 
-    def set_tags(self, tag_ids: list[int]) -> None:
+    def set_tags(self, tag_ids: list[int], wait: bool = True) -> None:
+        """Tick just these tags and show their clips (``wait`` False: read off the GUI thread)."""
         for r in range(1, self.tag_model.rowCount()):
             item = self.tag_model.item(r)
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in tag_ids
                                else Qt.CheckState.Unchecked)
         self._label_tags()
-        self.apply_filter()
+        self.apply_filter(wait=wait)
 
     def show_tag(self, tag_id: int) -> None:
-        """Filter the list to one tag (double-click in the codebook)."""
-        self.set_tags([tag_id])
+        """Filter the list to one tag (double-click in the codebook): its clips are read off the
+        GUI thread and shown when read (a common tag at 100,000 clips held the window up)."""
+        self.set_tags([tag_id], wait=False)
 
     def current_filter(self) -> ClipFilter:
         tags = self.ticked_tags()

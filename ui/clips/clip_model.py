@@ -13,9 +13,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import json
-import threading
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -27,6 +26,7 @@ from app.records import ClipRecord
 from app.reels.reel_plan import DEFAULT_WARNING
 from media import timecode
 from ui.kit.bridge import LibraryBridge
+from ui.kit.later import Later
 from ui.kit.saying import quoted
 
 COLUMNS = ("Title", "Tags", "Filmed", "In", "Out", "Length", "Film", "Prototypes")  # what tells clips apart comes first
@@ -65,11 +65,12 @@ class ClipListModel(QAbstractTableModel):
         # asks again for the newest, and a result asked for before it is dropped unread.
         self._asked = 0
         self._pending: ClipFilter | None = None  # a filter whose rows are being read
-        self._later = _Later()  # the rows of a search being typed
+        self._pending_changed: set[int] | None = set()  # the records to drop when they arrive (None: all)
+        self._later = Later("clip-list")  # the rows of a search being typed
         self._later.done.connect(self._arrived)
         self._counted = 0
         self._count_due: int | None = None  # the count asked for and not yet arrived
-        self._counter = _Later()  # how many match
+        self._counter = Later("clip-count")  # how many match
         self._counter.done.connect(self._count_arrived)
         bridge.changed.connect(self._on_changed)
         self.refresh()
@@ -81,16 +82,24 @@ class ClipListModel(QAbstractTableModel):
         (the list shows the last filter's clips until then; ``pending`` says one is coming)."""
         if wait:
             self._asked += 1  # a search still being read is out of date
-            self._pending = None
+            self._pending, self._pending_changed = None, set()
             self.filter = filt
             self.refresh(changed=set(), keep_read=False)
             return
         from app.clips.listing import PAGE
 
+        self._ask(filt, PAGE, changed=set())
+
+    def _ask(self, filt: ClipFilter, at_least: int, changed: set[int] | None) -> None:
+        """Read ``filt``'s first rows (``at_least``), their count and the records of the rows
+        a view shows first, off the GUI thread; ``changed``: the records read before to drop
+        when they arrive (None: all)."""
         self._asked += 1
+        before = self._pending_changed if self._pending is not None else set()  # a read overtaken: its drops too
+        self._pending_changed = None if changed is None or before is None else before | changed
         self._pending = filt
         asked, lib = self._asked, self.bridge.lib
-        self._later.run(asked, lambda: (filt, self._read(lib, filt, PAGE, counted=True)))
+        self._later.run(asked, lambda: (filt, self._read(lib, filt, at_least, counted=True, records=True)))
 
     @property
     def pending(self) -> bool:
@@ -99,16 +108,19 @@ class ClipListModel(QAbstractTableModel):
         return self._pending is not None or self._count_due == self._counted
 
     @staticmethod
-    def _read(lib, filt: ClipFilter, at_least: int, counted: bool) -> tuple[list[int], list[tuple] | None, bool, int | None]:
+    def _read(lib, filt: ClipFilter, at_least: int, counted: bool, records: bool = False) -> tuple:
         """The first rows (``at_least`` of them, or all there are) and, when they are all or
-        ``counted``, how many match (None: to be counted)."""
+        ``counted``, how many match (None: to be counted); with ``records``, the records of the
+        first rows (what a view draws first: read here, off the GUI thread, not when painted)."""
         if filt.at_minute is not None:  # nearest first: ordered in Python (app/clips/time_of_day.py)
             ids = reads.clip_ids(lib, filt)
-            return ids, None, True, len(ids)
-        keys = reads.clip_page(lib, filt, limit=at_least)
-        complete = len(keys) < at_least
-        ids = [k[3] for k in keys]
-        return ids, keys, complete, len(ids) if complete else reads.clip_count(lib, filt) if counted else None
+            keys, complete, total = None, True, len(ids)
+        else:
+            keys = reads.clip_page(lib, filt, limit=at_least)
+            complete = len(keys) < at_least
+            ids = [k[3] for k in keys]
+            total = len(ids) if complete else reads.clip_count(lib, filt) if counted else None
+        return ids, keys, complete, total, reads.clips(lib, ids[:BATCH]) if records else []
 
     def _count_later(self) -> None:
         """How many match, counted off the GUI thread (a search's words are looked for in
@@ -130,30 +142,32 @@ class ClipListModel(QAbstractTableModel):
         if asked != self._asked or isinstance(result, BaseException):
             return  # a newer filter was asked for; or the library went away meanwhile
         filt, value = result
-        self._pending = None
+        changed, self._pending, self._pending_changed = self._pending_changed, None, set()
         self.filter = filt
-        self._show(*value, changed=set())
+        self._show(*value, changed=changed)
 
-    def refresh(self, changed: set[int] | None = None, keep_read: bool = True) -> None:
+    def refresh(self, changed: set[int] | None = None, keep_read: bool = True, wait: bool = True) -> None:
         """Which clips match, read again from the first row (as many rows as were read, when
         ``keep_read``: the list stays where it was scrolled). A clip's record does not depend
         on the filter, so the records read so far are kept, except those of ``changed`` clips
-        (None: every one, as after a change made outside)."""
+        (None: every one, as after a change made outside). ``wait`` False: read off the GUI
+        thread, the rows shown until then."""
         from app.clips.listing import PAGE
 
-        if self._pending is not None:  # read the newer filter again, after this change
-            self.set_filter(self._pending, wait=False)
+        at_least = max(PAGE, len(self.ids) if keep_read else 0)
+        if self._pending is not None or not wait:  # (a newer filter's rows being read: read them again, after this change)
+            self._ask(self.filter if self._pending is None else self._pending, at_least, changed)
             return
-        self._show(*self._read(self.bridge.lib, self.filter, max(PAGE, len(self.ids) if keep_read else 0),
-                               counted=False), changed=changed)
+        self._show(*self._read(self.bridge.lib, self.filter, at_least, counted=False), changed=changed)
 
     def _show(self, ids: list[int], keys: list[tuple] | None, complete: bool, total: int | None,
-              changed: set[int] | None) -> None:
+              records: list[ClipRecord], changed: set[int] | None) -> None:
         if changed is None:
             self._rows.clear()
         else:
             for clip_id in changed:
                 self._rows.pop(clip_id, None)
+        self._rows.update((rec.id, rec) for rec in records)  # read after the change, with the rows
         self._counted += 1  # a count under way is of what was shown before
         self.complete, self.total = complete, total
         if total is None:
@@ -366,40 +380,3 @@ class ClipListModel(QAbstractTableModel):
         made_from = {"version": shown.version, "read": {"title": shown.title}} if shown is not None else {}
         return self.bridge.runner.run(lambda lib: clip_ops.update(lib, clip_id, title=title, **made_from) or True,
                                       say=f"Renamed the clip {quoted(title)}.") is not None
-
-
-class _Later(QObject):
-    """One thread for the list's reads off the GUI thread, newest first: a job asked for
-    while another waits replaces it (the words typed since make it useless). ``done`` brings
-    each result, or the exception, back to the GUI thread with the number it was asked as."""
-
-    done = Signal(int, object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-        self._waiting: tuple[int, object] | None = None
-        self._thread: threading.Thread | None = None
-
-    def run(self, asked: int, job) -> None:
-        with self._lock:
-            self._waiting = (asked, job)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._work, name="protoreel-clip-list", daemon=True)
-                self._thread.start()
-
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                if self._waiting is None:
-                    self._thread = None
-                    return
-                (asked, job), self._waiting = self._waiting, None
-            try:
-                result = job()
-            except BaseException as exc:  # the library closed under it: the GUI drops it
-                result = exc
-            try:
-                self.done.emit(asked, result)
-            except RuntimeError:  # the list (its window) was closed meanwhile
-                return

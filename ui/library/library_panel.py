@@ -70,9 +70,9 @@ class FilmTreeModel(QAbstractItemModel):
         bridge.changed.connect(self._on_changed)
         self.reload()
 
-    def reload(self) -> None:
-        lib = self.bridge.lib
-        films = reads.films(lib)
+    def reload(self, films: list[FilmRecord] | None = None) -> None:
+        """Every film read again (``films``: already read, as they are now)."""
+        films = reads.films(self.bridge.lib) if films is None else films
         by_event: dict[str, list[FilmRecord]] = {}
         for film in films:
             by_event.setdefault(film.event or NO_EVENT, []).append(film)
@@ -442,10 +442,10 @@ class LibraryPanel(QWidget):
                                      say=f"Moved {what} to the event {quoted(event)}." if event
                                      else f"{what[0].upper()}{what[1:]} {'is' if len(ids) == 1 else 'are'} in no event now.")
 
-    def reload(self, keep_film: int | None = None) -> None:
-        """Read every film again, keeping ``keep_film`` current without opening it anew (the
-        player keeps its place)."""
-        self.model.reload()
+    def reload(self, keep_film: int | None = None, films: list | None = None) -> None:
+        """Read every film again (``films``: already read), keeping ``keep_film`` current without
+        opening it anew (the player keeps its place)."""
+        self.model.reload(films)
         if keep_film is not None:
             selection = self.view.selectionModel()
             selection.blockSignals(True)

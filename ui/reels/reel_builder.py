@@ -28,7 +28,6 @@ from media.export import suffixes
 from media.export.plan import PlanItem
 from media.oslayer import safe_file_name
 from ui.kit.bridge import LibraryBridge
-from ui.people.preview_window import preview_clip
 from ui.clips.clip_list import CLIP_MIME
 from ui.kit.name_notes import NameNotes
 from ui.reels.reel_export_dialog import ExportChoice, ReelExportDialog
@@ -431,6 +430,8 @@ class ReelBuilder(QWidget):
         item = items[position - 1]
         dialog = getattr(self, "export_dialog", None)  # the preview is asked from the export dialog
         audience = dialog.consent.audience if dialog is not None else None
+        from ui.people.preview_window import preview_clip  # the export's modules load when first asked for
+
         self.preview_job = preview_clip(self, self.bridge.runner, item.clip_id, item.clip_title, choice.style,
                                         choice.mask_voice, audience=audience, cover_all=choice.cover_all)
         return self.preview_job

@@ -43,6 +43,7 @@ from ui.timeline import Timeline
 from ui.player.transport import TransportBar
 from ui.player.video_view import VideoView
 from ui.shell import startup_trace
+from ui.shell.catching_up import CatchUp
 from ui.shell.window_size import fit_to_screen
 from ui.transcripts.transcribe_flow import TranscribeFlow
 from ui.transcripts.transcript_panel import TranscriptPanel
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ProtoReel — {lib.root.name}")
         self.setAcceptDrops(True)
         self._closed = False
-        self._catching_up: list = []
+        self._catch_up = CatchUp(self)
         self.runner = self.bridge.runner
         self.selection = ClipSelection(self)
         self.feedback = Feedback(self.statusBar())
@@ -452,40 +453,9 @@ class MainWindow(QMainWindow):
                 self.open_film(film_id, self.player.position_us)
 
     def catch_up(self) -> None:
-        """Another process changed the library (a person withdrawn on the command line, a
-        review held in another window): every view reads again what it shows, keeping the
-        selection and the film on screen where they still exist. One view per event-loop
-        turn: reading all of a big library's views at once held the window up."""
-        film_id = self.current_film_id()
-        steps = [
-            lambda: self.library_panel.reload(keep_film=film_id),
-            self.event_day.reload,
-            lambda: self.clip_list.model.refresh(),
-            self.timeline.reload_clips,
-            self.clip_details.reload,
-            self.codebook_panel.reload,
-            lambda: (self.prototypes_panel.reload(), self.prototypes_panel.show_current()),
-            lambda: self.reel_builder.fill_reels(select=self.reel_builder.reel_id),
-            self.people_panel.refresh,
-            self.reviews_panel.reload,
-            self.transcript_panel.reload,
-            lambda: self._caught_up(film_id),
-        ]
-        self._catching_up = steps  # a further change outside meanwhile starts the round again
-
-        def next_step() -> None:
-            if self._catching_up is steps and steps and not self._closed:
-                steps.pop(0)()
-                QTimer.singleShot(0, self, next_step)
-
-        next_step()
-
-    def _caught_up(self, film_id: int | None) -> None:
-        if film_id is not None and reads.film_or_none(self.lib, film_id) is None:
-            self.open_film(None)
-        elsewhere = "another window, computer" if self.lib.team else "another window"
-        self.feedback.say(f"The library was changed outside this window ({elsewhere} or the command line): "
-                          "shown as it is now.")
+        """Another process changed the library: every view reads again what it shows
+        (``ui.shell.catching_up``)."""
+        self._catch_up.start()
 
     # -- import, relink, jobs ----------------------------------------------------------
     def dragEnterEvent(self, event) -> None:

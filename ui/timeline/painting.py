@@ -44,11 +44,19 @@ def paint_marks(p: QPainter, view: Viewport, shaded: tuple[int, int] | None, mar
 
 
 def paint_clips(p: QPainter, view: Viewport, clips: list[ClipRecord], lanes: dict[int, int],
-                selected: frozenset, font_family: str) -> None:
+                selected: frozenset, font_family: str, exposed: list[tuple[float, float]] | None = None) -> None:
+    """``exposed``: the strips being repainted, each from x to x (under the old and the new
+    playhead as a film plays): clips outside them are not drawn (Qt would clip them away, but a
+    film's hundreds of clips cost milliseconds of the GUI thread a frame)."""
     p.setFont(QFont(font_family, 8))
+    strips = [(max(left, 0) - 2, min(right, view.width_px) + 2)  # the selected clip's 2 px outline
+              for left, right in (exposed if exposed is not None else [(0, view.width_px)])]
+    spans = [(view.us_at(left - 4), view.us_at(right + 4)) for left, right in strips]  # in film time, a bit wider
     for clip in clips:
+        if not any(clip.end_us >= first and clip.start_us <= last for first, last in spans):
+            continue  # nowhere near the strips: no box to work out
         rect = clip_rect(view, lanes.get(clip.id, 0), clip.start_us, clip.end_us)
-        if rect.right() < 0 or rect.left() > view.width_px:
+        if not any(rect.right() >= left and rect.left() <= right for left, right in strips):
             continue
         color = QColor(clip_kind_color(clip))
         chosen = clip.id in selected

@@ -133,8 +133,11 @@ class Timeline(QWidget):
         self.media_band.invalidate()
         self.update()
 
-    def reload_clips(self) -> None:
-        self.clips = sort_clips(reads.film_clips(self.bridge.lib, self.film.id)) if self.film else []
+    def reload_clips(self, clips: list | None = None) -> None:
+        """Read the film's clips again (``clips``: already read, as they are now)."""
+        if clips is None:
+            clips = reads.film_clips(self.bridge.lib, self.film.id) if self.film else []
+        self.clips = sort_clips(clips) if self.film else []
         self.lanes = pack_lanes(self.clips)
         self.setFixedHeight(self._height())
         self.update()
@@ -299,7 +302,7 @@ class Timeline(QWidget):
         return (self._drag.start_us, self._drag.end_us) if self._drag else None
 
     # -- painting ------------------------------------------------------------------------
-    def paintEvent(self, _event) -> None:
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#1d2025"))
         if self.film is None:
@@ -312,7 +315,9 @@ class Timeline(QWidget):
         self.media_band.paint(p, self.view, MEDIA_TOP, self.devicePixelRatioF())
         painting.paint_marks(p, self.view, self.marks.shaded(self.playhead_us),
                              (self.marks.in_us, self.marks.out_us), self.height())
-        painting.paint_clips(p, self.view, self._clips_as_drawn(), self.lanes, frozenset(self.selection.ids), family)
+        exposed = [(r.left(), r.right() + 1) for r in event.region()]  # the playhead's strips as a film plays
+        painting.paint_clips(p, self.view, self._clips_as_drawn(), self.lanes, frozenset(self.selection.ids), family,
+                             exposed)
         painting.paint_playhead(p, self.x_of(self.playhead_us), self.height())
         p.end()
 

@@ -1,6 +1,8 @@
 """Under the clip list, while you search: the moments the words were said in any transcribed film,
 best first (clips or not). A click (or Enter) opens the film at the moment, with the words
-chosen in the Transcript panel, ready to be clipped."""
+chosen in the Transcript panel, ready to be clipped. The moments are looked for off the GUI thread
+(every transcript's words: 100,000 clips' worth of films); a newer search drops an older one's
+moments unshown."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from app import reads
 from app.changes import Changes
 from media import timecode
 from ui.kit.bridge import LibraryBridge
+from ui.kit.later import Later
 from ui.kit.saying import plural
 
 LIMIT = 30
@@ -26,6 +29,7 @@ class SaidList(QWidget):
         self.bridge = bridge
         self.words = ""
         self.moments: list = []
+        self._shown = 0  # the search whose moments are shown
         self.title = QLabel(self)
         self.title.setObjectName("saidTitle")
         self.list = QListWidget(self)
@@ -38,12 +42,37 @@ class SaidList(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.list)
+        self._asked = 0
+        self._later = Later("said")
+        self._later.done.connect(self._arrived)
         bridge.changed.connect(self._on_changed)
         self.hide()
 
+    @property
+    def pending(self) -> bool:
+        """A search's moments are being looked for."""
+        return self._shown != self._asked
+
     def search(self, words: str) -> None:
+        """Look for the moments ``words`` were said, off the GUI thread; shown when found unless
+        a newer search was asked for meanwhile. No words: nothing shown, at once."""
         self.words = words
-        self.moments = reads.said(self.bridge.lib, words, limit=LIMIT, prefix_last=True) if words.strip() else []
+        self._asked += 1
+        asked = self._asked
+        if not words.strip():
+            self._show(asked, [])
+            return
+        lib = self.bridge.lib
+        self._later.run(asked, lambda: reads.said(lib, words, limit=LIMIT, prefix_last=True))
+
+    def _arrived(self, asked: int, result) -> None:
+        if asked != self._asked:
+            return  # a newer search was asked for meanwhile
+        self._show(asked, [] if isinstance(result, BaseException) else result)  # the library closed under it
+
+    def _show(self, asked: int, moments: list) -> None:
+        self._shown = asked
+        self.moments = moments
         self.list.clear()
         for m in self.moments:
             who = f"{m.speaker}: " if m.speaker else ""
