@@ -138,6 +138,7 @@ def test_the_newest_revision_is_read_without_alembic_as_alembic_reads_it():
     assert db.head_revision() == ScriptDirectory.from_config(db.alembic_config()).get_current_head()
 
 
+@pytest.mark.sqlite_only("a library's own SQLite file, opened again in a second process and stepped back")
 def test_opening_a_library_at_the_newest_schema_loads_no_alembic_and_an_older_one_is_upgraded(tmp_path):
     import subprocess
     import sys
