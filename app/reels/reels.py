@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from media.errors import BadInput
 from app.library import Library
 from app.models import AUDIENCES, Clip, Reel, ReelItem
-from app import lookup
+from app import lookup, texts
 
 
 def check_audience(audience: str) -> str:
@@ -110,6 +110,8 @@ def _checked(fields: dict) -> dict:
         raise BadInput(f"height {fields['height']}: must be 720 or 1080")
     if "title" in fields:
         fields["title"] = lookup.check_name(fields["title"], "reel", 300)
+    if fields.get("credits"):  # kept in the settings, not a column: the text rule by hand
+        fields["credits"] = texts.note(fields["credits"], "reel credits")
     if "fps" in fields:  # a standard rate as "30000/1001", or None for the automatic rule
         from app.reels.reel_plan import parse_reel_rate
         from media.timecode import fps_str

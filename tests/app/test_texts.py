@@ -138,3 +138,18 @@ def test_questions_typed_for_a_review_follow_the_rule(lib, counting_film):
         reviews.set_discuss(lib, item.id, "gpj\u202eexe")
     with lib.read() as s:
         assert s.get(ReviewItem, item.id).discuss == "What would help here?"
+
+
+def test_a_reels_credits_follow_the_rule(lib, counting_film):
+    """The closing card's credits are kept in the reel's settings, not a column of their own, so
+    the models' rule never saw them: a direction override or a bell went onto the card."""
+    from app.reels import reels
+
+    (film,) = importing.import_files(lib, [counting_film])
+    reel = reels.create(lib, "R", [clips.add(lib, film.film_id, 0, 1_000_000, title="C")], audience="team")
+    before = library_state(lib)
+    for bad in ("With thanks\u202e", "ring\x07", "x" * 20_001):
+        with pytest.raises(BadInput, match="reel credits"):
+            reels.update(lib, reel, credits=bad)
+    assert library_state(lib) == before
+    reels.update(lib, reel, credits="With thanks to the Lambeth collaborative")
