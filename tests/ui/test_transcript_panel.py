@@ -274,16 +274,20 @@ def test_what_was_said_is_looked_for_off_the_gui_thread_and_only_the_newest_sear
 
     monkeypatch.setattr(reads, "said", said)
     said_list, search = w.clip_list.said, w.clip_list.search
-    said_list.search("nobody")
-    assert said_list.pending and not said_list.isVisible()  # the GUI thread did not wait for it
-    said_list.search("ring back")
+    search.setFocus()
+    QTest.keyClicks(search, "nobody")  # through the real field and its debounce
+    wait_until(lambda: said_list.pending)
+    assert not said_list.isVisible()  # the GUI thread did not wait for it
+    search.selectAll()
+    QTest.keyClicks(search, "ring back")  # typed over it while the first search still looks
+    wait_until(lambda: said_list.words == "ring back")
     gate.set()
     wait_until(lambda: not said_list.pending)
     assert threading.main_thread() not in threads
     assert said_list.words == "ring back" and said_list.list.count() == 1
     assert "ring back" in said_list.list.item(0).text().lower()
-    search.setFocus()
-    QTest.keyClicks(search, "nobody as")  # through the real field and its debounce
+    search.selectAll()
+    QTest.keyClicks(search, "nobody as")
     wait_until(lambda: said_list.isVisible() and said_list.list.count() == 1 and "Nobody asked" in said_list.list.item(0).text())
     assert threading.main_thread() not in threads
     search.clear()
